@@ -4,6 +4,7 @@ import io.livedrop.events.catalog.Creator;
 import io.livedrop.events.catalog.Drop;
 import io.livedrop.events.catalog.Product;
 import io.livedrop.events.drop.DropEvent;
+import io.livedrop.events.drop.DropState;
 import io.livedrop.events.notification.PushBatch;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderRequest;
@@ -13,7 +14,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Every record type that travels on a livedrop topic, in one place. */
+/** Every record type that travels on a livedrop topic (changelogs included), in one place. */
 public final class EventTypes {
 
     /** The package every generated event class lives under; Avro must trust it to decode. */
@@ -24,6 +25,7 @@ public final class EventTypes {
             Product.class,
             Drop.class,
             DropEvent.class,
+            DropState.class,
             OrderRequest.class,
             OrderDecision.class,
             FollowEvent.class,

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -30,7 +29,7 @@ public final class AvroSerdes {
         this.registryUrl = registryUrl == null || registryUrl.isBlank() ? null : registryUrl.strip();
         this.registryProperties = Map.copyOf(registryProperties);
         this.released = ReleasedSchemas.load();
-        trustEventPackage();
+        AvroTrust.trustEventPackage();
     }
 
     /** Registry-free single-object encoding: the local default. */
@@ -63,25 +62,5 @@ public final class AvroSerdes {
         return usesRegistry()
                 ? RegistryAvroSerde.create(type, registryUrl, registryProperties, isKey)
                 : new SingleObjectAvroSerde<>(type, released);
-    }
-
-    /**
-     * Avro 1.12 decodes only into classes of trusted packages; trust livedrop's generated events on
-     * top of whatever the JVM already trusts (including org.apache.avro.SERIALIZABLE_PACKAGES).
-     */
-    private static synchronized void trustEventPackage() {
-        ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
-        if (current instanceof EventPackagePredicate) {
-            return;
-        }
-        ClassSecurityValidator.setGlobal(new EventPackagePredicate(current));
-    }
-
-    private record EventPackagePredicate(ClassSecurityValidator.ClassSecurityPredicate delegate)
-            implements ClassSecurityValidator.ClassSecurityPredicate {
-        @Override
-        public boolean isTrusted(Class<?> clazz) {
-            return clazz.getName().startsWith(EventTypes.EVENTS_PACKAGE + ".") || delegate.isTrusted(clazz);
-        }
     }
 }

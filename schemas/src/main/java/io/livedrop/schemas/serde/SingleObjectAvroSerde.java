@@ -32,6 +32,7 @@ public final class SingleObjectAvroSerde<T extends SpecificRecord> implements Se
     private final BinaryMessageDecoder<T> decoder;
 
     public SingleObjectAvroSerde(Class<T> type, ReleasedSchemas released) {
+        AvroTrust.trustEventPackage();
         this.type = type;
         SpecificData model = SpecificData.getForClass(type);
         Schema current = EventTypes.schemaOf(type);

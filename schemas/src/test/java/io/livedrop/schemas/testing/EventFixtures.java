@@ -5,6 +5,7 @@ import io.livedrop.events.catalog.Drop;
 import io.livedrop.events.catalog.Product;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;
+import io.livedrop.events.drop.DropState;
 import io.livedrop.events.drop.DropStatus;
 import io.livedrop.events.notification.PushBatch;
 import io.livedrop.events.order.OrderDecision;
@@ -78,13 +79,21 @@ public final class EventFixtures {
                 .setFollowsPartition(0).setBatchNumber(0).setLastBatch(true).setUserIds(userIds);
     }
 
+    public static DropState.Builder dropState(Drop definition, DropStatus status, int remainingStock) {
+        return DropState.newBuilder().setDefinition(definition).setStatus(status)
+                .setRemainingStock(remainingStock).setStartedAt(status == DropStatus.SCHEDULED ? null : T0)
+                .setUpdatedAt(T0);
+    }
+
     /** One fully populated record of every event type, keyed by its class. */
     public static Map<Class<? extends SpecificRecord>, SpecificRecord> oneOfEach() {
         OrderRequest request = orderRequest("o1", "d1", "u1").build();
+        Drop drop = drop("d1", "c1", "p1").setEndsAt(T0.plusSeconds(3600)).setPerUserLimit(2).build();
         return Map.of(
                 Creator.class, creator("c1").build(),
                 Product.class, product("p1", "c1").build(),
-                Drop.class, drop("d1", "c1", "p1").setEndsAt(T0.plusSeconds(3600)).setPerUserLimit(2).build(),
+                Drop.class, drop,
+                DropState.class, dropState(drop, DropStatus.LIVE, 42).build(),
                 DropEvent.class, dropEvent("d1", DropEventType.STARTED).build(),
                 OrderRequest.class, request,
                 OrderDecision.class, rejected(request, RejectReason.PER_USER_LIMIT, 7).build(),
