@@ -1,0 +1,33 @@
+package io.livedrop.topology.drop;
+
+import java.time.Instant;
+
+/**
+ * Keys of the drop-schedule store: {@code <epoch millis, 13 digits>|<kind>|<drop id>}. Zero-padded
+ * millis sort lexicographically as time, so "everything due by now" is one range scan from the
+ * start of the store to {@link #dueUpTo(Instant)}.
+ */
+final class DropSchedule {
+
+    enum Kind { START, END }
+
+    record Entry(Instant at, Kind kind, String dropId) {
+    }
+
+    private DropSchedule() {
+    }
+
+    static String key(Instant at, Kind kind, String dropId) {
+        return String.format("%013d|%s|%s", at.toEpochMilli(), kind, dropId);
+    }
+
+    /** Upper bound (inclusive) of the keys due at or before {@code now}. */
+    static String dueUpTo(Instant now) {
+        return String.format("%013d|~", now.toEpochMilli());
+    }
+
+    static Entry parse(String key) {
+        String[] parts = key.split("\\|", 3);
+        return new Entry(Instant.ofEpochMilli(Long.parseLong(parts[0])), Kind.valueOf(parts[1]), parts[2]);
+    }
+}
