@@ -1,0 +1,23 @@
+package io.livedrop.api;
+
+import io.livedrop.api.security.TokenCommand;
+import java.util.Arrays;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * Starts livedrop. {@code java -jar livedrop.jar token ...} instead prints a local bearer token and
+ * exits (see {@link TokenCommand}).
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class LivedropApplication {
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("token")) {
+            System.exit(TokenCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        }
+        SpringApplication.run(LivedropApplication.class, args);
+    }
+}

@@ -1,0 +1,101 @@
+package io.livedrop.api;
+
+import io.livedrop.api.demo.DemoData;
+import io.livedrop.api.kafka.InteractiveQueries;
+import io.livedrop.api.kafka.KafkaCluster;
+import io.livedrop.api.kafka.LivedropProperties;
+import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.events.catalog.Creator;
+import io.livedrop.events.drop.DropState;
+import io.livedrop.topology.config.Stores;
+import io.livedrop.topology.config.TopologySerdes;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Once the application is ready: writes the demo catalog if enabled and the catalog is empty, waits
+ * until the topology has taken it in, and prints where everything is.
+ */
+@Component
+class Startup {
+
+    private static final Logger log = LoggerFactory.getLogger(Startup.class);
+    private static final Duration DEMO_VISIBLE_WITHIN = Duration.ofSeconds(30);
+
+    private final LivedropProperties properties;
+    private final KafkaCluster cluster;
+    private final StreamsRuntime runtime;
+    private final InteractiveQueries queries;
+    private final TopologySerdes serdes;
+
+    Startup(LivedropProperties properties, KafkaCluster cluster, StreamsRuntime runtime, InteractiveQueries queries,
+            TopologySerdes serdes) {
+        this.properties = properties;
+        this.cluster = cluster;
+        this.runtime = runtime;
+        this.queries = queries;
+        this.serdes = serdes;
+    }
+
+    @EventListener
+    void onReady(ApplicationReadyEvent event) {
+        if (properties.demoData()) {
+            loadDemoData();
+        }
+        int port = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
+        String kafka = cluster.embedded()
+                .map(b -> cluster.bootstrapServers() + " (embedded KRaft broker, data in " + b.dataDirectory() + ")")
+                .orElse(cluster.bootstrapServers());
+        log.info("""
+
+                ==================================================================
+                 livedrop is ready
+                   GraphQL    http://localhost:{}/graphql   (POST; WebSocket for subscriptions)
+                   GraphiQL   http://localhost:{}/graphiql
+                   Health     http://localhost:{}/actuator/health
+                   Kafka      {}
+                   State      {}
+                   Try        curl -s localhost:{}/graphql -H 'Content-Type: application/json' \\
+                                -d '{"query":"{ liveDrops { edges { node { id product { name } remainingStock } } } }"}'
+                   Token      java -jar query-api/target/livedrop.jar token --user u1 [--roles CREATOR]
+                ==================================================================""",
+                port, port, port, kafka, properties.stateDirectory().toAbsolutePath().normalize(), port);
+    }
+
+    private void loadDemoData() {
+        boolean empty = queries.<String, Creator, Boolean>withStore(Stores.CATALOG_CREATORS, store -> {
+            try (KeyValueIterator<String, Creator> it = store.all()) {
+                return !it.hasNext();
+            }
+        });
+        if (!empty) {
+            log.info("Catalog already has data; demo data not written again");
+            return;
+        }
+        Instant now = Instant.now();
+        new DemoData(runtime.topics(), serdes).publish(cluster.bootstrapServers(), now);
+        String probe = DemoData.catalog(now).drops().get(0).getId();
+        long deadline = System.nanoTime() + DEMO_VISIBLE_WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            DropState state = queries.<String, DropState, DropState>withStore(Stores.DROP_STATE, s -> s.get(probe));
+            if (state != null) {
+                log.info("Demo catalog written");
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("Demo catalog written but not visible after {}; reads may lag", DEMO_VISIBLE_WITHIN);
+    }
+}

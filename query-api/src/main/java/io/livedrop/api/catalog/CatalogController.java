@@ -1,0 +1,89 @@
+package io.livedrop.api.catalog;
+
+import io.livedrop.api.graphql.Connection;
+import io.livedrop.events.catalog.Creator;
+import io.livedrop.events.catalog.Product;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.BatchMapping;
+import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.springframework.stereotype.Controller;
+
+/**
+ * Catalog queries of the public API. Nested creators and products are batch-loaded: one store pass
+ * per field per request, however many drops a page holds (no N+1).
+ */
+@Controller
+public class CatalogController {
+
+    private static final int DEFAULT_PAGE_SIZE = 20;
+
+    private final CatalogQueryService catalog;
+
+    public CatalogController(CatalogQueryService catalog) {
+        this.catalog = catalog;
+    }
+
+    @QueryMapping
+    public Creator creator(@Argument String id) {
+        return catalog.creator(id).orElse(null);
+    }
+
+    @QueryMapping
+    public Product product(@Argument String id) {
+        return catalog.product(id).orElse(null);
+    }
+
+    @QueryMapping
+    public DropView drop(@Argument String id) {
+        return catalog.drop(id).orElse(null);
+    }
+
+    @QueryMapping
+    public Connection<DropView> liveDrops(@Argument Integer first, @Argument String after) {
+        return catalog.liveDrops(pageSize(first), after);
+    }
+
+    @SchemaMapping(typeName = "Creator", field = "drops")
+    public Connection<DropView> creatorDrops(Creator creator, @Argument Integer first, @Argument String after) {
+        return catalog.dropsOfCreator(creator.getId(), pageSize(first), after);
+    }
+
+    @BatchMapping(typeName = "Drop", field = "product")
+    public Map<DropView, Product> dropProduct(List<DropView> drops) {
+        return join(drops, DropView::productId, catalog::products);
+    }
+
+    @BatchMapping(typeName = "Drop", field = "creator")
+    public Map<DropView, Creator> dropCreator(List<DropView> drops) {
+        return join(drops, DropView::creatorId, catalog::creators);
+    }
+
+    @BatchMapping(typeName = "Product", field = "creator")
+    public Map<Product, Creator> productCreator(List<Product> products) {
+        return join(products, Product::getCreatorId, catalog::creators);
+    }
+
+    /** An explicit {@code first: null} means the schema's default page size. */
+    private static int pageSize(Integer first) {
+        return first == null ? DEFAULT_PAGE_SIZE : first;
+    }
+
+    private static <S, T> Map<S, T> join(List<S> sources, Function<S, String> idOf,
+                                         Function<List<String>, Map<String, T>> load) {
+        Map<String, T> loaded = load.apply(sources.stream().map(idOf).distinct().collect(Collectors.toList()));
+        Map<S, T> joined = new LinkedHashMap<>();
+        for (S source : sources) {
+            T target = loaded.get(idOf.apply(source));
+            if (target != null) {
+                joined.put(source, target);
+            }
+        }
+        return joined;
+    }
+}

@@ -1,0 +1,48 @@
+package io.livedrop.api.kafka;
+
+import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.TopologySerdes;
+import org.apache.kafka.streams.state.HostInfo;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the cluster, the topology's configuration and serdes, and the Kafka Streams runtime. */
+@Configuration(proxyBeanMethods = false)
+public class KafkaConfiguration {
+
+    @Bean(destroyMethod = "close")
+    KafkaCluster kafkaCluster(LivedropProperties properties) {
+        return KafkaCluster.connect(properties);
+    }
+
+    @Bean
+    LivedropConfig livedropConfig(LivedropProperties properties) {
+        return new LivedropConfig(properties.topologySettings());
+    }
+
+    @Bean
+    TopologySerdes topologySerdes(LivedropConfig config) {
+        return TopologySerdes.from(config);
+    }
+
+    @Bean
+    StreamsRuntime streamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
+                                  TopologySerdes serdes, ApplicationContext context) {
+        return new StreamsRuntime(properties, cluster, config, serdes, () -> serverPort(context));
+    }
+
+    @Bean
+    InteractiveQueries interactiveQueries(StreamsRuntime runtime, LivedropProperties properties,
+                                          ApplicationContext context) {
+        return new InteractiveQueries(runtime, () -> new HostInfo(properties.advertisedHost(), serverPort(context)));
+    }
+
+    private static int serverPort(ApplicationContext context) {
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
+            return web.getWebServer().getPort();
+        }
+        throw new IllegalStateException("livedrop needs its web server port for interactive-query routing");
+    }
+}

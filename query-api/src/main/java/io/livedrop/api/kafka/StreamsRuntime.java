@@ -1,0 +1,122 @@
+package io.livedrop.api.kafka;
+
+import io.livedrop.topology.LivedropTopology;
+import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopologySerdes;
+import io.livedrop.topology.provisioning.TopicProvisioner;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the livedrop topology inside the application. On start it provisions the topics (creating
+ * what is missing, refusing to run on drift), starts Kafka Streams with exactly-once v2 and waits
+ * until it is RUNNING; on stop it closes Kafka Streams cleanly, before the embedded broker stops.
+ */
+public final class StreamsRuntime implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsRuntime.class);
+
+    private final LivedropProperties properties;
+    private final KafkaCluster cluster;
+    private final LivedropConfig config;
+    private final Topics topics;
+    private final TopologySerdes serdes;
+    private final java.util.function.IntSupplier serverPort;
+    private volatile KafkaStreams streams;
+
+    public StreamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
+                          TopologySerdes serdes, java.util.function.IntSupplier serverPort) {
+        this.properties = properties;
+        this.cluster = cluster;
+        this.config = config;
+        this.topics = Topics.from(config);
+        this.serdes = serdes;
+        this.serverPort = serverPort;
+    }
+
+    @Override
+    public void start() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            new TopicProvisioner(admin, properties.kafka().startupTimeout()).provision(topics);
+        }
+        KafkaStreams created = new KafkaStreams(LivedropTopology.build(config, serdes), streamsProperties());
+        created.setUncaughtExceptionHandler(e -> {
+            log.error("Stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        CountDownLatch running = new CountDownLatch(1);
+        created.setStateListener((now, before) -> {
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams = created;
+        created.start();
+        awaitRunning(running, properties.kafka().startupTimeout());
+    }
+
+    private void awaitRunning(CountDownLatch running, Duration timeout) {
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Kafka Streams not RUNNING after {} (state {}); reads answer UNAVAILABLE until it is",
+                        timeout, streams.state());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Properties streamsProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDirectory().toAbsolutePath().toString());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, properties.advertisedHost() + ":" + serverPort.getAsInt());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.putAll(properties.streams());
+        return props;
+    }
+
+    /** The running instance, for interactive queries. */
+    public KafkaStreams streams() {
+        KafkaStreams current = streams;
+        if (current == null) {
+            throw new IllegalStateException("Kafka Streams is not started");
+        }
+        return current;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    @Override
+    public void stop() {
+        KafkaStreams current = streams;
+        if (current != null) {
+            log.info("Closing Kafka Streams");
+            current.close(Duration.ofSeconds(30));
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        KafkaStreams current = streams;
+        return current != null && current.state().isRunningOrRebalancing();
+    }
+}
