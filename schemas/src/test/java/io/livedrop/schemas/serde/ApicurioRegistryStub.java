@@ -39,7 +39,7 @@ import okhttp3.HttpUrl;
  * Content ids are content-addressed (same content, same contentId, across artifacts); global ids are one per
  * version; both sequences are independent, like the server's. Every request is recorded.
  */
-final class ApicurioRegistryStub implements AutoCloseable {
+public final class ApicurioRegistryStub implements AutoCloseable {
 
     static final String API = "/apis/registry/v3";
 
@@ -91,7 +91,7 @@ final class ApicurioRegistryStub implements AutoCloseable {
     private long nextGlobalId;
 
     /** The first ids handed out; distinct sequences make it visible which one ends up on the wire. */
-    ApicurioRegistryStub(long firstContentId, long firstGlobalId) throws IOException {
+    public ApicurioRegistryStub(long firstContentId, long firstGlobalId) throws IOException {
         this.nextContentId = firstContentId;
         this.nextGlobalId = firstGlobalId;
         server.setDispatcher(new Dispatcher() {
@@ -104,7 +104,7 @@ final class ApicurioRegistryStub implements AutoCloseable {
     }
 
     /** The server root, as a user would configure it; the client appends {@code /apis/registry/v3}. */
-    String url() {
+    public String url() {
         return "http://" + server.getHostName() + ":" + server.getPort();
     }
 

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,9 +73,7 @@ public final class TopicProvisioner {
     }
 
     private void verify(Topics topics) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, TopicDescription> described = admin
-                .describeTopics(topics.all().stream().map(TopicSpec::name).toList())
-                .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> described = describe(topics);
         List<String> problems = new ArrayList<>();
         for (TopicSpec spec : topics.all()) {
             int actual = described.get(spec.name()).partitions().size();
@@ -90,6 +89,23 @@ public final class TopicProvisioner {
         }
         if (!problems.isEmpty()) {
             throw new TopicDriftException(problems);
+        }
+    }
+
+    /** Describes the topics, waiting while freshly created ones propagate to the broker's metadata. */
+    private Map<String, TopicDescription> describe(Topics topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(topics.all().stream().map(TopicSpec::name).toList())
+                        .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
