@@ -64,7 +64,7 @@ class Startup {
                    State      {}
                    Try        curl -s localhost:{}/graphql -H 'Content-Type: application/json' \\
                                 -d '{"query":"{ liveDrops { edges { node { id product { name } remainingStock } } } }"}'
-                   Token      java -jar query-api/target/livedrop.jar token --user u1 [--roles CREATOR]
+                   Token      ./livedrop token --user u1 [--roles CREATOR]   (send as Authorization: Bearer <token>)
                 ==================================================================""",
                 port, port, port, kafka, properties.stateDirectory().toAbsolutePath().normalize(), port);
     }

@@ -88,6 +88,8 @@ public final class StreamsRuntime implements SmartLifecycle {
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, properties.advertisedHost() + ":" + serverPort.getAsInt());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // Global (catalog) stores get the same processing-error handling as tasks; default from Kafka 5.0
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(properties.streams());
         return props;
     }
