@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -112,7 +113,10 @@ public final class StreamsRuntime implements SmartLifecycle {
         KafkaStreams current = streams;
         if (current != null) {
             log.info("Closing Kafka Streams");
-            current.close(Duration.ofSeconds(30));
+            // Leave the group: the partitions move at once instead of after the session timeout (45 s),
+            // which also lets a restarted instance take its tasks back without waiting.
+            current.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
         }
     }
 
