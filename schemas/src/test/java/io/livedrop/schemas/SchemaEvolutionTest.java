@@ -53,6 +53,42 @@ class SchemaEvolutionTest {
         assertMutuallyCompatible(current, lastReleased, "current " + current.getFullName() + " vs its last release");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eventTypes")
+    void shouldDocumentEveryFieldAndUseTimestampMillisForTimes(Class<? extends SpecificRecord> type) {
+        // Given the schema, its nested records included
+        for (Schema record : records(EventTypes.schemaOf(type))) {
+            assertThat(record.getDoc()).as("doc of %s", record.getFullName()).isNotBlank();
+            for (Schema.Field field : record.getFields()) {
+                // Then every field says what it is
+                assertThat(field.doc()).as("doc of %s.%s", record.getFullName(), field.name()).isNotBlank();
+                // And every time (a field named ...At) is a timestamp-millis
+                if (field.name().endsWith("At")) {
+                    Schema time = field.schema().isUnion()
+                            ? field.schema().getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElseThrow()
+                            : field.schema();
+                    assertThat(time.getLogicalType()).as("logical type of %s.%s", record.getFullName(), field.name())
+                            .isNotNull();
+                    assertThat(time.getLogicalType().getName()).isEqualTo("timestamp-millis");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eventTypes")
+    void shouldGiveEveryEnumADefaultSymbol(Class<? extends SpecificRecord> type) {
+        for (Schema record : records(EventTypes.schemaOf(type))) {
+            for (Schema.Field field : record.getFields()) {
+                for (Schema branch : field.schema().isUnion() ? field.schema().getTypes() : List.of(field.schema())) {
+                    if (branch.getType() == Schema.Type.ENUM) {
+                        assertThat(branch.getEnumDefault()).as("default of enum %s", branch.getFullName()).isEqualTo("UNKNOWN");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void shouldKeepEveryReleasedVersionCompatibleWithItsPredecessor() {
         RELEASED.all().forEach((name, versions) -> {
@@ -109,6 +145,28 @@ class SchemaEvolutionTest {
         // Then the enum default (UNKNOWN) is what keeps the change forward compatible
         assertThat(oldReaderWithDefault.getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         assertThat(oldReaderWithoutDefault.getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+
+    /** The record and every record nested in it. */
+    private static List<Schema> records(Schema root) {
+        List<Schema> found = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Schema> todo = new java.util.ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            Schema schema = todo.pop();
+            switch (schema.getType()) {
+                case RECORD -> {
+                    if (found.stream().noneMatch(s -> s.getFullName().equals(schema.getFullName()))) {
+                        found.add(schema);
+                        schema.getFields().forEach(f -> todo.push(f.schema()));
+                    }
+                }
+                case UNION -> schema.getTypes().forEach(todo::push);
+                case ARRAY -> todo.push(schema.getElementType());
+                case MAP -> todo.push(schema.getValueType());
+                default -> { }
+            }
+        }
+        return found;
     }
 
     private static void assertMutuallyCompatible(Schema newer, Schema older, String what) {
