@@ -147,4 +147,17 @@ class LocalStackIntegrationTest {
         assertThat(response.field("creator.drops.edges").toEntityList(Map.class)).hasSize(1);
         assertThat(response.field("creator.drops.edges[0].node.id").toEntity(String.class)).isEqualTo("drop-hoodie-live");
     }
+
+    @Test
+    void shouldServeGraphiqlWithoutAnyCdn() {
+        RestClient http = RestClient.create("http://localhost:" + port);
+        String page = http.get().uri("/graphiql").retrieve().body(String.class);
+
+        assertThat(page).contains("/webjars/graphiql/").doesNotContain("https://");
+        for (String script : List.of("/webjars/graphiql/2.4.7/graphiql.min.js", "/webjars/react/18.3.1/umd/react.production.min.js",
+                "/webjars/react-dom/18.3.1/umd/react-dom.production.min.js", "/webjars/graphiql/2.4.7/graphiql.min.css")) {
+            assertThat(page).contains(script);
+            assertThat(http.get().uri(script).retrieve().toBodilessEntity().getStatusCode().value()).as(script).isEqualTo(200);
+        }
+    }
 }
