@@ -11,6 +11,7 @@ import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,11 +82,12 @@ class Startup {
         }
         Instant now = Instant.now();
         new DemoData(runtime.topics(), serdes).publish(cluster.bootstrapServers(), now);
-        String probe = DemoData.catalog(now).drops().get(0).getId();
+        List<String> dropIds = DemoData.catalog(now).drops().stream().map(d -> d.getId()).toList();
         long deadline = System.nanoTime() + DEMO_VISIBLE_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
-            DropState state = queries.<String, DropState, DropState>withStore(Stores.DROP_STATE, s -> s.get(probe));
-            if (state != null) {
+            boolean allVisible = queries.<String, DropState, Boolean>withStore(Stores.DROP_STATE,
+                    s -> dropIds.stream().allMatch(id -> s.get(id) != null));
+            if (allVisible) {
                 log.info("Demo catalog written");
                 return;
             }
