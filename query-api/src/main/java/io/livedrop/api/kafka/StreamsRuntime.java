@@ -2,6 +2,7 @@ package io.livedrop.api.kafka;
 
 import io.livedrop.topology.LivedropTopology;
 import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.topology.provisioning.TopicProvisioner;
@@ -80,19 +81,13 @@ public final class StreamsRuntime implements SmartLifecycle {
         }
     }
 
+    /** livedrop's Streams settings, this instance's address for query routing, then livedrop.streams.* overrides. */
     Properties streamsProperties() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDirectory().toAbsolutePath().toString());
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, properties.advertisedHost() + ":" + serverPort.getAsInt());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        // Global (catalog) stores get the same processing-error handling as tasks; default from Kafka 5.0
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.putAll(properties.streams());
-        return props;
+        Map<String, Object> overrides = new java.util.HashMap<>();
+        overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, properties.advertisedHost() + ":" + serverPort.getAsInt());
+        overrides.putAll(properties.streams());
+        return StreamsSettings.of(config, properties.applicationId(), cluster.bootstrapServers(),
+                properties.stateDirectory(), overrides);
     }
 
     /** The running instance, for interactive queries. */

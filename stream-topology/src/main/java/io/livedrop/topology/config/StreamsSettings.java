@@ -1,0 +1,49 @@
+package io.livedrop.topology.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * The Kafka Streams settings livedrop always runs with, in one place for the application, the
+ * tests and the benchmarks:
+ * <ul>
+ *   <li>{@code exactly_once_v2}: a decision, the stock change and the idempotency record commit in
+ *       one transaction;</li>
+ *   <li>poison pills go to the dead-letter topic through Kafka Streams' own handlers (KIP-1034): a
+ *       record that cannot be deserialized or processed is written there with its raw bytes and
+ *       {@code __streams.errors.*} headers (exception, message, stack trace, source topic,
+ *       partition, offset), and processing continues;</li>
+ *   <li>a 100 ms commit interval: a decision is visible to read_committed consumers within it.</li>
+ * </ul>
+ * Callers may override any of these with {@code overrides}.
+ */
+public final class StreamsSettings {
+
+    public static final int DEFAULT_COMMIT_INTERVAL_MS = 100;
+
+    private StreamsSettings() {
+    }
+
+    public static Properties of(LivedropConfig config, String applicationId, String bootstrapServers, Path stateDir,
+                                Map<String, ?> overrides) {
+        Topics topics = Topics.from(config);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        // Global (catalog) stores get the same processing-error handling as tasks; the default from Kafka 5.0
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.putAll(overrides);
+        return props;
+    }
+}
