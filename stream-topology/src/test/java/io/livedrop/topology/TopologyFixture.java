@@ -2,6 +2,7 @@ package io.livedrop.topology;
 
 import io.livedrop.schemas.serde.AvroSerdes;
 import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Instant;
@@ -33,11 +34,16 @@ public final class TopologyFixture implements AutoCloseable {
         this.config = new LivedropConfig(settings);
         this.topics = Topics.from(config);
         this.serdes = TopologySerdes.from(AvroSerdes.singleObject());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "livedrop-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        Properties props = StreamsSettings.of(config, "livedrop-test", "unused:9092", stateDir(), Map.of());
         this.driver = new TopologyTestDriver(LivedropTopology.build(config, serdes), props, START);
+    }
+
+    private static java.nio.file.Path stateDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("livedrop-ttd");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

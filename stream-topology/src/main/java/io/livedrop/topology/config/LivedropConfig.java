@@ -22,6 +22,7 @@ public final class LivedropConfig extends AbstractConfig {
     public static final String ORDER_RETENTION_MS = "topics.orders.retention.ms";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String DROP_CLOCK_INTERVAL_MS = "drops.clock.interval.ms";
+    public static final String IDEMPOTENCY_RETENTION_MS = "orders.idempotency.retention.ms";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_PREFIX, Type.STRING, "livedrop.", Importance.MEDIUM,
@@ -42,8 +43,10 @@ public final class LivedropConfig extends AbstractConfig {
                     "URL of an Apicurio Registry (its Confluent-compatible wire format). Empty: Avro "
                             + "single-object encoding with the compiled-in schemas, no registry.")
             .define(DROP_CLOCK_INTERVAL_MS, Type.LONG, 100L, Range.between(10L, 60_000L), Importance.LOW,
-                    "How often (wall-clock) each task checks for drops to start or end; bounds how late a "
-                            + "drop goes live.");
+                    "How often (wall-clock) each task checks for drops to start or end, and publishes stock "
+                            + "changes; bounds how late a drop goes live.")
+            .define(IDEMPOTENCY_RETENTION_MS, Type.LONG, 24L * 60 * 60 * 1000, Range.atLeast(60_000L), Importance.MEDIUM,
+                    "How long an order's decision is kept for retries with the same idempotency key.");
 
     public LivedropConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -84,5 +87,9 @@ public final class LivedropConfig extends AbstractConfig {
 
     public long dropClockIntervalMs() {
         return getLong(DROP_CLOCK_INTERVAL_MS);
+    }
+
+    public long idempotencyRetentionMs() {
+        return getLong(IDEMPOTENCY_RETENTION_MS);
     }
 }

@@ -15,6 +15,12 @@ public final class Stores {
     public static final String DROP_STATE = "drop-state";
     /** Partitioned by drop: "<epoch millis, 13 digits>|<kind>|<drop id>" → drop id; the drops' clock. */
     public static final String DROP_SCHEDULE = "drop-schedule";
+    /** Partitioned by drop: order id → its one OrderDecision; the idempotency record, kept 24 h. */
+    public static final String ORDER_DECISIONS = "order-decisions";
+    /** Partitioned by drop: "<decided at millis>|EXPIRE|<order id>" → order id; what to forget when. */
+    public static final String ORDER_DECISION_EXPIRY = "order-decision-expiry";
+    /** Partitioned by drop: "<drop id>|<user id>" → units confirmed, for per-user limits; dropped when the drop ends. */
+    public static final String DROP_PURCHASES = "drop-purchases";
 
     private Stores() {
     }

@@ -3,13 +3,14 @@ package io.livedrop.topology.drop;
 import java.time.Instant;
 
 /**
- * Keys of the drop-schedule store: {@code <epoch millis, 13 digits>|<kind>|<drop id>}. Zero-padded
+ * Time-index keys ({@code <epoch millis, 13 digits>|<kind>|<id>}) of the drop-schedule store and
+ * of the order-decision expiry index. Zero-padded
  * millis sort lexicographically as time, so "everything due by now" is one range scan from the
  * start of the store to {@link #dueUpTo(Instant)}.
  */
 final class DropSchedule {
 
-    enum Kind { START, END }
+    enum Kind { START, END, EXPIRE }
 
     record Entry(Instant at, Kind kind, String dropId) {
     }

@@ -120,9 +120,18 @@ class DropLifecycleTest {
     }
 
     @Test
-    void shouldRefuseADropKeyedByAnythingButItsId() {
-        assertThatThrownBy(() -> drops.pipeInput("other", drop("d1", "c1", "p1").build()))
-                .hasRootCauseInstanceOf(IllegalArgumentException.class)
-                .rootCause().hasMessageContaining("keyed by id");
+    void shouldSendADropKeyedByAnythingButItsIdToTheDeadLetterTopic() {
+        // Given a drop keyed by another id
+        drops.pipeInput("other", drop("d1", "c1", "p1").build());
+
+        // Then it lands in the dead-letter topic saying why, and no state was written
+        var deadLetters = fixture.driver.createOutputTopic(fixture.topics.deadLetters().name(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        var letter = deadLetters.readRecord();
+        assertThat(new String(letter.getHeaders().lastHeader("__streams.errors.message").value()))
+                .contains("keyed by id");
+        assertThat(states.get("d1")).isNull();
+        assertThat(states.get("other")).isNull();
     }
 }
