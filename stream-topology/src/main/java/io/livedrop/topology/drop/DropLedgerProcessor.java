@@ -271,6 +271,11 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
 
     private void decide(String key, OrderRequest request) {
         DropState drop = validate(key, request);
+        if (transitionDue(drop, now())) {
+            // its start or end passed since the last clock tick: apply it before deciding
+            fireDue(now());
+            drop = states.get(key);
+        }
         OrderDecision first = decisions.get(request.getOrderId());
         if (first != null) {
             if (first.getDropId().equals(request.getDropId()) && first.getQuantity() == request.getQuantity()) {
@@ -315,6 +320,15 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         } else if (outcome.confirmed()) {
             stockChanged.add(request.getDropId());
         }
+    }
+
+    private static boolean transitionDue(DropState drop, Instant now) {
+        Drop definition = drop.getDefinition();
+        return switch (drop.getStatus()) {
+            case SCHEDULED -> !definition.getStartsAt().isAfter(now);
+            case LIVE, SOLD_OUT -> definition.getEndsAt() != null && !definition.getEndsAt().isAfter(now);
+            default -> false;
+        };
     }
 
     /** Checks what no rule can decide, before any state changes; returns the drop's state. */
