@@ -32,7 +32,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -47,12 +48,16 @@ class StampedeIntegrationTest {
     private static final int ORDERS = 30_000;
     private static final int THREADS = 3;
 
-    @Test
-    void shouldConfirmExactlyTheStockAndDecideEveryOrderOnceWithTwoInstances(EmbeddedKafkaBroker kafka) throws Exception {
+    /** With and without KIP-892 transactional state stores (see docs/adr/0004). */
+    @ParameterizedTest(name = "enable.transactional.statestores={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldConfirmExactlyTheStockAndDecideEveryOrderOnceWithTwoInstances(boolean transactionalStores, EmbeddedKafkaBroker kafka)
+            throws Exception {
+        Map<String, Object> overrides = Map.of("enable.transactional.statestores", transactionalStores);
         try (StreamsInstances app = new StreamsInstances(kafka, "stampede", Map.of())) {
             // Given two instances and a live drop of 1,000 (plus a second drop so both instances own work)
-            var first = app.start(Map.of());
-            var second = app.start(Map.of());
+            var first = app.start(overrides);
+            var second = app.start(overrides);
             app.awaitAllRunning(Duration.ofSeconds(60));
             for (var instance : List.of(first, second)) {
                 assertThat(instance.metadataForLocalThreads()).as("each instance owns tasks")
