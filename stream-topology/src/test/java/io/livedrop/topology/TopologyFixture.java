@@ -34,7 +34,8 @@ public final class TopologyFixture implements AutoCloseable {
         this.config = new LivedropConfig(settings);
         this.topics = Topics.from(config);
         this.serdes = TopologySerdes.from(AvroSerdes.singleObject());
-        Properties props = StreamsSettings.of(config, "livedrop-test", "unused:9092", stateDir(), Map.of());
+        Properties props = StreamsSettings.of(config, "livedrop-test", "unused:9092", stateDir(),
+                Map.of("enable.transactional.statestores", Boolean.getBoolean("txstores")));
         this.driver = new TopologyTestDriver(LivedropTopology.build(config, serdes), props, START);
     }
 

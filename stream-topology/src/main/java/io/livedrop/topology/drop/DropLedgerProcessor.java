@@ -182,21 +182,22 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         states.put(drop.getId(), DropState.newBuilder(existing).setDefinition(drop).setUpdatedAt(now).build());
     }
 
-    /** Fires every transition due by {@code now}, in time order; an END due at once fires in the same pass. */
+    /**
+     * Fires every transition due by {@code now}, in time order, from one scan of the index (a drop
+     * whose end is also due ends in the same pass, without a second scan).
+     */
     private void fireDue(Instant now) {
-        List<String> due;
-        while (!(due = dueKeys(now)).isEmpty()) {
-            for (String key : due) {
-                schedule.delete(key);
-                DropSchedule.Entry entry = DropSchedule.parse(key);
-                DropState state = states.get(entry.dropId());
-                if (state == null) {
-                    continue;
-                }
-                switch (entry.kind()) {
-                    case START -> start(state, now);
-                    case END -> end(state, now);
-                }
+        for (String key : dueKeys(now)) {
+            schedule.delete(key);
+            DropSchedule.Entry entry = DropSchedule.parse(key);
+            DropState state = states.get(entry.dropId());
+            if (state == null) {
+                continue;
+            }
+            switch (entry.kind()) {
+                case START -> start(state, now);
+                case END -> end(state, now);
+                case EXPIRE -> { }
             }
         }
     }
@@ -216,11 +217,13 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         DropState live = DropState.newBuilder(state).setStatus(DropStatus.LIVE).setStartedAt(now).setUpdatedAt(now).build();
         String id = state.getDefinition().getId();
         states.put(id, live);
+        emit(live, DropEventType.STARTED, now);
         Instant endsAt = state.getDefinition().getEndsAt();
-        if (endsAt != null) {
+        if (endsAt != null && !endsAt.isAfter(now)) {
+            end(live, now);
+        } else if (endsAt != null) {
             schedule.put(DropSchedule.key(endsAt, DropSchedule.Kind.END, id), id);
         }
-        emit(live, DropEventType.STARTED, now);
     }
 
     private void end(DropState state, Instant now) {
