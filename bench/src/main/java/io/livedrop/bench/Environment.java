@@ -1,0 +1,102 @@
+package io.livedrop.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/** The machine, the software versions and the command line of a run, for the report. */
+record Environment(String date, String cpuModel, int cores, String memory, String os, String java, String jvmFlags,
+                   Map<String, String> versions, String command) {
+
+    static Environment capture(String[] args) {
+        String command = Optional.ofNullable(System.getProperty("bench.command")).filter(s -> !s.isBlank())
+                .orElse("java -jar bench/target/livedrop-bench.jar " + String.join(" ", args)).strip();
+        String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + " (" + System.getProperty("java.vendor") + ")";
+        String flags = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-Dbench.command") && !a.startsWith("-Dbench.log.file")).toList());
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("livedrop", Optional.ofNullable(Environment.class.getPackage().getImplementationVersion())
+                .orElse(mavenVersion("io.livedrop", "livedrop-bench").orElse("0.1.0-SNAPSHOT")));
+        versions.put("Apache Kafka (broker, clients, Streams)", kafkaVersion());
+        versions.put("RocksDB (rocksdbjni)", mavenVersion("org.rocksdb", "rocksdbjni").orElse(rocksdbVersion()));
+        versions.put("Avro", mavenVersion("org.apache.avro", "avro").orElse("?"));
+        versions.put("HdrHistogram", mavenVersion("org.hdrhistogram", "HdrHistogram").orElse("?"));
+        versions.put("Jedis", mavenVersion("redis.clients", "jedis").orElse("?"));
+        versions.put("JFreeChart", mavenVersion("org.jfree", "jfreechart").orElse("?"));
+        return new Environment(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)),
+                readCpuModel(), Runtime.getRuntime().availableProcessors(), readMemory(), readOs(), java, flags, versions, command);
+    }
+
+    private static String rocksdbVersion() {
+        try {
+            org.rocksdb.RocksDB.loadLibrary();
+            return org.rocksdb.RocksDB.rocksdbVersion().toString();
+        } catch (Throwable t) {
+            return "?";
+        }
+    }
+
+    private static String kafkaVersion() {
+        try (InputStream in = Environment.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "?") + " (commit " + p.getProperty("commitId", "?") + ")";
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static Optional<String> mavenVersion(String group, String artifact) {
+        String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (InputStream in = Environment.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return Optional.ofNullable(p.getProperty("version"));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String readCpuModel() {
+        return lines("/proc/cpuinfo").stream().filter(l -> l.startsWith("model name")).findFirst()
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(System.getProperty("os.arch"));
+    }
+
+    private static String readMemory() {
+        return lines("/proc/meminfo").stream().filter(l -> l.startsWith("MemTotal:")).findFirst()
+                .map(l -> {
+                    long kb = Long.parseLong(l.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0);
+                }).orElse("?");
+    }
+
+    private static String readOs() {
+        String pretty = lines("/etc/os-release").stream().filter(l -> l.startsWith("PRETTY_NAME=")).findFirst()
+                .map(l -> l.substring("PRETTY_NAME=".length()).replace("\"", "")).orElse(System.getProperty("os.name"));
+        return pretty + ", kernel " + System.getProperty("os.version");
+    }
+
+    private static List<String> lines(String file) {
+        try {
+            return Files.readAllLines(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+}

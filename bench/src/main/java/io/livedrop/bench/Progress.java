@@ -1,0 +1,55 @@
+package io.livedrop.bench;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Progress lines on stdout, each prefixed with the time since the benchmark started. */
+final class Progress {
+
+    private static final long START = System.nanoTime();
+    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-progress");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Progress() {
+    }
+
+    static void say(String format, Object... args) {
+        long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - START);
+        System.out.printf(Locale.ROOT, "[%2d:%02d] %s%n", s / 60, s % 60, String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+
+    static Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - START);
+    }
+
+    /** Prints {@code line.get()} every {@code period} until the returned handle is closed. */
+    static Ticker every(Duration period, Supplier<String> line) {
+        ScheduledFuture<?> f = TICKER.scheduleAtFixedRate(() -> {
+            try {
+                say("  %s", line.get());
+            } catch (RuntimeException e) {
+                say("  (progress: %s)", e);
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return () -> f.cancel(false);
+    }
+
+    /** A running progress line; closing stops it. */
+    interface Ticker extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    static String n(long v) {
+        return String.format(Locale.ROOT, "%,d", v);
+    }
+}

@@ -1,0 +1,176 @@
+package io.livedrop.bench;
+
+import io.livedrop.bench.DecisionTracker.Schedule;
+import io.livedrop.bench.Results.LatencyRun;
+import io.livedrop.bench.Results.ThroughputRun;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Baseline 1, the floor under any Kafka design: a transactional producer writes records of an order request's size
+ * to a one-partition topic, a read_committed consumer on the same broker sees them. No processing, no state.
+ * Commit mode "asap" commits as soon as the records due are sent (each transaction carries what arrived during the
+ * previous commit); an interval commits every N ms like Kafka Streams does.
+ */
+final class RawKafkaBench {
+
+    private final String bootstrap;
+    private final int valueBytes;
+    private final long seed;
+    private int runs;
+
+    RawKafkaBench(String bootstrap, int valueBytes, long seed) {
+        this.bootstrap = bootstrap;
+        this.valueBytes = Math.max(8, valueBytes);
+        this.seed = seed;
+    }
+
+    static String label(int commitIntervalMs) {
+        return commitIntervalMs == 0 ? "transactions committed asap" : "transactions committed every " + commitIntervalMs + " ms";
+    }
+
+    LatencyRun openLoop(int rate, Duration duration, int commitIntervalMs) {
+        int n = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
+        Outcome o = run(n, rate, commitIntervalMs, "open loop " + rate + "/s");
+        LatencyRun run = new LatencyRun(Results.System.RAW_KAFKA, label(commitIntervalMs), rate, o.sendSeconds,
+                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.verification, o.note);
+        Progress.say("raw Kafka (%s) open loop %,d/s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; checks: %s",
+                label(commitIntervalMs), rate, run.percentileMs(50), run.percentileMs(99), run.percentileMs(99.9),
+                run.maxMs(), o.verification.problems());
+        return run;
+    }
+
+    ThroughputRun maxThroughput(int n, int commitIntervalMs) {
+        Outcome o = run(n, 0, commitIntervalMs, "max throughput");
+        double seconds = o.verification.decided() == 0 ? 0 : (o.tracker.lastDecisionNanos() - o.t0) / 1e9;
+        ThroughputRun run = new ThroughputRun(Results.System.RAW_KAFKA, label(commitIntervalMs),
+                "1 partition, " + valueBytes + "-byte records", n, n, o.sendSeconds, seconds, o.verification, o.note);
+        Progress.say("raw Kafka (%s) max throughput: %,.0f records/s; checks: %s", label(commitIntervalMs),
+                run.decisionsPerSecond(), o.verification.problems());
+        return run;
+    }
+
+    private record Outcome(DecisionTracker tracker, DecisionTracker.Verification verification, long t0,
+                           double sendSeconds, String note) {
+    }
+
+    /** rate 0 = everything due at once (max throughput). */
+    private Outcome run(int n, int rate, int commitIntervalMs, String what) {
+        String topic = "bench-raw-" + (++runs);
+        createTopic(topic);
+        Workload w = Workload.hot("raw" + runs, n, 0.0, 1, "raw", n, seed);
+        DecisionTracker tracker = new DecisionTracker(w);
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-raw-" + runs,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.CLIENT_ID_CONFIG, "bench-raw-" + runs);
+        AtomicLong sendErrors = new AtomicLong();
+        AtomicLong sent = new AtomicLong();
+        Duration drain = Duration.ofSeconds(30);
+        Duration maxRuntime = Duration.ofSeconds(rate == 0 ? Math.max(120, n / 2000) : n / rate + 30 + 60);
+        long t0;
+        double sendSeconds;
+        org.HdrHistogram.Histogram commitMicros = new org.HdrHistogram.Histogram(60_000_000L, 3);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+             CommittedReader<byte[]> reader = new CommittedReader<>(bootstrap, topic, new ByteArrayDeserializer(),
+                     (r, now) -> tracker.decision(ByteBuffer.wrap(r.value()).getInt(0), true, 1, now, false),
+                     maxRuntime).start();
+             var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                     "raw Kafka (%s) %s: sent %,d/%,d, read %,d", label(commitIntervalMs), what, sent.get(), n,
+                     tracker.decided()))) {
+            producer.initTransactions();
+            t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            Schedule schedule = rate == 0 ? new Schedule(t0, 0) : Schedule.of(t0, rate);
+            if (rate > 0) {
+                tracker.schedule(schedule);
+            }
+            long interval = TimeUnit.MILLISECONDS.toNanos(commitIntervalMs);
+            int slot = 0;
+            while (slot < n) {
+                Waits.until(schedule.intended(slot));
+                producer.beginTransaction();
+                long txStart = System.nanoTime();
+                while (true) {
+                    while (slot < n && schedule.intended(slot) <= System.nanoTime()) {
+                        producer.send(new ProducerRecord<>(topic, "raw", value(slot)), (md, e) -> {
+                            if (e != null) {
+                                sendErrors.incrementAndGet();
+                            }
+                        });
+                        slot++;
+                        sent.incrementAndGet();
+                    }
+                    if (interval == 0 || slot >= n || System.nanoTime() >= txStart + interval) {
+                        break;
+                    }
+                    Waits.until(Math.min(schedule.intended(slot), txStart + interval));
+                }
+                long c0 = System.nanoTime();
+                producer.commitTransaction();
+                commitMicros.recordValue(Math.min((System.nanoTime() - c0) / 1000, 60_000_000L));
+            }
+            Progress.say("  commitTransaction: %,d commits, p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                    commitMicros.getTotalCount(), commitMicros.getValueAtPercentile(50) / 1000.0,
+                    commitMicros.getValueAtPercentile(99) / 1000.0, commitMicros.getMaxValue() / 1000.0);
+            sendSeconds = (System.nanoTime() - t0) / 1e9;
+            if (!Waits.await(() -> tracker.complete() || reader.failure() != null, drain)) {
+                tracker.giveUp(System.nanoTime());
+            }
+            if (reader.failure() != null) {
+                throw new IllegalStateException("raw reader failed: " + reader.failure(), reader.failure());
+            }
+        }
+        deleteTopic(topic);
+        String note = tracker.complete() ? "" : "INCOMPLETE: " + (n - tracker.decided()) + " records not seen";
+        return new Outcome(tracker, tracker.verification(sendErrors.get()), t0, sendSeconds, note);
+    }
+
+    private byte[] value(int slot) {
+        byte[] v = new byte[valueBytes];
+        ByteBuffer.wrap(v).putInt(0, slot);
+        return v;
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    private void createTopic(String topic) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            Waits.await(() -> {
+                try {
+                    return admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS)
+                            .get(topic).partitions().get(0).leader() != null;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(30));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create topic " + topic + ": " + e, e);
+        }
+    }
+
+    private void deleteTopic(String topic) {
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Progress.say("(could not delete %s: %s)", topic, e);
+        }
+    }
+}

@@ -1,0 +1,325 @@
+package io.livedrop.bench;
+
+import io.livedrop.bench.DecisionTracker.Schedule;
+import io.livedrop.bench.Results.LatencyRun;
+import io.livedrop.bench.Results.ThroughputRun;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+/**
+ * Baseline 2, the original design's alternative: one Redis Lua script per order request that checks the idempotency
+ * record and decrements the stock atomically (Redis runs scripts one at a time). The benchmark starts its own
+ * {@code redis-server} on a free loopback port, in a temporary directory, with AOF on and
+ * {@code appendfsync everysec} (acknowledged writes may be lost for up to a second on a crash), and stops it.
+ */
+final class RedisLuaBench implements AutoCloseable {
+
+    /** Same steps as the topology's decision: idempotency record first, then the stock rule, then the record. */
+    static final String SCRIPT = """
+            -- KEYS[1] stock of the drop, KEYS[2] idempotency record of the order
+            -- ARGV[1] quantity, ARGV[2] record TTL in seconds, ARGV[3] drop id
+            local prior = redis.call('GET', KEYS[2])
+            if prior then
+              local sep = string.find(prior, '|', 1, true)
+              if string.sub(prior, sep + 1) ~= ARGV[3] .. ':' .. ARGV[1] then return 'E:IDEMPOTENCY_CONFLICT' end
+              return string.sub(prior, 1, sep - 1)
+            end
+            local qty = tonumber(ARGV[1])
+            local stock = tonumber(redis.call('GET', KEYS[1]))
+            local decision
+            if stock == nil then decision = 'R:DROP_NOT_LIVE'
+            elseif stock <= 0 then decision = 'R:SOLD_OUT'
+            elseif stock < qty then decision = 'R:INSUFFICIENT_STOCK'
+            else decision = 'C:' .. redis.call('DECRBY', KEYS[1], qty) end
+            redis.call('SET', KEYS[2], decision .. '|' .. ARGV[3] .. ':' .. ARGV[1], 'EX', ARGV[2])
+            return decision
+            """;
+
+    private static final String TTL_SECONDS = String.valueOf(TimeUnit.HOURS.toSeconds(24));
+    private static final String HOST = "127.0.0.1";
+
+    private final Process process;
+    private final int port;
+    private final String sha;
+    private final String version;
+    private final Path dir;
+
+    private RedisLuaBench(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+        try (Jedis j = connect()) {
+            this.sha = j.scriptLoad(SCRIPT);
+            String info = j.info("server");
+            this.version = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+                    .map(l -> l.substring("redis_version:".length()).strip()).orElse("?");
+        }
+    }
+
+    /** The redis-server executable, if installed. */
+    static Optional<Path> findServer() {
+        List<Path> candidates = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(":")) {
+                if (!d.isBlank()) {
+                    candidates.add(Path.of(d, "redis-server"));
+                }
+            }
+        }
+        candidates.add(Path.of("/usr/bin/redis-server"));
+        candidates.add(Path.of("/usr/sbin/redis-server"));
+        candidates.add(Path.of("/usr/local/bin/redis-server"));
+        return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    static RedisLuaBench start(Path server, Path workDir) throws IOException {
+        Path dir = Files.createDirectories(workDir.resolve("redis"));
+        int port = freePort();
+        List<String> command = List.of(server.toString(), "--port", String.valueOf(port), "--bind", HOST,
+                "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                "--daemonize", "no", "--protected-mode", "yes", "--logfile", dir.resolve("redis.log").toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.stdout").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "redis-stop"));
+        boolean up = Waits.await(() -> {
+            if (!p.isAlive()) {
+                return true;
+            }
+            try (Jedis j = new Jedis(HOST, port)) {
+                return "PONG".equals(j.ping());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20));
+        if (!up || !p.isAlive()) {
+            p.destroyForcibly();
+            throw new IOException("redis-server did not start on " + HOST + ":" + port + "; see " + dir);
+        }
+        return new RedisLuaBench(p, port, dir);
+    }
+
+    String version() {
+        return version;
+    }
+
+    String description() {
+        return "redis-server " + version + " on " + HOST + ":" + port + ", appendonly yes, appendfsync everysec, "
+                + "no RDB snapshots";
+    }
+
+    private Jedis connect() {
+        Jedis j = new Jedis(HOST, port, 60_000);
+        return j;
+    }
+
+    private void prepare(Workload w) {
+        try (Jedis j = connect()) {
+            j.flushAll();
+            for (String d : w.dropIds) {
+                j.set(stockKey(d), String.valueOf(w.stockPerDrop));
+            }
+        }
+    }
+
+    private static String stockKey(String dropId) {
+        return "stock:{" + dropId + "}";
+    }
+
+    private static List<String> keys(Workload w, int order) {
+        return List.of(stockKey(w.dropId(order)), "order:" + w.orderId(order));
+    }
+
+    private static List<String> args(Workload w, int order) {
+        return List.of("1", TTL_SECONDS, w.dropId(order));
+    }
+
+    private static boolean confirmed(Object reply) {
+        String s = reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
+        if (s.startsWith("E:")) {
+            throw new IllegalStateException("Redis script answered " + s);
+        }
+        return s.startsWith("C:");
+    }
+
+    /** Closed loop, {@code connections} connections each sending pipelines of {@code depth} script calls. */
+    ThroughputRun throughput(Workload w, int connections, int depth, String scenario) {
+        prepare(w);
+        DecisionTracker tracker = new DecisionTracker(w);
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong done = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        String how = depth > 1 ? connections + " connections x pipelines of " + depth
+                : connections + " connections, one call in flight each";
+        List<Thread> threads = new ArrayList<>();
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, w.requests / 2000));
+        for (int c = 0; c < connections; c++) {
+            Thread t = new Thread(() -> {
+                try (Jedis j = connect()) {
+                    while (System.nanoTime() < deadline) {
+                        int start = next.getAndAdd(depth);
+                        if (start >= w.requests) {
+                            break;
+                        }
+                        int end = Math.min(start + depth, w.requests);
+                        if (depth == 1) {
+                            int order = w.slotOrder[start];
+                            Object reply = j.evalsha(sha, keys(w, order), args(w, order));
+                            tracker.decision(order, confirmed(reply), 1, System.nanoTime(), true);
+                        } else {
+                            Pipeline p = j.pipelined();
+                            List<Response<Object>> replies = new ArrayList<>(end - start);
+                            for (int slot = start; slot < end; slot++) {
+                                int order = w.slotOrder[slot];
+                                replies.add(p.evalsha(sha, keys(w, order), args(w, order)));
+                            }
+                            p.sync();
+                            long now = System.nanoTime();
+                            for (int i = 0; i < replies.size(); i++) {
+                                tracker.decision(w.slotOrder[start + i], confirmed(replies.get(i).get()), 1, now, true);
+                            }
+                        }
+                        done.addAndGet(end - start);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "redis-client-" + c);
+            threads.add(t);
+        }
+        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                "Redis Lua (%s): %,d/%,d calls", how, done.get(), w.requests))) {
+            threads.forEach(Thread::start);
+            join(threads);
+        }
+        long end = System.nanoTime();
+        if (failure.get() != null) {
+            throw new IllegalStateException("Redis client failed: " + failure.get(), failure.get());
+        }
+        checkStock(w);
+        var v = tracker.verification(0);
+        double seconds = (end - t0) / 1e9;
+        ThroughputRun run = new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests, w.orders, seconds,
+                seconds, v, String.format(Locale.ROOT, "%,.0f script calls/s (retries included)", w.requests / seconds));
+        Progress.say("Redis Lua (%s) %s: %,.0f calls/s, %,.0f decisions/s; checks: %s", how, scenario,
+                w.requests / seconds, run.decisionsPerSecond(), v.problems());
+        return run;
+    }
+
+    /** Open loop at {@code rate}: slot i is sent at its intended time by connection i mod {@code connections}. */
+    LatencyRun openLoop(Workload w, int rate, int connections) {
+        prepare(w);
+        DecisionTracker tracker = new DecisionTracker(w);
+        long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        Schedule schedule = Schedule.of(t0, rate);
+        tracker.schedule(schedule);
+        AtomicLong done = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long deadline = schedule.intended(w.requests) + TimeUnit.SECONDS.toNanos(60);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int first = c;
+            Thread t = new Thread(() -> {
+                try (Jedis j = connect()) {
+                    for (int slot = first; slot < w.requests && System.nanoTime() < deadline; slot += connections) {
+                        Waits.until(schedule.intended(slot));
+                        int order = w.slotOrder[slot];
+                        Object reply = j.evalsha(sha, keys(w, order), args(w, order));
+                        long now = System.nanoTime();
+                        tracker.decision(order, confirmed(reply), 1, now, true);
+                        tracker.latencySample(slot, now);
+                        done.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "redis-open-loop-" + c);
+            threads.add(t);
+        }
+        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                "Redis Lua open loop %,d/s: %,d/%,d calls", rate, done.get(), w.requests))) {
+            threads.forEach(Thread::start);
+            join(threads);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Redis client failed: " + failure.get(), failure.get());
+        }
+        checkStock(w);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        var v = tracker.verification(0);
+        LatencyRun run = new LatencyRun(Results.System.REDIS_LUA, connections + " connections, one call in flight each",
+                rate, seconds, w.requests / seconds, tracker.latency(), v, "request to reply, retries included");
+        Progress.say("Redis Lua open loop %,d/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; checks: %s",
+                rate, run.percentileMs(50), run.percentileMs(99), run.percentileMs(99.9), run.maxMs(), v.problems());
+        return run;
+    }
+
+    /** The stock left in Redis must be what the replies say was sold. */
+    private void checkStock(Workload w) {
+        try (Jedis j = connect()) {
+            for (String d : w.dropIds) {
+                long left = Long.parseLong(j.get(stockKey(d)));
+                if (left < 0) {
+                    throw new IllegalStateException("Redis stock of " + d + " went negative: " + left);
+                }
+            }
+        }
+    }
+
+    private static void join(List<Thread> threads) {
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        try (Jedis j = connect()) {
+            j.shutdown();
+        } catch (RuntimeException e) {
+            // it may already be gone
+        }
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        TopologyBench.deleteRecursively(dir);
+    }
+}

@@ -1,0 +1,355 @@
+package io.livedrop.bench;
+
+import io.livedrop.bench.DecisionTracker.Verification;
+import io.livedrop.bench.Results.LatencyRun;
+import io.livedrop.bench.Results.ThroughputRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Writes the run as markdown tables, with the plot beside it. */
+final class Report {
+
+    static final double TARGET_P99_MS = 50;
+    static final int TARGET_RATE = 2000;
+
+    private final BenchOptions o;
+    private final Environment env;
+    private final Results r;
+    private final List<String> setup;
+    private final Duration took;
+    private final String failure;
+    private final StringBuilder md = new StringBuilder();
+
+    Report(BenchOptions o, Environment env, Results r, List<String> setup, Duration took, String failure) {
+        this.o = o;
+        this.env = env;
+        this.r = r;
+        this.setup = setup;
+        this.took = took;
+        this.failure = failure;
+    }
+
+    /** Writes NAME.md and NAME-latency.png into the output directory; returns the markdown file. */
+    Path write() throws IOException {
+        Files.createDirectories(o.out());
+        String pngName = o.name() + "-latency.png";
+        boolean chart = !r.latency.isEmpty();
+        if (chart) {
+            LatencyChart.write(r.latency, "Open-loop latency, intended send to committed decision visible ("
+                    + env.date().substring(0, 10) + ", scale " + trim(o.scale()) + ")", o.out().resolve(pngName));
+        }
+        header();
+        targets();
+        throughput();
+        latency(chart ? pngName : null);
+        correctness();
+        notes();
+        setupSection();
+        method();
+        Path file = o.out().resolve(o.name() + ".md");
+        Files.writeString(file, md.toString());
+        return file;
+    }
+
+    private void header() {
+        line("# Stampede benchmark" + (o.scale() == 1.0 ? "" : " (scale " + trim(o.scale()) + ")"));
+        line();
+        line("Produced by `" + env.command() + "` on " + env.date() + " in " + minutes(took) + ", on "
+                + env.cores() + " cores (" + env.cpuModel() + ") and " + env.memory() + " of memory.");
+        line("Generated file: rerun the command to refresh it; the method is in [methodology.md](methodology.md).");
+        line();
+        if (failure != null) {
+            line("> **The run failed before it finished:** " + failure + ". The tables hold what was measured "
+                    + "before the failure.");
+            line();
+        }
+        long disturbedRuns = r.foreign.values().stream().filter(Results::disturbed).count();
+        if (disturbedRuns > 0) {
+            line(String.format(Locale.ROOT, "> **Disturbed run:** other processes on this machine used %.2f cores on"
+                    + " average (%.2f in the worst second) while it ran; the %d runs marked ⚠ below ran beside them and"
+                    + " understate what this machine can do. Rerun on a quiet machine.", r.foreignCores,
+                    r.worstForeignCores, disturbedRuns));
+            line();
+        }
+        if (r.redisUnavailable != null) {
+            line("> **Redis Lua baseline not run:** " + r.redisUnavailable);
+            line();
+        }
+        line("Scale " + trim(o.scale()) + ": hot drop of " + n(o.stock()) + " units; " + n(o.requests())
+                + " order requests per throughput run from " + n(o.users()) + " users, "
+                + pct(o.retryFraction()) + " of them retries of an earlier request; spread case: the same over "
+                + o.spreadDrops() + " drops of " + n(o.stock() / o.spreadDrops()) + " units. Open-loop runs: "
+                + secs(o.duration()) + " at each rate, after " + secs(o.warmup())
+                + " of untimed warm-up per configuration. " + o.partitions() + " partitions per drop-keyed topic, "
+                + o.streamThreads() + " stream thread(s).");
+        line();
+    }
+
+    private void targets() {
+        line("## Targets");
+        line();
+        line("| target | measured | met |");
+        line("|---|---|---|");
+        Optional<ThroughputRun> redis = redisReference();
+        for (ThroughputRun t : r.throughput) {
+            if (t.system() == Results.System.TOPOLOGY && t.config().startsWith("exactly_once_v2")
+                    && t.scenario().equals("hot drop")) {
+                String measured = n(t.decisionsPerSecond()) + " decisions/s" + redis
+                        .map(x -> " ÷ " + n(redisOps(x)) + " Redis Lua calls/s = **" + ratio(t.decisionsPerSecond() / redisOps(x)) + "**")
+                        .orElse(" (no Redis Lua figure)");
+                String met = redis.map(x -> t.decisionsPerSecond() / redisOps(x) >= 1.0 ? "yes" : "no").orElse("n/a");
+                line("| hot drop, " + t.config() + ": decisions/s ≥ 1.0 × Redis Lua ops/s | " + measured + warn(t) + " | "
+                        + met + " |");
+            }
+        }
+        for (LatencyRun l : r.latency) {
+            if (l.system() == Results.System.TOPOLOGY && l.rate() == TARGET_RATE) {
+                boolean lowerBound = !l.note().isEmpty();
+                line("| send → committed decision p99 ≤ " + (int) TARGET_P99_MS + " ms at " + n(TARGET_RATE)
+                        + " orders/s, " + l.config() + " | " + (lowerBound ? "≥ " : "") + ms(l.percentileMs(99))
+                        + " ms" + warn(l) + " | " + (l.percentileMs(99) <= TARGET_P99_MS && !lowerBound ? "yes" : "no") + " |");
+            }
+        }
+        line();
+    }
+
+    private Optional<ThroughputRun> redisReference() {
+        return r.throughput.stream().filter(t -> t.system() == Results.System.REDIS_LUA
+                && t.scenario().equals("hot drop") && t.config().contains("pipelines")).findFirst();
+    }
+
+    /** Redis "ops/s": script calls per second, retries included (each is one call). */
+    private static double redisOps(ThroughputRun redis) {
+        return redis.requests() / redis.seconds();
+    }
+
+    private void throughput() {
+        if (r.throughput.isEmpty()) {
+            return;
+        }
+        Optional<ThroughputRun> redis = redisReference();
+        line("## Throughput (max-throughput mode: everything sent as fast as possible)");
+        line();
+        line("decisions/s = distinct orders decided ÷ (last decision visible − first send), the rate a backlog of"
+                + " that size clears at, ramp-up included; steady decisions/s counts only from the 25th to the 90th"
+                + " percent of the decisions, after the sender finished and the JIT settled; requests/s counts every "
+                + "request, retries included." + redis.map(x -> " The ratio column divides by the pipelined Redis Lua"
+                + " hot-drop run: " + n(redisOps(x)) + " script calls/s.").orElse(""));
+        line();
+        line("| system | configuration | case | requests (distinct orders) | send took | decisions/s | requests/s | ÷ Redis Lua calls/s | steady decisions/s (25→90%) | checks |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
+        for (ThroughputRun t : r.throughput) {
+            String ratio = t.system() == Results.System.TOPOLOGY
+                    ? redis.map(x -> ratio(t.decisionsPerSecond() / redisOps(x))).orElse("n/a") : "";
+            line("| " + t.system().label + " | " + t.config() + " | " + t.scenario() + " | " + n(t.requests()) + " ("
+                    + n(t.orders()) + ") | " + String.format(Locale.ROOT, "%.1f s", t.sendSeconds()) + " | **"
+                    + n(t.decisionsPerSecond()) + "** | " + n(t.requestsPerSecond()) + " | " + ratio + " | "
+                    + (Double.isNaN(t.steadyDecisionsPerSecond()) ? "" : n(t.steadyDecisionsPerSecond())) + " | "
+                    + check(t, t.verification()) + " |");
+        }
+        line();
+        List<ThroughputRun> withCpu = r.throughput.stream().filter(t -> !t.cpu().isEmpty()).toList();
+        if (!withCpu.isEmpty()) {
+            line("CPU by thread while the topology drained the backlog (25→90% of the decisions), in cores; one"
+                    + " stream thread decides every order of a drop partition, so a hot drop is bound by that thread:");
+            line();
+            for (ThroughputRun t : withCpu) {
+                line("- " + t.config() + ", " + t.scenario() + ": " + t.cpu());
+            }
+            line();
+        }
+    }
+
+    private void latency(String png) {
+        if (r.latency.isEmpty()) {
+            return;
+        }
+        line("## Latency (open loop at fixed arrival rates)");
+        line();
+        line("From each request's intended send time (slot i at t0 + i/rate, whether or not the sender was on time)"
+                + " to its committed decision being visible to a read_committed consumer (topology: the order's first"
+                + " request to its one decision; raw Kafka: the record; Redis: the script's reply, every request)."
+                + " Milliseconds; HdrHistogram, 3 significant digits. The ratio column divides the topology's p99 by the"
+                + " raw round trip's at the same rate with transactions committed at the same interval (its own"
+                + " commit.interval.ms): what the topology adds to the transport and commit cadence it runs on."
+                + " \"asap\" commits back to back, each transaction carrying what arrived during the previous commit.");
+        line();
+        line("| rate/s | system | configuration | achieved rate/s | samples | p50 | p99 | p99.9 | max | p99 ÷ raw p99, same commit interval | checks |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (LatencyRun l : r.latency) {
+            Optional<LatencyRun> raw = rawReference(l);
+            String ratio = l.system() == Results.System.TOPOLOGY
+                    ? raw.map(x -> ratio(l.percentileMs(99) / x.percentileMs(99))).orElse("n/a") : "";
+            String bound = l.note().startsWith("INCOMPLETE") ? "≥ " : "";
+            line("| " + n(l.rate()) + " | " + l.system().label + " | " + l.config() + " | " + n(l.achievedRate()) + " | "
+                    + n(l.micros().getTotalCount()) + " | " + bound + ms(l.percentileMs(50)) + " | **" + bound
+                    + ms(l.percentileMs(99)) + "** | " + bound + ms(l.percentileMs(99.9)) + " | " + bound + ms(l.maxMs())
+                    + " | " + ratio + " | " + check(l, l.verification()) + " |");
+        }
+        line();
+        if (png != null) {
+            line("![Latency by percentile, one panel per arrival rate](" + png + ")");
+            line();
+        }
+    }
+
+    /** The raw round trip at the same rate committed at the same interval as a topology run. */
+    private Optional<LatencyRun> rawReference(LatencyRun l) {
+        int interval = commitInterval(l.config());
+        return r.latency.stream().filter(x -> x.system() == Results.System.RAW_KAFKA && x.rate() == l.rate()
+                && x.config().equals(RawKafkaBench.label(interval))).findFirst();
+    }
+
+    static int commitInterval(String topologyConfig) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("commit (\\d+) ms").matcher(topologyConfig);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private void correctness() {
+        line("## Correctness of every run");
+        line();
+        line("One decision per distinct order (none missing, none twice), confirmed units ≤ stock for every drop"
+                + " (zero oversell), and exactly min(stock, orders) units confirmed per drop (every order is one unit, no"
+                + " per-user limit, so nothing may be left unsold while orders were refused).");
+        line();
+        line("| run | requests | distinct orders | decided | duplicates | missing | confirmed / stock | oversold | rejected | verdict |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
+        for (ThroughputRun t : r.throughput) {
+            row(t.system().label + ", " + t.config() + ", " + t.scenario() + ", max throughput", t.verification());
+        }
+        for (LatencyRun l : r.latency) {
+            row(l.system().label + ", " + l.config() + ", open loop " + n(l.rate()) + "/s", l.verification());
+        }
+        line();
+    }
+
+    private void row(String name, Verification v) {
+        line("| " + name + " | " + n(v.requests()) + " | " + n(v.orders()) + " | " + n(v.decided()) + " | "
+                + n(v.duplicates()) + " | " + n(v.missing()) + " | " + n(v.confirmedUnits()) + " / " + n(v.stock())
+                + " | " + n(v.oversold()) + " | " + n(v.rejected()) + " | " + (v.ok() ? "ok" : "**" + v.problems() + "**") + " |");
+    }
+
+    private void notes() {
+        List<String> notes = new java.util.ArrayList<>(r.notes);
+        for (ThroughputRun t : r.throughput) {
+            if (!t.note().isEmpty()) {
+                notes.add(t.system().label + ", " + t.config() + ", " + t.scenario() + ": " + t.note());
+            }
+        }
+        for (LatencyRun l : r.latency) {
+            if (l.note().startsWith("INCOMPLETE")) {
+                notes.add(l.system().label + ", " + l.config() + ", " + n(l.rate()) + "/s: " + l.note());
+            }
+        }
+        if (notes.isEmpty()) {
+            return;
+        }
+        line("## Notes from the run");
+        line();
+        notes.forEach(n -> line("- " + n));
+        line();
+    }
+
+    private void setupSection() {
+        line("## Machine, software, setup");
+        line();
+        line("| | |");
+        line("|---|---|");
+        line("| date | " + env.date() + " |");
+        line("| command | `" + env.command() + "` |");
+        line("| CPU | " + env.cpuModel() + ", " + env.cores() + " cores (nproc) |");
+        line("| memory | " + env.memory() + " |");
+        line("| OS | " + env.os() + " |");
+        line("| Java | " + env.java() + " |");
+        line("| benchmark JVM flags | `" + env.jvmFlags() + "` |");
+        env.versions().forEach((k, v) -> line("| " + k + " | " + v + " |"));
+        if (r.redisVersion != null) {
+            line("| Redis | " + r.redisVersion + " |");
+        }
+        if (r.cpuSummary != null) {
+            line("| CPU load during the run | " + r.cpuSummary + " |");
+        }
+        setup.forEach(s -> {
+            int colon = s.indexOf(": ");
+            line("| " + s.substring(0, colon) + " | " + s.substring(colon + 2) + " |");
+        });
+        line();
+    }
+
+    private void method() {
+        line("## Method in short");
+        line();
+        line("- **Open loop.** Request i of a run is due at t0 + i/rate; the sender parks until then and sends,"
+                + " and latency is measured from that intended time, so a sender, producer or system that falls behind"
+                + " adds its delay to every request it delays (no coordinated omission). Orders still undecided when"
+                + " a run's drain time runs out are recorded at their latency so far and the percentiles marked ≥.");
+        line("- **Visible = committed.** Decisions are read by a `read_committed` consumer assigned to every partition"
+                + " of the decisions topic; a batch is stamped when `poll` returns it. Under exactly_once_v2 a decision"
+                + " becomes visible when the Streams transaction commits (every commit.interval.ms); under at_least_once"
+                + " when the Streams producer sends it (its linger.ms, 100 ms by Kafka Streams' default, or the commit's"
+                + " flush, whichever is first).");
+        line("- **Retries.** A retry re-sends an earlier order's exact request (same user, idempotency key, order id)"
+                + " within the last " + Workload.RETRY_WINDOW + " orders; the topology emits no second decision, so an"
+                + " order's latency is its first request's. Redis answers every request, retries included.");
+        line("- **One machine.** Load generator, decision reader, Kafka Streams and (by default) the broker's JVM share"
+                + " the same " + env.cores() + " cores; loopback only. Absolute figures are this machine's; ratios against"
+                + " the baselines measured in the same run are the portable part.");
+        line("- **Fresh state per configuration.** Each processing guarantee and commit interval gets its own topics,"
+                + " application id and state directory, a warm-up run, then fresh drops per run.");
+        line();
+    }
+
+    private String warn(Object run) {
+        return Results.disturbed(r.foreign.get(run)) ? " ⚠ (disturbed)" : "";
+    }
+
+    private String check(Object run, Verification v) {
+        double[] f = r.foreign.get(run);
+        String disturbed = Results.disturbed(f) ? String.format(Locale.ROOT, " ⚠ other processes %.2f cores (%.2f max)",
+                f[0], f[1]) : "";
+        return (v.ok() ? "ok" : "**" + v.problems() + "**") + disturbed;
+    }
+
+    private void line(String s) {
+        md.append(s).append('\n');
+    }
+
+    private void line() {
+        md.append('\n');
+    }
+
+    static String n(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    static String ms(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v)
+                : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String ratio(double v) {
+        return String.format(Locale.ROOT, v >= 10 ? "%.0f×" : v >= 0.1 ? "%.2f×" : "%.3f×", v);
+    }
+
+    static String pct(double f) {
+        return String.format(Locale.ROOT, "%.0f%%", f * 100);
+    }
+
+    static String secs(Duration d) {
+        return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
+    }
+
+    static String trim(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    static String minutes(Duration d) {
+        long s = d.toSeconds();
+        return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
+    }
+}

@@ -1,0 +1,91 @@
+package io.livedrop.bench;
+
+import io.livedrop.bench.DecisionTracker.Verification;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/** Everything one benchmark run measured, in the order it was measured. */
+final class Results {
+
+    /** Which system a run measured. */
+    enum System {
+        TOPOLOGY("livedrop topology"), RAW_KAFKA("raw Kafka round trip"), REDIS_LUA("Redis Lua");
+
+        final String label;
+
+        System(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * One open-loop run at a fixed arrival rate: latency from each request's intended send time to its committed
+     * decision being visible (topology, raw Kafka) or to its reply (Redis), in microseconds.
+     */
+    record LatencyRun(System system, String config, double rate, double seconds, double achievedRate,
+                      Histogram micros, Verification verification, String note) {
+        double percentileMs(double p) {
+            return micros.getValueAtPercentile(p) / 1000.0;
+        }
+
+        double maxMs() {
+            return micros.getMaxValue() / 1000.0;
+        }
+    }
+
+    /** One max-throughput run: everything sent as fast as possible, decisions/s from first send to last decision. */
+    record ThroughputRun(System system, String config, String scenario, long requests, long orders,
+                         double sendSeconds, double seconds, Verification verification, String note,
+                         double steadyDecisionsPerSecond, String cpu) {
+        ThroughputRun(System system, String config, String scenario, long requests, long orders, double sendSeconds,
+                      double seconds, Verification verification, String note) {
+            this(system, config, scenario, requests, orders, sendSeconds, seconds, verification, note, Double.NaN, "");
+        }
+
+        double decisionsPerSecond() {
+            return seconds <= 0 ? 0 : verification.decided() / seconds;
+        }
+
+        double requestsPerSecond() {
+            return seconds <= 0 ? 0 : requests / seconds;
+        }
+    }
+
+    final List<LatencyRun> latency = new ArrayList<>();
+    final List<ThroughputRun> throughput = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    String redisUnavailable;
+    String redisVersion;
+    String cpuSummary;
+    double foreignCores;
+    double worstForeignCores;
+
+    /** Other processes' CPU (average, worst second) while each run, and the set-up before it, ran. */
+    final java.util.Map<Object, double[]> foreign = new java.util.IdentityHashMap<>();
+    CpuWatch cpu;
+    private long windowStart = java.lang.System.nanoTime();
+
+    synchronized void add(LatencyRun run) {
+        latency.add(run);
+        attribute(run);
+    }
+
+    synchronized void add(ThroughputRun run) {
+        throughput.add(run);
+        attribute(run);
+    }
+
+    private void attribute(Object run) {
+        long now = java.lang.System.nanoTime();
+        if (cpu != null) {
+            foreign.put(run, cpu.foreignBetween(windowStart, now));
+        }
+        windowStart = now;
+    }
+
+    /** Disturbed: other processes took more than 0.1 core on average, or more than half a core in some second. */
+    static boolean disturbed(double[] f) {
+        return f != null && (f[0] > 0.1 || f[1] > 0.5);
+    }
+}

@@ -1,0 +1,402 @@
+package io.livedrop.bench;
+
+import io.livedrop.bench.DecisionTracker.Schedule;
+import io.livedrop.bench.Results.LatencyRun;
+import io.livedrop.bench.Results.ThroughputRun;
+import io.livedrop.events.catalog.Drop;
+import io.livedrop.events.drop.DropEvent;
+import io.livedrop.events.drop.DropEventType;
+import io.livedrop.events.order.OrderDecision;
+import io.livedrop.events.order.OrderRequest;
+import io.livedrop.events.order.OrderStatus;
+import io.livedrop.schemas.serde.AvroSerdes;
+import io.livedrop.topology.LivedropTopology;
+import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.StreamsSettings;
+import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopologySerdes;
+import io.livedrop.topology.provisioning.TopicProvisioner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+
+/**
+ * The system under test: livedrop's topology ({@link LivedropTopology}) in a {@link KafkaStreams} instance of this
+ * JVM with one processing guarantee and commit interval, its topics under a prefix of their own, fed order requests
+ * keyed by drop id and read back from the order-decisions topic by a read_committed consumer.
+ */
+final class TopologyBench implements AutoCloseable {
+
+    private final BenchOptions options;
+    private final String bootstrap;
+    private final long brokerPid;
+    private final String guarantee;
+    private final int commitIntervalMs;
+    private final String tag;
+    private final String config;
+    private final Path stateDir;
+    private final LivedropConfig livedropConfig;
+    private final Topics topics;
+    private final TopologySerdes serdes = TopologySerdes.from(AvroSerdes.singleObject());
+    private final AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
+    private KafkaStreams streams;
+    private KafkaProducer<String, OrderRequest> orders;
+    private KafkaProducer<String, Drop> drops;
+
+    TopologyBench(BenchOptions options, String bootstrap, long brokerPid, Path workDir, String guarantee,
+                  int commitIntervalMs) {
+        this.options = options;
+        this.bootstrap = bootstrap;
+        this.brokerPid = brokerPid;
+        this.guarantee = guarantee;
+        this.commitIntervalMs = commitIntervalMs;
+        this.tag = (guarantee.equals("exactly_once_v2") ? "e" : "a") + commitIntervalMs;
+        this.config = label(guarantee, commitIntervalMs) + (options.streamsConfig().isEmpty() ? ""
+                : ", " + options.streamsConfig().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .sorted().collect(java.util.stream.Collectors.joining(", ")));
+        this.stateDir = workDir.resolve("state-" + tag);
+        this.livedropConfig = new LivedropConfig(Map.of(
+                LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
+                LivedropConfig.PARTITIONS, String.valueOf(options.partitions())));
+        this.topics = Topics.from(livedropConfig);
+    }
+
+    static String label(String guarantee, int commitIntervalMs) {
+        return (guarantee.equals("exactly_once_v2") ? "exactly_once_v2" : "at_least_once")
+                + ", commit " + commitIntervalMs + " ms";
+    }
+
+    String config() {
+        return config;
+    }
+
+    private String appId() {
+        return "bench-" + tag;
+    }
+
+    void start() {
+        try (Admin admin = admin()) {
+            new TopicProvisioner(admin, Duration.ofSeconds(60)).provision(topics);
+        }
+        Topology topology = LivedropTopology.build(livedropConfig, serdes);
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+        overrides.putAll(options.streamsConfig());
+        Properties props = StreamsSettings.of(livedropConfig, appId(), bootstrap, stateDir, overrides);
+        streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(e -> {
+            streamsFailure.compareAndSet(null, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        if (!Waits.await(() -> streams.state() == KafkaStreams.State.RUNNING || streamsFailure.get() != null,
+                Duration.ofSeconds(120))) {
+            throw new IllegalStateException("Kafka Streams (" + config + ") not RUNNING after 120 s: " + streams.state());
+        }
+        checkStreams();
+        orders = new KafkaProducer<>(producerProps("bench-orders-" + tag), serdes.key().serializer(),
+                serdes.orderRequest().serializer());
+        drops = new KafkaProducer<>(producerProps("bench-drops-" + tag), serdes.key().serializer(),
+                serdes.drop().serializer());
+    }
+
+    private Map<String, Object> producerProps(String clientId) {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, options.producerLingerMs(),
+                ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    private void checkStreams() {
+        Throwable t = streamsFailure.get();
+        if (t != null) {
+            throw new IllegalStateException("Kafka Streams (" + config + ") failed: " + t, t);
+        }
+    }
+
+    /** Publishes the drops (starting a second ago) and waits until each has gone LIVE (its STARTED event). */
+    private void launch(Workload w) {
+        Set<String> started = ConcurrentHashMap.newKeySet();
+        Set<String> wanted = Set.of(w.dropIds);
+        try (CommittedReader<DropEvent> events = new CommittedReader<>(bootstrap, topics.dropEvents().name(),
+                serdes.dropEvent().deserializer(), (r, now) -> {
+                    DropEvent e = r.value();
+                    if (e != null && e.getType() == DropEventType.STARTED && wanted.contains(e.getDropId())) {
+                        started.add(e.getDropId());
+                    }
+                }, Duration.ofMinutes(2)).start()) {
+            Instant now = Instant.now();
+            for (String id : w.dropIds) {
+                drops.send(new ProducerRecord<>(topics.drops().name(), id, Drop.newBuilder()
+                        .setId(id).setCreatorId("bench-creator").setProductId("bench-product")
+                        .setInitialStock(w.stockPerDrop).setPriceCents(1_999).setCurrency("USD")
+                        .setStartsAt(now.minusSeconds(1)).setEndsAt(null).setPerUserLimit(null).setCreatedAt(now)
+                        .build()));
+            }
+            drops.flush();
+            if (!Waits.await(() -> started.size() == wanted.size() || streamsFailure.get() != null,
+                    Duration.ofSeconds(60))) {
+                throw new IllegalStateException(w.dropIds.length - started.size() + " of " + w.dropIds.length
+                        + " drops did not go LIVE within 60 s (" + config + ")");
+            }
+        }
+        checkStreams();
+    }
+
+    private ProducerRecord<String, OrderRequest> request(Workload w, int slot) {
+        int order = w.slotOrder[slot];
+        String dropId = w.dropId(order);
+        String user = w.userId(order);
+        String key = w.idempotencyKey(order);
+        return new ProducerRecord<>(topics.orderRequests().name(), dropId, OrderRequest.newBuilder()
+                .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(user).setIdempotencyKey(key)
+                .setQuantity(1).setRequestedAt(Instant.now()).build());
+    }
+
+    private CommittedReader<OrderDecision> decisions(DecisionTracker tracker, Duration maxRuntime) {
+        Workload w = tracker.workload();
+        return new CommittedReader<>(bootstrap, topics.orderDecisions().name(), serdes.orderDecision().deserializer(),
+                (r, now) -> {
+                    OrderDecision d = r.value();
+                    if (d != null) {
+                        tracker.decision(w.orderOf(d.getIdempotencyKey()), d.getStatus() == OrderStatus.CONFIRMED,
+                                d.getQuantity(), now, false);
+                    }
+                }, maxRuntime);
+    }
+
+    /** One open-loop run on a fresh hot drop: {@code rate} requests/s for {@code duration}, then the drain. */
+    LatencyRun openLoop(String phase, int rate, Duration duration) {
+        int requests = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
+        Workload w = Workload.hot(tag + "-" + phase, requests, options.retryFraction(), options.users(),
+                tag + "-" + phase + "-hot", options.stock(), options.seed());
+        launch(w);
+        DecisionTracker tracker = new DecisionTracker(w);
+        Duration drain = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
+        AtomicLong sendErrors = new AtomicLong();
+        AtomicLong sent = new AtomicLong();
+        long t0;
+        long lastSend;
+        try (CommittedReader<OrderDecision> reader = decisions(tracker, duration.plus(drain).plusSeconds(30)).start()) {
+            t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            Schedule schedule = Schedule.of(t0, rate);
+            tracker.schedule(schedule);
+            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                    "%s %s @ %,d/s: sent %,d/%,d, decided %,d/%,d, p99 so far %.1f ms", config, phase, rate,
+                    sent.get(), w.requests, tracker.decided(), w.orders,
+                    tracker.latency().getValueAtPercentile(99) / 1000.0))) {
+                for (int slot = 0; slot < w.requests; slot++) {
+                    Waits.until(schedule.intended(slot));
+                    orders.send(request(w, slot), (md, e) -> {
+                        if (e != null) {
+                            sendErrors.incrementAndGet();
+                        }
+                    });
+                    sent.incrementAndGet();
+                }
+                lastSend = System.nanoTime();
+                orders.flush();
+                if (!Waits.await(() -> tracker.complete() || streamsFailure.get() != null || reader.failure() != null,
+                        drain)) {
+                    tracker.giveUp(System.nanoTime());
+                }
+            }
+            failIfReaderFailed(reader);
+        }
+        checkStreams();
+        double seconds = (lastSend - t0) / 1e9;
+        var v = tracker.verification(sendErrors.get());
+        String note = tracker.complete() ? "" : "INCOMPLETE after a " + drain.toSeconds()
+                + " s drain: percentiles are lower bounds";
+        LatencyRun run = new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests / Math.max(seconds, 1e-9),
+                tracker.latency(), v, note);
+        Progress.say("%s open loop %,d/s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; checks: %s",
+                config, rate, run.percentileMs(50), run.percentileMs(99), run.percentileMs(99.9), run.maxMs(),
+                v.problems());
+        return run;
+    }
+
+    /** Sends {@code options.requests()} requests as fast as possible; decisions/s from first send to last decision. */
+    ThroughputRun maxThroughput(String phase, boolean spread) {
+        String[] dropIds = spread
+                ? IntStream.range(0, options.spreadDrops()).mapToObj(i -> tag + "-" + phase + "-d" + i).toArray(String[]::new)
+                : new String[] {tag + "-" + phase + "-hot"};
+        int stockPerDrop = spread ? options.stock() / options.spreadDrops() : options.stock();
+        Workload w = Workload.generate(tag + "-" + phase, options.requests(), options.retryFraction(), options.users(),
+                dropIds, stockPerDrop, options.seed());
+        launch(w);
+        DecisionTracker tracker = new DecisionTracker(w);
+        Duration limit = Duration.ofSeconds(Math.min(900, Math.max(120, w.requests / 1000)));
+        AtomicLong sendErrors = new AtomicLong();
+        AtomicLong sent = new AtomicLong();
+        long t0;
+        long sendEnd;
+        Map<String, Double> metrics;
+        ThreadCpu cpuFrom = null;
+        ThreadCpu cpuTo = null;
+        long[] steady = new long[4]; // nanos and decisions at 25% and at 90% of the orders
+        try (CommittedReader<OrderDecision> reader = decisions(tracker, limit.plusSeconds(30)).start()) {
+            long[] last = {System.nanoTime(), 0};
+            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
+                long now = System.nanoTime();
+                long d = tracker.decided();
+                double rate = (d - last[1]) / ((now - last[0]) / 1e9);
+                last[0] = now;
+                last[1] = d;
+                return String.format(Locale.ROOT, "%s %s: sent %,d/%,d, decided %,d/%,d (%,.0f decisions/s now)",
+                        config, phase, sent.get(), w.requests, d, w.orders, rate);
+            })) {
+                t0 = System.nanoTime();
+                for (int slot = 0; slot < w.requests; slot++) {
+                    orders.send(request(w, slot), (md, e) -> {
+                        if (e != null) {
+                            sendErrors.incrementAndGet();
+                        }
+                    });
+                    sent.incrementAndGet();
+                }
+                orders.flush();
+                sendEnd = System.nanoTime();
+                long deadline = t0 + limit.toNanos();
+                while (!(tracker.complete() || streamsFailure.get() != null || reader.failure() != null)) {
+                    long now = System.nanoTime();
+                    if (now > deadline) {
+                        tracker.giveUp(now);
+                        break;
+                    }
+                    long d = tracker.decided();
+                    if (cpuFrom == null && d >= w.orders / 4) {
+                        cpuFrom = ThreadCpu.snapshot(brokerPid);
+                        steady[0] = now;
+                        steady[1] = d;
+                    }
+                    if (cpuFrom != null && cpuTo == null && d >= w.orders * 9L / 10) {
+                        cpuTo = ThreadCpu.snapshot(brokerPid);
+                        steady[2] = now;
+                        steady[3] = d;
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                }
+            }
+            metrics = streamsMetrics();
+            failIfReaderFailed(reader);
+        }
+        checkStreams();
+        var v = tracker.verification(sendErrors.get());
+        double seconds = v.decided() == 0 ? 0 : (tracker.lastDecisionNanos() - t0) / 1e9;
+        String note = (tracker.complete() ? "" : "INCOMPLETE after " + limit.toSeconds() + " s; ") + describe(metrics);
+        double steadyRate = steady[2] > steady[0] ? (steady[3] - steady[1]) / ((steady[2] - steady[0]) / 1e9) : Double.NaN;
+        String cpu = cpuTo != null ? cpuTo.since(cpuFrom, 6) : "";
+        ThroughputRun run = new ThroughputRun(Results.System.TOPOLOGY, config,
+                spread ? "spread: " + dropIds.length + " drops" : "hot drop", w.requests, w.orders,
+                (sendEnd - t0) / 1e9, seconds, v, note, steadyRate, cpu);
+        Progress.say("%s %s: %,.0f decisions/s (%,d decisions in %.1f s; sending took %.1f s; %,.0f/s from 25%% to"
+                        + " 90%% of the decisions); checks: %s", config, run.scenario(), run.decisionsPerSecond(),
+                v.decided(), seconds, run.sendSeconds(), steadyRate, v.problems());
+        if (!cpu.isEmpty()) {
+            Progress.say("  CPU from 25%% to 90%% of the decisions, in cores: %s", cpu);
+        }
+        return run;
+    }
+
+    private static void failIfReaderFailed(CommittedReader<?> reader) {
+        if (reader.failure() != null) {
+            throw new IllegalStateException("The decision reader failed: " + reader.failure(), reader.failure());
+        }
+    }
+
+    /** A few thread-level Kafka Streams metrics that say where the time goes (averages over the metric window). */
+    private Map<String, Double> streamsMetrics() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        List<String> wanted = List.of("process-rate", "process-latency-avg", "commit-rate", "commit-latency-avg",
+                "poll-records-avg", "poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio");
+        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+            MetricName name = e.getKey();
+            if (name.group().equals("stream-thread-metrics") && wanted.contains(name.name())) {
+                Object value = e.getValue().metricValue();
+                if (value instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    out.merge(name.name(), n.doubleValue(), Double::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String describe(Map<String, Double> metrics) {
+        if (metrics.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("stream thread at the end: ");
+        metrics.forEach((k, v) -> sb.append(k).append(' ').append(String.format(Locale.ROOT,
+                v >= 100 ? "%,.0f" : "%.2f", v)).append(", "));
+        return sb.substring(0, sb.length() - 2);
+    }
+
+    @Override
+    public void close() {
+        if (orders != null) {
+            orders.close(Duration.ofSeconds(10));
+        }
+        if (drops != null) {
+            drops.close(Duration.ofSeconds(10));
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(60));
+            streams.cleanUp();
+        }
+        // Free the broker's disk and memory for the next configuration: this one's topics and internal topics.
+        try (Admin admin = admin()) {
+            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> mine = names.stream()
+                    .filter(n -> n.startsWith("bench-" + tag + ".") || n.startsWith(appId() + "-")).toList();
+            admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Progress.say("(could not delete the topics of %s: %s)", config, e);
+        }
+        deleteRecursively(stateDir);
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            // best effort: the work directory is temporary
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.livedrop.bench;
+
+import io.livedrop.topology.order.OrderIds;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic stampede: {@code requests} send slots, each either a new order (a random user of
+ * {@code users}, one unit, a random drop of {@code dropIds}) or, for {@code retryFraction} of the slots, a repeat of
+ * a recent order (the same request again, as a client that timed out would send it). Order number {@code n} has the
+ * idempotency key {@code <tag>-<n>}, so a decision names its order without any lookup table.
+ */
+final class Workload {
+
+    /** A retry repeats one of the last this-many distinct orders (about half a second at 2,000 orders/s). */
+    static final int RETRY_WINDOW = 1000;
+
+    final String tag;
+    final int requests;
+    final int orders;
+    final int users;
+    final String[] dropIds;
+    final int stockPerDrop;
+    /** slot -> order number. */
+    final int[] slotOrder;
+    /** order -> the slot of its first send. */
+    final int[] orderFirstSlot;
+    /** order -> user number. */
+    final int[] orderUser;
+    /** order -> drop index; null when there is one drop. */
+    final short[] orderDrop;
+    /** drop index -> distinct orders for it. */
+    final int[] ordersPerDrop;
+
+    private Workload(String tag, int requests, int orders, int users, String[] dropIds, int stockPerDrop,
+                     int[] slotOrder, int[] orderFirstSlot, int[] orderUser, short[] orderDrop, int[] ordersPerDrop) {
+        this.tag = tag;
+        this.requests = requests;
+        this.orders = orders;
+        this.users = users;
+        this.dropIds = dropIds;
+        this.stockPerDrop = stockPerDrop;
+        this.slotOrder = slotOrder;
+        this.orderFirstSlot = orderFirstSlot;
+        this.orderUser = orderUser;
+        this.orderDrop = orderDrop;
+        this.ordersPerDrop = ordersPerDrop;
+    }
+
+    static Workload generate(String tag, int requests, double retryFraction, int users, String[] dropIds,
+                             int stockPerDrop, long seed) {
+        if (dropIds.length > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("too many drops");
+        }
+        SplittableRandom random = new SplittableRandom(seed ^ tag.hashCode());
+        int retries = (int) Math.round(requests * retryFraction);
+        int[] slotOrder = new int[requests];
+        int[] firstSlot = new int[requests - retries];
+        int[] user = new int[requests - retries];
+        short[] drop = dropIds.length == 1 ? null : new short[requests - retries];
+        int[] perDrop = new int[dropIds.length];
+        int next = 0;
+        int retriesLeft = retries;
+        for (int slot = 0; slot < requests; slot++) {
+            int slotsLeft = requests - slot; // selection sampling: exactly `retries` retry slots, none first
+            boolean retry = slot > 0 && random.nextInt(slotsLeft) < retriesLeft;
+            if (retry) {
+                retriesLeft--;
+                int window = Math.min(next, RETRY_WINDOW);
+                slotOrder[slot] = next - 1 - random.nextInt(window);
+            } else {
+                firstSlot[next] = slot;
+                user[next] = random.nextInt(users);
+                int d = dropIds.length == 1 ? 0 : random.nextInt(dropIds.length);
+                if (drop != null) {
+                    drop[next] = (short) d;
+                }
+                perDrop[d]++;
+                slotOrder[slot] = next++;
+            }
+        }
+        if (next != firstSlot.length) {
+            throw new IllegalStateException("workload generation: " + next + " orders, expected " + firstSlot.length);
+        }
+        return new Workload(tag, requests, next, users, dropIds.clone(), stockPerDrop, slotOrder, firstSlot, user,
+                drop, perDrop);
+    }
+
+    /** One drop. */
+    static Workload hot(String tag, int requests, double retryFraction, int users, String dropId, int stock, long seed) {
+        return generate(tag, requests, retryFraction, users, new String[] {dropId}, stock, seed);
+    }
+
+    int retries() {
+        return requests - orders;
+    }
+
+    int dropOf(int order) {
+        return orderDrop == null ? 0 : orderDrop[order];
+    }
+
+    String dropId(int order) {
+        return dropIds[dropOf(order)];
+    }
+
+    String userId(int order) {
+        return "u" + orderUser[order];
+    }
+
+    String idempotencyKey(int order) {
+        return tag + "-" + order;
+    }
+
+    /** The order number named by an idempotency key of this workload, or -1 for any other key. */
+    int orderOf(String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.length() <= tag.length() + 1
+                || !idempotencyKey.startsWith(tag) || idempotencyKey.charAt(tag.length()) != '-') {
+            return -1;
+        }
+        int n = 0;
+        for (int i = tag.length() + 1; i < idempotencyKey.length(); i++) {
+            char c = idempotencyKey.charAt(i);
+            if (c < '0' || c > '9' || n > (Integer.MAX_VALUE - 9) / 10) {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n < orders ? n : -1;
+    }
+
+    /** The topology's order id of an order: a name-based UUID of user id and idempotency key. */
+    String orderId(int order) {
+        return OrderIds.of(userId(order), idempotencyKey(order));
+    }
+
+    /** Units that can be confirmed in total: per drop, the smaller of its stock and its orders (one unit each). */
+    long expectedConfirmed() {
+        return Arrays.stream(ordersPerDrop).mapToLong(n -> Math.min(n, stockPerDrop)).sum();
+    }
+
+    long totalStock() {
+        return (long) stockPerDrop * dropIds.length;
+    }
+}
