@@ -62,11 +62,13 @@ public final class LivedropTopology {
                         topics.orderRequests().name())
                 .addProcessor(DROP_LEDGER, () -> new DropLedgerProcessor(clock, retention, DROP_EVENTS_SINK, ORDER_DECISIONS_SINK),
                         DROPS_SOURCE, ORDER_REQUESTS_SOURCE)
-                .addStateStore(store(Stores.DROP_STATE, serdes.key(), serdes.dropState()), DROP_LEDGER)
+                // Cached: a hot drop's state changes with every order; the cache turns those into one
+                // changelog record per commit instead of one per order.
+                .addStateStore(store(Stores.DROP_STATE, serdes.key(), serdes.dropState()).withCachingEnabled(), DROP_LEDGER)
                 .addStateStore(store(Stores.DROP_SCHEDULE, serdes.key(), serdes.key()), DROP_LEDGER)
                 .addStateStore(store(Stores.ORDER_DECISIONS, serdes.key(), serdes.orderDecision()), DROP_LEDGER)
                 .addStateStore(store(Stores.ORDER_DECISION_EXPIRY, serdes.key(), serdes.key()), DROP_LEDGER)
-                .addStateStore(store(Stores.DROP_PURCHASES, serdes.key(), Serdes.Integer()), DROP_LEDGER)
+                .addStateStore(store(Stores.DROP_PURCHASES, serdes.key(), Serdes.Integer()).withCachingEnabled(), DROP_LEDGER)
                 .addSink(ORDER_DECISIONS_SINK, topics.orderDecisions().name(), serdes.key().serializer(),
                         serdes.orderDecision().serializer(), DROP_LEDGER)
                 .addSink(DROP_EVENTS_SINK, topics.dropEvents().name(), serdes.key().serializer(),

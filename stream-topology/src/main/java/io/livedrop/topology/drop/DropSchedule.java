@@ -19,12 +19,18 @@ final class DropSchedule {
     }
 
     static String key(Instant at, Kind kind, String dropId) {
-        return String.format("%013d|%s|%s", at.toEpochMilli(), kind, dropId);
+        // on the hot path (one expiry key per order): no String.format
+        return padded(at.toEpochMilli()) + '|' + kind.name() + '|' + dropId;
+    }
+
+    private static String padded(long millis) {
+        String digits = Long.toString(millis);
+        return digits.length() >= 13 ? digits : "0".repeat(13 - digits.length()) + digits;
     }
 
     /** Upper bound (inclusive) of the keys due at or before {@code now}. */
     static String dueUpTo(Instant now) {
-        return String.format("%013d|~", now.toEpochMilli());
+        return padded(now.toEpochMilli()) + "|~";
     }
 
     static Entry parse(String key) {
