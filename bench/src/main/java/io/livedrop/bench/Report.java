@@ -71,9 +71,9 @@ final class Report {
         long disturbedRuns = r.foreign.values().stream().filter(Results::disturbed).count();
         if (disturbedRuns > 0) {
             line(String.format(Locale.ROOT, "> **Disturbed run:** other processes on this machine used %.2f cores on"
-                    + " average (%.2f in the worst second) while it ran; the %d runs marked ⚠ below ran beside them and"
-                    + " understate what this machine can do. Rerun on a quiet machine.", r.foreignCores,
-                    r.worstForeignCores, disturbedRuns));
+                    + " average (%.2f in the worst second) while it ran; %s marked ⚠ below ran beside them and"
+                    + " may understate what this machine can do. Rerun on a quiet machine.", r.foreignCores,
+                    r.worstForeignCores, disturbedRuns == 1 ? "the run" : "the " + disturbedRuns + " runs"));
             line();
         }
         if (r.redisUnavailable != null) {
