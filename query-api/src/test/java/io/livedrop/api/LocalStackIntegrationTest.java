@@ -160,4 +160,17 @@ class LocalStackIntegrationTest {
             assertThat(http.get().uri(script).retrieve().toBodilessEntity().getStatusCode().value()).as(script).isEqualTo(200);
         }
     }
+
+    @Test
+    void shouldReportHealthReadinessAndKafkaStreamsMetricsFromTheStreamsState() {
+        RestClient http = RestClient.create("http://localhost:" + port);
+
+        String health = http.get().uri("/actuator/health").retrieve().body(String.class);
+        String readiness = http.get().uri("/actuator/health/readiness").retrieve().body(String.class);
+        String metrics = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+
+        assertThat(health).contains("\"kafkaStreams\"").contains("\"state\":\"RUNNING\"");
+        assertThat(readiness).contains("\"status\":\"UP\"");
+        assertThat(metrics).contains("kafka_stream_thread_process_total");
+    }
 }

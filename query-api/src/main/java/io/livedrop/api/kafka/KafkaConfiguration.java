@@ -29,8 +29,11 @@ public class KafkaConfiguration {
 
     @Bean
     StreamsRuntime streamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
-                                  TopologySerdes serdes, ApplicationContext context) {
-        return new StreamsRuntime(properties, cluster, config, serdes, () -> serverPort(context));
+                                  TopologySerdes serdes, ApplicationContext context,
+                                  org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
+        StreamsRuntime runtime = new StreamsRuntime(properties, cluster, config, serdes, () -> serverPort(context));
+        runtime.observe(context, meters.getIfAvailable());
+        return runtime;
     }
 
     @Bean

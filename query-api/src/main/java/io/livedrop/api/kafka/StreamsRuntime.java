@@ -37,6 +37,15 @@ public final class StreamsRuntime implements SmartLifecycle {
     private final TopologySerdes serdes;
     private final java.util.function.IntSupplier serverPort;
     private volatile KafkaStreams streams;
+    private org.springframework.context.ApplicationEventPublisher events;
+    private io.micrometer.core.instrument.MeterRegistry meters;
+
+    /** Where readiness and liveness changes go, and where the Kafka Streams metrics are bound. */
+    public void observe(org.springframework.context.ApplicationEventPublisher events,
+                        io.micrometer.core.instrument.MeterRegistry meters) {
+        this.events = events;
+        this.meters = meters;
+    }
 
     public StreamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
                           TopologySerdes serdes, java.util.function.IntSupplier serverPort) {
@@ -64,8 +73,12 @@ public final class StreamsRuntime implements SmartLifecycle {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
+            publishAvailability(now);
         });
         streams = created;
+        if (meters != null) {
+            new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(created).bindTo(meters);
+        }
         created.start();
         awaitRunning(running, properties.kafka().startupTimeout());
     }
@@ -78,6 +91,20 @@ public final class StreamsRuntime implements SmartLifecycle {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ready while Streams runs or rebalances; broken (restart me) once it has failed for good. */
+    private void publishAvailability(KafkaStreams.State state) {
+        if (events == null) {
+            return;
+        }
+        org.springframework.boot.availability.AvailabilityChangeEvent.publish(events, this,
+                state.isRunningOrRebalancing() ? org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC
+                        : org.springframework.boot.availability.ReadinessState.REFUSING_TRAFFIC);
+        if (state == KafkaStreams.State.ERROR) {
+            org.springframework.boot.availability.AvailabilityChangeEvent.publish(events, this,
+                    org.springframework.boot.availability.LivenessState.BROKEN);
         }
     }
 
