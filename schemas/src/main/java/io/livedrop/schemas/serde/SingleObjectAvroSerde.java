@@ -39,8 +39,8 @@ public final class SingleObjectAvroSerde<T extends SpecificRecord> implements Se
         SchemaStore.Cache store = new SchemaStore.Cache();
         released.versions(current.getFullName()).forEach(v -> store.addSchema(v.schema()));
         this.encoder = new BinaryMessageEncoder<>(model, current);
+        // the decoder knows its read schema already; the store adds every released version
         this.decoder = new BinaryMessageDecoder<>(model, current, store);
-        this.decoder.addSchema(current);
     }
 
     @Override
