@@ -60,7 +60,8 @@ public final class LivedropTopology {
         topology.addSource(DROPS_SOURCE, serdes.key().deserializer(), serdes.drop().deserializer(), topics.drops().name())
                 .addSource(ORDER_REQUESTS_SOURCE, serdes.key().deserializer(), serdes.orderRequest().deserializer(),
                         topics.orderRequests().name())
-                .addProcessor(DROP_LEDGER, () -> new DropLedgerProcessor(clock, retention, DROP_EVENTS_SINK, ORDER_DECISIONS_SINK),
+                .addProcessor(DROP_LEDGER, () -> new DropLedgerProcessor(clock, retention,
+                                topics.orderRequests().name(), DROP_EVENTS_SINK, ORDER_DECISIONS_SINK),
                         DROPS_SOURCE, ORDER_REQUESTS_SOURCE)
                 // Cached: a hot drop's state changes with every order; the cache turns those into one
                 // changelog record per commit instead of one per order.

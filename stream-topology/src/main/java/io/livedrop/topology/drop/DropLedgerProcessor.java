@@ -70,6 +70,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
 
     private final Duration clockInterval;
     private final Duration idempotencyRetention;
+    private final String orderRequestsTopic;
     private final String dropEventsSink;
     private final String orderDecisionsSink;
     private final Set<String> stockChanged = new LinkedHashSet<>();
@@ -81,10 +82,11 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
     private KeyValueStore<String, String> decisionExpiry;
     private KeyValueStore<String, Integer> purchases;
 
-    public DropLedgerProcessor(Duration clockInterval, Duration idempotencyRetention,
+    public DropLedgerProcessor(Duration clockInterval, Duration idempotencyRetention, String orderRequestsTopic,
                                String dropEventsSink, String orderDecisionsSink) {
         this.clockInterval = clockInterval;
         this.idempotencyRetention = idempotencyRetention;
+        this.orderRequestsTopic = orderRequestsTopic;
         this.dropEventsSink = dropEventsSink;
         this.orderDecisionsSink = orderDecisionsSink;
     }
@@ -113,8 +115,8 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         } else if (value instanceof Drop drop) {
             define(record.key(), drop);
         } else if (value == null) {
-            String topic = context.recordMetadata().map(m -> m.topic()).orElse("?");
-            if (topic.endsWith("orders.requests")) {
+            String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+            if (topic.equals(orderRequestsTopic)) {
                 throw new InvalidOrderException("Order request with key '" + record.key() + "' has no value");
             }
             log.debug("Ignoring tombstone for drop {}: drops end, they are not deleted", record.key());
@@ -274,9 +276,10 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
 
     private void decide(String key, OrderRequest request) {
         DropState drop = validate(key, request);
-        if (transitionDue(drop, now())) {
+        Instant now = now();
+        if (transitionDue(drop, now)) {
             // its start or end passed since the last clock tick: apply it before deciding
-            fireDue(now());
+            fireDue(now);
             drop = states.get(key);
         }
         OrderDecision first = decisions.get(request.getOrderId());
@@ -297,7 +300,6 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
             purchased = stored == null ? 0 : stored;
         }
         OrderRules.Outcome outcome = OrderRules.decide(drop, purchased, request.getQuantity());
-        Instant now = now();
         DropState after = drop;
         if (outcome.confirmed()) {
             int remaining = drop.getRemainingStock() - request.getQuantity();
