@@ -31,9 +31,8 @@ public class KafkaConfiguration {
     StreamsRuntime streamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
                                   TopologySerdes serdes, ApplicationContext context,
                                   org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
-        StreamsRuntime runtime = new StreamsRuntime(properties, cluster, config, serdes, () -> serverPort(context));
-        runtime.observe(context, meters.getIfAvailable());
-        return runtime;
+        return new StreamsRuntime(properties, cluster, config, serdes, () -> serverPort(context), context,
+                meters.getIfAvailable());
     }
 
     @Bean

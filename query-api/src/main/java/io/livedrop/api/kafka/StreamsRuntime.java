@@ -6,11 +6,15 @@ import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.topology.provisioning.TopicProvisioner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -19,6 +23,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -35,26 +43,22 @@ public final class StreamsRuntime implements SmartLifecycle {
     private final LivedropConfig config;
     private final Topics topics;
     private final TopologySerdes serdes;
-    private final java.util.function.IntSupplier serverPort;
+    private final IntSupplier serverPort;
+    private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
     private volatile KafkaStreams streams;
-    private org.springframework.context.ApplicationEventPublisher events;
-    private io.micrometer.core.instrument.MeterRegistry meters;
-
-    /** Where readiness and liveness changes go, and where the Kafka Streams metrics are bound. */
-    public void observe(org.springframework.context.ApplicationEventPublisher events,
-                        io.micrometer.core.instrument.MeterRegistry meters) {
-        this.events = events;
-        this.meters = meters;
-    }
 
     public StreamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
-                          TopologySerdes serdes, java.util.function.IntSupplier serverPort) {
+                          TopologySerdes serdes, IntSupplier serverPort,
+                          ApplicationEventPublisher events, MeterRegistry meters) {
         this.properties = properties;
         this.cluster = cluster;
         this.config = config;
         this.topics = Topics.from(config);
         this.serdes = serdes;
         this.serverPort = serverPort;
+        this.events = events;
+        this.meters = meters;
     }
 
     @Override
@@ -77,7 +81,7 @@ public final class StreamsRuntime implements SmartLifecycle {
         });
         streams = created;
         if (meters != null) {
-            new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(created).bindTo(meters);
+            new KafkaStreamsMetrics(created).bindTo(meters);
         }
         created.start();
         awaitRunning(running, properties.kafka().startupTimeout());
@@ -96,21 +100,16 @@ public final class StreamsRuntime implements SmartLifecycle {
 
     /** Ready while Streams runs or rebalances; broken (restart me) once it has failed for good. */
     private void publishAvailability(KafkaStreams.State state) {
-        if (events == null) {
-            return;
-        }
-        org.springframework.boot.availability.AvailabilityChangeEvent.publish(events, this,
-                state.isRunningOrRebalancing() ? org.springframework.boot.availability.ReadinessState.ACCEPTING_TRAFFIC
-                        : org.springframework.boot.availability.ReadinessState.REFUSING_TRAFFIC);
+        AvailabilityChangeEvent.publish(events, this, state.isRunningOrRebalancing()
+                ? ReadinessState.ACCEPTING_TRAFFIC : ReadinessState.REFUSING_TRAFFIC);
         if (state == KafkaStreams.State.ERROR) {
-            org.springframework.boot.availability.AvailabilityChangeEvent.publish(events, this,
-                    org.springframework.boot.availability.LivenessState.BROKEN);
+            AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
         }
     }
 
     /** livedrop's Streams settings, this instance's address for query routing, then livedrop.streams.* overrides. */
     Properties streamsProperties() {
-        Map<String, Object> overrides = new java.util.HashMap<>();
+        Map<String, Object> overrides = new HashMap<>();
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, properties.advertisedHost() + ":" + serverPort.getAsInt());
         overrides.putAll(properties.streams());
         return StreamsSettings.of(config, properties.applicationId(), cluster.bootstrapServers(),
