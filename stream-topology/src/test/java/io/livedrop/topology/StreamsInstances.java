@@ -34,6 +34,7 @@ public final class StreamsInstances implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final String applicationId;
     private final List<KafkaStreams> running = new ArrayList<>();
+    private final List<Path> stateDirs = new ArrayList<>();
 
     public StreamsInstances(EmbeddedKafkaBroker broker, String name, Map<String, Object> topologySettings) {
         this.broker = broker;
@@ -54,6 +55,7 @@ public final class StreamsInstances implements AutoCloseable {
         Path stateDir;
         try {
             stateDir = Files.createTempDirectory("livedrop-streams");
+            stateDirs.add(stateDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,5 +80,12 @@ public final class StreamsInstances implements AutoCloseable {
     public void close() {
         running.forEach(s -> s.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(20))));
+        for (Path dir : stateDirs) {
+            try {
+                org.apache.kafka.common.utils.Utils.delete(dir.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

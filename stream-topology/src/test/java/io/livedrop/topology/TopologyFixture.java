@@ -24,6 +24,7 @@ public final class TopologyFixture implements AutoCloseable {
     public final Topics topics;
     public final TopologySerdes serdes;
     public final TopologyTestDriver driver;
+    private final java.nio.file.Path stateDir;
 
     public TopologyFixture() {
         this(Map.of());
@@ -34,7 +35,8 @@ public final class TopologyFixture implements AutoCloseable {
         this.config = new LivedropConfig(settings);
         this.topics = Topics.from(config);
         this.serdes = TopologySerdes.from(AvroSerdes.singleObject());
-        Properties props = StreamsSettings.of(config, "livedrop-test", "unused:9092", stateDir(),
+        this.stateDir = stateDir();
+        Properties props = StreamsSettings.of(config, "livedrop-test", "unused:9092", stateDir,
                 Map.of("enable.transactional.statestores", Boolean.getBoolean("txstores")));
         this.driver = new TopologyTestDriver(LivedropTopology.build(config, serdes), props, START);
     }
@@ -50,5 +52,10 @@ public final class TopologyFixture implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        try {
+            org.apache.kafka.common.utils.Utils.delete(stateDir.toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
