@@ -21,6 +21,14 @@ public final class Stores {
     public static final String ORDER_DECISION_EXPIRY = "order-decision-expiry";
     /** Partitioned by drop: "<drop id>|<user id>" → units confirmed, for per-user limits; dropped when the drop ends. */
     public static final String DROP_PURCHASES = "drop-purchases";
+    /**
+     * Partitioned by user: "<user id>|<order id>" → OrderDecision; every decided order of a user,
+     * built from committed decisions (the order-decisions topic, read read_committed), for the API's
+     * {@code order(id)} and {@code myOrders}. Keys and partitioning: {@link
+     * io.livedrop.topology.order.UserOrderKeys}. Retention: unbounded (the order history; its changelog
+     * is compacted, one entry per order, never deleted).
+     */
+    public static final String USER_ORDERS = "user-orders";
 
     private Stores() {
     }

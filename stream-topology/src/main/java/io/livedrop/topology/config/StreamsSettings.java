@@ -17,13 +17,16 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *       record that cannot be deserialized or processed is written there with its raw bytes and
  *       {@code __streams.errors.*} headers (exception, message, stack trace, source topic,
  *       partition, offset), and processing continues;</li>
- *   <li>a 100 ms commit interval: a decision is visible to read_committed consumers within it.</li>
+ *   <li>a 100 ms commit interval: a decision is visible to read_committed consumers within it;</li>
+ *   <li>one standby replica of every task, so that reads of partitioned stores stay served while
+ *       the active task moves in a rebalance.</li>
  * </ul>
  * Callers may override any of these with {@code overrides}.
  */
 public final class StreamsSettings {
 
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 100;
+    public static final int DEFAULT_STANDBY_REPLICAS = 1;
 
     private StreamsSettings() {
     }
@@ -38,6 +41,8 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+        // A standby serves interactive queries while the active rebalances; a no-op with one instance.
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, DEFAULT_STANDBY_REPLICAS);
         // KIP-892 transactional state stores stay off for now: docs/adr/0004-order-decisions.md
         props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, false);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());

@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Random interleavings of drop definitions, orders, retries, reused keys with other payloads and
  * clock moves, over many seeds. After each run the invariants hold: confirmed units never exceed a
  * drop's stock and match its remaining stock, every distinct order has exactly one decision, a
- * retry never changes it, per-user limits hold; and every decision equals what a plain reference
- * model of the rules decides. A failure names its seed: rerun it alone to debug.
+ * retry never changes it, per-user limits hold, each user's order index holds exactly that user's
+ * decisions; and every decision equals what a plain reference model of the rules decides. A failure names its seed: rerun it alone to debug.
  */
 class RandomizedOrderInvariantsTest {
 
@@ -104,6 +104,11 @@ class RandomizedOrderInvariantsTest {
             }
             assertThat(emitted.keySet()).as("seed %d: every distinct order decided once", seed)
                     .containsExactlyInAnyOrderElementsOf(sent.stream().map(OrderRequest::getOrderId).distinct().toList());
+            Map<String, Map<String, OrderDecision>> byUser = new HashMap<>();
+            emitted.values().forEach(d -> byUser.computeIfAbsent(d.getUserId(), u -> new HashMap<>())
+                    .put(UserOrderKeys.key(d.getUserId(), d.getOrderId()), d));
+            byUser.forEach((user, decided) -> assertThat(ledger.ordersOf(user))
+                    .as("seed %d: user order index of %s", seed, user).isEqualTo(decided));
         }
     }
 
