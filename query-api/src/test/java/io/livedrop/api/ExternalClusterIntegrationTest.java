@@ -51,6 +51,7 @@ class ExternalClusterIntegrationTest {
         properties.add("livedrop.home", () -> home.toString());
         properties.add("livedrop.application-id", () -> "livedrop-" + PREFIX.replace(".", ""));
         properties.add("livedrop.demo-data", () -> true);
+        properties.add("livedrop.security.jwt-secret", () -> io.livedrop.api.security.TokenCommand.LOCAL_SECRET);
         properties.add("livedrop.topology.topics.prefix", () -> PREFIX);
         properties.add("livedrop.topology.schema.registry.url", () -> registry.url());
     }

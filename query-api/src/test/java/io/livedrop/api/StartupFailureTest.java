@@ -13,7 +13,8 @@ class StartupFailureTest {
     void shouldRefuseToStartWithoutAClusterOutsideTheLocalProfile(@TempDir Path home) {
         // Given no bootstrap servers and no local profile (a production deployment that forgot them)
         SpringApplicationBuilder app = new SpringApplicationBuilder(LivedropApplication.class)
-                .properties("server.port=0", "livedrop.home=" + home);
+                .properties("server.port=0", "livedrop.home=" + home,
+                        "livedrop.security.jwt-secret=" + io.livedrop.api.security.TokenCommand.LOCAL_SECRET);
 
         // Then startup fails with a message saying what to set
         assertThatThrownBy(() -> app.run().close())

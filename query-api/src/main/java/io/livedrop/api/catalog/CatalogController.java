@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import io.livedrop.api.security.Viewer;
 import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.ContextValue;
+import org.springframework.graphql.data.method.annotation.MutationMapping;
+import org.springframework.graphql.data.method.annotation.SubscriptionMapping;
+import reactor.core.publisher.Flux;
 import org.springframework.graphql.data.method.annotation.BatchMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
 import org.springframework.stereotype.Controller;
 
 /**
- * Catalog queries of the public API. Nested creators and products are batch-loaded: one store pass
+ * Catalog operations of the public API: queries, the creators' mutations and live drop updates. Nested creators and products are batch-loaded: one store pass
  * per field per request, however many drops a page holds (no N+1).
  */
 @Controller
@@ -24,9 +29,30 @@ public class CatalogController {
     private static final int DEFAULT_PAGE_SIZE = 20;
 
     private final CatalogQueryService catalog;
+    private final CatalogCommands commands;
+    private final DropUpdatesFeed updates;
 
-    public CatalogController(CatalogQueryService catalog) {
+    public CatalogController(CatalogQueryService catalog, CatalogCommands commands, DropUpdatesFeed updates) {
         this.catalog = catalog;
+        this.commands = commands;
+        this.updates = updates;
+    }
+
+    @MutationMapping
+    public Product upsertProduct(@Argument CatalogCommands.ProductInput input,
+                                 @ContextValue(name = Viewer.CONTEXT_KEY, required = false) Viewer viewer) {
+        return commands.upsertProduct(viewer, input);
+    }
+
+    @MutationMapping
+    public DropView scheduleDrop(@Argument CatalogCommands.ScheduleDropInput input,
+                                 @ContextValue(name = Viewer.CONTEXT_KEY, required = false) Viewer viewer) {
+        return commands.scheduleDrop(viewer, input);
+    }
+
+    @SubscriptionMapping
+    public Flux<DropUpdatesFeed.DropUpdate> dropUpdates(@Argument String dropId) {
+        return updates.updates(dropId);
     }
 
     @QueryMapping

@@ -4,29 +4,34 @@ import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.Connection;
 import io.livedrop.api.graphql.Pages;
 import io.livedrop.api.kafka.InteractiveQueries;
+import io.livedrop.api.kafka.RecordCodec;
+import io.livedrop.api.kafka.StreamsRuntime;
 import io.livedrop.events.catalog.Creator;
 import io.livedrop.events.catalog.Product;
 import io.livedrop.events.drop.DropState;
 import io.livedrop.events.drop.DropStatus;
 import io.livedrop.topology.config.Stores;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.stereotype.Service;
 
 /**
- * Catalog reads over the topology's stores. Ids are validated before any store is touched.
- *
- * <p>Known gap (until the multi-instance API): list queries scan the drop-state partitions of this
- * instance only, which is all of them when one instance runs.
+ * Catalog reads. Creators and products come from global stores, local on every instance. A drop's
+ * state (definition, status, stock) lives in the partition of its drop id: read on its owner, one
+ * hop away at most. Lists of drops are gathered from every instance (each answers for its own
+ * partitions, after the cursor, at most a page) and merged, so pages are right however the
+ * partitions are spread. Ids are validated before any store is touched.
  */
 @Service
 public class CatalogQueryService {
@@ -35,11 +40,17 @@ public class CatalogQueryService {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** Sort key that orders later instants first: (Long.MAX_VALUE - millis), zero-padded. */
     private static final String NEWEST_FIRST = "%019d|%s";
+    static final String DROPS_PATH = "/internal/catalog/drops";
+    static final RecordCodec<DropState> DROP_STATES = RecordCodec.of(DropState.getDecoder());
 
     private final InteractiveQueries queries;
+    private final StreamsRuntime runtime;
+    private final int partitions;
 
-    public CatalogQueryService(InteractiveQueries queries) {
+    public CatalogQueryService(InteractiveQueries queries, StreamsRuntime runtime) {
         this.queries = queries;
+        this.runtime = runtime;
+        this.partitions = runtime.topics().drops().partitions();
     }
 
     public Optional<Creator> creator(String id) {
@@ -60,44 +71,95 @@ public class CatalogQueryService {
         return queries.<String, Product, Map<String, Product>>withStore(Stores.CATALOG_PRODUCTS, s -> getAll(s, ids));
     }
 
+    /** A drop with its live status and stock, from the instance serving its partition. */
     public Optional<DropView> drop(String id) {
         requireValidId(id);
-        queries.requireLocalOwner(Stores.DROP_STATE, id, Serdes.String().serializer());
-        DropState state = queries.<String, DropState, DropState>withStore(Stores.DROP_STATE, s -> s.get(id));
-        return Optional.ofNullable(state).map(DropView::of);
+        return queries.get(Stores.DROP_STATE, id, null, DROP_STATES, null).map(DropView::of);
+    }
+
+    public Map<String, DropView> drops(Collection<String> ids) {
+        Map<String, DropView> found = new LinkedHashMap<>();
+        for (String id : ids) {
+            drop(id).ifPresent(view -> found.put(id, view));
+        }
+        return found;
     }
 
     /** LIVE drops, the most recently started first. */
     public Connection<DropView> liveDrops(int first, String after) {
-        Pages.checkFirst(first);
-        List<DropView> live = scanDrops(d -> d.status() == DropStatus.LIVE);
-        return Pages.page(live, d -> newestFirst(d.startedAt() != null ? d.startedAt() : d.startsAt(), d.id()), first, after);
+        return page(DropFilter.live(), first, after);
     }
 
     /** A creator's drops, the latest start first. */
     public Connection<DropView> dropsOfCreator(String creatorId, int first, String after) {
-        Pages.checkFirst(first);
-        List<DropView> drops = scanDrops(d -> d.creatorId().equals(creatorId));
-        return Pages.page(drops, d -> newestFirst(d.startsAt(), d.id()), first, after);
+        return page(DropFilter.ofCreator(creatorId), first, after);
     }
 
-    private List<DropView> scanDrops(Predicate<DropView> filter) {
-        return queries.<String, DropState, List<DropView>>withStore(Stores.DROP_STATE, store -> {
-            List<DropView> views = new ArrayList<>();
+    private Connection<DropView> page(DropFilter filter, int first, String after) {
+        Pages.checkFirst(first);
+        String afterKey = Pages.afterKey(after);
+        Map<String, String> params = new HashMap<>(filter.params());
+        params.put("limit", Integer.toString(first + 1));
+        if (afterKey != null) {
+            params.put("after", afterKey);
+        }
+        List<DropState> gathered = queries.gather(Stores.DROP_STATE, runtime.topics().drops().name(), partitions,
+                DROPS_PATH, params, DROP_STATES, () -> localDrops(filter, afterKey, first + 1));
+        List<DropView> views = gathered.stream().map(DropView::of).toList();
+        return Pages.page(views, filter::sortKey, first, after);
+    }
+
+    /** This instance's share of a drop list: its active partitions, sorted, after {@code afterKey}, at most {@code limit}. */
+    List<DropState> localDrops(DropFilter filter, String afterKey, int limit) {
+        return queries.<String, DropState, List<DropState>>withStore(Stores.DROP_STATE, store -> {
+            List<DropState> matching = new ArrayList<>();
             try (KeyValueIterator<String, DropState> it = store.all()) {
                 it.forEachRemaining(kv -> {
                     DropView view = DropView.of(kv.value);
-                    if (filter.test(view)) {
-                        views.add(view);
+                    if (filter.test(view) && (afterKey == null || filter.sortKey(view).compareTo(afterKey) > 0)) {
+                        matching.add(kv.value);
                     }
                 });
             }
-            return views;
+            matching.sort(Comparator.comparing(state -> filter.sortKey(DropView.of(state))));
+            return matching.size() > limit ? new ArrayList<>(matching.subList(0, limit)) : matching;
         });
     }
 
-    private static String newestFirst(java.time.Instant at, String id) {
-        return String.format(NEWEST_FIRST, Long.MAX_VALUE - at.toEpochMilli(), id);
+    /** Which drops a list holds and in which order. */
+    record DropFilter(String kind, String creatorId) implements Predicate<DropView> {
+
+        static DropFilter live() {
+            return new DropFilter("live", null);
+        }
+
+        static DropFilter ofCreator(String creatorId) {
+            requireValidId(creatorId);
+            return new DropFilter("creator", creatorId);
+        }
+
+        static DropFilter of(String kind, String creatorId) {
+            return switch (kind) {
+                case "live" -> live();
+                case "creator" -> ofCreator(creatorId);
+                default -> throw ApiException.badRequest("Unknown drop list '" + kind + "'");
+            };
+        }
+
+        Map<String, String> params() {
+            return creatorId == null ? Map.of("kind", kind) : Map.of("kind", kind, "creatorId", creatorId);
+        }
+
+        @Override
+        public boolean test(DropView drop) {
+            return creatorId == null ? drop.status() == DropStatus.LIVE : drop.creatorId().equals(creatorId);
+        }
+
+        /** Live drops: the most recently started first; a creator's drops: the latest start first. */
+        String sortKey(DropView drop) {
+            Instant at = creatorId == null && drop.startedAt() != null ? drop.startedAt() : drop.startsAt();
+            return String.format(NEWEST_FIRST, Long.MAX_VALUE - at.toEpochMilli(), drop.id());
+        }
     }
 
     private static <V> Map<String, V> getAll(ReadOnlyKeyValueStore<String, V> store, Collection<String> ids) {
@@ -111,9 +173,13 @@ public class CatalogQueryService {
         return found;
     }
 
-    static void requireValidId(String id) {
+    public static void requireValidId(String id) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw ApiException.badRequest("Malformed id '" + id + "': ids are 1-64 letters, digits, '-' or '_'");
+            throw ApiException.badRequest("Malformed id '" + abbreviate(id) + "': ids are 1-64 letters, digits, '-' or '_'");
         }
+    }
+
+    private static String abbreviate(String text) {
+        return text == null || text.length() <= 80 ? text : text.substring(0, 80) + "…";
     }
 }

@@ -18,12 +18,14 @@ public record DropView(
         Integer perUserLimit,
         long priceCents,
         String currency,
-        Instant startedAt) {
+        Instant startedAt,
+        Instant updatedAt) {
 
     public static DropView of(DropState state) {
         Drop drop = state.getDefinition();
         return new DropView(drop.getId(), drop.getCreatorId(), drop.getProductId(), state.getStatus(),
                 drop.getStartsAt(), drop.getEndsAt(), drop.getInitialStock(), state.getRemainingStock(),
-                drop.getPerUserLimit(), drop.getPriceCents(), drop.getCurrency(), state.getStartedAt());
+                drop.getPerUserLimit(), drop.getPriceCents(), drop.getCurrency(), state.getStartedAt(),
+                state.getUpdatedAt());
     }
 }

@@ -22,6 +22,10 @@ public class ApiExceptionResolver extends DataFetcherExceptionResolverAdapter {
 
     @Override
     protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
+        while ((ex instanceof java.util.concurrent.CompletionException || ex instanceof java.util.concurrent.ExecutionException)
+                && ex.getCause() != null) {
+            ex = ex.getCause();
+        }
         if (ex instanceof ApiException api) {
             return error(env, api.code(), api.getMessage());
         }

@@ -1,15 +1,29 @@
 package io.livedrop.api.graphql;
 
+import graphql.analysis.MaxQueryComplexityInstrumentation;
+import graphql.analysis.MaxQueryDepthInstrumentation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
 
-/** Registers the custom scalars of the schema. */
+/** Registers the custom scalars of the schema and the query size limits. */
 @Configuration(proxyBeanMethods = false)
 public class GraphQlConfiguration {
 
     @Bean
     RuntimeWiringConfigurer scalars() {
         return wiring -> wiring.scalar(DateTimeScalar.INSTANCE);
+    }
+
+    /** A query nested deeper than allowed is refused before it runs (BAD_REQUEST). */
+    @Bean
+    MaxQueryDepthInstrumentation maxQueryDepth(QueryLimits limits) {
+        return new MaxQueryDepthInstrumentation(limits.maxDepth());
+    }
+
+    /** A query selecting more fields than allowed (e.g. hundreds of aliases) is refused before it runs. */
+    @Bean
+    MaxQueryComplexityInstrumentation maxQueryComplexity(QueryLimits limits) {
+        return new MaxQueryComplexityInstrumentation(limits.maxComplexity());
     }
 }

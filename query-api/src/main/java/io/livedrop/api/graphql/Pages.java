@@ -56,6 +56,11 @@ public final class Pages {
         return Base64.getUrlEncoder().withoutPadding().encodeToString((VERSION + key).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The sort key a cursor resumes after; null for no cursor; BAD_REQUEST for a cursor this API did not make. */
+    public static String afterKey(String cursor) {
+        return cursor == null ? null : decode(cursor);
+    }
+
     static String decode(String cursor) {
         try {
             String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);

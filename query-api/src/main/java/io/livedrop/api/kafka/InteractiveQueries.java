@@ -2,72 +2,253 @@ package io.livedrop.api.kafka;
 
 import io.livedrop.api.graphql.ApiException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serializer;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads Kafka Streams state stores in-process. A store that is not queryable yet (starting,
- * rebalancing, restoring) is retried for a short while and then reported as a retryable UNAVAILABLE
- * error, never as "no data". Partitioned keys are checked against {@code queryMetadataForKey}: a
- * key this instance does not own is not answered from a local miss.
+ * Reads Kafka Streams state stores wherever they are. Global stores are local on every instance.
+ * A key of a partitioned store is read where {@code queryMetadataForKey} says its partition lives:
+ * here, or one hop away on its owner ({@link PeerClient} → {@link PeerEndpoint}); if the active
+ * copy does not answer (rebalancing, restoring, down), a standby answers, provided it lags by at
+ * most {@code standbyMaxLag} records. The partition → host map is Kafka Streams' own (rebuilt at
+ * every rebalance); a failed hop asks it again after a short backoff. When nothing can answer
+ * within the retry window the read fails with a retryable UNAVAILABLE, never with "no data".
  */
 public class InteractiveQueries {
 
+    private static final Logger log = LoggerFactory.getLogger(InteractiveQueries.class);
     private static final Duration RETRY_FOR = Duration.ofSeconds(2);
     private static final Duration BACKOFF = Duration.ofMillis(50);
+    static final String KEYS_PATH = "/internal/stores/%s/keys/%s";
+    static final String PREFIX_PATH = "/internal/stores/%s/prefix/%s";
 
-    private final StreamsRuntime runtime;
-    private final java.util.function.Supplier<HostInfo> self;
-
-    public InteractiveQueries(StreamsRuntime runtime, java.util.function.Supplier<HostInfo> self) {
-        this.runtime = runtime;
-        this.self = self;
+    /** This instance cannot serve the partition asked for (not active, standby too far behind, restoring). */
+    public static final class NotServedHere extends Exception {
+        public NotServedHere(String message) {
+            super(message, null, false, false);
+        }
     }
 
-    /** Runs {@code query} against a key-value store (global or all local partitions), retrying while it is unavailable. */
+    private final StreamsRuntime runtime;
+    private final Supplier<HostInfo> self;
+    private final PeerClient peers;
+    private final long standbyMaxLag;
+
+    public InteractiveQueries(StreamsRuntime runtime, Supplier<HostInfo> self, PeerClient peers, long standbyMaxLag) {
+        this.runtime = runtime;
+        this.self = self;
+        this.peers = peers;
+        this.standbyMaxLag = standbyMaxLag;
+    }
+
+    // ------------------------------------------------------------------ global and local-only stores
+
+    /** Runs {@code query} against a key-value store (global, or all active local partitions), retrying while it is unavailable. */
     public <K, V, R> R withStore(String storeName, Function<ReadOnlyKeyValueStore<K, V>, R> query) {
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
         while (true) {
             try {
-                KafkaStreams streams = runtime.streams();
-                ReadOnlyKeyValueStore<K, V> store = streams.store(
+                ReadOnlyKeyValueStore<K, V> store = runtime.streams().store(
                         StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
                 return query.apply(store);
             } catch (InvalidStateStoreException | IllegalStateException e) {
-                if (System.nanoTime() > deadline) {
-                    throw ApiException.unavailable("The " + storeName + " store is not available yet (the instance is "
-                            + "starting or rebalancing); retry shortly", e);
-                }
-                sleep();
+                retryOrGiveUp(deadline, "The " + storeName + " store is not available yet (the instance is starting "
+                        + "or rebalancing); retry shortly", e);
             }
         }
     }
 
-    /**
-     * Checks that this instance owns {@code key} of a partitioned store. Throws UNAVAILABLE when the
-     * owner is unknown (rebalancing) or is another instance (routing to it arrives with the
-     * multi-instance API; until then run one instance).
-     */
-    public <K> void requireLocalOwner(String storeName, K key, Serializer<K> keySerializer) {
-        KeyQueryMetadata metadata = runtime.streams().queryMetadataForKey(storeName, key, keySerializer);
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
-            throw ApiException.unavailable("The owner of this key is being decided (rebalancing); retry shortly", null);
-        }
-        HostInfo me = self.get();
-        if (!me.equals(metadata.activeHost())) {
-            throw ApiException.unavailable("This key is served by " + metadata.activeHost()
-                    + "; query that instance", null);
+    // ------------------------------------------------------------------ routed reads
+
+    /** The value under {@code key} of a partitioned store, from whichever instance serves its partition. */
+    public <V extends SpecificRecordBase> Optional<V> get(String store, String key,
+                                                          StreamPartitioner<? super String, ?> partitioner,
+                                                          RecordCodec<V> codec, String bearerToken) {
+        return routed(store, key, partitioner, (host, partition, stale) -> {
+            if (host.equals(self.get())) {
+                @SuppressWarnings("unchecked")
+                Optional<V> value = (Optional<V>) (Optional<?>) localGet(store, key, partition, stale);
+                return value;
+            }
+            return peers.get(host, String.format(KEYS_PATH, store, PeerClient.encodePath(key)),
+                    params(partition, stale), bearerToken).map(codec::decode);
+        });
+    }
+
+    /** Every value whose key starts with {@code prefix}; all of them live in the partition of {@code routingKey}. */
+    public <V extends SpecificRecordBase> List<V> prefixScan(String store, String routingKey, String prefix,
+                                                             StreamPartitioner<? super String, ?> partitioner,
+                                                             RecordCodec<V> codec, String bearerToken) {
+        return routed(store, routingKey, partitioner, (host, partition, stale) -> {
+            if (host.equals(self.get())) {
+                @SuppressWarnings("unchecked")
+                List<V> values = (List<V>) (List<?>) localPrefix(store, prefix, partition, stale);
+                return values;
+            }
+            return codec.decodeList(peers.get(host, String.format(PREFIX_PATH, store, PeerClient.encodePath(prefix)),
+                    params(partition, stale), bearerToken).orElse(RecordCodec.encodeList(List.of())));
+        });
+    }
+
+    @FunctionalInterface
+    private interface HostRead<R> {
+        R read(HostInfo host, int partition, boolean stale) throws NotServedHere, PeerClient.NotServedThere;
+    }
+
+    private <R> R routed(String store, String key, StreamPartitioner<? super String, ?> partitioner, HostRead<R> read) {
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        String lastFailure = "the owner of this key is being decided (rebalancing)";
+        while (true) {
+            KeyQueryMetadata metadata = metadata(store, key, partitioner);
+            if (metadata != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+                Set<HostInfo> hosts = new LinkedHashSet<>();
+                hosts.add(metadata.activeHost());
+                hosts.addAll(metadata.standbyHosts());
+                for (HostInfo host : hosts) {
+                    try {
+                        return read.read(host, metadata.partition(), !host.equals(metadata.activeHost()));
+                    } catch (NotServedHere | PeerClient.NotServedThere e) {
+                        lastFailure = e.getMessage();
+                        log.debug("{} partition {} not served by {}: {}", store, metadata.partition(), host, e.getMessage());
+                    }
+                }
+            }
+            retryOrGiveUp(deadline, "No instance can serve this " + store + " partition right now (" + lastFailure
+                    + "); retry shortly", null);
         }
     }
 
-    private static void sleep() {
+    private KeyQueryMetadata metadata(String store, String key, StreamPartitioner<? super String, ?> partitioner) {
+        try {
+            KafkaStreams streams = runtime.streams();
+            return partitioner == null ? streams.queryMetadataForKey(store, key, Serdes.String().serializer())
+                    : streams.queryMetadataForKey(store, key, partitioner);
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Values of every partition of a partitioned store, gathered from all instances: the local
+     * active partitions through {@code local}, every other instance through {@code path}. Fails
+     * with UNAVAILABLE unless every partition of {@code sourceTopic} has an active owner that
+     * answered, so a list is never silently missing a partition.
+     */
+    public <V extends SpecificRecordBase> List<V> gather(String store, String sourceTopic, int partitions, String path,
+                                                         Map<String, String> params, RecordCodec<V> codec,
+                                                         Supplier<List<V>> local) {
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        while (true) {
+            String failure;
+            try {
+                Collection<StreamsMetadata> owners = runtime.streams().streamsMetadataForStore(store);
+                Set<Integer> covered = new HashSet<>();
+                owners.forEach(m -> m.topicPartitions().stream().filter(tp -> tp.topic().equals(sourceTopic))
+                        .forEach(tp -> covered.add(tp.partition())));
+                if (covered.size() == partitions) {
+                    List<V> values = new ArrayList<>();
+                    for (StreamsMetadata owner : owners) {
+                        if (owner.hostInfo().equals(self.get())) {
+                            values.addAll(local.get());
+                        } else if (!owner.topicPartitions().isEmpty()) {
+                            values.addAll(codec.decodeList(peers.get(owner.hostInfo(), path, params, null)
+                                    .orElse(RecordCodec.encodeList(List.of()))));
+                        }
+                    }
+                    return values;
+                }
+                failure = covered.size() + " of " + partitions + " partitions have an owner";
+            } catch (PeerClient.NotServedThere e) {
+                failure = e.getMessage();
+            } catch (InvalidStateStoreException | IllegalStateException | ApiException e) {
+                failure = e.getMessage();
+            }
+            retryOrGiveUp(deadline, "Cannot list " + store + " across instances right now (" + failure
+                    + "); retry shortly", null);
+        }
+    }
+
+    // ------------------------------------------------------------------ what this instance serves
+
+    /** The value under {@code key} in this instance's copy of {@code partition}; a standby copy only when {@code stale} and lag-bounded. */
+    public Optional<Object> localGet(String store, String key, int partition, boolean stale) throws NotServedHere {
+        ReadOnlyKeyValueStore<String, Object> copy = localCopy(store, partition, stale);
+        try {
+            return Optional.ofNullable(copy.get(key));
+        } catch (InvalidStateStoreException e) {
+            throw new NotServedHere(store + " partition " + partition + " moved away: " + e.getMessage());
+        }
+    }
+
+    public List<Object> localPrefix(String store, String prefix, int partition, boolean stale) throws NotServedHere {
+        ReadOnlyKeyValueStore<String, Object> copy = localCopy(store, partition, stale);
+        List<Object> values = new ArrayList<>();
+        try (KeyValueIterator<String, Object> it = copy.prefixScan(prefix, Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> values.add(kv.value));
+        } catch (InvalidStateStoreException e) {
+            throw new NotServedHere(store + " partition " + partition + " moved away: " + e.getMessage());
+        }
+        return values;
+    }
+
+    private ReadOnlyKeyValueStore<String, Object> localCopy(String store, int partition, boolean stale) throws NotServedHere {
+        KafkaStreams streams;
+        try {
+            streams = runtime.streams();
+        } catch (IllegalStateException e) {
+            throw new NotServedHere("Kafka Streams is not started here");
+        }
+        if (stale) {
+            Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().getOrDefault(store, Map.of());
+            LagInfo lag = lags.get(partition);
+            if (lag == null) {
+                throw new NotServedHere("no copy of " + store + " partition " + partition + " here");
+            }
+            if (lag.offsetLag() > standbyMaxLag) {
+                throw new NotServedHere("the standby of " + store + " partition " + partition + " lags by "
+                        + lag.offsetLag() + " records (more than " + standbyMaxLag + ")");
+            }
+        }
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> parameters = StoreQueryParameters
+                .fromNameAndType(store, QueryableStoreTypes.<String, Object>keyValueStore()).withPartition(partition);
+        try {
+            return streams.store(stale ? parameters.enableStaleStores() : parameters);
+        } catch (InvalidStateStoreException e) {
+            throw new NotServedHere(store + " partition " + partition + " is not queryable here: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> params(int partition, boolean stale) {
+        return Map.of("partition", Integer.toString(partition), "stale", Boolean.toString(stale));
+    }
+
+    private static void retryOrGiveUp(long deadline, String message, Throwable cause) {
+        if (System.nanoTime() > deadline) {
+            throw ApiException.unavailable(message, cause);
+        }
         try {
             Thread.sleep(BACKOFF.toMillis());
         } catch (InterruptedException e) {

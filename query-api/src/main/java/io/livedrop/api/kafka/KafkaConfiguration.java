@@ -38,7 +38,13 @@ public class KafkaConfiguration {
     @Bean
     InteractiveQueries interactiveQueries(StreamsRuntime runtime, LivedropProperties properties,
                                           ApplicationContext context) {
-        return new InteractiveQueries(runtime, () -> new HostInfo(properties.advertisedHost(), serverPort(context)));
+        return new InteractiveQueries(runtime, () -> new HostInfo(properties.advertisedHost(), serverPort(context)),
+                new PeerClient(properties.queries().peerTimeout()), properties.queries().standbyMaxLag());
+    }
+
+    @Bean(destroyMethod = "close")
+    CommandProducer commandProducer(KafkaCluster cluster) {
+        return new CommandProducer(cluster.bootstrapServers());
     }
 
     private static int serverPort(ApplicationContext context) {

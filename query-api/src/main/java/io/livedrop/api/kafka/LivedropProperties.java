@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topology       LivedropConfig settings (topics.partitions, schema.registry.url, ...)
  * @param streams        extra Kafka Streams settings, passed through unchanged
  * @param demoData       whether to write the demo catalog when the catalog is empty
+ * @param queries        how reads are routed between instances
  */
 @ConfigurationProperties("livedrop")
 public record LivedropProperties(
@@ -27,7 +28,8 @@ public record LivedropProperties(
         @DefaultValue("127.0.0.1") String advertisedHost,
         Map<String, String> topology,
         Map<String, String> streams,
-        @DefaultValue("false") boolean demoData) {
+        @DefaultValue("false") boolean demoData,
+        @DefaultValue Queries queries) {
 
     public LivedropProperties {
         topology = topology == null ? Map.of() : Map.copyOf(topology);
@@ -54,6 +56,13 @@ public record LivedropProperties(
      * @param port    the embedded broker's listener port on 127.0.0.1
      */
     public record Embedded(@DefaultValue("false") boolean enabled, @DefaultValue("9092") int port) {
+    }
+
+    /**
+     * @param peerTimeout   how long one hop to another instance may take
+     * @param standbyMaxLag how many records a standby may lag behind and still answer while the active rebalances
+     */
+    public record Queries(@DefaultValue("1s") Duration peerTimeout, @DefaultValue("10000") long standbyMaxLag) {
     }
 
     public Path kafkaDataDirectory() {

@@ -1,0 +1,62 @@
+package io.livedrop.api.order;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.livedrop.api.kafka.KafkaCluster;
+import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.kafka.TopicTail;
+import io.livedrop.events.order.OrderDecision;
+import io.livedrop.topology.config.TopologySerdes;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Committed order decisions as they happen, for the clients of this instance that wait for one
+ * (placeOrder, orderStatus). Every instance follows the decisions topic read_committed: what it
+ * hands out is committed output, never revoked. Waiters are kept in a bounded, expiring cache, so
+ * a decision that never comes costs nothing for long.
+ */
+@Component
+public class DecisionFeed implements SmartLifecycle {
+
+    private final Cache<String, CompletableFuture<OrderDecision>> waiting = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(2_000_000).build();
+    private final TopicTail<OrderDecision> tail;
+    private volatile boolean running;
+
+    public DecisionFeed(KafkaCluster cluster, StreamsRuntime runtime, TopologySerdes serdes) {
+        this.tail = new TopicTail<>(cluster.bootstrapServers(), runtime.topics().orderDecisions().name(),
+                serdes.orderDecision().deserializer(), record -> decided(record.value()));
+    }
+
+    /** Completes with the next committed decision on {@code orderId}; register before producing the request. */
+    public CompletableFuture<OrderDecision> next(String orderId) {
+        return waiting.asMap().computeIfAbsent(orderId, id -> new CompletableFuture<>());
+    }
+
+    private void decided(OrderDecision decision) {
+        CompletableFuture<OrderDecision> waiter = waiting.asMap().remove(decision.getOrderId());
+        if (waiter != null) {
+            waiter.complete(decision);
+        }
+    }
+
+    @Override
+    public void start() {
+        tail.start();
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        tail.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

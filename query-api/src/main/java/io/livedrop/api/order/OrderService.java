@@ -1,0 +1,221 @@
+package io.livedrop.api.order;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.livedrop.api.catalog.CatalogQueryService;
+import io.livedrop.api.graphql.ApiException;
+import io.livedrop.api.graphql.Connection;
+import io.livedrop.api.graphql.ErrorCode;
+import io.livedrop.api.graphql.Pages;
+import io.livedrop.api.kafka.CommandProducer;
+import io.livedrop.api.kafka.InteractiveQueries;
+import io.livedrop.api.kafka.RecordCodec;
+import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.security.Viewer;
+import io.livedrop.events.order.OrderDecision;
+import io.livedrop.events.order.OrderRequest;
+import io.livedrop.topology.config.Stores;
+import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopologySerdes;
+import io.livedrop.topology.order.OrderIds;
+import io.livedrop.topology.order.UserOrderKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Orders of the viewer.
+ *
+ * <p>{@code placeOrder}: validate; rate-limit per user; the order id is the name-based UUID of
+ * (user, idempotency key), so a retry names the same order. If that order is already decided (the
+ * user's order index, built from committed decisions) or pending here, the same order is the
+ * answer (same drop and quantity) or IDEMPOTENCY_CONFLICT (anything else). Otherwise the request is
+ * produced (idempotent producer, acks=all), and the answer is its committed decision, or PENDING if
+ * none committed within {@code decisionWait}; the client follows with {@code order(id)} or
+ * {@code orderStatus}. Nothing blocks a request thread while waiting.
+ *
+ * <p>Known gaps: an order placed through another instance and not decided yet is unknown here
+ * ({@code order(id)} answers null until its decision commits, usually within milliseconds); the
+ * same key used on two drops at the same instant is decided on both partitions (ADR 0004).
+ */
+@Service
+public class OrderService {
+
+    private static final Pattern ORDER_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final RecordCodec<OrderDecision> DECISIONS = RecordCodec.of(OrderDecision.getDecoder());
+    /** How long a subscription on an order unknown here waits for it to be decided somewhere. */
+    private static final Duration UNKNOWN_ORDER_WAIT = Duration.ofSeconds(30);
+
+    private final OrderProperties properties;
+    private final InteractiveQueries queries;
+    private final CatalogQueryService catalog;
+    private final CommandProducer producer;
+    private final DecisionFeed decisions;
+    private final Topics topics;
+    private final TopologySerdes serdes;
+    private final RateLimiter rateLimiter;
+    private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
+    /** Orders produced by this instance whose decision has not been seen yet. */
+    private final Cache<String, OrderRequest> pending = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(1_000_000).build();
+    /** Drops known to exist (drops are never deleted), to skip the owner hop on the hot path. */
+    private final Cache<String, Boolean> knownDrops = Caffeine.newBuilder().maximumSize(100_000).build();
+
+    public OrderService(OrderProperties properties, InteractiveQueries queries, CatalogQueryService catalog,
+                        CommandProducer producer, DecisionFeed decisions, StreamsRuntime runtime,
+                        TopologySerdes serdes) {
+        this.properties = properties;
+        this.queries = queries;
+        this.catalog = catalog;
+        this.producer = producer;
+        this.decisions = decisions;
+        this.topics = runtime.topics();
+        this.serdes = serdes;
+        this.rateLimiter = new RateLimiter(properties.ratePerSecond(), properties.rateBurst());
+    }
+
+    public record PlaceOrderInput(String dropId, Integer quantity, String idempotencyKey) {
+    }
+
+    public CompletableFuture<OrderView> place(Viewer viewer, PlaceOrderInput input) {
+        Viewer.require(viewer);
+        String dropId = input.dropId();
+        CatalogQueryService.requireValidId(dropId);
+        int quantity = input.quantity() == null ? 1 : input.quantity();
+        if (quantity < 1 || quantity > properties.maxQuantity()) {
+            throw ApiException.badRequest("quantity must be between 1 and " + properties.maxQuantity() + ", was " + quantity);
+        }
+        String key = input.idempotencyKey();
+        if (key == null || key.isBlank() || key.length() > properties.maxKeyLength()
+                || key.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("idempotencyKey must be 1-" + properties.maxKeyLength()
+                    + " printable characters, the same for every retry of one order");
+        }
+        if (!rateLimiter.tryAcquire(viewer.id())) {
+            throw new ApiException(ErrorCode.RATE_LIMITED, "Too many orders from you right now; retry in a second "
+                    + "with the same idempotencyKey");
+        }
+        String orderId = OrderIds.of(viewer.id(), key);
+        Optional<OrderView> existing = find(viewer, orderId);
+        if (existing.isPresent()) {
+            return CompletableFuture.completedFuture(requireSame(existing.get(), dropId, quantity));
+        }
+        requireDrop(dropId);
+        OrderRequest request = OrderRequest.newBuilder().setOrderId(orderId).setDropId(dropId).setUserId(viewer.id())
+                .setIdempotencyKey(key).setQuantity(quantity).setRequestedAt(clock.instant()).build();
+        OrderRequest first = pending.asMap().putIfAbsent(orderId, request);
+        if (first != null) {
+            // the same order is already in flight from this instance: wait for the same decision
+            requireSame(OrderView.pending(first), dropId, quantity);
+            return awaitDecision(decisions.next(orderId), first, dropId, quantity);
+        }
+        CompletableFuture<OrderDecision> shared = decisions.next(orderId);
+        shared.whenComplete((decision, error) -> pending.invalidate(orderId));
+        return producer.send(topics.orderRequests().name(), dropId, request, serdes.orderRequest().serializer())
+                .handle((sent, error) -> {
+                    if (error != null) {
+                        pending.invalidate(orderId);
+                        throw ApiException.unavailable("The order was not accepted (" + error.getMessage()
+                                + "); retry with the same idempotencyKey", error);
+                    }
+                    return sent;
+                })
+                .thenCompose(sent -> awaitDecision(shared, request, dropId, quantity));
+    }
+
+    private CompletableFuture<OrderView> awaitDecision(CompletableFuture<OrderDecision> decision, OrderRequest request,
+                                                       String dropId, int quantity) {
+        return decision.thenApply(d -> d)   // a copy: the timeout below must not complete the shared future
+                .completeOnTimeout(null, properties.decisionWait().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(decided -> decided == null ? OrderView.pending(request)
+                        : requireSame(OrderView.decided(decided), dropId, quantity));
+    }
+
+    private static OrderView requireSame(OrderView order, String dropId, int quantity) {
+        if (!order.sameAs(dropId, quantity)) {
+            throw new ApiException(ErrorCode.IDEMPOTENCY_CONFLICT, "This idempotencyKey already names order "
+                    + order.id() + " (drop " + order.dropId() + ", quantity " + order.quantity()
+                    + "); use a new key for a different order");
+        }
+        return order;
+    }
+
+    private void requireDrop(String dropId) {
+        if (knownDrops.getIfPresent(dropId) != null) {
+            return;
+        }
+        if (catalog.drop(dropId).isEmpty()) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No drop " + dropId);
+        }
+        knownDrops.put(dropId, Boolean.TRUE);
+    }
+
+    /** The viewer's order: decided (from the user's order index), or pending on this instance, or none. */
+    public Optional<OrderView> find(Viewer viewer, String orderId) {
+        Viewer.require(viewer);
+        if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
+            throw ApiException.badRequest("Malformed order id: order ids are UUIDs as placeOrder returns them");
+        }
+        Optional<OrderView> decided = queries.get(Stores.USER_ORDERS, UserOrderKeys.key(viewer.id(), orderId),
+                UserOrderKeys.partitioner(), DECISIONS, viewer.bearerToken()).map(OrderView::decided);
+        if (decided.isPresent()) {
+            return decided;
+        }
+        return Optional.ofNullable(pending.getIfPresent(orderId)).filter(r -> r.getUserId().equals(viewer.id()))
+                .map(OrderView::pending);
+    }
+
+    /** The viewer's orders, the latest placed first: decided ones from the index, plus those pending here. */
+    public Connection<OrderView> myOrders(Viewer viewer, int first, String after) {
+        Viewer.require(viewer);
+        Pages.checkFirst(first);
+        String prefix = UserOrderKeys.prefix(viewer.id());
+        List<OrderView> orders = new ArrayList<>(queries.prefixScan(Stores.USER_ORDERS, prefix, prefix,
+                UserOrderKeys.partitioner(), DECISIONS, viewer.bearerToken()).stream().map(OrderView::decided).toList());
+        Set<String> seen = new HashSet<>();
+        orders.forEach(o -> seen.add(o.id()));
+        pending.asMap().values().stream().filter(r -> r.getUserId().equals(viewer.id()) && !seen.contains(r.getOrderId()))
+                .map(OrderView::pending).forEach(orders::add);
+        return Pages.page(orders, OrderService::newestFirst, first, after);
+    }
+
+    private static String newestFirst(OrderView order) {
+        return String.format("%019d|%s", Long.MAX_VALUE - order.placedAt().toEpochMilli(), order.id());
+    }
+
+    /**
+     * The viewer's order until it is decided: its current state, then its decision. An order not
+     * known here yet (placed through another instance a moment ago) is waited for; NOT_FOUND if no
+     * decision of the viewer's comes within 30 s.
+     */
+    public Flux<OrderView> statusUpdates(Viewer viewer, String orderId) {
+        Viewer.require(viewer);
+        return Flux.defer(() -> {
+            CompletableFuture<OrderDecision> next = decisions.next(orderId);   // listen first, then look
+            Optional<OrderView> now = find(viewer, orderId);
+            if (now.isPresent() && now.get().isDecided()) {
+                return Flux.just(now.get());
+            }
+            Mono<OrderView> decided = Mono.fromFuture(next.thenApply(d -> d), false)
+                    .filter(d -> d.getUserId().equals(viewer.id()))
+                    .map(OrderView::decided);
+            if (now.isPresent()) {
+                return Flux.concat(Mono.just(now.get()), decided);
+            }
+            return decided.timeout(UNKNOWN_ORDER_WAIT, Mono.error(() -> new ApiException(ErrorCode.NOT_FOUND,
+                    "No order " + orderId + " of yours")));
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+}
