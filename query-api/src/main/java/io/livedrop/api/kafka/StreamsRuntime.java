@@ -47,6 +47,7 @@ public final class StreamsRuntime implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final MeterRegistry meters;
     private volatile KafkaStreams streams;
+    private volatile boolean hasRun;
 
     public StreamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
                           TopologySerdes serdes, IntSupplier serverPort,
@@ -98,9 +99,16 @@ public final class StreamsRuntime implements SmartLifecycle {
         }
     }
 
-    /** Ready while Streams runs or rebalances; broken (restart me) once it has failed for good. */
+    /**
+     * Ready once Streams has run (restored its state) for the first time, and from then on while it
+     * runs or rebalances (a rebalance is routine; reads answer from standbys or say UNAVAILABLE);
+     * broken (restart me) once it has failed for good.
+     */
     private void publishAvailability(KafkaStreams.State state) {
-        AvailabilityChangeEvent.publish(events, this, state.isRunningOrRebalancing()
+        if (state == KafkaStreams.State.RUNNING) {
+            hasRun = true;
+        }
+        AvailabilityChangeEvent.publish(events, this, hasRun && state.isRunningOrRebalancing()
                 ? ReadinessState.ACCEPTING_TRAFFIC : ReadinessState.REFUSING_TRAFFIC);
         if (state == KafkaStreams.State.ERROR) {
             AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
