@@ -62,10 +62,10 @@ public class ErrorCodes implements WebGraphQlInterceptor {
     private static GraphQLError toGraphQlError(ResponseError error, Map<String, Object> extensions) {
         GraphqlErrorBuilder<?> builder = GraphqlErrorBuilder.newError().message(error.getMessage())
                 .errorType(error.getErrorType()).extensions(extensions);
-        if (!error.getParsedPath().isEmpty()) {
+        if (error.getParsedPath() != null && !error.getParsedPath().isEmpty()) {
             builder.path(error.getParsedPath());
         }
-        if (!error.getLocations().isEmpty()) {
+        if (error.getLocations() != null && !error.getLocations().isEmpty()) {
             builder.locations(error.getLocations());
         }
         return builder.build();

@@ -46,8 +46,8 @@ import reactor.core.scheduler.Schedulers;
  * none committed within {@code decisionWait}; the client follows with {@code order(id)} or
  * {@code orderStatus}. Nothing blocks a request thread while waiting.
  *
- * <p>Known gaps: an order placed through another instance and not decided yet is unknown here
- * ({@code order(id)} answers null until its decision commits, usually within milliseconds); the
+ * <p>Known gaps: an order placed through another instance is unknown here until the user-order
+ * index has its decision ({@code order(id)} answers null until then, usually within 100-200 ms); the
  * same key used on two drops at the same instant is decided on both partitions (ADR 0004).
  */
 @Service
@@ -70,6 +70,13 @@ public class OrderService {
     /** Orders produced by this instance whose decision has not been seen yet. */
     private final Cache<String, OrderRequest> pending = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(1_000_000).build();
+    /**
+     * Decisions this instance handed out, until the user-order index (one repartition and commit
+     * behind the decision) has them too: a client that follows placeOrder with order(id) at once
+     * must not get null.
+     */
+    private final Cache<String, OrderDecision> recentlyDecided = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(1_000_000).build();
     /** Drops known to exist (drops are never deleted), to skip the owner hop on the hot path. */
     private final Cache<String, Boolean> knownDrops = Caffeine.newBuilder().maximumSize(100_000).build();
 
@@ -122,7 +129,12 @@ public class OrderService {
             return awaitDecision(decisions.next(orderId), first, dropId, quantity);
         }
         CompletableFuture<OrderDecision> shared = decisions.next(orderId);
-        shared.whenComplete((decision, error) -> pending.invalidate(orderId));
+        shared.whenComplete((decision, error) -> {
+            if (decision != null) {
+                recentlyDecided.put(orderId, decision);
+            }
+            pending.invalidate(orderId);
+        });
         return producer.send(topics.orderRequests().name(), dropId, request, serdes.orderRequest().serializer())
                 .handle((sent, error) -> {
                     if (error != null) {
@@ -173,11 +185,18 @@ public class OrderService {
         if (decided.isPresent()) {
             return decided;
         }
+        OrderDecision recent = recentlyDecided.getIfPresent(orderId);
+        if (recent != null && recent.getUserId().equals(viewer.id())) {
+            return Optional.of(OrderView.decided(recent));
+        }
         return Optional.ofNullable(pending.getIfPresent(orderId)).filter(r -> r.getUserId().equals(viewer.id()))
                 .map(OrderView::pending);
     }
 
-    /** The viewer's orders, the latest placed first: decided ones from the index, plus those pending here. */
+    /**
+     * The viewer's orders, the latest placed first: decided ones from the index, plus those in flight
+     * here (a handful). An order decided in the last 100-200 ms may be missing until the index has it.
+     */
     public Connection<OrderView> myOrders(Viewer viewer, int first, String after) {
         Viewer.require(viewer);
         Pages.checkFirst(first);
