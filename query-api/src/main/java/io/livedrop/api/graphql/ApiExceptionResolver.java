@@ -4,16 +4,20 @@ import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.schema.DataFetchingEnvironment;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
 import org.springframework.graphql.execution.ErrorType;
+import org.springframework.graphql.execution.SubscriptionExceptionResolverAdapter;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns exceptions into GraphQL errors carrying {@code extensions.code}. Unexpected exceptions are
- * logged with their stack trace here and reach the client as a bare UNAVAILABLE error: no stack
- * trace, no internals, and a code that tells the client to retry.
+ * Turns exceptions into GraphQL errors carrying {@code extensions.code}, for queries and mutations
+ * and (through {@link Subscriptions}) for subscriptions, whose errors end the stream. Unexpected
+ * exceptions are logged with their stack trace here and reach the client as a bare UNAVAILABLE
+ * error: no stack trace, no internals, and a code that tells the client to retry.
  */
 @Component
 public class ApiExceptionResolver extends DataFetcherExceptionResolverAdapter {
@@ -22,21 +26,33 @@ public class ApiExceptionResolver extends DataFetcherExceptionResolverAdapter {
 
     @Override
     protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
-        while ((ex instanceof java.util.concurrent.CompletionException || ex instanceof java.util.concurrent.ExecutionException)
-                && ex.getCause() != null) {
-            ex = ex.getCause();
+        return toError(ex, GraphqlErrorBuilder.newError(env), env.getExecutionStepInfo().getPath().toString());
+    }
+
+    /** The same mapping for errors that end a subscription stream. */
+    @Component
+    public static class Subscriptions extends SubscriptionExceptionResolverAdapter {
+        @Override
+        protected GraphQLError resolveToSingleError(Throwable ex) {
+            return toError(ex, GraphqlErrorBuilder.newError(), "a subscription");
         }
-        if (ex instanceof ApiException api) {
-            return error(env, api.code(), api.getMessage());
+    }
+
+    static GraphQLError toError(Throwable ex, GraphqlErrorBuilder<?> builder, String where) {
+        Throwable cause = unwrap(ex);
+        if (cause instanceof ApiException api) {
+            return builder.errorType(api.code().classification()).message(api.getMessage())
+                    .extensions(Map.of("code", api.code().name())).build();
         }
-        log.error("Unexpected failure in {}", env.getExecutionStepInfo().getPath(), ex);
-        return GraphqlErrorBuilder.newError(env).errorType(ErrorType.INTERNAL_ERROR)
-                .message("Internal error; retry later")
+        log.error("Unexpected failure in {}", where, cause);
+        return builder.errorType(ErrorType.INTERNAL_ERROR).message("Internal error; retry later")
                 .extensions(Map.of("code", ErrorCode.UNAVAILABLE.name())).build();
     }
 
-    private static GraphQLError error(DataFetchingEnvironment env, ErrorCode code, String message) {
-        return GraphqlErrorBuilder.newError(env).errorType(code.classification()).message(message)
-                .extensions(Map.of("code", code.name())).build();
+    private static Throwable unwrap(Throwable ex) {
+        while ((ex instanceof CompletionException || ex instanceof ExecutionException) && ex.getCause() != null) {
+            ex = ex.getCause();
+        }
+        return ex;
     }
 }

@@ -222,7 +222,12 @@ public class InteractiveQueries {
             throw new NotServedHere("Kafka Streams is not started here");
         }
         if (stale) {
-            Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().getOrDefault(store, Map.of());
+            Map<Integer, LagInfo> lags;
+            try {
+                lags = streams.allLocalStorePartitionLags().getOrDefault(store, Map.of());
+            } catch (RuntimeException e) {
+                throw new NotServedHere("lags of " + store + " unknown here: " + e.getMessage());
+            }
             LagInfo lag = lags.get(partition);
             if (lag == null) {
                 throw new NotServedHere("no copy of " + store + " partition " + partition + " here");
@@ -236,7 +241,8 @@ public class InteractiveQueries {
                 .fromNameAndType(store, QueryableStoreTypes.<String, Object>keyValueStore()).withPartition(partition);
         try {
             return streams.store(stale ? parameters.enableStaleStores() : parameters);
-        } catch (InvalidStateStoreException e) {
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            // IllegalStateException: Kafka Streams is shutting down or not started
             throw new NotServedHere(store + " partition " + partition + " is not queryable here: " + e.getMessage());
         }
     }

@@ -57,6 +57,7 @@ public class OrderService {
     private static final RecordCodec<OrderDecision> DECISIONS = RecordCodec.of(OrderDecision.getDecoder());
     /** How long a subscription on an order unknown here waits for it to be decided somewhere. */
     private static final Duration UNKNOWN_ORDER_WAIT = Duration.ofSeconds(30);
+    private static final Duration INDEX_POLL = Duration.ofMillis(200);
 
     private final OrderProperties properties;
     private final InteractiveQueries queries;
@@ -233,8 +234,11 @@ public class OrderService {
             if (now.isPresent()) {
                 return Flux.concat(Mono.just(now.get()), decided);
             }
-            return decided.timeout(UNKNOWN_ORDER_WAIT, Mono.error(() -> new ApiException(ErrorCode.NOT_FOUND,
-                    "No order " + orderId + " of yours")));
+            // not known here yet: its decision may already be committed and on its way into the index
+            Mono<OrderView> indexed = Flux.interval(INDEX_POLL, Schedulers.boundedElastic()).concatMap(tick -> Mono.justOrEmpty(find(viewer, orderId)))
+                    .filter(OrderView::isDecided).next();
+            return Mono.firstWithValue(decided, indexed).timeout(UNKNOWN_ORDER_WAIT, Mono.error(() ->
+                    new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId + " of yours")));
         }).subscribeOn(Schedulers.boundedElastic());
     }
 }
