@@ -9,6 +9,7 @@ import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropStatus;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Instant;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.SmartLifecycle;
@@ -35,13 +36,14 @@ public class DropUpdatesFeed implements SmartLifecycle {
 
     private final Map<String, Sinks.Many<DropEvent>> byDrop = new ConcurrentHashMap<>();
     private final CatalogQueryService catalog;
-    private final TopicTail<DropEvent> tail;
+    private final Supplier<TopicTail<DropEvent>> tails;
+    private TopicTail<DropEvent> tail;
     private volatile boolean running;
 
     public DropUpdatesFeed(CatalogQueryService catalog, KafkaCluster cluster, StreamsRuntime runtime,
                            TopologySerdes serdes) {
         this.catalog = catalog;
-        this.tail = new TopicTail<>(cluster.bootstrapServers(), runtime.topics().dropEvents().name(),
+        this.tails = () -> new TopicTail<>(cluster.bootstrapServers(), runtime.topics().dropEvents().name(),
                 serdes.dropEvent().deserializer(), record -> publish(record.value()));
     }
 
@@ -88,16 +90,21 @@ public class DropUpdatesFeed implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        // a new tail on every start: Spring may stop and restart the context (e.g. a paused test context)
+        tail = tails.get();
         tail.start();
         running = true;
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
-        tail.close();
+        if (tail != null) {
+            tail.close();
+        }
         byDrop.values().forEach(Sinks.Many::tryEmitComplete);
+        byDrop.clear();
     }
 
     @Override

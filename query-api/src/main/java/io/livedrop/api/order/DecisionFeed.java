@@ -8,6 +8,7 @@ import io.livedrop.api.kafka.TopicTail;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -23,11 +24,12 @@ public class DecisionFeed implements SmartLifecycle {
 
     private final Cache<String, CompletableFuture<OrderDecision>> waiting = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(2_000_000).build();
-    private final TopicTail<OrderDecision> tail;
+    private final Supplier<TopicTail<OrderDecision>> tails;
+    private TopicTail<OrderDecision> tail;
     private volatile boolean running;
 
     public DecisionFeed(KafkaCluster cluster, StreamsRuntime runtime, TopologySerdes serdes) {
-        this.tail = new TopicTail<>(cluster.bootstrapServers(), runtime.topics().orderDecisions().name(),
+        this.tails = () -> new TopicTail<>(cluster.bootstrapServers(), runtime.topics().orderDecisions().name(),
                 serdes.orderDecision().deserializer(), record -> decided(record.value()));
     }
 
@@ -44,15 +46,19 @@ public class DecisionFeed implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        // a new tail on every start: Spring may stop and restart the context (e.g. a paused test context)
+        tail = tails.get();
         tail.start();
         running = true;
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
-        tail.close();
+        if (tail != null) {
+            tail.close();
+        }
     }
 
     @Override
