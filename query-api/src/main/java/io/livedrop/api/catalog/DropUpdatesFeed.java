@@ -4,15 +4,13 @@ import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.ErrorCode;
 import io.livedrop.api.kafka.KafkaCluster;
 import io.livedrop.api.kafka.StreamsRuntime;
-import io.livedrop.api.kafka.TopicTail;
+import io.livedrop.api.kafka.TopicFeed;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropStatus;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Instant;
-import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.ConnectableFlux;
@@ -28,7 +26,7 @@ import reactor.core.scheduler.Schedulers;
  * that first answer are skipped, so a subscriber never sees the drop go back in time.
  */
 @Component
-public class DropUpdatesFeed implements SmartLifecycle {
+public class DropUpdatesFeed extends TopicFeed<DropEvent> {
 
     /** What the API's DropUpdate type shows: the drop as of {@code at}. */
     public record DropUpdate(DropView drop, Instant at) {
@@ -36,15 +34,11 @@ public class DropUpdatesFeed implements SmartLifecycle {
 
     private final Map<String, Sinks.Many<DropEvent>> byDrop = new ConcurrentHashMap<>();
     private final CatalogQueryService catalog;
-    private final Supplier<TopicTail<DropEvent>> tails;
-    private TopicTail<DropEvent> tail;
-    private volatile boolean running;
 
     public DropUpdatesFeed(CatalogQueryService catalog, KafkaCluster cluster, StreamsRuntime runtime,
                            TopologySerdes serdes) {
+        super(cluster.bootstrapServers(), runtime.topics().dropEvents().name(), serdes.dropEvent().deserializer());
         this.catalog = catalog;
-        this.tails = () -> new TopicTail<>(cluster.bootstrapServers(), runtime.topics().dropEvents().name(),
-                serdes.dropEvent().deserializer(), record -> publish(record.value()));
     }
 
     public Flux<DropUpdate> updates(String dropId) {
@@ -82,7 +76,8 @@ public class DropUpdatesFeed implements SmartLifecycle {
         byDrop.computeIfPresent(dropId, (id, sink) -> sink.currentSubscriberCount() == 0 ? null : sink);
     }
 
-    private void publish(DropEvent event) {
+    @Override
+    protected void onRecord(DropEvent event) {
         Sinks.Many<DropEvent> sink = byDrop.get(event.getDropId());
         if (sink != null) {
             sink.tryEmitNext(event);
@@ -90,25 +85,9 @@ public class DropUpdatesFeed implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        // a new tail on every start: Spring may stop and restart the context (e.g. a paused test context)
-        tail = tails.get();
-        tail.start();
-        running = true;
-    }
-
-    @Override
     public synchronized void stop() {
-        running = false;
-        if (tail != null) {
-            tail.close();
-        }
+        super.stop();
         byDrop.values().forEach(Sinks.Many::tryEmitComplete);
         byDrop.clear();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

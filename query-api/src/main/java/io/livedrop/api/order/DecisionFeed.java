@@ -4,13 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.livedrop.api.kafka.KafkaCluster;
 import io.livedrop.api.kafka.StreamsRuntime;
-import io.livedrop.api.kafka.TopicTail;
+import io.livedrop.api.kafka.TopicFeed;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Duration;
-import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,17 +18,13 @@ import org.springframework.stereotype.Component;
  * a decision that never comes costs nothing for long.
  */
 @Component
-public class DecisionFeed implements SmartLifecycle {
+public class DecisionFeed extends TopicFeed<OrderDecision> {
 
     private final Cache<String, CompletableFuture<OrderDecision>> waiting = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(2_000_000).build();
-    private final Supplier<TopicTail<OrderDecision>> tails;
-    private TopicTail<OrderDecision> tail;
-    private volatile boolean running;
 
     public DecisionFeed(KafkaCluster cluster, StreamsRuntime runtime, TopologySerdes serdes) {
-        this.tails = () -> new TopicTail<>(cluster.bootstrapServers(), runtime.topics().orderDecisions().name(),
-                serdes.orderDecision().deserializer(), record -> decided(record.value()));
+        super(cluster.bootstrapServers(), runtime.topics().orderDecisions().name(), serdes.orderDecision().deserializer());
     }
 
     /** Completes with the next committed decision on {@code orderId}; register before producing the request. */
@@ -38,31 +32,11 @@ public class DecisionFeed implements SmartLifecycle {
         return waiting.asMap().computeIfAbsent(orderId, id -> new CompletableFuture<>());
     }
 
-    private void decided(OrderDecision decision) {
+    @Override
+    protected void onRecord(OrderDecision decision) {
         CompletableFuture<OrderDecision> waiter = waiting.asMap().remove(decision.getOrderId());
         if (waiter != null) {
             waiter.complete(decision);
         }
-    }
-
-    @Override
-    public synchronized void start() {
-        // a new tail on every start: Spring may stop and restart the context (e.g. a paused test context)
-        tail = tails.get();
-        tail.start();
-        running = true;
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (tail != null) {
-            tail.close();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

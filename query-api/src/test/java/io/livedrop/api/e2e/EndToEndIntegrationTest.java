@@ -291,16 +291,18 @@ class EndToEndIntegrationTest extends ApiIntegrationTest {
                 // When the connection_init payload carries a bad token
                 client.initWithToken(token);
 
-                // Then the server closes the socket with 4401 and no data flows
+                // Then the server closes the socket with 4401 and no data flows. (Now and then the
+                // JDK client reports 1006 instead: the server's TCP close can overtake the unread
+                // close frame. Either way the socket is refused before any data.)
                 GraphQlWsClient.Closed closed = client.awaitClosed(WAIT);
-                assertThat(closed.code()).as("close code for " + token).isEqualTo(4401);
+                assertThat(closed.code()).as("close code for " + token).isIn(4401, 1006);
                 assertThat(client.received()).as("nothing before the close").isEmpty();
             }
         }
         // And a payload that is not a bearer token at all is refused alike
         try (GraphQlWsClient client = GraphQlWsClient.connect(wsUri())) {
             client.init(Map.of("Authorization", "Basic dXNlcjpwYXNz"));
-            assertThat(client.awaitClosed(WAIT).code()).isEqualTo(4401);
+            assertThat(client.awaitClosed(WAIT).code()).isIn(4401, 1006);
             assertThat(client.received()).isEmpty();
         }
     }
@@ -315,7 +317,7 @@ class EndToEndIntegrationTest extends ApiIntegrationTest {
             } catch (RuntimeException closedAlready) {
                 // the server may have closed the socket first
             }
-            assertThat(client.awaitClosed(WAIT).code()).isEqualTo(4401);
+            assertThat(client.awaitClosed(WAIT).code()).isIn(4401, 1006);
             assertThat(client.received()).noneSatisfy(m -> assertThat(m.get("type")).isIn("next", "connection_ack"));
         }
     }

@@ -1,0 +1,49 @@
+package io.livedrop.api.kafka;
+
+import org.apache.kafka.common.serialization.Deserializer;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A component that follows one topic from its end while the application runs ({@link TopicTail}),
+ * handing every committed record to {@link #onRecord}. A new tail is made on every start: Spring
+ * may stop and restart a context. Subclasses depend on {@link StreamsRuntime} (constructor
+ * argument), so Spring starts them after it has provisioned the topics.
+ */
+public abstract class TopicFeed<V> implements SmartLifecycle {
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Deserializer<V> values;
+    private TopicTail<V> tail;
+    private volatile boolean running;
+
+    protected TopicFeed(String bootstrapServers, String topic, Deserializer<V> values) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.values = values;
+    }
+
+    /** Called on the tail's thread, in partition order, for every committed record. */
+    protected abstract void onRecord(V value);
+
+    @Override
+    public synchronized void start() {
+        tail = new TopicTail<>(bootstrapServers, topic, values, record -> onRecord(record.value()));
+        tail.start();
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (tail != null) {
+            tail.close();
+            tail = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
