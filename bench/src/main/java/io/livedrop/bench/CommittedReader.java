@@ -18,10 +18,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Each polled batch is stamped with {@link System#nanoTime()} when {@code poll} returns: the moment its records
  * became visible to a committed reader (deserialization included, as any client pays it).
  */
-final class CommittedReader<V> implements AutoCloseable {
+public final class CommittedReader<V> implements AutoCloseable {
 
     /** Receives each record with the time its batch became visible. */
-    interface Handler<V> {
+    public interface Handler<V> {
         void accept(ConsumerRecord<String, V> record, long visibleNanos);
     }
 
@@ -30,7 +30,7 @@ final class CommittedReader<V> implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stop;
 
-    CommittedReader(String bootstrap, String topic, Deserializer<V> valueDeserializer, Handler<V> handler,
+    public CommittedReader(String bootstrap, String topic, Deserializer<V> valueDeserializer, Handler<V> handler,
                     Duration maxRuntime) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -69,12 +69,12 @@ final class CommittedReader<V> implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    CommittedReader<V> start() {
+    public CommittedReader<V> start() {
         thread.start();
         return this;
     }
 
-    Throwable failure() {
+    public Throwable failure() {
         return failure.get();
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * cores is only as good as the quiet around it, so the report states the foreign load, and the progress lines warn
  * when another process takes more than a fifth of a core.
  */
-final class CpuWatch implements AutoCloseable {
+public final class CpuWatch implements AutoCloseable {
 
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
     private static final double WARN_CORES = 0.2;
@@ -28,7 +28,7 @@ final class CpuWatch implements AutoCloseable {
     /** One entry per sample: end time (nanoTime), seconds covered, foreign cores in it. */
     private final java.util.List<double[]> samples = new java.util.ArrayList<>();
 
-    CpuWatch() {
+    public CpuWatch() {
         thread = new Thread(this::run, "bench-cpu-watch");
         thread.setDaemon(true);
     }
@@ -37,7 +37,7 @@ final class CpuWatch implements AutoCloseable {
         return Files.isReadable(Path.of("/proc/stat")) && Files.isReadable(Path.of("/proc/self/stat"));
     }
 
-    CpuWatch start() {
+    public CpuWatch start() {
         if (available()) {
             thread.start();
         }
@@ -85,7 +85,7 @@ final class CpuWatch implements AutoCloseable {
     }
 
     /** For the report: average total and foreign load in cores, and the worst foreign second. */
-    synchronized String summary() {
+    public synchronized String summary() {
         if (!available()) {
             return "not measured (no /proc)";
         }
@@ -99,7 +99,7 @@ final class CpuWatch implements AutoCloseable {
     }
 
     /** Average and worst foreign cores over the samples that ended between the two nanoTimes. */
-    synchronized double[] foreignBetween(long fromNanos, long toNanos) {
+    public synchronized double[] foreignBetween(long fromNanos, long toNanos) {
         double secs = 0;
         double coreSecs = 0;
         double worst = 0;
@@ -113,11 +113,11 @@ final class CpuWatch implements AutoCloseable {
         return new double[] {secs == 0 ? 0 : coreSecs / secs, worst};
     }
 
-    synchronized double foreignCores() {
+    public synchronized double foreignCores() {
         return seconds == 0 ? 0 : foreignCoreSeconds / seconds;
     }
 
-    synchronized double worstForeignCores() {
+    public synchronized double worstForeignCores() {
         return worstForeign;
     }
 

@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /** The machine, the software versions and the command line of a run, for the report. */
-record Environment(String date, String cpuModel, int cores, String memory, String os, String java, String jvmFlags,
+public record Environment(String date, String cpuModel, int cores, String memory, String os, String java, String jvmFlags,
                    Map<String, String> versions, String command) {
 
-    static Environment capture(String[] args) {
+    public static Environment capture(String[] args) {
         String command = Optional.ofNullable(System.getProperty("bench.command")).filter(s -> !s.isBlank())
                 .orElse("java -jar bench/target/livedrop-bench.jar " + String.join(" ", args)).strip();
         String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")

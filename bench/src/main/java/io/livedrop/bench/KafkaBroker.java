@@ -16,23 +16,23 @@ import java.util.concurrent.TimeUnit;
  * JVM (the default: its garbage collector and heap are its own, as a real broker's are, though it still shares the
  * machine's cores) or in this JVM.
  */
-abstract class KafkaBroker implements AutoCloseable {
+public abstract class KafkaBroker implements AutoCloseable {
 
     /** JVM flags of the child broker: kafka-server-start.sh's heap and G1 settings. */
     static final List<String> CHILD_JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
 
-    abstract String bootstrapServers();
+    public abstract String bootstrapServers();
 
-    abstract String description();
+    public abstract String description();
 
     /** The broker JVM's process id, or -1 when it runs in this JVM. */
-    abstract long pid();
+    public abstract long pid();
 
     @Override
     public abstract void close();
 
-    static KafkaBroker start(String mode, Path logDir) {
+    public static KafkaBroker start(String mode, Path logDir) {
         return mode.equals("in-process") ? new InProcess() : new Child(logDir);
     }
 
@@ -40,17 +40,17 @@ abstract class KafkaBroker implements AutoCloseable {
         private final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.temporary().start();
 
         @Override
-        String bootstrapServers() {
+        public String bootstrapServers() {
             return broker.bootstrapServers();
         }
 
         @Override
-        String description() {
+        public String description() {
             return "embedded KRaft broker (EmbeddedKafkaBroker) in the benchmark's own JVM";
         }
 
         @Override
-        long pid() {
+        public long pid() {
             return -1;
         }
 
@@ -116,18 +116,18 @@ abstract class KafkaBroker implements AutoCloseable {
         }
 
         @Override
-        String bootstrapServers() {
+        public String bootstrapServers() {
             return bootstrap;
         }
 
         @Override
-        String description() {
+        public String description() {
             return "embedded KRaft broker (EmbeddedKafkaBroker) in a child JVM (pid " + process.pid() + "; "
                     + String.join(" ", CHILD_JVM_FLAGS.subList(0, 5)) + ")";
         }
 
         @Override
-        long pid() {
+        public long pid() {
             return process.pid();
         }
 

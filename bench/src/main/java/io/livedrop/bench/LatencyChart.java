@@ -35,7 +35,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * {@code 1/(1-p)} log scale, so that 90%, 99%, 99.9% and 99.99% are evenly spaced; y is latency in ms, log scale.
  * One panel per arrival rate; one line per system and configuration.
  */
-final class LatencyChart {
+public final class LatencyChart {
 
     private static final Color[] PALETTE = {
             new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
@@ -131,7 +131,7 @@ final class LatencyChart {
     }
 
     /** Percentile points of the histogram, in ms, up to its max (plotted at the last finite percentile). */
-    static XYSeries series(String name, Histogram h) {
+    public static XYSeries series(String name, Histogram h) {
         XYSeries s = new XYSeries(name, false, true);
         if (h.getTotalCount() == 0) {
             return s;
@@ -152,7 +152,7 @@ final class LatencyChart {
     }
 
     /** Axis value x = 1/(1-p) shown as the percentile p. */
-    static final class PercentileFormat extends NumberFormat {
+    public static final class PercentileFormat extends NumberFormat {
         @Override
         public StringBuffer format(double x, StringBuffer to, FieldPosition pos) {
             double p = 100.0 * (1.0 - 1.0 / x);

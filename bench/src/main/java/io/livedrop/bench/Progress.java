@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Progress lines on stdout, each prefixed with the time since the benchmark started. */
-final class Progress {
+public final class Progress {
 
     private static final long START = System.nanoTime();
     private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -21,18 +21,18 @@ final class Progress {
     private Progress() {
     }
 
-    static void say(String format, Object... args) {
+    public static void say(String format, Object... args) {
         long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - START);
         System.out.printf(Locale.ROOT, "[%2d:%02d] %s%n", s / 60, s % 60, String.format(Locale.ROOT, format, args));
         System.out.flush();
     }
 
-    static Duration elapsed() {
+    public static Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - START);
     }
 
     /** Prints {@code line.get()} every {@code period} until the returned handle is closed. */
-    static Ticker every(Duration period, Supplier<String> line) {
+    public static Ticker every(Duration period, Supplier<String> line) {
         ScheduledFuture<?> f = TICKER.scheduleAtFixedRate(() -> {
             try {
                 say("  %s", line.get());
@@ -44,12 +44,12 @@ final class Progress {
     }
 
     /** A running progress line; closing stops it. */
-    interface Ticker extends AutoCloseable {
+    public interface Ticker extends AutoCloseable {
         @Override
         void close();
     }
 
-    static String n(long v) {
+    public static String n(long v) {
         return String.format(Locale.ROOT, "%,d", v);
     }
 }

@@ -5,13 +5,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-final class Waits {
+public final class Waits {
 
     private Waits() {
     }
 
     /** Parks until {@code nanoTime() >= target} (no spinning: two cores are shared with the system under test). */
-    static void until(long targetNanos) {
+    public static void until(long targetNanos) {
         long d;
         while ((d = targetNanos - System.nanoTime()) > 0) {
             LockSupport.parkNanos(d);
@@ -19,7 +19,7 @@ final class Waits {
     }
 
     /** Polls {@code condition} every 10 ms until it holds or {@code timeout} passes; returns whether it held. */
-    static boolean await(BooleanSupplier condition, Duration timeout) {
+    public static boolean await(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
