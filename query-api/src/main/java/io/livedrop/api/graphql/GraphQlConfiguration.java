@@ -2,13 +2,19 @@ package io.livedrop.api.graphql;
 
 import graphql.analysis.MaxQueryComplexityInstrumentation;
 import graphql.analysis.MaxQueryDepthInstrumentation;
+import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
 
-/** Registers the custom scalars of the schema and the query size limits. */
+/** Registers the custom scalars of the schema, the query size limits and the parsed-document cache. */
 @Configuration(proxyBeanMethods = false)
 public class GraphQlConfiguration {
+
+    @Bean
+    GraphQlSourceBuilderCustomizer parsedDocumentCache() {
+        return builder -> builder.configureGraphQl(graphQl -> graphQl.preparsedDocumentProvider(new ParsedDocuments()));
+    }
 
     @Bean
     RuntimeWiringConfigurer scalars() {

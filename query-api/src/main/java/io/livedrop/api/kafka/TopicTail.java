@@ -39,7 +39,9 @@ public final class TopicTail<V> implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
+                // the broker answers as soon as committed data is there (fetch.min.bytes 1): a long
+                // wait costs no latency, only spares the broker empty fetches
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500,
                 ConsumerConfig.CLIENT_ID_CONFIG, "livedrop-tail-" + topic),
                 new StringDeserializer(), values);
         this.thread = new Thread(this::run, "tail-" + topic);

@@ -17,7 +17,9 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *       record that cannot be deserialized or processed is written there with its raw bytes and
  *       {@code __streams.errors.*} headers (exception, message, stack trace, source topic,
  *       partition, offset), and processing continues;</li>
- *   <li>a 100 ms commit interval: a decision is visible to read_committed consumers within it;</li>
+ *   <li>a 20 ms commit interval: a decision is visible to read_committed consumers within it, so
+ *       an order's answer takes tens of milliseconds; 100 ms decides a hot drop ~15 % faster but
+ *       puts the commit wait into every answer (docs/benchmarks/stampede.md);</li>
  *   <li>one standby replica of every task, so that reads of partitioned stores stay served while
  *       the active task moves in a rebalance.</li>
  * </ul>
@@ -25,7 +27,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  */
 public final class StreamsSettings {
 
-    public static final int DEFAULT_COMMIT_INTERVAL_MS = 100;
+    public static final int DEFAULT_COMMIT_INTERVAL_MS = 20;
     public static final int DEFAULT_STANDBY_REPLICAS = 1;
 
     private StreamsSettings() {
