@@ -1,0 +1,613 @@
+package io.livedrop.bench.api;
+
+import io.livedrop.bench.CpuWatch;
+import io.livedrop.bench.Environment;
+import io.livedrop.bench.KafkaBroker;
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import io.livedrop.bench.api.LoadGenerator.Outcome;
+import io.livedrop.bench.api.LoadGenerator.Run;
+import io.livedrop.bench.api.LoadGenerator.Target;
+import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopologySerdes;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The API benchmark (see {@link ApiOptions#USAGE} and docs/benchmarks/api-method.md): one Kafka broker and two
+ * livedrop instances (A, B) as child processes on this machine; reads and orders sent to A over HTTP by an
+ * open-loop generator, each case against its baseline in the same run. Writes docs/benchmarks/NAME.md and
+ * NAME-latency.png. Exit status 0 when every run got every answer and no error.
+ */
+public final class ApiBenchmark {
+
+    static final String READ_QUERY = "query($id: ID!) { drop(id: $id) { product { name } remainingStock status } }";
+    static final String TYPENAME_QUERY = "{ __typename }";
+    static final String ORDER_MUTATION = "mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }";
+    static final int LOCAL = 0;
+    static final int REMOTE = 1;
+
+    private ApiBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    /** Runs the benchmark and writes the report; the exit status (0 clean, 1 errors or failure, 2 usage). */
+    static int run(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        ApiOptions o;
+        try {
+            o = ApiOptions.parse(args);
+        } catch (ApiOptions.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println(e.getMessage());
+                System.err.println();
+            }
+            System.err.print(ApiOptions.USAGE);
+            return e.getMessage() == null ? 0 : 2;
+        }
+        // The API's own decision tail polls with fetch.max.wait.ms=10; the baseline's reader does the same.
+        if (System.getProperty("bench.fetch.max.wait.ms") == null) {
+            System.setProperty("bench.fetch.max.wait.ms", "10");
+        }
+        Path work = Files.createTempDirectory("livedrop-api-bench-");
+        if (System.getProperty("bench.log.file") == null) {
+            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-api-bench.log").toString());
+        }
+        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
+        Files.createDirectories(logDir);
+        Environment env = Environment.capture(args);
+        ApiBenchmark.Results results = new ApiBenchmark.Results();
+        Progress.say("livedrop API benchmark: %s", env.command());
+        Progress.say("log: %s (instances: %s/app-A.log, app-B.log); report: %s", System.getProperty("bench.log.file"),
+                logDir, o.out().resolve(o.name() + ".md"));
+        Progress.say("plan: %s", plan(o));
+        if (!Files.isRegularFile(o.appJar())) {
+            System.err.println("No application jar at " + o.appJar() + ": build it with"
+                    + " mvn -DskipTests -pl query-api -am package (bench/api does when it is missing)");
+            return 2;
+        }
+        // Run a snapshot of the jar: a rebuild of query-api while the benchmark runs must not change it under the
+        // running instances (nor mix two builds).
+        Path jar = work.resolve("livedrop.jar");
+        Files.copy(o.appJar(), jar, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        results.appJar = AppJar.describe(o.appJar(), jar);
+        CpuWatch cpu = new CpuWatch().start();
+        String failure = null;
+        List<AppInstance> instances = new ArrayList<>();
+        try {
+            Progress.say("starting the Kafka broker (%s)", o.broker());
+            try (KafkaBroker broker = KafkaBroker.start(o.broker(), logDir)) {
+                results.broker = broker.description();
+                Progress.say("broker at %s; starting livedrop instances A and B (%s)", broker.bootstrapServers(),
+                        o.appJar());
+                for (String name : List.of("A", "B")) {
+                    instances.add(AppInstance.start(name, jar, broker.bootstrapServers(),
+                            work.resolve("home-" + name), logDir, o.streamsConfig(), o.appArgs()));
+                }
+                Http http = new Http();
+                for (AppInstance i : instances) {
+                    i.awaitReady(http, Duration.ofSeconds(180));
+                    Progress.say("instance %s ready on %s (pid %d)", i.name, i.url(), i.pid());
+                }
+                results.appCommand = instances.get(0).commandForReport();
+                new Session(o, broker, instances, http, results, cpu).run();
+            }
+        } catch (Exception | Error e) {
+            failure = e.toString();
+            Progress.say("FAILED: %s", e);
+            e.printStackTrace(System.out);
+        } finally {
+            if (!instances.isEmpty()) {
+                Progress.say("stopping the instances");
+            }
+            instances.forEach(AppInstance::signalStop);
+            instances.forEach(AppInstance::close);
+            cpu.close();
+            results.cpuSummary = cpu.summary();
+            results.foreignCores = cpu.foreignCores();
+            results.worstForeignCores = cpu.worstForeignCores();
+            deleteRecursively(work);
+        }
+        Path report = new ApiReport(o, env, results, Progress.elapsed(), failure).write();
+        Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name() + "-latency.png"));
+        boolean clean = failure == null && results.runs.stream().allMatch(Measured::clean);
+        Progress.say(clean ? "every run got all its answers, no errors"
+                : "SOME RUNS HAD ERRORS OR UNANSWERED REQUESTS (see the report)");
+        return clean ? 0 : 1;
+    }
+
+    /** Everything the run measured and the facts the report states. */
+    static final class Results {
+        final List<Measured> runs = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        String appJar;
+        String appCommand;
+        String broker;
+        String ownershipBefore;
+        String ownershipAfter;
+        String groupCheck;
+        String partitionMap;
+        List<String> readKeysLocal = List.of();
+        List<String> readKeysRemote = List.of();
+        List<String> orderDrops = List.of();
+        String cpuSummary;
+        double foreignCores;
+        double worstForeignCores;
+        int partitions;
+    }
+
+    /** One benchmark session against running instances. */
+    private static final class Session {
+        private final ApiOptions o;
+        private final KafkaBroker broker;
+        private final AppInstance a;
+        private final AppInstance b;
+        private final List<AppInstance> instances;
+        private final Http http;
+        private final Results results;
+        private final CpuWatch cpuWatch;
+        private final Tokens tokens = new Tokens(Tokens.SECRET);
+        private final LivedropConfig config = new LivedropConfig(Map.of());
+        private final Topics topics = Topics.from(config);
+        private final Map<String, Long> pids = new LinkedHashMap<>();
+        private String[] orderDropIds = new String[0];
+        private String[] users = new String[0];
+        private String[] userTokens = new String[0];
+
+        Session(ApiOptions o, KafkaBroker broker, List<AppInstance> instances, Http http, Results results,
+                CpuWatch cpuWatch) {
+            this.cpuWatch = cpuWatch;
+            this.o = o;
+            this.broker = broker;
+            this.instances = instances;
+            this.a = instances.get(0);
+            this.b = instances.get(1);
+            this.http = http;
+            this.results = results;
+            pids.put("bench JVM (load generator)", ProcessHandle.current().pid());
+            pids.put("instance A", a.pid());
+            pids.put("instance B", b.pid());
+            pids.put("broker", broker.pid());
+        }
+
+        void run() throws Exception {
+            int partitions = topics.drops().partitions();
+            results.partitions = partitions;
+            Map<Integer, String> owners = awaitBalancedOwnership(partitions);
+            results.partitionMap = Ownership.describe(owners);
+            results.groupCheck = Ownership.groupCrossCheck(broker.bootstrapServers(), "livedrop",
+                    topics.orderRequests().name(), owners);
+            Progress.say("partition owners: %s", results.partitionMap);
+            Progress.say("%s", results.groupCheck);
+
+            String creatorToken = tokens.mint("bench-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
+            String product = Http.field(http.call(a.url(), json("mutation { upsertProduct(input: {name: \\\"Bench"
+                    + " product\\\"}) { id } }"), creatorToken), "id");
+            Objects.requireNonNull(product, "upsertProduct returned no id");
+            Map<String, List<String>> readDrops = o.reads() ? createDrops(creatorToken, product, o.readKeys(), 1_000,
+                    partitions) : Map.of("A", List.of(), "B", List.of());
+            Map<String, List<String>> orderDrops = o.orders() ? createDrops(creatorToken, product, o.orderDrops(),
+                    10_000_000, partitions) : Map.of("A", List.of(), "B", List.of());
+            results.readKeysLocal = readDrops.get("A");
+            results.readKeysRemote = readDrops.get("B");
+            List<String> allOrderDrops = new ArrayList<>();
+            for (int i = 0; i < orderDrops.get("A").size(); i++) {
+                allOrderDrops.add(orderDrops.get("A").get(i));
+                allOrderDrops.add(orderDrops.get("B").get(i));
+            }
+            results.orderDrops = allOrderDrops;
+            awaitLive(Stream.concat(readDrops.values().stream().flatMap(List::stream), allOrderDrops.stream()).toList());
+            results.ownershipBefore = verifyOwnership(partitions);
+            Progress.say("ownership verified: %s", results.ownershipBefore);
+            orderDropIds = allOrderDrops.toArray(String[]::new);
+            users = new String[o.users()];
+            userTokens = new String[o.users()];
+            Instant now = Instant.now();
+            for (int u = 0; u < users.length; u++) {
+                users[u] = "bench-u" + u;
+                userTokens[u] = tokens.mint(users[u], List.of(), Duration.ofHours(3), now);
+            }
+            warmJit();
+
+            for (int rep = 1; rep <= o.runs(); rep++) {
+                if (o.runs() > 1) {
+                    Progress.say("=== repetition %d of %d ===", rep, o.runs());
+                }
+                boolean baselineFirst = rep % 2 == 1;
+                if (o.reads()) {
+                    reads(rep, baselineFirst);
+                }
+                if (o.orders()) {
+                    orders(rep, baselineFirst);
+                }
+            }
+            results.ownershipAfter = verifyOwnership(partitions);
+            Progress.say("ownership after the runs: %s", results.ownershipAfter);
+            for (AppInstance i : instances) {
+                if (!i.alive()) {
+                    throw new IllegalStateException("instance " + i.name + " died during the run; see " + i.log);
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ set-up
+
+        /** Waits until each partition has exactly one active owner, both instances own some, and it holds for 2 s. */
+        private Map<Integer, String> awaitBalancedOwnership(int partitions) {
+            Progress.say("waiting for the partitions to settle between A and B");
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            Map<Integer, String> last = null;
+            while (System.nanoTime() < deadline) {
+                Map<Integer, String> owners = Ownership.partitionOwners(http, instances, partitions);
+                boolean complete = !owners.containsValue(null) && owners.containsValue("A") && owners.containsValue("B");
+                if (complete && owners.equals(last)) {
+                    long ofA = owners.values().stream().filter("A"::equals).count();
+                    if (Math.abs(2 * ofA - partitions) <= 1 || System.nanoTime() > deadline - Duration.ofSeconds(120).toNanos()) {
+                        return owners;
+                    }
+                }
+                last = complete ? owners : null;
+                Waits.await(() -> false, Duration.ofSeconds(2));
+            }
+            throw new IllegalStateException("partitions did not settle between A and B within 180 s: "
+                    + Ownership.describe(Ownership.partitionOwners(http, instances, partitions)));
+        }
+
+        /** Creates drops through A until {@code count / 2} are owned by A and as many by B; owner -> drop ids. */
+        private Map<String, List<String>> createDrops(String token, String product, int count, int stock, int partitions) {
+            Map<String, List<String>> by = new LinkedHashMap<>();
+            by.put("A", new ArrayList<>());
+            by.put("B", new ArrayList<>());
+            int made = 0;
+            while (by.get("A").size() < count / 2 || by.get("B").size() < count / 2) {
+                if (++made > 20 * count) {
+                    throw new IllegalStateException("could not get " + count / 2 + " drops on each instance in "
+                            + made + " tries: " + by);
+                }
+                String body = http.call(a.url(), json("mutation { scheduleDrop(input: {productId: \\\"" + product
+                        + "\\\", stock: " + stock + ", priceCents: 1999}) { id } }"), token);
+                String id = Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id");
+                AppInstance owner = null;
+                for (int t = 0; t < 50 && owner == null; t++) {
+                    owner = Ownership.ownerOfExisting(http, instances, id, partitions);
+                    if (owner == null) {
+                        Waits.await(() -> false, Duration.ofMillis(100));
+                    }
+                }
+                if (owner == null) {
+                    throw new IllegalStateException("no single owner answers for drop " + id);
+                }
+                List<String> list = by.get(owner.name);
+                if (list.size() < count / 2) {
+                    list.add(id);
+                }
+            }
+            Progress.say("drops (stock %,d): owned by A %s, by B %s (%d created)", stock, by.get("A"), by.get("B"), made);
+            return by;
+        }
+
+        private void awaitLive(List<String> drops) {
+            for (String id : drops) {
+                String query = json("{ drop(id: \\\"" + id + "\\\") { status } }");
+                if (!Waits.await(() -> "LIVE".equals(Http.field(http.call(a.url(), query, null), "status")),
+                        Duration.ofSeconds(60))) {
+                    throw new IllegalStateException("drop " + id + " not LIVE within 60 s");
+                }
+            }
+        }
+
+        /** Each read key and order drop: its owner asked again (200 from it, 503 from the other). */
+        private String verifyOwnership(int partitions) {
+            int ok = 0;
+            List<String> wrong = new ArrayList<>();
+            Map<String, List<String>> expected = new LinkedHashMap<>();
+            expected.put("A", new ArrayList<>(results.readKeysLocal));
+            expected.put("B", new ArrayList<>(results.readKeysRemote));
+            for (int i = 0; i < results.orderDrops.size(); i++) {
+                expected.get(i % 2 == 0 ? "A" : "B").add(results.orderDrops.get(i));
+            }
+            for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+                for (String id : e.getValue()) {
+                    AppInstance owner = Ownership.ownerOfExisting(http, instances, id, partitions);
+                    if (owner != null && owner.name.equals(e.getKey())) {
+                        ok++;
+                    } else {
+                        wrong.add(id + " (expected " + e.getKey() + ", found " + (owner == null ? "none" : owner.name) + ")");
+                    }
+                }
+            }
+            return wrong.isEmpty() ? "all " + ok + " drops answered by their expected owner (200) and refused by the"
+                    + " other instance (503)" : ok + " drops as expected; MOVED: " + wrong;
+        }
+
+        // ------------------------------------------------------------------ reads
+
+        /** Request i reads key i mod 2K of A's and B's keys interleaved: even = owned by A, odd = owned by B. */
+        private Target readTarget() {
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < results.readKeysLocal.size(); i++) {
+                keys.add(results.readKeysLocal.get(i));   // even index: owned by A (local)
+                keys.add(results.readKeysRemote.get(i));  // odd index: owned by B (one hop)
+            }
+            HttpRequest[] reads = keys.stream().map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY
+                    + "\",\"variables\":{\"id\":\"" + k + "\"}}", null)).toArray(HttpRequest[]::new);
+            return i -> http.send(reads[i % reads.length], ApiBenchmark::readOutcome);
+        }
+
+        private IntUnaryOperator readClass() {
+            int n = 2 * results.readKeysLocal.size();
+            return i -> (i % n) % 2;
+        }
+
+        private Target typenameTarget() {
+            HttpRequest typename = Http.graphQl(a.url(), json(TYPENAME_QUERY), null);
+            return i -> http.send(typename, ApiBenchmark::typenameOutcome);
+        }
+
+        /** Request i is order PREFIX-i of buyer i mod users on order drop i mod drops. */
+        private Target orderTarget(String prefix) {
+            return i -> {
+                String body = "{\"query\":\"" + ORDER_MUTATION + "\",\"variables\":{\"in\":{\"dropId\":\""
+                        + orderDropIds[i % orderDropIds.length] + "\",\"quantity\":1,\"idempotencyKey\":\"" + prefix
+                        + "-" + i + "\"}}}";
+                return http.send(Http.graphQl(a.url(), body, userTokens[i % users.length]), ApiBenchmark::orderOutcome);
+            };
+        }
+
+        /**
+         * An untimed closed-loop warm-up of the instances' JIT before the first measured case: everything the runs
+         * will send (the __typename baseline, drop reads, orders), interleaved.
+         */
+        private void warmJit() {
+            if (o.jitWarmup().isZero()) {
+                return;
+            }
+            List<Target> targets = new ArrayList<>();
+            if (o.reads()) {
+                targets.add(typenameTarget());
+                targets.add(readTarget());
+            }
+            if (o.orders()) {
+                targets.add(orderTarget("jit"));
+            }
+            Progress.say("JIT warm-up of both instances: %d s, closed loop, 32 in flight, %s (discarded)",
+                    o.jitWarmup().toSeconds(), o.reads() && o.orders() ? "__typename, drop reads and orders"
+                            : o.reads() ? "__typename and drop reads" : "orders");
+            Target mixed = i -> targets.get(i % targets.size()).send(i / targets.size());
+            Run w = LoadGenerator.closedLoop("JIT warm-up", 32, o.jitWarmup(), mixed, i -> 0, 1,
+                    Duration.ofSeconds(10), true);
+            Progress.say("JIT warm-up done: %,.0f requests/s on average%s", w.achievedRate(),
+                    w.errors() > 0 ? String.format(" (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
+        }
+
+        private void reads(int rep, boolean baselineFirst) {
+            Target read = readTarget();
+            Target base = typenameTarget();
+            IntUnaryOperator readClass = readClass();
+            for (int rate : o.readRates()) {
+                if (baselineFirst) {
+                    openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1);
+                    openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2);
+                } else {
+                    openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2);
+                    openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1);
+                }
+            }
+            if (o.maxThroughput()) {
+                closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
+                closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
+            }
+        }
+
+        // ------------------------------------------------------------------ orders
+
+        private void orders(int rep, boolean baselineFirst) {
+            String[] dropIds = orderDropIds;
+            TopologySerdes serdes = TopologySerdes.from(config);
+            try (TopologyOnly topology = new TopologyOnly(broker.bootstrapServers(), topics, serdes)) {
+                for (int rate : o.orderRates()) {
+                    if (baselineFirst) {
+                        topologyOnly(topology, rate, rep, users, dropIds);
+                        apiOrders(rate, rep);
+                    } else {
+                        apiOrders(rate, rep);
+                        topologyOnly(topology, rate, rep, users, dropIds);
+                    }
+                }
+            }
+        }
+
+        private void apiOrders(int rate, int rep) {
+            for (boolean warm : new boolean[] {true, false}) {
+                Target t = orderTarget("api-r" + rep + "-" + rate + (warm ? "-w" : "-m"));
+                if (warm) {
+                    warmup(Measured.PLACE_ORDER, rate, t);
+                } else {
+                    measure(Measured.ORDER, Measured.PLACE_ORDER, rate, rep, t, i -> 0, 1);
+                }
+            }
+        }
+
+        private void topologyOnly(TopologyOnly topology, int rate, int rep, String[] users, String[] drops) {
+            for (boolean warm : new boolean[] {true, false}) {
+                Duration length = warm ? o.warmup() : o.duration();
+                if (length.isZero()) {
+                    continue;
+                }
+                int n = (int) Math.max(1, Math.round(rate * length.toNanos() / 1e9));
+                String prefix = "tb-r" + rep + "-" + rate + (warm ? "-w" : "-m");
+                try (TopologyOnly.RunTarget t = topology.new RunTarget(prefix, n, users, drops,
+                        length.plus(drain()).plusSeconds(60))) {
+                    if (warm) {
+                        warmup(Measured.TOPOLOGY_ONLY, rate, t);
+                    } else {
+                        measure(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate, rep, t, i -> 0, 1);
+                    }
+                    if (t.readerFailure() != null) {
+                        throw new IllegalStateException("the decision reader failed: " + t.readerFailure(),
+                                t.readerFailure());
+                    }
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ runs
+
+        private void openLoop(String kind, String system, int rate, int rep, Target target, IntUnaryOperator classOf,
+                              int classes) {
+            warmup(system, rate, target);
+            measure(kind, system, rate, rep, target, classOf, classes);
+        }
+
+        private void warmup(String system, int rate, Target target) {
+            if (o.warmup().isZero()) {
+                return;
+            }
+            Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup().toSeconds());
+            // A short drain: what is still queued after it is dropped; what is in flight is awaited, not carried over.
+            Run w = LoadGenerator.openLoop(system + " warm-up", rate, o.warmup(), limit(system), target, i -> 0, 1,
+                    Duration.ofSeconds(5), false);
+            if (w.errors() > 0) {
+                Progress.say("  warm-up had %,d errors (first: %s)", w.errors(), w.firstError());
+            }
+        }
+
+        private void measure(String kind, String system, int rate, int rep, Target target, IntUnaryOperator classOf,
+                             int classes) {
+            checkAlive();
+            ProcCpu before = ProcCpu.snapshot(pids);
+            long start = System.nanoTime();
+            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration(),
+                    limit(system), target, classOf, classes, drain(), true);
+            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
+            record(kind, system, rate, rep, run, classes, cores, start);
+        }
+
+        private void closedLoop(String system, int rep, Target target, IntUnaryOperator classOf, int classes) {
+            checkAlive();
+            int n = o.concurrency();
+            if (!o.warmup().isZero()) {
+                Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n, o.warmup().toSeconds());
+                LoadGenerator.closedLoop(system + " warm-up", n, o.warmup(), target, i -> 0, 1, Duration.ofSeconds(5),
+                        false);
+            }
+            ProcCpu before = ProcCpu.snapshot(pids);
+            long start = System.nanoTime();
+            Run run = LoadGenerator.closedLoop(system + ", closed loop, " + n + " in flight", n, o.duration(), target,
+                    classOf, classes, drain(), true);
+            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
+            record(Measured.MAX, system, n, rep, run, classes, cores, start);
+        }
+
+        private void record(String kind, String system, double rate, int rep, Run run, int classes,
+                            Map<String, Double> cores, long start) {
+            Histogram[] byClass = new Histogram[classes];
+            for (int c = 0; c < classes; c++) {
+                byClass[c] = run.histogram(c);
+            }
+            long now = System.nanoTime();
+            Measured m = new Measured(kind, system, rate, rep, run, run.histogram(), byClass, cores,
+                    foreign(start, now));
+            results.runs.add(m);
+            Progress.say("%s", run.summaryLine());
+            if (classes == 2) {
+                Progress.say("  local keys (owned by A): p50 %.2f ms, p99 %.2f ms; remote keys (owned by B, one hop):"
+                                + " p50 %.2f ms, p99 %.2f ms", m.classMs(LOCAL, 50), m.classMs(LOCAL, 99),
+                        m.classMs(REMOTE, 50), m.classMs(REMOTE, 99));
+            }
+            Progress.say("  cores: %s", ProcCpu.format(cores));
+        }
+
+        private double[] foreign(long from, long to) {
+            return cpuWatch.foreignBetween(from, to);
+        }
+
+        private void checkAlive() {
+            for (AppInstance i : instances) {
+                if (!i.alive()) {
+                    throw new IllegalStateException("instance " + i.name + " is not running; see " + i.log + ":\n"
+                            + i.tail());
+                }
+            }
+        }
+
+        /** HTTP requests in flight are capped (connections); produced orders awaiting their decision are not. */
+        private int limit(String system) {
+            return system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections();
+        }
+
+        private Duration drain() {
+            return o.duration().compareTo(Duration.ofSeconds(30)) > 0 ? o.duration() : Duration.ofSeconds(30);
+        }
+    }
+
+    // ------------------------------------------------------------------ answers
+
+    static Outcome readOutcome(String body) {
+        return body.contains("\"remainingStock\":") && body.contains("\"name\":") && !body.contains("\"errors\"")
+                ? Outcome.OK : Outcome.ERROR;
+    }
+
+    static Outcome typenameOutcome(String body) {
+        return body.contains("\"__typename\":\"Query\"") && !body.contains("\"errors\"") ? Outcome.OK : Outcome.ERROR;
+    }
+
+    static Outcome orderOutcome(String body) {
+        if (body.contains("\"errors\"")) {
+            return Outcome.ERROR;
+        }
+        if (body.contains("\"status\":\"CONFIRMED\"")) {
+            return Outcome.OK;
+        }
+        if (body.contains("\"status\":\"REJECTED\"")) {
+            return Outcome.REJECTED;
+        }
+        return body.contains("\"status\":\"PENDING\"") ? Outcome.PENDING : Outcome.ERROR;
+    }
+
+    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
+    static String json(String escapedQuery) {
+        return "{\"query\":\"" + escapedQuery + "\"}";
+    }
+
+    private static String plan(ApiOptions o) {
+        List<String> parts = new ArrayList<>();
+        if (o.reads()) {
+            parts.add("reads through A at " + o.readRates() + "/s vs { __typename }"
+                    + (o.maxThroughput() ? ", then closed loop with " + o.concurrency() + " in flight" : ""));
+        }
+        if (o.orders()) {
+            parts.add("placeOrder through A at " + o.orderRates() + "/s vs topology only");
+        }
+        return (o.jitWarmup().isZero() ? "" : o.jitWarmup().toSeconds() + " s JIT warm-up; ") + String.join("; ", parts)
+                + "; each run " + o.duration().toSeconds() + " s after " + o.warmup().toSeconds() + " s of warm-up" + (o.runs() > 1 ? ", " + o.runs() + " repetitions (medians)" : "");
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: the work directory is temporary
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.livedrop.bench.api;
+
+import io.livedrop.bench.Waits;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One livedrop instance: {@code java -jar livedrop.jar} in a child process on a free port, pointed at the benchmark's
+ * broker, with a state directory of its own. Ready when the readiness probe says UP and a drop query answers
+ * without error. BENCH_APP_JAVA_OPTS adds JVM flags ({@code {instance}} in them becomes A or B, e.g. for JFR
+ * file names).
+ */
+final class AppInstance implements AutoCloseable {
+
+    static final List<String> JVM_FLAGS = List.of("-Xmx1g");
+
+    final String name;
+    final int port;
+    final Path home;
+    final Path log;
+    final List<String> command = new ArrayList<>();
+    private final Process process;
+
+    private AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
+                        List<String> extraArgs) throws IOException {
+        this.name = name;
+        this.port = freePort();
+        this.home = home;
+        this.log = logDir.resolve("app-" + name + ".log");
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_FLAGS);
+        String extra = System.getenv("BENCH_APP_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            for (String flag : extra.strip().split("\\s+")) {
+                command.add(flag.replace("{instance}", name));
+            }
+        }
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+        command.add("--server.port=" + port);
+        command.add("--livedrop.kafka.bootstrap-servers=" + bootstrap);
+        command.add("--livedrop.home=" + home.toAbsolutePath());
+        command.add("--livedrop.security.jwt-secret=" + Tokens.SECRET);
+        command.add("--livedrop.orders.rate-per-second=1000000");
+        command.add("--livedrop.orders.rate-burst=1000000");
+        command.add("--logging.level.root=WARN");
+        streams.forEach((k, v) -> command.add("--livedrop.streams." + k + "=" + v));
+        command.addAll(extraArgs);
+        Files.createDirectories(home);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "app-" + name + "-stop"));
+    }
+
+    static AppInstance start(String name, Path jar, String bootstrap, Path home, Path logDir,
+                             Map<String, String> streams, List<String> extraArgs) throws IOException {
+        return new AppInstance(name, jar, bootstrap, home, logDir, streams, extraArgs);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The command line as the report shows it: the port, paths and secret generic. */
+    String commandForReport() {
+        List<String> shown = new ArrayList<>();
+        for (String c : command) {
+            if (c.endsWith("/bin/java")) {
+                shown.add("java");
+            } else if (c.startsWith("--server.port=")) {
+                shown.add("--server.port=<free port>");
+            } else if (c.startsWith("--livedrop.home=")) {
+                shown.add("--livedrop.home=<temp dir of " + name + ">");
+            } else if (c.startsWith("--livedrop.kafka.bootstrap-servers=")) {
+                shown.add("--livedrop.kafka.bootstrap-servers=<broker>");
+            } else if (c.endsWith(".jar")) {
+                shown.add("livedrop.jar");
+            } else {
+                shown.add(c);
+            }
+        }
+        return String.join(" ", shown);
+    }
+
+    /**
+     * Waits until the readiness probe answers UP and {@code drop(id:)} answers without error (Kafka Streams RUNNING,
+     * its stores queryable); fails early if the process dies.
+     */
+    void awaitReady(Http http, Duration timeout) {
+        String probe = "{\"query\":\"{ drop(id: \\\"bench-ready-probe\\\") { id } }\"}";
+        boolean ready = Waits.await(() -> {
+            if (!process.isAlive()) {
+                return true;
+            }
+            try {
+                HttpResponse<String> r = http.get(url() + "/actuator/health/readiness");
+                if (r.statusCode() != 200 || !r.body().contains("\"UP\"")) {
+                    return false;
+                }
+                http.call(url(), probe, null);
+                return true;
+            } catch (RuntimeException e) {
+                Waits.await(() -> false, Duration.ofMillis(250));
+                return false;
+            }
+        }, timeout);
+        if (!process.isAlive()) {
+            throw new IllegalStateException("livedrop instance " + name + " exited with status " + process.exitValue()
+                    + "; see " + log + ":\n" + tail());
+        }
+        if (!ready) {
+            throw new IllegalStateException("livedrop instance " + name + " not ready after " + timeout.toSeconds()
+                    + " s; see " + log + ":\n" + tail());
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Sends SIGTERM without waiting (to stop several instances at once; {@link #close} then waits). */
+    void signalStop() {
+        process.destroy();
+    }
+
+    /** SIGTERM (Spring's graceful shutdown: Kafka Streams leaves the group), then force after 60 s. */
+    @Override
+    public synchronized void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

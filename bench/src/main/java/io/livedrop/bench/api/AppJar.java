@@ -1,0 +1,66 @@
+package io.livedrop.bench.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** What the application jar is: when it was built, whether the sources changed since, and its main libraries. */
+final class AppJar {
+
+    private static final Pattern LIB = Pattern.compile("BOOT-INF/lib/(spring-boot|spring-graphql|tomcat-embed-core"
+            + "|kafka-streams|graphql-java)-(\\d[^/]*)\\.jar");
+
+    private AppJar() {
+    }
+
+    /** {@code original} as the user named it; {@code jar} the snapshot copy that ran (same bytes and time). */
+    static String describe(Path original, Path jar) {
+        StringBuilder sb = new StringBuilder("`" + original + "` (a copy of it taken at the start ran)");
+        try {
+            sb.append(", built ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+                    .format(Files.getLastModifiedTime(jar).toInstant().atOffset(ZoneOffset.UTC)));
+            List<String> libs = new ArrayList<>();
+            try (JarFile j = new JarFile(jar.toFile())) {
+                j.stream().forEach(e -> {
+                    Matcher m = LIB.matcher(e.getName());
+                    if (m.matches()) {
+                        libs.add(m.group(1) + " " + m.group(2));
+                    }
+                });
+            }
+            libs.sort(null);
+            if (!libs.isEmpty()) {
+                sb.append("; ").append(String.join(", ", libs));
+            }
+            Path sources = original.toAbsolutePath().getParent().getParent().resolve("src/main");
+            if (Files.isDirectory(sources)) {
+                long built = Files.getLastModifiedTime(jar).toMillis();
+                try (Stream<Path> files = Files.walk(sources)) {
+                    long newer = files.filter(Files::isRegularFile).filter(p -> {
+                        try {
+                            return Files.getLastModifiedTime(p).toMillis() > built;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).count();
+                    if (newer > 0) {
+                        sb.append("; note: ").append(newer).append(" source file(s) under query-api/src/main changed"
+                                + " after this jar was built (the figures are this jar's)");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            sb.append(" (").append(e.getMessage()).append(")");
+        }
+        return sb.toString();
+    }
+}

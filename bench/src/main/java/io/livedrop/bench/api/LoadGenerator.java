@@ -1,0 +1,437 @@
+package io.livedrop.bench.api;
+
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+import java.util.function.IntUnaryOperator;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load generator. {@link #openLoop open loop}: request {@code i} of a run is due at its <em>intended</em> time
+ * {@code t0 + i / rate}; one sender thread parks until then and hands it to the target (or, when
+ * {@code maxInFlight} requests are already out, to a local queue that the next completion drains), and its latency
+ * is measured from that intended time to its reply, whatever happened in between: a late sender, a full connection
+ * pool or a stalled server all show up in the percentiles (no coordinated omission). {@link #closedLoop Closed loop}:
+ * N requests always in flight, each measured from its actual send, for the throughput a client of that concurrency
+ * gets. HdrHistogram, microseconds, 3 significant digits.
+ */
+public final class LoadGenerator {
+
+    /** Latencies above one hour are recorded as one hour. */
+    public static final long HIGHEST_TRACKABLE_MICROS = TimeUnit.HOURS.toMicros(1);
+
+    private LoadGenerator() {
+    }
+
+    /** What a reply meant. OK, REJECTED and PENDING are answers (their latency counts); ERROR is not. */
+    public enum Outcome { OK, REJECTED, PENDING, ERROR }
+
+    /**
+     * One reply: its outcome, when it became visible ({@code atNanos}, {@link System#nanoTime()}; 0 = when the
+     * future completed) and, for an error, what went wrong.
+     */
+    public record Reply(Outcome outcome, long atNanos, String detail) {
+        public static Reply of(Outcome outcome) {
+            return new Reply(outcome, 0, null);
+        }
+
+        public static Reply error(String detail) {
+            return new Reply(Outcome.ERROR, 0, detail);
+        }
+    }
+
+    /** Sends request {@code index} of a run; the future completes with its reply. */
+    @FunctionalInterface
+    public interface Target {
+        CompletableFuture<Reply> send(int index);
+    }
+
+    /** One run: counters and histograms, readable while it runs (for progress) and after. */
+    public static final class Run {
+        final String label;
+        final boolean open;
+        final double rate;
+        final int requests;
+        private final Histogram all = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
+        private final Histogram[] byClass;
+        final AtomicLong due = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong answered = new AtomicLong();
+        final AtomicLong ok = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong pending = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong unanswered = new AtomicLong();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger peakInFlight = new AtomicInteger();
+        volatile String firstError;
+        volatile long t0Nanos;
+        volatile long lastDueNanos;
+        volatile long endNanos;
+        volatile long completedInWindow;
+        final AtomicLong lastAnswerNanos = new AtomicLong();
+
+        Run(String label, boolean open, double rate, int requests, int classes) {
+            this.label = label;
+            this.open = open;
+            this.rate = rate;
+            this.requests = requests;
+            this.byClass = new Histogram[Math.max(1, classes)];
+            for (int c = 0; c < byClass.length; c++) {
+                byClass[c] = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
+            }
+        }
+
+        synchronized void record(int cls, long nanos, Outcome outcome) {
+            long micros = Math.min(HIGHEST_TRACKABLE_MICROS, Math.max(0, nanos / 1000));
+            all.recordValue(micros);
+            byClass[cls].recordValue(micros);
+            switch (outcome) {
+                case OK -> ok.incrementAndGet();
+                case REJECTED -> rejected.incrementAndGet();
+                case PENDING -> pending.incrementAndGet();
+                default -> { }
+            }
+        }
+
+        void error(String detail) {
+            errors.incrementAndGet();
+            if (firstError == null) {
+                firstError = detail;
+            }
+        }
+
+        public synchronized Histogram histogram() {
+            return all.copy();
+        }
+
+        public synchronized Histogram histogram(int cls) {
+            return byClass[cls].copy();
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public boolean open() {
+            return open;
+        }
+
+        /** The intended rate (open loop) or the concurrency (closed loop). */
+        public double rate() {
+            return rate;
+        }
+
+        public long sent() {
+            return sent.get();
+        }
+
+        public long ok() {
+            return ok.get();
+        }
+
+        public long rejected() {
+            return rejected.get();
+        }
+
+        public long pending() {
+            return pending.get();
+        }
+
+        public long errors() {
+            return errors.get();
+        }
+
+        public long unanswered() {
+            return unanswered.get();
+        }
+
+        public String firstError() {
+            return firstError;
+        }
+
+        public int peakInFlight() {
+            return peakInFlight.get();
+        }
+
+        /** Seconds of sending: first intended time to last (open loop), or the closed loop's window. */
+        public double seconds() {
+            long end = open ? lastDueNanos : endNanos;
+            return Math.max(1e-9, (end - t0Nanos) / 1e9);
+        }
+
+        /**
+         * Open loop: requests sent per second over the sending window (the schedule's own rate if the sender kept
+         * up). Closed loop: replies per second within the window.
+         */
+        public double achievedRate() {
+            if (open) {
+                return requests <= 1 ? requests : (requests - 1) / seconds();
+            }
+            return completedInWindow / seconds();
+        }
+
+        /**
+         * Answers per second from the first intended send to the last answer: the rate the target actually served.
+         * Well below the offered rate, the target could not keep up (its latency is then mostly queueing).
+         */
+        public double servedRate() {
+            long last = lastAnswerNanos.get();
+            return last <= t0Nanos ? 0 : answered.get() / ((last - t0Nanos) / 1e9);
+        }
+
+        /** Open loop: the target served less than 90% of the offered rate, or left requests unanswered. */
+        public boolean saturated() {
+            return open && (unanswered.get() > 0 || servedRate() < 0.9 * rate);
+        }
+
+        double percentileMs(double p) {
+            return histogram().getValueAtPercentile(p) / 1000.0;
+        }
+
+        String progressLine() {
+            long now = System.nanoTime();
+            double elapsed = Math.max(1e-9, (now - t0Nanos) / 1e9);
+            Histogram h = histogram();
+            return String.format(Locale.ROOT, "%s: sent %,d%s, answered %,d (%,.0f/s), in flight %d, p50 %.2f ms,"
+                            + " p99 %.2f ms so far%s", label, sent.get(), open ? "/" + String.format(Locale.ROOT, "%,d",
+                            requests) : "", answered.get(), answered.get() / elapsed, inFlight.get(),
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                    errors.get() > 0 ? String.format(Locale.ROOT, ", %,d errors", errors.get()) : "");
+        }
+
+        String summaryLine() {
+            Histogram h = histogram();
+            return String.format(Locale.ROOT, "%s: %s %,.0f/s%s, %,d answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
+                            + " max %.1f ms%s%s%s", label, open ? "sent" : "throughput", achievedRate(),
+                    open ? String.format(Locale.ROOT, ", served %,.0f/s%s", servedRate(), saturated()
+                            ? " (SATURATED: latency is mostly queueing)" : "") : "", h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
+                    pending.get() > 0 ? String.format(Locale.ROOT, "; %,d PENDING", pending.get()) : "",
+                    errors.get() > 0 ? String.format(Locale.ROOT, "; %,d errors (first: %s)", errors.get(), firstError) : "",
+                    unanswered.get() > 0 ? String.format(Locale.ROOT, "; %,d unanswered at the drain deadline", unanswered.get()) : "");
+        }
+    }
+
+    /**
+     * Open loop at {@code rate}/s for {@code duration}: request i is due at t0 + i/rate and its latency runs from then
+     * to its reply. At most {@code maxInFlight} requests are out at once (a client's connection limit); the rest wait
+     * in a local queue, in order, with the clock running. After the last request, replies are awaited for up to
+     * {@code drain}; a request still unanswered then is recorded at the latency it had reached (so the percentiles
+     * become lower bounds) and counted as unanswered; the requests still in flight then are awaited (up to
+     * {@code drain} again) so that they do not spill into the next run. {@code classOf} sorts requests into
+     * {@code classes} extra histograms (local and remote keys).
+     */
+    public static Run openLoop(String label, double rate, Duration duration, int maxInFlight, Target target,
+                               IntUnaryOperator classOf, int classes, Duration drain, boolean progress) {
+        int n = (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+        Run run = new Run(label, true, rate, n, classes);
+        double periodNanos = 1e9 / rate;
+        AtomicIntegerArray done = new AtomicIntegerArray(n);
+        AtomicInteger finished = new AtomicInteger();
+        AtomicBoolean stopped = new AtomicBoolean();
+        long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        run.t0Nanos = t0;
+        Dispatcher dispatcher = new Dispatcher(maxInFlight, stopped);
+        dispatcher.fire = i -> {
+            long intended = t0 + (long) (i * periodNanos);
+            CompletableFuture<Reply> reply = safeSend(target, i);
+            run.sent.incrementAndGet();
+            int now = run.inFlight.incrementAndGet();
+            run.peakInFlight.accumulateAndGet(now, Math::max);
+            reply.whenComplete((r, e) -> {
+                long at = System.nanoTime();
+                run.inFlight.decrementAndGet();
+                if (done.compareAndSet(i, 0, 1)) {
+                    complete(run, classOf.applyAsInt(i), intended, r, e, at);
+                    finished.incrementAndGet();
+                }
+                dispatcher.release();
+            });
+        };
+        try (Progress.Ticker ticker = progress ? Progress.every(Duration.ofSeconds(5), run::progressLine) : () -> { }) {
+            for (int i = 0; i < n; i++) {
+                long intended = t0 + (long) (i * periodNanos);
+                Waits.until(intended);
+                run.due.incrementAndGet();
+                run.lastDueNanos = intended;
+                dispatcher.submit(i);
+            }
+            if (!Waits.await(() -> finished.get() == n, drain)) {
+                stopped.set(true);
+                long now = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    if (done.compareAndSet(i, 0, 1)) {
+                        // recorded at the latency it has reached (a lower bound), counted as unanswered
+                        run.record(classOf.applyAsInt(i), now - (t0 + (long) (i * periodNanos)), Outcome.ERROR);
+                        run.unanswered.incrementAndGet();
+                        finished.incrementAndGet();
+                    }
+                }
+            }
+            // What is still in flight must not spill into the next run (a backlog it did not cause): wait it out.
+            Waits.await(() -> run.inFlight.get() == 0, drain);
+        }
+        run.endNanos = System.nanoTime();
+        return run;
+    }
+
+    /**
+     * Closed loop: {@code concurrency} requests always in flight for {@code duration}, each next one sent when one
+     * is answered; latency from each request's actual send (service time as that client sees it, not an arrival
+     * process). The achieved rate counts replies within the window.
+     */
+    public static Run closedLoop(String label, int concurrency, Duration duration, Target target,
+                                 IntUnaryOperator classOf, int classes, Duration drain, boolean progress) {
+        Run run = new Run(label, false, concurrency, 0, classes);
+        ExecutorService refire = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bench-closed-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong inWindow = new AtomicLong();
+        CountDownLatch workers = new CountDownLatch(concurrency);
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        run.t0Nanos = start;
+        run.endNanos = end;
+        Runnable[] step = new Runnable[1];
+        step[0] = () -> {
+            if (System.nanoTime() >= end) {
+                workers.countDown();
+                return;
+            }
+            int i = next.getAndIncrement();
+            long sendAt = System.nanoTime();
+            CompletableFuture<Reply> reply = safeSend(target, i);
+            run.sent.incrementAndGet();
+            int now = run.inFlight.incrementAndGet();
+            run.peakInFlight.accumulateAndGet(now, Math::max);
+            reply.whenComplete((r, e) -> {
+                long at = System.nanoTime();
+                run.inFlight.decrementAndGet();
+                complete(run, classOf.applyAsInt(i), sendAt, r, e, at);
+                if (at <= end) {
+                    inWindow.incrementAndGet();
+                }
+                refire.execute(step[0]);
+            });
+        };
+        try (Progress.Ticker ticker = progress ? Progress.every(Duration.ofSeconds(5), run::progressLine) : () -> { }) {
+            for (int c = 0; c < concurrency; c++) {
+                refire.execute(step[0]);
+            }
+            try {
+                if (!workers.await(duration.plus(drain).toMillis(), TimeUnit.MILLISECONDS)) {
+                    run.unanswered.set(workers.getCount());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        refire.shutdown();
+        run.completedInWindow = inWindow.get();
+        return run;
+    }
+
+    private static void complete(Run run, int cls, long fromNanos, Reply reply, Throwable error, long completedAt) {
+        run.answered.incrementAndGet();
+        run.lastAnswerNanos.accumulateAndGet(completedAt, Math::max);
+        if (error != null || reply == null) {
+            run.error(error == null ? "no reply" : rootMessage(error));
+            return;
+        }
+        if (reply.outcome() == Outcome.ERROR) {
+            run.error(reply.detail());
+            return;
+        }
+        long at = reply.atNanos() > 0 ? reply.atNanos() : completedAt;
+        run.record(cls, at - fromNanos, reply.outcome());
+    }
+
+    private static CompletableFuture<Reply> safeSend(Target target, int i) {
+        try {
+            CompletableFuture<Reply> f = target.send(i);
+            return f != null ? f : CompletableFuture.completedFuture(Reply.error("no request sent"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Reply.error(rootMessage(e)));
+        }
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c.getCause() != null && c.getMessage() == null)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+    }
+
+    /**
+     * Hands requests to the target in order, at most {@code max} at a time; the rest queue here. Lock-free: the
+     * sender and the completions both drain, so a freed slot is always used.
+     */
+    static final class Dispatcher {
+        private final int max;
+        private final AtomicBoolean stopped;
+        private final ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger out = new AtomicInteger();
+        private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
+        IntConsumer fire;
+
+        Dispatcher(int max, AtomicBoolean stopped) {
+            this.max = max;
+            this.stopped = stopped;
+        }
+
+        void submit(int i) {
+            queue.add(i);
+            drain();
+        }
+
+        void release() {
+            out.decrementAndGet();
+            drain();
+        }
+
+        private void drain() {
+            if (draining.get()) {
+                return; // a reply that completed inside fire(): the outer loop carries on
+            }
+            draining.set(true);
+            try {
+                while (!queue.isEmpty() && !stopped.get()) {
+                    int current = out.get();
+                    if (current >= max) {
+                        return;
+                    }
+                    if (!out.compareAndSet(current, current + 1)) {
+                        continue;
+                    }
+                    Integer i = queue.poll();
+                    if (i == null) {
+                        out.decrementAndGet();
+                        continue;
+                    }
+                    fire.accept(i);
+                }
+            } finally {
+                draining.set(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.livedrop.bench.api;
+
+import io.livedrop.topology.config.Stores;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Which instance owns (serves as the active copy) the partition of a drop id. The partition is the default Kafka
+ * partitioner's on the UTF-8 drop id (murmur2, the same as {@code queryMetadataForKey} with a String serializer);
+ * the owner is asked of the instances themselves, through the endpoint the API's own routed reads use
+ * ({@code GET /internal/stores/drop-state/keys/{id}?partition=P&stale=false}): the active owner answers 200 (or 404
+ * for an absent key), any other instance 503. So the split is the one the application routes by, not a prediction.
+ */
+final class Ownership {
+
+    private Ownership() {
+    }
+
+    static int partition(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** HTTP status of the owner endpoint of {@code instance} for {@code key} in {@code partition}. */
+    static int probe(Http http, AppInstance instance, String key, int partition) {
+        try {
+            HttpResponse<String> r = http.get(instance.url() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key
+                    + "?partition=" + partition + "&stale=false");
+            return r.statusCode();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The one instance whose drop-state copy of {@code key}'s partition is active and holds {@code key} (HTTP 200
+     * while the others answer 503), or null.
+     */
+    static AppInstance ownerOfExisting(Http http, List<AppInstance> instances, String key, int partitions) {
+        int p = partition(key, partitions);
+        AppInstance owner = null;
+        for (AppInstance i : instances) {
+            int status = probe(http, i, key, p);
+            if (status == 200) {
+                if (owner != null) {
+                    return null;
+                }
+                owner = i;
+            } else if (status != 503) {
+                return null;
+            }
+        }
+        return owner;
+    }
+
+    /** partition -> name of the instance active for it (null: none, or more than one, answered as active). */
+    static Map<Integer, String> partitionOwners(Http http, List<AppInstance> instances, int partitions) {
+        Map<Integer, String> owners = new TreeMap<>();
+        for (int p = 0; p < partitions; p++) {
+            String key = probeKey(p, partitions);
+            String owner = null;
+            boolean clear = true;
+            for (AppInstance i : instances) {
+                int status = probe(http, i, key, p);
+                if (status == 200 || status == 404) {
+                    clear &= owner == null;
+                    owner = i.name;
+                } else if (status != 503) {
+                    clear = false;
+                }
+            }
+            owners.put(p, clear ? owner : null);
+        }
+        return owners;
+    }
+
+    /** A key (absent from every store) that falls in {@code partition}. */
+    static String probeKey(int partition, int partitions) {
+        for (int n = 0; ; n++) {
+            String key = "bench-probe-" + n;
+            if (partition(key, partitions) == partition) {
+                return key;
+            }
+        }
+    }
+
+    static String describe(Map<Integer, String> owners) {
+        Map<String, Set<Integer>> by = new TreeMap<>();
+        owners.forEach((p, o) -> by.computeIfAbsent(o == null ? "nobody" : o, k -> new TreeSet<>()).add(p));
+        List<String> parts = new ArrayList<>();
+        by.forEach((o, ps) -> parts.add(o + " " + ps));
+        return String.join(", ", parts);
+    }
+
+    /**
+     * A second opinion from the broker: the active partitions of {@code topic} that the consumer group
+     * {@code groupId} has assigned to each member (Kafka Streams' consumers), compared with the owners above.
+     */
+    static String groupCrossCheck(String bootstrap, String groupId, String topic, Map<Integer, String> owners) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all()
+                    .get(30, TimeUnit.SECONDS).get(groupId);
+            List<String> members = new ArrayList<>();
+            boolean agrees = true;
+            for (MemberDescription m : group.members()) {
+                Set<Integer> ps = new TreeSet<>();
+                m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
+                        .forEach(tp -> ps.add(tp.partition()));
+                Set<String> ownersOfThese = new TreeSet<>();
+                ps.forEach(p -> ownersOfThese.add(String.valueOf(owners.get(p))));
+                agrees &= ownersOfThese.size() <= 1;
+                members.add("member " + m.clientId().replaceAll("-StreamThread-\\d+-consumer$", "…")
+                        + " has " + ps + (ownersOfThese.size() == 1 ? " (= instance " + ownersOfThese.iterator().next()
+                        + ")" : ""));
+            }
+            return "consumer group '" + groupId + "' (" + group.groupState() + ", " + group.members().size()
+                    + " members): " + String.join("; ", members) + (agrees ? " — agrees with the instances' answers"
+                    : " — DISAGREES with the instances' answers");
+        } catch (Exception e) {
+            return "consumer group '" + groupId + "' could not be described: " + e;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.livedrop.bench.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Bearer tokens as livedrop's TokenCommand mints them (API.md, Identity): HS256 JWTs with {@code sub} = the user
+ * id and a {@code roles} array claim, signed with the instances' {@code livedrop.security.jwt-secret}.
+ */
+final class Tokens {
+
+    /** The local profile's secret (API.md); the benchmark passes it to both instances explicitly. */
+    static final String SECRET = "livedrop-local-development-secret-0123456789";
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+            .getBytes(StandardCharsets.UTF_8));
+
+    private final Mac mac;
+
+    Tokens(String secret) {
+        try {
+            mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** A token for {@code user} with {@code roles}, valid from {@code now} for {@code ttl}. Ids are [A-Za-z0-9_-]. */
+    synchronized String mint(String user, List<String> roles, Duration ttl, Instant now) {
+        String claims = "{\"sub\":\"" + user + "\",\"roles\":["
+                + roles.stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(",")) + "],\"iat\":"
+                + now.getEpochSecond() + ",\"exp\":" + now.plus(ttl).getEpochSecond() + "}";
+        String signingInput = HEADER + "." + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        byte[] signature = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + B64.encodeToString(signature);
+    }
+}

@@ -1,0 +1,109 @@
+package io.livedrop.bench.api;
+
+import io.livedrop.bench.CommittedReader;
+import io.livedrop.bench.api.LoadGenerator.Outcome;
+import io.livedrop.bench.api.LoadGenerator.Reply;
+import io.livedrop.events.order.OrderDecision;
+import io.livedrop.events.order.OrderRequest;
+import io.livedrop.events.order.OrderStatus;
+import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopologySerdes;
+import io.livedrop.topology.order.OrderIds;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The orders baseline: the topology's own send → committed-decision latency, with the instances' Kafka Streams
+ * doing the deciding exactly as for API orders, but no HTTP, GraphQL, token check or API-side lookups. A producer
+ * configured as the API's CommandProducer (idempotent, acks=all, linger.ms=1) writes OrderRequest records straight
+ * to the order-requests topic, key = drop id, value serialized with the application's own TopologySerdes; a
+ * read_committed consumer of every order-decisions partition stamps each decision when its poll returns
+ * (CommittedReader, as the stampede benchmark's DecisionTracker uses it).
+ */
+final class TopologyOnly implements AutoCloseable {
+
+    private final String bootstrap;
+    private final Topics topics;
+    private final TopologySerdes serdes;
+    private final KafkaProducer<String, OrderRequest> producer;
+    private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
+
+    TopologyOnly(String bootstrap, Topics topics, TopologySerdes serdes) {
+        this.bootstrap = bootstrap;
+        this.topics = topics;
+        this.serdes = serdes;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 1,
+                ProducerConfig.CLIENT_ID_CONFIG, "bench-topology-only"),
+                serdes.key().serializer(), serdes.orderRequest().serializer());
+    }
+
+    /** The targets of one run: request i is order {@code prefix-i} of {@code users[i % users]} on {@code drops[i % drops]}. */
+    final class RunTarget implements LoadGenerator.Target, AutoCloseable {
+        private final String prefix;
+        private final String[] users;
+        private final String[] drops;
+        private final AtomicReferenceArray<CompletableFuture<Reply>> waiting;
+        private final CommittedReader<OrderDecision> reader;
+
+        RunTarget(String prefix, int requests, String[] users, String[] drops, Duration maxRuntime) {
+            this.prefix = prefix + "-";
+            this.users = users;
+            this.drops = drops;
+            this.waiting = new AtomicReferenceArray<>(requests);
+            this.reader = new CommittedReader<>(bootstrap, topics.orderDecisions().name(),
+                    serdes.orderDecision().deserializer(), (record, visibleNanos) -> {
+                        OrderDecision d = record.value();
+                        if (d == null || !d.getIdempotencyKey().startsWith(this.prefix)) {
+                            return;
+                        }
+                        int i = Integer.parseInt(d.getIdempotencyKey().substring(this.prefix.length()));
+                        CompletableFuture<Reply> f = i < waiting.length() ? waiting.get(i) : null;
+                        if (f != null) {
+                            f.complete(new Reply(d.getStatus() == OrderStatus.CONFIRMED ? Outcome.OK
+                                    : Outcome.REJECTED, visibleNanos, null));
+                        }
+                    }, maxRuntime).start();
+        }
+
+        @Override
+        public CompletableFuture<Reply> send(int i) {
+            CompletableFuture<Reply> decided = new CompletableFuture<>();
+            waiting.set(i, decided);
+            String user = users[i % users.length];
+            String drop = drops[i % drops.length];
+            String key = prefix + i;
+            OrderRequest request = OrderRequest.newBuilder().setOrderId(OrderIds.of(user, key)).setDropId(drop)
+                    .setUserId(user).setIdempotencyKey(key).setQuantity(1).setRequestedAt(clock.instant()).build();
+            producer.send(new ProducerRecord<>(topics.orderRequests().name(), drop, request), (md, e) -> {
+                if (e != null) {
+                    decided.complete(Reply.error("produce failed: " + e));
+                }
+            });
+            return decided;
+        }
+
+        Throwable readerFailure() {
+            return reader.failure();
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}
