@@ -78,6 +78,8 @@ public class OrderService {
      */
     private final Cache<String, OrderDecision> recentlyDecided = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(1_000_000).build();
+    private final Cache<String, List<OrderDecision>> recentlyDecidedByUser = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
     /** Drops known to exist (drops are never deleted), to skip the owner hop on the hot path. */
     private final Cache<String, Boolean> knownDrops = Caffeine.newBuilder().maximumSize(100_000).build();
 
@@ -133,6 +135,7 @@ public class OrderService {
         shared.whenComplete((decision, error) -> {
             if (decision != null) {
                 recentlyDecided.put(orderId, decision);
+                recentlyDecidedByUser.asMap().merge(decision.getUserId(), List.of(decision), OrderService::plus);
             }
             pending.invalidate(orderId);
         });
@@ -195,8 +198,8 @@ public class OrderService {
     }
 
     /**
-     * The viewer's orders, the latest placed first: decided ones from the index, plus those in flight
-     * here (a handful). An order decided in the last 100-200 ms may be missing until the index has it.
+     * The viewer's orders, the latest placed first: decided ones from the index, plus those this
+     * instance decided in the last minute or has in flight (the index is one repartition behind).
      */
     public Connection<OrderView> myOrders(Viewer viewer, int first, String after) {
         Viewer.require(viewer);
@@ -206,9 +209,20 @@ public class OrderService {
                 UserOrderKeys.partitioner(), DECISIONS, viewer.bearerToken()).stream().map(OrderView::decided).toList());
         Set<String> seen = new HashSet<>();
         orders.forEach(o -> seen.add(o.id()));
+        List<OrderDecision> recent = recentlyDecidedByUser.getIfPresent(viewer.id());
+        if (recent != null) {
+            recent.stream().filter(d -> seen.add(d.getOrderId())).map(OrderView::decided).forEach(orders::add);
+        }
         pending.asMap().values().stream().filter(r -> r.getUserId().equals(viewer.id()) && !seen.contains(r.getOrderId()))
                 .map(OrderView::pending).forEach(orders::add);
         return Pages.page(orders, OrderService::newestFirst, first, after);
+    }
+
+    /** A user's recent decisions, at most the last 100 (a user placing more in a minute is rate-limited anyway). */
+    private static List<OrderDecision> plus(List<OrderDecision> earlier, List<OrderDecision> added) {
+        List<OrderDecision> all = new ArrayList<>(earlier);
+        all.addAll(added);
+        return all.size() > 100 ? List.copyOf(all.subList(all.size() - 100, all.size())) : List.copyOf(all);
     }
 
     private static String newestFirst(OrderView order) {
