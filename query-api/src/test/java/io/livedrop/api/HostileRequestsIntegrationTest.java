@@ -218,8 +218,9 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
         String user = "u-" + UUID.randomUUID();
         String token = Tokens.user(user);
 
-        // When the user fires 25 orders at once, each with its own key
-        int calls = 25;
+        // When the user fires 40 orders at once, each with its own key (burst 20, then 10/s: the
+        // calls would have to spread over 2 s for none to be limited)
+        int calls = 40;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(calls);
         List<String> keys = new ArrayList<>();
