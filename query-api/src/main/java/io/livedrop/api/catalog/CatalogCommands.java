@@ -8,6 +8,7 @@ import io.livedrop.api.security.Viewer;
 import io.livedrop.events.catalog.Creator;
 import io.livedrop.events.catalog.Drop;
 import io.livedrop.events.catalog.Product;
+import io.livedrop.events.drop.DropStatus;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import java.net.URI;
@@ -120,7 +121,9 @@ public class CatalogCommands {
                 .setPerUserLimit(input.perUserLimit()).setCreatedAt(now).build();
         accepted(producer.send(topics.drops().name(), id, drop, serdes.drop().serializer()));
         Optional<DropView>[] seen = new Optional[] {Optional.empty()};
-        awaitVisible(() -> (seen[0] = catalog.drop(id)).isPresent());
+        // visible, and LIVE already when it starts now (the drop clock ticks every 100 ms)
+        awaitVisible(() -> (seen[0] = catalog.drop(id)).isPresent()
+                && (startsAt.isAfter(clock.instant()) || seen[0].get().status() != DropStatus.SCHEDULED));
         return seen[0].orElseThrow(() -> ApiException.unavailable("Drop " + id + " was accepted but is not visible "
                 + "yet; query drop(id: \"" + id + "\") shortly", null));
     }
