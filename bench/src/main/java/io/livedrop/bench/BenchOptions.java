@@ -1,9 +1,13 @@
 package io.livedrop.bench;
 
+import static io.livedrop.bench.FlagValues.dbl;
+import static io.livedrop.bench.FlagValues.integer;
+import static io.livedrop.bench.FlagValues.ints;
+import static io.livedrop.bench.FlagValues.strings;
+
+import io.livedrop.bench.FlagValues.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,41 +163,8 @@ record BenchOptions(
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 
-    private static double dbl(String v, double dflt) {
-        try {
-            return v == null ? dflt : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("Not a number: " + v);
-        }
-    }
 
-    private static int integer(String v, int dflt) {
-        try {
-            return v == null ? dflt : Integer.parseInt(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new UsageException("Not an integer: " + v);
-        }
-    }
 
-    private static List<Integer> ints(String v, List<Integer> dflt) {
-        if (v == null) {
-            return dflt;
-        }
-        List<Integer> out = new ArrayList<>();
-        for (String s : v.split(",")) {
-            out.add(integer(s.strip(), 0));
-        }
-        return List.copyOf(out);
-    }
 
-    private static List<String> strings(String v, List<String> dflt) {
-        return v == null ? dflt : Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    }
 
-    /** A bad command line: the message, then the usage. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
-    }
 }

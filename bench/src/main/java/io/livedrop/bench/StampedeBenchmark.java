@@ -36,7 +36,7 @@ public final class StampedeBenchmark {
         BenchOptions o;
         try {
             o = BenchOptions.parse(args);
-        } catch (BenchOptions.UsageException e) {
+        } catch (FlagValues.UsageException e) {
             if (e.getMessage() != null) {
                 System.err.println(e.getMessage());
                 System.err.println();

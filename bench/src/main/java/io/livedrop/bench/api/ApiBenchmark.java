@@ -1,5 +1,7 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.FlagValues;
+
 import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.Environment;
 import io.livedrop.bench.KafkaBroker;
@@ -54,7 +56,7 @@ public final class ApiBenchmark {
         ApiOptions o;
         try {
             o = ApiOptions.parse(args);
-        } catch (ApiOptions.UsageException e) {
+        } catch (FlagValues.UsageException e) {
             if (e.getMessage() != null) {
                 System.err.println(e.getMessage());
                 System.err.println();

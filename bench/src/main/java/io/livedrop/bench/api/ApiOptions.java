@@ -1,9 +1,14 @@
 package io.livedrop.bench.api;
 
+import static io.livedrop.bench.FlagValues.integer;
+import static io.livedrop.bench.FlagValues.ints;
+import static io.livedrop.bench.FlagValues.strings;
+
+import io.livedrop.bench.FlagValues.UsageException;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +108,7 @@ record ApiOptions(
         String broker = f.getOrDefault("broker", "child");
         f.remove("broker");
         Map<String, String> streams = new LinkedHashMap<>();
-        for (String kv : strings(f.remove("streams-config"))) {
+        for (String kv : strings(f.remove("streams-config"), List.of())) {
             int eq = kv.indexOf('=');
             if (eq < 1) {
                 throw new UsageException("--streams-config takes key=value pairs, not " + kv);
@@ -111,7 +116,7 @@ record ApiOptions(
             streams.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         List<String> appArgs = new ArrayList<>();
-        for (String kv : strings(f.remove("app-args"))) {
+        for (String kv : strings(f.remove("app-args"), List.of())) {
             if (!kv.contains("=")) {
                 throw new UsageException("--app-args takes key=value pairs, not " + kv);
             }
@@ -158,34 +163,7 @@ record ApiOptions(
         }
     }
 
-    private static int integer(String v, int dflt) {
-        try {
-            return v == null ? dflt : Integer.parseInt(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new UsageException("Not an integer: " + v);
-        }
-    }
 
-    private static List<Integer> ints(String v, List<Integer> dflt) {
-        if (v == null) {
-            return dflt;
-        }
-        List<Integer> out = new ArrayList<>();
-        for (String s : strings(v)) {
-            out.add(integer(s, 0));
-        }
-        return List.copyOf(out);
-    }
 
-    private static List<String> strings(String v) {
-        return v == null ? List.of()
-                : Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    }
 
-    /** A bad command line: the message, then the usage. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
-    }
 }
