@@ -74,10 +74,8 @@ public class OrderService {
     /**
      * Decisions this instance handed out, until the user-order index (one repartition and commit
      * behind the decision) has them too: a client that follows placeOrder with order(id) at once
-     * must not get null.
+     * must not get null. By user: order(id) and myOrders both look up the viewer's own.
      */
-    private final Cache<String, OrderDecision> recentlyDecided = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(1_000_000).build();
     private final Cache<String, List<OrderDecision>> recentlyDecidedByUser = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(100_000).build();
     /** Drops known to exist (drops are never deleted), to skip the owner hop on the hot path. */
@@ -134,7 +132,6 @@ public class OrderService {
         CompletableFuture<OrderDecision> shared = decisions.next(orderId);
         shared.whenComplete((decision, error) -> {
             if (decision != null) {
-                recentlyDecided.put(orderId, decision);
                 recentlyDecidedByUser.asMap().merge(decision.getUserId(), List.of(decision), OrderService::plus);
             }
             pending.invalidate(orderId);
@@ -184,14 +181,16 @@ public class OrderService {
         if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
             throw ApiException.badRequest("Malformed order id: order ids are UUIDs as placeOrder returns them");
         }
+        // a decision this instance handed out a moment ago: no hop, and the index may not have it yet
+        Optional<OrderView> recent = recentDecisions(viewer).stream().filter(d -> d.getOrderId().equals(orderId))
+                .findFirst().map(OrderView::decided);
+        if (recent.isPresent()) {
+            return recent;
+        }
         Optional<OrderView> decided = queries.get(Stores.USER_ORDERS, UserOrderKeys.key(viewer.id(), orderId),
                 UserOrderKeys.partitioner(), DECISIONS, viewer.bearerToken()).map(OrderView::decided);
         if (decided.isPresent()) {
             return decided;
-        }
-        OrderDecision recent = recentlyDecided.getIfPresent(orderId);
-        if (recent != null && recent.getUserId().equals(viewer.id())) {
-            return Optional.of(OrderView.decided(recent));
         }
         return Optional.ofNullable(pending.getIfPresent(orderId)).filter(r -> r.getUserId().equals(viewer.id()))
                 .map(OrderView::pending);
@@ -209,13 +208,16 @@ public class OrderService {
                 UserOrderKeys.partitioner(), DECISIONS, viewer.bearerToken()).stream().map(OrderView::decided).toList());
         Set<String> seen = new HashSet<>();
         orders.forEach(o -> seen.add(o.id()));
-        List<OrderDecision> recent = recentlyDecidedByUser.getIfPresent(viewer.id());
-        if (recent != null) {
-            recent.stream().filter(d -> seen.add(d.getOrderId())).map(OrderView::decided).forEach(orders::add);
-        }
+        recentDecisions(viewer).stream().filter(d -> seen.add(d.getOrderId())).map(OrderView::decided)
+                .forEach(orders::add);
         pending.asMap().values().stream().filter(r -> r.getUserId().equals(viewer.id()) && !seen.contains(r.getOrderId()))
                 .map(OrderView::pending).forEach(orders::add);
         return Pages.page(orders, OrderService::newestFirst, first, after);
+    }
+
+    private List<OrderDecision> recentDecisions(Viewer viewer) {
+        List<OrderDecision> recent = recentlyDecidedByUser.getIfPresent(viewer.id());
+        return recent == null ? List.of() : recent;
     }
 
     /** A user's recent decisions, at most the last 100 (a user placing more in a minute is rate-limited anyway). */
