@@ -1,15 +1,13 @@
 package io.livedrop.api;
 
-import io.livedrop.api.graphql.ApiException;
-import io.livedrop.api.kafka.RecordCodec;
-
+import io.livedrop.api.catalog.CatalogQueryService;
 import io.livedrop.api.demo.DemoData;
+import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.kafka.InteractiveQueries;
 import io.livedrop.api.kafka.KafkaCluster;
 import io.livedrop.api.kafka.LivedropProperties;
 import io.livedrop.api.kafka.StreamsRuntime;
 import io.livedrop.events.catalog.Creator;
-import io.livedrop.events.drop.DropState;
 import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Duration;
@@ -38,14 +36,16 @@ class Startup {
     private final StreamsRuntime runtime;
     private final InteractiveQueries queries;
     private final TopologySerdes serdes;
+    private final CatalogQueryService catalog;
 
     Startup(LivedropProperties properties, KafkaCluster cluster, StreamsRuntime runtime, InteractiveQueries queries,
-            TopologySerdes serdes) {
+            TopologySerdes serdes, CatalogQueryService catalog) {
         this.properties = properties;
         this.cluster = cluster;
         this.runtime = runtime;
         this.queries = queries;
         this.serdes = serdes;
+        this.catalog = catalog;
     }
 
     @EventListener
@@ -106,7 +106,7 @@ class Startup {
 
     private boolean visible(String dropId) {
         try {
-            return queries.get(Stores.DROP_STATE, dropId, null, RecordCodec.of(DropState.getDecoder()), null).isPresent();
+            return catalog.drop(dropId).isPresent();
         } catch (ApiException unavailable) {
             return false;
         }
