@@ -42,6 +42,7 @@ public class InteractiveQueries {
     private static final Logger log = LoggerFactory.getLogger(InteractiveQueries.class);
     private static final Duration RETRY_FOR = Duration.ofSeconds(2);
     private static final Duration BACKOFF = Duration.ofMillis(50);
+    private static final Duration LAGS_FRESH_FOR = Duration.ofSeconds(1);
     static final String KEYS_PATH = "/internal/stores/%s/keys/%s";
     static final String PREFIX_PATH = "/internal/stores/%s/prefix/%s";
 
@@ -56,6 +57,7 @@ public class InteractiveQueries {
     private final Supplier<HostInfo> self;
     private final PeerClient peers;
     private final long standbyMaxLag;
+    private volatile Lags lags;
 
     public InteractiveQueries(StreamsRuntime runtime, Supplier<HostInfo> self, PeerClient peers, long standbyMaxLag) {
         this.runtime = runtime;
@@ -222,12 +224,7 @@ public class InteractiveQueries {
             throw new NotServedHere("Kafka Streams is not started here");
         }
         if (stale) {
-            Map<Integer, LagInfo> lags;
-            try {
-                lags = streams.allLocalStorePartitionLags().getOrDefault(store, Map.of());
-            } catch (RuntimeException e) {
-                throw new NotServedHere("lags of " + store + " unknown here: " + e.getMessage());
-            }
+            Map<Integer, LagInfo> lags = lags(streams).getOrDefault(store, Map.of());
             LagInfo lag = lags.get(partition);
             if (lag == null) {
                 throw new NotServedHere("no copy of " + store + " partition " + partition + " here");
@@ -245,6 +242,28 @@ public class InteractiveQueries {
             // IllegalStateException: Kafka Streams is shutting down or not started
             throw new NotServedHere(store + " partition " + partition + " is not queryable here: " + e.getMessage());
         }
+    }
+
+    /**
+     * This instance's store lags, at most {@link #LAGS_FRESH_FOR} old. Kafka Streams asks the broker
+     * for the changelogs' end offsets on every call: while an active is down, every read of its
+     * partitions would otherwise pay that round trip.
+     */
+    private Map<String, Map<Integer, LagInfo>> lags(KafkaStreams streams) throws NotServedHere {
+        Lags current = lags;
+        long now = System.nanoTime();
+        if (current == null || current.streams != streams || now - current.at > LAGS_FRESH_FOR.toNanos()) {
+            try {
+                current = new Lags(streams, now, streams.allLocalStorePartitionLags());
+            } catch (RuntimeException e) {
+                throw new NotServedHere("store lags unknown here: " + e.getMessage());
+            }
+            lags = current;
+        }
+        return current.byStore;
+    }
+
+    private record Lags(KafkaStreams streams, long at, Map<String, Map<Integer, LagInfo>> byStore) {
     }
 
     private static Map<String, String> params(int partition, boolean stale) {
