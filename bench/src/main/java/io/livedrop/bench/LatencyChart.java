@@ -45,21 +45,14 @@ public final class LatencyChart {
     }
 
     static void write(List<LatencyRun> runs, String title, Path png) throws IOException {
-        LogAxis percentile = new LogAxis("percentile");
-        percentile.setBase(10);
-        percentile.setSmallestValue(1);
-        percentile.setRange(1, 100_000);
-        percentile.setTickUnit(new NumberTickUnit(1));
-        percentile.setNumberFormatOverride(new PercentileFormat());
-        percentile.setMinorTickMarksVisible(true);
-        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(percentile);
+        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(percentileAxis());
         combined.setGap(14);
 
         Map<String, Color> colors = new LinkedHashMap<>();
         TreeSet<Double> rates = new TreeSet<>();
         runs.forEach(r -> rates.add(r.rate()));
         for (LatencyRun r : runs) {
-            colors.computeIfAbsent(seriesName(r), k -> PALETTE[colors.size() % PALETTE.length]);
+            colors.computeIfAbsent(seriesName(r), k -> color(colors.size()));
         }
         for (double rate : rates) {
             XYSeriesCollection data = new XYSeriesCollection();
@@ -131,6 +124,23 @@ public final class LatencyChart {
     }
 
     /** Percentile points of the histogram, in ms, up to its max (plotted at the last finite percentile). */
+    /** The x axis of every latency chart: percentile on a 1/(1-p) log scale, 0% to 99.999%. */
+    public static LogAxis percentileAxis() {
+        LogAxis percentile = new LogAxis("percentile");
+        percentile.setBase(10);
+        percentile.setSmallestValue(1);
+        percentile.setRange(1, 100_000);
+        percentile.setTickUnit(new NumberTickUnit(1));
+        percentile.setNumberFormatOverride(new PercentileFormat());
+        percentile.setMinorTickMarksVisible(true);
+        return percentile;
+    }
+
+    /** The i-th line colour, the same sequence in every chart. */
+    public static Color color(int i) {
+        return PALETTE[i % PALETTE.length];
+    }
+
     public static XYSeries series(String name, Histogram h) {
         XYSeries s = new XYSeries(name, false, true);
         if (h.getTotalCount() == 0) {

@@ -1,5 +1,12 @@
 package io.livedrop.bench;
 
+import static io.livedrop.bench.Formats.minutes;
+import static io.livedrop.bench.Formats.ms;
+import static io.livedrop.bench.Formats.n;
+import static io.livedrop.bench.Formats.pct;
+import static io.livedrop.bench.Formats.ratio;
+import static io.livedrop.bench.Formats.secs;
+
 import io.livedrop.bench.DecisionTracker.Verification;
 import io.livedrop.bench.Results.LatencyRun;
 import io.livedrop.bench.Results.ThroughputRun;
@@ -323,33 +330,13 @@ final class Report {
         md.append('\n');
     }
 
-    static String n(double v) {
-        return String.format(Locale.ROOT, "%,.0f", v);
-    }
 
-    static String ms(double v) {
-        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v)
-                : String.format(Locale.ROOT, "%.2f", v);
-    }
 
-    static String ratio(double v) {
-        return String.format(Locale.ROOT, v >= 10 ? "%.0f×" : v >= 0.1 ? "%.2f×" : "%.3f×", v);
-    }
 
-    static String pct(double f) {
-        return String.format(Locale.ROOT, "%.0f%%", f * 100);
-    }
 
-    static String secs(Duration d) {
-        return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
-    }
 
     static String trim(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 
-    static String minutes(Duration d) {
-        long s = d.toSeconds();
-        return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
-    }
 }

@@ -173,7 +173,7 @@ public final class StampedeBenchmark {
                 Progress.say("topology %d/%d: %s — starting Kafka Streams", done, configs, label);
                 try (TopologyBench bench = new TopologyBench(o, bootstrap, brokerPid, work, guarantee, commit)) {
                     bench.start();
-                    Progress.say("%s: warm-up, %s at %,d/s (discarded)", label, Report.secs(o.warmup()), o.rates().get(0));
+                    Progress.say("%s: warm-up, %s at %,d/s (discarded)", label, Formats.secs(o.warmup()), o.rates().get(0));
                     bench.openLoop("warm", o.rates().get(0), o.warmup());
                     if (o.runs("latency")) {
                         for (int rate : o.rates()) {
@@ -193,9 +193,9 @@ public final class StampedeBenchmark {
 
     private static String plan(BenchOptions o) {
         List<String> parts = new ArrayList<>();
-        String each = (o.runs("latency") ? "open loop at " + o.rates() + "/s for " + Report.secs(o.duration()) + " each" : "")
+        String each = (o.runs("latency") ? "open loop at " + o.rates() + "/s for " + Formats.secs(o.duration()) + " each" : "")
                 + (o.runs("latency") && o.runs("throughput") ? ", " : "")
-                + (o.runs("throughput") ? "max throughput with " + Report.n(o.requests()) + " requests (hot"
+                + (o.runs("throughput") ? "max throughput with " + Formats.n(o.requests()) + " requests (hot"
                 + (o.runs("spread") ? ", spread" : "") + ")" : "");
         if (o.runs("redis")) {
             parts.add("Redis Lua: " + each);
@@ -206,7 +206,7 @@ public final class StampedeBenchmark {
         }
         if (o.runs("streams")) {
             parts.add("topology under " + o.guarantees() + " x commit.interval.ms " + o.commitIntervals() + ": warm-up "
-                    + Report.secs(o.warmup()) + ", " + each);
+                    + Formats.secs(o.warmup()) + ", " + each);
         }
         return String.join("; ", parts);
     }

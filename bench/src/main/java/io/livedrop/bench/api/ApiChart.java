@@ -34,10 +34,6 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 final class ApiChart {
 
-    private static final Color[] PALETTE = {
-            new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
-            new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
-
     /** One line: a histogram (µs), dashed for a baseline. */
     record Series(String name, Histogram micros, boolean dashed) {
     }
@@ -50,19 +46,12 @@ final class ApiChart {
     }
 
     static void write(List<Panel> panels, String title, Path png) throws IOException {
-        LogAxis percentile = new LogAxis("percentile");
-        percentile.setBase(10);
-        percentile.setSmallestValue(1);
-        percentile.setRange(1, 100_000);
-        percentile.setTickUnit(new NumberTickUnit(1));
-        percentile.setNumberFormatOverride(new LatencyChart.PercentileFormat());
-        percentile.setMinorTickMarksVisible(true);
-        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(percentile);
+        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(LatencyChart.percentileAxis());
         combined.setGap(14);
         Map<String, Color> colors = new LinkedHashMap<>();
         for (Panel p : panels) {
             for (Series s : p.series()) {
-                colors.computeIfAbsent(s.name(), k -> PALETTE[colors.size() % PALETTE.length]);
+                colors.computeIfAbsent(s.name(), k -> LatencyChart.color(colors.size()));
             }
         }
         for (Panel p : panels) {

@@ -1,5 +1,11 @@
 package io.livedrop.bench.api;
 
+import static io.livedrop.bench.Formats.minutes;
+import static io.livedrop.bench.Formats.ms;
+import static io.livedrop.bench.Formats.n;
+import static io.livedrop.bench.Formats.ratio;
+import static io.livedrop.bench.Formats.secs;
+
 import io.livedrop.bench.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -537,28 +543,8 @@ final class ApiReport {
         md.append('\n');
     }
 
-    static String n(double v) {
-        return String.format(Locale.ROOT, "%,.0f", v);
-    }
 
-    static String ms(double v) {
-        if (Double.isNaN(v)) {
-            return "—";
-        }
-        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : Math.abs(v) >= 10
-                ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
-    }
 
-    static String ratio(double v) {
-        return String.format(Locale.ROOT, v >= 10 ? "%.0f×" : "%.2f×", v);
-    }
 
-    static String secs(Duration d) {
-        return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
-    }
 
-    static String minutes(Duration d) {
-        long s = d.toSeconds();
-        return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
-    }
 }

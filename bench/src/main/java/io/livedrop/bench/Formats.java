@@ -1,0 +1,42 @@
+package io.livedrop.bench;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** How the benchmark reports write numbers: one style for every report. */
+public final class Formats {
+
+    private Formats() {
+    }
+
+    /** A count or rate: 12,345. */
+    public static String n(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    /** Milliseconds with three significant figures or so (1,234 / 12.3 / 1.23); — for no value. */
+    public static String ms(double v) {
+        if (Double.isNaN(v)) {
+            return "—";
+        }
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : Math.abs(v) >= 10
+                ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    public static String ratio(double v) {
+        return String.format(Locale.ROOT, v >= 10 ? "%.0f×" : v >= 0.1 ? "%.2f×" : "%.3f×", v);
+    }
+
+    public static String pct(double f) {
+        return String.format(Locale.ROOT, "%.0f%%", f * 100);
+    }
+
+    public static String secs(Duration d) {
+        return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
+    }
+
+    public static String minutes(Duration d) {
+        long s = d.toSeconds();
+        return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
+    }
+}
