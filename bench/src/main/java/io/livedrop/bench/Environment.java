@@ -18,6 +18,13 @@ import java.util.Properties;
 public record Environment(String date, String cpuModel, int cores, String memory, String os, String java, String jvmFlags,
                    Map<String, String> versions, String command) {
 
+    /** The opening rows of a report's "Machine, software, setup" table (a header and the machine). */
+    public List<String> setupRows() {
+        return List.of("| | |", "|---|---|", "| date | " + date + " |", "| command | `" + command() + "` |",
+                "| CPU | " + cpuModel + ", " + cores + " cores (nproc) |", "| memory | " + memory + " |",
+                "| OS | " + os + " |", "| Java | " + java + " |", "| benchmark JVM flags | `" + jvmFlags + "` |");
+    }
+
     public static Environment capture(String[] args) {
         String command = Optional.ofNullable(System.getProperty("bench.command")).filter(s -> !s.isBlank())
                 .orElse("java -jar bench/target/livedrop-bench.jar " + String.join(" ", args)).strip();

@@ -265,15 +265,7 @@ final class Report {
     private void setupSection() {
         line("## Machine, software, setup");
         line();
-        line("| | |");
-        line("|---|---|");
-        line("| date | " + env.date() + " |");
-        line("| command | `" + env.command() + "` |");
-        line("| CPU | " + env.cpuModel() + ", " + env.cores() + " cores (nproc) |");
-        line("| memory | " + env.memory() + " |");
-        line("| OS | " + env.os() + " |");
-        line("| Java | " + env.java() + " |");
-        line("| benchmark JVM flags | `" + env.jvmFlags() + "` |");
+        env.setupRows().forEach(this::line);
         env.versions().forEach((k, v) -> line("| " + k + " | " + v + " |"));
         if (r.redisVersion != null) {
             line("| Redis | " + r.redisVersion + " |");

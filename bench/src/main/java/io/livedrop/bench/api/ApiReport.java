@@ -405,15 +405,7 @@ final class ApiReport {
     private void setup() {
         line("## Machine, software, setup");
         line();
-        line("| | |");
-        line("|---|---|");
-        line("| date | " + env.date() + " |");
-        line("| command | `" + env.command() + "` |");
-        line("| CPU | " + env.cpuModel() + ", " + env.cores() + " cores (nproc) |");
-        line("| memory | " + env.memory() + " |");
-        line("| OS | " + env.os() + " |");
-        line("| Java | " + env.java() + " |");
-        line("| benchmark JVM flags | `" + env.jvmFlags() + "` |");
+        env.setupRows().forEach(this::line);
         line("| application | " + nullToDash(r.appJar) + " |");
         line("| each instance | `" + nullToDash(r.appCommand) + "` (B the same with its own port and home) |");
         line("| Kafka Streams settings | " + (o.streamsConfig().isEmpty() ? "the application's own (StreamsSettings:"
