@@ -3,21 +3,16 @@ package io.livedrop.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.livedrop.api.testing.ApiIntegrationTest;
+import io.livedrop.api.testing.GraphQlHttp;
+import io.livedrop.api.testing.GraphQlHttp.Answer;
 import io.livedrop.api.testing.Tokens;
 import io.livedrop.topology.order.OrderIds;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who may do what, against the whole running application over raw HTTP (status codes matter):
@@ -27,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class AuthIntegrationTest extends ApiIntegrationTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static final String PLACE_ORDER = """
             mutation($input: PlaceOrderInput!) {
@@ -287,44 +280,7 @@ class AuthIntegrationTest extends ApiIntegrationTest {
         }
     }
 
-    /** An HTTP answer: status, headers and body, with the GraphQL parts at hand. */
-    record Answer(int status, java.net.http.HttpHeaders headers, String body, JsonNode json) {
-
-        JsonNode data() {
-            return json.path("data");
-        }
-
-        List<JsonNode> errors() {
-            return List.copyOf(json.path("errors").values());
-        }
-
-        List<String> codes() {
-            return errors().stream().map(e -> e.path("extensions").path("code").asString("")).toList();
-        }
-    }
-
     private Answer post(String token, String document, Map<String, Object> variables) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("query", document);
-        if (variables != null) {
-            request.put("variables", variables);
-        }
-        HttpRequest.Builder http = HttpRequest.newBuilder(URI.create(graphQlUrl()))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)));
-        if (token != null) {
-            http.header("Authorization", "Bearer " + token);
-        }
-        try {
-            HttpResponse<String> response = HTTP.send(http.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.headers(), response.body(), JSON.readTree(response.body()));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new GraphQlHttp(graphQlUrl()).post(token, document, variables);
     }
 }

@@ -3,13 +3,10 @@ package io.livedrop.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.livedrop.api.testing.ApiIntegrationTest;
+import io.livedrop.api.testing.GraphQlHttp;
+import io.livedrop.api.testing.GraphQlHttp.Answer;
 import io.livedrop.api.testing.Tokens;
 import io.livedrop.topology.order.OrderIds;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Malformed and hostile requests against the whole running application, over raw HTTP: whatever a
@@ -40,8 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class HostileRequestsIntegrationTest extends ApiIntegrationTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Who sends a case: nobody, a fresh user, a fresh creator, or a token the server must refuse. */
     enum Auth { NONE, USER, CREATOR, FORGED, EXPIRED, GARBAGE, ALG_NONE }
@@ -174,7 +168,7 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
                         Auth.NONE, 400, "BAD_REQUEST"),
                 raw("a text/plain body", "POST", "text/plain", "{ __typename }", Auth.NONE, 415, "BAD_REQUEST"),
                 raw("GET instead of POST", "GET", null, null, Auth.NONE, 405, "BAD_REQUEST"),
-                raw("a subscription over HTTP POST", "POST", "application/json", body(
+                raw("a subscription over HTTP POST", "POST", "application/json", GraphQlHttp.body(
                         "subscription { dropUpdates(dropId: \"drop-hoodie-live\") { at } }", null), Auth.NONE, 200, "BAD_REQUEST"),
                 // tokens the server must refuse
                 gql("forged token", "{ liveDrops { edges { cursor } } }", null, Auth.FORGED, 401, "UNAUTHENTICATED"),
@@ -231,7 +225,7 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
                 keys.add(key);
                 Callable<Answer> call = () -> {
                     start.await();
-                    return send("POST", "application/json", body(PLACE_ORDER, placeOrderInput(dropId, 1, key)), token);
+                    return send("POST", "application/json", GraphQlHttp.body(PLACE_ORDER, placeOrderInput(dropId, 1, key)), token);
                 };
                 answers.add(pool.submit(call));
             }
@@ -261,13 +255,13 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
         String limitedKey = limitedKeys.get(0);
         String orderId = OrderIds.of(user, limitedKey);
         Answer lookup = send("POST", "application/json",
-                body("query($id: ID!) { order(id: $id) { id } }", Map.of("id", orderId)), token);
+                GraphQlHttp.body("query($id: ID!) { order(id: $id) { id } }", Map.of("id", orderId)), token);
         assertThat(lookup.json().path("errors").isMissingNode()).as(lookup.abbreviated()).isTrue();
         assertThat(lookup.json().path("data").path("order").isNull()).as(lookup.abbreviated()).isTrue();
 
         // ...and once the bucket refills, its key with another quantity gives a fresh order, not a conflict
         Answer retry = awaitNotRateLimited(() -> send("POST", "application/json",
-                body(PLACE_ORDER, placeOrderInput(dropId, 2, limitedKey)), token));
+                GraphQlHttp.body(PLACE_ORDER, placeOrderInput(dropId, 2, limitedKey)), token));
         assertThat(retry.json().path("errors").isMissingNode()).as(retry.abbreviated()).isTrue();
         JsonNode order = retry.json().path("data").path("placeOrder").path("order");
         assertThat(order.path("id").asString()).isEqualTo(orderId);
@@ -287,20 +281,11 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
             mutation($input: ProductInput!) { upsertProduct(input: $input) { id } }""";
 
     private static Hostile gql(String name, String document, Map<String, Object> variables, Auth auth, int status, String code) {
-        return new Hostile(name, "POST", "application/json", body(document, variables), auth, status, code);
+        return new Hostile(name, "POST", "application/json", GraphQlHttp.body(document, variables), auth, status, code);
     }
 
     private static Hostile raw(String name, String method, String contentType, String body, Auth auth, int status, String code) {
         return new Hostile(name, method, contentType, body, auth, status, code);
-    }
-
-    private static String body(String document, Map<String, Object> variables) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("query", document);
-        if (variables != null) {
-            request.put("variables", variables);
-        }
-        return JSON.writeValueAsString(request);
     }
 
     private static String placeOrderLiteral(String dropId, String quantity, String key) {
@@ -376,36 +361,8 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
 
     // ---- HTTP
 
-    /** An HTTP answer: its status and raw body, parsed as JSON on demand (null if it is not JSON). */
-    record Answer(int status, String body, Map<String, List<String>> headers) {
-
-        JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
-
-        String abbreviated() {
-            String shown = body.length() <= 600 ? body : body.substring(0, 600) + "…";
-            return "HTTP " + status + " " + headers.getOrDefault("content-type", List.of()) + " body '" + shown + "'";
-        }
-    }
-
-    private Answer send(String method, String contentType, String body, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(graphQlUrl()))
-                .timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body(), response.headers().map());
+    private Answer send(String method, String contentType, String body, String token) {
+        return new GraphQlHttp(graphQlUrl()).send(method, contentType, body, token);
     }
 
     private Answer awaitNotRateLimited(Callable<Answer> call) throws Exception {
@@ -424,10 +381,10 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
     private String createDrop(int stock) throws Exception {
         String creator = Tokens.creator("c-" + UUID.randomUUID());
         Answer product = send("POST", "application/json",
-                body(UPSERT_PRODUCT, Map.of("input", Map.of("name", "Rate limit tee"))), creator);
+                GraphQlHttp.body(UPSERT_PRODUCT, Map.of("input", Map.of("name", "Rate limit tee"))), creator);
         String productId = product.json().path("data").path("upsertProduct").path("id").asString("");
         assertThat(productId).as(product.abbreviated()).isNotEmpty();
-        Answer drop = send("POST", "application/json", body(SCHEDULE_DROP, Map.of("input",
+        Answer drop = send("POST", "application/json", GraphQlHttp.body(SCHEDULE_DROP, Map.of("input",
                 Map.of("productId", productId, "stock", stock, "priceCents", 1_500))), creator);
         String dropId = drop.json().path("data").path("scheduleDrop").path("id").asString("");
         assertThat(dropId).as(drop.abbreviated()).isNotEmpty();
