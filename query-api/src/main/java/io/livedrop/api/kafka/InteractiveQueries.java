@@ -110,8 +110,8 @@ public class InteractiveQueries {
                 List<V> values = (List<V>) (List<?>) localPrefix(store, prefix, partition, stale);
                 return values;
             }
-            return codec.decodeList(peers.get(host, String.format(PREFIX_PATH, store, PeerClient.encodePath(prefix)),
-                    params(partition, stale), bearerToken).orElse(RecordCodec.encodeList(List.of())));
+            return peers.get(host, String.format(PREFIX_PATH, store, PeerClient.encodePath(prefix)),
+                    params(partition, stale), bearerToken).map(codec::decodeList).orElse(List.of());
         });
     }
 
@@ -176,8 +176,8 @@ public class InteractiveQueries {
                         if (owner.hostInfo().equals(self.get())) {
                             values.addAll(local.get());
                         } else if (!owner.topicPartitions().isEmpty()) {
-                            values.addAll(codec.decodeList(peers.get(owner.hostInfo(), path, params, null)
-                                    .orElse(RecordCodec.encodeList(List.of()))));
+                            values.addAll(peers.get(owner.hostInfo(), path, params, null).map(codec::decodeList)
+                                    .orElse(List.of()));
                         }
                     }
                     return values;
