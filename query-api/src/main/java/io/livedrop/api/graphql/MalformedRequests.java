@@ -8,16 +8,15 @@ import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.server.ServerWebInputException;
 
 /**
- * A request to /graphql that is not GraphQL over HTTP at all (malformed JSON, no query, a wrong
- * content type or method) never reaches graphql-java; it gets HTTP 400 (or 405/415) with a GraphQL
- * error body carrying {@code extensions.code = BAD_REQUEST}, like every other client mistake.
+ * A JSON POST to /graphql that is not a GraphQL request (malformed JSON, no query) or that accepts
+ * no JSON answer never reaches graphql-java; it gets HTTP 400 (or 406) with a GraphQL error body
+ * carrying {@code extensions.code = BAD_REQUEST}, like every other client mistake. A wrong method
+ * or content type is answered before this, by {@link NotGraphQlOverHttp}.
  */
 @Component
 public class MalformedRequests implements HandlerExceptionResolver, Ordered {
@@ -30,15 +29,9 @@ public class MalformedRequests implements HandlerExceptionResolver, Ordered {
         }
         int status;
         String message;
-        if (ex instanceof HttpMediaTypeNotSupportedException) {
-            status = 415;
-            message = "Send the request as Content-Type: application/json";
-        } else if (ex instanceof HttpMediaTypeNotAcceptableException) {
+        if (ex instanceof HttpMediaTypeNotAcceptableException) {
             status = 406;
             message = "Accept application/json or application/graphql-response+json";
-        } else if (ex instanceof HttpRequestMethodNotSupportedException) {
-            status = 405;
-            message = "Use POST for GraphQL over HTTP";
         } else if (ex instanceof ServerWebInputException
                 || ex instanceof org.springframework.http.converter.HttpMessageNotReadableException) {
             status = 400;
