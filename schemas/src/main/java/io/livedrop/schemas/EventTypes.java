@@ -9,6 +9,7 @@ import io.livedrop.events.notification.PushBatch;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderRequest;
 import io.livedrop.events.social.FollowEvent;
+import io.livedrop.events.social.FollowerCount;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -29,6 +30,7 @@ public final class EventTypes {
             OrderRequest.class,
             OrderDecision.class,
             FollowEvent.class,
+            FollowerCount.class,
             PushBatch.class);
 
     private EventTypes() {

@@ -20,7 +20,6 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,11 +90,11 @@ public final class LivedropTopology {
                         DROPS_SOURCE, ORDER_REQUESTS_SOURCE)
                 // Cached: a hot drop's state changes with every order; the cache turns those into one
                 // changelog record per commit instead of one per order.
-                .addStateStore(store(Stores.DROP_STATE, serdes.key(), serdes.dropState()).withCachingEnabled(), DROP_LEDGER)
-                .addStateStore(store(Stores.DROP_SCHEDULE, serdes.key(), serdes.key()), DROP_LEDGER)
-                .addStateStore(store(Stores.ORDER_DECISIONS, serdes.key(), serdes.orderDecision()), DROP_LEDGER)
-                .addStateStore(store(Stores.ORDER_DECISION_EXPIRY, serdes.key(), serdes.key()), DROP_LEDGER)
-                .addStateStore(store(Stores.DROP_PURCHASES, serdes.key(), Serdes.Integer()).withCachingEnabled(), DROP_LEDGER)
+                .addStateStore(Stores.persistent(Stores.DROP_STATE, serdes.key(), serdes.dropState()).withCachingEnabled(), DROP_LEDGER)
+                .addStateStore(Stores.persistent(Stores.DROP_SCHEDULE, serdes.key(), serdes.key()), DROP_LEDGER)
+                .addStateStore(Stores.persistent(Stores.ORDER_DECISIONS, serdes.key(), serdes.orderDecision()), DROP_LEDGER)
+                .addStateStore(Stores.persistent(Stores.ORDER_DECISION_EXPIRY, serdes.key(), serdes.key()), DROP_LEDGER)
+                .addStateStore(Stores.persistent(Stores.DROP_PURCHASES, serdes.key(), Serdes.Integer()).withCachingEnabled(), DROP_LEDGER)
                 .addSink(ORDER_DECISIONS_SINK, topics.orderDecisions().name(), serdes.key().serializer(),
                         serdes.orderDecision().serializer(), DROP_LEDGER)
                 .addSink(DROP_EVENTS_SINK, topics.dropEvents().name(), serdes.key().serializer(),
@@ -129,11 +128,5 @@ public final class LivedropTopology {
             return false;
         }
         return true;
-    }
-
-    /** A persistent (RocksDB), changelogged key-value store. */
-    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<String> keys, Serde<V> values) {
-        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), keys, values);
     }
 }

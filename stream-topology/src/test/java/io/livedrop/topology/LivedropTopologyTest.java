@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.livedrop.topology.social.SocialTopology;
 import org.junit.jupiter.api.Test;
 
 class LivedropTopologyTest {
 
     private static final Path SNAPSHOT = Path.of("src/test/resources/topology-description.txt");
+    private static final Path SOCIAL_SNAPSHOT = Path.of("src/test/resources/social-topology-description.txt");
 
     /**
      * A renamed processor, store or topic silently orphans state and changelogs; this snapshot makes
@@ -33,10 +35,28 @@ class LivedropTopologyTest {
         assertThat(described).isEqualTo(Files.readString(SNAPSHOT, StandardCharsets.UTF_8));
     }
 
+    /** The same for the social topology ({@code -Dlivedrop.updateSnapshot=true} updates both). */
+    @Test
+    void shouldMatchTheReviewedSocialTopologySnapshot() throws IOException {
+        // Given the social topology built from default configuration
+        String described;
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            described = SocialTopology.build(fixture.config, fixture.serdes).describe().toString();
+        }
+        if (Boolean.getBoolean("livedrop.updateSnapshot")) {
+            Files.writeString(SOCIAL_SNAPSHOT, described, StandardCharsets.UTF_8);
+        }
+
+        // Then it is the reviewed one
+        assertThat(SOCIAL_SNAPSHOT).as("topology snapshot; see this test's Javadoc to update it").exists();
+        assertThat(described).isEqualTo(Files.readString(SOCIAL_SNAPSHOT, StandardCharsets.UTF_8));
+    }
+
     @Test
     void shouldNameEveryStoreAndProcessorExplicitly() {
         try (TopologyFixture fixture = new TopologyFixture()) {
-            String described = LivedropTopology.build(fixture.config, fixture.serdes).describe().toString();
+            String described = LivedropTopology.build(fixture.config, fixture.serdes).describe().toString()
+                    + SocialTopology.build(fixture.config, fixture.serdes).describe();
             assertThat(described).doesNotContainPattern("KSTREAM-|KTABLE-|STATE-STORE-0");
         }
     }

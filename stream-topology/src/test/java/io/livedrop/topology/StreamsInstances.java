@@ -7,6 +7,7 @@ import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.topology.provisioning.TopicProvisioner;
+import io.livedrop.topology.social.SocialTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,8 +51,17 @@ public final class StreamsInstances implements AutoCloseable {
         }
     }
 
-    /** Starts one more instance and waits until the group is RUNNING. */
+    /** Starts one more instance of the order topology; see {@link #awaitAllRunning}. */
     public KafkaStreams start(Map<String, Object> overrides) {
+        return start(LivedropTopology.build(config, serdes), applicationId, overrides);
+    }
+
+    /** Starts one more instance of the social topology, under its own application id as the application runs it. */
+    public KafkaStreams startSocial(Map<String, Object> overrides) {
+        return start(SocialTopology.build(config, serdes), SocialTopology.applicationId(applicationId), overrides);
+    }
+
+    private KafkaStreams start(org.apache.kafka.streams.Topology topology, String appId, Map<String, Object> overrides) {
         Path stateDir;
         try {
             stateDir = Files.createTempDirectory("livedrop-streams");
@@ -59,8 +69,8 @@ public final class StreamsInstances implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        KafkaStreams streams = new KafkaStreams(LivedropTopology.build(config, serdes),
-                StreamsSettings.of(config, applicationId, broker.bootstrapServers(), stateDir, overrides));
+        KafkaStreams streams = new KafkaStreams(topology,
+                StreamsSettings.of(config, appId, broker.bootstrapServers(), stateDir, overrides));
         streams.start();
         running.add(streams);
         return streams;

@@ -17,11 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
@@ -39,7 +34,6 @@ import org.springframework.stereotype.Service;
 public class CatalogCommands {
 
     private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(2);
-    private static final Duration ACCEPTED_WITHIN = Duration.ofSeconds(10);
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final int MAX_NAME = 200;
     private static final int MAX_DESCRIPTION = 5_000;
@@ -86,11 +80,11 @@ public class CatalogCommands {
         Instant now = clock.instant();
         if (catalog.creator(viewer.id()).isEmpty()) {
             Creator creator = Creator.newBuilder().setId(viewer.id()).setName(viewer.id()).setCreatedAt(now).build();
-            accepted(producer.send(topics.creators().name(), creator.getId(), creator, serdes.creator().serializer()));
+            producer.sendAccepted(topics.creators().name(), creator.getId(), creator, serdes.creator().serializer());
         }
         Product product = Product.newBuilder().setId(id).setCreatorId(viewer.id()).setName(name)
                 .setDescription(input.description()).setImageUrl(input.imageUrl()).setUpdatedAt(now).build();
-        accepted(producer.send(topics.products().name(), id, product, serdes.product().serializer()));
+        producer.sendAccepted(topics.products().name(), id, product, serdes.product().serializer());
         awaitVisible(() -> catalog.product(id).filter(product::equals).isPresent()
                 && catalog.creator(viewer.id()).isPresent());
         return product;
@@ -119,7 +113,7 @@ public class CatalogCommands {
         Drop drop = Drop.newBuilder().setId(id).setCreatorId(viewer.id()).setProductId(productId).setInitialStock(stock)
                 .setPriceCents(price).setCurrency(currency).setStartsAt(startsAt).setEndsAt(input.endsAt())
                 .setPerUserLimit(input.perUserLimit()).setCreatedAt(now).build();
-        accepted(producer.send(topics.drops().name(), id, drop, serdes.drop().serializer()));
+        producer.sendAccepted(topics.drops().name(), id, drop, serdes.drop().serializer());
         Optional<DropView>[] seen = new Optional[] {Optional.empty()};
         // visible, and LIVE already when it starts now (the drop clock ticks every 100 ms)
         awaitVisible(() -> (seen[0] = catalog.drop(id)).isPresent()
@@ -128,27 +122,8 @@ public class CatalogCommands {
                 + "yet; query drop(id: \"" + id + "\") shortly", null));
     }
 
-    private static void accepted(CompletableFuture<?> sent) {
-        try {
-            sent.get(ACCEPTED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw ApiException.unavailable("The change was not accepted by Kafka (" + e + "); retry", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted", e);
-        }
-    }
-
-    private static void awaitVisible(Supplier<Boolean> visible) {
-        long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
-        while (!visible.get() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    private static void awaitVisible(java.util.function.BooleanSupplier visible) {
+        CommandProducer.awaitVisible(VISIBLE_WITHIN, visible);
     }
 
     private static boolean isHttpUrl(String url) {

@@ -52,6 +52,11 @@ public final class Pages {
         return new Connection<>(edges, new Connection.PageInfo(more, end));
     }
 
+    /** The opaque cursor of a sort key, for pages built elsewhere. */
+    public static String cursor(String sortKey) {
+        return encode(sortKey);
+    }
+
     static String encode(String key) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString((VERSION + key).getBytes(StandardCharsets.UTF_8));
     }

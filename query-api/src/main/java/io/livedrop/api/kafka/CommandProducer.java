@@ -1,6 +1,12 @@
 package io.livedrop.api.kafka;
 
+import io.livedrop.api.graphql.ApiException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,6 +22,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * replica before the client hears of it, and a producer retry never writes it twice.
  */
 public final class CommandProducer implements AutoCloseable {
+
+    private static final Duration ACCEPTED_WITHIN = Duration.ofSeconds(10);
 
     private final KafkaProducer<String, byte[]> producer;
 
@@ -46,6 +54,35 @@ public final class CommandProducer implements AutoCloseable {
             sent.completeExceptionally(e);
         }
         return sent;
+    }
+
+    /** Sends and waits until Kafka has accepted the record; UNAVAILABLE (retryable) if it has not within 10 s. */
+    public <V> void sendAccepted(String topic, String key, V value, Serializer<V> serializer) {
+        try {
+            send(topic, key, value, serializer).get(ACCEPTED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw ApiException.unavailable("The change was not accepted by Kafka (" + e + "); retry", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted", e);
+        }
+    }
+
+    /** Polls {@code visible} every 5 ms until it holds or {@code within} has passed; whether it held. */
+    public static boolean awaitVisible(Duration within, BooleanSupplier visible) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!visible.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -57,7 +57,7 @@ public class InteractiveQueries {
     private final Supplier<HostInfo> self;
     private final PeerClient peers;
     private final long standbyMaxLag;
-    private volatile Lags lags;
+    private final Map<KafkaStreams, Lags> lags = new java.util.concurrent.ConcurrentHashMap<>();
 
     public InteractiveQueries(StreamsRuntime runtime, Supplier<HostInfo> self, PeerClient peers, long standbyMaxLag) {
         this.runtime = runtime;
@@ -73,7 +73,7 @@ public class InteractiveQueries {
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
         while (true) {
             try {
-                ReadOnlyKeyValueStore<K, V> store = runtime.streams().store(
+                ReadOnlyKeyValueStore<K, V> store = runtime.streamsFor(storeName).store(
                         StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
                 return query.apply(store);
             } catch (InvalidStateStoreException | IllegalStateException e) {
@@ -115,6 +115,31 @@ public class InteractiveQueries {
         });
     }
 
+    /** A query of this instance's copy of one partition (active, or a lag-bounded standby when {@code stale}). */
+    @FunctionalInterface
+    public interface PartitionQuery<R> {
+        R run(int partition, boolean stale) throws NotServedHere;
+    }
+
+    /**
+     * A query that needs several stores of one partition at once, run where the partition of
+     * {@code routingKey} lives: here through {@code local}, elsewhere through the owner's endpoint
+     * {@code path} (which runs the same query and answers {@link PeerEndpoint}-style: 503 when it
+     * does not serve the partition). {@code decode} gets the owner's answer, empty on 404.
+     */
+    public <R> R routedQuery(String store, String routingKey, StreamPartitioner<? super String, ?> partitioner,
+                             PartitionQuery<R> local, String path, Map<String, String> params,
+                             Function<Optional<byte[]>, R> decode, String bearerToken) {
+        return routed(store, routingKey, partitioner, (host, partition, stale) -> {
+            if (host.equals(self.get())) {
+                return local.run(partition, stale);
+            }
+            Map<String, String> all = new java.util.HashMap<>(params);
+            all.putAll(params(partition, stale));
+            return decode.apply(peers.get(host, path, all, bearerToken));
+        });
+    }
+
     @FunctionalInterface
     private interface HostRead<R> {
         R read(HostInfo host, int partition, boolean stale) throws NotServedHere, PeerClient.NotServedThere;
@@ -145,7 +170,7 @@ public class InteractiveQueries {
 
     private KeyQueryMetadata metadata(String store, String key, StreamPartitioner<? super String, ?> partitioner) {
         try {
-            KafkaStreams streams = runtime.streams();
+            KafkaStreams streams = runtime.streamsFor(store);
             return partitioner == null ? streams.queryMetadataForKey(store, key, Serdes.String().serializer())
                     : streams.queryMetadataForKey(store, key, partitioner);
         } catch (IllegalStateException e) {
@@ -166,7 +191,7 @@ public class InteractiveQueries {
         while (true) {
             String failure;
             try {
-                Collection<StreamsMetadata> owners = runtime.streams().streamsMetadataForStore(store);
+                Collection<StreamsMetadata> owners = runtime.streamsFor(store).streamsMetadataForStore(store);
                 Set<Integer> covered = new HashSet<>();
                 owners.forEach(m -> m.topicPartitions().stream().filter(tp -> tp.topic().equals(sourceTopic))
                         .forEach(tp -> covered.add(tp.partition())));
@@ -216,10 +241,16 @@ public class InteractiveQueries {
         return values;
     }
 
+    /** This instance's copy of one partition of {@code store}, for a {@link PartitionQuery}. */
+    @SuppressWarnings("unchecked")
+    public <V> ReadOnlyKeyValueStore<String, V> localStore(String store, int partition, boolean stale) throws NotServedHere {
+        return (ReadOnlyKeyValueStore<String, V>) (ReadOnlyKeyValueStore<String, ?>) localCopy(store, partition, stale);
+    }
+
     private ReadOnlyKeyValueStore<String, Object> localCopy(String store, int partition, boolean stale) throws NotServedHere {
         KafkaStreams streams;
         try {
-            streams = runtime.streams();
+            streams = runtime.streamsFor(store);
         } catch (IllegalStateException e) {
             throw new NotServedHere("Kafka Streams is not started here");
         }
@@ -250,15 +281,18 @@ public class InteractiveQueries {
      * partitions would otherwise pay that round trip.
      */
     private Map<String, Map<Integer, LagInfo>> lags(KafkaStreams streams) throws NotServedHere {
-        Lags current = lags;
+        Lags current = lags.get(streams);
         long now = System.nanoTime();
-        if (current == null || current.streams != streams || now - current.at > LAGS_FRESH_FOR.toNanos()) {
+        if (current == null || now - current.at > LAGS_FRESH_FOR.toNanos()) {
             try {
                 current = new Lags(streams, now, streams.allLocalStorePartitionLags());
             } catch (RuntimeException e) {
                 throw new NotServedHere("store lags unknown here: " + e.getMessage());
             }
-            lags = current;
+            if (lags.size() > 4) {
+                lags.clear(); // instances of a restarted context
+            }
+            lags.put(streams, current);
         }
         return current.byStore;
     }

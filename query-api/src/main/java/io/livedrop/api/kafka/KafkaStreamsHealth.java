@@ -6,7 +6,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * /actuator/health from the Kafka Streams state: UP while RUNNING or REBALANCING (reads may answer
+ * /actuator/health from the state of both Kafka Streams applications (orders and social): UP while RUNNING or REBALANCING (reads may answer
  * UNAVAILABLE for a moment, decisions go on), DOWN otherwise, with the state as a detail.
  * Readiness follows the same states (see {@link StreamsRuntime}).
  */
@@ -21,13 +21,15 @@ public class KafkaStreamsHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        KafkaStreams.State state;
+        KafkaStreams.State orders;
+        KafkaStreams.State social;
         try {
-            state = runtime.streams().state();
+            orders = runtime.streams().state();
+            social = runtime.social().state();
         } catch (IllegalStateException notStarted) {
             return Health.down().withDetail("state", "NOT_STARTED").build();
         }
-        Health.Builder builder = state.isRunningOrRebalancing() ? Health.up() : Health.down();
-        return builder.withDetail("state", state.name()).build();
+        Health.Builder builder = orders.isRunningOrRebalancing() && social.isRunningOrRebalancing() ? Health.up() : Health.down();
+        return builder.withDetail("state", orders.name()).withDetail("socialState", social.name()).build();
     }
 }

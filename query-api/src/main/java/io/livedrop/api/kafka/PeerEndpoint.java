@@ -22,8 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class PeerEndpoint {
 
-    private static final Set<String> PUBLIC_STORES = Set.of(Stores.DROP_STATE);
-    private static final Set<String> PER_USER_STORES = Set.of(Stores.USER_ORDERS);
+    private static final Set<String> PUBLIC_STORES = Set.of(Stores.DROP_STATE, Stores.FOLLOWER_COUNTS);
+    private static final Set<String> PER_USER_STORES = Set.of(Stores.USER_ORDERS, Stores.FOLLOWING);
 
     private final InteractiveQueries queries;
 
@@ -67,15 +67,21 @@ public class PeerEndpoint {
         if (!PER_USER_STORES.contains(store)) {
             return Optional.of(text(HttpStatus.NOT_FOUND, "no such store"));
         }
+        return refuseUnlessUser(key.substring(0, Math.max(0, key.indexOf('|'))));
+    }
+
+    /** Empty when the request carries {@code userId}'s own token, else a 403 to answer. */
+    public static Optional<ResponseEntity<byte[]>> refuseUnlessUser(String userId) {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication != null && authentication.getPrincipal() instanceof Jwt jwt
-                && key.startsWith(jwt.getSubject() + "|")) {
+        if (!userId.isEmpty() && authentication != null && authentication.getPrincipal() instanceof Jwt jwt
+                && userId.equals(jwt.getSubject())) {
             return Optional.empty();
         }
         return Optional.of(text(HttpStatus.FORBIDDEN, "per-user data needs that user's token"));
     }
 
-    private static ResponseEntity<byte[]> text(HttpStatus status, String message) {
+    /** A plain-text answer to another instance. */
+    public static ResponseEntity<byte[]> text(HttpStatus status, String message) {
         return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN)
                 .body(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -6,6 +6,11 @@ import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.topology.provisioning.TopicProvisioner;
+import io.livedrop.topology.social.SocialTopology;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -30,9 +35,12 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the livedrop topology inside the application. On start it provisions the topics (creating
- * what is missing, refusing to run on drift), starts Kafka Streams with exactly-once v2 and waits
- * until it is RUNNING; on stop it closes Kafka Streams cleanly, before the embedded broker stops.
+ * Runs livedrop's two Kafka Streams applications inside the application: the orders topology
+ * (catalog, drop ledger, user-order index) and the social topology (follows, follower counts, push
+ * fan-out) under {@code <application id>-social}, so that each has its own threads and a fan-out
+ * to millions of followers never holds up an order decision. On start it provisions the topics
+ * (creating what is missing, refusing to run on drift), starts both with exactly-once v2 and waits
+ * until they are RUNNING; on stop it closes them cleanly, before the embedded broker stops.
  */
 public final class StreamsRuntime implements SmartLifecycle {
 
@@ -46,8 +54,9 @@ public final class StreamsRuntime implements SmartLifecycle {
     private final IntSupplier serverPort;
     private final ApplicationEventPublisher events;
     private final MeterRegistry meters;
-    private volatile KafkaStreams streams;
-    private volatile boolean hasRun;
+    private volatile KafkaStreams orders;
+    private volatile KafkaStreams social;
+    private final Set<KafkaStreams> haveRun = ConcurrentHashMap.newKeySet();
 
     public StreamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
                           TopologySerdes serdes, IntSupplier serverPort,
@@ -67,32 +76,40 @@ public final class StreamsRuntime implements SmartLifecycle {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             new TopicProvisioner(admin, properties.kafka().startupTimeout()).provision(topics);
         }
-        KafkaStreams created = new KafkaStreams(LivedropTopology.build(config, serdes), streamsProperties());
+        haveRun.clear();
+        CountDownLatch running = new CountDownLatch(2);
+        orders = create("orders", LivedropTopology.build(config, serdes), properties.applicationId(), running);
+        social = create("social", SocialTopology.build(config, serdes),
+                SocialTopology.applicationId(properties.applicationId()), running);
+        orders.start();
+        social.start();
+        awaitRunning(running, properties.kafka().startupTimeout());
+    }
+
+    private KafkaStreams create(String name, Topology topology, String applicationId, CountDownLatch running) {
+        KafkaStreams created = new KafkaStreams(topology, streamsProperties(applicationId));
         created.setUncaughtExceptionHandler(e -> {
-            log.error("Stream thread failed; replacing it", e);
+            log.error("Stream thread of the {} application failed; replacing it", name, e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        CountDownLatch running = new CountDownLatch(1);
         created.setStateListener((now, before) -> {
-            log.info("Kafka Streams {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING) {
+            log.info("Kafka Streams ({}) {} -> {}", name, before, now);
+            if (now == KafkaStreams.State.RUNNING && haveRun.add(created)) {
                 running.countDown();
             }
-            publishAvailability(now);
+            publishAvailability();
         });
-        streams = created;
         if (meters != null) {
             new KafkaStreamsMetrics(created).bindTo(meters);
         }
-        created.start();
-        awaitRunning(running, properties.kafka().startupTimeout());
+        return created;
     }
 
     private void awaitRunning(CountDownLatch running, Duration timeout) {
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("Kafka Streams not RUNNING after {} (state {}); reads answer UNAVAILABLE until it is",
-                        timeout, streams.state());
+                log.warn("Kafka Streams not RUNNING after {} (orders {}, social {}); reads answer UNAVAILABLE until it is",
+                        timeout, orders.state(), social.state());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -100,33 +117,54 @@ public final class StreamsRuntime implements SmartLifecycle {
     }
 
     /**
-     * Ready once Streams has run (restored its state) for the first time, and from then on while it
-     * runs or rebalances (a rebalance is routine; reads answer from standbys or say UNAVAILABLE);
-     * broken (restart me) once it has failed for good.
+     * Ready once both applications have run (restored their state) for the first time, and from
+     * then on while they run or rebalance (a rebalance is routine; reads answer from standbys or say
+     * UNAVAILABLE); broken (restart me) once either has failed for good.
      */
-    private void publishAvailability(KafkaStreams.State state) {
-        if (state == KafkaStreams.State.RUNNING) {
-            hasRun = true;
+    private void publishAvailability() {
+        KafkaStreams o = orders;
+        KafkaStreams s = social;
+        if (o == null || s == null) {
+            return;
         }
-        AvailabilityChangeEvent.publish(events, this, hasRun && state.isRunningOrRebalancing()
-                ? ReadinessState.ACCEPTING_TRAFFIC : ReadinessState.REFUSING_TRAFFIC);
-        if (state == KafkaStreams.State.ERROR) {
+        boolean ready = haveRun.contains(o) && haveRun.contains(s)
+                && o.state().isRunningOrRebalancing() && s.state().isRunningOrRebalancing();
+        AvailabilityChangeEvent.publish(events, this, ready ? ReadinessState.ACCEPTING_TRAFFIC : ReadinessState.REFUSING_TRAFFIC);
+        if (o.state() == KafkaStreams.State.ERROR || s.state() == KafkaStreams.State.ERROR) {
             AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
         }
     }
 
     /** livedrop's Streams settings, this instance's address for query routing, then livedrop.streams.* overrides. */
-    Properties streamsProperties() {
+    Properties streamsProperties(String applicationId) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, properties.advertisedHost() + ":" + serverPort.getAsInt());
         overrides.putAll(properties.streams());
-        return StreamsSettings.of(config, properties.applicationId(), cluster.bootstrapServers(),
+        return StreamsSettings.of(config, applicationId, cluster.bootstrapServers(),
                 properties.stateDirectory(), overrides);
     }
 
-    /** The running instance, for interactive queries. */
+    /** The running orders application (catalog, ledger, user orders). */
     public KafkaStreams streams() {
-        KafkaStreams current = streams;
+        return started(orders);
+    }
+
+    /** The running social application (follows, follower counts, push fan-out, inbox). */
+    public KafkaStreams social() {
+        return started(social);
+    }
+
+    /** The application that owns {@code store}, for interactive queries. */
+    public KafkaStreams streamsFor(String store) {
+        return SocialTopology.STORES.contains(store) ? social() : streams();
+    }
+
+    /** Both applications, orders first. */
+    public List<KafkaStreams> all() {
+        return List.of(streams(), social());
+    }
+
+    private static KafkaStreams started(KafkaStreams current) {
         if (current == null) {
             throw new IllegalStateException("Kafka Streams is not started");
         }
@@ -139,19 +177,22 @@ public final class StreamsRuntime implements SmartLifecycle {
 
     @Override
     public void stop() {
-        KafkaStreams current = streams;
-        if (current != null) {
-            log.info("Closing Kafka Streams");
-            // Leave the group: the partitions move at once instead of after the session timeout (45 s),
-            // which also lets a restarted instance take its tasks back without waiting.
-            current.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(Duration.ofSeconds(30)));
+        // Leave the group: the partitions move at once instead of after the session timeout (45 s),
+        // which also lets a restarted instance take its tasks back without waiting.
+        CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30));
+        for (KafkaStreams current : new KafkaStreams[] {social, orders}) {
+            if (current != null) {
+                log.info("Closing Kafka Streams ({})", current == social ? "social" : "orders");
+                current.close(leave);
+            }
         }
     }
 
     @Override
     public boolean isRunning() {
-        KafkaStreams current = streams;
-        return current != null && current.state().isRunningOrRebalancing();
+        KafkaStreams o = orders;
+        KafkaStreams s = social;
+        return o != null && s != null && o.state().isRunningOrRebalancing() && s.state().isRunningOrRebalancing();
     }
 }

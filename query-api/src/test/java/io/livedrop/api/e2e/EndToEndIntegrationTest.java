@@ -3,6 +3,7 @@ package io.livedrop.api.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.livedrop.api.testing.GraphQlWsClient;
 import io.livedrop.api.testing.ApiIntegrationTest;
 import io.livedrop.api.testing.Tokens;
 import java.net.URI;

@@ -14,6 +14,7 @@ import io.livedrop.events.order.OrderStatus;
 import io.livedrop.events.order.RejectReason;
 import io.livedrop.events.social.FollowAction;
 import io.livedrop.events.social.FollowEvent;
+import io.livedrop.events.social.FollowerCount;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,8 @@ public final class EventFixtures {
                 OrderRequest.class, request,
                 OrderDecision.class, rejected(request, RejectReason.PER_USER_LIMIT, 7).build(),
                 FollowEvent.class, follow("u1", "c1").build(),
+                FollowerCount.class, FollowerCount.newBuilder().setCreatorId("c1").setFollowers(1_000_001L)
+                        .setUpdatedAt(T0).build(),
                 PushBatch.class, pushBatch("d1", "c1", List.of("u1", "u2", "u3")).build());
     }
 }

@@ -23,6 +23,8 @@ public final class LivedropConfig extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String DROP_CLOCK_INTERVAL_MS = "drops.clock.interval.ms";
     public static final String IDEMPOTENCY_RETENTION_MS = "orders.idempotency.retention.ms";
+    public static final String PUSH_BATCH_SIZE = "notifications.push.batch.size";
+    public static final String INBOX_RETENTION_MS = "notifications.inbox.retention.ms";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_PREFIX, Type.STRING, "livedrop.", Importance.MEDIUM,
@@ -46,7 +48,11 @@ public final class LivedropConfig extends AbstractConfig {
                     "How often (wall-clock) each task checks for drops to start or end, and publishes stock "
                             + "changes; bounds how late a drop goes live.")
             .define(IDEMPOTENCY_RETENTION_MS, Type.LONG, 24L * 60 * 60 * 1000, Range.atLeast(60_000L), Importance.MEDIUM,
-                    "How long an order's decision is kept for retries with the same idempotency key.");
+                    "How long an order's decision is kept for retries with the same idempotency key.")
+            .define(PUSH_BATCH_SIZE, Type.INT, 500, Range.between(1, 10_000), Importance.MEDIUM,
+                    "Followers named in one push batch: the multicast size of the push provider.")
+            .define(INBOX_RETENTION_MS, Type.LONG, 7L * 24 * 60 * 60 * 1000, Range.atLeast(60_000L), Importance.MEDIUM,
+                    "How long a drop start stays in its followers' inboxes (me.notifications).");
 
     public LivedropConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -91,5 +97,13 @@ public final class LivedropConfig extends AbstractConfig {
 
     public long idempotencyRetentionMs() {
         return getLong(IDEMPOTENCY_RETENTION_MS);
+    }
+
+    public int pushBatchSize() {
+        return getInt(PUSH_BATCH_SIZE);
+    }
+
+    public long inboxRetentionMs() {
+        return getLong(INBOX_RETENTION_MS);
     }
 }

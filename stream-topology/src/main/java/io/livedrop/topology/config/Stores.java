@@ -1,5 +1,9 @@
 package io.livedrop.topology.config;
 
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+
 /**
  * Every state store of the topology, named in this one place. A store's name is also the name of
  * its changelog topic ({@code <application.id>-<store>-changelog}): renaming one orphans its state,
@@ -30,6 +34,28 @@ public final class Stores {
      */
     public static final String USER_ORDERS = "user-orders";
 
+    /** Partitioned by follower: "<user id>|<creator id>" → the FollowEvent that started it; the viewer's following list. */
+    public static final String FOLLOWING = "following";
+    /**
+     * Partitioned by follower: "<creator id>|<user id>" → followed-at millis; each partition's own
+     * followers of a creator, scanned by prefix for the push fan-out.
+     */
+    public static final String FOLLOWERS = "followers";
+    /** Partitioned by creator: creator id → FollowerCount. */
+    public static final String FOLLOWER_COUNTS = "follower-counts";
+    /**
+     * In every follows partition (drop starts are broadcast): "<creator id>|<started-at millis, 13
+     * digits>|<drop id>" → the STARTED DropEvent; the inbox's recent drop starts, kept
+     * {@code notifications.inbox.retention.ms}.
+     */
+    public static final String RECENT_DROP_STARTS = "recent-drop-starts";
+
     private Stores() {
+    }
+
+    /** A persistent (RocksDB), changelogged key-value store named {@code name}. */
+    public static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<String> keys, Serde<V> values) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), keys, values);
     }
 }

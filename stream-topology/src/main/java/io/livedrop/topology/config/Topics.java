@@ -18,6 +18,8 @@ public record Topics(
         TopicSpec orderDecisions,
         TopicSpec dropEvents,
         TopicSpec follows,
+        TopicSpec followerChanges,
+        TopicSpec dropStarts,
         TopicSpec pushBatches,
         TopicSpec deadLetters) {
 
@@ -39,17 +41,27 @@ public record Topics(
                 new TopicSpec(p + "drops.events", partitions, rf, events),
                 // The source of truth of who follows whom: kept for ever (see docs/adr/0001).
                 new TopicSpec(p + "social.follows", partitions, rf, Map.of("cleanup.policy", "delete", "retention.ms", "-1")),
+                // Effective follows and unfollows re-keyed by creator, for the follower counts.
+                new TopicSpec(p + "social.follower-changes", partitions, rf, events),
+                // Drop starts broadcast to every partition; must match the follows topic's partition count.
+                new TopicSpec(p + "notifications.drop-starts", partitions, rf, events),
                 new TopicSpec(p + "notifications.push-batches", partitions, rf, events),
                 new TopicSpec(p + "dead-letters", config.catalogPartitions(), rf,
                         Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(DEAD_LETTER_RETENTION_MS))));
     }
 
     public List<TopicSpec> all() {
-        return List.of(creators, products, drops, orderRequests, orderDecisions, dropEvents, follows, pushBatches, deadLetters);
+        return List.of(creators, products, drops, orderRequests, orderDecisions, dropEvents, follows, followerChanges,
+                dropStarts, pushBatches, deadLetters);
     }
 
     /** Topics that must share one partition count because their records meet by drop id in one task. */
     public List<TopicSpec> coPartitionedByDrop() {
         return List.of(drops, orderRequests, orderDecisions, dropEvents);
+    }
+
+    /** Topics that must share one partition count because the push fan-out meets follows and drop starts in one task. */
+    public List<TopicSpec> coPartitionedByFollower() {
+        return List.of(follows, dropStarts);
     }
 }

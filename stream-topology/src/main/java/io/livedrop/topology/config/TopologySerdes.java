@@ -9,6 +9,7 @@ import io.livedrop.events.notification.PushBatch;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderRequest;
 import io.livedrop.events.social.FollowEvent;
+import io.livedrop.events.social.FollowerCount;
 import io.livedrop.schemas.serde.AvroSerdes;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
@@ -28,6 +29,7 @@ public record TopologySerdes(
         Serde<OrderRequest> orderRequest,
         Serde<OrderDecision> orderDecision,
         Serde<FollowEvent> followEvent,
+        Serde<FollowerCount> followerCount,
         Serde<PushBatch> pushBatch) {
 
     public static TopologySerdes from(AvroSerdes avro) {
@@ -41,6 +43,7 @@ public record TopologySerdes(
                 avro.valueSerde(OrderRequest.class),
                 avro.valueSerde(OrderDecision.class),
                 avro.valueSerde(FollowEvent.class),
+                avro.valueSerde(FollowerCount.class),
                 avro.valueSerde(PushBatch.class));
     }
 

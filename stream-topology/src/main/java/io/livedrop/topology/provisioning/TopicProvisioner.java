@@ -81,14 +81,20 @@ public final class TopicProvisioner {
                 problems.add(spec.name() + " has " + actual + " partitions, livedrop is configured for " + spec.partitions());
             }
         }
-        Set<Integer> coPartitioned = topics.coPartitionedByDrop().stream()
-                .map(spec -> described.get(spec.name()).partitions().size()).collect(Collectors.toSet());
-        if (coPartitioned.size() > 1) {
-            problems.add("the drop-keyed topics " + topics.coPartitionedByDrop().stream().map(TopicSpec::name).toList()
-                    + " must have one partition count, they have " + coPartitioned);
-        }
+        checkCoPartitioned("drop-keyed", topics.coPartitionedByDrop(), described, problems);
+        checkCoPartitioned("follower-keyed", topics.coPartitionedByFollower(), described, problems);
         if (!problems.isEmpty()) {
             throw new TopicDriftException(problems);
+        }
+    }
+
+    private static void checkCoPartitioned(String kind, List<TopicSpec> group, Map<String, TopicDescription> described,
+                                           List<String> problems) {
+        Set<Integer> counts = group.stream().map(spec -> described.get(spec.name()).partitions().size())
+                .collect(Collectors.toSet());
+        if (counts.size() > 1) {
+            problems.add("the " + kind + " topics " + group.stream().map(TopicSpec::name).toList()
+                    + " must have one partition count, they have " + counts);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.livedrop.api.e2e;
+package io.livedrop.api.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,13 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code ping} is answered with {@code pong}. Every message received is kept, in order, so a test can
  * assert that nothing flowed as well as what did.
  */
-final class GraphQlWsClient implements AutoCloseable {
+public final class GraphQlWsClient implements AutoCloseable {
 
-    static final String SUBPROTOCOL = "graphql-transport-ws";
+    public static final String SUBPROTOCOL = "graphql-transport-ws";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** How the server closed the socket ({@code code} -1: the connection failed without a close frame). */
-    record Closed(int code, String reason) {
+    public record Closed(int code, String reason) {
     }
 
     private final BlockingQueue<Map<String, Object>> inbox = new LinkedBlockingQueue<>();
@@ -49,17 +49,17 @@ final class GraphQlWsClient implements AutoCloseable {
     }
 
     /** Opens the WebSocket (no message sent yet). */
-    static GraphQlWsClient connect(URI uri) {
+    public static GraphQlWsClient connect(URI uri) {
         return new GraphQlWsClient(uri);
     }
 
     /** The subprotocol the server agreed to. */
-    String subprotocol() {
+    public String subprotocol() {
         return socket.getSubprotocol();
     }
 
     /** Sends {@code connection_init} with the given payload (null: no payload). */
-    void init(Map<String, ?> payload) {
+    public void init(Map<String, ?> payload) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("type", "connection_init");
         if (payload != null) {
@@ -69,12 +69,12 @@ final class GraphQlWsClient implements AutoCloseable {
     }
 
     /** Sends {@code connection_init} with {"Authorization": "Bearer <token>"} (no payload for a null token). */
-    void initWithToken(String token) {
+    public void initWithToken(String token) {
         init(token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
     }
 
     /** {@link #initWithToken}, then waits for {@code connection_ack}. */
-    GraphQlWsClient initAndAwaitAck(String token, Duration timeout) {
+    public GraphQlWsClient initAndAwaitAck(String token, Duration timeout) {
         initWithToken(token);
         Map<String, Object> ack = next(timeout);
         if (!"connection_ack".equals(ack.get("type"))) {
@@ -83,7 +83,7 @@ final class GraphQlWsClient implements AutoCloseable {
         return this;
     }
 
-    void subscribe(String id, String query, Map<String, ?> variables) {
+    public void subscribe(String id, String query, Map<String, ?> variables) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("query", query);
         payload.put("variables", variables == null ? Map.of() : variables);
@@ -91,12 +91,12 @@ final class GraphQlWsClient implements AutoCloseable {
     }
 
     /** Sends {@code complete} for a subscription: the client no longer wants it. */
-    void complete(String id) {
+    public void complete(String id) {
         send(Map.of("type", "complete", "id", id));
     }
 
     /** The next message (pings excluded: they are answered and skipped), or AssertionError after {@code timeout}. */
-    Map<String, Object> next(Duration timeout) {
+    public Map<String, Object> next(Duration timeout) {
         Map<String, Object> message = poll(timeout);
         if (message == null) {
             throw new AssertionError("no message within " + timeout + " (received so far: " + received
@@ -106,7 +106,7 @@ final class GraphQlWsClient implements AutoCloseable {
     }
 
     /** The next message, or null if none comes within {@code timeout}. */
-    Map<String, Object> poll(Duration timeout) {
+    public Map<String, Object> poll(Duration timeout) {
         try {
             return inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -116,7 +116,7 @@ final class GraphQlWsClient implements AutoCloseable {
     }
 
     /** Waits until the server closes the socket. */
-    Closed awaitClosed(Duration timeout) {
+    public Closed awaitClosed(Duration timeout) {
         try {
             return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -126,12 +126,12 @@ final class GraphQlWsClient implements AutoCloseable {
         }
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed.isDone();
     }
 
     /** Every message received so far, pings included, in order. */
-    List<Map<String, Object>> received() {
+    public List<Map<String, Object>> received() {
         return new ArrayList<>(received);
     }
 
