@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.livedrop.api.LivedropApplication;
 import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.social.DropStartedFeed;
+import io.livedrop.api.testing.GraphQlWsClient;
 import io.livedrop.api.security.TokenCommand;
 import io.livedrop.events.drop.DropState;
 import io.livedrop.events.drop.DropStatus;
@@ -161,6 +163,7 @@ class TwoInstancesIntegrationTest {
         await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             for (Instance instance : List.of(a, b)) {
                 assertThat(instance.streams().state()).as(instance.name()).isEqualTo(KafkaStreams.State.RUNNING);
+                assertThat(instance.runtime().social().state()).as(instance.name() + " social").isEqualTo(KafkaStreams.State.RUNNING);
                 Map<HostInfo, Set<Integer>> owned = activeDropPartitions(instance, drops);
                 assertThat(owned.keySet()).as("owners seen by " + instance.name()).containsExactlyInAnyOrder(a.host(), b.host());
                 assertThat(owned.values()).as("partitions spread, seen by " + instance.name()).allSatisfy(p -> assertThat(p).isNotEmpty());
@@ -217,6 +220,46 @@ class TwoInstancesIntegrationTest {
             ClientGraphQlResponse unknown = graphQl(instance, null, DROP_QUERY, Map.of("id", "d-none-" + shortId()));
             assertThat(unknown.getErrors()).isEmpty();
             assertThat((Object) unknown.field("drop").getValue()).isNull();
+        }
+    }
+
+    // ------------------------------------------------------------------ notifications across instances
+
+    @Test
+    @Order(4)
+    void shouldTellASubscriberOnAOfADropStartOwnedByB() {
+        // Given a fan who follows a creator through B, and is subscribed to dropStarted on A
+        String creator = "c-" + shortId();
+        String productId = createProduct(a, creator, "Far tee");
+        String fan = "fan-" + shortId();
+        String dropId;
+        ClientGraphQlResponse followed = graphQl(b, Tokens.user(fan),
+                "mutation($id: ID!) { follow(creatorId: $id) { creator { viewerFollows } } }", Map.of("id", creator));
+        assertThat(followed.getErrors()).isEmpty();
+        assertThat(followed.field("follow.creator.viewerFollows").toEntity(Boolean.class)).isTrue();
+        try (GraphQlWsClient socket = GraphQlWsClient.connect(
+                java.net.URI.create("ws://" + a.host().host() + ":" + a.host().port() + "/graphql"))) {
+            socket.initAndAwaitAck(Tokens.user(fan), WAIT);
+            socket.subscribe("started", "subscription { dropStarted { drop { id creator { id } } } }", Map.of());
+            await().atMost(WAIT).until(() -> a.context().getBean(DropStartedFeed.class).listening(fan));
+
+            // When the creator's drop starts in a partition B serves
+            dropId = scheduleDropOwnedBy(b, creator, productId, 3);
+
+            // Then A tells the subscriber
+            Map<String, Object> message = socket.next(WAIT);
+            assertThat(message).containsEntry("type", "next");
+            Map<?, ?> data = (Map<?, ?>) ((Map<?, ?>) message.get("payload")).get("data");
+            assertThat(((Map<?, ?>) ((Map<?, ?>) data.get("dropStarted")).get("drop")).get("id")).isEqualTo(dropId);
+        }
+        // And the fan's inbox has it through either instance (once the broadcast start is committed: milliseconds)
+        for (Instance instance : List.of(a, b)) {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+                ClientGraphQlResponse inbox = graphQl(instance, Tokens.user(fan),
+                        "{ me { notifications { edges { node { drop { id } } } } } }", Map.of());
+                assertThat(inbox.getErrors()).isEmpty();
+                assertThat(inbox.field("me.notifications.edges[0].node.drop.id").toEntity(String.class)).isEqualTo(dropId);
+            });
         }
     }
 
@@ -321,7 +364,7 @@ class TwoInstancesIntegrationTest {
     // ------------------------------------------------------------------ (d) one instance goes away
 
     @Test
-    @Order(4)
+    @Order(5)
     void shouldServeTheDropsOfAClosedInstanceWithinSeconds() throws Exception {
         // Given a drop served by B, with an order on it, read through A
         String creator = "c-" + shortId();

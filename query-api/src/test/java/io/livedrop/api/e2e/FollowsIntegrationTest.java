@@ -75,8 +75,8 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
                 assertThat(((Map<String, Object>) drop.get("product")).get("name")).isEqualTo("Tee of " + creator);
                 assertThat(Instant.parse((String) event.get("startedAt"))).isBefore(Instant.now().plusSeconds(1));
             }
-            // And the drop start is in the fan's inbox
-            List<?> inbox = inboxOf(fan, 20, null);
+            // And the drop start is in the fan's inbox (once the broadcast start is committed: milliseconds)
+            List<?> inbox = awaitInbox(fan, 1);
             assertThat(inbox).singleElement().satisfies(edge -> assertThat(node(edge))
                     .containsEntry("id", "DROP_STARTED:" + first).containsEntry("kind", "DROP_STARTED"));
 
@@ -93,6 +93,7 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
             awaitFollowerCount(creator, 1);
 
             // And the control's inbox pages newest first
+            awaitInbox(control, 2);
             List<?> page1 = inboxOf(control, 1, null);
             assertThat(page1).singleElement().satisfies(edge -> assertThat(node(edge)).containsEntry("id", "DROP_STARTED:" + second));
             List<?> page2 = inboxOf(control, 1, (String) ((Map<String, Object>) page1.get(0)).get("cursor"));
@@ -151,6 +152,11 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
         variables.put("after", after);
         ClientGraphQlResponse response = graphQl(Tokens.user(user), INBOX, variables);
         return (List<?>) field(response, "me.notifications.edges");
+    }
+
+    private List<?> awaitInbox(String user, int size) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> inboxOf(user, 20, null),
+                edges -> edges.size() == size);
     }
 
     private static Map<String, Object> node(Object edge) {
