@@ -233,6 +233,7 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
         } finally {
             pool.shutdown();
         }
+        long burstStarted = System.nanoTime();
         List<String> limitedKeys = new ArrayList<>();
         int placed = 0;
         for (int i = 0; i < calls; i++) {
@@ -247,9 +248,11 @@ class HostileRequestsIntegrationTest extends ApiIntegrationTest {
             }
         }
 
-        // Then some calls were limited (the burst is 20) and at most the burst plus a refill got through
+        // Then some calls were limited, and no more got through than the burst plus what refilled
+        // while the calls were answered (10/s; on a loaded machine the 40 calls take a while)
+        double seconds = (System.nanoTime() - burstStarted) / 1e9;
         assertThat(limitedKeys).isNotEmpty();
-        assertThat(placed).isBetween(20, 24);
+        assertThat(placed).isBetween(20, 20 + (int) Math.ceil(10 * seconds) + 1);
 
         // And a limited call placed nothing: its order does not exist...
         String limitedKey = limitedKeys.get(0);

@@ -11,6 +11,7 @@ import io.livedrop.events.notification.PushBatch;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderRequest;
 import io.livedrop.events.social.FollowEvent;
+import io.livedrop.events.social.FollowerCount;
 import io.livedrop.kafka.embedded.EmbeddedKafkaBroker;
 import io.livedrop.kafka.embedded.EmbeddedKafkaExtension;
 import io.livedrop.schemas.EventTypes;
@@ -67,9 +68,11 @@ class EventTopicsRoundTripIntegrationTest {
         LivedropConfig config = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, env + "-" + UUID.randomUUID() + "."));
         Topics topics = Topics.from(config);
         String changelog = config.topicPrefix() + "drop-state-changelog";
+        String countsChangelog = config.topicPrefix() + "follower-counts-changelog";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(topics);
-            admin.createTopics(List.of(new NewTopic(changelog, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(changelog, 1, (short) 1), new NewTopic(countsChangelog, 1, (short) 1)))
+                    .all().get();
         }
         Map<Class<? extends SpecificRecord>, String> topicOf = Map.of(
                 Creator.class, topics.creators().name(),
@@ -80,6 +83,7 @@ class EventTopicsRoundTripIntegrationTest {
                 OrderRequest.class, topics.orderRequests().name(),
                 OrderDecision.class, topics.orderDecisions().name(),
                 FollowEvent.class, topics.follows().name(),
+                FollowerCount.class, countsChangelog,
                 PushBatch.class, topics.pushBatches().name());
         assertThat(topicOf.keySet()).containsExactlyInAnyOrderElementsOf(EventTypes.ALL);
 

@@ -1,0 +1,203 @@
+package io.livedrop.bench.push;
+
+import io.livedrop.events.notification.PushBatch;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * What one drop start's committed push batches said, checked as they arrive (on the reader's thread): every
+ * follower {@code fan-0 .. fan-(N-1)} exactly once, nobody else, batches of at most the batch size, and from every
+ * follows partition a gap-free run of batch numbers 0..k whose batch k alone is marked last. Complete when every
+ * partition's last batch and every batch before it have arrived.
+ */
+final class FanoutCheck {
+
+    /** A batch as it was written (for the raw-producer baseline): its push-batches partition, key and value. */
+    record Written(int partition, String key, PushBatch value) {
+    }
+
+    private final String dropId;
+    private final int followers;
+    private final int partitions;
+    private final int batchSize;
+    private final boolean keep;
+    private final BitSet seen = new BitSet();
+    private final int[] lastBatchNumber;
+    private final Map<Integer, BitSet> batchNumbers = new HashMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<Written> written = new ArrayList<>();
+    private long ids;
+    private long duplicates;
+    private long unexpected;
+    private long batches;
+    private long bytes;
+    private long otherRecords;
+    private long lateRecords;
+    private long firstNanos;
+    private long lastNanos;
+    private long completeNanos;
+
+    FanoutCheck(String dropId, int followers, int partitions, int batchSize, boolean keep) {
+        this.dropId = dropId;
+        this.followers = followers;
+        this.partitions = partitions;
+        this.batchSize = batchSize;
+        this.keep = keep;
+        this.lastBatchNumber = new int[partitions];
+        java.util.Arrays.fill(lastBatchNumber, -1);
+    }
+
+    synchronized void accept(ConsumerRecord<String, PushBatch> r, long now) {
+        PushBatch b = r.value();
+        if (b == null || !dropId.equals(b.getDropId())) {
+            otherRecords++;
+            return;
+        }
+        if (completeNanos != 0) {
+            lateRecords++;
+            problem("a batch arrived after the fan-out was complete: " + r.key());
+        }
+        if (firstNanos == 0) {
+            firstNanos = now;
+        }
+        lastNanos = now;
+        batches++;
+        bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+        if (keep) {
+            written.add(new Written(r.partition(), r.key(), b));
+        }
+        if (!Follows.CREATOR.equals(b.getCreatorId())) {
+            problem("batch " + r.key() + " names creator " + b.getCreatorId());
+        }
+        if (b.getUserIds().size() > batchSize) {
+            problem("batch " + r.key() + " holds " + b.getUserIds().size() + " user ids (> " + batchSize + ")");
+        }
+        for (CharSequence id : b.getUserIds()) {
+            ids++;
+            int i = Follows.index(id.toString());
+            if (i < 0 || i >= followers) {
+                unexpected++;
+                if (unexpected <= 3) {
+                    problem("user id " + id + " does not follow " + Follows.CREATOR);
+                }
+            } else if (seen.get(i)) {
+                duplicates++;
+                if (duplicates <= 3) {
+                    problem("user id " + id + " named twice");
+                }
+            } else {
+                seen.set(i);
+            }
+        }
+        int p = b.getFollowsPartition();
+        if (p < 0 || p >= partitions) {
+            problem("batch " + r.key() + " names follows partition " + p);
+            return;
+        }
+        BitSet numbers = batchNumbers.computeIfAbsent(p, x -> new BitSet());
+        if (b.getBatchNumber() < 0 || numbers.get(b.getBatchNumber())) {
+            problem("follows partition " + p + " batch number " + b.getBatchNumber() + " repeated or negative");
+        } else {
+            numbers.set(b.getBatchNumber());
+        }
+        if (b.getLastBatch()) {
+            if (lastBatchNumber[p] >= 0) {
+                problem("follows partition " + p + " sent two last batches");
+            }
+            lastBatchNumber[p] = b.getBatchNumber();
+        }
+        if (lastBatchNumber[p] >= 0 && numbers.length() > lastBatchNumber[p] + 1) {
+            problem("follows partition " + p + " sent batch " + (numbers.length() - 1) + " after its last, "
+                    + lastBatchNumber[p]);
+        }
+        if (completeNanos == 0 && everyPartitionDone()) {
+            completeNanos = now;
+        }
+    }
+
+    private boolean everyPartitionDone() {
+        for (int p = 0; p < partitions; p++) {
+            BitSet numbers = batchNumbers.get(p);
+            if (lastBatchNumber[p] < 0 || numbers == null || numbers.cardinality() != lastBatchNumber[p] + 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void problem(String p) {
+        if (problems.size() < 20) {
+            problems.add(p);
+        }
+    }
+
+    synchronized boolean complete() {
+        return completeNanos != 0;
+    }
+
+    synchronized int partitionsDone() {
+        int done = 0;
+        for (int p = 0; p < partitions; p++) {
+            if (lastBatchNumber[p] >= 0) {
+                done++;
+            }
+        }
+        return done;
+    }
+
+    synchronized long ids() {
+        return ids;
+    }
+
+    /** The outcome, with the times relative to {@code t0}; call once the reader has stopped. */
+    synchronized FanoutRun result(int run, long t0, long ackNanos, long startsFirst, long startsLast, String failure) {
+        List<String> all = new ArrayList<>(problems);
+        long distinct = seen.cardinality();
+        if (completeNanos == 0) {
+            all.add(0, "INCOMPLETE: " + partitionsDone() + " of " + partitions + " follows partitions finished"
+                    + (failure == null ? "" : " (" + failure + ")"));
+        }
+        if (distinct != followers) {
+            all.add("distinct followers named: " + distinct + ", expected " + followers);
+        }
+        if (ids != followers) {
+            all.add("user ids in all batches: " + ids + ", expected " + followers);
+        }
+        if (duplicates > 0) {
+            all.add(duplicates + " duplicate user ids");
+        }
+        if (unexpected > 0) {
+            all.add(unexpected + " user ids that do not follow " + Follows.CREATOR);
+        }
+        return new FanoutRun(run, dropId, followers, ms(ackNanos, t0), ms(startsFirst, t0), ms(startsLast, t0),
+                ms(firstNanos, t0), ms(completeNanos, t0), lastNanos == 0 ? Double.NaN : ms(lastNanos, t0), batches,
+                bytes, ids, distinct, duplicates, unexpected, lateRecords, List.copyOf(all));
+    }
+
+    synchronized List<Written> written() {
+        return List.copyOf(written);
+    }
+
+    private static double ms(long at, long t0) {
+        return at == 0 ? Double.NaN : (at - t0) / 1e6;
+    }
+
+    /** One fan-out: times in ms from the drop start's send; problems empty when every check passed. */
+    record FanoutRun(int run, String dropId, int followers, double startAckedMs, double startsFirstMs,
+                     double startsLastMs, double firstBatchMs, double completeMs, double lastRecordMs, long batches,
+                     long bytes, long ids, long distinct, long duplicates, long unexpected, long late,
+                     List<String> problems) {
+
+        boolean ok() {
+            return problems.isEmpty();
+        }
+
+        double followersPerSecond() {
+            return followers / (completeMs / 1000.0);
+        }
+    }
+}

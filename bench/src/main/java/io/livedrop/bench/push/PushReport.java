@@ -1,0 +1,376 @@
+package io.livedrop.bench.push;
+
+import static io.livedrop.bench.Formats.minutes;
+import static io.livedrop.bench.Formats.ms;
+import static io.livedrop.bench.Formats.n;
+import static io.livedrop.bench.Formats.pct;
+import static io.livedrop.bench.Formats.ratio;
+
+import io.livedrop.bench.Environment;
+import io.livedrop.bench.push.FanoutCheck.FanoutRun;
+import io.livedrop.bench.push.PushBenchmark.Size;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** Writes the push benchmark's markdown report. */
+final class PushReport {
+
+    static final int TARGET_FOLLOWERS = 1_000_000;
+    static final double TARGET_MS = 2000;
+
+    private final PushOptions o;
+    private final Environment env;
+    private final List<Size> sizes;
+    private final List<String> setup;
+    private final Duration took;
+    private final String failure;
+    private final List<String> output;
+    private final StringBuilder md = new StringBuilder();
+
+    PushReport(PushOptions o, Environment env, List<Size> sizes, List<String> setup, Duration took, String failure,
+               List<String> output) {
+        this.o = o;
+        this.env = env;
+        this.sizes = sizes;
+        this.setup = setup;
+        this.took = took;
+        this.failure = failure;
+        this.output = output;
+    }
+
+    Path write() throws IOException {
+        Files.createDirectories(o.out());
+        header();
+        target();
+        results();
+        timeline();
+        seeding();
+        correctness();
+        bounds();
+        setupSection();
+        method();
+        runOutput();
+        Path file = o.out().resolve(o.name() + ".md");
+        Files.writeString(file, md.toString());
+        return file;
+    }
+
+    private void header() {
+        line("# Push fan-out benchmark" + (o.streamThreads() == 1 ? "" : " — variant: num.stream.threads="
+                + o.streamThreads()) + (o.streamsConfig().isEmpty() ? "" : " — variant: " + o.streamsConfig()));
+        line();
+        line("Command: `" + env.command() + "`");
+        line();
+        line("Run on " + env.date() + " in " + minutes(took) + ", on " + env.cores() + " cores (" + env.cpuModel()
+                + ") and " + env.memory() + " of memory. Generated file: rerun the command to refresh it.");
+        line();
+        line("A drop start of creator `" + Follows.CREATOR + "` (one STARTED DropEvent on the drop-events topic) goes"
+                + " through the social topology (SocialTopology, exactly_once_v2): DropStartsProcessor broadcasts it"
+                + " to every partition of drop-starts, and each follows task streams its followers of the creator"
+                + " (RocksDB prefix scan) into PushBatch records of at most 500 user ids on push-batches, the last of"
+                + " each follows partition marked `lastBatch`. Measured: from the start's send to the moment a"
+                + " read_committed consumer has every batch of every follows partition.");
+        line();
+        if (failure != null) {
+            line("> **The run failed before it finished:** " + failure + ". The tables hold what was measured before"
+                    + " the failure.");
+            line();
+        }
+        long bad = sizes.stream().flatMap(s -> s.fanouts.stream()).filter(r -> !r.ok()).count();
+        if (bad > 0) {
+            line("> **CORRECTNESS VIOLATION: " + bad + " fan-out(s) did not name every follower exactly once** (or"
+                    + " did not finish); see [Correctness](#correctness).");
+            line();
+        }
+    }
+
+    private void target() {
+        line("## Target");
+        line();
+        Size big = sizes.stream().filter(s -> s.followers == TARGET_FOLLOWERS && !s.fanouts.isEmpty()).findFirst()
+                .orElse(null);
+        String target = "\"1M followers' batches committed < 2 s after the start\"";
+        if (big == null) {
+            line("- " + target + ": **not measured in this run** (1,000,000 followers was not among `--followers` "
+                    + o.followers() + (failure != null ? ", or the run failed before it" : "") + ").");
+        } else {
+            double med = median(big.fanouts, FanoutRun::completeMs);
+            boolean allOk = big.fanouts.stream().allMatch(FanoutRun::ok);
+            boolean met = med < TARGET_MS && allOk;
+            line("- " + target + ": **" + (met ? "met" : "NOT met") + "** — median " + ms(med) + " ms (runs "
+                    + runs(big.fanouts, FanoutRun::completeMs) + " ms), " + n(TARGET_FOLLOWERS / (med / 1000))
+                    + " followers/s" + (allOk ? "" : "; and the checks failed") + ".");
+        }
+        line();
+    }
+
+    private void results() {
+        line("## Results");
+        line();
+        line("Times in ms; fan-out: median of " + o.runs() + " drop starts (all runs in brackets). Raw producer: the"
+                + " same records and bytes as the fan-out wrote, by a plain producer; RocksDB: the prefix scan alone."
+                + " Medians of " + o.runs() + " runs each.");
+        line();
+        line("| followers | drop start → last batch committed (median) | runs | followers/s | batches written | bytes"
+                + " (key + value) | raw producer, same records: defaults | raw producer: one transaction"
+                + " | raw producer: batch.size 256 KiB | RocksDB prefix scan + batching | fan-out / raw producer"
+                + " (defaults) | fan-out / raw producer (256 KiB batches) | fan-out / scan |");
+        line("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Size s : sizes) {
+            if (s.fanouts.isEmpty()) {
+                continue;
+            }
+            double fan = median(s.fanouts, FanoutRun::completeMs);
+            double raw = raw(s, RawProducerBaseline.Variant.DEFAULTS);
+            double tx = raw(s, RawProducerBaseline.Variant.TRANSACTION);
+            double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
+            double scan = s.scan == null ? Double.NaN : medianD(s.scan.ms());
+            FanoutRun first = s.fanouts.get(0);
+            line("| " + n(s.followers) + " | **" + ms(fan) + "** | " + runs(s.fanouts, FanoutRun::completeMs) + " | "
+                    + n(s.followers / (fan / 1000)) + " | " + n(first.batches()) + " | " + n(first.bytes()) + " | "
+                    + ms(raw) + " | " + ms(tx) + " | " + ms(big) + " | " + ms(scan) + " | " + r(fan / raw) + " | "
+                    + r(fan / big) + " | " + r(fan / scan) + " |");
+        }
+        line();
+        line("Raw producer runs (ms):");
+        line();
+        for (Size s : sizes) {
+            s.raw.forEach((v, runs) -> line("- " + n(s.followers) + " followers, " + v.label + ": "
+                    + runs(runs, RawProducerBaseline.Run::ms)));
+            if (s.scan != null) {
+                line("- " + n(s.followers) + " followers, RocksDB scan: " + String.join(", ",
+                        s.scan.ms().stream().map(io.livedrop.bench.Formats::ms).toList()));
+            }
+        }
+        line();
+    }
+
+    private void timeline() {
+        line("### Where the time goes, per drop start");
+        line();
+        line("Milliseconds after the start's send at which: the producer had the start acknowledged; a read_committed"
+                + " consumer of drop-starts saw the broadcast start on its first and on its last partition (the"
+                + " DropStartsProcessor's transaction committed); the first push batch became visible; every batch of"
+                + " every follows partition had arrived.");
+        line();
+        line("| followers | run | start acked | on drop-starts (first – all partitions) | first batch | last batch"
+                + " (done) | first → last batch | batches | followers/s |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Size s : sizes) {
+            for (FanoutRun r : s.fanouts) {
+                line("| " + n(s.followers) + " | " + r.run() + " | " + ms(r.startAckedMs()) + " | " + ms(r.startsFirstMs())
+                        + " – " + ms(r.startsLastMs()) + " | " + ms(r.firstBatchMs()) + " | " + ms(r.completeMs()) + " | "
+                        + ms(r.completeMs() - r.firstBatchMs()) + " | " + n(r.batches()) + " | "
+                        + n(r.followersPerSecond()) + " |");
+            }
+        }
+        line();
+    }
+
+    private void seeding() {
+        line("## Seeding (informative, not a target)");
+        line();
+        line("Follows produced (FOLLOW of `" + Follows.CREATOR + "` by fan-i, plus noise follows of " + Follows.NOISE_CREATORS
+                + ") with the topology running, cumulatively from one size to the next; applied = the follower-counts"
+                + " store (interactive query) answers the size for `" + Follows.CREATOR + "`. Each follow is a"
+                + " following-store read and two store writes (both changelogged) and a follower-changes record, and"
+                + " the count a further store update, all under exactly_once_v2.");
+        line();
+        line("| followers | follows added (of which noise) | producing took | all applied after | follows applied/s |");
+        line("|---:|---:|---:|---:|---:|");
+        for (Size s : sizes) {
+            if (s.seed != null) {
+                line("| " + n(s.followers) + " | " + n(s.seed.added() + s.seed.noise()) + " (" + n(s.seed.noise()) + ") | "
+                        + String.format(Locale.ROOT, "%.1f s", s.seed.produceSeconds()) + " | "
+                        + String.format(Locale.ROOT, "%.1f s", s.seed.seconds()) + " | " + n(s.seed.followsPerSecond())
+                        + " |");
+            }
+        }
+        line();
+    }
+
+    private void correctness() {
+        line("## Correctness");
+        line();
+        line("Each fan-out: every follower fan-0..fan-(N-1) named exactly once (distinct ids = N and total ids = N),"
+                + " nobody else, batches of at most 500 ids, from every follows partition gap-free batch numbers"
+                + " ending in one `lastBatch`, nothing more within a second after completion.");
+        line();
+        line("| followers | run | drop | user ids | distinct | duplicates | not followers | verdict |");
+        line("|---:|---:|---|---:|---:|---:|---:|---|");
+        for (Size s : sizes) {
+            for (FanoutRun r : s.fanouts) {
+                line("| " + n(s.followers) + " | " + r.run() + " | " + r.dropId() + " | " + n(r.ids()) + " | "
+                        + n(r.distinct()) + " | " + n(r.duplicates()) + " | " + n(r.unexpected()) + " | "
+                        + (r.ok() ? "ok" : "**VIOLATION:** " + String.join("; ", r.problems())) + " |");
+            }
+            if (s.scan != null && s.scan.ids() != s.followers) {
+                line("| " + n(s.followers) + " | RocksDB | — | " + n(s.scan.ids()) + " | | | | **the baseline scan found "
+                        + n(s.scan.ids()) + " ids** |");
+            }
+        }
+        line();
+    }
+
+    private void bounds() {
+        line("## What bounds it");
+        line();
+        Size s = null;
+        for (Size x : sizes) {
+            if (!x.fanouts.isEmpty() && x.scan != null && x.raw.size() == RawProducerBaseline.Variant.values().length) {
+                s = x;
+            }
+        }
+        if (s == null) {
+            line("Not enough was measured to say.");
+            line();
+            return;
+        }
+        double done = median(s.fanouts, FanoutRun::completeMs);
+        double hop = median(s.fanouts, FanoutRun::startsLastMs);
+        double first = median(s.fanouts, FanoutRun::firstBatchMs);
+        double spread = median(s.fanouts, r -> r.completeMs() - r.firstBatchMs());
+        double scan = medianD(s.scan.ms());
+        double raw = raw(s, RawProducerBaseline.Variant.DEFAULTS);
+        double tx = raw(s, RawProducerBaseline.Variant.TRANSACTION);
+        double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
+        double tasks = done - hop;
+        line(String.format(Locale.ROOT, "At %s followers (medians): the start is committed on every drop-starts"
+                        + " partition after %s ms (%s of the %s ms) — the first hop, the DropStartsProcessor's"
+                        + " transaction (commit.interval.ms %s) plus a read_committed fetch. The remaining %s ms are the"
+                        + " fan-out tasks': %d follows partitions on %d stream thread(s), each task scanning its own"
+                        + " followers and forwarding its batches in one process() call, the batches committed in the"
+                        + " thread's next exactly-once transaction. The first batch is visible at %s ms and the last %s ms"
+                        + " later.", n(s.followers), ms(hop), pct(hop / done), ms(done),
+                StreamsSettingsView.commitInterval(), ms(tasks), o.partitions(), o.streamThreads(), ms(first),
+                ms(spread)));
+        line();
+        line(String.format(Locale.ROOT, "The same keys scanned by a plain RocksDB take %s ms, and a plain producer"
+                        + " writes the same %s records (%s bytes) in %s ms with its default 16 KiB batches (%s ms"
+                        + " inside one transaction, %s ms with 256 KiB batches): the scan plus the fastest raw write"
+                        + " are %s of the fan-out tasks' %s ms; the rest is Kafka Streams' own path per record"
+                        + " (the metered/changelogging store layers and String serdes of the prefix scan, one"
+                        + " Avro PushBatch serialization and sink per batch, the per-partition tasks run one after"
+                        + " the other on the stream thread) and the exactly-once commit that makes the batches"
+                        + " visible.", ms(scan), n(s.fanouts.get(0).batches()), n(s.fanouts.get(0).bytes()), ms(raw),
+                ms(tx), ms(big), pct((scan + Math.min(raw, Math.min(tx, big))) / tasks), ms(tasks)));
+        line();
+        if (spread > 0.5 * tasks) {
+            line("The batches do not become visible together: the first ones are committed well before the last, so"
+                    + " the fan-out spans several transactions (the thread commits between tasks' records, or"
+                    + " several commit intervals pass while the tasks process their starts).");
+        } else {
+            line("Most batches become visible together (first → last is a small part of the fan-out), i.e. in one or"
+                    + " few transactions at the end: nothing is visible until the thread has processed the start in"
+                    + " all its tasks and committed.");
+        }
+        line();
+    }
+
+    private void setupSection() {
+        line("## Machine, software, setup");
+        line();
+        env.setupRows().forEach(this::line);
+        env.versions().forEach((k, v) -> line("| " + k + " | " + v + " |"));
+        for (String s : setup) {
+            int colon = s.indexOf(':');
+            line("| " + s.substring(0, colon) + " | " + s.substring(colon + 1).strip() + " |");
+        }
+        line("| follower counts | " + o.followers() + ", seeded cumulatively into the same topology; noise: " + o.noise()
+                + " follows of other creators per follower |");
+        line("| seeding producer | acks=all, idempotent, linger.ms=20, batch.size=128 KiB, one thread |");
+        line("| drop-start producer | acks=all, idempotent, linger.ms=0 |");
+        line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
+                + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
+        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, other settings default (linger.ms 5,"
+                + " batch.size 16 KiB), fresh " + o.partitions() + "-partition topic per run warmed by one tiny record per"
+                + " partition, each record to the same partition number as in push-batches; variants: all in one"
+                + " transaction (timed until commitTransaction returns), and batch.size=256 KiB"
+                + (System.getProperty("bench.push.raw.producer", "").isBlank() ? ""
+                : "; extra settings -Dbench.push.raw.producer=" + System.getProperty("bench.push.raw.producer"))
+                + ". Kafka Streams' own producer runs with linger.ms=100 (its default override) and is flushed at"
+                + " each commit |");
+        line("| RocksDB baseline | one RocksDB (rocksdbjni, default Options) in a temp dir, the followers-store keys"
+                + " `creator|user` of the same follows with 8-byte values, written without WAL, flushed and compacted,"
+                + " then seek(`famous|`) and iterate while the prefix matches, ids into lists of 500 |");
+        line();
+    }
+
+    private void method() {
+        line("## Method");
+        line();
+        line("1. One broker (child JVM), the social topology in the benchmark's JVM. For each size N in increasing"
+                + " order the followers fan-N(prev)..fan-(N-1) of `" + Follows.CREATOR + "` are added (noise follows"
+                + " too), and the benchmark waits until the follower count says N.");
+        line("2. " + o.runs() + " times: readers of push-batches and drop-starts are positioned at the end; a STARTED"
+                + " DropEvent (fresh drop id) is produced; the time runs from just before its send until a"
+                + " read_committed consumer has seen every batch of every follows partition (each partition's batches"
+                + " 0..k with k the `lastBatch`). Then one more second catches extra or duplicate batches.");
+        line("3. The first run's batches (keys, values, partitions) are sent again by a plain producer to a fresh"
+                + " topic (" + o.runs() + " runs, then " + o.runs() + " in one transaction), and the same follows'"
+                + " keys are scanned in a plain RocksDB (" + o.runs() + " runs).");
+        line("4. CPU is shared: the broker, the stream thread, the readers and the benchmark run on the same "
+                + env.cores() + " cores.");
+        line();
+    }
+
+    private void runOutput() {
+        line("## Output of the run");
+        line();
+        line("<details><summary>progress lines (stderr)</summary>");
+        line();
+        line("```");
+        output.forEach(this::line);
+        line("```");
+        line();
+        line("</details>");
+    }
+
+    private static double raw(Size s, RawProducerBaseline.Variant v) {
+        List<RawProducerBaseline.Run> runs = s.raw.get(v);
+        return runs == null || runs.isEmpty() ? Double.NaN : median(runs, RawProducerBaseline.Run::ms);
+    }
+
+    private static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
+        return medianD(xs.stream().map(x -> f.applyAsDouble(x)).toList());
+    }
+
+    private static double medianD(List<Double> xs) {
+        List<Double> v = new ArrayList<>(xs.stream().filter(d -> !Double.isNaN(d)).toList());
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        v.sort(Double::compare);
+        int m = v.size() / 2;
+        return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
+    }
+
+    private static <T> String runs(List<T> xs, ToDoubleFunction<T> f) {
+        return String.join(", ", xs.stream().map(x -> ms(f.applyAsDouble(x))).toList());
+    }
+
+    private static String r(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "—" : ratio(v);
+    }
+
+    private void line(String s) {
+        md.append(s).append('\n');
+    }
+
+    private void line() {
+        md.append('\n');
+    }
+
+    /** The commit interval the app runs with (StreamsSettings), for the text. */
+    private static final class StreamsSettingsView {
+        static String commitInterval() {
+            return io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + " ms";
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.livedrop.bench.push;
+
+import io.livedrop.bench.Waits;
+import io.livedrop.events.notification.PushBatch;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Baseline (a): the records the fan-out wrote (same keys, same PushBatch values serialized by the same Avro
+ * serializer, same partitions) sent by a plain KafkaProducer (acks=all, idempotent, producer defaults otherwise) to
+ * a fresh topic with as many partitions (warmed up by one tiny record per partition first); timed from the first send until the last is acknowledged. Optionally the
+ * same inside one transaction, timed until {@code commitTransaction} returns.
+ */
+final class RawProducerBaseline {
+
+    /** One run: ms until everything acked (or committed), records and key+value bytes acknowledged. */
+    record Run(double ms, long records, long bytes) {
+    }
+
+    private final String bootstrap;
+    private final Serializer<PushBatch> values;
+    private final int partitions;
+    private int topics;
+
+    RawProducerBaseline(String bootstrap, Serializer<PushBatch> values, int partitions) {
+        this.bootstrap = bootstrap;
+        this.values = values;
+        this.partitions = partitions;
+    }
+
+    /** Producer settings on top of acks=all and idempotence. */
+    enum Variant {
+        DEFAULTS("producer defaults", Map.of(), false),
+        TRANSACTION("producer defaults, all in one transaction", Map.of(), true),
+        BIG_BATCHES("batch.size=262144 (default 16384)", Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 262_144), false);
+
+        final String label;
+        final Map<String, Object> settings;
+        final boolean transactional;
+
+        Variant(String label, Map<String, Object> settings, boolean transactional) {
+            this.label = label;
+            this.settings = settings;
+            this.transactional = transactional;
+        }
+    }
+
+    Run run(List<FanoutCheck.Written> records, Variant variant) {
+        boolean transactional = variant.transactional;
+        String topic = "bench-push-raw-" + (++topics);
+        createTopic(topic);
+        Map<String, Object> props = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, topic));
+        props.putAll(variant.settings);
+        if (transactional) {
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
+        }
+        // -Dbench.push.raw.producer=k=v,k=v: more producer settings, for experiments (stated in the report)
+        for (String kv : System.getProperty("bench.push.raw.producer", "").split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                props.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            }
+        }
+        AtomicLong acked = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        double ms;
+        try (KafkaProducer<String, PushBatch> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+            if (transactional) {
+                producer.initTransactions();
+            }
+            // Outside the timing: metadata, the producer id, and one tiny record in every partition of the topic
+            // (the first write to a fresh partition is slow), committed in a transaction of its own when transactional.
+            producer.partitionsFor(topic);
+            if (transactional) {
+                producer.beginTransaction();
+            }
+            for (int p = 0; p < partitions; p++) {
+                producer.send(new ProducerRecord<>(topic, p, "warm-up", null));
+            }
+            if (transactional) {
+                producer.commitTransaction();
+            } else {
+                producer.flush();
+            }
+            long t0 = System.nanoTime();
+            if (transactional) {
+                producer.beginTransaction();
+            }
+            for (FanoutCheck.Written w : records) {
+                producer.send(new ProducerRecord<>(topic, w.partition() % partitions, w.key(), w.value()), (md, e) -> {
+                    if (e != null) {
+                        errors.incrementAndGet();
+                    } else {
+                        bytes.addAndGet(Math.max(0, md.serializedKeySize()) + Math.max(0, md.serializedValueSize()));
+                        acked.incrementAndGet();
+                    }
+                });
+            }
+            if (transactional) {
+                producer.commitTransaction();
+            } else {
+                producer.flush();
+            }
+            Waits.await(() -> acked.get() + errors.get() == records.size(), Duration.ofSeconds(60));
+            ms = (System.nanoTime() - t0) / 1e6;
+        }
+        deleteTopic(topic);
+        if (errors.get() > 0) {
+            throw new IllegalStateException(errors.get() + " raw-producer sends failed");
+        }
+        return new Run(ms, acked.get(), bytes.get());
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    private void createTopic(String topic) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            Waits.await(() -> {
+                try {
+                    return admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS)
+                            .get(topic).partitions().stream().allMatch(p -> p.leader() != null);
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(30));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create topic " + topic + ": " + e, e);
+        }
+    }
+
+    private void deleteTopic(String topic) {
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            PushBenchmark.say("(could not delete %s: %s)", topic, e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.livedrop.bench.push;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Baseline (b): a plain RocksDB (default options, one database rather than one per follows partition) holding the
+ * followers store's keys ({@code creator|user}, UTF-8, an 8-byte followed-at value) of the same follows, flushed and
+ * compacted; then a prefix scan of {@code famous|} that collects the user ids into batches of at most the batch
+ * size, as the fan-out processor does, without Kafka Streams' store layers, serdes or a producer.
+ */
+final class RocksScanBaseline {
+
+    /** The scans' times in ms, and the ids and batches the last scan found. */
+    record Result(List<Double> ms, long ids, int batches, long keys) {
+    }
+
+    private RocksScanBaseline() {
+    }
+
+    static Result run(Path dir, int followers, double noise, int batchSize, int runs) throws Exception {
+        RocksDB.loadLibrary();
+        Files.createDirectories(dir);
+        long keys = 0;
+        List<Double> times = new ArrayList<>();
+        long ids = 0;
+        int batches = 0;
+        try (Options options = new Options().setCreateIfMissing(true);
+             RocksDB db = RocksDB.open(options, dir.toString())) {
+            byte[] value = ByteBuffer.allocate(8).putLong(System.currentTimeMillis()).array();
+            try (WriteOptions write = new WriteOptions().setDisableWAL(true)) {
+                WriteBatch batch = new WriteBatch();
+                for (int i = 0; i < followers; i++) {
+                    String user = Follows.user(i);
+                    batch.put(key(Follows.CREATOR, user), value);
+                    keys++;
+                    for (String other : Follows.noiseOf(i, noise)) {
+                        batch.put(key(other, user), value);
+                        keys++;
+                    }
+                    if (batch.count() >= 10_000) {
+                        db.write(write, batch);
+                        batch.close();
+                        batch = new WriteBatch();
+                    }
+                }
+                db.write(write, batch);
+                batch.close();
+            }
+            try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                db.flush(flush);
+                db.compactRange();
+            }
+            byte[] prefix = (Follows.CREATOR + '|').getBytes(StandardCharsets.UTF_8);
+            for (int r = 0; r < runs; r++) {
+                long t0 = System.nanoTime();
+                List<List<String>> out = new ArrayList<>();
+                List<String> users = new ArrayList<>(batchSize);
+                long found = 0;
+                try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+                    for (it.seek(prefix); it.isValid(); it.next()) {
+                        byte[] k = it.key();
+                        if (!startsWith(k, prefix)) {
+                            break;
+                        }
+                        if (users.size() == batchSize) {
+                            out.add(users);
+                            users = new ArrayList<>(batchSize);
+                        }
+                        String key = new String(k, StandardCharsets.UTF_8);
+                        users.add(key.substring(key.indexOf('|') + 1));
+                        found++;
+                    }
+                }
+                out.add(users);
+                times.add((System.nanoTime() - t0) / 1e6);
+                ids = found;
+                batches = out.size();
+            }
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB baseline failed: " + e, e);
+        }
+        return new Result(List.copyOf(times), ids, batches, keys);
+    }
+
+    private static byte[] key(String creator, String user) throws RocksDBException {
+        return (creator + '|' + user).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        if (key.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

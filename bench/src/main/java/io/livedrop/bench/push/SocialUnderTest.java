@@ -1,0 +1,307 @@
+package io.livedrop.bench.push;
+
+import io.livedrop.bench.CommittedReader;
+import io.livedrop.bench.Waits;
+import io.livedrop.events.drop.DropEvent;
+import io.livedrop.events.drop.DropEventType;
+import io.livedrop.events.drop.DropStatus;
+import io.livedrop.events.social.FollowAction;
+import io.livedrop.events.social.FollowEvent;
+import io.livedrop.events.social.FollowerCount;
+import io.livedrop.schemas.serde.AvroSerdes;
+import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.Stores;
+import io.livedrop.topology.config.StreamsSettings;
+import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopologySerdes;
+import io.livedrop.topology.provisioning.TopicProvisioner;
+import io.livedrop.topology.social.SocialTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The system under test: the social topology ({@link SocialTopology}) in one {@link KafkaStreams} instance of this
+ * JVM, with the settings of {@link StreamsSettings#of} as the application runs it, under a topic prefix of its own.
+ */
+final class SocialUnderTest implements AutoCloseable {
+
+    static final String PREFIX = "bench-push.";
+    static final String APP = "bench-push";
+
+    final LivedropConfig config;
+    final Topics topics;
+    final TopologySerdes serdes = TopologySerdes.from(AvroSerdes.singleObject());
+    private final PushOptions options;
+    private final String bootstrap;
+    private final Path stateDir;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private KafkaStreams streams;
+    private KafkaProducer<String, FollowEvent> follows;
+    private KafkaProducer<String, DropEvent> drops;
+    private int seeded;
+    private long noiseSeeded;
+    private Properties props;
+
+    SocialUnderTest(PushOptions options, String bootstrap, Path workDir) {
+        this.options = options;
+        this.bootstrap = bootstrap;
+        this.stateDir = workDir.resolve("state-social");
+        this.config = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, PREFIX,
+                LivedropConfig.PARTITIONS, String.valueOf(options.partitions())));
+        this.topics = Topics.from(config);
+    }
+
+    String applicationId() {
+        return SocialTopology.applicationId(APP);
+    }
+
+    /** The Streams settings that differ from Kafka Streams' defaults (for the report). */
+    String settings() {
+        StringBuilder sb = new StringBuilder();
+        for (String k : List.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)) {
+            Object v = props.get(k);
+            sb.append(k).append('=').append(v == null ? "(default)" : v).append(", ");
+        }
+        options.streamsConfig().forEach((k, v) -> sb.append(k).append('=').append(v).append(" (override), "));
+        return sb.substring(0, sb.length() - 2);
+    }
+
+    void start() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin, Duration.ofSeconds(60)).provision(topics);
+        }
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        if (options.streamThreads() != 1) {
+            overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+        }
+        overrides.putAll(options.streamsConfig());
+        props = StreamsSettings.of(config, applicationId(), bootstrap, stateDir, overrides);
+        streams = new KafkaStreams(SocialTopology.build(config, serdes), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        if (!Waits.await(() -> streams.state() == KafkaStreams.State.RUNNING || failure.get() != null,
+                Duration.ofSeconds(120))) {
+            throw new IllegalStateException("Kafka Streams not RUNNING after 120 s: " + streams.state());
+        }
+        check();
+        follows = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024,
+                ProducerConfig.CLIENT_ID_CONFIG, "bench-push-follows"),
+                serdes.key().serializer(), serdes.followEvent().serializer());
+        drops = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.CLIENT_ID_CONFIG, "bench-push-drops"),
+                serdes.key().serializer(), serdes.dropEvent().serializer());
+    }
+
+    void check() {
+        Throwable t = failure.get();
+        if (t != null) {
+            throw new IllegalStateException("Kafka Streams failed: " + t, t);
+        }
+        if (streams != null && (streams.state() == KafkaStreams.State.ERROR
+                || streams.state() == KafkaStreams.State.NOT_RUNNING)) {
+            throw new IllegalStateException("Kafka Streams is " + streams.state());
+        }
+    }
+
+    /** Seeding of one size: follows of the creator added, noise follows added, seconds until all applied. */
+    record Seed(int followers, int added, long noise, double seconds, double produceSeconds) {
+        double followsPerSecond() {
+            return (added + noise) / seconds;
+        }
+    }
+
+    /**
+     * Adds followers {@code seeded .. n-1} of the creator (and their noise follows), then waits until the
+     * follower-counts store answers {@code n} for the creator: every follow applied and committed.
+     */
+    Seed seedTo(int n) {
+        int from = seeded;
+        AtomicLong sent = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long noise = 0;
+        Instant at = Instant.now();
+        long t0 = System.nanoTime();
+        long[] last = {t0, 0};
+        Duration limit = Duration.ofSeconds(120 + (n - from) / 1000);
+        try (var ticker = PushBenchmark.every(Duration.ofSeconds(5), () -> {
+            long now = System.nanoTime();
+            long count = count();
+            double rate = (count - last[1]) / ((now - last[0]) / 1e9);
+            last[0] = now;
+            last[1] = count;
+            return String.format(java.util.Locale.ROOT, "seeding %,d followers: produced %,d follows, applied %,d"
+                    + " (count of %s; %,.0f/s now)", n, sent.get(), count, Follows.CREATOR, rate);
+        })) {
+            for (int i = from; i < n; i++) {
+                String user = Follows.user(i);
+                send(user, Follows.CREATOR, at, sent, errors);
+                for (String other : Follows.noiseOf(i, options.noise())) {
+                    send(user, other, at, sent, errors);
+                    noise++;
+                }
+            }
+            follows.flush();
+            double produceSeconds = (System.nanoTime() - t0) / 1e9;
+            if (errors.get() > 0) {
+                throw new IllegalStateException(errors.get() + " follows could not be produced");
+            }
+            long deadline = t0 + limit.toNanos();
+            while (count() != n) {
+                check();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("follower count of " + Follows.CREATOR + " is " + count()
+                            + " after " + limit.toSeconds() + " s, expected " + n);
+                }
+                sleep(50);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            seeded = n;
+            noiseSeeded += noise;
+            return new Seed(n, n - from, noise, seconds, produceSeconds);
+        }
+    }
+
+    private void send(String user, String creator, Instant at, AtomicLong sent, AtomicLong errors) {
+        follows.send(new ProducerRecord<>(topics.follows().name(), user, FollowEvent.newBuilder().setUserId(user)
+                .setCreatorId(creator).setAction(FollowAction.FOLLOW).setAt(at).build()), (md, e) -> {
+                    if (e != null) {
+                        errors.incrementAndGet();
+                    }
+                });
+        sent.incrementAndGet();
+    }
+
+    /** The creator's follower count from the follower-counts store (interactive query); -1 while unavailable. */
+    long count() {
+        try {
+            ReadOnlyKeyValueStore<String, FollowerCount> counts = streams.store(StoreQueryParameters
+                    .fromNameAndType(Stores.FOLLOWER_COUNTS, QueryableStoreTypes.keyValueStore()));
+            FollowerCount c = counts.get(Follows.CREATOR);
+            return c == null ? 0 : c.getFollowers();
+        } catch (InvalidStateStoreException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * One fan-out: readers of push-batches and drop-starts positioned at their ends, then one STARTED drop event
+     * for the creator; waits until every follows partition's batches have all arrived (read_committed), then a
+     * second more for anything extra.
+     */
+    FanoutCheck.FanoutRun fanout(int run, String dropId, boolean keep, FanoutCheck[] checkOut) {
+        int n = seeded;
+        FanoutCheck check = new FanoutCheck(dropId, n, options.partitions(), config.pushBatchSize(), keep);
+        checkOut[0] = check;
+        Duration limit = Duration.ofSeconds(60 + n / 10_000);
+        Set<Integer> startPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        long[] starts = new long[2];
+        long t0;
+        long acked;
+        String failed = null;
+        try (CommittedReader<io.livedrop.events.notification.PushBatch> batches = new CommittedReader<>(bootstrap,
+                topics.pushBatches().name(), serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30));
+             CommittedReader<DropEvent> dropStarts = new CommittedReader<>(bootstrap, topics.dropStarts().name(),
+                     serdes.dropEvent().deserializer(), (r, now) -> {
+                         if (r.value() != null && dropId.equals(r.value().getDropId())) {
+                             synchronized (starts) {
+                                 if (starts[0] == 0) {
+                                     starts[0] = now;
+                                 }
+                                 if (startPartitions.add(r.partition())) {
+                                     starts[1] = now;
+                                 }
+                             }
+                         }
+                     }, limit.plusSeconds(30))) {
+            batches.start();
+            dropStarts.start();
+            Instant now = Instant.now();
+            t0 = System.nanoTime();
+            try {
+                drops.send(new ProducerRecord<>(topics.dropEvents().name(), dropId, DropEvent.newBuilder()
+                        .setDropId(dropId).setCreatorId(Follows.CREATOR).setType(DropEventType.STARTED)
+                        .setStatus(DropStatus.LIVE).setInitialStock(100).setRemainingStock(100).setAt(now).build()))
+                        .get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not produce the drop start: " + e, e);
+            }
+            acked = System.nanoTime();
+            try (var ticker = PushBenchmark.every(Duration.ofSeconds(5), () -> String.format(java.util.Locale.ROOT,
+                    "fan-out %s: %d/%d follows partitions done, %,d/%,d user ids received", dropId,
+                    check.partitionsDone(), options.partitions(), check.ids(), n))) {
+                if (!Waits.await(() -> check.complete() || failure.get() != null || batches.failure() != null,
+                        limit)) {
+                    failed = "gave up after " + limit.toSeconds() + " s";
+                }
+            }
+            if (batches.failure() != null) {
+                failed = "push-batches reader failed: " + batches.failure();
+            }
+            sleep(1000); // anything extra (a duplicate batch) would arrive now
+        }
+        check();
+        long s0;
+        long s1;
+        synchronized (starts) {
+            s0 = starts[0];
+            s1 = startPartitions.size() == options.partitions() ? starts[1] : 0;
+        }
+        return check.result(run, t0, acked, s0, s1, failed);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    long noiseSeeded() {
+        return noiseSeeded;
+    }
+
+    @Override
+    public void close() {
+        if (follows != null) {
+            follows.close(Duration.ofSeconds(10));
+        }
+        if (drops != null) {
+            drops.close(Duration.ofSeconds(10));
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(60));
+            streams.cleanUp();
+        }
+    }
+}
