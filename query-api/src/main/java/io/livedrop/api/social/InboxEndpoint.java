@@ -1,5 +1,6 @@
 package io.livedrop.api.social;
 
+import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.kafka.InteractiveQueries;
 import io.livedrop.api.kafka.PeerEndpoint;
 import io.livedrop.api.kafka.RecordCodec;
@@ -36,6 +37,8 @@ class InboxEndpoint {
                     social.localInbox(userId, partition, stale, after, Math.min(Math.max(limit, 1), MAX_LIMIT))));
         } catch (InteractiveQueries.NotServedHere e) {
             return PeerEndpoint.text(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        } catch (ApiException e) {
+            return PeerEndpoint.text(HttpStatus.BAD_REQUEST, e.getMessage());
         }
     }
 }

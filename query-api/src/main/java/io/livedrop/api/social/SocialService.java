@@ -153,6 +153,9 @@ public class SocialService {
         Viewer.require(viewer);
         Pages.checkFirst(first);
         String afterKey = Pages.afterKey(after);
+        if (afterKey != null) {
+            inboxPosition(afterKey);
+        }
         List<DropEvent> starts = inbox(viewer, afterKey, first + 1);
         List<Connection.Edge<NotificationView>> edges = new ArrayList<>();
         for (DropEvent start : starts.subList(0, Math.min(first, starts.size()))) {
@@ -179,7 +182,16 @@ public class SocialService {
     List<DropEvent> localInbox(String userId, int partition, boolean stale, String afterKey, int limit)
             throws InteractiveQueries.NotServedHere {
         long horizon = clock.millis() - inboxRetention.toMillis();
+        Inbox.After position = afterKey == null ? null : inboxPosition(afterKey);
         return Inbox.page(queries.localStore(Stores.FOLLOWING, partition, stale),
-                queries.localStore(Stores.RECENT_DROP_STARTS, partition, stale), userId, afterKey, limit, horizon);
+                queries.localStore(Stores.RECENT_DROP_STARTS, partition, stale), userId, position, limit, horizon);
+    }
+
+    private static Inbox.After inboxPosition(String afterKey) {
+        try {
+            return Inbox.After.of(afterKey);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Malformed cursor: pass an endCursor or cursor of an earlier notifications page");
+        }
     }
 }

@@ -124,6 +124,11 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
                 .isEqualTo("NOT_FOUND");
         assertThat(code(graphQl(Tokens.user("u-" + shortId()), FOLLOW, Map.of("id", "bad|id")))).isEqualTo("BAD_REQUEST");
         assertThat(code(graphQl(null, INBOX, Map.of()))).isEqualTo("UNAUTHENTICATED");
+        // A cursor this API did not make ("v1:garbage", and not base64 at all)
+        for (String cursor : List.of("djE6Z2FyYmFnZQ", "!!!")) {
+            assertThat(code(graphQl(Tokens.user("u-" + shortId()), INBOX, Map.of("first", 5, "after", cursor))))
+                    .isEqualTo("BAD_REQUEST");
+        }
         // Anonymous viewers follow nobody
         assertThat(field(graphQl(null, "{ creator(id: \"creator-ava\") { viewerFollows } }", Map.of()),
                 "creator.viewerFollows")).isEqualTo(false);

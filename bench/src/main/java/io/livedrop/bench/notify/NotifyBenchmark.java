@@ -1,0 +1,719 @@
+package io.livedrop.bench.notify;
+
+import io.livedrop.bench.CpuWatch;
+import io.livedrop.bench.Environment;
+import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.KafkaBroker;
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import io.livedrop.bench.api.ApiKit;
+import io.livedrop.bench.api.LoadGenerator;
+import io.livedrop.bench.api.LoadGenerator.Outcome;
+import io.livedrop.bench.api.LoadGenerator.Run;
+import io.livedrop.bench.api.LoadGenerator.Target;
+import io.livedrop.events.social.FollowAction;
+import io.livedrop.events.social.FollowEvent;
+import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopologySerdes;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The drop-start notification benchmark (see {@link NotifyOptions#USAGE}): one Kafka broker and ONE livedrop instance
+ * as child processes (the API benchmark's {@code AppInstance} and {@code KafkaBroker}), driven from this JVM.
+ * Online path: S WebSocket subscribers of {@code dropStarted}, each a distinct follower of creator "famous"; the
+ * creator starts a drop and every subscriber's delivery is timed from the event's {@code startedAt}; baseline S=1.
+ * Inbox: {@code me.notifications(first: 20)} of a viewer following 1,000 creators, open loop, against
+ * {@code { __typename }}. Writes docs/benchmarks/NAME.md. Exit status 0 when every subscriber was told of every
+ * measured start and every inbox request was answered without error.
+ */
+public final class NotifyBenchmark {
+
+    static final String INBOX_QUERY = "{ me { notifications(first: 20) { edges { node { id kind createdAt } } } } }";
+    static final String TYPENAME_QUERY = "{ __typename }";
+    static final String FAMOUS = "famous";
+    static final int FD_MARGIN = 600;
+    private static final Pattern FOLLOWER_COUNT = Pattern.compile("\"followerCount\"\\s*:\\s*(\\d+)");
+
+    private NotifyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        NotifyOptions o;
+        try {
+            o = NotifyOptions.parse(args);
+        } catch (FlagValues.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println(e.getMessage());
+                System.err.println();
+            }
+            System.err.print(NotifyOptions.USAGE);
+            return e.getMessage() == null ? 0 : 2;
+        }
+        Path work = Files.createTempDirectory("livedrop-notify-bench-");
+        if (System.getProperty("bench.log.file") == null) {
+            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-notify-bench.log").toString());
+        }
+        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
+        Files.createDirectories(logDir);
+        Environment env = Environment.capture(args);
+        Results results = new Results();
+        Progress.say("livedrop notification benchmark: %s", env.command());
+        Progress.say("log: %s (instance: %s/app-N.log); report: %s", System.getProperty("bench.log.file"), logDir,
+                o.out().resolve(o.name() + ".md"));
+        if (!Files.isRegularFile(o.appJar())) {
+            System.err.println("No application jar at " + o.appJar() + ": build it with"
+                    + " mvn -DskipTests -pl query-api -am package (bench/notify does when it is missing)");
+            return 2;
+        }
+        Path jar = work.resolve("livedrop.jar");
+        Files.copy(o.appJar(), jar, StandardCopyOption.COPY_ATTRIBUTES);
+        results.appJar = ApiKit.describeJar(o.appJar(), jar);
+        int maxSubscribers = o.online() ? o.subscribers().stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
+        List<String> appArgs = new ArrayList<>();
+        // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
+        appArgs.add("--server.tomcat.max-connections=" + (maxSubscribers + 2_000));
+        appArgs.add("--server.tomcat.accept-count=1000");
+        appArgs.addAll(o.appArgs());
+        CpuWatch cpu = new CpuWatch().start();
+        String failure = null;
+        ApiKit.App app = null;
+        try {
+            Progress.say("starting the Kafka broker (%s)", o.broker());
+            try (KafkaBroker broker = KafkaBroker.start(o.broker(), logDir)) {
+                results.broker = broker.description();
+                Progress.say("broker at %s; starting the livedrop instance (%s)", broker.bootstrapServers(), o.appJar());
+                Path appLog = logDir.resolve("app-N.log");
+                results.appLogOffset = Files.exists(appLog) ? Files.size(appLog) : 0;
+                app = ApiKit.App.start("N", jar, broker.bootstrapServers(), work.resolve("home-N"), logDir, Map.of(),
+                        appArgs);
+                ApiKit.Client http = new ApiKit.Client();
+                app.awaitReady(http, Duration.ofSeconds(180));
+                Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
+                results.appCommand = app.commandForReport();
+                results.appXmx = lastXmx(app.command());
+                try {
+                    new Session(o, broker, app, http, results, cpu).run();
+                } finally {
+                    // the instance before the broker: without it, its shutdown waits on the broker's absence
+                    Progress.say("stopping the instance");
+                    app.close();
+                }
+            }
+        } catch (Exception | Error e) {
+            failure = e.toString();
+            Progress.say("FAILED: %s", e);
+            e.printStackTrace(System.out);
+        } finally {
+            if (app != null) {
+                app.close();
+            }
+            cpu.close();
+            results.cpuSummary = cpu.summary();
+            results.foreignCores = cpu.foreignCores();
+            results.worstForeignCores = cpu.worstForeignCores();
+            deleteRecursively(work);
+        }
+        Path report = new NotifyReport(o, env, results, Progress.elapsed(), failure).write();
+        Progress.say("report written: %s", report);
+        boolean clean = failure == null && results.clean();
+        Progress.say(clean ? "every subscriber was told of every measured start; every inbox request answered"
+                : "SOME DELIVERIES WERE MISSING OR SOME REQUESTS FAILED (see the report)");
+        return clean ? 0 : 1;
+    }
+
+    private static String lastXmx(List<String> command) {
+        String xmx = "?";
+        for (String c : command) {
+            if (c.startsWith("-Xmx")) {
+                xmx = c.substring(4);
+            }
+            if (c.equals("-jar")) {
+                break;
+            }
+        }
+        return xmx;
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** One drop start as the subscribers of one cohort saw it. */
+    record Round(String cohort, int subscribers, int number, boolean probe, String dropId, Instant startedAt, int told,
+                 int duplicates, Histogram micros, long firstMicros, long lastMicros, long requestToStartMicros,
+                 long requestMillis, Map<String, Double> cores) {
+        int missing() {
+            return subscribers - told;
+        }
+
+        double ms(double percentile) {
+            return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        double maxMs() {
+            return micros.getTotalCount() == 0 ? Double.NaN : micros.getMaxValue() / 1000.0;
+        }
+    }
+
+    /** One cohort of subscribers: how many were asked for, opened, why capped, what it cost. */
+    static final class Cohort {
+        String label;
+        int requested;
+        int planned;
+        String capReason;
+        int opened;
+        int acked;
+        int failed;
+        String failures;
+        double seedSeconds;
+        double followersSeconds;
+        double connectSeconds;
+        long appRssBefore;
+        long appRssAfter;
+        long benchRssBefore;
+        long benchRssAfter;
+        long appFds;
+        long benchFds;
+        long appThreads;
+        String appThreadNames;
+        int closedByServer;
+        String closes;
+        int protocolErrors;
+        String firstProtocolError;
+        long unexpected;
+        int probes;
+        boolean probeComplete;
+        final List<Round> rounds = new ArrayList<>();
+    }
+
+    /** One open-loop inbox run. */
+    record InboxRun(String system, Run run, Histogram histogram, Map<String, Double> cores) {
+        double ms(double percentile) {
+            return histogram.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    /** Everything the run measured and the facts the report states. */
+    static final class Results {
+        final List<Cohort> cohorts = new ArrayList<>();
+        final List<InboxRun> inbox = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        String appJar;
+        String appCommand;
+        String appXmx;
+        String broker;
+        String cpuSummary;
+        double foreignCores;
+        double worstForeignCores;
+        long[] appFdLimit = {-1, -1};
+        long[] benchFdLimit = {-1, -1};
+        long appFdsIdle = -1;
+        long benchFdsIdle = -1;
+        int capacity = -1;
+        String capacityWhy;
+        int inboxFollows;
+        int inboxDrops;
+        double inboxCreateSeconds;
+        int inboxEdges;
+        String inboxSample;
+        String appLogWarnings;
+        long appLogOffset;
+
+        boolean clean() {
+            boolean online = cohorts.stream().allMatch(c -> c.failed == 0 && c.acked == c.planned
+                    && c.rounds.stream().filter(r -> !r.probe()).allMatch(r -> r.missing() == 0 && r.duplicates() == 0));
+            boolean inboxOk = inbox.stream().allMatch(r -> r.run().errors() == 0 && r.run().unanswered() == 0);
+            return online && inboxOk;
+        }
+    }
+
+    // ------------------------------------------------------------------ the session
+
+    private static final class Session {
+        private final NotifyOptions o;
+        private final KafkaBroker broker;
+        private final ApiKit.App app;
+        private final ApiKit.Client http;
+        private final Results results;
+        private final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+        private final Topics topics = Topics.from(new LivedropConfig(Map.of()));
+        private final Map<String, Long> pids = new LinkedHashMap<>();
+        private final Map<String, String> products = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Instant minted = Instant.now();
+
+        Session(NotifyOptions o, KafkaBroker broker, ApiKit.App app, ApiKit.Client http, Results results,
+                CpuWatch cpu) {
+            this.o = o;
+            this.broker = broker;
+            this.app = app;
+            this.http = http;
+            this.results = results;
+            pids.put("bench JVM (clients)", ProcessHandle.current().pid());
+            pids.put("livedrop instance", app.pid());
+            pids.put("broker", broker.pid());
+        }
+
+        void run() throws Exception {
+            results.appFdLimit = Limits.openFiles(app.pid());
+            results.benchFdLimit = Limits.openFiles(ProcessHandle.current().pid());
+            results.appFdsIdle = Limits.openNow(app.pid());
+            results.benchFdsIdle = Limits.openNow(ProcessHandle.current().pid());
+            capacity();
+            Progress.say("limits: app open files %d (soft) / %d (hard), %d open now; this JVM %d / %d, %d open now;"
+                            + " ephemeral ports %s per destination; most subscribers that fit: %,d (%s)",
+                    results.appFdLimit[0], results.appFdLimit[1], results.appFdsIdle, results.benchFdLimit[0],
+                    results.benchFdLimit[1], results.benchFdsIdle, Limits.range(), results.capacity, results.capacityWhy);
+            try (KafkaProducer<String, FollowEvent> follows = followProducer()) {
+                if (o.inbox()) {
+                    inbox(follows);
+                }
+                if (o.online()) {
+                    online(follows);
+                }
+            }
+            if (!app.alive()) {
+                throw new IllegalStateException("the instance died during the run; see " + app.log() + ":\n" + app.tail());
+            }
+            results.appLogWarnings = logWarnings();
+        }
+
+        /** The most subscribers one run can hold: open files of the instance and of this JVM (one socket each). */
+        private void capacity() {
+            long appRoom = room(results.appFdLimit, results.appFdsIdle);
+            long benchRoom = room(results.benchFdLimit, results.benchFdsIdle);
+            long ports = (long) Math.max(0, Limits.ephemeralPorts()) * 250; // 127.0.0.1-250 as destinations
+            long cap = Math.min(Math.min(appRoom, benchRoom), ports);
+            results.capacity = (int) Math.min(Integer.MAX_VALUE, cap);
+            results.capacityWhy = cap == appRoom ? "open files of the livedrop instance: hard limit "
+                    + results.appFdLimit[1] + ", " + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare"
+                    : cap == benchRoom ? "open files of this JVM: hard limit " + results.benchFdLimit[1] + ", "
+                    + results.benchFdsIdle + " already open, " + FD_MARGIN + " kept spare" : "ephemeral ports";
+        }
+
+        private static long room(long[] limit, long open) {
+            long soft = limit[0] < 0 ? Long.MAX_VALUE / 4 : limit[0];
+            return Math.max(0, soft - Math.max(0, open) - FD_MARGIN);
+        }
+
+        private KafkaProducer<String, FollowEvent> followProducer() {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+            config.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows");
+            TopologySerdes serdes = TopologySerdes.from(new LivedropConfig(Map.of()));
+            return new KafkaProducer<>(config, new StringSerializer(), serdes.followEvent().serializer());
+        }
+
+        /** FollowEvents straight to the follows topic (key = the follower), as the follow mutation writes them. */
+        private void seedFollows(KafkaProducer<String, FollowEvent> producer, int users, java.util.function.IntFunction<String> user,
+                                 List<String> creators) {
+            Instant at = Instant.now();
+            String topic = topics.follows().name();
+            AtomicInteger failures = new AtomicInteger();
+            for (int i = 0; i < users; i++) {
+                String u = user.apply(i);
+                for (String c : creators) {
+                    producer.send(new ProducerRecord<>(topic, u, FollowEvent.newBuilder().setUserId(u).setCreatorId(c)
+                            .setAction(FollowAction.FOLLOW).setAt(at).build()), (m, e) -> {
+                                if (e != null) {
+                                    failures.incrementAndGet();
+                                }
+                            });
+                }
+            }
+            producer.flush();
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " follow events could not be produced");
+            }
+        }
+
+        private String creatorToken(String creator) {
+            return tokens.mint(creator, List.of("CREATOR"), Duration.ofHours(3), minted);
+        }
+
+        private String userToken(String user) {
+            return tokens.mint(user, List.of(), Duration.ofHours(3), minted);
+        }
+
+        /** The creator's product (created with its catalog entry on first use). */
+        private String product(String creator) {
+            String known = products.get(creator);
+            if (known != null) {
+                return known;
+            }
+            String id = Objects.requireNonNull(ApiKit.field(http.call(app.url(),
+                    json("mutation { upsertProduct(input: {name: \\\"Bench product of " + creator + "\\\"}) { id } }"),
+                    creatorToken(creator)), "id"), "upsertProduct returned no id");
+            products.put(creator, id);
+            return id;
+        }
+
+        /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
+        private String startDrop(String creator) {
+            String product = product(creator);
+            String body = http.call(app.url(), json("mutation { scheduleDrop(input: {productId: \\\"" + product
+                    + "\\\", stock: 100, priceCents: 1999, startsAt: null}) { id status } }"), creatorToken(creator));
+            return Objects.requireNonNull(ApiKit.field(body, "id"), "scheduleDrop returned no id: " + body);
+        }
+
+        private long followerCount(String creator) {
+            String body = http.call(app.url(), json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"), null);
+            Matcher m = FOLLOWER_COUNT.matcher(body);
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        }
+
+        private void awaitFollowers(String creator, long expected, Duration timeout) {
+            long[] last = {-1};
+            boolean ok = Waits.await(() -> {
+                last[0] = followerCount(creator);
+                if (last[0] != expected) {
+                    Waits.await(() -> false, Duration.ofMillis(200));
+                }
+                return last[0] == expected;
+            }, timeout);
+            if (!ok) {
+                throw new IllegalStateException("creator(id: \"" + creator + "\").followerCount is " + last[0]
+                        + ", not " + expected + ", after " + timeout.toSeconds() + " s");
+            }
+        }
+
+        // ------------------------------------------------------------------ online path
+
+        private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
+            // The baseline first: one subscriber, several drop starts measured the same way.
+            cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts());
+            int n = 0;
+            for (int s : o.subscribers()) {
+                n++;
+                cohort(producer, "S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s,
+                        o.starts());
+                if (!app.alive()) {
+                    throw new IllegalStateException("the instance died; see " + app.log() + ":\n" + app.tail());
+                }
+            }
+        }
+
+        private void cohort(KafkaProducer<String, FollowEvent> producer, String label, String creator, String userPrefix,
+                            int requested, int starts) throws Exception {
+            Cohort c = new Cohort();
+            c.label = label;
+            c.requested = requested;
+            results.cohorts.add(c);
+            int s = requested;
+            if (requested > results.capacity) {
+                String why = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as many in"
+                                + " this JVM; the most that fits is %,d (%s)%s", requested, requested,
+                        results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
+                                : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)");
+                switch (o.overLimit()) {
+                    case "skip" -> {
+                        c.capReason = why + ": skipped (--over-limit=skip)";
+                        Progress.say("%s: NOT RUN: %s", label, c.capReason);
+                        return;
+                    }
+                    case "cap" -> {
+                        s = results.capacity;
+                        c.capReason = why + String.format(": ran %,d instead (--over-limit=cap)", s);
+                    }
+                    default -> c.capReason = why + ": tried anyway (--over-limit=try)";
+                }
+                Progress.say("%s: %s", label, c.capReason);
+            }
+            c.planned = s;
+            if (s != requested) {
+                label = "S=" + String.format("%,d", s);
+                c.label = label;
+            }
+            String probe = creator + "-probe";
+            int size = s;
+            Progress.say("%s: seeding %,d followers of \"%s\" (and of \"%s\") straight to %s", label, s, creator, probe,
+                    topics.follows().name());
+            product(creator);
+            product(probe);
+            long t = System.nanoTime();
+            seedFollows(producer, s, i -> userPrefix + i, List.of(creator, probe));
+            c.seedSeconds = (System.nanoTime() - t) / 1e9;
+            t = System.nanoTime();
+            awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
+            awaitFollowers(probe, s, Duration.ofSeconds(60));
+            c.followersSeconds = (System.nanoTime() - t) / 1e9;
+            Progress.say("%s: followerCount of \"%s\" = %,d after %.1f s (produced in %.1f s)", label, creator, s,
+                    c.followersSeconds, c.seedSeconds);
+            c.appRssBefore = Limits.rssMiB(app.pid());
+            c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
+            try (Swarm swarm = new Swarm(label, size, app.port(), i -> userToken(userPrefix + i))) {
+                t = System.nanoTime();
+                swarm.open(o.connectConcurrency(), Duration.ofSeconds(120 + size / 200));
+                c.connectSeconds = (System.nanoTime() - t) / 1e9;
+                c.opened = swarm.opened.get();
+                c.acked = swarm.acked.get();
+                c.failed = swarm.failed.get();
+                c.failures = swarm.failureSummary();
+                // Probe drops by a second creator they all follow: proves every subscription is indexed (the
+                // server does not acknowledge a subscribe) and warms the delivery path. Not measured.
+                for (int p = 1; p <= 3 && c.acked > 0; p++) {
+                    Round r = round(swarm, label, probe, size, -p, true);
+                    c.probes = p;
+                    if (r.told() >= c.acked) {
+                        c.probeComplete = true;
+                        break;
+                    }
+                    Progress.say("%s: probe %d told %,d of %,d subscribers; probing again", label, p, r.told(), c.acked);
+                }
+                pause(Duration.ofSeconds(1));
+                c.appRssAfter = Limits.rssMiB(app.pid());
+                c.benchRssAfter = Limits.rssMiB(ProcessHandle.current().pid());
+                c.appFds = Limits.openNow(app.pid());
+                c.benchFds = Limits.openNow(ProcessHandle.current().pid());
+                c.appThreads = Limits.threads(app.pid());
+                c.appThreadNames = Limits.threadNames(app.pid());
+                Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB, %,d fds",
+                        label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames, c.benchRssBefore, c.benchRssAfter,
+                        c.benchFds);
+                for (int r = 1; r <= starts && c.acked > 0; r++) {
+                    c.rounds.add(round(swarm, label, creator, size, r, false));
+                    pause(Duration.ofSeconds(2));
+                }
+                c.closedByServer = swarm.closedByServer.get();
+                c.closes = swarm.closeSummary();
+                c.protocolErrors = swarm.protocolErrors.get();
+                c.firstProtocolError = swarm.firstProtocolError;
+                c.unexpected = swarm.unexpected.get();
+                Progress.say("%s: closing %,d connections", label, size);
+            }
+            pause(Duration.ofSeconds(2));
+        }
+
+        /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
+        private Round round(Swarm swarm, String label, String creator, int size, int number, boolean probe) {
+            Map<String, Long> pidsNow = pids;
+            ApiKit.Cpu before = ApiKit.Cpu.snapshot(pidsNow);
+            long requestMicros = Swarm.nowMicros();
+            long t0 = System.nanoTime();
+            String dropId = startDrop(creator);
+            long requestMillis = (System.nanoTime() - t0) / 1_000_000;
+            Swarm.Delivery d = swarm.delivery(dropId);
+            int expected = swarm.acked.get();
+            long deadline = System.nanoTime() + o.deliveryTimeout().toNanos();
+            int lastTold = -1;
+            long lastChange = System.nanoTime();
+            try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
+                    "%s drop %s: told %,d of %,d", label, dropId, d.told.get(), expected))) {
+                while (d.told.get() < expected && System.nanoTime() < deadline) {
+                    int told = d.told.get();
+                    if (told != lastTold) {
+                        lastTold = told;
+                        lastChange = System.nanoTime();
+                    } else if (told > 0 && System.nanoTime() - lastChange > Duration.ofSeconds(15).toNanos()) {
+                        break; // nothing new for 15 s: the rest are not coming
+                    }
+                    Waits.await(() -> false, Duration.ofMillis(5));
+                }
+            }
+            Map<String, Double> cores = ApiKit.Cpu.snapshot(pidsNow).since(before);
+            Instant started = d.startedAt == null ? null : Instant.parse(d.startedAt);
+            long startedMicros = started == null ? requestMicros
+                    : started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000;
+            Histogram h = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_MICROS, 3);
+            for (long at : d.snapshot()) {
+                if (at != 0) {
+                    h.recordValue(Math.min(LoadGenerator.HIGHEST_TRACKABLE_MICROS, Math.max(0, at - startedMicros)));
+                }
+            }
+            int told = d.told.get();
+            long first = told == 0 ? -1 : d.firstMicros.get() - startedMicros;
+            long last = told == 0 ? -1 : d.lastMicros.get() - startedMicros;
+            Round r = new Round(label, size, number, probe, dropId, started, told, d.duplicates.get(), h, first, last,
+                    startedMicros - requestMicros, requestMillis, cores);
+            Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                            + " (first %.1f ms); scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent;"
+                            + " cores: %s", label, probe ? "probe" : "start " + number, dropId, told, size,
+                    told < size ? String.format(" (%,d MISSING)", size - told) : "", r.ms(50), r.ms(99), r.maxMs(),
+                    first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0, ApiKit.Cpu.format(cores));
+            return r;
+        }
+
+        // ------------------------------------------------------------------ inbox
+
+        private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
+            String viewer = "inbox-viewer";
+            String token = userToken(viewer);
+            int follows = o.inboxFollows();
+            int drops = o.inboxDrops();
+            results.inboxFollows = follows;
+            Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
+                    follows, topics.follows().name(), drops);
+            List<String> creators = new ArrayList<>();
+            for (int k = 0; k < follows; k++) {
+                creators.add("ic" + k);
+            }
+            // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
+            // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
+            List<String> order = new ArrayList<>(creators.subList(1, follows));
+            order.add(creators.get(0));
+            seedFollows(producer, 1, i -> viewer, order);
+            long t = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<String>> made = new ArrayList<>();
+                for (int k = 0; k < drops; k++) {
+                    String creator = creators.get(k);
+                    made.add(pool.submit(() -> startDrop(creator)));
+                }
+                for (Future<String> f : made) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            results.inboxDrops = drops;
+            results.inboxCreateSeconds = (System.nanoTime() - t) / 1e9;
+            Progress.say("inbox: %d drops started (upsertProduct + scheduleDrop by %d creator tokens, 4 at a time) in"
+                    + " %.1f s", drops, drops, results.inboxCreateSeconds);
+            if (drops > 0) {
+                awaitFollowers(creators.get(0), 1, Duration.ofSeconds(120));
+            }
+            int expected = Math.min(20, drops);
+            String body = json(INBOX_QUERY.replace("\"", "\\\""));
+            String[] last = {""};
+            boolean ok = Waits.await(() -> {
+                last[0] = http.call(app.url(), body, token);
+                return count(last[0], "\"kind\":\"DROP_STARTED\"") == expected;
+            }, Duration.ofSeconds(60));
+            results.inboxEdges = count(last[0], "\"kind\":\"DROP_STARTED\"");
+            results.inboxSample = last[0].length() > 400 ? last[0].substring(0, 400) + "…" : last[0];
+            if (!ok) {
+                results.notes.add("The inbox showed " + results.inboxEdges + " notifications, not " + expected
+                        + ", within 60 s of the drops starting.");
+                Progress.say("inbox: WARNING: %d notifications shown, expected %d", results.inboxEdges, expected);
+            }
+            HttpRequest inboxRequest = ApiKit.Client.graphQl(app.url(), body, token);
+            HttpRequest typenameRequest = ApiKit.Client.graphQl(app.url(), json(TYPENAME_QUERY), token);
+            int edges = expected;
+            Target inbox = i -> http.send(inboxRequest, b -> !b.contains("\"errors\"")
+                    && count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
+            Target typename = i -> http.send(typenameRequest, b -> b.contains("\"__typename\":\"Query\"")
+                    && !b.contains("\"errors\"") ? Outcome.OK : Outcome.ERROR);
+            if (!o.jitWarmup().isZero()) {
+                Progress.say("inbox: JIT warm-up %d s, closed loop, 16 in flight, inbox and __typename (discarded)",
+                        o.jitWarmup().toSeconds());
+                Target mixed = i -> (i % 2 == 0 ? inbox : typename).send(i / 2);
+                Run w = LoadGenerator.closedLoop("JIT warm-up", 16, o.jitWarmup(), mixed, i -> 0, 1,
+                        Duration.ofSeconds(10), true);
+                Progress.say("inbox: JIT warm-up done, %,.0f requests/s%s", w.achievedRate(), w.errors() > 0
+                        ? String.format(" (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
+            }
+            openLoop("{ __typename } (baseline)", typename);
+            openLoop("me.notifications(first: 20)", inbox);
+        }
+
+        private void openLoop(String system, Target target) {
+            int rate = o.inboxRate();
+            if (!o.warmup().isZero()) {
+                Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup().toSeconds());
+                LoadGenerator.openLoop(system + " warm-up", rate, o.warmup(), o.connections(), target, i -> 0, 1,
+                        Duration.ofSeconds(5), false);
+            }
+            ApiKit.Cpu before = ApiKit.Cpu.snapshot(pids);
+            Duration drain = Duration.ofSeconds(30);
+            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration(),
+                    o.connections(), target, i -> 0, 1, drain, true);
+            Map<String, Double> cores = ApiKit.Cpu.snapshot(pids).since(before);
+            results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
+            Progress.say("%s", summary(run));
+            Progress.say("  cores: %s", ApiKit.Cpu.format(cores));
+        }
+
+        private String logWarnings() {
+            try (java.io.BufferedReader in = Files.newBufferedReader(app.log())) {
+                in.skip(results.appLogOffset);
+                List<String> w = in.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                        || l.contains("Exception")).limit(2000).toList();
+                if (w.isEmpty()) {
+                    return null;
+                }
+                Map<String, Integer> kinds = new LinkedHashMap<>();
+                for (String l : w) {
+                    String key = l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#");
+                    key = key.length() > 200 ? key.substring(0, 200) : key;
+                    kinds.merge(key, 1, Integer::sum);
+                }
+                StringBuilder sb = new StringBuilder();
+                kinds.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(8)
+                        .forEach(e -> sb.append(e.getValue()).append("× ").append(e.getKey()).append('\n'));
+                return sb.toString();
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    static String summary(Run run) {
+        Histogram h = run.histogram();
+        return String.format(java.util.Locale.ROOT, "%s: sent %,.0f/s, served %,.0f/s%s, %,d answered, p50 %.2f ms,"
+                        + " p99 %.2f ms, max %.1f ms%s%s", run.label(), run.achievedRate(), run.servedRate(),
+                run.saturated() ? " (SATURATED)" : "", h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                run.errors() > 0 ? String.format(java.util.Locale.ROOT, "; %,d errors (first: %s)", run.errors(),
+                        run.firstError()) : "",
+                run.unanswered() > 0 ? String.format(java.util.Locale.ROOT, "; %,d unanswered", run.unanswered()) : "");
+    }
+
+    static void pause(Duration d) {
+        Waits.await(() -> false, d);
+    }
+
+    static int count(String s, String what) {
+        int n = 0;
+        for (int at = s.indexOf(what); at >= 0; at = s.indexOf(what, at + what.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
+    static String json(String escapedQuery) {
+        return "{\"query\":\"" + escapedQuery + "\"}";
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

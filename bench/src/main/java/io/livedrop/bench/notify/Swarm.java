@@ -1,0 +1,401 @@
+package io.livedrop.bench.notify;
+
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * N WebSocket subscribers of {@code dropStarted} over graphql-transport-ws, all on one shared JDK
+ * {@link HttpClient} (one selector thread, two executor threads). Subscriber i connects, sends
+ * {@code connection_init} with its own bearer token, and on {@code connection_ack} subscribes. Every {@code next}
+ * message is stamped with the wall clock ({@link Instant#now()}, the clock the server's {@code startedAt} comes
+ * from, same machine) as its first fragment arrives, before any parsing, and filed under its drop id: one
+ * {@link Delivery} per drop, one slot per subscriber.
+ *
+ * <p>Connections go to 127.0.0.1, or for more than {@link #PER_ADDRESS} subscribers to 127.0.0.2, .3, ... as well
+ * (the instance listens on every address): Linux picks a client's ephemeral port per destination, so each loopback
+ * destination address gets its own ~28k ports.
+ */
+final class Swarm implements AutoCloseable {
+
+    static final int PER_ADDRESS = 25_000;
+    static final String SUBSCRIPTION = "subscription { dropStarted { drop { id } startedAt } }";
+
+    private final String label;
+    private final int size;
+    private final int port;
+    private final IntFunction<String> tokenOf;
+    private final HttpClient client;
+    private final ExecutorService executor;
+    private final WebSocket[] sockets;
+    final AtomicInteger opened = new AtomicInteger();
+    final AtomicInteger acked = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicInteger closedByServer = new AtomicInteger();
+    final AtomicInteger socketErrors = new AtomicInteger();
+    final AtomicInteger protocolErrors = new AtomicInteger();
+    final AtomicLong unexpected = new AtomicLong();
+    private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> closes = new ConcurrentHashMap<>();
+    volatile String firstProtocolError;
+    private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    /** One drop's messages: when each subscriber got it (epoch micros, 0 = not yet). */
+    static final class Delivery {
+        final String dropId;
+        final long[] receivedMicros;
+        final AtomicInteger told = new AtomicInteger();
+        final AtomicInteger duplicates = new AtomicInteger();
+        final AtomicLong firstMicros = new AtomicLong(Long.MAX_VALUE);
+        final AtomicLong lastMicros = new AtomicLong();
+        volatile String startedAt;
+
+        Delivery(String dropId, int size) {
+            this.dropId = dropId;
+            this.receivedMicros = new long[size];
+        }
+
+        void record(int index, long micros, String started) {
+            synchronized (this) {
+                if (receivedMicros[index] != 0) {
+                    duplicates.incrementAndGet();
+                    return;
+                }
+                receivedMicros[index] = micros;
+            }
+            if (startedAt == null) {
+                startedAt = started;
+            }
+            firstMicros.accumulateAndGet(micros, Math::min);
+            lastMicros.accumulateAndGet(micros, Math::max);
+            told.incrementAndGet();
+        }
+
+        synchronized long[] snapshot() {
+            return receivedMicros.clone();
+        }
+    }
+
+    Swarm(String label, int size, int port, IntFunction<String> tokenOf) {
+        this.label = label;
+        this.size = size;
+        this.port = port;
+        this.tokenOf = tokenOf;
+        this.sockets = new WebSocket[size];
+        this.executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "bench-ws");
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder().executor(executor).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Destination addresses used: 1 up to {@link #PER_ADDRESS} subscribers, then one more per block. */
+    int addresses() {
+        return (size - 1) / PER_ADDRESS + 1;
+    }
+
+    static String host(int index) {
+        return "127.0.0." + (1 + index / PER_ADDRESS);
+    }
+
+    /**
+     * Opens every connection, at most {@code concurrency} handshakes in flight, and waits until each subscriber has
+     * its {@code connection_ack} (and has sent its subscribe) or failed, or {@code timeout} passes.
+     */
+    void open(int concurrency, Duration timeout) {
+        Semaphore permits = new Semaphore(concurrency);
+        long start = System.nanoTime();
+        try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), this::progressLine)) {
+            for (int i = 0; i < size; i++) {
+                permits.acquireUninterruptibly();
+                int index = i;
+                Listener listener = new Listener(index);
+                CompletableFuture<WebSocket> f;
+                try {
+                    f = client.newWebSocketBuilder()
+                            .subprotocols("graphql-transport-ws")
+                            .connectTimeout(Duration.ofSeconds(30))
+                            .buildAsync(URI.create("ws://" + host(index) + ":" + port + "/graphql"), listener);
+                } catch (RuntimeException e) {
+                    fail(e);
+                    permits.release();
+                    continue;
+                }
+                f.whenComplete((ws, e) -> {
+                    if (e != null) {
+                        fail(e);
+                        permits.release();
+                    } else {
+                        sockets[index] = ws;
+                        opened.incrementAndGet();
+                        listener.permits = permits;
+                    }
+                });
+            }
+            boolean done = Waits.await(() -> acked.get() + failed.get() + closedBeforeAck() >= size, timeout);
+            if (!done) {
+                Progress.say("  %s: not every subscriber acknowledged within %d s", label, timeout.toSeconds());
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        Progress.say("%s: %,d of %,d subscribed in %.1f s (%,.0f/s)%s", label, acked.get(), size, secs,
+                acked.get() / secs, failed.get() > 0 ? String.format(Locale.ROOT, "; %,d FAILED to connect: %s",
+                        failed.get(), failureSummary()) : "");
+    }
+
+    private final AtomicInteger closedBeforeAckCount = new AtomicInteger();
+
+    private int closedBeforeAck() {
+        return closedBeforeAckCount.get();
+    }
+
+    String progressLine() {
+        return String.format(Locale.ROOT, "%s: %,d connected, %,d subscribed, %,d failed of %,d", label, opened.get(),
+                acked.get(), failed.get(), size);
+    }
+
+    private void fail(Throwable e) {
+        failed.incrementAndGet();
+        failures.computeIfAbsent(root(e), k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    String failureSummary() {
+        return summary(failures);
+    }
+
+    String closeSummary() {
+        return summary(closes);
+    }
+
+    private static String summary(Map<String, AtomicInteger> counts) {
+        Map<String, Integer> top = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted((a, b) -> b.getValue().get() - a.getValue().get()).limit(3)
+                .forEach(e -> top.put(e.getKey(), e.getValue().get()));
+        return top.toString();
+    }
+
+    static String root(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 120 ? m.substring(0, 120) : m));
+    }
+
+    /** The messages of drop {@code dropId} (created empty if none came yet). */
+    Delivery delivery(String dropId) {
+        return deliveries.computeIfAbsent(dropId, id -> new Delivery(id, size));
+    }
+
+    /** Drop ids something was delivered for. */
+    java.util.Set<String> deliveredDrops() {
+        return deliveries.keySet();
+    }
+
+    /** Subscribers whose socket is open and acknowledged, as far as this side knows. */
+    int live() {
+        int n = 0;
+        for (WebSocket ws : sockets) {
+            if (ws != null && !ws.isInputClosed() && !ws.isOutputClosed()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        for (WebSocket ws : sockets) {
+            if (ws != null && !ws.isOutputClosed()) {
+                try {
+                    ws.sendClose(WebSocket.NORMAL_CLOSURE, "");
+                } catch (RuntimeException e) {
+                    ws.abort();
+                }
+            }
+        }
+        Waits.await(() -> Arrays.stream(sockets).allMatch(ws -> ws == null || ws.isInputClosed()), Duration.ofSeconds(20));
+        for (WebSocket ws : sockets) {
+            if (ws != null) {
+                ws.abort();
+            }
+        }
+        Arrays.fill(sockets, null);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One subscriber's end of the protocol. */
+    private final class Listener implements WebSocket.Listener {
+        private final int index;
+        private StringBuilder partial;
+        private long partialMicros;
+        private boolean ackSeen;
+        volatile Semaphore permits;
+        private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
+
+        Listener(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            String init = "{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + tokenOf.apply(index)
+                    + "\"}}";
+            synchronized (this) {
+                lastSend = ws.sendText(init, true);
+            }
+            ws.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            long micros = nowMicros();
+            if (partial == null && last) {
+                handle(ws, data.toString(), micros);
+            } else {
+                if (partial == null) {
+                    partial = new StringBuilder();
+                    partialMicros = micros;
+                }
+                partial.append(data);
+                if (last) {
+                    String whole = partial.toString();
+                    partial = null;
+                    handle(ws, whole, partialMicros);
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        private void handle(WebSocket ws, String text, long micros) {
+            if (text.contains("\"type\":\"next\"")) {
+                String dropId = between(text, "\"drop\":{\"id\":\"");
+                if (dropId == null) {
+                    protocolError(text);
+                    return;
+                }
+                delivery(dropId).record(index, micros, between(text, "\"startedAt\":\""));
+            } else if (text.contains("\"type\":\"connection_ack\"")) {
+                if (!ackSeen) {
+                    ackSeen = true;
+                    String subscribe = "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + SUBSCRIPTION + "\"}}";
+                    synchronized (this) {
+                        lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> ws.sendText(subscribe, true));
+                    }
+                    lastSend.whenComplete((x, e) -> {
+                        if (e != null) {
+                            fail(e);
+                        } else {
+                            acked.incrementAndGet();
+                        }
+                        releasePermit();
+                    });
+                }
+            } else if (text.contains("\"type\":\"ping\"")) {
+                synchronized (this) {
+                    lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> ws.sendText("{\"type\":\"pong\"}", true));
+                }
+            } else if (text.contains("\"type\":\"pong\"")) {
+                return;
+            } else {
+                protocolError(text);
+            }
+        }
+
+        private void protocolError(String text) {
+            protocolErrors.incrementAndGet();
+            if (firstProtocolError == null) {
+                firstProtocolError = text.length() > 300 ? text.substring(0, 300) : text;
+            }
+        }
+
+        private void releasePermit() {
+            Semaphore p = permits;
+            if (p != null) {
+                permits = null;
+                p.release();
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            protocolError("(binary frame)");
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            if (!closing) {
+                closedByServer.incrementAndGet();
+                closes.computeIfAbsent(statusCode + " " + reason, k -> new AtomicInteger()).incrementAndGet();
+                if (!ackSeen) {
+                    closedBeforeAckCount.incrementAndGet();
+                    releasePermit();
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            if (!closing) {
+                socketErrors.incrementAndGet();
+                closes.computeIfAbsent("error " + root(error), k -> new AtomicInteger()).incrementAndGet();
+                if (!ackSeen) {
+                    closedBeforeAckCount.incrementAndGet();
+                    releasePermit();
+                }
+            }
+        }
+    }
+
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    static String between(String text, String marker) {
+        int at = text.indexOf(marker);
+        if (at < 0) {
+            return null;
+        }
+        int from = at + marker.length();
+        int to = text.indexOf('"', from);
+        return to < 0 ? null : text.substring(from, to);
+    }
+}
