@@ -18,8 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -55,7 +58,9 @@ public class DropStartedFeed implements SmartLifecycle {
     private volatile boolean running;
 
     public DropStartedFeed(SocialService social, CatalogQueryService catalog, KafkaCluster cluster,
-                           StreamsRuntime runtime, TopologySerdes serdes) {
+                           StreamsRuntime runtime, TopologySerdes serdes, ObjectProvider<MeterRegistry> meters) {
+        meters.ifAvailable(registry -> Gauge.builder("livedrop.subscriptions.drop.started", this, DropStartedFeed::sessions)
+                .description("dropStarted subscriptions open on this instance").register(registry));
         this.social = social;
         this.catalog = catalog;
         this.bootstrapServers = cluster.bootstrapServers();

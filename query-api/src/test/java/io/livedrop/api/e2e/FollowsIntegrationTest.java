@@ -62,6 +62,9 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
                         .containsEntry("id", creator).containsEntry("viewerFollows", true));
 
         try (GraphQlWsClient fanSocket = subscribed(fan); GraphQlWsClient controlSocket = subscribed(control)) {
+            // (operators see the open subscriptions)
+            assertThat(RestClient.create("http://localhost:" + port).get().uri("/actuator/prometheus").retrieve()
+                    .body(String.class)).containsPattern("(?m)^livedrop_subscriptions_drop_started(\\{[^}]*})? [1-9]");
             // When the creator's drop starts
             String first = scheduleDrop(creator, productId);
 
