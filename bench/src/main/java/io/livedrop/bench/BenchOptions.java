@@ -76,17 +76,7 @@ record BenchOptions(
             """;
 
     static BenchOptions parse(String[] args) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new UsageException(null);
-            }
-            if (!arg.startsWith("--") || !arg.contains("=")) {
-                throw new UsageException("Unknown argument '" + arg + "' (flags are --name=value)");
-            }
-            int eq = arg.indexOf('=');
-            flags.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> flags = FlagValues.flags(args);
         Map<String, String> f = new LinkedHashMap<>(flags);
         double scale = dbl(f.remove("scale"), 1.0);
         if (scale <= 0 || scale > 10) {
@@ -119,14 +109,7 @@ record BenchOptions(
                 : "stampede-scale-" + String.format(Locale.ROOT, "%s", trim(scale));
         String name = f.getOrDefault("name", defaultName);
         f.remove("name");
-        Map<String, String> streamsConfig = new LinkedHashMap<>();
-        for (String kv : strings(f.remove("streams-config"), List.of())) {
-            int eq = kv.indexOf('=');
-            if (eq < 1) {
-                throw new UsageException("--streams-config takes key=value pairs, not " + kv);
-            }
-            streamsConfig.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
+        Map<String, String> streamsConfig = FlagValues.keyValues(f.remove("streams-config"), "streams-config");
         if (!f.isEmpty()) {
             throw new UsageException("Unknown flag(s) " + f.keySet());
         }

@@ -2,7 +2,9 @@ package io.livedrop.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Values of the benchmarks' {@code --name=value} flags, parsed one way for every benchmark. */
 public final class FlagValues {
@@ -15,6 +17,43 @@ public final class FlagValues {
         public UsageException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * The {@code --name=value} flags of a command line, in order, for the caller to take out one by
+     * one; a bare {@code --quick} becomes {@code quick=true}. {@code --help} or {@code -h}: a
+     * UsageException without message (print the usage).
+     */
+    public static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                throw new UsageException(null);
+            }
+            if (arg.equals("--quick")) {
+                flags.put("quick", "true");
+                continue;
+            }
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new UsageException("Unknown argument '" + arg + "' (flags are --name=value)");
+            }
+            int eq = arg.indexOf('=');
+            flags.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        return flags;
+    }
+
+    /** A flag of comma-separated {@code key=value} pairs ({@code --streams-config=a=1,b=2}), in order. */
+    public static Map<String, String> keyValues(String v, String flag) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (String kv : strings(v, List.of())) {
+            int eq = kv.indexOf('=');
+            if (eq < 1) {
+                throw new UsageException("--" + flag + " takes key=value pairs, not " + kv);
+            }
+            pairs.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return pairs;
     }
 
     public static double dbl(String v, double dflt) {

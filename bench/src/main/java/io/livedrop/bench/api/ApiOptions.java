@@ -1,5 +1,6 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.FlagValues;
 import static io.livedrop.bench.FlagValues.integer;
 import static io.livedrop.bench.FlagValues.ints;
 import static io.livedrop.bench.FlagValues.strings;
@@ -9,7 +10,6 @@ import io.livedrop.bench.FlagValues.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,22 +71,8 @@ record ApiOptions(
             """;
 
     static ApiOptions parse(String[] args) {
-        Map<String, String> f = new LinkedHashMap<>();
+        Map<String, String> f = FlagValues.flags(args);
         boolean quick = false;
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new UsageException(null);
-            }
-            if (arg.equals("--quick")) {
-                quick = true;
-                continue;
-            }
-            if (!arg.startsWith("--") || !arg.contains("=")) {
-                throw new UsageException("Unknown argument '" + arg + "' (flags are --name=value)");
-            }
-            int eq = arg.indexOf('=');
-            f.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
         if (f.containsKey("quick")) {
             quick = Boolean.parseBoolean(f.remove("quick"));
         }
@@ -107,14 +93,7 @@ record ApiOptions(
         f.remove("app-jar");
         String broker = f.getOrDefault("broker", "child");
         f.remove("broker");
-        Map<String, String> streams = new LinkedHashMap<>();
-        for (String kv : strings(f.remove("streams-config"), List.of())) {
-            int eq = kv.indexOf('=');
-            if (eq < 1) {
-                throw new UsageException("--streams-config takes key=value pairs, not " + kv);
-            }
-            streams.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
+        Map<String, String> streams = FlagValues.keyValues(f.remove("streams-config"), "streams-config");
         List<String> appArgs = new ArrayList<>();
         for (String kv : strings(f.remove("app-args"), List.of())) {
             if (!kv.contains("=")) {

@@ -1,5 +1,6 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.FlagValues;
 import static io.livedrop.bench.FlagValues.integer;
 import static io.livedrop.bench.FlagValues.ints;
 import static io.livedrop.bench.FlagValues.strings;
@@ -8,7 +9,6 @@ import io.livedrop.bench.FlagValues.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -70,22 +70,8 @@ record NotifyOptions(
             """;
 
     static NotifyOptions parse(String[] args) {
-        Map<String, String> f = new LinkedHashMap<>();
+        Map<String, String> f = FlagValues.flags(args);
         boolean quick = false;
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new UsageException(null);
-            }
-            if (arg.equals("--quick")) {
-                quick = true;
-                continue;
-            }
-            if (!arg.startsWith("--") || !arg.contains("=")) {
-                throw new UsageException("Unknown argument '" + arg + "' (flags are --name=value)");
-            }
-            int eq = arg.indexOf('=');
-            f.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
         if (f.containsKey("quick")) {
             quick = Boolean.parseBoolean(f.remove("quick"));
         }

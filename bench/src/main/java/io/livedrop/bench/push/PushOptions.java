@@ -1,13 +1,12 @@
 package io.livedrop.bench.push;
 
+import io.livedrop.bench.FlagValues;
 import static io.livedrop.bench.FlagValues.dbl;
 import static io.livedrop.bench.FlagValues.integer;
 import static io.livedrop.bench.FlagValues.ints;
-import static io.livedrop.bench.FlagValues.strings;
 
 import io.livedrop.bench.FlagValues.UsageException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,22 +35,8 @@ record PushOptions(List<Integer> followers, int runs, int partitions, double noi
             """;
 
     static PushOptions parse(String[] args) {
-        Map<String, String> f = new LinkedHashMap<>();
-        boolean quick = false;
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new UsageException(null);
-            }
-            if (arg.equals("--quick")) {
-                quick = true;
-                continue;
-            }
-            if (!arg.startsWith("--") || !arg.contains("=")) {
-                throw new UsageException("Unknown argument '" + arg + "' (flags are --name=value, or --quick)");
-            }
-            int eq = arg.indexOf('=');
-            f.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> f = FlagValues.flags(args);
+        boolean quick = Boolean.parseBoolean(f.remove("quick"));
         List<Integer> followers = ints(f.remove("followers"), quick ? QUICK : FULL);
         int runs = integer(f.remove("runs"), 3);
         int partitions = integer(f.remove("partitions"), 12);
@@ -63,14 +48,7 @@ record PushOptions(List<Integer> followers, int runs, int partitions, double noi
         f.remove("out");
         String name = f.getOrDefault("name", threads == 1 ? "push" : "push-threads-" + threads);
         f.remove("name");
-        Map<String, String> streamsConfig = new LinkedHashMap<>();
-        for (String kv : strings(f.remove("streams-config"), List.of())) {
-            int eq = kv.indexOf('=');
-            if (eq < 1) {
-                throw new UsageException("--streams-config takes key=value pairs, not " + kv);
-            }
-            streamsConfig.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
+        Map<String, String> streamsConfig = FlagValues.keyValues(f.remove("streams-config"), "streams-config");
         if (!f.isEmpty()) {
             throw new UsageException("Unknown flag(s) " + f.keySet());
         }
