@@ -48,6 +48,7 @@ public class SocialService {
     static final RecordCodec<DropEvent> STARTS = RecordCodec.of(DropEvent.getDecoder());
     static final String DROP_STARTED = "DROP_STARTED";
     private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(2);
+    private static final Duration COUNT_WITHIN = Duration.ofMillis(500);
 
     /** What the API's Notification type shows. */
     public record NotificationView(String id, String kind, String dropId, Instant createdAt) {
@@ -91,13 +92,21 @@ public class SocialService {
         CatalogQueryService.requireValidId(creatorId);
         Creator creator = catalog.creator(creatorId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No creator " + creatorId));
+        boolean following = action == FollowAction.FOLLOW;
+        boolean changes = follows(viewer, creatorId) != following;
+        long countBefore = changes ? followerCounts(List.of(creatorId)).get(creatorId) : 0;
         FollowEvent event = FollowEvent.newBuilder().setUserId(viewer.id()).setCreatorId(creatorId).setAction(action)
                 .setAt(clock.instant()).build();
         producer.sendAccepted(topics.follows().name(), viewer.id(), event, serdes.followEvent().serializer());
-        boolean following = action == FollowAction.FOLLOW;
         if (!CommandProducer.awaitVisible(VISIBLE_WITHIN, () -> follows(viewer, creatorId) == following)) {
             throw ApiException.unavailable("The " + action.name().toLowerCase() + " of " + creatorId
                     + " is recorded but not applied yet; send it again to confirm (it is safe to repeat)", null);
+        }
+        if (changes) {
+            // The count is one hop further (re-keyed by creator); usually there within a commit or two, so
+            // the answer shows it. Not an error if it is not: it is exact once that commit lands.
+            CommandProducer.awaitVisible(COUNT_WITHIN,
+                    () -> followerCounts(List.of(creatorId)).get(creatorId) != countBefore);
         }
         return creator;
     }
