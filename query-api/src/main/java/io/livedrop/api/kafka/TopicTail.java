@@ -29,12 +29,20 @@ public final class TopicTail<V> implements AutoCloseable {
     private final KafkaConsumer<String, V> consumer;
     private final Consumer<ConsumerRecord<String, V>> sink;
     private final Thread thread;
+    private final boolean skipNullValues;
     private volatile boolean running = true;
 
     public TopicTail(String bootstrapServers, String topic, Deserializer<V> values,
                      Consumer<ConsumerRecord<String, V>> sink) {
+        this(bootstrapServers, topic, values, sink, true);
+    }
+
+    /** As above; with {@code skipNullValues} false, records with a null value (tombstones) are handed over too. */
+    public TopicTail(String bootstrapServers, String topic, Deserializer<V> values,
+                     Consumer<ConsumerRecord<String, V>> sink, boolean skipNullValues) {
         this.topic = topic;
         this.sink = sink;
+        this.skipNullValues = skipNullValues;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -61,7 +69,7 @@ public final class TopicTail<V> implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() == null) {
+                    if (record.value() == null && skipNullValues) {
                         continue;
                     }
                     try {

@@ -30,6 +30,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,6 +54,8 @@ import reactor.core.scheduler.Schedulers;
  */
 @Service
 public class OrderService {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderService.class);
 
     private static final Pattern ORDER_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final RecordCodec<OrderDecision> DECISIONS = RecordCodec.of(OrderDecision.getDecoder());
@@ -140,6 +144,8 @@ public class OrderService {
                 .handle((sent, error) -> {
                     if (error != null) {
                         pending.invalidate(orderId);
+                        log.atWarn().addKeyValue("orderId", orderId).addKeyValue("dropId", dropId)
+                                .log("Order {} on drop {} not accepted by Kafka: {}", orderId, dropId, error.getMessage());
                         throw ApiException.unavailable("The order was not accepted (" + error.getMessage()
                                 + "); retry with the same idempotencyKey", error);
                     }
@@ -152,8 +158,15 @@ public class OrderService {
                                                        String dropId, int quantity) {
         return decision.thenApply(d -> d)   // a copy: the timeout below must not complete the shared future
                 .completeOnTimeout(null, properties.decisionWait().toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(decided -> decided == null ? OrderView.pending(request)
+                .thenApply(decided -> decided == null ? pendingAnswer(request)
                         : requireSame(OrderView.decided(decided), dropId, quantity));
+    }
+
+    private OrderView pendingAnswer(OrderRequest request) {
+        log.atInfo().addKeyValue("orderId", request.getOrderId()).addKeyValue("dropId", request.getDropId())
+                .log("Order {} on drop {} not decided within {}; answered PENDING", request.getOrderId(),
+                        request.getDropId(), properties.decisionWait());
+        return OrderView.pending(request);
     }
 
     private static OrderView requireSame(OrderView order, String dropId, int quantity) {

@@ -399,6 +399,8 @@ class EndToEndIntegrationTest extends ApiIntegrationTest {
         graphQl(null, "{ liveDrops { edges { node { id product { name } creator { name } } } } }", Map.of());
         graphQl(null, "{ drop(id: \"drop-hoodie-live\") { id remainingStock } }", Map.of());
         graphQl(null, "{ drop(id: \"../bad\") { id } }", Map.of());
+        // and an order (its decision feeds livedrop's decision metrics before placeOrder answers)
+        assertThat(placeOrder(Tokens.user("u-metrics-" + shortId()), "drop-hoodie-live", 1, "k-1").order()).isNotNull();
 
         // When Prometheus scrapes
         String metrics = RestClient.create("http://localhost:" + port).get().uri("/actuator/prometheus")
@@ -421,7 +423,14 @@ class EndToEndIntegrationTest extends ApiIntegrationTest {
                         + "[^}]*graphql_outcome=\"SUCCESS\"[^}]*} [1-9]")
                 .containsPattern("(?m)^graphql_datafetcher_seconds_count\\{[^}]*graphql_error_type=\"ApiException\""
                         + "[^}]*graphql_field_name=\"drop\"[^}]*graphql_outcome=\"ERROR\"[^}]*} [1-9]")
-                .containsPattern("(?m)^graphql_dataloader_seconds_count\\{[^}]*graphql_loader_name=\"Drop.product\"");
+                .containsPattern("(?m)^graphql_dataloader_seconds_count\\{[^}]*graphql_loader_name=\"Drop.product\"")
+                .containsPattern("(?m)^graphql_request_seconds_bucket\\{");
+        // And livedrop's own (docs/operations.md#metrics)
+        assertThat(metrics)
+                .containsPattern("(?m)^livedrop_orders_decisions_total\\{reason=\"[A-Za-z_]+\",status=\"(CONFIRMED|REJECTED)\"} [1-9]")
+                .containsPattern("(?m)^livedrop_orders_decision_latency_seconds_bucket\\{le=")
+                .containsPattern("(?m)^livedrop_orders_decision_latency_seconds_count [1-9]")
+                .containsPattern("(?m)^livedrop_subscriptions_drop_started ");
     }
 
     // ------------------------------------------------------------------ helpers

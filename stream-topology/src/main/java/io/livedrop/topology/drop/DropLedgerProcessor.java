@@ -110,6 +110,21 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
     @Override
     public void process(Record<String, Object> record) {
         Object value = record.value();
+        try {
+            dispatch(record, value);
+        } catch (InvalidOrderException | InvalidDropException e) {
+            // Kafka Streams' handler logs the exception and dead-letters the record; this line carries
+            // the ids as structured fields (dropId = the record key, orderId when it is an order)
+            var line = log.atWarn().addKeyValue("dropId", record.key());
+            if (value instanceof OrderRequest request) {
+                line = line.addKeyValue("orderId", request.getOrderId());
+            }
+            line.log("Invalid record on drop {} goes to the dead-letter topic: {}", record.key(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private void dispatch(Record<String, Object> record, Object value) {
         if (value instanceof OrderRequest request) {
             decide(record.key(), request);
         } else if (value instanceof Drop drop) {
@@ -177,8 +192,9 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
             }
         }
         if (drop.getInitialStock() != previous.getInitialStock()) {
-            log.warn("Drop {}: initialStock change {} -> {} ignored; stock is fixed once a drop is defined",
-                    drop.getId(), previous.getInitialStock(), drop.getInitialStock());
+            log.atWarn().addKeyValue("dropId", drop.getId())
+                    .log("Drop {}: initialStock change {} -> {} ignored; stock is fixed once a drop is defined",
+                            drop.getId(), previous.getInitialStock(), drop.getInitialStock());
             drop = Drop.newBuilder(drop).setInitialStock(previous.getInitialStock()).build();
         }
         states.put(drop.getId(), DropState.newBuilder(existing).setDefinition(drop).setUpdatedAt(now).build());
@@ -264,7 +280,8 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
     private void emit(DropState state, DropEventType type, Instant now) {
         Drop drop = state.getDefinition();
         if (type != DropEventType.STOCK_CHANGED) {
-            log.info("Drop {} {} (remaining {}/{})", drop.getId(), type, state.getRemainingStock(), drop.getInitialStock());
+            log.atInfo().addKeyValue("dropId", drop.getId()).addKeyValue("dropEvent", type)
+                    .log("Drop {} {} (remaining {}/{})", drop.getId(), type, state.getRemainingStock(), drop.getInitialStock());
         }
         context.forward(new Record<String, SpecificRecord>(drop.getId(), DropEvent.newBuilder()
                 .setDropId(drop.getId()).setCreatorId(drop.getCreatorId()).setType(type).setStatus(state.getStatus())
@@ -287,8 +304,9 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
             if (first.getDropId().equals(request.getDropId()) && first.getQuantity() == request.getQuantity()) {
                 log.debug("Order {} repeated; its decision stands ({})", request.getOrderId(), first.getStatus());
             } else {
-                log.info("Order {}: idempotency key reused with another payload (drop {}, quantity {}); "
-                        + "the first decision stands", request.getOrderId(), request.getDropId(), request.getQuantity());
+                log.atInfo().addKeyValue("dropId", request.getDropId()).addKeyValue("orderId", request.getOrderId())
+                        .log("Order {}: idempotency key reused with another payload (drop {}, quantity {}); "
+                                + "the first decision stands", request.getOrderId(), request.getDropId(), request.getQuantity());
             }
             return;
         }
