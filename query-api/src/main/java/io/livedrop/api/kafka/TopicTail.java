@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -68,7 +70,18 @@ public final class TopicTail<V> implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, V> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (RecordDeserializationException e) {
+                    // A poison pill (the topology sends those it reads to the dead-letter topic): skip it,
+                    // or every waiting client and subscriber of this instance would wait for ever
+                    log.warn("Tail of {}: skipping an undecodable record at {}@{}: {}", topic, e.topicPartition(),
+                            e.offset(), e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, V> record : records) {
                     if (record.value() == null && skipNullValues) {
                         continue;
                     }

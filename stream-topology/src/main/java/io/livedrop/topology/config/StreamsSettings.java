@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The Kafka Streams settings livedrop always runs with, in one place for the application, the
@@ -16,7 +14,9 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *   <li>poison pills go to the dead-letter topic through Kafka Streams' own handlers (KIP-1034): a
  *       record that cannot be deserialized or processed is written there with its raw bytes and
  *       {@code __streams.errors.*} headers (exception, message, stack trace, source topic,
- *       partition, offset), and processing continues;</li>
+ *       partition, offset), and processing continues; on the global thread (the catalog) such a
+ *       record is logged and skipped, as Kafka Streams 4.4 cannot dead-letter from there
+ *       ({@link DeadLetterHandlers});</li>
  *   <li>a 20 ms commit interval: a decision is visible to read_committed consumers within it, so
  *       an order's answer takes tens of milliseconds; 100 ms decides a hot drop ~15 % faster but
  *       puts the commit wait into every answer (docs/benchmarks/stampede.md);</li>
@@ -48,8 +48,8 @@ public final class StreamsSettings {
         // KIP-892 transactional state stores stay off for now: docs/adr/0004-order-decisions.md
         props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, false);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         // Global (catalog) stores get the same processing-error handling as tasks; the default from Kafka 5.0
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(overrides);

@@ -26,6 +26,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.livedrop.topology.config.Stores;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -87,6 +92,44 @@ class PoisonPillIntegrationTest {
             OrderDecision decision = app.serdes.orderDecision().deserializer().deserialize("t", decisions.get(0).value());
             assertThat(decision.getOrderId()).isEqualTo(good.getOrderId());
             assertThat(decision.getStatus()).isEqualTo(OrderStatus.CONFIRMED);
+        }
+    }
+
+    /** Found by the fault suite: a pill on a global (catalog) topic used to stop the whole client. */
+    @Test
+    void shouldSkipPoisonPillsOnTheCatalogsGlobalTopicsAndKeepRunning(EmbeddedKafkaBroker kafka) throws Exception {
+        try (StreamsInstances app = new StreamsInstances(kafka, "poison-global", Map.of())) {
+            KafkaStreams streams = app.start(Map.of());
+            app.awaitAllRunning(Duration.ofSeconds(60));
+            String creators = app.topics.creators().name();
+            String products = app.topics.products().name();
+
+            // When bad bytes and a record of another type reach the creators and products topics, then a good creator
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                byte[] anOrder = order(app, creators, LedgerFixture.order("d1", "u1", "k", 1));
+                for (String topic : List.of(creators, products)) {
+                    producer.send(new ProducerRecord<>(topic, bytes("bad"), new byte[] {1, 2, 3})).get();
+                    producer.send(new ProducerRecord<>(topic, bytes("wrong"), anOrder)).get();
+                }
+                producer.send(new ProducerRecord<>(creators, bytes("c-good"), app.serdes.creator().serializer()
+                        .serialize(creators, EventFixtures.creator("c-good").build()))).get();
+            }
+
+            // Then the good creator reaches the global store, and the client keeps running
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Object found = null;
+            while (found == null && System.nanoTime() < deadline) {
+                try {
+                    found = streams.store(StoreQueryParameters.fromNameAndType(Stores.CATALOG_CREATORS,
+                            QueryableStoreTypes.keyValueStore())).get("c-good");
+                } catch (InvalidStateStoreException e) {
+                    // not queryable yet
+                }
+                Thread.sleep(100);
+            }
+            assertThat(found).as("the creator after the pills").isNotNull();
+            assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
     }
 
