@@ -89,6 +89,11 @@ public final class ApiKit {
             instance.signalStop();
         }
 
+        /** SIGKILL and wait until the process is gone (a crash: no shutdown hook, no leaving the group). */
+        public void kill() {
+            instance.kill();
+        }
+
         @Override
         public void close() {
             instance.close();

@@ -148,6 +148,16 @@ final class AppInstance implements AutoCloseable {
         }
     }
 
+    /** SIGKILL ({@link Process#destroyForcibly}), then waits for the process to be gone: a crash, no shutdown. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Sends SIGTERM without waiting (to stop several instances at once; {@link #close} then waits). */
     void signalStop() {
         process.destroy();

@@ -1,0 +1,81 @@
+package io.livedrop.bench.faults;
+
+import io.livedrop.events.order.OrderDecision;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The order-decisions topic read from the beginning to its end: read_committed (what clients may rely on) and
+ * read_uncommitted (also the records of aborted transactions: decisions a crash rolled back, to be made again).
+ */
+final class Decisions {
+
+    /** Committed decisions of the given drops by order id (a list: more than one is a violation), and counts. */
+    record Snapshot(Map<String, List<OrderDecision>> byOrder, long committed, long uncommitted) {
+        long aborted() {
+            return uncommitted - committed;
+        }
+    }
+
+    private Decisions() {
+    }
+
+    static Snapshot read(Harness h, Set<String> drops) {
+        Map<String, List<OrderDecision>> byOrder = new HashMap<>();
+        long committed = scan(h, "read_committed", drops, d -> byOrder.computeIfAbsent(d.getOrderId(),
+                k -> new ArrayList<>()).add(d));
+        long uncommitted = scan(h, "read_uncommitted", drops, d -> { });
+        return new Snapshot(byOrder, committed, uncommitted);
+    }
+
+    /** Reads every partition from the beginning to its end (the last stable offset for read_committed). */
+    static long scan(Harness h, String isolation, Set<String> drops, java.util.function.Consumer<OrderDecision> sink) {
+        String topic = h.topics.orderDecisions().name();
+        Deserializer<OrderDecision> values = h.serdes.orderDecision().deserializer();
+        long count = 0;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, h.broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.CLIENT_ID_CONFIG, "faults-verifier-" + isolation), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(p -> c.position(p, Duration.ofSeconds(30)) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() == null || !drops.contains(r.key())) {
+                        continue;
+                    }
+                    OrderDecision d = values.deserialize(topic, r.value());
+                    count++;
+                    sink.accept(d);
+                }
+            }
+        }
+        return count;
+    }
+
+    static String utf8(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}

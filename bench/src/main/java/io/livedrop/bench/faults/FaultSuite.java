@@ -1,0 +1,548 @@
+package io.livedrop.bench.faults;
+
+import io.livedrop.bench.Environment;
+import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import io.livedrop.bench.api.ApiKit;
+import io.livedrop.events.order.OrderDecision;
+import io.livedrop.topology.order.OrderIds;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The fault suite (see {@link FaultOptions#USAGE} and docs/reliability.md): the guarantees of API.md ("Semantics")
+ * checked under faults, each scenario under an order stampede over two livedrop instances. Writes OUT/NAME.md; exit
+ * status 0 when every scenario ran and no invariant was violated, 1 otherwise, 2 for a bad command line.
+ */
+public final class FaultSuite {
+
+    static final int USERS = 2_000;
+    static String LOAD_AT_START = "?";
+
+    private FaultSuite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) throws Exception {
+        FaultOptions o;
+        try {
+            o = FaultOptions.parse(args);
+        } catch (FlagValues.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println(e.getMessage());
+                System.err.println();
+            }
+            System.err.print(FaultOptions.USAGE);
+            return e.getMessage() == null ? 0 : 2;
+        }
+        Path work = Files.createTempDirectory("livedrop-faults-");
+        Path logDir = System.getProperty("bench.log.file") != null
+                ? Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent()
+                : work.resolveSibling(work.getFileName() + "-logs");
+        Files.createDirectories(logDir);
+        for (String f : List.of("app-A.log", "app-B.log", "broker.log", "broker.stderr")) {
+            Files.deleteIfExists(logDir.resolve(f)); // the instances append: start each run with empty logs
+        }
+        Environment env = Environment.capture(args);
+        LOAD_AT_START = FaultReport.loadAverage();
+        Progress.say("livedrop fault suite: %s", env.command());
+        Progress.say("scenarios %s; logs in %s; report: %s", o.scenarios(), logDir, o.out().resolve(o.name() + ".md"));
+        if (!Files.isRegularFile(o.appJar())) {
+            System.err.println("No application jar at " + o.appJar().toAbsolutePath() + ": build it with"
+                    + " mvn -DskipTests -pl query-api -am package (bench/faults does when it is missing)");
+            return 2;
+        }
+        Path jar = work.resolve("livedrop.jar");
+        Files.copy(o.appJar(), jar, StandardCopyOption.COPY_ATTRIBUTES);
+        String jarDescription = ApiKit.describeJar(o.appJar(), jar);
+        List<Verdict> verdicts = new ArrayList<>();
+        String failure = null;
+        String appCommand = null;
+        String broker = null;
+        try (Harness h = new Harness(jar, work, logDir)) {
+            appCommand = h.appCommand;
+            broker = h.broker.description();
+            for (int s : o.scenarios()) {
+                Verdict v = switch (s) {
+                    case 1 -> killAndRestart(h, o);
+                    case 3 -> freezeAndResume(h, o);
+                    case 5 -> oneKeyManyTimes(h, o);
+                    case 7 -> stateDirectoryDeleted(h, o);
+                    case 6 -> PoisonPills.run(h, o);
+                    default -> throw new IllegalStateException("scenario " + s);
+                };
+                verdicts.add(v);
+                Progress.say("scenario %s: %s", v.scenario, v.clean() ? "no violation"
+                        : v.violations.size() + " VIOLATION(S)");
+            }
+        } catch (Exception | Error e) {
+            failure = e.toString();
+            Progress.say("FAILED: %s", e);
+            e.printStackTrace(System.out);
+        } finally {
+            deleteRecursively(work);
+        }
+        Path report = FaultReport.write(o, env, verdicts, jarDescription, appCommand, broker, failure, logDir);
+        boolean clean = failure == null && verdicts.size() == o.scenarios().size()
+                && verdicts.stream().allMatch(Verdict::clean);
+        Progress.say("report written: %s", report);
+        Progress.say(clean ? "every scenario ran; no invariant violated" : "VIOLATIONS OR FAILURES (see the report)");
+        return clean ? 0 : 1;
+    }
+
+    // ------------------------------------------------------------------ scenario 1
+
+    /** kill -9 instance B mid-stampede, restart it on the same state directory, continue; verify. */
+    static Verdict killAndRestart(Harness h, FaultOptions o) throws IOException {
+        Verdict v = new Verdict("1. kill -9 one instance mid-stampede, restart it");
+        Progress.say("=== %s ===", v.scenario);
+        List<String> drops = h.createDrops(o.stock());
+        String victimDrop = drops.get(1);
+        String victimOwner = h.owner(victimDrop);
+        Stampede s = new Stampede(h, "s1", drops, o.rate(), USERS).start();
+        Waits.await(() -> false, o.before());
+        Harness.Instance b = h.b();
+        Progress.say("kill -9 instance B (pid %d) after %,d requests", b.app.pid(), s.sent);
+        b.inRotation = false;
+        long fault = System.nanoTime();
+        java.time.Instant faultWall = java.time.Instant.now();
+        b.app.kill();
+        Progress.say("B killed; restarting it on the same home and state directory");
+        b.start();
+        b.awaitReady();
+        long ready = System.nanoTime();
+        Progress.say("B ready again after %.1f s", (ready - fault) / 1e9);
+        Waits.await(() -> false, o.after());
+        s.stop();
+        Progress.say("load stopped: %,d requests, %,d answers; verifying", s.sent, s.answers.size());
+        long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
+        long firstThroughB = firstDecided(s, ready, null, "B");
+        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), List.of());
+        long resumed = firstCommittedAfter(snap, victimDrop, faultWall);
+        long restored = Math.max(ready, resumed < 0 ? ready : fault + resumed);
+        v.availability(s, fault, restored);
+        v.figures.put("recovery: fault → first committed decision on B's drop (" + victimDrop + ", owner before: "
+                + victimOwner + ") of an order placed after the fault", secs(resumed));
+        v.figures.put("fault → first such order answered CONFIRMED/REJECTED through A (within the 2 s wait)",
+                secs(firstThroughOther));
+        v.figures.put("recovery: fault → B ready (Kafka Streams RUNNING, stores queryable)",
+                String.format(java.util.Locale.ROOT, "%.1f s", (ready - fault) / 1e9));
+        v.figures.put("recovery: fault → first order decided through the restarted B",
+                secs(firstThroughB < 0 ? -1 : firstThroughB + (ready - fault)));
+        v.notes.add("The first scenario of a run meets freshly started JVMs: its p99 before the fault includes their JIT"
+                + " warm-up.");
+        v.notes.add("B is taken out of the load's rotation at the kill and put back when ready (a load balancer's health"
+                + " check); the reader likewise. The group sees B's old member leave only when its session times out.");
+        return v;
+    }
+
+    /**
+     * Nanoseconds from {@code from} to the first CONFIRMED/REJECTED answer to a new order sent after it, through
+     * {@code via}, on {@code drop} (null: any); -1 if none.
+     */
+    static long firstDecided(Stampede s, long from, String drop, String via) {
+        // retries are left out: one of an order decided before the fault is answered from the index at once
+        return s.answers.stream().filter(a -> a.decided() && !a.retry() && a.intendedNanos() >= from
+                        && a.instance().equals(via)
+                        && (drop == null || a.order().dropId().equals(drop)))
+                .mapToLong(a -> a.answeredNanos() - from).min().orElse(-1);
+    }
+
+    /**
+     * From {@code faultWall} to the first committed decision (its decidedAt, the topology's clock on this machine) of
+     * an order on {@code drop} requested after the fault: when deciding resumed for that drop; -1 if never.
+     */
+    static long firstCommittedAfter(Decisions.Snapshot snap, String drop, java.time.Instant faultWall) {
+        return snap.byOrder().values().stream().flatMap(List::stream)
+                .filter(d -> d.getDropId().equals(drop) && !d.getRequestedAt().isBefore(faultWall))
+                .mapToLong(d -> Duration.between(faultWall, d.getDecidedAt()).toNanos()).min().orElse(-1);
+    }
+
+    static String secs(long nanos) {
+        return nanos < 0 ? "— (none)" : String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    // ------------------------------------------------------------------ scenario 3
+
+    /** Lines of an instance's log naming fencing / task migration (counted before and after a fault). */
+    static final List<String> FENCING = List.of("ProducerFencedException", "InvalidProducerEpochException",
+            "TaskMigratedException", "fenced", "Fenced");
+
+    static long countLog(Path log, List<String> needles) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> needles.stream().anyMatch(l::contains)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    static void signal(long pid, String sig) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
+        }
+    }
+
+    /**
+     * SIGSTOP instance B mid-stampede for {@code --freeze} seconds (the group evicts it; A takes its partitions), then
+     * SIGCONT: B's stale transaction must be fenced, and no order decided twice.
+     */
+    static Verdict freezeAndResume(Harness h, FaultOptions o) throws Exception {
+        Verdict v = new Verdict("3. an instance frozen (SIGSTOP " + o.freeze().toSeconds() + " s), then resumed");
+        Progress.say("=== %s ===", v.scenario);
+        List<String> drops = h.createDrops(o.stock());
+        String victimDrop = drops.get(1);
+        String victimOwner = h.owner(victimDrop);
+        Harness.Instance b = h.b();
+        long fencingBefore = countLog(b.app.log(), FENCING);
+        Stampede s = new Stampede(h, "s3", drops, o.rate(), USERS).start();
+        Waits.await(() -> false, o.before());
+        Progress.say("SIGSTOP instance B (pid %d) for %d s", b.app.pid(), o.freeze().toSeconds());
+        b.inRotation = false;
+        long fault = System.nanoTime();
+        java.time.Instant faultWall = java.time.Instant.now();
+        signal(b.app.pid(), "STOP");
+        Waits.await(() -> false, o.freeze());
+        signal(b.app.pid(), "CONT");
+        long resumed = System.nanoTime();
+        Progress.say("SIGCONT instance B; waiting for it to be ready");
+        long ready;
+        try {
+            b.awaitReady();
+            ready = System.nanoTime();
+            Progress.say("B ready again %.1f s after the SIGCONT", (ready - resumed) / 1e9);
+        } catch (RuntimeException e) {
+            ready = System.nanoTime();
+            v.violation("instance B did not recover after SIGCONT: %s", e.getMessage().lines().findFirst().orElse(""));
+        }
+        Waits.await(() -> false, o.after());
+        s.stop();
+        long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
+        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), List.of());
+        long resumedDeciding = firstCommittedAfter(snap, victimDrop, faultWall);
+        v.availability(s, fault, Math.max(ready, resumedDeciding < 0 ? ready : fault + resumedDeciding));
+        v.figures.put("recovery: SIGSTOP → first committed decision on B's drop (" + victimDrop + ", owner before: "
+                + victimOwner + ") of an order placed after the SIGSTOP", secs(resumedDeciding));
+        v.figures.put("SIGSTOP → first such order answered CONFIRMED/REJECTED through A (within the 2 s wait)",
+                secs(firstThroughOther));
+        v.figures.put("recovery: SIGCONT → B ready (readiness UP: RUNNING or REBALANCING)", secs(ready - resumed));
+        v.figures.put("recovery: SIGCONT → first order decided through B", secs(firstDecided(s, resumed, null, "B")));
+        v.figures.put("log lines of B naming fencing or task migration (ProducerFenced, InvalidProducerEpoch,"
+                + " TaskMigrated, fenced)", String.valueOf(countLog(b.app.log(), FENCING) - fencingBefore));
+        v.figures.put("B alive at the end", String.valueOf(b.app.alive()));
+        v.notes.add("B is out of the load's rotation from the SIGSTOP until it is ready again; requests already sent to"
+                + " it wait for it (they time out after " + Stampede.ORDER_TIMEOUT.toSeconds() + " s).");
+        return v;
+    }
+
+    // ------------------------------------------------------------------ scenario 7
+
+    /**
+     * Instance B stopped mid-stampede, its state directory deleted, B started again: it restores from the
+     * changelogs. Reports the restore time and an approximate rate.
+     */
+    static Verdict stateDirectoryDeleted(Harness h, FaultOptions o) throws Exception {
+        Verdict v = new Verdict("7. state directory deleted while an instance is down");
+        Progress.say("=== %s ===", v.scenario);
+        List<String> drops = h.createDrops(o.stock());
+        Harness.Instance b = h.b();
+        Stampede s = new Stampede(h, "s7", drops, o.rate(), USERS).start();
+        Waits.await(() -> false, o.before());
+        b.inRotation = false;
+        long fault = System.nanoTime();
+        Progress.say("stopping instance B (SIGTERM)");
+        b.app.close();
+        Path state = b.home.resolve("state");
+        long[] size = sizeOf(state);
+        deleteRecursively(state);
+        Progress.say("deleted B's state directory (%,d files, %,d bytes); starting B", size[0], size[1]);
+        long[] changelog = changelogRecords(h);
+        long logLinesBefore = lineCount(b.app.log());
+        long started = System.nanoTime();
+        // the changelog reader's INFO lines say when each restore started and finished, and how many records
+        b.start(List.of("--logging.level.org.apache.kafka.streams.processor.internals.StoreChangelogReader=INFO"));
+        b.awaitReady();
+        long ready = System.nanoTime();
+        Progress.say("B ready %.1f s after its start", (ready - started) / 1e9);
+        Waits.await(() -> false, o.after());
+        Restore restore = Restore.parse(b.app.log(), logLinesBefore);
+        s.stop();
+        v.verifyOrders(h, s, o.stock(), List.of());
+        v.availability(s, fault, ready);
+        long[] after = sizeOf(state);
+        double restoreSeconds = (ready - started) / 1e9;
+        v.figures.put("state directory deleted", Progress.n(size[0]) + " files, " + Progress.n(size[1]) + " bytes; "
+                + Progress.n(after[0]) + " files, " + Progress.n(after[1]) + " bytes after the restore");
+        v.figures.put("changelog records (orders application / social application)", Progress.n(changelog[0]) + " / "
+                + Progress.n(changelog[1]));
+        v.figures.put("recovery: B start → ready (active tasks restored, RUNNING)",
+                String.format(java.util.Locale.ROOT, "%.1f s", restoreSeconds));
+        v.figures.put("restore (from B's log: earliest 'Start restoring' → latest 'Finished restoring changelog')",
+                restore.partitions + " changelog partitions, " + Progress.n(restore.records) + " records in "
+                + restore.millis + " ms" + (restore.millis > 0 ? " = " + Progress.n(Math.round(restore.records
+                * 1000.0 / restore.millis)) + " records/s" : "") + " (active tasks; standbys catch up after)");
+        v.figures.put("restore rate incl. JVM and Spring start ≈ changelog records / (start → ready)",
+                Progress.n(Math.round((changelog[0] + changelog[1]) / restoreSeconds)) + " records/s (with one standby"
+                + " and two instances B holds a copy of every task, active or standby)");
+        return v;
+    }
+
+    static long lineCount(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** What Kafka Streams' StoreChangelogReader logged about a restore (ECS JSON lines with @timestamp). */
+    record Restore(int partitions, long records, long millis) {
+        private static final java.util.regex.Pattern TS = java.util.regex.Pattern.compile(
+                "\"@timestamp\":\"([^\"]+)\"");
+        private static final java.util.regex.Pattern TOTAL = java.util.regex.Pattern.compile(
+                "total number of (\\d+) records");
+
+        static Restore parse(Path log, long skipLines) {
+            java.time.Instant first = null;
+            java.time.Instant last = null;
+            int partitions = 0;
+            long records = 0;
+            try (Stream<String> lines = Files.lines(log)) {
+                for (String line : (Iterable<String>) lines.skip(skipLines)::iterator) {
+                    boolean start = line.contains("Start restoring");
+                    boolean end = line.contains("Finished restoring");
+                    if (!start && !end) {
+                        continue;
+                    }
+                    java.util.regex.Matcher t = TS.matcher(line);
+                    java.time.Instant at = t.find() ? java.time.Instant.parse(t.group(1)) : null;
+                    if (start && at != null && (first == null || at.isBefore(first))) {
+                        first = at;
+                    }
+                    if (end) {
+                        partitions++;
+                        java.util.regex.Matcher n = TOTAL.matcher(line);
+                        if (n.find()) {
+                            records += Long.parseLong(n.group(1));
+                        }
+                        if (at != null && (last == null || at.isAfter(last))) {
+                            last = at;
+                        }
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException | java.time.format.DateTimeParseException e) {
+                return new Restore(partitions, records, -1);
+            }
+            return new Restore(partitions, records, first == null || last == null ? -1
+                    : java.time.Duration.between(first, last).toMillis());
+        }
+    }
+
+    static long[] sizeOf(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return new long[] {0, 0};
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            long[] out = new long[2];
+            files.filter(Files::isRegularFile).forEach(p -> {
+                out[0]++;
+                try {
+                    out[1] += Files.size(p);
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            });
+            return out;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return new long[] {-1, -1};
+        }
+    }
+
+    /** Records in the changelog topics (end − beginning offsets): of the orders application, of the social one. */
+    static long[] changelogRecords(Harness h) throws Exception {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of(
+                             org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                             h.broker.bootstrapServers()),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            long[] out = new long[2];
+            for (var e : c.listTopics(Duration.ofSeconds(30)).entrySet()) {
+                if (!e.getKey().endsWith("-changelog")) {
+                    continue;
+                }
+                List<org.apache.kafka.common.TopicPartition> parts = e.getValue().stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+                long n = 0;
+                var end = c.endOffsets(parts, Duration.ofSeconds(30));
+                var begin = c.beginningOffsets(parts, Duration.ofSeconds(30));
+                for (var p : parts) {
+                    n += end.get(p) - begin.get(p);
+                }
+                out[e.getKey().startsWith("livedrop-social-") ? 1 : 0] += n;
+            }
+            return out;
+        }
+    }
+
+    // ------------------------------------------------------------------ scenario 5
+
+    /**
+     * One (user, idempotency key) sent 100 times at once through both instances under the stampede, then A restarted
+     * and the same sent 10 more times: one order id, one committed decision, every decided answer with its status.
+     */
+    static Verdict oneKeyManyTimes(Harness h, FaultOptions o) throws Exception {
+        Verdict v = new Verdict("5. one idempotency key 100× concurrently, and again after a restart");
+        Progress.say("=== %s ===", v.scenario);
+        List<String> drops = h.createDrops(o.stock());
+        Stampede s = new Stampede(h, "s5", drops, o.rate(), USERS).start();
+        Waits.await(() -> false, o.before());
+        String user = "s5-same-user";
+        String key = "s5-the-one-key";
+        Stampede.Order order = new Stampede.Order(user, key, drops.get(0), 1, OrderIds.of(user, key));
+        List<Stampede.Answer> first = burst(h, s, order, 100, List.of(h.a(), h.b()));
+        long fault = System.nanoTime();
+        Harness.Instance a = h.a();
+        Progress.say("restarting instance A (SIGTERM, same home and state directory)");
+        a.inRotation = false;
+        a.app.close();
+        a.start();
+        a.awaitReady();
+        long ready = System.nanoTime();
+        Progress.say("A ready again after %.1f s", (ready - fault) / 1e9);
+        List<Stampede.Answer> second = burst(h, s, order, 10, List.of(h.a(), h.b()));
+        Waits.await(() -> false, o.after());
+        s.stop();
+        List<Stampede.Answer> all = new ArrayList<>(first);
+        all.addAll(second);
+        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), all);
+        v.availability(s, fault, ready);
+        List<OrderDecision> ds = snap.byOrder().getOrDefault(order.orderId(), List.of());
+        if (ds.size() != 1) {
+            v.violation("the one key has %d committed decisions (expected exactly 1)", ds.size());
+        }
+        var ids = new HashSet<String>();
+        long decided = 0;
+        long pending = 0;
+        List<String> errors = new ArrayList<>();
+        for (Stampede.Answer x : all) {
+            if (x.returnedId() != null) {
+                ids.add(x.returnedId());
+            }
+            if (x.decided()) {
+                decided++;
+                if (ds.size() == 1 && !ds.get(0).getStatus().toString().equals(x.status())) {
+                    v.violation("an answer said %s, the committed decision is %s", x.status(), ds.get(0).getStatus());
+                }
+            } else if ("PENDING".equals(x.status())) {
+                pending++;
+            } else {
+                errors.add(x.instance() + ":" + x.error());
+            }
+        }
+        if (ids.size() != 1 || !ids.contains(order.orderId())) {
+            v.violation("the answers name %d order id(s) %s, expected exactly %s", ids.size(), ids, order.orderId());
+        }
+        v.figures.put("the one key: answers (before restart + after)", first.size() + " + " + second.size());
+        v.figures.put("the one key: order ids named / committed decisions", ids.size() + " / " + ds.size()
+                + (ds.size() == 1 ? " (" + ds.get(0).getStatus() + ")" : ""));
+        v.figures.put("the one key: answers decided / PENDING / error", decided + " / " + pending + " / "
+                + errors.size() + (errors.isEmpty() ? "" : " " + errors.stream().distinct().toList()));
+        v.figures.put("recovery: restart of A → A ready", secs(ready - fault));
+        if (!errors.isEmpty()) {
+            v.notes.add("error answers to the one key are not a guarantee violation (no order was named twice),"
+                    + " but they are listed above");
+        }
+        return v;
+    }
+
+    /** Sends {@code order} {@code n} times at once, alternating instances; waits for every answer. */
+    static List<Stampede.Answer> burst(Harness h, Stampede s, Stampede.Order order, int n, List<Harness.Instance> via)
+            throws InterruptedException {
+        Progress.say("sending (%s, %s) %d times at once through %s", order.user(), order.key(), n,
+                via.stream().map(i -> i.name).toList());
+        List<CompletableFuture<Stampede.Answer>> futures = new ArrayList<>();
+        String token = s.tokenOf(order.user());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Harness.Instance i = via.get(k % via.size());
+            CompletableFuture<Stampede.Answer> f = new CompletableFuture<>();
+            futures.add(f);
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                long t0 = System.nanoTime();
+                h.send(Harness.request(i.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
+                        token, Stampede.ORDER_TIMEOUT)).whenComplete((r, e) -> f.complete(Stampede.classify(order,
+                        i.name, true, t0, System.nanoTime(), r == null ? -1 : r.statusCode(),
+                        r == null ? null : r.body(), e)));
+            });
+            t.start();
+            threads.add(t);
+        }
+        go.countDown();
+        List<Stampede.Answer> out = new ArrayList<>();
+        for (CompletableFuture<Stampede.Answer> f : futures) {
+            try {
+                out.add(f.get(Stampede.ORDER_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                out.add(new Stampede.Answer(order, "?", true, 0, 0, null, null, "no answer: " + e));
+            }
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ util
+
+    /** Health of every instance: name → the body of /actuator/health (or the error). */
+    static Map<String, String> health(Harness h) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Harness.Instance i : h.instances.values()) {
+            try {
+                HttpResponse<String> r = h.setupClient.get(i.url() + "/actuator/health");
+                out.put(i.name, r.statusCode() + " " + r.body());
+            } catch (RuntimeException e) {
+                out.put(i.name, "unreachable: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

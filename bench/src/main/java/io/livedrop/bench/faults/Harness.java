@@ -1,0 +1,315 @@
+package io.livedrop.bench.faults;
+
+import io.livedrop.bench.KafkaBroker;
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import io.livedrop.bench.api.ApiKit;
+import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.Stores;
+import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopologySerdes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * What every scenario runs against: one broker (a child JVM), livedrop instances A and B (child processes, each with
+ * its own home and state directory, 4 partitions per drop-keyed topic, one standby replica as configured by
+ * default), a creator with a product, and the HTTP client the load, the reader and the checks share.
+ */
+final class Harness implements AutoCloseable {
+
+    static final int PARTITIONS = 4;
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+
+    final KafkaBroker broker;
+    final Path jar;
+    final Path work;
+    final Path logDir;
+    final LivedropConfig config = new LivedropConfig(Map.of(LivedropConfig.PARTITIONS, PARTITIONS));
+    final Topics topics = Topics.from(config);
+    final TopologySerdes serdes = TopologySerdes.from(config);
+    final ApiKit.Client setupClient = new ApiKit.Client();
+    final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+    final HttpClient http = HttpClient.newBuilder()
+            .executor(Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "faults-http");
+                t.setDaemon(true);
+                return t;
+            }))
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    final Map<String, Instance> instances = new LinkedHashMap<>();
+    String creatorToken;
+    String product;
+    String appCommand;
+
+    /** One named instance; its process is replaced on a restart (same home, same state directory). */
+    final class Instance {
+        final String name;
+        final Path home;
+        volatile ApiKit.App app;
+        /** Whether the load and the reader send to it (a load balancer's health check would take it out). */
+        volatile boolean inRotation;
+
+        Instance(String name) {
+            this.name = name;
+            this.home = work.resolve("home-" + name);
+        }
+
+        void start() throws IOException {
+            start(List.of());
+        }
+
+        void start(List<String> extraArgs) throws IOException {
+            List<String> args = new ArrayList<>(List.of("--livedrop.topology.topics.partitions=" + PARTITIONS,
+                    "--livedrop.demo-data=false"));
+            args.addAll(extraArgs);
+            app = ApiKit.App.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), args);
+        }
+
+        void awaitReady() {
+            app.awaitReady(setupClient, READY_TIMEOUT);
+            inRotation = true;
+        }
+
+        String url() {
+            return app.url();
+        }
+    }
+
+    Harness(Path jar, Path work, Path logDir) throws IOException {
+        this.jar = jar;
+        this.work = work;
+        this.logDir = logDir;
+        Progress.say("starting the Kafka broker (child JVM)");
+        broker = KafkaBroker.start("child", logDir);
+        Progress.say("broker at %s; starting livedrop instances A and B", broker.bootstrapServers());
+        for (String n : List.of("A", "B")) {
+            Instance i = new Instance(n);
+            instances.put(n, i);
+            i.start();
+        }
+        for (Instance i : instances.values()) {
+            i.awaitReady();
+            Progress.say("instance %s ready on %s (pid %d)", i.name, i.url(), i.app.pid());
+        }
+        appCommand = instances.get("A").app.commandForReport();
+        creatorToken = tokens.mint("fault-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
+        product = Http.field(graphQl(a(), "mutation { upsertProduct(input: {name: \\\"Fault product\\\"}) { id } }",
+                creatorToken), "id");
+        Objects.requireNonNull(product, "upsertProduct returned no id");
+        awaitBothOwnSomething();
+    }
+
+    Instance a() {
+        return instances.get("A");
+    }
+
+    Instance b() {
+        return instances.get("B");
+    }
+
+    List<Instance> inRotation() {
+        return instances.values().stream().filter(i -> i.inRotation).toList();
+    }
+
+    String token(String user) {
+        return tokens.mint(user, List.of(), Duration.ofHours(3), Instant.now());
+    }
+
+    // ------------------------------------------------------------------ GraphQL
+
+    /** A synchronous GraphQL call that must succeed (set-up and checks); the body. */
+    String graphQl(Instance via, String query, String token) {
+        return setupClient.call(via.url(), "{\"query\":\"" + query + "\"}", token);
+    }
+
+    static HttpRequest request(String url, String body, String token, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/graphql"))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b.build();
+    }
+
+    CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String placeOrderBody(String dropId, int quantity, String key) {
+        return "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }\","
+                + "\"variables\":{\"in\":{\"dropId\":\"" + dropId + "\",\"quantity\":" + quantity
+                + ",\"idempotencyKey\":\"" + key + "\"}}}";
+    }
+
+    static String dropQueryBody(String dropId) {
+        return "{\"query\":\"query($id: ID!) { drop(id: $id) { remainingStock status } }\",\"variables\":{\"id\":\""
+                + dropId + "\"}}";
+    }
+
+    /** {@code remainingStock} of a drop as the instance answers it, or null. */
+    Integer remainingStock(Instance via, String dropId) {
+        try {
+            HttpResponse<String> r = http.send(request(via.url(), dropQueryBody(dropId), null, Duration.ofSeconds(10)),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("\"remainingStock\"\\s*:\\s*(-?\\d+)").matcher(r.body());
+            return r.statusCode() == 200 && !r.body().contains("\"errors\"") && m.find()
+                    ? Integer.valueOf(m.group(1)) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ ownership and drops
+
+    static int partition(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    /** HTTP status of the instance's owner endpoint for {@code key} (200/404 active, 503 not), -1 unreachable. */
+    int probe(Instance i, String key) {
+        try {
+            return setupClient.get(i.url() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key + "?partition="
+                    + partition(key) + "&stale=false").statusCode();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The name of the one instance active for {@code key}'s partition, or null. */
+    String owner(String key) {
+        String owner = null;
+        for (Instance i : instances.values()) {
+            int s = probe(i, key);
+            if (s == 200 || s == 404) {
+                if (owner != null) {
+                    return null;
+                }
+                owner = i.name;
+            }
+        }
+        return owner;
+    }
+
+    private void awaitBothOwnSomething() {
+        Progress.say("waiting for both instances to own partitions");
+        boolean ok = Waits.await(() -> {
+            List<String> owners = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                owners.add(owner(probeKey(p)));
+            }
+            if (owners.contains("A") && owners.contains("B") && !owners.contains(null)) {
+                return true;
+            }
+            Waits.await(() -> false, Duration.ofSeconds(1));
+            return false;
+        }, Duration.ofSeconds(180));
+        if (!ok) {
+            throw new IllegalStateException("partitions not shared by A and B within 180 s");
+        }
+    }
+
+    static String probeKey(int partition) {
+        for (int n = 0; ; n++) {
+            String key = "fault-probe-" + n;
+            if (partition(key) == partition) {
+                return key;
+            }
+        }
+    }
+
+    /** Two LIVE drops of {@code stock}, one active on A and one on B when that can be had in 40 tries. */
+    List<String> createDrops(int stock) {
+        Map<String, String> by = new LinkedHashMap<>();
+        List<String> extra = new ArrayList<>();
+        for (int t = 0; t < 40 && by.size() < 2; t++) {
+            String id = Http.field(graphQl(a(), "mutation { scheduleDrop(input: {productId: \\\"" + product
+                    + "\\\", stock: " + stock + ", priceCents: 1999}) { id } }", creatorToken), "id");
+            Objects.requireNonNull(id, "scheduleDrop returned no id");
+            String owner = null;
+            for (int k = 0; k < 100 && owner == null; k++) {
+                owner = owner(id);
+                if (owner == null) {
+                    Waits.await(() -> false, Duration.ofMillis(100));
+                }
+            }
+            if (owner != null && !by.containsKey(owner)) {
+                by.put(owner, id);
+            } else if (extra.isEmpty()) {
+                extra.add(id);
+            }
+        }
+        List<String> drops = new ArrayList<>();
+        if (by.containsKey("A")) {
+            drops.add(by.get("A"));
+        }
+        if (by.containsKey("B")) {
+            drops.add(by.get("B"));
+        }
+        if (drops.size() < 2) {
+            drops.add(extra.get(0));
+        }
+        for (String id : drops) {
+            if (!Waits.await(() -> {
+                try {
+                    return "LIVE".equals(Http.field(graphQl(a(), "{ drop(id: \\\"" + id + "\\\") { status } }", null),
+                            "status"));
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(60))) {
+                throw new IllegalStateException("drop " + id + " not LIVE within 60 s");
+            }
+        }
+        Progress.say("drops (stock %,d each): %s owned by A, %s owned by B", stock, by.get("A"), by.get("B"));
+        return drops;
+    }
+
+    @Override
+    public void close() {
+        instances.values().forEach(i -> {
+            if (i.app != null) {
+                i.app.signalStop();
+            }
+        });
+        instances.values().forEach(i -> {
+            if (i.app != null) {
+                i.app.close();
+            }
+        });
+        broker.close();
+    }
+
+    /** The few JSON helpers the suite needs for its own small answers. */
+    static final class Http {
+        private Http() {
+        }
+
+        static String field(String json, String field) {
+            return ApiKit.field(json, field);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.livedrop.bench.faults;
+
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import io.livedrop.events.order.OrderDecision;
+import io.livedrop.events.order.OrderStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The verifier and the figures of one scenario run. After the load, waits (at most 60 s) until every order answered
+ * PENDING is decided and each drop's remainingStock equals stock − Σ confirmed, then checks the committed decisions
+ * against every answer the clients got.
+ */
+final class Verdict {
+
+    final String scenario;
+    final List<String> violations = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    final Map<String, String> figures = new LinkedHashMap<>();
+    /** Markdown lines of a detail table for the report (scenario 6: every pill). */
+    final List<String> details = new ArrayList<>();
+    long lost;
+    long flipped;
+    long doubleDecided;
+    long oversold;
+    long wrongId;
+
+    Verdict(String scenario) {
+        this.scenario = scenario;
+    }
+
+    boolean clean() {
+        return violations.isEmpty();
+    }
+
+    void violation(String format, Object... args) {
+        String v = String.format(java.util.Locale.ROOT, format, args);
+        violations.add(v);
+        Progress.say("VIOLATION (%s): %s", scenario, v);
+    }
+
+    /** The decision checks of a stampede; returns the committed snapshot. */
+    Decisions.Snapshot verifyOrders(Harness h, Stampede s, int stock, List<Stampede.Answer> extraAnswers) {
+        List<Stampede.Answer> answers = new ArrayList<>(s.answers);
+        answers.addAll(extraAnswers);
+        Set<String> drops = new HashSet<>(s.drops);
+        Set<String> pendingIds = new HashSet<>();
+        for (Stampede.Answer a : answers) {
+            if ("PENDING".equals(a.status())) {
+                pendingIds.add(a.order().orderId());
+            }
+        }
+        Decisions.Snapshot snap = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Map<String, Integer> remaining = new LinkedHashMap<>();
+        while (true) {
+            snap = Decisions.read(h, drops);
+            Map<String, List<OrderDecision>> by = snap.byOrder();
+            boolean pendingDone = by.keySet().containsAll(pendingIds);
+            boolean stockDone = true;
+            Map<String, Long> confirmed = confirmedUnits(by);
+            for (String d : s.drops) {
+                Integer r = null;
+                for (Harness.Instance i : h.inRotation()) {
+                    r = h.remainingStock(i, d);
+                    if (r != null) {
+                        break;
+                    }
+                }
+                remaining.put(d, r);
+                stockDone &= r != null && r == stock - confirmed.getOrDefault(d, 0L);
+            }
+            if ((pendingDone && stockDone) || System.nanoTime() > deadline) {
+                break;
+            }
+            Waits.await(() -> false, Duration.ofSeconds(1));
+        }
+        Map<String, List<OrderDecision>> by = snap.byOrder();
+
+        Set<String> sentIds = new HashSet<>();
+        s.orders.forEach(o -> sentIds.add(o.orderId()));
+        extraAnswers.forEach(a -> sentIds.add(a.order().orderId()));
+        // two decisions for one order
+        for (Map.Entry<String, List<OrderDecision>> e : by.entrySet()) {
+            if (e.getValue().size() > 1) {
+                doubleDecided++;
+                if (doubleDecided <= 5) {
+                    violation("order %s has %d committed decisions: %s", e.getKey(), e.getValue().size(),
+                            e.getValue().stream().map(d -> d.getStatus().toString()).toList());
+                }
+            }
+            if (!sentIds.contains(e.getKey())) {
+                violation("committed decision for order %s that the load never placed", e.getKey());
+            }
+        }
+        // every decided answer has its committed decision, with the same status
+        long decidedAnswers = 0;
+        long pendingAnswers = 0;
+        long errorAnswers = 0;
+        Set<String> lostIds = new TreeSet<>();
+        Set<String> flippedIds = new TreeSet<>();
+        Map<String, Long> errorCodes = new TreeMap<>();
+        Set<String> undecidedAnswered = new HashSet<>();
+        for (Stampede.Answer a : answers) {
+            String id = a.order().orderId();
+            if (a.returnedId() != null && !a.returnedId().equals(id)) {
+                wrongId++;
+                violation("answer names order %s, expected %s (user %s, key %s)", a.returnedId(), id,
+                        a.order().user(), a.order().key());
+            }
+            List<OrderDecision> ds = by.getOrDefault(id, List.of());
+            if (a.decided()) {
+                decidedAnswers++;
+                if (ds.isEmpty()) {
+                    lostIds.add(id);
+                } else if (!ds.get(0).getStatus().toString().equals(a.status())) {
+                    flippedIds.add(id);
+                }
+            } else if ("PENDING".equals(a.status())) {
+                pendingAnswers++;
+                undecidedAnswered.add(id);
+                if (ds.isEmpty()) {
+                    lostIds.add(id);
+                }
+            } else {
+                errorAnswers++;
+                undecidedAnswered.add(id);
+                errorCodes.merge(a.error(), 1L, Long::sum);
+            }
+        }
+        lost = lostIds.size();
+        flipped = flippedIds.size();
+        if (lost > 0) {
+            violation("%d order(s) answered CONFIRMED/REJECTED/PENDING have no committed decision (LOST), e.g. %s",
+                    lost, lostIds.stream().limit(5).toList());
+        }
+        if (flipped > 0) {
+            violation("%d order(s) answered with a status other than their committed decision (FLIPPED), e.g. %s",
+                    flipped, flippedIds.stream().limit(5).toList());
+        }
+        // stock
+        Map<String, Long> confirmed = confirmedUnits(by);
+        for (String d : s.drops) {
+            long c = confirmed.getOrDefault(d, 0L);
+            if (c > stock) {
+                oversold += c - stock;
+                violation("drop %s: %d units confirmed, stock %d (OVERSOLD by %d)", d, c, stock, c - stock);
+            }
+            Integer r = remaining.get(d);
+            if (r == null || r != stock - c) {
+                violation("drop %s: remainingStock %s, expected stock − Σ confirmed = %d", d, r, stock - c);
+            }
+        }
+        long eventuallyDecided = undecidedAnswered.stream().filter(by::containsKey).count();
+        long decisions = by.values().stream().mapToLong(List::size).sum();
+        figures.put("orders placed (unique) / requests", Progress.n(sentIds.size()) + " / " + Progress.n(answers.size()));
+        figures.put("answers decided / PENDING / error", decidedAnswers + " / " + pendingAnswers + " / " + errorAnswers
+                + (errorCodes.isEmpty() ? "" : " " + errorCodes));
+        figures.put("committed decisions", Progress.n(decisions) + " (" + Progress.n(snap.committed()) + " records; "
+                + confirmed.values().stream().mapToLong(Long::longValue).sum() + " units confirmed of " + stock + " × "
+                + s.drops.size() + ")");
+        figures.put("PENDING/error orders decided eventually", eventuallyDecided + " of " + undecidedAnswered.size());
+        figures.put("decision records aborted (rolled back, reprocessed)", Progress.n(snap.aborted()));
+        return snap;
+    }
+
+    static Map<String, Long> confirmedUnits(Map<String, List<OrderDecision>> by) {
+        Map<String, Long> units = new HashMap<>();
+        by.values().forEach(ds -> ds.stream().filter(d -> d.getStatus() == OrderStatus.CONFIRMED)
+                .forEach(d -> units.merge(d.getDropId(), (long) d.getQuantity(), Long::sum)));
+        return units;
+    }
+
+    /**
+     * Availability and latency around a fault at {@code faultNanos}, restored at {@code restoredNanos}: seconds (of
+     * the load) with an error answer, p99 before / during / after.
+     */
+    void availability(Stampede s, long faultNanos, long restoredNanos) {
+        Histogram[] orders = {hist(), hist(), hist()};
+        Histogram[] reads = {hist(), hist(), hist()};
+        Set<Long> orderErrorSeconds = new TreeSet<>();
+        Set<Long> orderPendingSeconds = new TreeSet<>();
+        Set<Long> readErrorSeconds = new TreeSet<>();
+        Map<String, Long> readErrors = new TreeMap<>();
+        for (Stampede.Answer a : s.answers) {
+            long sec = (long) s.at(a.intendedNanos());
+            if (a.status() == null) {
+                orderErrorSeconds.add(sec);
+            } else {
+                if ("PENDING".equals(a.status())) {
+                    orderPendingSeconds.add(sec);
+                }
+                orders[phase(a.intendedNanos(), faultNanos, restoredNanos)]
+                        .recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(a.answeredNanos() - a.intendedNanos())));
+            }
+        }
+        for (Stampede.Read r : s.reads) {
+            if (!r.ok()) {
+                readErrorSeconds.add((long) s.at(r.sentNanos()));
+                readErrors.merge(r.instance() + ":" + r.error(), 1L, Long::sum);
+            } else {
+                reads[phase(r.sentNanos(), faultNanos, restoredNanos)]
+                        .recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(r.answeredNanos() - r.sentNanos())));
+            }
+        }
+        figures.put("seconds unavailable: reads", readErrorSeconds.size() + (readErrors.isEmpty() ? ""
+                : " " + readErrors));
+        figures.put("seconds unavailable: orders (error answers)", String.valueOf(orderErrorSeconds.size()));
+        figures.put("seconds with PENDING order answers", String.valueOf(orderPendingSeconds.size()));
+        figures.put("order p99 before / during / after (ms)", p99(orders));
+        figures.put("read p99 before / during / after (ms)", p99(reads));
+        figures.put("fault at / restored at (s of the load)", String.format(java.util.Locale.ROOT, "%.1f / %.1f",
+                s.at(faultNanos), s.at(restoredNanos)));
+    }
+
+    private static int phase(long t, long fault, long restored) {
+        return t < fault ? 0 : t < restored ? 1 : 2;
+    }
+
+    private static Histogram hist() {
+        return new Histogram(TimeUnit.HOURS.toMicros(1), 3);
+    }
+
+    private static String p99(Histogram[] h) {
+        List<String> out = new ArrayList<>();
+        for (Histogram x : h) {
+            out.add(x.getTotalCount() == 0 ? "—" : io.livedrop.bench.Formats.ms(x.getValueAtPercentile(99) / 1000.0));
+        }
+        return String.join(" / ", out);
+    }
+}
