@@ -11,6 +11,7 @@ import io.livedrop.topology.config.TopologySerdes;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.ConnectableFlux;
@@ -77,7 +78,8 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> {
     }
 
     @Override
-    protected void onRecord(DropEvent event) {
+    protected void onRecord(ConsumerRecord<String, DropEvent> record) {
+        DropEvent event = record.value();
         Sinks.Many<DropEvent> sink = byDrop.get(event.getDropId());
         if (sink != null) {
             sink.tryEmitNext(event);

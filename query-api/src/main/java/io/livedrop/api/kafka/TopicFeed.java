@@ -1,5 +1,6 @@
 package io.livedrop.api.kafka;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.springframework.context.SmartLifecycle;
 
@@ -14,21 +15,28 @@ public abstract class TopicFeed<V> implements SmartLifecycle {
     private final String bootstrapServers;
     private final String topic;
     private final Deserializer<V> values;
+    private final boolean skipNullValues;
     private TopicTail<V> tail;
     private volatile boolean running;
 
     protected TopicFeed(String bootstrapServers, String topic, Deserializer<V> values) {
+        this(bootstrapServers, topic, values, true);
+    }
+
+    /** As above; with {@code skipNullValues} false, records with a null value are handed over too. */
+    protected TopicFeed(String bootstrapServers, String topic, Deserializer<V> values, boolean skipNullValues) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.values = values;
+        this.skipNullValues = skipNullValues;
     }
 
     /** Called on the tail's thread, in partition order, for every committed record. */
-    protected abstract void onRecord(V value);
+    protected abstract void onRecord(ConsumerRecord<String, V> record);
 
     @Override
     public synchronized void start() {
-        tail = new TopicTail<>(bootstrapServers, topic, values, record -> onRecord(record.value()));
+        tail = new TopicTail<>(bootstrapServers, topic, values, this::onRecord, skipNullValues);
         tail.start();
         running = true;
     }

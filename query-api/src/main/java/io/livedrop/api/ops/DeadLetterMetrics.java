@@ -2,15 +2,16 @@ package io.livedrop.api.ops;
 
 import io.livedrop.api.kafka.KafkaCluster;
 import io.livedrop.api.kafka.StreamsRuntime;
-import io.livedrop.api.kafka.TopicTail;
+import io.livedrop.api.kafka.TopicFeed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,24 +20,20 @@ import org.springframework.stereotype.Component;
  * {@code __streams.errors.topic} header ({@code unknown} without one). Every instance follows the
  * whole topic from its end (read_committed, like the decision feed), so each instance counts every
  * dead letter written while it runs: alert on {@code max(increase(...)) > 0}, never on a sum.
- * Only the headers are read, so a null or garbage value counts too. Nothing is tailed when there is no meter registry.
+ * Only the headers are read, so a null or garbage value counts too.
  */
 @Component
-public class DeadLetterMetrics implements SmartLifecycle {
+public class DeadLetterMetrics extends TopicFeed<byte[]> {
 
     public static final String DEAD_LETTERS = "livedrop.dead.letters";
 
-    private final String bootstrapServers;
-    private final String topic;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private TopicTail<byte[]> tail;
-    private volatile boolean running;
 
     public DeadLetterMetrics(KafkaCluster cluster, StreamsRuntime runtime, ObjectProvider<MeterRegistry> meters) {
-        this.bootstrapServers = cluster.bootstrapServers();
-        this.topic = runtime.topics().deadLetters().name();
-        this.registry = meters.getIfAvailable();
+        // null values too: a tombstone that could not be processed is a dead letter with no value
+        super(cluster.bootstrapServers(), runtime.topics().deadLetters().name(), new ByteArrayDeserializer(), false);
+        this.registry = meters.getIfAvailable(SimpleMeterRegistry::new);
     }
 
     /** Counts one dead letter from {@code sourceTopic}. */
@@ -53,27 +50,7 @@ public class DeadLetterMetrics implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (registry != null) {
-            // null values too: a tombstone that could not be processed is a dead letter with no value
-            tail = new TopicTail<>(bootstrapServers, topic, new ByteArrayDeserializer(),
-                    record -> count(sourceTopic(record.headers())), false);
-            tail.start();
-        }
-        running = true;
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (tail != null) {
-            tail.close();
-            tail = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+    protected void onRecord(ConsumerRecord<String, byte[]> record) {
+        count(sourceTopic(record.headers()));
     }
 }

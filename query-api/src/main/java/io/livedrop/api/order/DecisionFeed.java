@@ -11,6 +11,7 @@ import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.ObjectProvider;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,7 +44,8 @@ public class DecisionFeed extends TopicFeed<OrderDecision> {
     }
 
     @Override
-    protected void onRecord(OrderDecision decision) {
+    protected void onRecord(ConsumerRecord<String, OrderDecision> record) {
+        OrderDecision decision = record.value();
         if (metrics != null) {
             metrics.record(decision);
         }

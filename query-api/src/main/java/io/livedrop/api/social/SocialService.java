@@ -19,7 +19,6 @@ import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
-import io.livedrop.topology.order.UserOrderKeys;
 import io.livedrop.topology.social.SocialKeys;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,8 +114,7 @@ public class SocialService {
 
     /** Whether the viewer follows the creator, from the viewer's follows partition. */
     public boolean follows(Viewer viewer, String creatorId) {
-        // The following store is partitioned by its key's user part, as the follows topic by its user key.
-        return queries.get(Stores.FOLLOWING, SocialKeys.following(viewer.id(), creatorId), UserOrderKeys.partitioner(),
+        return queries.get(Stores.FOLLOWING, SocialKeys.following(viewer.id(), creatorId), SocialKeys.byFollower(),
                 FOLLOWS, viewer.bearerToken()).isPresent();
     }
 

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import io.livedrop.topology.order.UserOrderKeys;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
@@ -67,6 +68,14 @@ public final class SocialKeys {
     /** push-batches topic: {@code "<creator>#<drop>#<follows partition>#<batch>"}, unique per batch of a drop start. */
     public static String pushBatch(String creatorId, String dropId, int partition, int batch) {
         return creatorId + '#' + dropId + '#' + partition + '#' + batch;
+    }
+
+    /**
+     * Routes a key of the following store ({@code "<user>|<creator>"}) to its partition: by the user
+     * part, hashed as the follows topic's user key is (the same rule as {@link UserOrderKeys}).
+     */
+    public static <V> StreamPartitioner<String, V> byFollower() {
+        return UserOrderKeys.partitioner();
     }
 
     /** Sends a record to every partition of its topic: how a drop start reaches every follows task. */
