@@ -166,6 +166,25 @@ class SocialTopologyTest {
         assertThat(keys(Stores.FOLLOWING, "ann|")).containsExactly("ann|ava");
     }
 
+    @Test
+    void shouldCountPushBatchesAndTheFollowersNamedInThemInKafkaStreamsMetrics() {
+        // Given 1,201 followers of ava
+        IntStream.range(0, 1_201).forEach(i -> follow("u" + i, "ava"));
+
+        // When two of ava's drops start
+        dropEvents.pipeInput("d1", started("d1", "ava", START.plusSeconds(60)));
+        dropEvents.pipeInput("d2", started("d2", "ava", START.plusSeconds(61)));
+
+        // Then the totals count 2 x 3 batches and 2 x 1,201 followers, under the documented group and tags
+        assertThat(metricValue("batches-total")).isEqualTo(6.0);
+        assertThat(metricValue("followers-total")).isEqualTo(2_402.0);
+        assertThat(metricValue("batches-rate")).isGreaterThan(0.0);
+        assertThat(metricValue("followers-rate")).isGreaterThan(0.0);
+        assertThat(metric("followers-total").metricName().tags())
+                .containsEntry(PushFanoutProcessor.METRIC_SCOPE + "-id", PushFanoutProcessor.METRIC_ENTITY)
+                .containsKey("thread-id");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void follow(String user, String creator) {
@@ -202,6 +221,17 @@ class SocialTopologyTest {
             it.forEachRemaining(entry -> keys.add(entry.key));
         }
         return keys;
+    }
+
+    private double metricValue(String name) {
+        return ((Number) metric(name).metricValue()).doubleValue();
+    }
+
+    private org.apache.kafka.common.Metric metric(String name) {
+        return driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals(PushFanoutProcessor.METRIC_GROUP) && e.getKey().name().equals(name))
+                .map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name + " in " + PushFanoutProcessor.METRIC_GROUP));
     }
 
     private static Path tempDir() {
