@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -73,8 +74,7 @@ public class OrderService {
     private final RateLimiter rateLimiter;
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
     /** Orders produced by this instance whose decision has not been seen yet. */
-    private final Cache<String, OrderRequest> pending = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(1_000_000).build();
+    private final InFlightOrders inFlight = new InFlightOrders();
     /**
      * Decisions this instance handed out, until the user-order index (one repartition and commit
      * behind the decision) has them too: a client that follows placeOrder with order(id) at once
@@ -127,31 +127,50 @@ public class OrderService {
         requireDrop(dropId);
         OrderRequest request = OrderRequest.newBuilder().setOrderId(orderId).setDropId(dropId).setUserId(viewer.id())
                 .setIdempotencyKey(key).setQuantity(quantity).setRequestedAt(clock.instant()).build();
-        OrderRequest first = pending.asMap().putIfAbsent(orderId, request);
-        if (first != null) {
-            // the same order is already in flight from this instance: wait for the same decision
-            requireSame(OrderView.pending(first), dropId, quantity);
-            return awaitDecision(decisions.next(orderId), first, dropId, quantity);
+        CompletableFuture<RecordMetadata> accepted = new CompletableFuture<>();
+        Optional<InFlightOrders.InFlight> first = inFlight.claim(request, accepted);
+        if (first.isPresent()) {
+            // the same order is already in flight from this instance: it is placed once Kafka has the first
+            // attempt's request, and not at all if that send fails
+            OrderRequest earlier = first.get().request();
+            requireSame(OrderView.pending(earlier), dropId, quantity);
+            return first.get().accepted().handle((sent, error) -> {
+                if (error != null) {
+                    throw notAccepted(orderId, dropId, error);
+                }
+                return sent;
+            }).thenCompose(sent -> awaitDecision(decisions.next(orderId), earlier, dropId, quantity));
         }
         CompletableFuture<OrderDecision> shared = decisions.next(orderId);
         shared.whenComplete((decision, error) -> {
             if (decision != null) {
                 recentlyDecidedByUser.asMap().merge(decision.getUserId(), List.of(decision), OrderService::plus);
             }
-            pending.invalidate(orderId);
+            inFlight.decided(orderId);
         });
-        return producer.send(topics.orderRequests().name(), dropId, request, serdes.orderRequest().serializer())
-                .handle((sent, error) -> {
+        producer.send(topics.orderRequests().name(), dropId, request, serdes.orderRequest().serializer())
+                .whenComplete((sent, error) -> {
                     if (error != null) {
-                        pending.invalidate(orderId);
-                        log.atWarn().addKeyValue("orderId", orderId).addKeyValue("dropId", dropId)
-                                .log("Order {} on drop {} not accepted by Kafka: {}", orderId, dropId, error.getMessage());
-                        throw ApiException.unavailable("The order was not accepted (" + error.getMessage()
-                                + "); retry with the same idempotencyKey", error);
+                        accepted.completeExceptionally(error);
+                    } else {
+                        accepted.complete(sent);
                     }
-                    return sent;
-                })
-                .thenCompose(sent -> awaitDecision(shared, request, dropId, quantity));
+                });
+        return accepted.handle((sent, error) -> {
+            if (error != null) {
+                log.atWarn().addKeyValue("orderId", orderId).addKeyValue("dropId", dropId)
+                        .log("Order {} on drop {} not accepted by Kafka: {}", orderId, dropId, error.getMessage());
+                throw notAccepted(orderId, dropId, error);
+            }
+            return sent;
+        }).thenCompose(sent -> awaitDecision(shared, request, dropId, quantity));
+    }
+
+    private static ApiException notAccepted(String orderId, String dropId, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return ApiException.unavailable("The order was not accepted (" + cause.getMessage()
+                + "); retry with the same idempotencyKey", cause);
     }
 
     private CompletableFuture<OrderView> awaitDecision(CompletableFuture<OrderDecision> decision, OrderRequest request,
@@ -205,8 +224,7 @@ public class OrderService {
         if (decided.isPresent()) {
             return decided;
         }
-        return Optional.ofNullable(pending.getIfPresent(orderId)).filter(r -> r.getUserId().equals(viewer.id()))
-                .map(OrderView::pending);
+        return inFlight.accepted(orderId).filter(r -> r.getUserId().equals(viewer.id())).map(OrderView::pending);
     }
 
     /**
@@ -223,7 +241,7 @@ public class OrderService {
         orders.forEach(o -> seen.add(o.id()));
         recentDecisions(viewer).stream().filter(d -> seen.add(d.getOrderId())).map(OrderView::decided)
                 .forEach(orders::add);
-        pending.asMap().values().stream().filter(r -> r.getUserId().equals(viewer.id()) && !seen.contains(r.getOrderId()))
+        inFlight.acceptedOf(viewer.id()).filter(r -> !seen.contains(r.getOrderId()))
                 .map(OrderView::pending).forEach(orders::add);
         return Pages.page(orders, OrderService::newestFirst, first, after);
     }
