@@ -32,8 +32,31 @@ public abstract class KafkaBroker implements AutoCloseable {
     @Override
     public abstract void close();
 
+    /** A clean shutdown (the broker closes its logs and leaves the quorum): {@link #restart()} brings it back. */
+    public void stop() {
+        throw new UnsupportedOperationException("only a restartable child broker can be stopped and restarted");
+    }
+
+    /** SIGKILL, then waits for the process to be gone: a crash. {@link #restart()} brings it back. */
+    public void kill() {
+        throw new UnsupportedOperationException("only a restartable child broker can be killed and restarted");
+    }
+
+    /** Starts the stopped or killed broker again on the same data directory and port; waits until it answers. */
+    public void restart() {
+        throw new UnsupportedOperationException("only a restartable child broker can be restarted");
+    }
+
     public static KafkaBroker start(String mode, Path logDir) {
-        return mode.equals("in-process") ? new InProcess() : new Child(logDir);
+        return mode.equals("in-process") ? new InProcess() : new Child(logDir, null, 0);
+    }
+
+    /**
+     * A child-JVM broker whose data survives it, on the port its first start found free: clients keep their bootstrap
+     * address across {@link #stop()}/{@link #kill()} and {@link #restart()}. The caller deletes {@code dataDirectory}.
+     */
+    public static KafkaBroker restartable(Path dataDirectory, Path logDir) {
+        return new Child(logDir, dataDirectory, 0);
     }
 
     private static final class InProcess extends KafkaBroker {
@@ -61,11 +84,14 @@ public abstract class KafkaBroker implements AutoCloseable {
     }
 
     private static final class Child extends KafkaBroker {
-        private final Process process;
-        private final String bootstrap;
+        private final Path logDir;
+        private final boolean restartable;
         private final List<String> command = new ArrayList<>();
+        private volatile Process process;
+        private volatile String bootstrap;
 
-        Child(Path logDir) {
+        Child(Path logDir, Path dataDirectory, int port) {
+            this.logDir = logDir;
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(CHILD_JVM_FLAGS);
             String extra = System.getenv("BENCH_BROKER_JAVA_OPTS");
@@ -77,6 +103,16 @@ public abstract class KafkaBroker implements AutoCloseable {
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(BrokerMain.class.getName());
+            restartable = dataDirectory != null;
+            if (restartable) {
+                command.add(dataDirectory.toAbsolutePath().toString());
+                command.add(String.valueOf(port));
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(this::close, "broker-child-stop"));
+            spawn();
+        }
+
+        private void spawn() {
             try {
                 process = new ProcessBuilder(command)
                         .redirectError(ProcessBuilder.Redirect.appendTo(logDir.resolve("broker.stderr").toFile()))
@@ -84,10 +120,10 @@ public abstract class KafkaBroker implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot start the broker JVM: " + e.getMessage(), e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(this::close, "broker-child-stop"));
+            Process p = process;
             String found = null;
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 String line;
                 while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
@@ -103,10 +139,17 @@ public abstract class KafkaBroker implements AutoCloseable {
                 close();
                 throw new IllegalStateException("The broker JVM did not report its address; see " + logDir);
             }
+            if (bootstrap != null && !bootstrap.equals(found)) {
+                throw new IllegalStateException("The restarted broker is at " + found + ", not " + bootstrap);
+            }
+            if (bootstrap == null && restartable) {
+                // restarts listen where the first start found a free port
+                command.set(command.size() - 1, found.substring(found.lastIndexOf(':') + 1));
+            }
             bootstrap = found;
             Thread drain = new Thread(() -> {
                 try {
-                    process.getInputStream().transferTo(OutputStream.nullOutputStream());
+                    p.getInputStream().transferTo(OutputStream.nullOutputStream());
                 } catch (IOException e) {
                     // the broker exited
                 }
@@ -132,26 +175,53 @@ public abstract class KafkaBroker implements AutoCloseable {
         }
 
         @Override
+        public void stop() {
+            close();
+        }
+
+        @Override
+        public synchronized void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public synchronized void restart() {
+            if (!restartable) {
+                super.restart();
+            }
+            if (process.isAlive()) {
+                throw new IllegalStateException("The broker is still running (pid " + process.pid() + ")");
+            }
+            spawn();
+        }
+
+        @Override
         public synchronized void close() {
-            if (!process.isAlive()) {
+            Process p = process;
+            if (p == null || !p.isAlive()) {
                 return;
             }
             try {
-                OutputStream in = process.getOutputStream();
+                OutputStream in = p.getOutputStream();
                 in.write("stop\n".getBytes(StandardCharsets.UTF_8));
                 in.flush();
                 in.close();
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroy();
-                    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroy();
+                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
                     }
                 }
             } catch (IOException e) {
-                process.destroy();
+                p.destroy();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                process.destroyForcibly();
+                p.destroyForcibly();
             }
         }
     }

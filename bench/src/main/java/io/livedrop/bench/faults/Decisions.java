@@ -22,8 +22,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class Decisions {
 
-    /** Committed decisions of the given drops by order id (a list: more than one is a violation), and counts. */
-    record Snapshot(Map<String, List<OrderDecision>> byOrder, long committed, long uncommitted) {
+    /**
+     * Committed decisions of the given drops by order id (a list: more than one is a violation) and by drop (in
+     * the order they were decided: one drop is one partition), and counts.
+     */
+    record Snapshot(Map<String, List<OrderDecision>> byOrder, Map<String, List<OrderDecision>> byDrop, long committed,
+                    long uncommitted) {
         long aborted() {
             return uncommitted - committed;
         }
@@ -34,10 +38,13 @@ final class Decisions {
 
     static Snapshot read(Harness h, Set<String> drops) {
         Map<String, List<OrderDecision>> byOrder = new HashMap<>();
-        long committed = scan(h, "read_committed", drops, d -> byOrder.computeIfAbsent(d.getOrderId(),
-                k -> new ArrayList<>()).add(d));
+        Map<String, List<OrderDecision>> byDrop = new HashMap<>();
+        long committed = scan(h, "read_committed", drops, d -> {
+            byOrder.computeIfAbsent(d.getOrderId(), k -> new ArrayList<>()).add(d);
+            byDrop.computeIfAbsent(d.getDropId(), k -> new ArrayList<>()).add(d);
+        });
         long uncommitted = scan(h, "read_uncommitted", drops, d -> { });
-        return new Snapshot(byOrder, committed, uncommitted);
+        return new Snapshot(byOrder, byDrop, committed, uncommitted);
     }
 
     /** Reads every partition from the beginning to its end (the last stable offset for read_committed). */

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * What every scenario runs against: one broker (a child JVM), livedrop instances A and B (child processes, each with
+ * What every scenario runs against: one broker (a child JVM on a fixed port, restartable), livedrop instances A and B (child processes, each with
  * its own home and state directory, 4 partitions per drop-keyed topic, one standby replica as configured by
  * default), a creator with a product, and the HTTP client the load, the reader and the checks share.
  */
@@ -56,7 +56,8 @@ final class Harness implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    final Map<String, Instance> instances = new LinkedHashMap<>();
+    /** By name, in name order; the load iterates it while scenario 4 adds and removes instances. */
+    final Map<String, Instance> instances = new java.util.concurrent.ConcurrentSkipListMap<>();
     String creatorToken;
     String product;
     String appCommand;
@@ -100,7 +101,8 @@ final class Harness implements AutoCloseable {
         this.work = work;
         this.logDir = logDir;
         Progress.say("starting the Kafka broker (child JVM)");
-        broker = KafkaBroker.start("child", logDir);
+        // its data survives a stop or kill -9 (scenario 2); deleted with the work directory
+        broker = KafkaBroker.restartable(work.resolve("broker-data"), logDir);
         Progress.say("broker at %s; starting livedrop instances A and B", broker.bootstrapServers());
         for (String n : List.of("A", "B")) {
             Instance i = new Instance(n);
@@ -117,6 +119,13 @@ final class Harness implements AutoCloseable {
                 creatorToken), "id");
         Objects.requireNonNull(product, "upsertProduct returned no id");
         awaitBothOwnSomething();
+    }
+
+    /** A new instance (own home and state directory) in the harness, not started yet. */
+    Instance add(String name) {
+        Instance i = new Instance(name);
+        instances.put(name, i);
+        return i;
     }
 
     Instance a() {

@@ -30,6 +30,7 @@ final class Stampede {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
+    private static final Pattern REMAINING = Pattern.compile("\"remainingStock\"\\s*:\\s*(-?\\d+)");
     private static final Pattern MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"([^\"]{0,60})");
 
     /** One order the load generator placed (its first request). */
@@ -47,8 +48,12 @@ final class Stampede {
         }
     }
 
-    /** One read of a drop through one instance. */
-    record Read(String instance, long sentNanos, long answeredNanos, boolean ok, String error) {
+    /** One read of a drop through one instance: its remainingStock when it answered, else the error. */
+    record Read(String instance, String drop, long sentNanos, long answeredNanos, Integer remainingStock,
+                String error) {
+        boolean ok() {
+            return error == null;
+        }
     }
 
     final Harness h;
@@ -87,13 +92,16 @@ final class Stampede {
         sender = new Thread(this::sendLoop, "faults-load-" + label);
         sender.setDaemon(true);
         sender.start();
-        for (String name : h.instances.keySet()) {
-            Thread t = new Thread(() -> readLoop(name), "faults-reader-" + name);
-            t.setDaemon(true);
-            t.start();
-            readers.add(t);
-        }
+        h.instances.keySet().forEach(this::addReader);
         return this;
+    }
+
+    /** Starts reading through instance {@code name} too (one added while the load runs). */
+    synchronized void addReader(String name) {
+        Thread t = new Thread(() -> readLoop(name), "faults-reader-" + name);
+        t.setDaemon(true);
+        t.start();
+        readers.add(t);
     }
 
     private void sendLoop() {
@@ -166,13 +174,14 @@ final class Stampede {
         int n = 0;
         while (!stop) {
             Harness.Instance i = h.instances.get(name);
-            if (!i.inRotation) {
+            if (i == null || !i.inRotation) {
                 Waits.await(() -> false, Duration.ofMillis(100));
                 continue;
             }
             String drop = drops.get(n++ % drops.size());
             long t0 = System.nanoTime();
             String error = null;
+            Integer value = null;
             try {
                 var r = h.http.send(Harness.request(i.url(), Harness.dropQueryBody(drop), null, READ_TIMEOUT),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -183,6 +192,9 @@ final class Stampede {
                     Matcher m = MESSAGE.matcher(r.body());
                     error = c.find() ? c.group(1) : m.find() ? "GraphQL error without code: " + m.group(1)
                             : "GraphQL error";
+                } else {
+                    Matcher v = REMAINING.matcher(r.body());
+                    value = v.find() ? Integer.valueOf(v.group(1)) : null;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -192,7 +204,7 @@ final class Stampede {
             }
             long t1 = System.nanoTime();
             if (i.inRotation || error == null) {
-                reads.add(new Read(name, t0, t1, error == null, error));
+                reads.add(new Read(name, drop, t0, t1, value, error));
             }
             long next = t0 + TimeUnit.MILLISECONDS.toNanos(100);
             Waits.until(next);
@@ -205,7 +217,7 @@ final class Stampede {
         stopNanos = System.nanoTime();
         try {
             sender.join(5_000);
-            for (Thread t : readers) {
+            for (Thread t : List.copyOf(readers)) {
                 t.join(READ_TIMEOUT.toMillis() + 1_000);
             }
             if (inFlight.tryAcquire(MAX_IN_FLIGHT, ORDER_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) {

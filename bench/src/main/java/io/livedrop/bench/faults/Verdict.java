@@ -109,6 +109,7 @@ final class Verdict {
         long pendingAnswers = 0;
         long errorAnswers = 0;
         Set<String> lostIds = new TreeSet<>();
+        Map<String, String> lostAnswer = new HashMap<>();
         Set<String> flippedIds = new TreeSet<>();
         Map<String, Long> errorCodes = new TreeMap<>();
         Set<String> undecidedAnswered = new HashSet<>();
@@ -124,6 +125,7 @@ final class Verdict {
                 decidedAnswers++;
                 if (ds.isEmpty()) {
                     lostIds.add(id);
+                    lostAnswer.putIfAbsent(id, describe(s, a));
                 } else if (!ds.get(0).getStatus().toString().equals(a.status())) {
                     flippedIds.add(id);
                 }
@@ -132,6 +134,7 @@ final class Verdict {
                 undecidedAnswered.add(id);
                 if (ds.isEmpty()) {
                     lostIds.add(id);
+                    lostAnswer.putIfAbsent(id, describe(s, a));
                 }
             } else {
                 errorAnswers++;
@@ -143,7 +146,7 @@ final class Verdict {
         flipped = flippedIds.size();
         if (lost > 0) {
             violation("%d order(s) answered CONFIRMED/REJECTED/PENDING have no committed decision (LOST), e.g. %s",
-                    lost, lostIds.stream().limit(5).toList());
+                    lost, lostIds.stream().limit(5).map(id -> id + " (" + lostAnswer.get(id) + ")").toList());
         }
         if (flipped > 0) {
             violation("%d order(s) answered with a status other than their committed decision (FLIPPED), e.g. %s",
@@ -172,7 +175,20 @@ final class Verdict {
                 + s.drops.size() + ")");
         figures.put("PENDING/error orders decided eventually", eventuallyDecided + " of " + undecidedAnswered.size());
         figures.put("decision records aborted (rolled back, reprocessed)", Progress.n(snap.aborted()));
+        Histogram topology = hist();
+        by.values().forEach(ds -> ds.forEach(d -> topology.recordValue(Math.max(1, TimeUnit.MILLISECONDS.toMicros(
+                Math.max(0, Duration.between(d.getRequestedAt(), d.getDecidedAt()).toMillis()))))));
+        figures.put("topology: requestedAt → decidedAt p50 / p99 / max (ms)", topology.getTotalCount() == 0 ? "—"
+                : io.livedrop.bench.Formats.ms(topology.getValueAtPercentile(50) / 1000.0) + " / "
+                + io.livedrop.bench.Formats.ms(topology.getValueAtPercentile(99) / 1000.0) + " / "
+                + io.livedrop.bench.Formats.ms(topology.getMaxValue() / 1000.0));
         return snap;
+    }
+
+    /** "PENDING via A, sent at 14.2 s (retry)": one answer, for a violation's message. */
+    static String describe(Stampede s, Stampede.Answer a) {
+        return String.format(java.util.Locale.ROOT, "%s via %s, sent at %.1f s%s", a.status(), a.instance(),
+                s.at(a.intendedNanos()), a.retry() ? " (retry)" : "");
     }
 
     static Map<String, Long> confirmedUnits(Map<String, List<OrderDecision>> by) {

@@ -1,0 +1,93 @@
+package io.livedrop.bench.faults;
+
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 2: the broker stopped mid-stampede and restarted on the same data and port, three ways: a clean stop, a
+ * kill -9, and a kill -9 that stays down longer than the producers' delivery timeouts (the API's 30 s, Kafka
+ * Streams' 120 s). Nothing restarts the instances: they must ride it out on their own.
+ */
+final class BrokerRestart {
+
+    enum Variant {
+        CLEAN("2a. broker stopped cleanly mid-stampede, restarted"),
+        KILL("2b. broker killed (kill -9) mid-stampede, restarted"),
+        KILL_LONG("2c. broker killed (kill -9), down past the producers' delivery timeout, restarted");
+
+        final String title;
+
+        Variant(String title) {
+            this.title = title;
+        }
+    }
+
+    /** Log lines that say an instance lost a stream thread or a client gave up. */
+    static final List<String> TROUBLE = List.of("Stream thread of the", "State transition from RUNNING to ERROR",
+            "PENDING_ERROR", "not accepted by Kafka");
+
+    private BrokerRestart() {
+    }
+
+    static Verdict run(Harness h, FaultOptions o, Variant variant) throws Exception {
+        Duration down = variant == Variant.KILL_LONG ? o.brokerLongDown() : o.brokerDown();
+        Verdict v = new Verdict(variant.title + " (down " + down.toSeconds() + " s)");
+        Progress.say("=== %s ===", v.scenario);
+        List<String> drops = h.createDrops(o.stock());
+        Map<String, Long> troubleBefore = troubleLines(h);
+        Stampede s = new Stampede(h, "s2" + variant.name().toLowerCase(java.util.Locale.ROOT), drops, o.rate(),
+                FaultSuite.USERS).start();
+        Waits.await(() -> false, o.before());
+        long fault = System.nanoTime();
+        if (variant == Variant.CLEAN) {
+            Progress.say("stopping the broker (clean shutdown) for %d s", down.toSeconds());
+            h.broker.stop();
+        } else {
+            Progress.say("kill -9 the broker (pid %d) for %d s", h.broker.pid(), down.toSeconds());
+            h.broker.kill();
+        }
+        long gone = System.nanoTime();
+        Waits.await(() -> false, down.minusNanos(gone - fault));
+        long restarting = System.nanoTime();
+        Progress.say("restarting the broker on the same data directory and port");
+        h.broker.restart();
+        long back = System.nanoTime();
+        Progress.say("broker answering again %.1f s after its restart began; load continues", (back - restarting) / 1e9);
+        Waits.await(() -> false, o.after());
+        s.stop();
+        v.verifyOrders(h, s, o.stock(), List.of());
+        long firstA = FaultSuite.firstDecided(s, back, null, "A");
+        long firstB = FaultSuite.firstDecided(s, back, null, "B");
+        long first = firstA < 0 ? firstB : firstB < 0 ? firstA : Math.min(firstA, firstB);
+        v.availability(s, fault, first < 0 ? back : back + first);
+        v.figures.put("broker down (stop/kill → restart begins) / restart → answering",
+                FaultSuite.secs(restarting - fault) + " / " + FaultSuite.secs(back - restarting));
+        v.figures.put("recovery: broker answering → first new order decided (through A / through B)",
+                FaultSuite.secs(firstA) + " / " + FaultSuite.secs(firstB));
+        Map<String, Long> troubleAfter = troubleLines(h);
+        for (Harness.Instance i : h.instances.values()) {
+            long lines = troubleAfter.get(i.name) - troubleBefore.get(i.name);
+            v.figures.put("instance " + i.name + ": alive / health at the end / log lines of a lost stream thread or"
+                    + " unaccepted order", i.app.alive() + " / " + FaultSuite.healthStatus(h, i) + " / " + lines);
+            if (!i.app.alive()) {
+                v.violation("instance %s died during the broker outage", i.name);
+            }
+        }
+        v.notes.add("The instances are not restarted: the API answers orders it cannot hand to Kafka with UNAVAILABLE"
+                + " (retry with the same idempotencyKey) once its producer's delivery timeout (30 s) passes; the load's"
+                + " client gives up after " + Stampede.ORDER_TIMEOUT.toSeconds() + " s. Reads are served from the"
+                + " instances' local state while the broker is away.");
+        return v;
+    }
+
+    private static Map<String, Long> troubleLines(Harness h) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (Harness.Instance i : h.instances.values()) {
+            out.put(i.name, FaultSuite.countLog(i.app.log(), TROUBLE));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,122 @@
+package io.livedrop.bench.faults;
+
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import io.livedrop.events.order.OrderDecision;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Scenario 4: while the stampede and the readers run, instance C joins (a scale-out), then A leaves (a scale-in: the
+ * load balancer drains it, then SIGTERM, so it leaves the group at once). Every read must answer with a value the
+ * drop really had (a standby's may be a little behind, never invented) or a retryable UNAVAILABLE; any other error
+ * is a violation. Afterwards A comes back and C goes, outside the measured window, for the scenarios that follow.
+ */
+final class Rescaling {
+
+    private Rescaling() {
+    }
+
+    static Verdict run(Harness h, FaultOptions o) throws Exception {
+        Verdict v = new Verdict("4. an instance added and one removed while reads run");
+        Progress.say("=== %s ===", v.scenario);
+        List<String> drops = h.createDrops(o.stock());
+        Stampede s = new Stampede(h, "s4", drops, o.rate(), FaultSuite.USERS).start();
+        Waits.await(() -> false, o.before());
+
+        long added = System.nanoTime();
+        Harness.Instance c = h.add("C");
+        Progress.say("starting instance C while the load runs");
+        c.start();
+        c.awaitReady();
+        long cReady = System.nanoTime();
+        s.addReader("C");
+        Progress.say("C ready after %.1f s, in rotation; A's drop owner now %s", (cReady - added) / 1e9,
+                h.owner(drops.get(0)));
+        Waits.await(() -> false, o.after());
+
+        Harness.Instance a = h.a();
+        long removing = System.nanoTime();
+        Progress.say("removing instance A: out of rotation, then SIGTERM (it leaves the group)");
+        a.inRotation = false;
+        Waits.await(() -> false, java.time.Duration.ofSeconds(1));
+        a.app.close();
+        long removed = System.nanoTime();
+        Progress.say("A stopped after %.1f s; owner of A's drop now %s", (removed - removing) / 1e9,
+                h.owner(drops.get(0)));
+        Waits.await(() -> false, o.after());
+        s.stop();
+
+        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), List.of());
+        v.availability(s, added, removed);
+        checkReads(v, s, snap, o.stock());
+        v.figures.put("recovery: C start → ready (RUNNING, stores queryable)", FaultSuite.secs(cReady - added));
+        v.figures.put("A out of rotation → stopped (closed, left the group)", FaultSuite.secs(removed - removing));
+        v.figures.put("first order decided on A's drop after A stopped (through B or C)",
+                FaultSuite.secs(firstDecidedAnyVia(s, removed, drops.get(0))));
+        v.notes.add("\"during\" is from C's start until A has stopped; \"after\" is with B and C only. A new instance"
+                + " gets standby and warm-up tasks first: Kafka Streams' high-availability assignor moves active tasks"
+                + " to it only once it has caught up (probing rebalances), so C answers most reads by one hop.");
+
+        Progress.say("restoring the harness: A back, C stopped");
+        a.start();
+        a.awaitReady();
+        c.inRotation = false;
+        c.app.close();
+        h.instances.remove("C");
+        return v;
+    }
+
+    /**
+     * Every read answered a remainingStock the drop had at some point (its stock, or one in a committed decision),
+     * or a retryable UNAVAILABLE.
+     */
+    static void checkReads(Verdict v, Stampede s, Decisions.Snapshot snap, int stock) {
+        Map<String, Set<Integer>> levels = new HashMap<>();
+        for (String d : s.drops) {
+            Set<Integer> l = new HashSet<>();
+            l.add(stock);
+            for (OrderDecision x : snap.byDrop().getOrDefault(d, List.of())) {
+                l.add(x.getRemainingStock());
+            }
+            levels.put(d, l);
+        }
+        long ok = 0;
+        long wrong = 0;
+        Map<String, Long> errors = new TreeMap<>();
+        Map<String, Long> byInstance = new TreeMap<>();
+        for (Stampede.Read r : s.reads) {
+            byInstance.merge(r.instance(), 1L, Long::sum);
+            if (r.ok()) {
+                if (r.remainingStock() == null || !levels.get(r.drop()).contains(r.remainingStock())) {
+                    wrong++;
+                    if (wrong <= 5) {
+                        v.violation("a read through %s answered remainingStock %s for %s, a level the drop never had",
+                                r.instance(), r.remainingStock(), r.drop());
+                    }
+                } else {
+                    ok++;
+                }
+            } else {
+                errors.merge(r.error(), 1L, Long::sum);
+                if (!"UNAVAILABLE".equals(r.error())) {
+                    v.violation("a read through %s failed with %s (only a retryable UNAVAILABLE is allowed)",
+                            r.instance(), r.error());
+                }
+            }
+        }
+        v.figures.put("reads: with a true remainingStock / wrong / UNAVAILABLE or other error", Progress.n(ok) + " / "
+                + wrong + " / " + (errors.isEmpty() ? "0" : errors.toString()));
+        v.figures.put("reads per instance", byInstance.toString());
+    }
+
+    static long firstDecidedAnyVia(Stampede s, long from, String drop) {
+        return s.answers.stream().filter(x -> x.decided() && !x.retry() && x.intendedNanos() >= from
+                        && x.order().dropId().equals(drop))
+                .mapToLong(x -> x.answeredNanos() - from).min().orElse(-1);
+    }
+}

@@ -1,0 +1,118 @@
+package io.livedrop.bench.faults;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Samples an instance's Kafka Streams task metrics {@code restore-total} (records restored into active tasks) and
+ * {@code update-total} (records applied to standby and warm-up tasks) every 500 ms from its Prometheus endpoint,
+ * both applications summed: how fast it rebuilds deleted state from the changelogs.
+ */
+final class RestoreWatch implements AutoCloseable {
+
+    private static final Pattern SAMPLE = Pattern.compile(
+            "^kafka_stream_task_(restore|update)_total\\{[^}]*}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
+
+    record Sample(long nanos, double records) {
+    }
+
+    private final Harness h;
+    private final Harness.Instance instance;
+    private final long startNanos;
+    private final List<Sample> samples = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean stop;
+
+    RestoreWatch(Harness h, Harness.Instance instance, long startNanos) {
+        this.h = h;
+        this.instance = instance;
+        this.startNanos = startNanos;
+        thread = new Thread(this::loop, "faults-restore-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        while (!stop) {
+            long t = System.nanoTime();
+            Double total = scrape();
+            if (total != null) {
+                synchronized (samples) {
+                    samples.add(new Sample(t, total));
+                }
+            }
+            io.livedrop.bench.Waits.until(t + 500_000_000L);
+        }
+    }
+
+    private Double scrape() {
+        try {
+            HttpResponse<String> r = h.setupClient.get(instance.url() + "/actuator/prometheus");
+            if (r.statusCode() != 200) {
+                return null;
+            }
+            Matcher m = SAMPLE.matcher(r.body());
+            double sum = 0;
+            boolean any = false;
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(2));
+                any = true;
+            }
+            return any ? sum : null;
+        } catch (RuntimeException e) {
+            return null; // not up yet
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop = true;
+        thread.join(5_000);
+    }
+
+    /**
+     * The restore phase: from the instance's start to the first second after the peak in which it applied no more
+     * than twice the live rate (the rate of its last 5 s, when only new traffic is applied); records in it and the
+     * rate. Empty text when too few samples were taken.
+     */
+    String summary() {
+        List<Sample> s;
+        synchronized (samples) {
+            s = List.copyOf(samples);
+        }
+        if (s.size() < 12) {
+            return "too few samples (" + s.size() + ")";
+        }
+        Sample last = s.get(s.size() - 1);
+        Sample fiveBefore = s.stream().filter(x -> x.nanos() <= last.nanos() - 5_000_000_000L)
+                .reduce((a, b) -> b).orElse(s.get(0));
+        double live = (last.records() - fiveBefore.records()) / ((last.nanos() - fiveBefore.nanos()) / 1e9);
+        int peak = 0;
+        double peakRate = 0;
+        for (int i = 2; i < s.size(); i++) {
+            double rate = (s.get(i).records() - s.get(i - 2).records()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9);
+            if (rate > peakRate) {
+                peakRate = rate;
+                peak = i;
+            }
+        }
+        int end = s.size() - 1;
+        for (int i = peak; i < s.size(); i++) {
+            double rate = (s.get(i).records() - s.get(i - 2).records()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9);
+            if (rate <= 2 * Math.max(live, 1)) {
+                end = i;
+                break;
+            }
+        }
+        Sample done = s.get(end);
+        double seconds = (done.nanos() - startNanos) / 1e9;
+        return String.format(Locale.ROOT, "%,.0f records in %.1f s from the start of the JVM = %,.0f records/s"
+                        + " (peak %,.0f records/s over 1 s; afterwards %,.0f records/s of live traffic; %,.0f records"
+                        + " by the end)", done.records(), seconds, done.records() / seconds, peakRate, live,
+                last.records());
+    }
+}
