@@ -56,6 +56,10 @@ final class BrokerRestart {
         h.broker.restart();
         long back = System.nanoTime();
         Progress.say("broker answering again %.1f s after its restart began; load continues", (back - restarting) / 1e9);
+        // the after-phase starts once orders are decided again (at most 3 minutes)
+        boolean resumed = Waits.await(() -> FaultSuite.firstDecided(s, back, null, "A") >= 0
+                || FaultSuite.firstDecided(s, back, null, "B") >= 0, Duration.ofMinutes(3));
+        Progress.say(resumed ? "orders decided again" : "no order decided within 3 minutes of the broker's return");
         Waits.await(() -> false, o.after());
         s.stop();
         v.verifyOrders(h, s, o.stock(), List.of());

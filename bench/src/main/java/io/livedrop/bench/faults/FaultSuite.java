@@ -339,7 +339,7 @@ public final class FaultSuite {
                 Progress.n(changelog[0]) + " / " + Progress.n(changelog[1]));
         v.figures.put("recovery: B start → ready (RUNNING, stores queryable)", secs(ready - started));
         v.figures.put("restore rate: B's records restored into active tasks + applied to standby/warm-up tasks"
-                + " (Kafka Streams task metrics restore-total + update-total)", watch.summary());
+                + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)", watch.summary());
         v.notes.add("B comes back with no state, so Kafka Streams' high-availability assignor leaves the active tasks on"
                 + " A (caught up) and gives B warm-up/standby tasks, which rebuild from the changelogs; B is ready"
                 + " (answers by one hop) before it has caught up, and takes actives back after a probing rebalance.");

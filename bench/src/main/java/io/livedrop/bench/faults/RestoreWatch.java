@@ -8,14 +8,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Samples an instance's Kafka Streams task metrics {@code restore-total} (records restored into active tasks) and
- * {@code update-total} (records applied to standby and warm-up tasks) every 500 ms from its Prometheus endpoint,
- * both applications summed: how fast it rebuilds deleted state from the changelogs.
+ * Samples an instance's {@code livedrop_state_restore_records_total} (records restored into active tasks and applied
+ * to standby and warm-up tasks, both applications; from Kafka Streams' restore and standby-update listeners) every
+ * 500 ms from its Prometheus endpoint: how fast it rebuilds deleted state from the changelogs.
  */
 final class RestoreWatch implements AutoCloseable {
 
     private static final Pattern SAMPLE = Pattern.compile(
-            "^kafka_stream_task_(restore|update)_total\\{[^}]*}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
+            "^livedrop_state_restore_records_total\\{[^}]*}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
 
     record Sample(long nanos, double records) {
     }
@@ -59,7 +59,7 @@ final class RestoreWatch implements AutoCloseable {
             double sum = 0;
             boolean any = false;
             while (m.find()) {
-                sum += Double.parseDouble(m.group(2));
+                sum += Double.parseDouble(m.group(1));
                 any = true;
             }
             return any ? sum : null;

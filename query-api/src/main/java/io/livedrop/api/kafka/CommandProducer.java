@@ -35,6 +35,9 @@ public final class CommandProducer implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                // send() waits this long for metadata or buffer space, on the request's thread: with the broker
+                // away, the 60 s default held every server thread and starved reads (fault suite, scenario 2c)
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000,
                 ProducerConfig.CLIENT_ID_CONFIG, "livedrop-api-commands"),
                 new StringSerializer(), new ByteArraySerializer());
     }

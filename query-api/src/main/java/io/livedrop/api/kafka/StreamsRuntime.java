@@ -101,6 +101,9 @@ public final class StreamsRuntime implements SmartLifecycle {
         });
         if (meters != null) {
             new KafkaStreamsMetrics(created).bindTo(meters);
+            RestoreProgress restore = new RestoreProgress(name, meters);
+            created.setGlobalStateRestoreListener(restore);
+            created.setStandbyUpdateListener(restore);
         }
         return created;
     }
