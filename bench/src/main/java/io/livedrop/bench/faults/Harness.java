@@ -250,13 +250,30 @@ final class Harness implements AutoCloseable {
         }
     }
 
+    /**
+     * Schedules a drop that starts now; its id. The API may answer UNAVAILABLE "accepted but not visible yet" (in a
+     * rebalance): the drop exists then, and its id is in the message.
+     */
+    String scheduleDrop(int stock) {
+        try {
+            return Http.field(graphQl(a(), "mutation { scheduleDrop(input: {productId: \\\"" + product
+                    + "\\\", stock: " + stock + ", priceCents: 1999}) { id } }", creatorToken), "id");
+        } catch (IllegalStateException e) {
+            Matcher m = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but is not visible yet").matcher(
+                    String.valueOf(e.getMessage()));
+            if (m.find()) {
+                return m.group(1);
+            }
+            throw e;
+        }
+    }
+
     /** Two LIVE drops of {@code stock}, one active on A and one on B when that can be had in 40 tries. */
     List<String> createDrops(int stock) {
         Map<String, String> by = new LinkedHashMap<>();
         List<String> extra = new ArrayList<>();
         for (int t = 0; t < 40 && by.size() < 2; t++) {
-            String id = Http.field(graphQl(a(), "mutation { scheduleDrop(input: {productId: \\\"" + product
-                    + "\\\", stock: " + stock + ", priceCents: 1999}) { id } }", creatorToken), "id");
+            String id = scheduleDrop(stock);
             Objects.requireNonNull(id, "scheduleDrop returned no id");
             String owner = null;
             for (int k = 0; k < 100 && owner == null; k++) {

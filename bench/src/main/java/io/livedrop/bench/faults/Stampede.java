@@ -187,7 +187,9 @@ final class Stampede {
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     error = "HTTP " + r.statusCode();
-                } else if (r.body().contains("\"errors\"") || !r.body().contains("\"remainingStock\"")) {
+                } else if (!r.body().contains("\"errors\"") && !r.body().contains("\"remainingStock\"")) {
+                    error = "no error, but no drop (null)";
+                } else if (r.body().contains("\"errors\"")) {
                     Matcher c = CODE.matcher(r.body());
                     Matcher m = MESSAGE.matcher(r.body());
                     error = c.find() ? c.group(1) : m.find() ? "GraphQL error without code: " + m.group(1)

@@ -220,14 +220,25 @@ public class InteractiveQueries {
 
     // ------------------------------------------------------------------ what this instance serves
 
-    /** The value under {@code key} in this instance's copy of {@code partition}; a standby copy only when {@code stale} and lag-bounded. */
+    /**
+     * The value under {@code key} in this instance's copy of {@code partition}; a standby copy only when {@code stale}
+     * and lag-bounded. Only the active copy may say "no such key": a standby or warm-up copy that lacks it may simply
+     * not have restored it yet (the fault suite's scale-out and scale-in, scenario 4, read drops as null that way),
+     * so the read moves on to another copy, or becomes a retryable UNAVAILABLE.
+     */
     public Optional<Object> localGet(String store, String key, int partition, boolean stale) throws NotServedHere {
         ReadOnlyKeyValueStore<String, Object> copy = localCopy(store, partition, stale);
+        Object value;
         try {
-            return Optional.ofNullable(copy.get(key));
+            value = copy.get(key);
         } catch (InvalidStateStoreException e) {
             throw new NotServedHere(store + " partition " + partition + " moved away: " + e.getMessage());
         }
+        if (value == null && stale) {
+            throw new NotServedHere("the standby of " + store + " partition " + partition + " does not have the key"
+                    + " (it may not have restored it yet)");
+        }
+        return Optional.ofNullable(value);
     }
 
     public List<Object> localPrefix(String store, String prefix, int partition, boolean stale) throws NotServedHere {
