@@ -66,7 +66,7 @@ final class BrokerRestart {
         drops.forEach(d -> owners.put(d, h.owner(d)));
         List<String> stuck = new java.util.ArrayList<>();
         for (String drop : drops) {
-            boolean resumed = Waits.await(() -> Rescaling.firstDecidedAnyVia(s, back, drop) >= 0,
+            boolean resumed = Waits.await(() -> FaultSuite.firstDecided(s, back, drop, null) >= 0,
                     STUCK_AFTER.minusNanos(System.nanoTime() - back));
             if (!resumed) {
                 stuck.add(drop);
@@ -87,7 +87,7 @@ final class BrokerRestart {
                 i.app.close();
                 i.start();
                 i.awaitReady();
-                Waits.await(() -> Rescaling.firstDecidedAnyVia(s, back, drop) >= 0, Duration.ofMinutes(2));
+                Waits.await(() -> FaultSuite.firstDecided(s, back, drop, null) >= 0, Duration.ofMinutes(2));
             }
         }
         v.figures.put("drops undecided " + STUCK_AFTER.toSeconds() + " s after the broker's return (owner restarted)",
@@ -97,7 +97,7 @@ final class BrokerRestart {
         v.verifyOrders(h, s, o.stock(), List.of());
         long firstA = FaultSuite.firstDecided(s, back, null, "A");
         long firstB = FaultSuite.firstDecided(s, back, null, "B");
-        long first = firstA < 0 ? firstB : firstB < 0 ? firstA : Math.min(firstA, firstB);
+        long first = FaultSuite.firstDecided(s, back, null, null);
         v.availability(s, fault, first < 0 ? back : back + first);
         v.figures.put("broker down (stop/kill → restart begins) / restart → answering",
                 FaultSuite.secs(restarting - fault) + " / " + FaultSuite.secs(back - restarting));

@@ -202,12 +202,12 @@ public final class FaultSuite {
 
     /**
      * Nanoseconds from {@code from} to the first CONFIRMED/REJECTED answer to a new order sent after it, through
-     * {@code via}, on {@code drop} (null: any); -1 if none.
+     * {@code via} (null: any instance), on {@code drop} (null: any); -1 if none.
      */
     static long firstDecided(Stampede s, long from, String drop, String via) {
         // retries are left out: one of an order decided before the fault is answered from the index at once
         return s.answers.stream().filter(a -> a.decided() && !a.retry() && a.intendedNanos() >= from
-                        && a.instance().equals(via)
+                        && (via == null || a.instance().equals(via))
                         && (drop == null || a.order().dropId().equals(drop)))
                 .mapToLong(a -> a.answeredNanos() - from).min().orElse(-1);
     }

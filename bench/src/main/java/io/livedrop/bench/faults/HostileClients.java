@@ -163,8 +163,8 @@ final class HostileClients {
                 .get(30, TimeUnit.SECONDS);
 
         v.verifyOrders(h, s, stock, List.of());
-        Histogram[] orders = {hist(), hist()};
-        Histogram[] reads = {hist(), hist()};
+        Histogram[] orders = {Verdict.hist(), Verdict.hist()};
+        Histogram[] reads = {Verdict.hist(), Verdict.hist()};
         for (Stampede.Answer a : s.answers) {
             int w = (int) ((a.intendedNanos() - t0) / WINDOW.toNanos());
             if (a.status() != null && w < WINDOWS) {
@@ -184,15 +184,15 @@ final class HostileClients {
         v.figures.put("seconds unavailable: reads", readErrors == 0 ? "0" : readErrors + " failed reads");
         v.figures.put("seconds unavailable: orders (error answers)", errorAnswers == 0 ? "0" : errorAnswers
                 + " error answers");
-        v.figures.put("order p99 before / during / after (ms)", "— / " + p99(orders[1]) + " / —");
-        v.figures.put("read p99 before / during / after (ms)", "— / " + p99(reads[1]) + " / —");
+        v.figures.put("order p99 before / during / after (ms)", "— / " + Verdict.percentile(orders[1], 99) + " / —");
+        v.figures.put("read p99 before / during / after (ms)", "— / " + Verdict.percentile(reads[1], 99) + " / —");
         v.figures.put("hostile requests sent / answered 5xx / unanswered", Progress.n(sent) + " / "
                 + serverErrors.get() + " / " + unanswered.get());
-        v.figures.put("normal orders p99: clean windows / hostile windows (ratio)", p99(orders[0]) + " / "
-                + p99(orders[1]) + " ms (" + Formats.ratio(orderRatio) + ")");
-        v.figures.put("normal reads p99: clean windows / hostile windows (ratio)", p99(reads[0]) + " / "
-                + p99(reads[1]) + " ms (" + Formats.ratio(readRatio) + ")");
-        v.figures.put("normal orders p50: clean / hostile windows (ms)", p50(orders[0]) + " / " + p50(orders[1]));
+        v.figures.put("normal orders p99: clean windows / hostile windows (ratio)", Verdict.percentile(orders[0], 99) + " / "
+                + Verdict.percentile(orders[1], 99) + " ms (" + Formats.ratio(orderRatio) + ")");
+        v.figures.put("normal reads p99: clean windows / hostile windows (ratio)", Verdict.percentile(reads[0], 99) + " / "
+                + Verdict.percentile(reads[1], 99) + " ms (" + Formats.ratio(readRatio) + ")");
+        v.figures.put("normal orders p50: clean / hostile windows (ms)", Verdict.percentile(orders[0], 50) + " / " + Verdict.percentile(orders[1], 50));
         if (serverErrors.get() > 0) {
             v.violation("%d hostile request(s) answered with a 5xx", serverErrors.get());
         }
@@ -227,20 +227,8 @@ final class HostileClients {
         return r.getClass().getSimpleName();
     }
 
-    private static Histogram hist() {
-        return new Histogram(TimeUnit.HOURS.toMicros(1), 3);
-    }
-
     private static double ratio(Histogram[] h) {
         return h[0].getTotalCount() == 0 || h[1].getTotalCount() == 0 ? Double.NaN
                 : h[1].getValueAtPercentile(99) / (double) h[0].getValueAtPercentile(99);
-    }
-
-    private static String p99(Histogram h) {
-        return h.getTotalCount() == 0 ? "—" : Formats.ms(h.getValueAtPercentile(99) / 1000.0);
-    }
-
-    private static String p50(Histogram h) {
-        return h.getTotalCount() == 0 ? "—" : Formats.ms(h.getValueAtPercentile(50) / 1000.0);
     }
 }

@@ -57,7 +57,7 @@ final class Rescaling {
         v.figures.put("recovery: C start → ready (RUNNING, stores queryable)", FaultSuite.secs(cReady - added));
         v.figures.put("A out of rotation → stopped (closed, left the group)", FaultSuite.secs(removed - removing));
         v.figures.put("first order decided on A's drop after A stopped (through B or C)",
-                FaultSuite.secs(firstDecidedAnyVia(s, removed, drops.get(0))));
+                FaultSuite.secs(FaultSuite.firstDecided(s, removed, drops.get(0), null)));
         v.notes.add("\"during\" is from C's start until A has stopped; \"after\" is with B and C only. A new instance"
                 + " gets standby and warm-up tasks first: Kafka Streams' high-availability assignor moves active tasks"
                 + " to it only once it has caught up (probing rebalances), so C answers most reads by one hop.");
@@ -112,11 +112,5 @@ final class Rescaling {
         v.figures.put("reads: with a true remainingStock / wrong / UNAVAILABLE or other error", Progress.n(ok) + " / "
                 + wrong + " / " + (errors.isEmpty() ? "0" : errors.toString()));
         v.figures.put("reads per instance", byInstance.toString());
-    }
-
-    static long firstDecidedAnyVia(Stampede s, long from, String drop) {
-        return s.answers.stream().filter(x -> x.decided() && !x.retry() && x.intendedNanos() >= from
-                        && x.order().dropId().equals(drop))
-                .mapToLong(x -> x.answeredNanos() - from).min().orElse(-1);
     }
 }

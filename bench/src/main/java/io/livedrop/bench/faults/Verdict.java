@@ -244,15 +244,20 @@ final class Verdict {
         return t < fault ? 0 : t < restored ? 1 : 2;
     }
 
-    private static Histogram hist() {
+    static Histogram hist() {
         return new Histogram(TimeUnit.HOURS.toMicros(1), 3);
     }
 
     private static String p99(Histogram[] h) {
         List<String> out = new ArrayList<>();
         for (Histogram x : h) {
-            out.add(x.getTotalCount() == 0 ? "—" : io.livedrop.bench.Formats.ms(x.getValueAtPercentile(99) / 1000.0));
+            out.add(percentile(x, 99));
         }
         return String.join(" / ", out);
+    }
+
+    /** A percentile of a microsecond histogram in ms, or "—" when it is empty. */
+    static String percentile(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? "—" : io.livedrop.bench.Formats.ms(h.getValueAtPercentile(percentile) / 1000.0);
     }
 }
