@@ -19,6 +19,16 @@ public final class FlagValues {
         }
     }
 
+    /** Prints the problem (if any) and {@code usage} to stderr; the exit status: 0 for --help, 2 for a bad flag. */
+    public static int reportUsage(UsageException e, String usage) {
+        if (e.getMessage() != null) {
+            System.err.println(e.getMessage());
+            System.err.println();
+        }
+        System.err.print(usage);
+        return e.getMessage() == null ? 0 : 2;
+    }
+
     /**
      * The {@code --name=value} flags of a command line, in order, for the caller to take out one by
      * one; a bare {@code --quick} becomes {@code quick=true}. {@code --help} or {@code -h}: a

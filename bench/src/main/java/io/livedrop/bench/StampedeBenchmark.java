@@ -37,12 +37,7 @@ public final class StampedeBenchmark {
         try {
             o = BenchOptions.parse(args);
         } catch (FlagValues.UsageException e) {
-            if (e.getMessage() != null) {
-                System.err.println(e.getMessage());
-                System.err.println();
-            }
-            System.err.print(BenchOptions.USAGE);
-            return e.getMessage() == null ? 0 : 2;
+            return FlagValues.reportUsage(e, BenchOptions.USAGE);
         }
         Path work = Files.createTempDirectory("livedrop-bench-");
         if (System.getProperty("bench.log.file") == null) {

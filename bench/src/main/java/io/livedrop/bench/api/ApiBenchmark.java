@@ -57,12 +57,7 @@ public final class ApiBenchmark {
         try {
             o = ApiOptions.parse(args);
         } catch (FlagValues.UsageException e) {
-            if (e.getMessage() != null) {
-                System.err.println(e.getMessage());
-                System.err.println();
-            }
-            System.err.print(ApiOptions.USAGE);
-            return e.getMessage() == null ? 0 : 2;
+            return FlagValues.reportUsage(e, ApiOptions.USAGE);
         }
         // The API's own decision tail polls with fetch.max.wait.ms=10; the baseline's reader does the same.
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {

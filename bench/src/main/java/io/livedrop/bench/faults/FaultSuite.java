@@ -45,12 +45,7 @@ public final class FaultSuite {
         try {
             o = FaultOptions.parse(args);
         } catch (FlagValues.UsageException e) {
-            if (e.getMessage() != null) {
-                System.err.println(e.getMessage());
-                System.err.println();
-            }
-            System.err.print(FaultOptions.USAGE);
-            return e.getMessage() == null ? 0 : 2;
+            return FlagValues.reportUsage(e, FaultOptions.USAGE);
         }
         Path work = Files.createTempDirectory("livedrop-faults-");
         Path logDir = System.getProperty("bench.log.file") != null

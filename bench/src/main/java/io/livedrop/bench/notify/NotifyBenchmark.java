@@ -72,12 +72,7 @@ public final class NotifyBenchmark {
         try {
             o = NotifyOptions.parse(args);
         } catch (FlagValues.UsageException e) {
-            if (e.getMessage() != null) {
-                System.err.println(e.getMessage());
-                System.err.println();
-            }
-            System.err.print(NotifyOptions.USAGE);
-            return e.getMessage() == null ? 0 : 2;
+            return FlagValues.reportUsage(e, NotifyOptions.USAGE);
         }
         Path work = Files.createTempDirectory("livedrop-notify-bench-");
         if (System.getProperty("bench.log.file") == null) {

@@ -62,12 +62,7 @@ public final class PushBenchmark {
         try {
             o = PushOptions.parse(args);
         } catch (FlagValues.UsageException e) {
-            if (e.getMessage() != null) {
-                System.err.println(e.getMessage());
-                System.err.println();
-            }
-            System.err.print(PushOptions.USAGE);
-            return e.getMessage() == null ? 0 : 2;
+            return FlagValues.reportUsage(e, PushOptions.USAGE);
         }
         // Batches become visible to the reader at once, not after a 100 ms fetch wait (as the API benchmark does).
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {
