@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -39,8 +38,6 @@ class WebPageBrowserTest extends ApiIntegrationTest {
     static final Path SCREENSHOTS = Path.of("target/screenshots");
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    static ChromeDriverService service;
-    WebDriver browser;
 
     @BeforeAll
     static void chromium() throws Exception {
@@ -49,16 +46,6 @@ class WebPageBrowserTest extends ApiIntegrationTest {
         assertThat(CHROMEDRIVER).as("Debian's chromium-driver: apt-get install chromium-driver (.ci/run does)")
                 .isExecutable();
         Files.createDirectories(SCREENSHOTS);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .build();
-        service.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.stop();
-        }
     }
 
     static ChromeDriver newBrowser() {
@@ -67,6 +54,9 @@ class WebPageBrowserTest extends ApiIntegrationTest {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,900",
                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                 "--disable-backgrounding-occluded-windows");
+        // one driver service per browser: quitting a driver stops its service
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
     }
 
