@@ -10,6 +10,7 @@ const state = {
   user: sessionStorage.getItem('livedrop.user'),
   creator: sessionStorage.getItem('livedrop.creator') === 'true',
   ws: null,
+  subscriptions: new Set(), // every live subscription, opened again on a new client
   watched: new Map(),   // drop id -> unsubscribe of its dropUpdates
   history: new Map(),   // drop id -> [{at, remaining}] for the creator's sold-per-second
 };
@@ -38,7 +39,9 @@ async function gql(query, variables = {}, { retries = 6 } = {}) {
     const code = error.extensions && error.extensions.code;
     if (RETRYABLE.has(code) && attempt < retries) {
       const wait = Math.min(8000, 500 * 2 ** attempt);
-      notice(`${code === 'RATE_LIMITED' ? 'Too many requests' : 'The service is unavailable'}; retrying in ${(wait / 1000).toFixed(1)} s…`);
+      const why = code === 'RATE_LIMITED' ? 'Too many requests' : 'The service is unavailable';
+      console.info(`${why} (${error.message}); retry ${attempt + 1} of ${retries} in ${wait} ms`);
+      notice(`${why}; retrying in ${(wait / 1000).toFixed(1)} s…`);
       await sleep(wait);
       continue;
     }
@@ -47,10 +50,16 @@ async function gql(query, variables = {}, { retries = 6 } = {}) {
   }
 }
 
-/** The WebSocket client: reconnects for ever, and graphql-ws resubscribes every live subscription. */
+/**
+ * The WebSocket client. graphql-ws reconnects and resubscribes by itself after a dropped socket; on a close it treats
+ * as fatal (it then gives up) the page makes a new client after a pause and subscribes everything again. Events of a
+ * client that was replaced are ignored, so an old socket closing late cannot mark the page offline.
+ */
 function connect() {
   if (state.ws) state.ws.dispose();
-  state.ws = graphqlWs.createClient({
+  badge('connecting…', 'reconnecting');
+  let client = null; // set once createClient returns; it may emit events before that
+  client = graphqlWs.createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     connectionParams: () => (state.token ? { Authorization: `Bearer ${state.token}` } : {}),
     lazy: false,
@@ -58,18 +67,37 @@ function connect() {
     retryAttempts: Infinity,
     shouldRetry: () => true,
     retryWait: (retries) => sleep(Math.min(5000, 250 * 2 ** retries)),
+    onNonLazyError: (e) => {
+      if (state.ws !== client) return;
+      console.warn('live updates stopped; starting again in 2 s', e);
+      badge('reconnecting…', 'reconnecting');
+      setTimeout(() => state.ws === client && connect(), 2000);
+    },
     on: {
-      connecting: () => badge('connecting…', 'reconnecting'),
-      connected: () => badge('live', 'live'),
-      closed: () => badge('reconnecting…', 'reconnecting'),
+      connecting: () => state.ws === client && badge('connecting…', 'reconnecting'),
+      connected: () => state.ws === client && badge('live', 'live'),
+      closed: () => state.ws === client && badge('reconnecting…', 'reconnecting'),
     },
   });
+  state.ws = client;
+  state.subscriptions.forEach(open);
 }
 
+/** A subscription kept for the page's lifetime (or until the returned function is called), across clients. */
 function subscribe(query, variables, onData) {
-  return state.ws.subscribe({ query, variables }, {
-    next: (result) => result.data && onData(result.data),
-    error: (e) => console.warn('subscription ended', e),
+  const sub = { query, variables, onData, stop: null };
+  state.subscriptions.add(sub);
+  open(sub);
+  return () => {
+    state.subscriptions.delete(sub);
+    sub.stop?.();
+  };
+}
+
+function open(sub) {
+  sub.stop = state.ws.subscribe({ query: sub.query, variables: sub.variables }, {
+    next: (result) => result.data && sub.onData(result.data),
+    error: (e) => console.warn('subscription interrupted', e),
     complete: () => {},
   });
 }
@@ -133,6 +161,7 @@ function card(drop, kind) {
     c.querySelector('.follow').addEventListener('click', () => follow(drop.creator.id));
   }
   show(c, drop);
+  remember(drop);
   return c;
 }
 
@@ -153,14 +182,20 @@ function watch(dropId) {
     { id: dropId }, ({ dropUpdates }) => {
       const d = dropUpdates.drop;
       document.querySelectorAll(`.card[data-drop-id="${CSS.escape(d.id)}"]`).forEach((c) => show(c, d));
-      const h = state.history.get(d.id) || [];
-      h.push({ at: Date.now(), remaining: d.remainingStock });
-      state.history.set(d.id, h.filter((x) => x.at > Date.now() - 10000));
+      remember(d);
       if (d.status === 'LIVE' && !document.querySelector(`#live .card[data-drop-id="${CSS.escape(d.id)}"]`)) {
         place('#live', card(d, 'shopper'));
         document.querySelector(`#upcoming .card[data-drop-id="${CSS.escape(d.id)}"]`)?.remove();
       }
     }));
+}
+
+/** The drop's stock over the last 10 s, for the creator's sold-per-second figure. */
+function remember(d) {
+  const now = Date.now();
+  const h = (state.history.get(d.id) || []).filter((x) => x.at > now - 10000);
+  h.push({ at: now, remaining: d.remainingStock });
+  state.history.set(d.id, h);
 }
 
 function place(container, c) {
@@ -191,7 +226,8 @@ async function follow(creatorId) {
   try {
     const { follow: f } = await gql('mutation($id: ID!) { follow(creatorId: $id) { creator { id name followerCount } } }',
       { id: creatorId });
-    toast(`Following ${f.creator.name} (${f.creator.followerCount} followers)`);
+    const n = f.creator.followerCount;
+    toast(`Following ${f.creator.name} (${n} ${n === 1 ? 'follower' : 'followers'})`);
     document.querySelectorAll(`.follow[data-creator-id="${CSS.escape(creatorId)}"]`).forEach((b) => { b.hidden = true; });
   } catch (e) {
     toast(`Could not follow: ${e.message}`);
@@ -259,17 +295,22 @@ function addProduct(p) {
   if (!stored.some((x) => x.id === p.id)) sessionStorage.setItem('livedrop.products', JSON.stringify([...stored, p]));
 }
 
-/** Units sold in the last second, from the stock the drop's updates showed. */
+/**
+ * Units sold in the last second (and the peak so far), from the stock the drop's updates showed: the public API
+ * has no order counter, and every confirmed order lowers the stock.
+ */
 setInterval(() => {
   document.querySelectorAll('#my-drops .card').forEach((c) => {
-    const h = (state.history.get(c.dataset.dropId) || []);
+    const h = state.history.get(c.dataset.dropId) || [];
     const now = Date.now();
     const before = [...h].reverse().find((x) => x.at <= now - 1000) || h[0];
     const latest = h[h.length - 1];
-    const sold = before && latest ? before.remaining - latest.remaining : 0;
-    c.querySelector('.rate').textContent = `${Math.max(0, sold)} sold in the last second`;
+    const sold = before && latest ? Math.max(0, before.remaining - latest.remaining) : 0;
+    const peak = Math.max(sold, Number(c.dataset.peak || 0));
+    c.dataset.peak = peak;
+    c.querySelector('.rate').textContent = `${sold} sold in the last second · peak ${peak}/s`;
   });
-}, 500);
+}, 250);
 
 // ---------------------------------------------------------------- wiring
 
@@ -277,6 +318,9 @@ async function signIn(user, creator) {
   const res = await fetch('/local/token', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user, creator }),
   });
+  if (res.status === 404) {
+    throw new Error('This server has no local sign-in (it runs without the local profile): use a token from your identity provider with the API.');
+  }
   const body = await res.json();
   if (!res.ok) throw new Error(body.error || `sign-in failed (HTTP ${res.status})`);
   Object.assign(state, { token: body.token, user, creator });

@@ -61,6 +61,7 @@ class Startup {
 
                 ==================================================================
                  livedrop is ready
+                   Web page   http://localhost:{}/   (local sign-in: any user id; tick "creator" to sell)
                    GraphQL    http://localhost:{}/graphql   (POST; WebSocket for subscriptions)
                    GraphiQL   http://localhost:{}/graphiql
                    Health     http://localhost:{}/actuator/health
@@ -70,7 +71,7 @@ class Startup {
                                 -d '{"query":"{ liveDrops { edges { node { id product { name } remainingStock } } } }"}'
                    Token      ./livedrop token --user u1 [--roles CREATOR]   (send as Authorization: Bearer <token>)
                 ==================================================================""",
-                port, port, port, kafka, properties.stateDirectory().toAbsolutePath().normalize(), port);
+                port, port, port, port, kafka, properties.stateDirectory().toAbsolutePath().normalize(), port);
     }
 
     private void loadDemoData() {

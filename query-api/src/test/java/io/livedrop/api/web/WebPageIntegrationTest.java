@@ -7,9 +7,19 @@ import io.livedrop.api.testing.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -21,6 +31,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.web.client.RestClient;
@@ -31,12 +44,14 @@ import org.springframework.web.client.RestClient;
  * double-clicks Buy and gets one CONFIRMED order, and a second shopper sees the stock fall. Each step's screenshot is
  * saved under target/screenshots/.
  */
-class WebPageBrowserTest extends ApiIntegrationTest {
+class WebPageIntegrationTest extends ApiIntegrationTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target/screenshots");
     static final Duration WAIT = Duration.ofSeconds(20);
+
+    volatile RestClient api;
 
 
     @BeforeAll
@@ -54,6 +69,9 @@ class WebPageBrowserTest extends ApiIntegrationTest {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,900",
                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                 "--disable-backgrounding-occluded-windows");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         // one driver service per browser: quitting a driver stops its service
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
@@ -137,7 +155,12 @@ class WebPageBrowserTest extends ApiIntegrationTest {
                     const Native = window.WebSocket;
                     window.WebSocket = class extends Native {
                       constructor(...args) { super(...args); window.__sockets.push(this); }
-                    };"""));
+                    };
+                    // and the next __dropNext requests fail as a dropped connection would
+                    window.__dropNext = 0;
+                    const nativeFetch = window.fetch;
+                    window.fetch = (...args) => window.__dropNext > 0 && window.__dropNext--
+                        ? Promise.reject(new TypeError('network connection lost')) : nativeFetch(...args);"""));
             signIn(page, shopper, false);
             String stock = "#live .card[data-drop-id='" + dropId + "'] .stock";
             waitForText(page, stock, "10");
@@ -149,19 +172,113 @@ class WebPageBrowserTest extends ApiIntegrationTest {
             placeOrder(Tokens.user("other-" + id), dropId, "k-" + id);
             waitForText(page, stock, "9");
 
-            // When the shopper has used up their order rate, Buy says so and retries until it goes through
-            for (int i = 0; i < 25; i++) {
-                placeOrder(Tokens.user(shopper), "d-nosuchdrop0", "burn-" + i);
+            // When the shopper's order rate is used up (other tabs of theirs keep ordering), Buy says so and retries
+            // with the same key, and the order goes through once the other tabs stop. A click can still slip through
+            // when it lands just as the bucket refills (10 tokens/s): that order is CONFIRMED and the test clicks again.
+            String result = "#live .card[data-drop-id='" + dropId + "'] .result";
+            AtomicBoolean burning = new AtomicBoolean(true);
+            CountDownLatch limited = new CountDownLatch(1);
+            ExecutorService otherTabs = Executors.newFixedThreadPool(4);
+            for (int t = 0; t < 4; t++) {
+                int tab = t;
+                otherTabs.submit(() -> {
+                    for (int i = 0; burning.get(); i++) {
+                        if (placeOrder(Tokens.user(shopper), "d-unknown" + id, "burn-" + tab + "-" + i)
+                                .contains("RATE_LIMITED")) {
+                            limited.countDown();
+                        }
+                    }
+                });
             }
+            int clicks = 0;
+            try {
+                assertThat(limited.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the other tabs are rate limited").isTrue();
+                boolean told = false;
+                while (!told && clicks < 5) {
+                    click(page, "#live .card[data-drop-id='" + dropId + "'] .buy");
+                    clicks++;
+                    told = "told".equals(new WebDriverWait(page, WAIT, Duration.ofMillis(20)).until(d ->
+                            d.findElement(By.cssSelector("#notice")).getText().contains("Too many requests") ? "told"
+                                    : d.findElement(By.cssSelector(result)).getText().equals("CONFIRMED") ? "slipped through"
+                                    : null));
+                }
+                assertThat(told).as("the page said it was rate limited in %d clicks", clicks).isTrue();
+                screenshot(page, "7-shopper-rate-limited");
+            } finally {
+                burning.set(false);
+                otherTabs.shutdown();
+                assertThat(otherTabs.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            }
+            waitForText(page, result, "CONFIRMED");
+            assertThat(ordersOn(shopper, dropId)).as("orders after %d clicks, retried while rate limited", clicks)
+                    .isEqualTo(clicks);
+
+            // When the network drops the next two requests, the page says the service is unavailable and retries
+            page.executeScript("window.__dropNext = 2");
             click(page, "#live .card[data-drop-id='" + dropId + "'] .buy");
-            new WebDriverWait(page, WAIT, Duration.ofMillis(20)).until(
-                    ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#notice"), "Too many requests"));
-            screenshot(page, "7-shopper-rate-limited");
-            waitForText(page, "#live .card[data-drop-id='" + dropId + "'] .result", "CONFIRMED");
-            assertThat(ordersOn(shopper, dropId)).isEqualTo(1);
+            waitForText(page, "#notice", "The service is unavailable");
+            waitForText(page, result, "CONFIRMED");
+            assertThat(ordersOn(shopper, dropId)).as("orders after the last click's retries").isEqualTo(clicks + 1);
+            waitForText(page, stock, String.valueOf(9 - clicks - 1));
         } finally {
             page.quit();
         }
+    }
+
+    @Test
+    void shouldShowTheCreatorUnitsSoldPerSecondAndTheStockDuringAStampede() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String creator = "creator-s" + id;
+        String dropId = liveDrop(creator, 60);
+        ChromeDriver page = newBrowser();
+        ExecutorService shoppers = Executors.newFixedThreadPool(8);
+        try {
+            signIn(page, creator, true);
+            String card = "#my-drops .card[data-drop-id='" + dropId + "']";
+            waitForText(page, card + " .stock", "60");
+
+            // When 120 shoppers order one each over about three seconds
+            List<Future<?>> orders = new ArrayList<>();
+            Thread stampede = new Thread(() -> {
+                for (int i = 0; i < 120 && !Thread.currentThread().isInterrupted(); i++) {
+                    String shopper = "stampede-" + id + "-" + i;
+                    synchronized (orders) {
+                        orders.add(shoppers.submit(() -> placeOrder(Tokens.user(shopper), dropId, "k")));
+                    }
+                    LockSupport.parkNanos(25_000_000);
+                }
+            }, "stampede");
+            stampede.start();
+
+            // Then the creator sees units sold per second while it runs, and the stock reach 0
+            new WebDriverWait(page, WAIT, Duration.ofMillis(50)).withMessage("no sold-per-second figure above 0")
+                    .until(d -> d.findElement(By.cssSelector(card + " .rate")).getText().matches("[1-9]\\d* sold in the last second.*"));
+            new WebDriverWait(page, WAIT, Duration.ofMillis(50)).until(d -> Integer.parseInt(
+                    d.findElement(By.cssSelector(card + " .stock")).getText()) <= 40);
+            screenshot(page, "8-creator-stampede");
+            stampede.join();
+            for (Future<?> order : orders) {
+                order.get();
+            }
+            waitForText(page, card + " .stock", "0");
+            waitForText(page, card + " .status", "SOLD_OUT");
+            String rate = page.findElement(By.cssSelector(card + " .rate")).getText();
+            assertThat(rate).as("the peak rate shown").matches(".*peak [1-9]\\d*/s");
+            screenshot(page, "9-creator-sold-out");
+        } finally {
+            shoppers.shutdownNow();
+            page.quit();
+        }
+    }
+
+    @Test
+    void shouldRefuseAMalformedUserIdAtLocalSignIn() {
+        var answer = RestClient.create("http://localhost:" + port).post().uri("/local/token")
+                .header("Content-Type", "application/json").body(Map.of("user", "ava stone!"))
+                .exchange((request, response) -> Map.of("status", response.getStatusCode().value(),
+                        "body", new String(response.getBody().readAllBytes())));
+        assertThat(answer.get("status")).isEqualTo(400);
+        assertThat((String) answer.get("body")).contains("1-64 letters, digits");
     }
 
     /** A LIVE drop of a new creator's new product, through the API. */
@@ -178,14 +295,18 @@ class WebPageBrowserTest extends ApiIntegrationTest {
         return drop;
     }
 
-    void placeOrder(String token, String dropId, String key) {
-        call(token, "mutation { placeOrder(input: {dropId: \"" + dropId + "\", quantity: 1, idempotencyKey: \"" + key
-                + "\"}) { order { id status } } }");
+    /** placeOrder through the API; answers the response as text. */
+    String placeOrder(String token, String dropId, String key) {
+        return String.valueOf(call(token, "mutation { placeOrder(input: {dropId: \"" + dropId + "\", quantity: 1, idempotencyKey: \"" + key
+                + "\"}) { order { id status } } }"));
     }
 
     @SuppressWarnings("unchecked")
     Map<String, Object> call(String token, String query) {
-        var request = RestClient.create(graphQlUrl()).post().header("Content-Type", "application/json");
+        if (api == null) {
+            api = RestClient.create(graphQlUrl());
+        }
+        var request = api.post().header("Content-Type", "application/json");
         if (token != null) {
             request = request.header("Authorization", "Bearer " + token);
         }
@@ -220,9 +341,14 @@ class WebPageBrowserTest extends ApiIntegrationTest {
     }
 
     static void waitForText(WebDriver page, String css, String text) {
-        new WebDriverWait(page, WAIT).withMessage(() -> css + " never showed '" + text + "'; page text: "
-                + page.findElement(By.tagName("body")).getText()).until(ExpectedConditions.textToBePresentInElementLocated(
+        new WebDriverWait(page, WAIT, Duration.ofMillis(50)).withMessage(() -> css + " never showed '" + text + "'; page text: "
+                + page.findElement(By.tagName("body")).getText() + "\nbrowser console:\n" + console(page)).until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector(css), text));
+    }
+
+    static String console(WebDriver page) {
+        return page.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString)
+                .collect(Collectors.joining("\n"));
     }
 
     static void screenshot(WebDriver page, String name) throws Exception {
