@@ -148,6 +148,7 @@ function card(drop, kind) {
     <h3>${text(drop.product.name)}</h3>
     <div>by <b>${text(drop.creator.name)}</b> <button class="follow" data-creator-id="${text(drop.creator.id)}">Follow</button></div>
     <div><span class="stock"></span> <span class="of">of ${drop.initialStock} left</span> · ${money(drop)}</div>
+    <div class="starts"></div>
     <div class="rate"></div>
     <button class="buy">Buy 1</button>
     <div class="result"></div>
@@ -169,6 +170,8 @@ function show(c, drop) {
   c.querySelector('.status').textContent = drop.status;
   c.querySelector('.status').className = `status ${drop.status}`;
   c.querySelector('.stock').textContent = drop.remainingStock;
+  c.querySelector('.starts').textContent = drop.status === 'SCHEDULED'
+    ? `starts ${new Date(drop.startsAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}` : '';
   const buy = c.querySelector('.buy');
   if (buy && !buy.dataset.busy) buy.disabled = drop.status !== 'LIVE';
   const f = c.querySelector('.follow');
@@ -229,9 +232,18 @@ async function follow(creatorId) {
     const n = f.creator.followerCount;
     toast(`Following ${f.creator.name} (${n} ${n === 1 ? 'follower' : 'followers'})`);
     document.querySelectorAll(`.follow[data-creator-id="${CSS.escape(creatorId)}"]`).forEach((b) => { b.hidden = true; });
+    await showUpcoming(creatorId);
   } catch (e) {
     toast(`Could not follow: ${e.message}`);
   }
+}
+
+/** A followed creator's scheduled drops, under Upcoming (they move to Live when they start). */
+async function showUpcoming(creatorId) {
+  const { creator } = await gql(`query($id: ID!) { creator(id: $id) { drops(first: 20) { edges { node { ${DROP} } } } } }`,
+    { id: creatorId });
+  (creator ? creator.drops.edges.map((e) => e.node) : []).filter((d) => d.status === 'SCHEDULED')
+    .forEach((d) => place('#upcoming', card(d, 'shopper')));
 }
 
 /** One click, one idempotency key; the button stays disabled until the order is decided, so a double click is one order. */
@@ -338,6 +350,7 @@ async function start() {
   $('#who').hidden = !state.user;
   $('#who').textContent = state.user ? `signed in as ${state.user}${state.creator ? ' (creator)' : ''}` : '';
   $('#sign-in').hidden = !!state.user;
+  $('#sign-out').hidden = !state.user;
   connect();
   if (!state.user) return;
   try {
@@ -357,6 +370,10 @@ $('#sign-in').addEventListener('submit', async (e) => {
   } catch (err) {
     notice(err.message);
   }
+});
+$('#sign-out').addEventListener('click', () => {
+  sessionStorage.clear();
+  location.reload();
 });
 $('#follow-form').addEventListener('submit', (e) => {
   e.preventDefault();

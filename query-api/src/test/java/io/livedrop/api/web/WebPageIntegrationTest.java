@@ -7,6 +7,7 @@ import io.livedrop.api.testing.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -281,18 +282,56 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
         assertThat((String) answer.get("body")).contains("1-64 letters, digits");
     }
 
+    @Test
+    void shouldListAFollowedCreatorsUpcomingDropAndMoveItToLiveWhenItStarts() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String creator = "creator-u" + id;
+        String fan = "fan-u" + id;
+        String dropId = scheduleDrop(creator, 3, Instant.now().plusSeconds(10));
+        ChromeDriver page = newBrowser();
+        try {
+            // When the fan follows a creator with a drop starting in a few seconds, it is listed under Upcoming
+            signIn(page, fan, false);
+            type(page, "#follow-id", creator);
+            click(page, "#follow-form button");
+            String upcoming = "#upcoming .card[data-drop-id='" + dropId + "']";
+            waitForText(page, upcoming + " .status", "SCHEDULED");
+            waitForText(page, upcoming + " .starts", "starts");
+            assertThat(page.findElement(By.cssSelector(upcoming + " .buy")).isEnabled()).as("Buy before the start").isFalse();
+            screenshot(page, "10-shopper-upcoming");
+
+            // Then, when it starts, the fan is told and it moves to Live, where it can be bought
+            waitForText(page, "#toasts", creator + " just dropped Cap");
+            String live = "#live .card[data-drop-id='" + dropId + "']";
+            waitForText(page, live + " .status", "LIVE");
+            assertThat(page.findElements(By.cssSelector(upcoming))).as("still under Upcoming").isEmpty();
+            click(page, live + " .buy");
+            waitForText(page, live + " .result", "CONFIRMED");
+            waitForText(page, live + " .stock", "2");
+        } finally {
+            page.quit();
+        }
+    }
+
     /** A LIVE drop of a new creator's new product, through the API. */
     @SuppressWarnings("unchecked")
     String liveDrop(String creator, int stock) {
-        String token = Tokens.creator(creator);
-        String product = (String) ((Map<String, Object>) ((Map<String, Object>) call(token,
-                "mutation { upsertProduct(input: {name: \"Cap\"}) { id } }").get("data")).get("upsertProduct")).get("id");
-        String drop = (String) ((Map<String, Object>) ((Map<String, Object>) call(token, "mutation { scheduleDrop(input: "
-                + "{productId: \"" + product + "\", stock: " + stock + ", priceCents: 999}) { id } }").get("data"))
-                .get("scheduleDrop")).get("id");
+        String drop = scheduleDrop(creator, stock, null);
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> "LIVE".equals(((Map<String, Object>) ((Map<String,
                 Object>) call(null, "{ drop(id: \"" + drop + "\") { status } }").get("data")).get("drop")).get("status")));
         return drop;
+    }
+
+    /** A drop of a new product "Cap" of the creator, starting at {@code startsAt} (null: now), through the API. */
+    @SuppressWarnings("unchecked")
+    String scheduleDrop(String creator, int stock, Instant startsAt) {
+        String token = Tokens.creator(creator);
+        String product = (String) ((Map<String, Object>) ((Map<String, Object>) call(token,
+                "mutation { upsertProduct(input: {name: \"Cap\"}) { id } }").get("data")).get("upsertProduct")).get("id");
+        String starts = startsAt == null ? "" : ", startsAt: \"" + startsAt + "\"";
+        return (String) ((Map<String, Object>) ((Map<String, Object>) call(token, "mutation { scheduleDrop(input: "
+                + "{productId: \"" + product + "\", stock: " + stock + ", priceCents: 999" + starts + "}) { id } }")
+                .get("data")).get("scheduleDrop")).get("id");
     }
 
     /** placeOrder through the API; answers the response as text. */
