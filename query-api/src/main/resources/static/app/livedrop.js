@@ -246,13 +246,19 @@ async function showUpcoming(creatorId) {
     .forEach((d) => place('#upcoming', card(d, 'shopper')));
 }
 
-/** One click, one idempotency key; the button stays disabled until the order is decided, so a double click is one order. */
+/**
+ * One click, one idempotency key; the button stays disabled until the order is decided, so a double click is one order.
+ * When the retries run out on UNAVAILABLE or RATE_LIMITED the order may still have been placed: the button then offers
+ * to retry the same order, under the same key, rather than place another one.
+ */
 async function buy(button, dropId) {
   if (button.dataset.busy) return;
   button.dataset.busy = 'true';
   button.disabled = true;
   const result = button.parentElement.querySelector('.result');
-  const key = newKey();
+  const key = button.dataset.retryKey || newKey();
+  delete button.dataset.retryKey;
+  button.textContent = 'Buy 1';
   result.className = 'result';
   result.textContent = 'Ordering…';
   try {
@@ -269,6 +275,11 @@ async function buy(button, dropId) {
   } catch (e) {
     result.className = 'result error';
     result.textContent = `${e.code || 'ERROR'}: ${e.message}`;
+    if (RETRYABLE.has(e.code)) {
+      button.dataset.retryKey = key;
+      button.textContent = 'Retry this order';
+      result.textContent += ' — it may have been placed; retrying it never orders twice.';
+    }
   } finally {
     delete button.dataset.busy;
     button.disabled = button.parentElement.querySelector('.status').textContent !== 'LIVE';

@@ -157,11 +157,17 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
                     window.WebSocket = class extends Native {
                       constructor(...args) { super(...args); window.__sockets.push(this); }
                     };
-                    // and the next __dropNext requests fail as a dropped connection would
-                    window.__dropNext = 0;
+                    // and the next __loseNext requests reach the server but their answers are lost on the way back
+                    window.__loseNext = 0;
                     const nativeFetch = window.fetch;
-                    window.fetch = (...args) => window.__dropNext > 0 && window.__dropNext--
-                        ? Promise.reject(new TypeError('network connection lost')) : nativeFetch(...args);"""));
+                    window.fetch = async (...args) => {
+                      if (window.__loseNext > 0) {
+                        window.__loseNext--;
+                        await nativeFetch(...args);
+                        throw new TypeError('connection lost before the answer');
+                      }
+                      return nativeFetch(...args);
+                    };"""));
             signIn(page, shopper, false);
             String stock = "#live .card[data-drop-id='" + dropId + "'] .stock";
             waitForText(page, stock, "10");
@@ -214,13 +220,28 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
             assertThat(ordersOn(shopper, dropId)).as("orders after %d clicks, retried while rate limited", clicks)
                     .isEqualTo(clicks);
 
-            // When the network drops the next two requests, the page says the service is unavailable and retries
-            page.executeScript("window.__dropNext = 2");
-            click(page, "#live .card[data-drop-id='" + dropId + "'] .buy");
+            // When the answers to the order and its first retry are lost, the page says the service is unavailable
+            // and retries under the same key: one more order, not three
+            page.executeScript("window.__loseNext = 2");
+            String buy = "#live .card[data-drop-id='" + dropId + "'] .buy";
+            click(page, buy);
             waitForText(page, "#notice", "The service is unavailable");
             waitForText(page, result, "CONFIRMED");
-            assertThat(ordersOn(shopper, dropId)).as("orders after the last click's retries").isEqualTo(clicks + 1);
-            waitForText(page, stock, String.valueOf(9 - clicks - 1));
+            assertThat(ordersOn(shopper, dropId)).as("orders after lost answers").isEqualTo(clicks + 1);
+
+            // When every answer is lost until the page stops retrying, it offers to retry that order, and the retry
+            // uses the same key: still one more order
+            page.executeScript("window.__loseNext = 7");
+            click(page, buy);
+            new WebDriverWait(page, Duration.ofSeconds(40), Duration.ofMillis(100)).until(
+                    ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(result), "UNAVAILABLE"));
+            waitForText(page, buy, "Retry this order");
+            screenshot(page, "11-shopper-retry-this-order");
+            click(page, buy);
+            waitForText(page, result, "CONFIRMED");
+            assertThat(ordersOn(shopper, dropId)).as("orders after a retried order whose answers were lost")
+                    .isEqualTo(clicks + 2);
+            waitForText(page, stock, String.valueOf(9 - clicks - 2));
         } finally {
             page.quit();
         }
