@@ -17,8 +17,12 @@ const state = {
 
 // ---------------------------------------------------------------- transport
 
-/** One GraphQL request; UNAVAILABLE and RATE_LIMITED are retried with backoff (same variables, same key). */
-async function gql(query, variables = {}, { retries = 6 } = {}) {
+/**
+ * One GraphQL request. UNAVAILABLE, RATE_LIMITED and a lost answer are retried with backoff, resending the same
+ * variables (so the same idempotency key); a mutation that is not idempotent passes {@code retryOn} with only
+ * RATE_LIMITED (refused before anything was written).
+ */
+async function gql(query, variables = {}, { retries = 6, retryOn = RETRYABLE } = {}) {
   for (let attempt = 0; ; attempt++) {
     let body;
     try {
@@ -37,7 +41,10 @@ async function gql(query, variables = {}, { retries = 6 } = {}) {
       return body.data;
     }
     const code = error.extensions && error.extensions.code;
-    if (RETRYABLE.has(code) && attempt < retries) {
+    if (code === 'UNAUTHENTICATED' && state.token) {
+      sessionEnded();
+    }
+    if (retryOn.has(code) && attempt < retries) {
       const wait = Math.min(8000, 500 * 2 ** attempt);
       const why = code === 'RATE_LIMITED' ? 'Too many requests' : 'The service is unavailable';
       console.info(`${why} (${error.message}); retry ${attempt + 1} of ${retries} in ${wait} ms`);
@@ -59,6 +66,9 @@ function connect() {
   if (state.ws) state.ws.dispose();
   badge('connecting…', 'reconnecting');
   let client = null; // set once createClient returns; it may emit events before that
+  let socket = null;
+  let pongTimeout = null;
+  let connections = 0;
   client = graphqlWs.createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     connectionParams: () => (state.token ? { Authorization: `Bearer ${state.token}` } : {}),
@@ -69,14 +79,34 @@ function connect() {
     retryWait: (retries) => sleep(Math.min(5000, 250 * 2 ** retries)),
     onNonLazyError: (e) => {
       if (state.ws !== client) return;
+      if (e && e.code === 4401) {
+        sessionEnded();
+        return;
+      }
       console.warn('live updates stopped; starting again in 2 s', e);
       badge('reconnecting…', 'reconnecting');
       setTimeout(() => state.ws === client && connect(), 2000);
     },
     on: {
       connecting: () => state.ws === client && badge('connecting…', 'reconnecting'),
-      connected: () => state.ws === client && badge('live', 'live'),
-      closed: () => state.ws === client && badge('reconnecting…', 'reconnecting'),
+      connected: (s) => {
+        socket = s;
+        if (state.ws !== client) return;
+        badge('live', 'live');
+        // what happened while the socket was down (a drop that started, stock that moved) is read again
+        if (connections++ > 0 && state.user) refreshLive().catch((e) => console.warn('could not refresh', e));
+      },
+      closed: () => {
+        clearTimeout(pongTimeout);
+        if (state.ws === client) badge('reconnecting…', 'reconnecting');
+      },
+      // keepAlive only sends pings: a socket whose pong does not come back in 5 s is half-open; closing it with
+      // 4408 makes graphql-ws reconnect
+      ping: (received) => {
+        if (received) return;
+        pongTimeout = setTimeout(() => socket?.readyState === WebSocket.OPEN && socket.close(4408, 'Pong timeout'), 5000);
+      },
+      pong: (received) => received && clearTimeout(pongTimeout),
     },
   });
   state.ws = client;
@@ -94,10 +124,25 @@ function subscribe(query, variables, onData) {
   };
 }
 
-function open(sub) {
+/**
+ * Opens a subscription on the current client. A GraphQL error ends only that subscription (graphql-ws does not
+ * retry it): it is opened again after a pause. A closed socket is the client's to handle (it resubscribes).
+ */
+function open(sub, attempt = 0) {
+  const handle = {};
+  sub.handle = handle;
   sub.stop = state.ws.subscribe({ query: sub.query, variables: sub.variables }, {
-    next: (result) => result.data && sub.onData(result.data),
-    error: (e) => console.warn('subscription interrupted', e),
+    next: (result) => {
+      if (sub.handle !== handle) return;
+      attempt = 0;
+      if (result.data) sub.onData(result.data);
+    },
+    error: (e) => {
+      if (sub.handle !== handle || !state.subscriptions.has(sub) || !Array.isArray(e)) return;
+      const wait = Math.min(10000, 1000 * 2 ** attempt);
+      console.warn(`subscription ended with an error; opening it again in ${wait} ms`, e);
+      setTimeout(() => sub.handle === handle && state.subscriptions.has(sub) && open(sub, attempt + 1), wait);
+    },
     complete: () => {},
   });
 }
@@ -151,7 +196,7 @@ function card(drop, kind) {
     <div class="starts"></div>
     <div class="rate"></div>
     <button class="buy">Buy 1</button>
-    <div class="result"></div>
+    <div class="result" role="status"></div>
   </div>`);
   if (kind === 'creator') {
     c.querySelector('.buy').remove();
@@ -173,7 +218,8 @@ function show(c, drop) {
   c.querySelector('.starts').textContent = drop.status === 'SCHEDULED'
     ? `starts ${new Date(drop.startsAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}` : '';
   const buy = c.querySelector('.buy');
-  if (buy && !buy.dataset.busy) buy.disabled = drop.status !== 'LIVE';
+  // an order that may have been placed can be retried (same key) whatever the drop's status
+  if (buy && !buy.dataset.busy) buy.disabled = drop.status !== 'LIVE' && !buy.dataset.retryKey;
   const f = c.querySelector('.follow');
   if (f) f.hidden = !!drop.creator.viewerFollows || drop.creator.id === state.user;
 }
@@ -184,45 +230,91 @@ function watch(dropId) {
   state.watched.set(dropId, subscribe(`subscription($id: ID!) { dropUpdates(dropId: $id) { at drop { ${DROP} } } }`,
     { id: dropId }, ({ dropUpdates }) => {
       const d = dropUpdates.drop;
-      document.querySelectorAll(`.card[data-drop-id="${CSS.escape(d.id)}"]`).forEach((c) => show(c, d));
-      remember(d);
-      if (d.status === 'LIVE' && !document.querySelector(`#live .card[data-drop-id="${CSS.escape(d.id)}"]`)) {
-        place('#live', card(d, 'shopper'));
-        document.querySelector(`#upcoming .card[data-drop-id="${CSS.escape(d.id)}"]`)?.remove();
+      update(d);
+      if (d.status === 'SOLD_OUT' || d.status === 'ENDED') {
+        // nothing changes any more
+        state.watched.get(d.id)?.();
+        state.watched.delete(d.id);
       }
     }));
 }
 
-/** The drop's stock over the last 10 s, for the creator's sold-per-second figure. */
-function remember(d) {
-  const now = Date.now();
-  const h = (state.history.get(d.id) || []).filter((x) => x.at > now - 10000);
-  h.push({ at: now, remaining: d.remainingStock });
-  state.history.set(d.id, h);
+/** Shows a drop's latest state everywhere on the page; a drop that went live moves from Upcoming to Live. */
+function update(d) {
+  document.querySelectorAll(`.card[data-drop-id="${CSS.escape(d.id)}"]`).forEach((c) => show(c, d));
+  remember(d);
+  if (d.status !== 'SCHEDULED') {
+    const upcoming = document.querySelector(`#upcoming .card[data-drop-id="${CSS.escape(d.id)}"]`);
+    if (upcoming) {
+      upcoming.remove();
+      if (d.status === 'LIVE') place('#live', d, 'shopper');
+    }
+  }
 }
 
-function place(container, c) {
+/** The drop's stock over the last 10 s (and the last sample before them), for the creator's sold-per-second. */
+function remember(d) {
+  const now = Date.now();
+  const h = state.history.get(d.id) || [];
+  let first = 0;
+  while (first + 1 < h.length && h[first + 1].at <= now - 10000) first++;
+  const kept = h.slice(first);
+  kept.push({ at: now, remaining: d.remainingStock });
+  state.history.set(d.id, kept);
+}
+
+/**
+ * The drop's card in {@code container}: the one already there, brought up to date (never replaced: it may hold an
+ * order in progress or a key to retry), or a new one, watched live.
+ */
+function place(container, drop, kind) {
   const box = $(container);
+  const existing = box.querySelector(`.card[data-drop-id="${CSS.escape(drop.id)}"]`);
+  if (existing) {
+    // a watched drop's updates are at least as new as any query's answer
+    if (!state.watched.has(drop.id)) show(existing, drop);
+    return existing;
+  }
   box.querySelector('.empty')?.remove();
-  box.querySelector(`.card[data-drop-id="${CSS.escape(c.dataset.dropId)}"]`)?.remove();
+  const c = card(drop, kind);
   box.prepend(c);
-  watch(c.dataset.dropId);
+  watch(drop.id);
+  return c;
 }
 
 // ---------------------------------------------------------------- shopper
 
-async function loadShopper() {
-  const data = await gql(`{ liveDrops(first: 20) { edges { node { ${DROP} } } }
-    me { following(first: 50) { edges { node { id drops(first: 20) { edges { node { ${DROP} } } } } } } } }`);
-  data.liveDrops.edges.map((e) => e.node).reverse().forEach((d) => place('#live', card(d, 'shopper')));
-  data.me.following.edges.flatMap((e) => e.node.drops.edges.map((x) => x.node))
-    .filter((d) => d.status === 'SCHEDULED').forEach((d) => place('#upcoming', card(d, 'shopper')));
+/** Drop starts of followed creators: a toast, and the drop under Live. Subscribed before anything is read. */
+function listenForStarts() {
   subscribe(`subscription { dropStarted { startedAt drop { ${DROP} } } }`, {}, ({ dropStarted }) => {
     const d = dropStarted.drop;
     toast(`${d.creator.name} just dropped ${d.product.name}`);
     document.querySelector(`#upcoming .card[data-drop-id="${CSS.escape(d.id)}"]`)?.remove();
-    place('#live', card(d, 'shopper'));
+    place('#live', d, 'shopper');
   });
+}
+
+async function loadShopper() {
+  const data = await gql(`{ liveDrops(first: 20) { edges { node { ${DROP} } } }
+    me { following(first: 50) { edges { node { id drops(first: 20) { edges { node { ${DROP} } } } } } } } }`);
+  data.liveDrops.edges.map((e) => e.node).reverse().forEach((d) => place('#live', d, 'shopper'));
+  data.me.following.edges.flatMap((e) => e.node.drops.edges.map((x) => x.node)).forEach(upcoming);
+}
+
+/** Live drops read again (after a reconnect: starts and stock changes while the socket was down). */
+async function refreshLive() {
+  const data = await gql(`{ liveDrops(first: 20) { edges { node { ${DROP} } } } }`);
+  data.liveDrops.edges.map((e) => e.node).reverse().forEach((d) => {
+    document.querySelector(`#upcoming .card[data-drop-id="${CSS.escape(d.id)}"]`)?.remove();
+    place('#live', d, 'shopper');
+  });
+}
+
+/** A drop read from a query: listed under Upcoming if still scheduled (the query may be older than its start). */
+function upcoming(d) {
+  if (d.status === 'SCHEDULED' && !document.querySelector(`#live .card[data-drop-id="${CSS.escape(d.id)}"]`)) {
+    place('#upcoming', d, 'shopper');
+  }
 }
 
 async function follow(creatorId) {
@@ -242,8 +334,7 @@ async function follow(creatorId) {
 async function showUpcoming(creatorId) {
   const { creator } = await gql(`query($id: ID!) { creator(id: $id) { drops(first: 20) { edges { node { ${DROP} } } } } }`,
     { id: creatorId });
-  (creator ? creator.drops.edges.map((e) => e.node) : []).filter((d) => d.status === 'SCHEDULED')
-    .forEach((d) => place('#upcoming', card(d, 'shopper')));
+  (creator ? creator.drops.edges.map((e) => e.node) : []).forEach(upcoming);
 }
 
 /**
@@ -282,20 +373,32 @@ async function buy(button, dropId) {
     }
   } finally {
     delete button.dataset.busy;
-    button.disabled = button.parentElement.querySelector('.status').textContent !== 'LIVE';
+    button.disabled = button.parentElement.querySelector('.status').textContent !== 'LIVE' && !button.dataset.retryKey;
   }
 }
 
+/** The order once decided: pushed by orderStatus, and read every 5 s in case a push is missed. */
 function decided(orderId) {
   return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (order) => {
+      if (done || order.status === 'PENDING') return;
+      done = true;
+      stop();
+      clearInterval(poll);
+      clearTimeout(timeout);
+      resolve(order);
+    };
     const stop = subscribe('subscription($id: ID!) { orderStatus(orderId: $id) { id status rejectReason } }',
-      { id: orderId }, ({ orderStatus }) => {
-        if (orderStatus.status !== 'PENDING') {
-          stop();
-          resolve(orderStatus);
-        }
-      });
-    setTimeout(() => { stop(); reject(new Error('still pending after 60 s; see your orders later')); }, 60000);
+      { id: orderId }, ({ orderStatus }) => finish(orderStatus));
+    const poll = setInterval(() => gql('query($id: ID!) { order(id: $id) { id status rejectReason } }', { id: orderId },
+      { retries: 0 }).then(({ order }) => order && finish(order), () => {}), 5000);
+    const timeout = setTimeout(() => {
+      done = true;
+      stop();
+      clearInterval(poll);
+      reject(new Error('still pending after 60 s; it is decided once, see your orders later'));
+    }, 60000);
   });
 }
 
@@ -305,7 +408,7 @@ async function loadCreator() {
   const { creator } = await gql(`query($id: ID!) { creator(id: $id) { drops(first: 20) { edges { node { ${DROP} } } } } }`,
     { id: state.user });
   const drops = creator ? creator.drops.edges.map((e) => e.node) : [];
-  drops.reverse().forEach((d) => place('#my-drops', card(d, 'creator')));
+  drops.reverse().forEach((d) => place('#my-drops', d, 'creator'));
   const products = JSON.parse(sessionStorage.getItem('livedrop.products') || '[]');
   drops.forEach((d) => products.some((p) => p.id === d.product.id) || products.push(d.product));
   products.forEach(addProduct);
@@ -352,6 +455,13 @@ async function signIn(user, creator) {
   sessionStorage.setItem('livedrop.creator', String(creator));
 }
 
+/** The token was refused (expired, or signed with another secret): a fresh page with the sign-in form. */
+function sessionEnded() {
+  sessionStorage.clear();
+  sessionStorage.setItem('livedrop.ended', 'true');
+  location.reload();
+}
+
 function switchTo(view) {
   document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== view; });
   document.querySelectorAll('.tab').forEach((t) => t.classList.toggle('active', t.dataset.view === view));
@@ -363,14 +473,39 @@ async function start() {
   $('#sign-in').hidden = !!state.user;
   $('#sign-out').hidden = !state.user;
   connect();
+  if (sessionStorage.getItem('livedrop.ended')) {
+    sessionStorage.removeItem('livedrop.ended');
+    notice('Your session has ended: sign in again.');
+  }
   if (!state.user) return;
-  try {
-    await loadShopper();
-    if (state.creator) await loadCreator();
-  } catch (e) {
-    notice(`Could not load: ${e.message}`);
+  listenForStarts();
+  for (let attempt = 0; state.user; attempt++) {
+    try {
+      await loadShopper();
+      if (state.creator) await loadCreator();
+      document.body.dataset.ready = 'true';
+      return;
+    } catch (e) {
+      const wait = Math.min(30, 5 * (attempt + 1));
+      notice(`Could not load the drops (${e.message}); trying again in ${wait} s…`);
+      await sleep(wait * 1000);
+    }
   }
 }
+
+/** Runs a form's request with its submit button disabled, so a double click sends it once. */
+async function submitting(form, work) {
+  const button = form.querySelector('button[type=submit], button:not([type])');
+  if (button.disabled) return;
+  button.disabled = true;
+  try {
+    await work();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const productId = () => `p-${newKey().replace(/-/g, '').slice(0, 16)}`;
 
 $('#sign-in').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -390,33 +525,42 @@ $('#follow-form').addEventListener('submit', (e) => {
   e.preventDefault();
   follow($('#follow-id').value.trim());
 });
-$('#product-form').addEventListener('submit', async (e) => {
+$('#product-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  try {
-    const { upsertProduct } = await gql('mutation($in: ProductInput!) { upsertProduct(input: $in) { id name } }',
-      { in: { name: $('#product-name').value.trim() } });
-    addProduct(upsertProduct);
-    $('#drop-product').value = upsertProduct.id;
-    toast(`Product ${upsertProduct.name} created`);
-  } catch (err) {
-    notice(`Could not create the product: ${err.message}`);
-  }
+  // the page names the product, so a retried upsert (answer lost) updates the same product instead of adding one
+  submitting(e.target, async () => {
+    try {
+      const { upsertProduct } = await gql('mutation($in: ProductInput!) { upsertProduct(input: $in) { id name } }',
+        { in: { id: productId(), name: $('#product-name').value.trim() } });
+      addProduct(upsertProduct);
+      $('#drop-product').value = upsertProduct.id;
+      toast(`Product ${upsertProduct.name} created`);
+    } catch (err) {
+      notice(`Could not create the product: ${err.message}`);
+    }
+  });
 });
-$('#drop-form').addEventListener('submit', async (e) => {
+$('#drop-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const starts = $('#drop-starts').value;
-  try {
-    const { scheduleDrop } = await gql(`mutation($in: ScheduleDropInput!) { scheduleDrop(input: $in) { ${DROP} } }`, {
-      in: {
-        productId: $('#drop-product').value, stock: Number($('#drop-stock').value),
-        priceCents: Number($('#drop-price').value), startsAt: starts ? new Date(starts).toISOString() : null,
-      },
-    });
-    place('#my-drops', card(scheduleDrop, 'creator'));
-    toast(`Drop of ${scheduleDrop.product.name} scheduled`);
-  } catch (err) {
-    notice(`Could not schedule the drop: ${err.message}`);
-  }
+  // scheduleDrop has no key: it is retried only when refused (RATE_LIMITED), never when its answer may be lost
+  submitting(e.target, async () => {
+    try {
+      const { scheduleDrop } = await gql(`mutation($in: ScheduleDropInput!) { scheduleDrop(input: $in) { ${DROP} } }`, {
+        in: {
+          productId: $('#drop-product').value, stock: Number($('#drop-stock').value),
+          priceCents: Number($('#drop-price').value), startsAt: starts ? new Date(starts).toISOString() : null,
+        },
+      }, { retryOn: new Set(['RATE_LIMITED']) });
+      place('#my-drops', scheduleDrop, 'creator');
+      toast(`Drop of ${scheduleDrop.product.name} scheduled`);
+    } catch (err) {
+      notice(err.code === 'UNAVAILABLE'
+        ? `The drop may or may not have been scheduled (${err.message}): My drops is read again; check it before trying again.`
+        : `Could not schedule the drop: ${err.message}`);
+      if (err.code === 'UNAVAILABLE') loadCreator().catch(() => {});
+    }
+  });
 });
 document.querySelectorAll('.tab').forEach((t) => t.addEventListener('click', () => switchTo(t.dataset.view)));
 start();

@@ -25,10 +25,15 @@ public record Viewer(String id, Set<String> roles, String bearerToken) {
         roles = Set.copyOf(roles);
     }
 
+    /** Whether {@code id} can be a user id (and so a token's subject). */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
     /** The viewer of a validated token; a subject that cannot be a user id is refused. */
     public static Viewer of(Jwt jwt) {
         String subject = jwt.getSubject();
-        if (subject == null || !ID.matcher(subject).matches()) {
+        if (!isValidId(subject)) {
             throw new ApiException(ErrorCode.UNAUTHENTICATED,
                     "The token's subject is not a user id (1-64 letters, digits, '-' or '_')");
         }

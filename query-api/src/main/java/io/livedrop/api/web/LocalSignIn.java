@@ -2,11 +2,11 @@ package io.livedrop.api.web;
 
 import io.livedrop.api.security.SecurityProperties;
 import io.livedrop.api.security.TokenCommand;
+import io.livedrop.api.security.Viewer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Profile("local")
 class LocalSignIn {
 
-    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Duration TTL = Duration.ofHours(12);
 
     record Request(String user, Boolean creator) {
@@ -36,9 +35,8 @@ class LocalSignIn {
 
     @PostMapping("/local/token")
     ResponseEntity<Map<String, Object>> token(@RequestBody Request request) {
-        if (request == null || request.user() == null || !USER.matcher(request.user()).matches()) {
-            return ResponseEntity.badRequest().body(Map.of("error",
-                    "user: 1-64 letters, digits, '.', '_' or '-'"));
+        if (request == null || !Viewer.isValidId(request.user())) {
+            return ResponseEntity.badRequest().body(Map.of("error", "user: 1-64 letters, digits, '_' or '-'"));
         }
         List<String> roles = Boolean.TRUE.equals(request.creator()) ? List.of("CREATOR") : List.of();
         String token = TokenCommand.mint(request.user(), roles, TTL, security.jwtSecret(), Instant.now());

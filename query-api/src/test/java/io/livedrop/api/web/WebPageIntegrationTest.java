@@ -121,7 +121,7 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
 
             // And a second shopper sees it with its full stock
             signIn(watcherPage, watcher, false);
-            waitForText(watcherPage, "#live .card[data-drop-id='" + dropId + "'] .stock", "5");
+            waitForStock(watcherPage, "#live .card[data-drop-id='" + dropId + "'] .stock", "5");
 
             // When the fan double-clicks Buy
             WebElement buy = card.findElement(By.cssSelector(".buy"));
@@ -133,9 +133,9 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
             assertThat(ordersOn(fan, dropId)).as("orders of the fan on the drop after a double click").isEqualTo(1);
 
             // And the second shopper and the creator see the stock fall to 4
-            waitForText(watcherPage, "#live .card[data-drop-id='" + dropId + "'] .stock", "4");
+            waitForStock(watcherPage, "#live .card[data-drop-id='" + dropId + "'] .stock", "4");
             screenshot(watcherPage, "5-second-shopper-stock");
-            waitForText(creatorPage, "#my-drops .card[data-drop-id='" + dropId + "'] .stock", "4");
+            waitForStock(creatorPage, "#my-drops .card[data-drop-id='" + dropId + "'] .stock", "4");
             screenshot(creatorPage, "6-creator-live");
         } finally {
             browsers.forEach(WebDriver::quit);
@@ -170,14 +170,17 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
                     };"""));
             signIn(page, shopper, false);
             String stock = "#live .card[data-drop-id='" + dropId + "'] .stock";
-            waitForText(page, stock, "10");
+            waitForStock(page, stock, "10");
 
             // When the socket drops, the page says so, reconnects and resubscribes
+            long sockets = (Long) page.executeScript("return window.__sockets.length");
             page.executeScript("window.__sockets.forEach(s => s.close(1000, 'test'))");
+            new WebDriverWait(page, WAIT, Duration.ofMillis(50)).withMessage("no new open WebSocket").until(d ->
+                    (Boolean) ((ChromeDriver) d).executeScript("const s = window.__sockets; return s.length > arguments[0]"
+                            + " && s[s.length - 1].readyState === WebSocket.OPEN", sockets));
             waitForText(page, "#connection", "live");
-            assertThat((Long) page.executeScript("return window.__sockets.length")).as("sockets opened").isGreaterThan(1);
             placeOrder(Tokens.user("other-" + id), dropId, "k-" + id);
-            waitForText(page, stock, "9");
+            waitForStock(page, stock, "9");
 
             // When the shopper's order rate is used up (other tabs of theirs keep ordering), Buy says so and retries
             // with the same key, and the order goes through once the other tabs stop. A click can still slip through
@@ -241,7 +244,7 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
             waitForText(page, result, "CONFIRMED");
             assertThat(ordersOn(shopper, dropId)).as("orders after a retried order whose answers were lost")
                     .isEqualTo(clicks + 2);
-            waitForText(page, stock, String.valueOf(9 - clicks - 2));
+            waitForStock(page, stock, String.valueOf(9 - clicks - 2));
         } finally {
             page.quit();
         }
@@ -257,7 +260,7 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
         try {
             signIn(page, creator, true);
             String card = "#my-drops .card[data-drop-id='" + dropId + "']";
-            waitForText(page, card + " .stock", "60");
+            waitForStock(page, card + " .stock", "60");
 
             // When 120 shoppers order one each over about three seconds
             List<Future<?>> orders = new ArrayList<>();
@@ -282,7 +285,7 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
             for (Future<?> order : orders) {
                 order.get();
             }
-            waitForText(page, card + " .stock", "0");
+            waitForStock(page, card + " .stock", "0");
             waitForText(page, card + " .status", "SOLD_OUT");
             String rate = page.findElement(By.cssSelector(card + " .rate")).getText();
             assertThat(rate).as("the peak rate shown").matches(".*peak [1-9]\\d*/s");
@@ -294,13 +297,15 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
     }
 
     @Test
-    void shouldRefuseAMalformedUserIdAtLocalSignIn() {
-        var answer = RestClient.create("http://localhost:" + port).post().uri("/local/token")
-                .header("Content-Type", "application/json").body(Map.of("user", "ava stone!"))
-                .exchange((request, response) -> Map.of("status", response.getStatusCode().value(),
-                        "body", new String(response.getBody().readAllBytes())));
-        assertThat(answer.get("status")).isEqualTo(400);
-        assertThat((String) answer.get("body")).contains("1-64 letters, digits");
+    void shouldRefuseAUserIdThatCannotBeATokensSubjectAtLocalSignIn() {
+        for (String user : List.of("ava stone!", "ava.stone", "")) {
+            var answer = RestClient.create("http://localhost:" + port).post().uri("/local/token")
+                    .header("Content-Type", "application/json").body(Map.of("user", user))
+                    .exchange((request, response) -> Map.of("status", response.getStatusCode().value(),
+                            "body", new String(response.getBody().readAllBytes())));
+            assertThat(answer.get("status")).as("status for '%s'", user).isEqualTo(400);
+            assertThat((String) answer.get("body")).contains("1-64 letters, digits, '_' or '-'");
+        }
     }
 
     @Test
@@ -308,11 +313,11 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String creator = "creator-u" + id;
         String fan = "fan-u" + id;
-        String dropId = scheduleDrop(creator, 3, Instant.now().plusSeconds(10));
         ChromeDriver page = newBrowser();
         try {
             // When the fan follows a creator with a drop starting in a few seconds, it is listed under Upcoming
             signIn(page, fan, false);
+            String dropId = scheduleDrop(creator, 3, Instant.now().plusSeconds(8));
             type(page, "#follow-id", creator);
             click(page, "#follow-form button");
             String upcoming = "#upcoming .card[data-drop-id='" + dropId + "']";
@@ -328,7 +333,23 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
             assertThat(page.findElements(By.cssSelector(upcoming))).as("still under Upcoming").isEmpty();
             click(page, live + " .buy");
             waitForText(page, live + " .result", "CONFIRMED");
-            waitForText(page, live + " .stock", "2");
+            waitForStock(page, live + " .stock", "2");
+        } finally {
+            page.quit();
+        }
+    }
+
+    @Test
+    void shouldEndTheSessionAndAskToSignInAgainWhenTheTokenHasExpired() {
+        ChromeDriver page = newBrowser();
+        try {
+            page.get("http://localhost:" + port + "/");
+            page.executeScript("sessionStorage.setItem('livedrop.token', arguments[0]);"
+                    + "sessionStorage.setItem('livedrop.user', 'sleeper')", Tokens.expired("sleeper"));
+            page.navigate().refresh();
+            waitForText(page, "#notice", "Your session has ended: sign in again.");
+            assertThat(page.findElement(By.cssSelector("#sign-in")).isDisplayed()).as("sign-in form").isTrue();
+            assertThat(page.findElement(By.cssSelector("#who")).isDisplayed()).as("signed-in user").isFalse();
         } finally {
             page.quit();
         }
@@ -384,6 +405,8 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
         click(page, "#sign-in button");
         waitForText(page, "#who", "signed in as " + user);
         waitForText(page, "#connection", "live");
+        // the drops are read and the dropStarted subscription is open
+        new WebDriverWait(page, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("body[data-ready]")));
     }
 
     static void type(WebDriver page, String css, String text) {
@@ -398,6 +421,12 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
 
     static WebElement waitFor(WebDriver page, String css) {
         return new WebDriverWait(page, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    /** A stock figure, exactly ("0" is in "60"). */
+    static void waitForStock(WebDriver page, String css, String stock) {
+        new WebDriverWait(page, WAIT, Duration.ofMillis(50)).withMessage(() -> css + " never showed " + stock + "; it shows "
+                + page.findElement(By.cssSelector(css)).getText()).until(ExpectedConditions.textToBe(By.cssSelector(css), stock));
     }
 
     static void waitForText(WebDriver page, String css, String text) {
