@@ -2,6 +2,7 @@ package io.livedrop.api.kafka;
 
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.TopologySerdes;
+import java.time.Duration;
 import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -33,6 +34,13 @@ public class KafkaConfiguration {
                                   org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         return new StreamsRuntime(properties, cluster, config, serdes, () -> serverPort(context), context,
                 meters.getIfAvailable());
+    }
+
+    @Bean
+    StreamThreadWatchdog streamThreadWatchdog(StreamsRuntime runtime, KafkaCluster cluster, LivedropProperties properties,
+                                              ApplicationContext context) {
+        return new StreamThreadWatchdog(runtime::applications, cluster.bootstrapServers(),
+                properties.kafka().stuckThreadAfter(), Duration.ofSeconds(5), context);
     }
 
     @Bean

@@ -40,11 +40,13 @@ public record LivedropProperties(
      * @param bootstrapServers the cluster; empty = start the embedded broker (local profile only)
      * @param embedded         the embedded broker, when used
      * @param startupTimeout   how long to wait for the cluster at startup
+     * @param stuckThreadAfter how long a stream thread may go without polling before liveness is BROKEN
      */
     public record Kafka(
             @DefaultValue("") String bootstrapServers,
             @DefaultValue Embedded embedded,
-            @DefaultValue("30s") Duration startupTimeout) {
+            @DefaultValue("30s") Duration startupTimeout,
+            @DefaultValue("180s") Duration stuckThreadAfter) {
 
         public boolean useEmbedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -160,6 +161,18 @@ public final class StreamsRuntime implements SmartLifecycle {
     /** The application that owns {@code store}, for interactive queries. */
     public KafkaStreams streamsFor(String store) {
         return SocialTopology.STORES.contains(store) ? social() : streams();
+    }
+
+    /** The started applications by name ("orders", "social"); empty before start. */
+    public Map<String, KafkaStreams> applications() {
+        Map<String, KafkaStreams> started = new LinkedHashMap<>();
+        if (orders != null) {
+            started.put("orders", orders);
+        }
+        if (social != null) {
+            started.put("social", social);
+        }
+        return started;
     }
 
     /** Both applications, orders first. */
