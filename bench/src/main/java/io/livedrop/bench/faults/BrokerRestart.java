@@ -31,6 +31,8 @@ final class BrokerRestart {
 
     /** A drop with no decision this long after the broker answers again has a stuck owner. */
     static final Duration STUCK_AFTER = Duration.ofSeconds(120);
+    /** The app's livedrop.kafka.stuck-thread-after (180 s) and a few checks. */
+    static final Duration LIVENESS_WITHIN = Duration.ofSeconds(210);
 
     private BrokerRestart() {
     }
@@ -81,8 +83,17 @@ final class BrokerRestart {
             v.violation("liveness: drop %s (owner %s) decided no order within %d s of the broker's return; the suite"
                     + " restarted %s", drop, owner, STUCK_AFTER.toSeconds(), owner);
             if (i != null && i.app.alive()) {
-                Progress.say("drop %s undecided %d s after the broker's return: restarting its owner %s", drop,
-                        STUCK_AFTER.toSeconds(), owner);
+                // the owner's stream-thread watchdog should say so: liveness DOWN (an orchestrator restarts on it)
+                Progress.say("drop %s undecided %d s after the broker's return: waiting for %s's liveness to turn DOWN",
+                        drop, STUCK_AFTER.toSeconds(), owner);
+                boolean livenessDown = Waits.await(() -> !livenessUp(i), LIVENESS_WITHIN.minusNanos(System.nanoTime() - back));
+                v.figures.put("broker back → " + owner + "'s liveness DOWN (stuck stream thread)",
+                        livenessDown ? FaultSuite.secs(System.nanoTime() - back)
+                                : "not within " + LIVENESS_WITHIN.toSeconds() + " s");
+                if (!livenessDown) {
+                    v.violation("%s's stream thread was stuck but its liveness stayed UP", owner);
+                }
+                Progress.say("restarting %s", owner);
                 i.inRotation = false;
                 i.app.close();
                 i.start();
@@ -125,5 +136,20 @@ final class BrokerRestart {
             out.put(i.name, FaultSuite.countLog(i.app.log(), TROUBLE));
         }
         return out;
+    }
+
+    /** Whether the instance answers its liveness probe with UP (200). */
+    static boolean livenessUp(Harness.Instance i) {
+        try {
+            java.net.http.HttpResponse<Void> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(i.url() + "/actuator/health/liveness"))
+                            .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return true; // no answer is not a DOWN
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 }

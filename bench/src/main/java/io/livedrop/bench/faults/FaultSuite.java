@@ -264,6 +264,30 @@ public final class FaultSuite {
         Waits.await(() -> false, o.freeze());
         signal(b.app.pid(), "CONT");
         long resumed = System.nanoTime();
+        // a pause is not a stuck thread: B's stream-thread watchdog must not turn liveness DOWN (that would have an
+        // orchestrator restart a healthy instance)
+        int[] liveness = new int[2]; // checks, answers other than UP
+        Thread livenessWatch = new Thread(() -> {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(b.url() + "/actuator/health/liveness")).timeout(Duration.ofSeconds(2))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    synchronized (liveness) {
+                        liveness[0]++;
+                        liveness[1] += r.statusCode() == 200 ? 0 : 1;
+                    }
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    // not answering yet (still waking up): not a liveness answer
+                }
+            }
+        }, "liveness-watch");
+        livenessWatch.setDaemon(true);
+        livenessWatch.start();
         Progress.say("SIGCONT instance B; waiting for it to be ready");
         long ready;
         try {
@@ -275,7 +299,16 @@ public final class FaultSuite {
             v.violation("instance B did not recover after SIGCONT: %s", e.getMessage().lines().findFirst().orElse(""));
         }
         Waits.await(() -> false, o.after());
+        livenessWatch.interrupt();
+        livenessWatch.join(5_000);
         s.stop();
+        synchronized (liveness) {
+            v.figures.put("B's /actuator/health/liveness after the SIGCONT: answers / not UP", liveness[0] + " / " + liveness[1]);
+            if (liveness[1] > 0) {
+                v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread",
+                        liveness[1]);
+            }
+        }
         long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
         Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), List.of());
         long resumedDeciding = firstCommittedAfter(snap, victimDrop, faultWall);

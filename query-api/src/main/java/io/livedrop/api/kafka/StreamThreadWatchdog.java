@@ -49,6 +49,7 @@ public final class StreamThreadWatchdog implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private volatile List<Stuck> stuck = List.of();
     private Instant reachableSince;
+    private Instant lastCheck;
     private Admin admin;
     private ScheduledExecutorService timer;
 
@@ -92,9 +93,13 @@ public final class StreamThreadWatchdog implements SmartLifecycle {
     /** Looks once: publishes BROKEN when a thread is newly stuck, CORRECT when none is any more. */
     void check() {
         Instant at = Instant.now();
+        // a late check means this whole process was paused (SIGSTOP, a long GC, a suspended VM): every thread
+        // looks idle since then, so the count starts again
+        boolean paused = lastCheck != null && Duration.between(lastCheck, at).compareTo(every.multipliedBy(3)) > 0;
+        lastCheck = at;
         if (!clusterAnswers()) {
             reachableSince = null;
-        } else if (reachableSince == null) {
+        } else if (reachableSince == null || paused) {
             reachableSince = at;
         }
         boolean reachableLongEnough = reachableSince != null
