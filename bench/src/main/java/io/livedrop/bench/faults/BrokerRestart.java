@@ -86,7 +86,7 @@ final class BrokerRestart {
                 // the owner's stream-thread watchdog should say so: liveness DOWN (an orchestrator restarts on it)
                 Progress.say("drop %s undecided %d s after the broker's return: waiting for %s's liveness to turn DOWN",
                         drop, STUCK_AFTER.toSeconds(), owner);
-                boolean livenessDown = Waits.await(() -> !livenessUp(i), LIVENESS_WITHIN.minusNanos(System.nanoTime() - back));
+                boolean livenessDown = Waits.await(() -> Boolean.FALSE.equals(i.live()), LIVENESS_WITHIN.minusNanos(System.nanoTime() - back));
                 v.figures.put("broker back → " + owner + "'s liveness DOWN (stuck stream thread)",
                         livenessDown ? FaultSuite.secs(System.nanoTime() - back)
                                 : "not within " + LIVENESS_WITHIN.toSeconds() + " s");
@@ -136,20 +136,5 @@ final class BrokerRestart {
             out.put(i.name, FaultSuite.countLog(i.app.log(), TROUBLE));
         }
         return out;
-    }
-
-    /** Whether the instance answers its liveness probe with UP (200). */
-    static boolean livenessUp(Harness.Instance i) {
-        try {
-            java.net.http.HttpResponse<Void> r = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(i.url() + "/actuator/health/liveness"))
-                            .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return true; // no answer is not a DOWN
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
     }
 }
