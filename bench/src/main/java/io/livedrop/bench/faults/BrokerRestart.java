@@ -2,6 +2,7 @@ package io.livedrop.bench.faults;
 
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class BrokerRestart {
     /** A drop with no decision this long after the broker answers again has a stuck owner. */
     static final Duration STUCK_AFTER = Duration.ofSeconds(120);
     /** The app's livedrop.kafka.stuck-thread-after (180 s) and a few checks. */
-    static final Duration LIVENESS_WITHIN = Duration.ofSeconds(210);
+    static final Duration LIVENESS_WITHIN = Duration.ofSeconds(240);
 
     private BrokerRestart() {
     }
@@ -77,29 +78,47 @@ final class BrokerRestart {
         if (stuck.isEmpty()) {
             Progress.say("orders decided again on both drops");
         }
+        // every stuck owner's stream-thread watchdog should say so: liveness DOWN (an orchestrator restarts on it);
+        // the suite waits for that (all owners at once), keeps what each looked like, then restarts them
+        Map<String, Long> downAt = new java.util.LinkedHashMap<>();
         for (String drop : stuck) {
             String owner = owners.get(drop);
-            Harness.Instance i = owner == null ? null : h.instances.get(owner);
             v.violation("liveness: drop %s (owner %s) decided no order within %d s of the broker's return; the suite"
                     + " restarted %s", drop, owner, STUCK_AFTER.toSeconds(), owner);
-            if (i != null && i.app.alive()) {
-                // the owner's stream-thread watchdog should say so: liveness DOWN (an orchestrator restarts on it)
-                Progress.say("drop %s undecided %d s after the broker's return: waiting for %s's liveness to turn DOWN",
-                        drop, STUCK_AFTER.toSeconds(), owner);
-                boolean livenessDown = Waits.await(() -> Boolean.FALSE.equals(i.live()), LIVENESS_WITHIN.minusNanos(System.nanoTime() - back));
-                v.figures.put("broker back → " + owner + "'s liveness DOWN (stuck stream thread)",
-                        livenessDown ? FaultSuite.secs(System.nanoTime() - back)
-                                : "not within " + LIVENESS_WITHIN.toSeconds() + " s");
-                if (!livenessDown) {
-                    v.violation("%s's stream thread was stuck but its liveness stayed UP", owner);
-                }
-                Progress.say("restarting %s", owner);
-                i.inRotation = false;
-                i.app.close();
-                i.start();
-                i.awaitReady();
-                Waits.await(() -> FaultSuite.firstDecided(s, back, drop, null) >= 0, Duration.ofMinutes(2));
+            if (owner != null && h.instances.containsKey(owner) && h.instances.get(owner).app.alive()) {
+                downAt.put(owner, -1L);
             }
+        }
+        if (!downAt.isEmpty()) {
+            Progress.say("drops %s undecided %d s after the broker's return: waiting for %s's liveness to turn DOWN",
+                    stuck, STUCK_AFTER.toSeconds(), downAt.keySet());
+            Waits.await(() -> {
+                downAt.replaceAll((owner, at) -> at < 0 && Boolean.FALSE.equals(h.instances.get(owner).live())
+                        ? System.nanoTime() : at);
+                return downAt.values().stream().allMatch(at -> at >= 0);
+            }, LIVENESS_WITHIN.minusNanos(System.nanoTime() - back));
+        }
+        for (Map.Entry<String, Long> e : downAt.entrySet()) {
+            String owner = e.getKey();
+            Harness.Instance i = h.instances.get(owner);
+            v.figures.put("broker back → " + owner + "'s liveness DOWN (stuck stream thread)", e.getValue() >= 0
+                    ? FaultSuite.secs(e.getValue() - back) : "not within " + LIVENESS_WITHIN.toSeconds() + " s");
+            if (e.getValue() < 0) {
+                v.violation("%s's drop made no progress but its liveness stayed UP", owner);
+            }
+            v.notes.add("What " + owner + " looked like before its restart (threads, health, last poll): "
+                    + diagnose(h, i, variant.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        for (String owner : downAt.keySet()) {
+            Harness.Instance i = h.instances.get(owner);
+            Progress.say("restarting %s", owner);
+            i.inRotation = false;
+            i.app.close();
+            i.start();
+            i.awaitReady();
+        }
+        for (String drop : stuck) {
+            Waits.await(() -> FaultSuite.firstDecided(s, back, drop, null) >= 0, Duration.ofMinutes(2));
         }
         v.figures.put("drops undecided " + STUCK_AFTER.toSeconds() + " s after the broker's return (owner restarted)",
                 stuck.isEmpty() ? "none" : stuck.size() + " " + stuck);
@@ -134,6 +153,45 @@ final class BrokerRestart {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (Harness.Instance i : h.instances.values()) {
             out.put(i.name, FaultSuite.countLog(i.app.log(), TROUBLE));
+        }
+        return out;
+    }
+
+    /** Saves what a stuck instance looks like (health, its consumers' last poll, a thread dump); the file's path. */
+    static Path diagnose(Harness h, Harness.Instance i, String label) {
+        Path out = h.logDir.resolve("stuck-" + i.name + "-" + label + ".txt");
+        StringBuilder text = new StringBuilder();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/actuator/health", "/actuator/prometheus")) {
+            try {
+                String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(i.url() + path))
+                        .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                text.append("== ").append(path).append('\n');
+                body.lines().filter(l -> path.endsWith("health") || l.contains("last_poll") || l.contains("commit_total")
+                        || l.contains("poll_total") || l.contains("restor") || l.contains("records_lag"))
+                        .forEach(l -> text.append(l).append('\n'));
+            } catch (java.io.IOException e) {
+                text.append("== ").append(path).append(": ").append(e).append('\n');
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out;
+            }
+        }
+        try {
+            Process jcmd = new ProcessBuilder("jcmd", String.valueOf(i.app.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            text.append("== jcmd Thread.print\n").append(dump);
+        } catch (java.io.IOException e) {
+            text.append("== jcmd: ").append(e).append('\n');
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            java.nio.file.Files.writeString(out, text);
+        } catch (java.io.IOException e) {
+            Progress.say("could not write %s: %s", out, e);
         }
         return out;
     }
