@@ -178,6 +178,12 @@ final class BrokerRestart {
             }
         }
         try {
+            text.append(transactions(h.broker.bootstrapServers()));
+        } catch (RuntimeException e) {
+            // diagnostics must not end the run
+            text.append("== transactions: ").append(e).append('\n');
+        }
+        try {
             Process jcmd = new ProcessBuilder("jcmd", String.valueOf(i.app.pid()), "Thread.print")
                     .redirectErrorStream(true).start();
             String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -194,5 +200,45 @@ final class BrokerRestart {
             Progress.say("could not write %s: %s", out, e);
         }
         return out;
+    }
+
+    /**
+     * The cluster's side of a stall: every transaction and its state, and whether each application's committed
+     * offsets can be read as a stable read (what a restarted instance does; a pending transactional offset commit
+     * makes it wait).
+     */
+    static String transactions(String bootstrapServers) {
+        StringBuilder text = new StringBuilder("== transactions (Admin.listTransactions, describeTransactions)\n");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+            try {
+                List<String> ids = admin.listTransactions().all().get(20, java.util.concurrent.TimeUnit.SECONDS).stream()
+                        .map(org.apache.kafka.clients.admin.TransactionListing::transactionalId).toList();
+                admin.describeTransactions(ids).all().get(20, java.util.concurrent.TimeUnit.SECONDS).forEach((id, t) ->
+                        text.append(id).append(' ').append(t.state()).append(" producer ").append(t.producerId())
+                                .append('/').append(t.producerEpoch()).append(" partitions ").append(t.topicPartitions())
+                                .append('\n'));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                text.append("could not list them: ").append(e).append('\n');
+            }
+            for (String group : List.of("livedrop", "livedrop-social")) {
+                text.append("== committed offsets of group ").append(group).append(", read as stable\n");
+                long start = System.nanoTime();
+                try {
+                    int partitions = admin.listConsumerGroupOffsets(group,
+                                    new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().requireStable(true))
+                            .partitionsToOffsetAndMetadata().get(20, java.util.concurrent.TimeUnit.SECONDS).size();
+                    text.append("read: ").append(partitions).append(" partitions in ")
+                            .append(FaultSuite.secs(System.nanoTime() - start)).append('\n');
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    text.append("not readable as stable within 20 s: ").append(e).append('\n');
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return text.toString();
     }
 }
