@@ -1,6 +1,8 @@
 // livedrop's own web client: the public GraphQL API (API.md) over fetch and graphql-transport-ws.
 const DROP = `id status startsAt initialStock remainingStock priceCents currency
   product { id name } creator { id name viewerFollows }`;
+const LIVE_DROPS = `liveDrops(first: 20) { edges { node { ${DROP} } } }`;
+const CREATOR_DROPS = `query($id: ID!) { creator(id: $id) { drops(first: 20) { edges { node { ${DROP} } } } } }`;
 const RETRYABLE = new Set(['UNAVAILABLE', 'RATE_LIMITED']);
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -184,6 +186,8 @@ function el(html) {
 }
 
 const text = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const nodes = (connection) => (connection ? connection.edges.map((e) => e.node) : []);
+const cardOf = (dropId) => `.card[data-drop-id="${CSS.escape(dropId)}"]`;
 
 // ---------------------------------------------------------------- drops
 
@@ -241,15 +245,19 @@ function watch(dropId) {
 
 /** Shows a drop's latest state everywhere on the page; a drop that went live moves from Upcoming to Live. */
 function update(d) {
-  document.querySelectorAll(`.card[data-drop-id="${CSS.escape(d.id)}"]`).forEach((c) => show(c, d));
+  document.querySelectorAll(cardOf(d.id)).forEach((c) => show(c, d));
   remember(d);
-  if (d.status !== 'SCHEDULED') {
-    const upcoming = document.querySelector(`#upcoming .card[data-drop-id="${CSS.escape(d.id)}"]`);
-    if (upcoming) {
-      upcoming.remove();
-      if (d.status === 'LIVE') place('#live', d, 'shopper');
-    }
+  if (d.status === 'LIVE') {
+    if (document.querySelector(`#upcoming ${cardOf(d.id)}`)) showLive(d);
+  } else if (d.status !== 'SCHEDULED') {
+    document.querySelector(`#upcoming ${cardOf(d.id)}`)?.remove();
   }
+}
+
+/** A live drop: under Live, and no longer under Upcoming. */
+function showLive(d) {
+  document.querySelector(`#upcoming ${cardOf(d.id)}`)?.remove();
+  place('#live', d, 'shopper');
 }
 
 /** The drop's stock over the last 10 s (and the last sample before them), for the creator's sold-per-second. */
@@ -269,7 +277,7 @@ function remember(d) {
  */
 function place(container, drop, kind) {
   const box = $(container);
-  const existing = box.querySelector(`.card[data-drop-id="${CSS.escape(drop.id)}"]`);
+  const existing = box.querySelector(cardOf(drop.id));
   if (existing) {
     // a watched drop's updates are at least as new as any query's answer
     if (!state.watched.has(drop.id)) show(existing, drop);
@@ -289,30 +297,30 @@ function listenForStarts() {
   subscribe(`subscription { dropStarted { startedAt drop { ${DROP} } } }`, {}, ({ dropStarted }) => {
     const d = dropStarted.drop;
     toast(`${d.creator.name} just dropped ${d.product.name}`);
-    document.querySelector(`#upcoming .card[data-drop-id="${CSS.escape(d.id)}"]`)?.remove();
-    place('#live', d, 'shopper');
+    showLive(d);
   });
 }
 
 async function loadShopper() {
-  const data = await gql(`{ liveDrops(first: 20) { edges { node { ${DROP} } } }
+  const data = await gql(`{ ${LIVE_DROPS}
     me { following(first: 50) { edges { node { id drops(first: 20) { edges { node { ${DROP} } } } } } } } }`);
-  data.liveDrops.edges.map((e) => e.node).reverse().forEach((d) => place('#live', d, 'shopper'));
-  data.me.following.edges.flatMap((e) => e.node.drops.edges.map((x) => x.node)).forEach(upcoming);
+  nodes(data.liveDrops).reverse().forEach(showLive);
+  nodes(data.me.following).flatMap((c) => nodes(c.drops)).forEach(upcoming);
 }
 
 /** Live drops read again (after a reconnect: starts and stock changes while the socket was down). */
 async function refreshLive() {
-  const data = await gql(`{ liveDrops(first: 20) { edges { node { ${DROP} } } } }`);
-  data.liveDrops.edges.map((e) => e.node).reverse().forEach((d) => {
-    document.querySelector(`#upcoming .card[data-drop-id="${CSS.escape(d.id)}"]`)?.remove();
-    place('#live', d, 'shopper');
-  });
+  nodes((await gql(`{ ${LIVE_DROPS} }`)).liveDrops).reverse().forEach(showLive);
+}
+
+/** A creator's drops, newest first. */
+async function creatorDrops(creatorId) {
+  return nodes((await gql(CREATOR_DROPS, { id: creatorId })).creator?.drops);
 }
 
 /** A drop read from a query: listed under Upcoming if still scheduled (the query may be older than its start). */
 function upcoming(d) {
-  if (d.status === 'SCHEDULED' && !document.querySelector(`#live .card[data-drop-id="${CSS.escape(d.id)}"]`)) {
+  if (d.status === 'SCHEDULED' && !document.querySelector(`#live ${cardOf(d.id)}`)) {
     place('#upcoming', d, 'shopper');
   }
 }
@@ -332,9 +340,7 @@ async function follow(creatorId) {
 
 /** A followed creator's scheduled drops, under Upcoming (they move to Live when they start). */
 async function showUpcoming(creatorId) {
-  const { creator } = await gql(`query($id: ID!) { creator(id: $id) { drops(first: 20) { edges { node { ${DROP} } } } } }`,
-    { id: creatorId });
-  (creator ? creator.drops.edges.map((e) => e.node) : []).forEach(upcoming);
+  (await creatorDrops(creatorId)).forEach(upcoming);
 }
 
 /**
@@ -405,9 +411,7 @@ function decided(orderId) {
 // ---------------------------------------------------------------- creator
 
 async function loadCreator() {
-  const { creator } = await gql(`query($id: ID!) { creator(id: $id) { drops(first: 20) { edges { node { ${DROP} } } } } }`,
-    { id: state.user });
-  const drops = creator ? creator.drops.edges.map((e) => e.node) : [];
+  const drops = await creatorDrops(state.user);
   drops.reverse().forEach((d) => place('#my-drops', d, 'creator'));
   const products = JSON.parse(sessionStorage.getItem('livedrop.products') || '[]');
   drops.forEach((d) => products.some((p) => p.id === d.product.id) || products.push(d.product));
