@@ -3,12 +3,14 @@ package io.livedrop.api.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.livedrop.api.testing.ApiIntegrationTest;
+import io.livedrop.api.testing.GraphQlHttp;
 import io.livedrop.api.testing.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,7 +39,7 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The web page in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, installed by .ci/run),
@@ -51,9 +53,6 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target/screenshots");
     static final Duration WAIT = Duration.ofSeconds(20);
-
-    volatile RestClient api;
-
 
     @BeforeAll
     static void chromium() throws Exception {
@@ -193,7 +192,7 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
                 int tab = t;
                 otherTabs.submit(() -> {
                     for (int i = 0; burning.get(); i++) {
-                        if (placeOrder(Tokens.user(shopper), "d-unknown" + id, "burn-" + tab + "-" + i)
+                        if (placeOrder(Tokens.user(shopper), "d-unknown" + id, "burn-" + tab + "-" + i).codes()
                                 .contains("RATE_LIMITED")) {
                             limited.countDown();
                         }
@@ -299,12 +298,10 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
     @Test
     void shouldRefuseAUserIdThatCannotBeATokensSubjectAtLocalSignIn() {
         for (String user : List.of("ava stone!", "ava.stone", "")) {
-            var answer = RestClient.create("http://localhost:" + port).post().uri("/local/token")
-                    .header("Content-Type", "application/json").body(Map.of("user", user))
-                    .exchange((request, response) -> Map.of("status", response.getStatusCode().value(),
-                            "body", new String(response.getBody().readAllBytes())));
-            assertThat(answer.get("status")).as("status for '%s'", user).isEqualTo(400);
-            assertThat((String) answer.get("body")).contains("1-64 letters, digits, '_' or '-'");
+            GraphQlHttp.Answer answer = new GraphQlHttp("http://localhost:" + port + "/local/token")
+                    .send("POST", "application/json", "{\"user\": \"" + user + "\"}", null);
+            assertThat(answer.status()).as("status for '%s'", user).isEqualTo(400);
+            assertThat(answer.body()).contains("1-64 letters, digits, '_' or '-'");
         }
     }
 
@@ -356,42 +353,43 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
     }
 
     /** A LIVE drop of a new creator's new product, through the API. */
-    @SuppressWarnings("unchecked")
     String liveDrop(String creator, int stock) {
         String drop = scheduleDrop(creator, stock, null);
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> "LIVE".equals(((Map<String, Object>) ((Map<String,
-                Object>) call(null, "{ drop(id: \"" + drop + "\") { status } }").get("data")).get("drop")).get("status")));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> "LIVE".equals(graphQl(null,
+                "query($id: ID!) { drop(id: $id) { status } }", Map.of("id", drop)).data().path("drop").path("status")
+                .asString("")));
         return drop;
     }
 
     /** A drop of a new product "Cap" of the creator, starting at {@code startsAt} (null: now), through the API. */
-    @SuppressWarnings("unchecked")
     String scheduleDrop(String creator, int stock, Instant startsAt) {
         String token = Tokens.creator(creator);
-        String product = (String) ((Map<String, Object>) ((Map<String, Object>) call(token,
-                "mutation { upsertProduct(input: {name: \"Cap\"}) { id } }").get("data")).get("upsertProduct")).get("id");
-        String starts = startsAt == null ? "" : ", startsAt: \"" + startsAt + "\"";
-        return (String) ((Map<String, Object>) ((Map<String, Object>) call(token, "mutation { scheduleDrop(input: "
-                + "{productId: \"" + product + "\", stock: " + stock + ", priceCents: 999" + starts + "}) { id } }")
-                .get("data")).get("scheduleDrop")).get("id");
+        String product = graphQl(token, "mutation { upsertProduct(input: {name: \"Cap\"}) { id } }", null).data()
+                .path("upsertProduct").path("id").asString();
+        Map<String, Object> input = new HashMap<>(Map.of("productId", product, "stock", stock, "priceCents", 999));
+        if (startsAt != null) {
+            input.put("startsAt", startsAt.toString());
+        }
+        return graphQl(token, "mutation($in: ScheduleDropInput!) { scheduleDrop(input: $in) { id } }",
+                Map.of("in", input)).data().path("scheduleDrop").path("id").asString();
     }
 
-    /** placeOrder through the API; answers the response as text. */
-    String placeOrder(String token, String dropId, String key) {
-        return String.valueOf(call(token, "mutation { placeOrder(input: {dropId: \"" + dropId + "\", quantity: 1, idempotencyKey: \"" + key
-                + "\"}) { order { id status } } }"));
+    /** placeOrder through the API. */
+    GraphQlHttp.Answer placeOrder(String token, String dropId, String key) {
+        return graphQl(token, "mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }",
+                Map.of("in", Map.of("dropId", dropId, "quantity", 1, "idempotencyKey", key)));
     }
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> call(String token, String query) {
-        if (api == null) {
-            api = RestClient.create(graphQlUrl());
-        }
-        var request = api.post().header("Content-Type", "application/json");
-        if (token != null) {
-            request = request.header("Authorization", "Bearer " + token);
-        }
-        return request.body(Map.of("query", query)).retrieve().body(Map.class);
+    /** The user's orders on the drop, from myOrders. */
+    int ordersOn(String user, String dropId) {
+        JsonNode orders = graphQl(Tokens.user(user), "{ myOrders(first: 50) { edges { node { id drop { id } } } } }",
+                null).data().path("myOrders").path("edges");
+        return (int) orders.values().stream().filter(e -> dropId.equals(e.path("node").path("drop").path("id").asString()))
+                .count();
+    }
+
+    GraphQlHttp.Answer graphQl(String token, String document, Map<String, Object> variables) {
+        return new GraphQlHttp(graphQlUrl()).post(token, document, variables);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -442,18 +440,5 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
 
     static void screenshot(WebDriver page, String name) throws Exception {
         Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
-    }
-
-    @SuppressWarnings("unchecked")
-    int ordersOn(String user, String dropId) {
-        Map<String, Object> body = RestClient.create(graphQlUrl()).post()
-                .header("Authorization", "Bearer " + Tokens.user(user))
-                .header("Content-Type", "application/json")
-                .body(Map.of("query", "{ myOrders(first: 50) { edges { node { id drop { id } } } } }"))
-                .retrieve().body(Map.class);
-        List<Map<String, Object>> edges = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
-                body.get("data")).get("myOrders")).get("edges");
-        return (int) edges.stream().filter(e -> dropId.equals(((Map<String, Object>) ((Map<String, Object>)
-                e.get("node")).get("drop")).get("id"))).count();
     }
 }
