@@ -36,7 +36,7 @@ import org.springframework.context.SmartLifecycle;
 public final class StreamThreadWatchdog implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StreamThreadWatchdog.class);
-    static final String LAST_POLL = "last-poll-seconds-ago";
+    private static final String LAST_POLL = "last-poll-seconds-ago";
 
     /** A stream thread's main consumer that has not polled for {@code secondsSincePoll}. */
     public record Stuck(String application, String consumer, double secondsSincePoll) {
@@ -69,7 +69,7 @@ public final class StreamThreadWatchdog implements SmartLifecycle {
     }
 
     /** The stream threads of {@code streams} that have not polled for longer than {@code limit}. */
-    public static List<Stuck> find(String application, KafkaStreams streams, Duration limit) {
+    private static List<Stuck> find(String application, KafkaStreams streams, Duration limit) {
         if (!streams.state().isRunningOrRebalancing()) {
             return List.of();
         }
@@ -137,10 +137,6 @@ public final class StreamThreadWatchdog implements SmartLifecycle {
     /** The stuck threads found by the last check. */
     public List<Stuck> stuck() {
         return stuck;
-    }
-
-    public Duration limit() {
-        return limit;
     }
 
     @Override
