@@ -266,25 +266,7 @@ public final class FaultSuite {
         long resumed = System.nanoTime();
         // a pause is not a stuck thread: B's stream-thread watchdog must not turn liveness DOWN (that would have an
         // orchestrator restart a healthy instance)
-        int[] liveness = new int[2]; // checks, answers other than UP
-        Thread livenessWatch = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                Boolean up = b.live();
-                if (up != null) {
-                    synchronized (liveness) {
-                        liveness[0]++;
-                        liveness[1] += up ? 0 : 1;
-                    }
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "liveness-watch");
-        livenessWatch.setDaemon(true);
-        livenessWatch.start();
+        Sampler<Boolean> liveness = new Sampler<>("faults-liveness-watch", b::live);
         Progress.say("SIGCONT instance B; waiting for it to be ready");
         long ready;
         try {
@@ -296,15 +278,13 @@ public final class FaultSuite {
             v.violation("instance B did not recover after SIGCONT: %s", e.getMessage().lines().findFirst().orElse(""));
         }
         Waits.await(() -> false, o.after());
-        livenessWatch.interrupt();
-        livenessWatch.join(5_000);
+        liveness.close();
         s.stop();
-        synchronized (liveness) {
-            v.figures.put("B's /actuator/health/liveness after the SIGCONT: answers / not UP", liveness[0] + " / " + liveness[1]);
-            if (liveness[1] > 0) {
-                v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread",
-                        liveness[1]);
-            }
+        List<Sampler.Sample<Boolean>> answers = liveness.samples();
+        long down = answers.stream().filter(a -> !a.value()).count();
+        v.figures.put("B's /actuator/health/liveness after the SIGCONT: answers / not UP", answers.size() + " / " + down);
+        if (down > 0) {
+            v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread", down);
         }
         long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
         Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), List.of());

@@ -98,19 +98,12 @@ final class Harness implements AutoCloseable {
         /** Its liveness probe: UP (true), DOWN (false), or no answer (null: down, or still waking up). */
         Boolean live() {
             try {
-                return LIVENESS.send(HttpRequest.newBuilder(URI.create(url()
-                        + "/actuator/health/liveness")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                return setupClient.get(url() + "/actuator/health/liveness").statusCode() == 200;
+            } catch (IllegalStateException unreachable) {
                 return null;
             }
         }
     }
-
-    private static final HttpClient LIVENESS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     Harness(Path jar, Path work, Path logDir) throws IOException {
         this.jar = jar;

@@ -1,7 +1,6 @@
 package io.livedrop.bench.faults;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -17,36 +16,16 @@ final class RestoreWatch implements AutoCloseable {
     private static final Pattern SAMPLE = Pattern.compile(
             "^livedrop_state_restore_records_total\\{[^}]*}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
 
-    record Sample(long nanos, double records) {
-    }
-
     private final Harness h;
     private final Harness.Instance instance;
     private final long startNanos;
-    private final List<Sample> samples = new ArrayList<>();
-    private final Thread thread;
-    private volatile boolean stop;
+    private final Sampler<Double> sampler;
 
     RestoreWatch(Harness h, Harness.Instance instance, long startNanos) {
         this.h = h;
         this.instance = instance;
         this.startNanos = startNanos;
-        thread = new Thread(this::loop, "faults-restore-watch");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void loop() {
-        while (!stop) {
-            long t = System.nanoTime();
-            Double total = scrape();
-            if (total != null) {
-                synchronized (samples) {
-                    samples.add(new Sample(t, total));
-                }
-            }
-            io.livedrop.bench.Waits.until(t + 500_000_000L);
-        }
+        sampler = new Sampler<>("faults-restore-watch", this::scrape);
     }
 
     private Double scrape() {
@@ -70,8 +49,7 @@ final class RestoreWatch implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop = true;
-        thread.join(5_000);
+        sampler.close();
     }
 
     /**
@@ -80,21 +58,18 @@ final class RestoreWatch implements AutoCloseable {
      * rate. Empty text when too few samples were taken.
      */
     String summary() {
-        List<Sample> s;
-        synchronized (samples) {
-            s = List.copyOf(samples);
-        }
+        List<Sampler.Sample<Double>> s = sampler.samples();
         if (s.size() < 12) {
             return "too few samples (" + s.size() + ")";
         }
-        Sample last = s.get(s.size() - 1);
-        Sample fiveBefore = s.stream().filter(x -> x.nanos() <= last.nanos() - 5_000_000_000L)
+        Sampler.Sample<Double> last = s.get(s.size() - 1);
+        Sampler.Sample<Double> fiveBefore = s.stream().filter(x -> x.nanos() <= last.nanos() - 5_000_000_000L)
                 .reduce((a, b) -> b).orElse(s.get(0));
-        double live = (last.records() - fiveBefore.records()) / ((last.nanos() - fiveBefore.nanos()) / 1e9);
+        double live = (last.value() - fiveBefore.value()) / ((last.nanos() - fiveBefore.nanos()) / 1e9);
         int peak = 0;
         double peakRate = 0;
         for (int i = 2; i < s.size(); i++) {
-            double rate = (s.get(i).records() - s.get(i - 2).records()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9);
+            double rate = (s.get(i).value() - s.get(i - 2).value()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9);
             if (rate > peakRate) {
                 peakRate = rate;
                 peak = i;
@@ -102,17 +77,17 @@ final class RestoreWatch implements AutoCloseable {
         }
         int end = s.size() - 1;
         for (int i = peak; i < s.size(); i++) {
-            double rate = (s.get(i).records() - s.get(i - 2).records()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9);
+            double rate = (s.get(i).value() - s.get(i - 2).value()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9);
             if (rate <= 2 * Math.max(live, 1)) {
                 end = i;
                 break;
             }
         }
-        Sample done = s.get(end);
+        Sampler.Sample<Double> done = s.get(end);
         double seconds = (done.nanos() - startNanos) / 1e9;
         return String.format(Locale.ROOT, "%,.0f records in %.1f s from the start of the JVM = %,.0f records/s"
                         + " (peak %,.0f records/s over 1 s; afterwards %,.0f records/s of live traffic; %,.0f records"
-                        + " by the end)", done.records(), seconds, done.records() / seconds, peakRate, live,
-                last.records());
+                        + " by the end)", done.value(), seconds, done.value() / seconds, peakRate, live,
+                last.value());
     }
 }
