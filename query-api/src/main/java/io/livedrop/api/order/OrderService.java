@@ -11,6 +11,7 @@ import io.livedrop.api.kafka.CommandProducer;
 import io.livedrop.api.kafka.InteractiveQueries;
 import io.livedrop.api.kafka.RecordCodec;
 import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.limits.RateLimiter;
 import io.livedrop.api.security.Viewer;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderRequest;

@@ -1,4 +1,4 @@
-package io.livedrop.api.order;
+package io.livedrop.api.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -9,19 +9,19 @@ import java.time.Duration;
  * instance (a user behind a load balancer gets at most N times the rate with N instances), in a
  * bounded cache that forgets idle users.
  */
-final class RateLimiter {
+public final class RateLimiter {
 
     private final double ratePerNano;
     private final int burst;
     private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(2)).maximumSize(1_000_000).build();
 
-    RateLimiter(double ratePerSecond, int burst) {
+    public RateLimiter(double ratePerSecond, int burst) {
         this.ratePerNano = ratePerSecond / 1e9;
         this.burst = burst;
     }
 
-    boolean tryAcquire(String user) {
+    public boolean tryAcquire(String user) {
         return buckets.get(user, u -> new Bucket(burst, System.nanoTime())).take(System.nanoTime(), ratePerNano, burst);
     }
 
