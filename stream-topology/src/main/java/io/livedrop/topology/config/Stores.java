@@ -19,6 +19,12 @@ public final class Stores {
     public static final String DROP_STATE = "drop-state";
     /** Partitioned by drop: "<epoch millis, 13 digits>|<kind>|<drop id>" → drop id; the drops' clock. */
     public static final String DROP_SCHEDULE = "drop-schedule";
+    /**
+     * Partitioned by drop: "<creator id>|<newest-first start key>|<drop id>" → drop id; each
+     * partition's drops of a creator, latest start first, written with drop-state by the ledger.
+     * Keys: {@link io.livedrop.topology.drop.CreatorDropKeys}.
+     */
+    public static final String DROPS_BY_CREATOR = "drops-by-creator";
     /** Partitioned by drop: order id → its one OrderDecision; the idempotency record, kept 24 h. */
     public static final String ORDER_DECISIONS = "order-decisions";
     /** Partitioned by drop: "<decided at millis>|EXPIRE|<order id>" → order id; what to forget when. */

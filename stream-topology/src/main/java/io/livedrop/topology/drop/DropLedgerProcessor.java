@@ -52,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * are kept per drop when the drop has a per-user limit. The stock change, the purchase, the
  * idempotency record and the decision commit in one exactly-once transaction.
  *
+ * <p>Index by creator ({@link Stores#DROPS_BY_CREATOR}, keys {@link CreatorDropKeys}): one entry per
+ * drop, written with its definition and moved when its creator or start changes, so the API reads a
+ * creator's page as a prefix range instead of scanning every drop. A creator id outside the API's id
+ * alphabet is not indexed (no query could name it). An index that is empty while drop-state is not
+ * (stores written before the index existed) is filled from drop-state once, at the task's first
+ * record or clock tick: not in {@code init}, where Kafka Streams has no record context to log the
+ * writes with. Until then (one clock interval at most) that partition's creator pages read empty.
+ *
  * <p>Bounded state: idempotency records expire {@code orders.idempotency.retention.ms} (24 h)
  * after their decision, through a time index swept every minute; purchases of a drop are deleted
  * when it ends. Records no rule can decide throw, and Kafka Streams' handlers send them to the
@@ -78,6 +86,8 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, DropState> states;
     private KeyValueStore<String, String> schedule;
+    private KeyValueStore<String, String> byCreator;
+    private boolean backfillPending;
     private KeyValueStore<String, OrderDecision> decisions;
     private KeyValueStore<String, String> decisionExpiry;
     private KeyValueStore<String, Integer> purchases;
@@ -96,10 +106,13 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         this.context = context;
         this.states = context.getStateStore(Stores.DROP_STATE);
         this.schedule = context.getStateStore(Stores.DROP_SCHEDULE);
+        this.byCreator = context.getStateStore(Stores.DROPS_BY_CREATOR);
+        this.backfillPending = isEmpty(byCreator) && !isEmpty(states);
         this.decisions = context.getStateStore(Stores.ORDER_DECISIONS);
         this.decisionExpiry = context.getStateStore(Stores.ORDER_DECISION_EXPIRY);
         this.purchases = context.getStateStore(Stores.DROP_PURCHASES);
         context.schedule(clockInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            backfillIndexIfPending();
             fireDue(Instant.ofEpochMilli(now));
             publishStockChanges(Instant.ofEpochMilli(now));
         });
@@ -109,6 +122,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
 
     @Override
     public void process(Record<String, Object> record) {
+        backfillIndexIfPending();
         Object value = record.value();
         try {
             dispatch(record, value);
@@ -150,6 +164,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
             states.put(drop.getId(), DropState.newBuilder().setDefinition(drop).setStatus(DropStatus.SCHEDULED)
                     .setRemainingStock(drop.getInitialStock()).setStartedAt(null).setUpdatedAt(now).build());
             schedule.put(DropSchedule.key(drop.getStartsAt(), DropSchedule.Kind.START, drop.getId()), drop.getId());
+            index(drop);
         } else {
             redefine(existing, drop, now);
         }
@@ -197,7 +212,51 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
                             drop.getId(), previous.getInitialStock(), drop.getInitialStock());
             drop = Drop.newBuilder(drop).setInitialStock(previous.getInitialStock()).build();
         }
+        if (!previous.getStartsAt().equals(drop.getStartsAt()) || !Objects.equals(previous.getCreatorId(), drop.getCreatorId())) {
+            unindex(previous);
+            index(drop);
+        }
         states.put(drop.getId(), DropState.newBuilder(existing).setDefinition(drop).setUpdatedAt(now).build());
+    }
+
+    // ---------------------------------------------------------------- index by creator
+
+    private void index(Drop drop) {
+        if (CreatorDropKeys.indexable(drop.getCreatorId())) {
+            byCreator.put(CreatorDropKeys.key(drop.getCreatorId(), drop.getStartsAt(), drop.getId()), drop.getId());
+        } else {
+            log.atWarn().addKeyValue("dropId", drop.getId())
+                    .log("Drop {} not indexed by creator: creator id '{}' is not 1-64 letters, digits, '-' or '_'",
+                            drop.getId(), drop.getCreatorId());
+        }
+    }
+
+    private void unindex(Drop drop) {
+        if (CreatorDropKeys.indexable(drop.getCreatorId())) {
+            byCreator.delete(CreatorDropKeys.key(drop.getCreatorId(), drop.getStartsAt(), drop.getId()));
+        }
+    }
+
+    /** Fills an index created after its drops (see the class comment): one pass over drop-state. */
+    private void backfillIndexIfPending() {
+        if (!backfillPending) {
+            return;
+        }
+        backfillPending = false;
+        int indexed = 0;
+        try (KeyValueIterator<String, DropState> it = states.all()) {
+            while (it.hasNext()) {
+                index(it.next().value.getDefinition());
+                indexed++;
+            }
+        }
+        log.info("Index {} filled from {}: {} drops", Stores.DROPS_BY_CREATOR, Stores.DROP_STATE, indexed);
+    }
+
+    private static boolean isEmpty(KeyValueStore<String, ?> store) {
+        try (KeyValueIterator<String, ?> it = store.all()) {
+            return !it.hasNext();
+        }
     }
 
     /**
