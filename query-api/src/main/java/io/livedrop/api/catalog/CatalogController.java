@@ -1,6 +1,14 @@
 package io.livedrop.api.catalog;
 
+import graphql.schema.DataFetchingEnvironment;
 import io.livedrop.api.graphql.Connection;
+import io.livedrop.api.graphql.Pages;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.dataloader.DataLoader;
+import org.springframework.graphql.execution.BatchLoaderRegistry;
+import reactor.core.publisher.Mono;
 import io.livedrop.events.catalog.Creator;
 import io.livedrop.events.catalog.Product;
 import java.util.LinkedHashMap;
@@ -20,22 +28,36 @@ import org.springframework.graphql.data.method.annotation.SchemaMapping;
 import org.springframework.stereotype.Controller;
 
 /**
- * Catalog operations of the public API: queries, the creators' mutations and live drop updates. Nested creators and products are batch-loaded: one store pass
- * per field per request, however many drops a page holds (no N+1).
+ * Catalog operations of the public API: queries, the creators' mutations and live drop updates.
+ * Nested creators and products are batch-loaded: one store pass per field per request, however
+ * many drops a page holds (no N+1). A creator's drops ({@code Creator.drops}) go through a
+ * DataLoader keyed by (creator, first, after): one read of the creator index, gathered across
+ * instances, per distinct key per request, however often the creator appears in the document.
+ * Page arguments are checked per field before loading, so a bad cursor is that field's
+ * BAD_REQUEST; a failed read (UNAVAILABLE) fails every field of its batch. How much a query may
+ * nest pages is bounded before it runs ({@link io.livedrop.api.graphql.QueryCost}).
  */
 @Controller
 public class CatalogController {
 
     private static final int DEFAULT_PAGE_SIZE = 20;
+    static final String CREATOR_DROPS = "creatorDrops";
 
     private final CatalogQueryService catalog;
     private final CatalogCommands commands;
     private final DropUpdatesFeed updates;
 
-    public CatalogController(CatalogQueryService catalog, CatalogCommands commands, DropUpdatesFeed updates) {
+    public CatalogController(CatalogQueryService catalog, CatalogCommands commands, DropUpdatesFeed updates,
+                             BatchLoaderRegistry loaders) {
         this.catalog = catalog;
         this.commands = commands;
         this.updates = updates;
+        loaders.<CreatorDropsPage, Connection<DropView>>forName(CREATOR_DROPS)
+                .registerMappedBatchLoader((pages, environment) -> Mono.fromCallable(() -> dropsOfCreators(pages)));
+    }
+
+    /** One page of a creator's drops, as asked by one {@code Creator.drops} field. */
+    record CreatorDropsPage(String creatorId, int first, String after) {
     }
 
     @MutationMapping
@@ -76,8 +98,21 @@ public class CatalogController {
     }
 
     @SchemaMapping(typeName = "Creator", field = "drops")
-    public Connection<DropView> creatorDrops(Creator creator, @Argument Integer first, @Argument String after) {
-        return catalog.dropsOfCreator(creator.getId(), pageSize(first), after);
+    public CompletableFuture<Connection<DropView>> creatorDrops(Creator creator, @Argument Integer first,
+                                                                @Argument String after, DataFetchingEnvironment environment) {
+        int size = pageSize(first);
+        Pages.checkFirst(size);
+        Pages.afterKey(after);
+        DataLoader<CreatorDropsPage, Connection<DropView>> loader = environment.getDataLoader(CREATOR_DROPS);
+        return loader.load(new CreatorDropsPage(creator.getId(), size, after));
+    }
+
+    private Map<CreatorDropsPage, Connection<DropView>> dropsOfCreators(Set<CreatorDropsPage> pages) {
+        Map<CreatorDropsPage, Connection<DropView>> loaded = new HashMap<>();
+        for (CreatorDropsPage page : pages) {
+            loaded.put(page, catalog.dropsOfCreator(page.creatorId(), page.first(), page.after()));
+        }
+        return loaded;
     }
 
     @BatchMapping(typeName = "Drop", field = "product")

@@ -11,6 +11,9 @@ import io.livedrop.events.catalog.Product;
 import io.livedrop.events.drop.DropState;
 import io.livedrop.events.drop.DropStatus;
 import io.livedrop.topology.config.Stores;
+import io.livedrop.topology.drop.CreatorDropKeys;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +34,11 @@ import org.springframework.stereotype.Service;
  * state (definition, status, stock) lives in the partition of its drop id: read on its owner, one
  * hop away at most. Lists of drops are gathered from every instance (each answers for its own
  * partitions, after the cursor, at most a page) and merged, so pages are right however the
- * partitions are spread. Ids are validated before any store is touched.
+ * partitions are spread. An instance's share of a creator's drops is read from the
+ * {@link Stores#DROPS_BY_CREATOR} index, in each of its partitions a prefix range of at most a
+ * page plus point reads of drop-state: the cost of a page does not grow with the catalog. Live
+ * drops are still a scan of this instance's drop-state (one per request and page, see the cost
+ * limit {@link io.livedrop.api.graphql.QueryCost}). Ids are validated before any store is touched.
  */
 @Service
 public class CatalogQueryService {
@@ -111,6 +118,63 @@ public class CatalogQueryService {
 
     /** This instance's share of a drop list: its active partitions, sorted, after {@code afterKey}, at most {@code limit}. */
     List<DropState> localDrops(DropFilter filter, String afterKey, int limit) {
+        return filter.creatorId() == null ? localScan(filter, afterKey, limit) : localDropsOfCreator(filter, afterKey, limit);
+    }
+
+    /**
+     * A creator's drops in this instance's active partitions: in each, the index range after
+     * {@code afterKey}, at most {@code limit} entries, and their states; merged and cut to
+     * {@code limit}. A partition assigned here but not queryable (restoring, moving) makes the
+     * whole share UNAVAILABLE, so the gathering instance retries rather than miss its drops.
+     */
+    private List<DropState> localDropsOfCreator(DropFilter filter, String afterKey, int limit) {
+        String from = CreatorDropKeys.prefix(filter.creatorId()) + (afterKey == null ? "" : afterKey);
+        String to = CreatorDropKeys.end(filter.creatorId());
+        if (from.compareTo(to) > 0) {
+            return List.of(); // a cursor past every key of this creator
+        }
+        List<DropState> found = new ArrayList<>();
+        for (int partition : localPartitions()) {
+            try {
+                ReadOnlyKeyValueStore<String, String> index = queries.localStore(Stores.DROPS_BY_CREATOR, partition, false);
+                ReadOnlyKeyValueStore<String, DropState> states = queries.localStore(Stores.DROP_STATE, partition, false);
+                try (KeyValueIterator<String, String> it = index.range(from, to)) {
+                    int taken = 0;
+                    while (taken < limit && it.hasNext()) {
+                        var entry = it.next();
+                        if (afterKey != null && CreatorDropKeys.sortKeyOf(entry.key).compareTo(afterKey) <= 0) {
+                            continue;
+                        }
+                        DropState state = states.get(entry.value);
+                        if (state != null) {
+                            found.add(state);
+                            taken++;
+                        }
+                    }
+                }
+            } catch (InteractiveQueries.NotServedHere | InvalidStateStoreException e) {
+                throw ApiException.unavailable("Drops of partition " + partition + " cannot be read here right now; retry shortly", e);
+            }
+        }
+        found.sort(Comparator.comparing(state -> filter.sortKey(DropView.of(state))));
+        return found.size() > limit ? new ArrayList<>(found.subList(0, limit)) : found;
+    }
+
+    /** The drops partitions whose active task runs on this instance. */
+    private List<Integer> localPartitions() {
+        String topic = runtime.topics().drops().name();
+        try {
+            return runtime.streamsFor(Stores.DROPS_BY_CREATOR).metadataForLocalThreads().stream()
+                    .flatMap(thread -> thread.activeTasks().stream())
+                    .flatMap(task -> task.topicPartitions().stream())
+                    .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).distinct().sorted().toList();
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable("Kafka Streams is not running here yet; retry shortly", e);
+        }
+    }
+
+    /** Live drops: a scan of this instance's drop states. */
+    private List<DropState> localScan(DropFilter filter, String afterKey, int limit) {
         return queries.<String, DropState, List<DropState>>withStore(Stores.DROP_STATE, store -> {
             List<DropState> matching = new ArrayList<>();
             try (KeyValueIterator<String, DropState> it = store.all()) {
@@ -155,9 +219,12 @@ public class CatalogQueryService {
             return creatorId == null ? drop.status() == DropStatus.LIVE : drop.creatorId().equals(creatorId);
         }
 
-        /** Live drops: the most recently started first; a creator's drops: the latest start first. */
+        /** Live drops: the most recently started first; a creator's drops: the latest start first (the index's order). */
         String sortKey(DropView drop) {
-            Instant at = creatorId == null && drop.startedAt() != null ? drop.startedAt() : drop.startsAt();
+            if (creatorId != null) {
+                return CreatorDropKeys.sortKey(drop.startsAt(), drop.id());
+            }
+            Instant at = drop.startedAt() != null ? drop.startedAt() : drop.startsAt();
             return String.format(NEWEST_FIRST, Long.MAX_VALUE - at.toEpochMilli(), drop.id());
         }
     }

@@ -40,7 +40,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 /**
  * The catalog controller alone (a GraphQL slice over mocked services): how arguments reach the
  * services, how answers are shaped, that nested products and creators of a page of drops are
- * batch-loaded once per field (no N+1), and that service failures become errors with
+ * batch-loaded once per field (no N+1), that a creator's drops are read once per distinct
+ * (creator, first, after) however often the document asks, and that service failures become errors with
  * {@code extensions.code}.
  */
 @GraphQlTest(CatalogController.class)
@@ -49,6 +50,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 class CatalogControllerTest {
 
     private static final Instant STARTS = Instant.parse("2026-11-25T18:00:00Z");
+    private static final String CURSOR = io.livedrop.api.graphql.Pages.cursor("0000000000000000001|d-8");
     private static final Map<String, Product> PRODUCTS = Map.of(
             "product-hoodie", product("product-hoodie", "creator-ava"),
             "product-cap", product("product-cap", "creator-ava"),
@@ -170,12 +172,82 @@ class CatalogControllerTest {
 
         // When the creator's drops are paged
         graphQlTester.documentName("catalogCreatorDrops")
-                .variable("id", "creator-ava").variable("first", 5).variable("after", "c-8").execute()
+                .variable("id", "creator-ava").variable("first", 5).variable("after", CURSOR).execute()
                 .path("creator.drops.edges[0].node.id").entity(String.class).isEqualTo("d-9")
                 .path("creator.drops.pageInfo.endCursor").entity(String.class).isEqualTo("c-9");
 
         // Then the service got the creator's id and the page arguments
-        then(catalog).should().dropsOfCreator("creator-ava", 5, "c-8");
+        then(catalog).should().dropsOfCreator("creator-ava", 5, CURSOR);
+    }
+
+    @Test
+    void shouldReadACreatorsDropsOncePerRequestHoweverManyDropsOfThePageAskForThem() {
+        // Given a page of four drops of one creator, whose own drops are two
+        given(catalog.liveDrops(anyInt(), any())).willReturn(connection(
+                drop("d-1", "creator-ava", "product-hoodie"), drop("d-2", "creator-ava", "product-cap"),
+                drop("d-3", "creator-ava", "product-hoodie"), drop("d-4", "creator-ava", "product-cap")));
+        stubBatchLoaders();
+        given(catalog.dropsOfCreator(any(), anyInt(), any())).willReturn(connection(
+                drop("d-1", "creator-ava", "product-hoodie"), drop("d-2", "creator-ava", "product-cap")));
+
+        // When each drop of the page asks for its creator's drops
+        graphQlTester.documentName("catalogLiveDropsWithCreatorDrops").variable("first", 5).execute()
+                .path("liveDrops.edges[*].node.creator.drops.edges[*].node.id").entityList(String.class)
+                .containsExactly("d-1", "d-2", "d-1", "d-2", "d-1", "d-2", "d-1", "d-2");
+
+        // Then the creator's drops were read (one index read, gathered across instances) once, not four times
+        then(catalog).should(times(1)).dropsOfCreator(any(), anyInt(), any());
+        then(catalog).should().dropsOfCreator("creator-ava", 5, null);
+    }
+
+    @Test
+    void shouldReadOncePerDistinctCreatorAndPageArguments() {
+        // Given a page of three drops of two creators
+        given(catalog.liveDrops(anyInt(), any())).willReturn(connection(
+                drop("d-1", "creator-ava", "product-hoodie"), drop("d-2", "creator-lola", "product-print"),
+                drop("d-3", "creator-ava", "product-cap")));
+        stubBatchLoaders();
+        given(catalog.dropsOfCreator(any(), anyInt(), any())).willAnswer(call -> connection(
+                drop("of-" + call.getArgument(0) + "-" + call.getArgument(1), call.getArgument(0), "product-cap")));
+
+        // When each drop's creator is asked for its drops three times: twice with 5, once with 2 and a cursor
+        graphQlTester.document("""
+                        query($after: String) { liveDrops { edges { node { creator {
+                          a: drops(first: 5) { edges { node { id } } }
+                          b: drops(first: 5) { edges { node { id } } }
+                          c: drops(first: 2, after: $after) { edges { node { id } } }
+                        } } } } }""").variable("after", CURSOR).execute()
+                .path("liveDrops.edges[*].node.creator.b.edges[*].node.id").entityList(String.class)
+                .containsExactly("of-creator-ava-5", "of-creator-lola-5", "of-creator-ava-5")
+                .path("liveDrops.edges[*].node.creator.c.edges[*].node.id").entityList(String.class)
+                .containsExactly("of-creator-ava-2", "of-creator-lola-2", "of-creator-ava-2");
+
+        // Then each distinct (creator, first, after) was read exactly once: 4 reads for 9 fields
+        then(catalog).should(times(4)).dropsOfCreator(any(), anyInt(), any());
+        then(catalog).should().dropsOfCreator("creator-ava", 5, null);
+        then(catalog).should().dropsOfCreator("creator-lola", 5, null);
+        then(catalog).should().dropsOfCreator("creator-ava", 2, CURSOR);
+        then(catalog).should().dropsOfCreator("creator-lola", 2, CURSOR);
+    }
+
+    @Test
+    void shouldRefuseABadPageOfACreatorsDropsAtItsOwnFieldWithoutReading() {
+        // Given a creator
+        given(catalog.creator("creator-ava")).willReturn(java.util.Optional.of(CREATORS.get("creator-ava")));
+
+        // When its drops are asked with a cursor this API did not make, and with first out of range
+        graphQlTester.documentName("catalogCreatorDrops").variable("id", "creator-ava").variable("after", "garbage").execute()
+                .errors().satisfy(errors -> {
+                    assertThat(errors).hasSize(1);
+                    assertThat(errors.get(0).getExtensions()).containsEntry("code", "BAD_REQUEST");
+                    assertThat(errors.get(0).getPath()).isEqualTo("creator.drops");
+                });
+        graphQlTester.documentName("catalogCreatorDrops").variable("id", "creator-ava").variable("first", 101).execute()
+                .errors().satisfy(errors -> assertThat(errors).singleElement()
+                        .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "BAD_REQUEST")));
+
+        // Then nothing was read
+        then(catalog).should(never()).dropsOfCreator(any(), anyInt(), any());
     }
 
     @Test
