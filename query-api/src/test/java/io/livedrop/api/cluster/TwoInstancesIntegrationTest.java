@@ -366,6 +366,47 @@ class TwoInstancesIntegrationTest {
                 .extracting(edge -> (String) ((Map<?, ?>) edge.get("node")).get("id")).containsExactlyElementsOf(paged);
     }
 
+    @Test
+    @Order(3)
+    void shouldPageACreatorsDropsOfBothInstancesThroughEitherExactlyOnce() {
+        // Given a creator with drops on both instances' partitions (their index entries live there too)
+        String creator = "c-" + shortId();
+        String productId = createProduct(a, creator, "Indexed print");
+        scheduleDropOwnedBy(a, creator, productId, 1);
+        scheduleDropOwnedBy(b, creator, productId, 1);
+        Set<String> onA = dropsOfCreatorServedBy(a, creator);
+        Set<String> onB = dropsOfCreatorServedBy(b, creator);
+        assertThat(onA).isNotEmpty().doesNotContainAnyElementsOf(onB);
+        assertThat(onB).isNotEmpty();
+        Set<String> expected = new HashSet<>(onA);
+        expected.addAll(onB);
+
+        // When a client pages the creator's drops through A one at a time
+        List<String> paged = new ArrayList<>();
+        String after = null;
+        boolean hasNext = true;
+        while (hasNext) {
+            Map<String, Object> variables = new LinkedHashMap<>();
+            variables.put("id", creator);
+            variables.put("after", after);
+            ClientGraphQlResponse page = graphQl(a, null, """
+                    query($id: ID!, $after: String) { creator(id: $id) { drops(first: 1, after: $after) {
+                      edges { node { id } } pageInfo { hasNextPage endCursor } } } }""", variables);
+            assertThat(page.getErrors()).isEmpty();
+            paged.add(page.field("creator.drops.edges[0].node.id").toEntity(String.class));
+            hasNext = page.field("creator.drops.pageInfo.hasNextPage").toEntity(Boolean.class);
+            after = page.field("creator.drops.pageInfo.endCursor").toEntity(String.class);
+            assertThat(paged).as("paging ends").hasSizeLessThanOrEqualTo(expected.size());
+        }
+
+        // Then every drop of both instances comes exactly once, and B lists them in the same order
+        assertThat(paged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+        ClientGraphQlResponse all = graphQl(b, null, "query($id: ID!) { creator(id: $id) { drops(first: 100) { edges { node { id } } } } }",
+                Map.of("id", creator));
+        assertThat(all.field("creator.drops.edges").toEntityList(Map.class))
+                .extracting(edge -> (String) ((Map<?, ?>) edge.get("node")).get("id")).containsExactlyElementsOf(paged);
+    }
+
     // ------------------------------------------------------------------ (d) one instance goes away
 
     @Test
@@ -511,6 +552,21 @@ class TwoInstancesIntegrationTest {
             });
         }
         return live;
+    }
+
+    /** The drops of {@code creator} in the active drop-state partitions of {@code instance}, read from its own store. */
+    private static Set<String> dropsOfCreatorServedBy(Instance instance, String creator) {
+        Set<String> drops = new HashSet<>();
+        ReadOnlyKeyValueStore<String, DropState> store = instance.streams().store(StoreQueryParameters.fromNameAndType(
+                Stores.DROP_STATE, QueryableStoreTypes.<String, DropState>keyValueStore()));
+        try (KeyValueIterator<String, DropState> all = store.all()) {
+            all.forEachRemaining(kv -> {
+                if (kv.value.getDefinition().getCreatorId().equals(creator)) {
+                    drops.add(kv.key);
+                }
+            });
+        }
+        return drops;
     }
 
     /** A user id whose order index partition is served by {@code instance}. */
