@@ -33,6 +33,11 @@ import reactor.core.scheduler.Schedulers;
  * what it read and answers with the result; from then on each event is applied to the latest state
  * and passed on. A subscriber that does not keep up gets the latest state when it next reads
  * (latest wins), never a queue. A drop's entry goes with its last subscriber.
+ *
+ * <p>Known gap: between this feed and the socket, Spring's WebSocket handler queues up to 256
+ * messages per subscription (its prefetch) for a client that reads slower than the drop changes;
+ * latest-wins applies beyond that. What bounds it per client is the number of subscriptions
+ * ({@code livedrop.websocket.*}).
  */
 @Component
 public class DropUpdatesFeed extends TopicFeed<DropEvent> {
