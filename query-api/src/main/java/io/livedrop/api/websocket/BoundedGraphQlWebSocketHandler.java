@@ -90,7 +90,7 @@ public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
     public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
         if (status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()) {
             refusals.count(WebSocketProperties.MAX_MESSAGE_SIZE);
-            log.atInfo().addKeyValue("limit", WebSocketProperties.MAX_MESSAGE_SIZE)
+            log.atDebug().addKeyValue("limit", WebSocketProperties.MAX_MESSAGE_SIZE)
                     .log("WebSocket session closed 1009: a message over {}", limits.maxMessageSize());
         }
         sessions.closed(socket.getId());

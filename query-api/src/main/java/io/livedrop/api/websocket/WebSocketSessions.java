@@ -86,7 +86,7 @@ public class WebSocketSessions {
         if (!admitted[0]) {
             String limit = anonymous ? WebSocketProperties.MAX_SESSIONS_PER_ADDRESS : WebSocketProperties.MAX_SESSIONS_PER_USER;
             refusals.count(limit);
-            log.atInfo().addKeyValue("limit", limit).log("WebSocket session refused: {} holds {} sessions already ({})",
+            log.atDebug().addKeyValue("limit", limit).log("WebSocket session refused: {} holds {} sessions already ({})",
                     anonymous ? "an anonymous address" : "a user", max, limit);
             close(session.socket, TOO_MANY_SESSIONS);
             return false;
