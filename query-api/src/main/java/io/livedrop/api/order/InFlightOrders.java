@@ -55,8 +55,8 @@ final class InFlightOrders {
                 && f.request().getUserId().equals(userId)).map(InFlight::request);
     }
 
-    /** Its decision was seen. */
-    void decided(String orderId) {
-        byOrderId.invalidate(orderId);
+    /** Its decision was seen; whether the order was in flight here. */
+    boolean decided(String orderId) {
+        return byOrderId.asMap().remove(orderId) != null;
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxKeyLength        longest idempotency key accepted
  * @param ratePerSecond       sustained placeOrder calls per user per second (per instance)
  * @param rateBurst           placeOrder calls a user may make at once before the rate applies
+ * @param unknownOrderWait    how long an orderStatus subscription on an order unknown here waits for its decision
  */
 @ConfigurationProperties("livedrop.orders")
 public record OrderProperties(
@@ -19,5 +20,6 @@ public record OrderProperties(
         @DefaultValue("100") int maxQuantity,
         @DefaultValue("200") int maxKeyLength,
         @DefaultValue("10") double ratePerSecond,
-        @DefaultValue("20") int rateBurst) {
+        @DefaultValue("20") int rateBurst,
+        @DefaultValue("30s") Duration unknownOrderWait) {
 }

@@ -61,9 +61,6 @@ public class OrderService {
 
     private static final Pattern ORDER_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final RecordCodec<OrderDecision> DECISIONS = RecordCodec.of(OrderDecision.getDecoder());
-    /** How long a subscription on an order unknown here waits for it to be decided somewhere. */
-    private static final Duration UNKNOWN_ORDER_WAIT = Duration.ofSeconds(30);
-    private static final Duration INDEX_POLL = Duration.ofMillis(200);
 
     private final OrderProperties properties;
     private final InteractiveQueries queries;
@@ -97,6 +94,14 @@ public class OrderService {
         this.topics = runtime.topics();
         this.serdes = serdes;
         this.rateLimiter = new RateLimiter(properties.ratePerSecond(), properties.rateBurst());
+        decisions.onDecision(this::decided);
+    }
+
+    /** Every committed decision: one of an order in flight from here is kept for the client's next read. */
+    private void decided(OrderDecision decision) {
+        if (inFlight.decided(decision.getOrderId())) {
+            recentlyDecidedByUser.asMap().merge(decision.getUserId(), List.of(decision), OrderService::plus);
+        }
     }
 
     public record PlaceOrderInput(String dropId, Integer quantity, String idempotencyKey) {
@@ -140,15 +145,9 @@ public class OrderService {
                     throw notAccepted(orderId, dropId, error);
                 }
                 return sent;
-            }).thenCompose(sent -> awaitDecision(decisions.next(orderId), earlier, dropId, quantity));
+            }).thenCompose(sent -> awaitDecision(decisions.await(orderId), earlier, dropId, quantity));
         }
-        CompletableFuture<OrderDecision> shared = decisions.next(orderId);
-        shared.whenComplete((decision, error) -> {
-            if (decision != null) {
-                recentlyDecidedByUser.asMap().merge(decision.getUserId(), List.of(decision), OrderService::plus);
-            }
-            inFlight.decided(orderId);
-        });
+        DecisionFeed.Waiter waiter = decisions.await(orderId);   // listen before producing
         producer.send(topics.orderRequests().name(), dropId, request, serdes.orderRequest().serializer())
                 .whenComplete((sent, error) -> {
                     if (error != null) {
@@ -164,7 +163,8 @@ public class OrderService {
                 throw notAccepted(orderId, dropId, error);
             }
             return sent;
-        }).thenCompose(sent -> awaitDecision(shared, request, dropId, quantity));
+        }).thenCompose(sent -> awaitDecision(waiter, request, dropId, quantity))
+                .whenComplete((answer, error) -> waiter.release());
     }
 
     private static ApiException notAccepted(String orderId, String dropId, Throwable error) {
@@ -174,10 +174,11 @@ public class OrderService {
                 + "); retry with the same idempotencyKey", cause);
     }
 
-    private CompletableFuture<OrderView> awaitDecision(CompletableFuture<OrderDecision> decision, OrderRequest request,
+    private CompletableFuture<OrderView> awaitDecision(DecisionFeed.Waiter waiter, OrderRequest request,
                                                        String dropId, int quantity) {
-        return decision.thenApply(d -> d)   // a copy: the timeout below must not complete the shared future
+        return waiter.decision().thenApply(d -> d)   // a copy: the timeout below must not complete the shared future
                 .completeOnTimeout(null, properties.decisionWait().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((decided, error) -> waiter.release())   // answered or timed out: no longer waiting
                 .thenApply(decided -> decided == null ? pendingAnswer(request)
                         : requireSame(OrderView.decided(decided), dropId, quantity));
     }
@@ -211,9 +212,7 @@ public class OrderService {
     /** The viewer's order: decided (from the user's order index), or pending on this instance, or none. */
     public Optional<OrderView> find(Viewer viewer, String orderId) {
         Viewer.require(viewer);
-        if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
-            throw ApiException.badRequest("Malformed order id: order ids are UUIDs as placeOrder returns them");
-        }
+        requireOrderId(orderId);
         // a decision this instance handed out a moment ago: no hop, and the index may not have it yet
         Optional<OrderView> recent = recentDecisions(viewer).stream().filter(d -> d.getOrderId().equals(orderId))
                 .findFirst().map(OrderView::decided);
@@ -263,30 +262,53 @@ public class OrderService {
         return String.format("%019d|%s", Long.MAX_VALUE - order.placedAt().toEpochMilli(), order.id());
     }
 
+    private static void requireOrderId(String orderId) {
+        if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
+            throw ApiException.badRequest("Malformed order id: order ids are UUIDs as placeOrder returns them");
+        }
+    }
+
     /**
      * The viewer's order until it is decided: its current state, then its decision. An order not
-     * known here yet (placed through another instance a moment ago) is waited for; NOT_FOUND if no
-     * decision of the viewer's comes within 30 s.
+     * known here yet (placed through another instance a moment ago) is waited for, up to
+     * {@code unknownOrderWait}; NOT_FOUND if no decision of the viewer's comes by then.
+     *
+     * <p>Nothing is held before the id is checked, and the wait is released when the subscription
+     * ends however it ends (decided, timed out, cancelled, socket closed). No polling: listen for the
+     * decision first, then look once (the index, then the decisions of the last seconds: one that
+     * passed by before we listened may not be in the index yet), then wait; every instance sees
+     * every decision, so one made anywhere reaches the wait. At the end of the wait, one more look
+     * (an index lagging beyond the recent decisions kept).
      */
     public Flux<OrderView> statusUpdates(Viewer viewer, String orderId) {
         Viewer.require(viewer);
+        requireOrderId(orderId);
         return Flux.defer(() -> {
-            CompletableFuture<OrderDecision> next = decisions.next(orderId);   // listen first, then look
-            Optional<OrderView> now = find(viewer, orderId);
-            if (now.isPresent() && now.get().isDecided()) {
-                return Flux.just(now.get());
-            }
-            Mono<OrderView> decided = Mono.fromFuture(next.thenApply(d -> d), false)
-                    .filter(d -> d.getUserId().equals(viewer.id()))
-                    .map(OrderView::decided);
-            if (now.isPresent()) {
-                return Flux.concat(Mono.just(now.get()), decided);
-            }
-            // not known here yet: its decision may already be committed and on its way into the index
-            Mono<OrderView> indexed = Flux.interval(INDEX_POLL, Schedulers.boundedElastic()).concatMap(tick -> Mono.justOrEmpty(find(viewer, orderId)))
-                    .filter(OrderView::isDecided).next();
-            return Mono.firstWithValue(decided, indexed).timeout(UNKNOWN_ORDER_WAIT, Mono.error(() ->
-                    new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId + " of yours")));
+            DecisionFeed.Waiter waiter = decisions.await(orderId);   // listen first, then look
+            return lookThenWait(viewer, orderId, waiter).doFinally(signal -> waiter.release());
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private Flux<OrderView> lookThenWait(Viewer viewer, String orderId, DecisionFeed.Waiter waiter) {
+        Optional<OrderView> now = findOrRecent(viewer, orderId);
+        if (now.isPresent() && now.get().isDecided()) {
+            return Flux.just(now.get());
+        }
+        Mono<OrderView> decided = Mono.fromFuture(waiter.decision().thenApply(d -> d), false)
+                .filter(d -> d.getUserId().equals(viewer.id()))
+                .map(OrderView::decided);
+        if (now.isPresent()) {
+            return Flux.concat(Mono.just(now.get()), decided);
+        }
+        Mono<OrderView> lookAgain = Mono.fromCallable(() -> findOrRecent(viewer, orderId).filter(OrderView::isDecided))
+                .flatMap(Mono::justOrEmpty).subscribeOn(Schedulers.boundedElastic());
+        return decided.timeout(properties.unknownOrderWait(), lookAgain)
+                .switchIfEmpty(Mono.error(() -> new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId + " of yours")))
+                .flux();
+    }
+
+    private Optional<OrderView> findOrRecent(Viewer viewer, String orderId) {
+        return find(viewer, orderId).or(() -> decisions.recent(orderId)
+                .filter(d -> d.getUserId().equals(viewer.id())).map(OrderView::decided));
     }
 }

@@ -1,5 +1,6 @@
 package io.livedrop.api.security;
 
+import io.livedrop.api.websocket.WebSocketSessions;
 import java.util.Map;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
@@ -19,7 +20,10 @@ import reactor.core.publisher.Mono;
  * token Spring Security already validated; over WebSocket from the token in the graphql-transport-ws
  * {@code connection_init} payload ({@code {"Authorization": "Bearer …"}}), checked by the same
  * decoder, kept for the session. A bad token in {@code connection_init} refuses the connection
- * (close code 4401); no token means an anonymous session.
+ * (close code 4401); no token means an anonymous session. A session is then admitted by
+ * {@link WebSocketSessions} (sessions per user or anonymous address; over the bound: close 4429), and
+ * each WebSocket operation is counted there until its result ends: Spring allows only one
+ * WebSocketGraphQlInterceptor, this one.
  */
 @Component
 public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
@@ -27,9 +31,11 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
     private static final String BEARER = "Bearer ";
 
     private final JwtDecoder decoder;
+    private final WebSocketSessions sessions;
 
-    public ViewerInterceptor(JwtDecoder decoder) {
+    public ViewerInterceptor(JwtDecoder decoder, WebSocketSessions sessions) {
         this.decoder = decoder;
+        this.sessions = sessions;
     }
 
     @Override
@@ -41,7 +47,7 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
             request.configureExecutionInput((input, builder) ->
                     builder.graphQLContext(Map.of(Viewer.CONTEXT_KEY, viewer)).build());
         }
-        return chain.next(request);
+        return sessions.track(request, chain.next(request));
     }
 
     private static Viewer httpViewer() {
@@ -51,6 +57,16 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
 
     @Override
     public Mono<Object> handleConnectionInitialization(WebSocketSessionInfo session, Map<String, Object> payload) {
+        return authenticate(session, payload).then(Mono.defer(() -> admit(session)));
+    }
+
+    private Mono<Object> admit(WebSocketSessionInfo session) {
+        Viewer viewer = (Viewer) session.getAttributes().get(Viewer.CONTEXT_KEY);
+        return sessions.admit(session.getId(), viewer == null ? null : viewer.id()) ? Mono.empty()
+                : Mono.error(new IllegalStateException("Too many sessions"));   // closed 4429 already
+    }
+
+    private Mono<Object> authenticate(WebSocketSessionInfo session, Map<String, Object> payload) {
         Object header = payload.getOrDefault("Authorization", payload.get("authorization"));
         if (header == null) {
             return Mono.empty();

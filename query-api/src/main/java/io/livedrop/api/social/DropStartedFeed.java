@@ -28,6 +28,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.concurrent.Queues;
 
 /**
  * The online path of drop-start notifications ({@code dropStarted}): every instance follows the
@@ -158,7 +159,8 @@ public class DropStartedFeed implements SmartLifecycle {
     private final class Session {
 
         final String userId;
-        final Sinks.Many<DropStarted> sink = Sinks.many().unicast().onBackpressureBuffer();
+        /** A subscriber that does not read holds at most this many starts; later ones it misses (its inbox has them). */
+        final Sinks.Many<DropStarted> sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<DropStarted>get(256).get());
         private final Set<String> creators = ConcurrentHashMap.newKeySet();
         private List<FollowEvent> pending = new ArrayList<>();
         private boolean closed;

@@ -135,8 +135,13 @@ public final class GraphQlWsClient implements AutoCloseable {
         return new ArrayList<>(received);
     }
 
-    private synchronized void send(Map<String, ?> message) {
-        socket.sendText(JSON.writeValueAsString(message), true).orTimeout(5, TimeUnit.SECONDS).join();
+    private void send(Map<String, ?> message) {
+        sendRaw(JSON.writeValueAsString(message));
+    }
+
+    /** Sends {@code text} as one text message, as it is: for the malformed and oversize messages a hostile client sends. */
+    public synchronized void sendRaw(String text) {
+        socket.sendText(text, true).orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     @Override

@@ -1,0 +1,233 @@
+package io.livedrop.api.websocket;
+
+import io.livedrop.api.limits.Refusals;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.graphql.server.WebGraphQlRequest;
+import org.springframework.graphql.server.WebGraphQlResponse;
+import org.springframework.graphql.server.WebSocketGraphQlRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The GraphQL WebSocket sessions of this instance and what each holds, so that no client holds more
+ * than its bounds ({@link WebSocketProperties}): a session counts against its user (or, anonymous,
+ * its remote address) from its {@code connection_init} until it closes; an operation counts against
+ * its session from its {@code subscribe} until its result stream ends, the client completes it, or
+ * the session closes. Whatever a client held goes with its session.
+ *
+ * <p>Known gaps: the bounds are per instance (N instances: N times as much); behind a proxy the
+ * remote address is the proxy's unless the server is told to trust forwarded headers
+ * ({@code server.forward-headers-strategy}), so anonymous clients behind one proxy share a bound.
+ */
+@Component
+public class WebSocketSessions {
+
+    static final CloseStatus TOO_MANY_SESSIONS = new CloseStatus(4429, "Too many sessions");
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSessions.class);
+
+    private final WebSocketProperties limits;
+    private final Refusals refusals;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Admitted sessions by client ("user:<id>" or "address:<ip>"); a client with none has no entry. */
+    private final Map<String, Integer> byClient = new ConcurrentHashMap<>();
+
+    public WebSocketSessions(WebSocketProperties limits, Refusals refusals) {
+        this.limits = limits;
+        this.refusals = refusals;
+    }
+
+    /** A socket was opened: the session every later send on it goes through (one send at a time). */
+    WebSocketSession opened(WebSocketSession socket) {
+        Session session = new Session(new OneSendAtATime(socket));
+        sessions.put(socket.getId(), session);
+        return session.socket;
+    }
+
+    /** The session {@link #opened} made for {@code socket} (the socket itself if it is not open here). */
+    WebSocketSession socket(WebSocketSession socket) {
+        Session session = sessions.get(socket.getId());
+        return session == null ? socket : session.socket;
+    }
+
+    /**
+     * {@code connection_init} of session {@code sessionId} was accepted for {@code userId} (null:
+     * anonymous). Whether its client may hold one more session; if not, the session is closed 4429
+     * (and the refusal counted) before it is acknowledged.
+     */
+    public boolean admit(String sessionId, String userId) {
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        boolean anonymous = userId == null;
+        String client = anonymous ? "address:" + address(session.socket.getRemoteAddress()) : "user:" + userId;
+        int max = anonymous ? limits.maxSessionsPerAddress() : limits.maxSessionsPerUser();
+        boolean[] admitted = {false};
+        byClient.compute(client, (key, held) -> {
+            int count = held == null ? 0 : held;
+            if (count >= max) {
+                return held;
+            }
+            admitted[0] = true;
+            return count + 1;
+        });
+        if (!admitted[0]) {
+            String limit = anonymous ? WebSocketProperties.MAX_SESSIONS_PER_ADDRESS : WebSocketProperties.MAX_SESSIONS_PER_USER;
+            refusals.count(limit);
+            log.atDebug().addKeyValue("limit", limit).log("WebSocket session refused: {} holds {} sessions already ({})",
+                    anonymous ? "an anonymous address" : "a user", max, limit);
+            close(session.socket, TOO_MANY_SESSIONS);
+            return false;
+        }
+        synchronized (session) {
+            if (session.closed) {
+                release(client);   // closed while being admitted
+            } else {
+                session.client = client;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The client subscribes (operation {@code operationId}): whether its session may open one more
+     * operation. An id already open is let through, for the protocol handler to refuse (4409).
+     */
+    boolean startOperation(String sessionId, String operationId) {
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            return true;
+        }
+        synchronized (session) {
+            if (session.operations.containsKey(operationId)) {
+                return true;
+            }
+            if (session.operations.size() >= limits.maxSubscriptionsPerSession()) {
+                refusals.count(WebSocketProperties.MAX_SUBSCRIPTIONS_PER_SESSION);
+                return false;
+            }
+            session.operations.put(operationId, new Object());
+            return true;
+        }
+    }
+
+    /** The client completed operation {@code operationId}. */
+    void endOperation(String sessionId, String operationId) {
+        Session session = sessions.get(sessionId);
+        if (session != null) {
+            session.operations.remove(operationId);
+        }
+    }
+
+    /**
+     * Ends the count of a WebSocket operation with its result: at once for a single result (query,
+     * mutation, refused subscription), when the stream ends for a subscription. HTTP requests pass
+     * through.
+     */
+    public Mono<WebGraphQlResponse> track(WebGraphQlRequest request, Mono<WebGraphQlResponse> response) {
+        if (!(request instanceof WebSocketGraphQlRequest operation)) {
+            return response;
+        }
+        Session session = sessions.get(operation.getSessionInfo().getId());
+        Object token = session == null ? null : session.operations.get(operation.getId());
+        if (token == null) {
+            return response;
+        }
+        Runnable end = () -> session.operations.remove(operation.getId(), token);
+        return response.map(result -> {
+            if (result.getData() instanceof Publisher<?> events) {
+                return result.transform(builder -> builder.data(Flux.from(events).doFinally(signal -> end.run())));
+            }
+            end.run();
+            return result;
+        }).doOnError(error -> end.run()).doOnCancel(end);
+    }
+
+    /** The socket closed: its session and all it held are released. */
+    void closed(String sessionId) {
+        Session session = sessions.remove(sessionId);
+        if (session == null) {
+            return;
+        }
+        String client;
+        synchronized (session) {
+            session.closed = true;
+            client = session.client;
+            session.operations.clear();
+        }
+        if (client != null) {
+            release(client);
+        }
+    }
+
+    /** Sessions admitted here, over all clients (tests, diagnostics). */
+    int admittedSessions() {
+        return byClient.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Sockets open here, admitted or not (tests, diagnostics). */
+    int openSockets() {
+        return sessions.size();
+    }
+
+    /** Operations open here, over all sessions (tests, diagnostics). */
+    int openOperations() {
+        return sessions.values().stream().mapToInt(session -> session.operations.size()).sum();
+    }
+
+    private void release(String client) {
+        byClient.computeIfPresent(client, (key, held) -> held <= 1 ? null : held - 1);
+    }
+
+    static void close(WebSocketSession socket, CloseStatus status) {
+        try {
+            socket.close(status);
+        } catch (IOException | RuntimeException e) {
+            log.debug("Could not close WebSocket session {} with {}: {}", socket.getId(), status, e.toString());
+        }
+    }
+
+    private static String address(InetSocketAddress remote) {
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
+    /** One socket: the client it counts against once admitted, and its open operations (id → a token per subscribe). */
+    private static final class Session {
+        final WebSocketSession socket;
+        final Map<String, Object> operations = new ConcurrentHashMap<>();
+        String client;
+        boolean closed;
+
+        Session(WebSocketSession socket) {
+            this.socket = socket;
+        }
+    }
+
+    /**
+     * Spring's handler sends from one thread per session; the refusals here are sent from the
+     * thread reading the socket: one send at a time, or the container refuses the second.
+     */
+    private static final class OneSendAtATime extends WebSocketSessionDecorator {
+
+        OneSendAtATime(WebSocketSession socket) {
+            super(socket);
+        }
+
+        @Override
+        public synchronized void sendMessage(WebSocketMessage<?> message) throws IOException {
+            super.sendMessage(message);
+        }
+    }
+}
