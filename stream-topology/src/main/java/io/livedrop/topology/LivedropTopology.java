@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Catalog: creators and products as global stores, local on every instance, for reads.</li>
  *   <li>The drop ledger: the drops and order-requests topics (both keyed and partitioned by drop
  *       id) feed one {@link DropLedgerProcessor} per partition, which owns each drop's state,
- *       clock, index by creator, purchases and order decisions, and writes OrderDecisions and DropEvents. Orders are
+ *       clock, indexes (by creator, live), purchases and order decisions, and writes OrderDecisions and DropEvents. Orders are
  *       never re-keyed: no repartition topic on the order path.</li>
  *   <li>The per-user order index ({@link Stores#USER_ORDERS}), for the API's {@code order(id)} and
  *       {@code myOrders}: the order-decisions topic, the ledger's own output, re-keyed to
@@ -93,6 +93,7 @@ public final class LivedropTopology {
                 .addStateStore(Stores.persistent(Stores.DROP_STATE, serdes.key(), serdes.dropState()).withCachingEnabled(), DROP_LEDGER)
                 .addStateStore(Stores.persistent(Stores.DROP_SCHEDULE, serdes.key(), serdes.key()), DROP_LEDGER)
                 .addStateStore(Stores.persistent(Stores.DROPS_BY_CREATOR, serdes.key(), serdes.key()), DROP_LEDGER)
+                .addStateStore(Stores.persistent(Stores.LIVE_DROPS, serdes.key(), serdes.key()), DROP_LEDGER)
                 .addStateStore(Stores.persistent(Stores.ORDER_DECISIONS, serdes.key(), serdes.orderDecision()), DROP_LEDGER)
                 .addStateStore(Stores.persistent(Stores.ORDER_DECISION_EXPIRY, serdes.key(), serdes.key()), DROP_LEDGER)
                 .addStateStore(Stores.persistent(Stores.DROP_PURCHASES, serdes.key(), Serdes.Integer()).withCachingEnabled(), DROP_LEDGER)

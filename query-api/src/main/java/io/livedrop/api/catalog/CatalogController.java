@@ -32,7 +32,9 @@ import org.springframework.stereotype.Controller;
  * Nested creators and products are batch-loaded: one store pass per field per request, however
  * many drops a page holds (no N+1). A creator's drops ({@code Creator.drops}) go through a
  * DataLoader keyed by (creator, first, after): one read of the creator index, gathered across
- * instances, per distinct key per request, however often the creator appears in the document.
+ * instances, per distinct key per request, however often the creator appears in the document;
+ * {@code liveDrops} through one keyed by (first, after), so aliases asking the same page read it
+ * once.
  * Page arguments are checked per field before loading, so a bad cursor is that field's
  * BAD_REQUEST; a failed read (UNAVAILABLE) fails every field of its batch. How much a query may
  * nest pages is bounded before it runs ({@link io.livedrop.api.graphql.QueryCost}).
@@ -42,6 +44,7 @@ public class CatalogController {
 
     private static final int DEFAULT_PAGE_SIZE = 20;
     static final String CREATOR_DROPS = "creatorDrops";
+    static final String LIVE_DROPS = "liveDrops";
 
     private final CatalogQueryService catalog;
     private final CatalogCommands commands;
@@ -54,10 +57,16 @@ public class CatalogController {
         this.updates = updates;
         loaders.<CreatorDropsPage, Connection<DropView>>forName(CREATOR_DROPS)
                 .registerMappedBatchLoader((pages, environment) -> Mono.fromCallable(() -> dropsOfCreators(pages)));
+        loaders.<LiveDropsPage, Connection<DropView>>forName(LIVE_DROPS)
+                .registerMappedBatchLoader((pages, environment) -> Mono.fromCallable(() -> liveDropPages(pages)));
     }
 
     /** One page of a creator's drops, as asked by one {@code Creator.drops} field. */
     record CreatorDropsPage(String creatorId, int first, String after) {
+    }
+
+    /** One page of live drops, as asked by one {@code liveDrops} field. */
+    record LiveDropsPage(int first, String after) {
     }
 
     @MutationMapping
@@ -93,8 +102,21 @@ public class CatalogController {
     }
 
     @QueryMapping
-    public Connection<DropView> liveDrops(@Argument Integer first, @Argument String after) {
-        return catalog.liveDrops(pageSize(first), after);
+    public CompletableFuture<Connection<DropView>> liveDrops(@Argument Integer first, @Argument String after,
+                                                             DataFetchingEnvironment environment) {
+        int size = pageSize(first);
+        Pages.checkFirst(size);
+        Pages.afterKey(after);
+        DataLoader<LiveDropsPage, Connection<DropView>> loader = environment.getDataLoader(LIVE_DROPS);
+        return loader.load(new LiveDropsPage(size, after));
+    }
+
+    private Map<LiveDropsPage, Connection<DropView>> liveDropPages(Set<LiveDropsPage> pages) {
+        Map<LiveDropsPage, Connection<DropView>> loaded = new HashMap<>();
+        for (LiveDropsPage page : pages) {
+            loaded.put(page, catalog.liveDrops(page.first(), page.after()));
+        }
+        return loaded;
     }
 
     @SchemaMapping(typeName = "Creator", field = "drops")

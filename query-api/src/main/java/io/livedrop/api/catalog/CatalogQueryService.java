@@ -12,9 +12,9 @@ import io.livedrop.events.drop.DropState;
 import io.livedrop.events.drop.DropStatus;
 import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.drop.CreatorDropKeys;
+import io.livedrop.topology.drop.LiveDropKeys;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -34,19 +35,18 @@ import org.springframework.stereotype.Service;
  * state (definition, status, stock) lives in the partition of its drop id: read on its owner, one
  * hop away at most. Lists of drops are gathered from every instance (each answers for its own
  * partitions, after the cursor, at most a page) and merged, so pages are right however the
- * partitions are spread. An instance's share of a creator's drops is read from the
- * {@link Stores#DROPS_BY_CREATOR} index, in each of its partitions a prefix range of at most a
- * page plus point reads of drop-state: the cost of a page does not grow with the catalog. Live
- * drops are still a scan of this instance's drop-state (one per request and page, see the cost
- * limit {@link io.livedrop.api.graphql.QueryCost}). Ids are validated before any store is touched.
+ * partitions are spread. An instance's share of a list is read from the ledger's index of it, in
+ * each of its partitions a range of at most a page plus point reads of drop-state, so the cost of
+ * a page does not grow with the catalog: {@link Stores#LIVE_DROPS} for live drops (however many
+ * drops have ended), {@link Stores#DROPS_BY_CREATOR} for a creator's drops (a prefix range). The
+ * index keys are the lists' sort keys, which the cursors carry. Ids are validated before any store
+ * is touched.
  */
 @Service
 public class CatalogQueryService {
 
     /** Ids are short opaque tokens: letters, digits, '-' and '_'. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    /** Sort key that orders later instants first: (Long.MAX_VALUE - millis), zero-padded. */
-    private static final String NEWEST_FIRST = "%019d|%s";
     static final String DROPS_PATH = "/internal/catalog/drops";
     static final RecordCodec<DropState> DROP_STATES = RecordCodec.of(DropState.getDecoder());
 
@@ -118,35 +118,46 @@ public class CatalogQueryService {
 
     /** This instance's share of a drop list: its active partitions, sorted, after {@code afterKey}, at most {@code limit}. */
     List<DropState> localDrops(DropFilter filter, String afterKey, int limit) {
-        return filter.creatorId() == null ? localScan(filter, afterKey, limit) : localDropsOfCreator(filter, afterKey, limit);
+        return filter.creatorId() == null
+                ? fromIndex(Stores.LIVE_DROPS, afterKey, null, key -> key, filter, afterKey, limit)
+                : localDropsOfCreator(filter, afterKey, limit);
     }
 
-    /**
-     * A creator's drops in this instance's active partitions: in each, the index range after
-     * {@code afterKey}, at most {@code limit} entries, and their states; merged and cut to
-     * {@code limit}. A partition assigned here but not queryable (restoring, moving) makes the
-     * whole share UNAVAILABLE, so the gathering instance retries rather than miss its drops.
-     */
+    /** A creator's drops in this instance's active partitions: the creator's prefix of its index. */
     private List<DropState> localDropsOfCreator(DropFilter filter, String afterKey, int limit) {
         String from = CreatorDropKeys.prefix(filter.creatorId()) + (afterKey == null ? "" : afterKey);
         String to = CreatorDropKeys.end(filter.creatorId());
         if (from.compareTo(to) > 0) {
             return List.of(); // a cursor past every key of this creator
         }
+        return fromIndex(Stores.DROPS_BY_CREATOR, from, to, CreatorDropKeys::sortKeyOf, filter, afterKey, limit);
+    }
+
+    /**
+     * A list in this instance's active partitions, from its index: in each partition, the index
+     * range [{@code from}, {@code to}] (null: unbounded), entries whose sort key is after
+     * {@code afterKey}, until {@code limit} of them name a state the filter still holds (the
+     * stores are read one after the other, not as one snapshot, so a drop that left the list
+     * between the two reads is skipped); merged and cut to {@code limit}. A partition assigned
+     * here but not queryable (restoring, moving) makes the whole share UNAVAILABLE, so the
+     * gathering instance retries rather than miss its drops.
+     */
+    private List<DropState> fromIndex(String indexStore, String from, String to, UnaryOperator<String> sortKeyOf,
+                                      DropFilter filter, String afterKey, int limit) {
         List<DropState> found = new ArrayList<>();
         for (int partition : localPartitions()) {
             try {
-                ReadOnlyKeyValueStore<String, String> index = queries.localStore(Stores.DROPS_BY_CREATOR, partition, false);
+                ReadOnlyKeyValueStore<String, String> index = queries.localStore(indexStore, partition, false);
                 ReadOnlyKeyValueStore<String, DropState> states = queries.localStore(Stores.DROP_STATE, partition, false);
                 try (KeyValueIterator<String, String> it = index.range(from, to)) {
                     int taken = 0;
                     while (taken < limit && it.hasNext()) {
                         var entry = it.next();
-                        if (afterKey != null && CreatorDropKeys.sortKeyOf(entry.key).compareTo(afterKey) <= 0) {
+                        if (afterKey != null && sortKeyOf.apply(entry.key).compareTo(afterKey) <= 0) {
                             continue;
                         }
                         DropState state = states.get(entry.value);
-                        if (state != null) {
+                        if (state != null && filter.test(DropView.of(state))) {
                             found.add(state);
                             taken++;
                         }
@@ -164,30 +175,13 @@ public class CatalogQueryService {
     private List<Integer> localPartitions() {
         String topic = runtime.topics().drops().name();
         try {
-            return runtime.streamsFor(Stores.DROPS_BY_CREATOR).metadataForLocalThreads().stream()
+            return runtime.streamsFor(Stores.DROP_STATE).metadataForLocalThreads().stream()
                     .flatMap(thread -> thread.activeTasks().stream())
                     .flatMap(task -> task.topicPartitions().stream())
                     .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).distinct().sorted().toList();
         } catch (IllegalStateException e) {
             throw ApiException.unavailable("Kafka Streams is not running here yet; retry shortly", e);
         }
-    }
-
-    /** Live drops: a scan of this instance's drop states. */
-    private List<DropState> localScan(DropFilter filter, String afterKey, int limit) {
-        return queries.<String, DropState, List<DropState>>withStore(Stores.DROP_STATE, store -> {
-            List<DropState> matching = new ArrayList<>();
-            try (KeyValueIterator<String, DropState> it = store.all()) {
-                it.forEachRemaining(kv -> {
-                    DropView view = DropView.of(kv.value);
-                    if (filter.test(view) && (afterKey == null || filter.sortKey(view).compareTo(afterKey) > 0)) {
-                        matching.add(kv.value);
-                    }
-                });
-            }
-            matching.sort(Comparator.comparing(state -> filter.sortKey(DropView.of(state))));
-            return matching.size() > limit ? new ArrayList<>(matching.subList(0, limit)) : matching;
-        });
     }
 
     /** Which drops a list holds and in which order. */
@@ -219,13 +213,12 @@ public class CatalogQueryService {
             return creatorId == null ? drop.status() == DropStatus.LIVE : drop.creatorId().equals(creatorId);
         }
 
-        /** Live drops: the most recently started first; a creator's drops: the latest start first (the index's order). */
+        /** Live drops: the most recently started first; a creator's drops: the latest start first (each its index's order). */
         String sortKey(DropView drop) {
             if (creatorId != null) {
                 return CreatorDropKeys.sortKey(drop.startsAt(), drop.id());
             }
-            Instant at = drop.startedAt() != null ? drop.startedAt() : drop.startsAt();
-            return String.format(NEWEST_FIRST, Long.MAX_VALUE - at.toEpochMilli(), drop.id());
+            return LiveDropKeys.key(drop.startedAt() != null ? drop.startedAt() : drop.startsAt(), drop.id());
         }
     }
 

@@ -130,10 +130,10 @@ class CatalogControllerTest {
 
         // When a client pages with first and after
         var response = graphQlTester.documentName("catalogLiveDropsPage")
-                .variable("first", 2).variable("after", "cursor-0").execute();
+                .variable("first", 2).variable("after", CURSOR).execute();
 
         // Then the arguments reached the service and the answer is a Relay connection
-        then(catalog).should().liveDrops(2, "cursor-0");
+        then(catalog).should().liveDrops(2, CURSOR);
         response.path("liveDrops.edges[*].cursor").entityList(String.class).containsExactly("cursor-1", "cursor-2")
                 .path("liveDrops.edges[*].node.id").entityList(String.class).containsExactly("d-1", "d-2")
                 .path("liveDrops.pageInfo.hasNextPage").entity(Boolean.class).isEqualTo(true)
@@ -160,6 +160,46 @@ class CatalogControllerTest {
 
         // Then both asked the service for the schema's default of 20
         then(catalog).should(times(2)).liveDrops(20, null);
+    }
+
+    @Test
+    void shouldReadEachDistinctPageOfLiveDropsOnceHoweverManyAliasesAskForIt() {
+        // Given the service answers a page named after its size
+        given(catalog.liveDrops(anyInt(), any())).willAnswer(call -> connection(
+                drop("d-" + call.getArgument(0), "creator-ava", "product-cap")));
+
+        // When one request asks the same page three times under aliases, and another page once
+        graphQlTester.document("""
+                        query($after: String) {
+                          a: liveDrops(first: 5) { edges { node { id } } }
+                          b: liveDrops(first: 5) { edges { node { id } } }
+                          c: liveDrops(first: 5) { edges { node { id } } pageInfo { hasNextPage } }
+                          d: liveDrops(first: 2, after: $after) { edges { node { id } } }
+                        }""").variable("after", CURSOR).execute()
+                .path("a.edges[*].node.id").entityList(String.class).containsExactly("d-5")
+                .path("c.edges[*].node.id").entityList(String.class).containsExactly("d-5")
+                .path("d.edges[*].node.id").entityList(String.class).containsExactly("d-2");
+
+        // Then each distinct (first, after) was read (one index read, gathered across instances) exactly once
+        then(catalog).should(times(2)).liveDrops(anyInt(), any());
+        then(catalog).should().liveDrops(5, null);
+        then(catalog).should().liveDrops(2, CURSOR);
+    }
+
+    @Test
+    void shouldRefuseABadPageOfLiveDropsAtItsOwnFieldWithoutReading() {
+        // When one alias has a cursor this API did not make and another first out of range
+        graphQlTester.document("""
+                        { bad: liveDrops(after: "garbage") { edges { node { id } } }
+                          big: liveDrops(first: 101) { edges { node { id } } } }""").execute()
+                .errors().satisfy(errors -> {
+                    assertThat(errors).hasSize(2)
+                            .allSatisfy(e -> assertThat(e.getExtensions()).containsEntry("code", "BAD_REQUEST"));
+                    assertThat(errors).extracting(ResponseError::getPath).containsExactlyInAnyOrder("bad", "big");
+                });
+
+        // Then nothing was read
+        then(catalog).should(never()).liveDrops(anyInt(), any());
     }
 
     @Test

@@ -25,6 +25,13 @@ public final class Stores {
      * Keys: {@link io.livedrop.topology.drop.CreatorDropKeys}.
      */
     public static final String DROPS_BY_CREATOR = "drops-by-creator";
+    /**
+     * Partitioned by drop: "<newest-first started-at key>|<drop id>" → drop id; each partition's
+     * LIVE drops, the most recently started first (the live list's order and cursor), written with
+     * drop-state by the ledger: in when a drop goes LIVE, out when it is SOLD_OUT or ENDED.
+     * Keys: {@link io.livedrop.topology.drop.LiveDropKeys}.
+     */
+    public static final String LIVE_DROPS = "live-drops";
     /** Partitioned by drop: order id → its one OrderDecision; the idempotency record, kept 24 h. */
     public static final String ORDER_DECISIONS = "order-decisions";
     /** Partitioned by drop: "<decided at millis>|EXPIRE|<order id>" → order id; what to forget when. */

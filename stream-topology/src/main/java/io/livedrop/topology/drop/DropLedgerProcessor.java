@@ -55,10 +55,19 @@ import org.slf4j.LoggerFactory;
  * <p>Index by creator ({@link Stores#DROPS_BY_CREATOR}, keys {@link CreatorDropKeys}): one entry per
  * drop, written with its definition and moved when its creator or start changes, so the API reads a
  * creator's page as a prefix range instead of scanning every drop. A creator id outside the API's id
- * alphabet is not indexed (no query could name it). An index that is empty while drop-state is not
- * (stores written before the index existed) is filled from drop-state once, at the task's first
- * record or clock tick: not in {@code init}, where Kafka Streams has no record context to log the
- * writes with. Until then (one clock interval at most) that partition's creator pages read empty.
+ * alphabet is not indexed (no query could name it).
+ *
+ * <p>Index of live drops ({@link Stores#LIVE_DROPS}, keys {@link LiveDropKeys}, the live list's
+ * sort key): one entry per LIVE drop, kept in step with its status by {@link #putState}, through
+ * which every drop-state write goes: in when the drop starts, out when it sells out or ends. The
+ * API reads a page of live drops as a range of at most a page, however many drops have ended.
+ *
+ * <p>Filling the indexes: an index that is empty while drop-state is not (stores written before
+ * the index existed) is filled from drop-state in one pass for both, at the task's first record or
+ * clock tick: not in {@code init}, where Kafka Streams has no record context to log the writes
+ * with. Until then (one clock interval at most) that partition's pages read empty. A partition
+ * with no live drop has an empty live index by right, so it pays that pass (which finds nothing)
+ * once per task start.
  *
  * <p>Bounded state: idempotency records expire {@code orders.idempotency.retention.ms} (24 h)
  * after their decision, through a time index swept every minute; purchases of a drop are deleted
@@ -87,7 +96,9 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
     private KeyValueStore<String, DropState> states;
     private KeyValueStore<String, String> schedule;
     private KeyValueStore<String, String> byCreator;
-    private boolean backfillPending;
+    private KeyValueStore<String, String> liveIndex;
+    private boolean fillByCreator;
+    private boolean fillLive;
     private KeyValueStore<String, OrderDecision> decisions;
     private KeyValueStore<String, String> decisionExpiry;
     private KeyValueStore<String, Integer> purchases;
@@ -107,12 +118,15 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         this.states = context.getStateStore(Stores.DROP_STATE);
         this.schedule = context.getStateStore(Stores.DROP_SCHEDULE);
         this.byCreator = context.getStateStore(Stores.DROPS_BY_CREATOR);
-        this.backfillPending = isEmpty(byCreator) && !isEmpty(states);
+        this.liveIndex = context.getStateStore(Stores.LIVE_DROPS);
+        boolean anyDrop = !isEmpty(states);
+        this.fillByCreator = anyDrop && isEmpty(byCreator);
+        this.fillLive = anyDrop && isEmpty(liveIndex);
         this.decisions = context.getStateStore(Stores.ORDER_DECISIONS);
         this.decisionExpiry = context.getStateStore(Stores.ORDER_DECISION_EXPIRY);
         this.purchases = context.getStateStore(Stores.DROP_PURCHASES);
         context.schedule(clockInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
-            backfillIndexIfPending();
+            fillIndexesIfPending();
             fireDue(Instant.ofEpochMilli(now));
             publishStockChanges(Instant.ofEpochMilli(now));
         });
@@ -122,7 +136,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
 
     @Override
     public void process(Record<String, Object> record) {
-        backfillIndexIfPending();
+        fillIndexesIfPending();
         Object value = record.value();
         try {
             dispatch(record, value);
@@ -161,7 +175,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         Instant now = now();
         DropState existing = states.get(drop.getId());
         if (existing == null) {
-            states.put(drop.getId(), DropState.newBuilder().setDefinition(drop).setStatus(DropStatus.SCHEDULED)
+            putState(null, DropState.newBuilder().setDefinition(drop).setStatus(DropStatus.SCHEDULED)
                     .setRemainingStock(drop.getInitialStock()).setStartedAt(null).setUpdatedAt(now).build());
             schedule.put(DropSchedule.key(drop.getStartsAt(), DropSchedule.Kind.START, drop.getId()), drop.getId());
             index(drop);
@@ -216,7 +230,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
             unindex(previous);
             index(drop);
         }
-        states.put(drop.getId(), DropState.newBuilder(existing).setDefinition(drop).setUpdatedAt(now).build());
+        putState(existing, DropState.newBuilder(existing).setDefinition(drop).setUpdatedAt(now).build());
     }
 
     // ---------------------------------------------------------------- index by creator
@@ -237,20 +251,55 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         }
     }
 
-    /** Fills an index created after its drops (see the class comment): one pass over drop-state. */
-    private void backfillIndexIfPending() {
-        if (!backfillPending) {
+    // ---------------------------------------------------------------- index of live drops
+
+    /** Writes a drop's state, and keeps the live index in step with it (the one place drop-state is written). */
+    private void putState(DropState before, DropState after) {
+        states.put(after.getDefinition().getId(), after);
+        boolean wasLive = before != null && before.getStatus() == DropStatus.LIVE;
+        boolean isLive = after.getStatus() == DropStatus.LIVE;
+        if (wasLive && isLive && Objects.equals(before.getStartedAt(), after.getStartedAt())
+                && before.getDefinition().getStartsAt().equals(after.getDefinition().getStartsAt())) {
+            return; // the order path: same entry, no index write
+        }
+        if (wasLive) {
+            liveIndex.delete(LiveDropKeys.key(before));
+        }
+        if (isLive) {
+            liveIndex.put(LiveDropKeys.key(after), after.getDefinition().getId());
+        }
+    }
+
+    // ---------------------------------------------------------------- filling the indexes
+
+    /** Fills the indexes created after their drops (see the class comment): one pass over drop-state for both. */
+    private void fillIndexesIfPending() {
+        if (!fillByCreator && !fillLive) {
             return;
         }
-        backfillPending = false;
-        int indexed = 0;
+        int byCreatorFilled = 0;
+        int liveFilled = 0;
         try (KeyValueIterator<String, DropState> it = states.all()) {
             while (it.hasNext()) {
-                index(it.next().value.getDefinition());
-                indexed++;
+                DropState state = it.next().value;
+                if (fillByCreator) {
+                    index(state.getDefinition());
+                    byCreatorFilled++;
+                }
+                if (fillLive && state.getStatus() == DropStatus.LIVE) {
+                    liveIndex.put(LiveDropKeys.key(state), state.getDefinition().getId());
+                    liveFilled++;
+                }
             }
         }
-        log.info("Index {} filled from {}: {} drops", Stores.DROPS_BY_CREATOR, Stores.DROP_STATE, indexed);
+        if (fillByCreator) {
+            log.info("Index {} filled from {}: {} drops", Stores.DROPS_BY_CREATOR, Stores.DROP_STATE, byCreatorFilled);
+        }
+        if (fillLive) {
+            log.info("Index {} filled from {}: {} live drops", Stores.LIVE_DROPS, Stores.DROP_STATE, liveFilled);
+        }
+        fillByCreator = false;
+        fillLive = false;
     }
 
     private static boolean isEmpty(KeyValueStore<String, ?> store) {
@@ -293,7 +342,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         }
         DropState live = DropState.newBuilder(state).setStatus(DropStatus.LIVE).setStartedAt(now).setUpdatedAt(now).build();
         String id = state.getDefinition().getId();
-        states.put(id, live);
+        putState(state, live);
         emit(live, DropEventType.STARTED, now);
         Instant endsAt = state.getDefinition().getEndsAt();
         if (endsAt != null && !endsAt.isAfter(now)) {
@@ -309,7 +358,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
         }
         String id = state.getDefinition().getId();
         DropState ended = DropState.newBuilder(state).setStatus(DropStatus.ENDED).setUpdatedAt(now).build();
-        states.put(id, ended);
+        putState(state, ended);
         stockChanged.remove(id);
         forgetPurchases(id);
         emit(ended, DropEventType.ENDED, now);
@@ -382,7 +431,7 @@ public final class DropLedgerProcessor implements Processor<String, Object, Stri
             int remaining = drop.getRemainingStock() - request.getQuantity();
             after = DropState.newBuilder(drop).setRemainingStock(remaining)
                     .setStatus(remaining == 0 ? DropStatus.SOLD_OUT : drop.getStatus()).setUpdatedAt(now).build();
-            states.put(request.getDropId(), after);
+            putState(drop, after);
             if (limit != null) {
                 purchases.put(purchaseKey, purchased + request.getQuantity());
             }

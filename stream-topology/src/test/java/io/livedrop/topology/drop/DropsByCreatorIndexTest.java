@@ -12,12 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -98,22 +94,13 @@ class DropsByCreatorIndexTest {
     @Test
     void shouldFillAnEmptyIndexFromExistingDropStateAtTheFirstClockTick() {
         // Given stores written before the index existed: two drops in drop-state, an empty index
-        MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(NOW.toEpochMilli());
-        KeyValueStore<String, DropState> states = store(context, Stores.DROP_STATE, fixture.serdes.dropState());
-        KeyValueStore<String, String> emptyIndex = store(context, Stores.DROPS_BY_CREATOR, Serdes.String());
-        store(context, Stores.DROP_SCHEDULE, Serdes.String());
-        store(context, Stores.ORDER_DECISIONS, fixture.serdes.orderDecision());
-        store(context, Stores.ORDER_DECISION_EXPIRY, Serdes.String());
-        store(context, Stores.DROP_PURCHASES, Serdes.Integer());
-        states.put("d1", scheduled(drop("d1", "c1", "p1").setStartsAt(NOW.plusSeconds(60)).build()));
-        states.put("d2", scheduled(drop("d2", "c1", "p1").setStartsAt(NOW.plusSeconds(120)).build()));
-        DropLedgerProcessor ledger = new DropLedgerProcessor(Duration.ofMillis(100), Duration.ofDays(1),
-                fixture.topics.orderRequests().name(), "events", "decisions");
+        MockLedger mock = new MockLedger(fixture, NOW);
+        KeyValueStore<String, String> emptyIndex = mock.byCreator;
+        mock.states.put("d1", scheduled(drop("d1", "c1", "p1").setStartsAt(NOW.plusSeconds(60)).build()));
+        mock.states.put("d2", scheduled(drop("d2", "c1", "p1").setStartsAt(NOW.plusSeconds(120)).build()));
 
         // When the ledger starts on them and its clock ticks once
-        ledger.init(context);
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(NOW.toEpochMilli());
+        mock.start().tick(NOW);
 
         // Then the index holds both drops, as if they had been defined with it
         assertThat(keys(prefix(emptyIndex, "c1"))).containsExactly(
@@ -121,26 +108,17 @@ class DropsByCreatorIndexTest {
                 CreatorDropKeys.key("c1", NOW.plusSeconds(60), "d1"));
 
         // And a drop defined afterwards is indexed once, alongside them
-        ledger.process(new Record<>("d3", drop("d3", "c1", "p1").setStartsAt(NOW.plusSeconds(90)).build(), NOW.toEpochMilli()));
+        mock.ledger.process(new Record<>("d3", drop("d3", "c1", "p1").setStartsAt(NOW.plusSeconds(90)).build(), NOW.toEpochMilli()));
         assertThat(values(prefix(emptyIndex, "c1"))).containsExactly("d2", "d3", "d1");
     }
 
     @Test
     void shouldFillAnEmptyIndexAtTheFirstRecordWhenItComesBeforeAClockTick() {
-        MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(NOW.toEpochMilli());
-        KeyValueStore<String, DropState> states = store(context, Stores.DROP_STATE, fixture.serdes.dropState());
-        KeyValueStore<String, String> emptyIndex = store(context, Stores.DROPS_BY_CREATOR, Serdes.String());
-        store(context, Stores.DROP_SCHEDULE, Serdes.String());
-        store(context, Stores.ORDER_DECISIONS, fixture.serdes.orderDecision());
-        store(context, Stores.ORDER_DECISION_EXPIRY, Serdes.String());
-        store(context, Stores.DROP_PURCHASES, Serdes.Integer());
-        states.put("d1", scheduled(drop("d1", "c1", "p1").setStartsAt(NOW.plusSeconds(60)).build()));
-        DropLedgerProcessor ledger = new DropLedgerProcessor(Duration.ofMillis(100), Duration.ofDays(1),
-                fixture.topics.orderRequests().name(), "events", "decisions");
+        MockLedger mock = new MockLedger(fixture, NOW);
+        KeyValueStore<String, String> emptyIndex = mock.byCreator;
+        mock.states.put("d1", scheduled(drop("d1", "c1", "p1").setStartsAt(NOW.plusSeconds(60)).build()));
 
-        ledger.init(context);
-        ledger.process(new Record<>("d2", drop("d2", "c2", "p1").setStartsAt(NOW.plusSeconds(90)).build(), NOW.toEpochMilli()));
+        mock.start().ledger.process(new Record<>("d2", drop("d2", "c2", "p1").setStartsAt(NOW.plusSeconds(90)).build(), NOW.toEpochMilli()));
 
         assertThat(values(prefix(emptyIndex, "c1"))).containsExactly("d1");
         assertThat(values(prefix(emptyIndex, "c2"))).containsExactly("d2");
@@ -149,16 +127,6 @@ class DropsByCreatorIndexTest {
     private static DropState scheduled(Drop definition) {
         return DropState.newBuilder().setDefinition(definition).setStatus(DropStatus.SCHEDULED)
                 .setRemainingStock(definition.getInitialStock()).setStartedAt(null).setUpdatedAt(NOW).build();
-    }
-
-    private static <V> KeyValueStore<String, V> store(MockProcessorContext<String, SpecificRecord> context, String name,
-                                                      Serde<V> values) {
-        KeyValueStore<String, V> store = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
-        return store;
     }
 
     private static List<org.apache.kafka.streams.KeyValue<String, String>> prefix(KeyValueStore<String, String> store,
