@@ -52,9 +52,26 @@ final class HostileClients {
      * markup echoed back, or a token that should have been refused being accepted.
      */
     record Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build,
-                java.util.function.Function<HttpResponse<String>, String> problem) {
+                java.util.function.Function<Reply, String> problem, String rawTarget) {
         Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build) {
-            this(name, build, r -> null);
+            this(name, build, r -> null, null);
+        }
+
+        Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build,
+             java.util.function.Function<Reply, String> problem) {
+            this(name, build, problem, null);
+        }
+
+        /** A GET of a request-target the JDK's client refuses to send (a bad %-escape), over a plain socket. */
+        static Kind raw(String name, String target) {
+            return new Kind(name, null, r -> null, target);
+        }
+    }
+
+    /** What a hostile request got: status, Content-Type and body. */
+    record Reply(int status, String contentType, String body) {
+        static Reply of(HttpResponse<String> r) {
+            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
         }
     }
 
@@ -129,8 +146,8 @@ final class HostileClients {
                             .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
                             .timeout(Duration.ofSeconds(15)).GET().build(), HostileClients::htmlOrEcho));
         }
-        k.add(new Kind("oversize body (3 MB in a variable, anonymous)", (x, url) -> post(url, "{\"query\":\"{ __typename"
-                + " }\",\"variables\":{\"pad\":\"" + "z".repeat(3 * 1024 * 1024) + "\"}}", null)));
+        k.add(new Kind("oversize body (3 MB in a variable, anonymous)", (x, url) -> post(url, "{\"query\":\"{"
+                + " __typename }\",\"variables\":{\"pad\":\"" + "z".repeat(3 * 1024 * 1024) + "\"}}", null)));
         String numericRoles = h.tokens.sign("{\"sub\":\"hostile-roles\",\"roles\":[1,2],\"iat\":"
                 + Instant.now().getEpochSecond() + ",\"exp\":"
                 + Instant.now().plus(Duration.ofHours(3)).getEpochSecond() + "}");
@@ -138,14 +155,11 @@ final class HostileClients {
         String noExp = h.tokens.sign("{\"sub\":\"hostile-no-exp\",\"roles\":[],\"iat\":"
                 + Instant.now().getEpochSecond() + "}");
         k.add(new Kind("token without exp", (x, url) -> post(url, q("{ me { id } }"), noExp),
-                r -> r.statusCode() == 200 && !r.body().contains("\"errors\"") ? "a token without exp was accepted"
+                r -> r.status() == 200 && !r.body().contains("\"errors\"") ? "a token without exp was accepted"
                         : null));
-        k.add(new Kind("bad %-escape in a query parameter (/graphql?query=%zz)", (x, url) -> HttpRequest.newBuilder(
-                URI.create(url + "/graphql?query=%zz")).header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(15)).GET().build()));
-        k.add(new Kind("bad %-escape in a query parameter (/internal/catalog/drops?kind=%zz)", (x, url) ->
-                HttpRequest.newBuilder(URI.create(url + "/internal/catalog/drops?limit=1&kind=%zz"))
-                        .timeout(Duration.ofSeconds(15)).GET().build()));
+        k.add(Kind.raw("bad %-escape in a query parameter (/graphql?query=%zz)", "/graphql?query=%zz"));
+        k.add(Kind.raw("bad %-escape in a query parameter (/internal/catalog/drops?kind=%zz)",
+                "/internal/catalog/drops?limit=1&kind=%zz"));
         return k;
     }
 
@@ -285,18 +299,42 @@ final class HostileClients {
     }
 
     /** A cost-amplifying query must be refused (an error code), not answered in full. */
-    static String notRefused(HttpResponse<String> r) {
-        return r.statusCode() == 200 && !r.body().contains("\"errors\"")
+    static String notRefused(Reply r) {
+        return r.status() == 200 && !r.body().contains("\"errors\"")
                 ? "answered in full (" + Progress.n(r.body().length()) + " characters), not refused" : null;
     }
 
     /** A peer endpoint never answers HTML, nor echoes markup it was sent. */
-    static String htmlOrEcho(HttpResponse<String> r) {
-        String type = r.headers().firstValue("Content-Type").orElse("");
+    static String htmlOrEcho(Reply r) {
+        String type = r.contentType();
         if (type.toLowerCase(java.util.Locale.ROOT).contains("text/html")) {
             return "answered as " + type + (r.body().contains(XSS) ? ", the payload echoed unescaped" : "");
         }
         return r.body().contains(XSS) ? "echoed the payload unescaped (" + type + ")" : null;
+    }
+
+    /** GET {@code target} as it is (no client-side check of its escapes), HTTP/1.1 over a plain socket. */
+    static Reply rawGet(String baseUrl, String target) {
+        URI base = URI.create(baseUrl);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                    + base.getPort() + "\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int headEnd = answer.indexOf("\r\n\r\n");
+            String head = headEnd < 0 ? answer : answer.substring(0, headEnd);
+            java.util.regex.Matcher status = java.util.regex.Pattern.compile("^HTTP/1\\.[01] (\\d{3})").matcher(head);
+            java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?im)^content-type:\\s*(.*)$")
+                    .matcher(head);
+            if (!status.find()) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("no HTTP status line"));
+            }
+            return new Reply(Integer.parseInt(status.group(1)), type.find() ? type.group(1).strip() : "",
+                    headEnd < 0 ? "" : answer.substring(headEnd + 4));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String q(String query) {
@@ -343,6 +381,11 @@ final class HostileClients {
             return t;
         });
         List<java.util.concurrent.Future<?>> sockets = new ArrayList<>();
+        java.util.concurrent.ExecutorService rawWork = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "faults-hostile-raw");
+            t.setDaemon(true);
+            return t;
+        });
         Map<String, Long> heapAtStart = heaps(h);
         Map<String, Double> metered500AtStart = metered500(h);
         Progress.say("heap after a full GC at the start: %s", heapAtStart);
@@ -372,17 +415,20 @@ final class HostileClients {
                 List<Harness.Instance> targets = h.inRotation();
                 Harness.Instance via = targets.get(sent % targets.size());
                 sent++;
-                inFlight.add(hostileHttp.sendAsync(kind.build().apply(h, via.url()),
-                        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                CompletableFuture<Reply> reply = kind.rawTarget() != null
+                        ? CompletableFuture.supplyAsync(() -> rawGet(via.url(), kind.rawTarget()), rawWork)
+                        : hostileHttp.sendAsync(kind.build().apply(h, via.url()), HttpResponse.BodyHandlers.ofString())
+                                .thenApply(Reply::of);
+                inFlight.add(reply.whenComplete((r, e) -> {
                             String outcome;
                             if (e != null) {
                                 unanswered.incrementAndGet();
                                 outcome = "no answer: " + rootName(e);
                             } else {
-                                if (r.statusCode() >= 500) {
+                                if (r.status() >= 500) {
                                     serverErrors.incrementAndGet();
                                 }
-                                outcome = "HTTP " + r.statusCode() + codeOf(r.body());
+                                outcome = "HTTP " + r.status() + codeOf(r.body());
                                 String problem = kind.problem().apply(r);
                                 if (problem != null) {
                                     problems.merge(kind.name() + ": " + problem, 1L, Long::sum);
@@ -405,6 +451,7 @@ final class HostileClients {
             }
         }
         socketWork.shutdownNow();
+        rawWork.shutdownNow();
 
         v.verifyOrders(h, s, stock, List.of());
         Histogram[] orders = {Verdict.hist(), Verdict.hist()};
