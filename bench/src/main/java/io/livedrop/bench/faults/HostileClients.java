@@ -39,13 +39,14 @@ final class HostileClients {
     static final Duration WINDOW = Duration.ofSeconds(10);
     static final double P99_BOUND = 2.0;
     /**
-     * Stable memory: each instance's heap after a full GC at the end within start × 1.05 + 24 MB. A healthy instance
-     * moves by a few MB between two such points (caches of recent decisions expire after a minute; Kafka clients pool
-     * their buffers); a leak of the kind issue 14 found (7-9 KB per malformed orderStatus subscription, held 10 min)
-     * passes the bound within the scenario's 3 × 2,000 such subscriptions per instance.
+     * Stable memory: each instance's heap after a full GC at the end within start × 1.1 + 32 MB. A healthy instance
+     * grows by 8-18 MB between the two points under this load (measured: recent decisions cached for a minute,
+     * waiters of PENDING orders, Kafka clients' pooled buffers); a leak of the kind issue 14 found (~8 KB per malformed
+     * orderStatus subscription kept 10 minutes: +158 MB for 20,000 in docs/benchmarks/hostile.md) adds ~47 MB with
+     * the scenario's 3 × 2,000 such subscriptions per instance, past the bound.
      */
-    static final double HEAP_FACTOR = 1.05;
-    static final int HEAP_SLACK_MB = 24;
+    static final double HEAP_FACTOR = 1.1;
+    static final int HEAP_SLACK_MB = 32;
 
     /**
      * One kind of bad request; {@code problem} names what is wrong with an answer beyond a 5xx (null: nothing), e.g.
@@ -535,9 +536,10 @@ final class HostileClients {
                 + " message type and error code; a close 1011 counts as a 5xx.");
         v.notes.add("Stable memory: each instance's heap after a full GC (jcmd GC.run, GC.heap_info) before the load"
                 + " and after the verification must stay within start × " + HEAP_FACTOR + " + " + HEAP_SLACK_MB
-                + " MB: a healthy instance moves by a few MB between two such points (caches of recent decisions"
-                + " expire after a minute, Kafka clients pool their buffers), while a leak of the kind issue 14 found"
-                + " (7-9 KB per malformed orderStatus subscription, kept 10 minutes) passes it within the scenario.");
+                + " MB: a healthy instance grows by 8-18 MB between these two points (recent decisions cached for a"
+                + " minute, waiters of PENDING orders, Kafka clients' pooled buffers), while a leak of the kind issue"
+                + " 14 found (~8 KB per malformed orderStatus subscription, kept 10 minutes) adds ~47 MB with the"
+                + " default 3 × 2,000 such subscriptions per instance.");
         return v;
     }
 
