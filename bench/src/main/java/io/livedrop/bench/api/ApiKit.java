@@ -128,6 +128,11 @@ public final class ApiKit {
         public String mint(String user, List<String> roles, Duration ttl, Instant now) {
             return tokens.mint(user, roles, ttl, now);
         }
+
+        /** A validly signed token of arbitrary claims (a JSON object). */
+        public String sign(String claimsJson) {
+            return tokens.sign(claimsJson);
+        }
     }
 
     /** CPU of named processes ({@link ProcCpu}). */

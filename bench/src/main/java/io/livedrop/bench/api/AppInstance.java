@@ -52,6 +52,11 @@ final class AppInstance implements AutoCloseable {
         command.add("--livedrop.security.jwt-secret=" + Tokens.SECRET);
         command.add("--livedrop.orders.rate-per-second=1000000");
         command.add("--livedrop.orders.rate-burst=1000000");
+        // the benchmarks' set-up schedules drops and follows as fast as it can, by few users
+        command.add("--livedrop.writes.catalog-rate-per-second=1000000");
+        command.add("--livedrop.writes.catalog-rate-burst=1000000");
+        command.add("--livedrop.writes.follow-rate-per-second=1000000");
+        command.add("--livedrop.writes.follow-rate-burst=1000000");
         command.add("--logging.level.root=WARN");
         streams.forEach((k, v) -> command.add("--livedrop.streams." + k + "=" + v));
         command.addAll(extraArgs);

@@ -39,6 +39,11 @@ final class Tokens {
         String claims = "{\"sub\":\"" + user + "\",\"roles\":["
                 + roles.stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(",")) + "],\"iat\":"
                 + now.getEpochSecond() + ",\"exp\":" + now.plus(ttl).getEpochSecond() + "}";
+        return sign(claims);
+    }
+
+    /** A token of any claims (a JSON object), signed with the secret: for hostile tokens (odd claims, no exp). */
+    synchronized String sign(String claims) {
         String signingInput = HEADER + "." + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         byte[] signature = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
         return signingInput + "." + B64.encodeToString(signature);

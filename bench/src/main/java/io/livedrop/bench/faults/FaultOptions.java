@@ -12,7 +12,7 @@ import java.util.Map;
 
 /** The fault suite's flags. */
 record FaultOptions(List<Integer> scenarios, boolean quick, int rate, int stock, Duration before, Duration after,
-                    Duration freeze, Duration warmup, Duration brokerDown, Duration brokerLongDown, int hostile, List<String> pillTopics,
+                    Duration freeze, Duration warmup, Duration brokerDown, Duration brokerLongDown, int hostile, int hostileSubscriptions, List<String> pillTopics,
                     Path out, String name, Path appJar) {
 
     static final List<String> PILL_TOPICS = List.of("orders", "drops", "follows", "creators", "products");
@@ -47,6 +47,9 @@ record FaultOptions(List<Integer> scenarios, boolean quick, int rate, int stock,
               --broker-long-down=S  scenario 2c: seconds down (default 130: past the Streams producers'
                                   delivery.timeout.ms, 120 s, and the API producer's, 30 s)
               --hostile=N         scenario 8: hostile requests mixed into the load (default 1000)
+              --hostile-subscriptions=N  scenario 8: per hostile window and instance, orderStatus subscriptions on
+                                  malformed ids on one socket (default 2000); N/4 on unknown ids, N/2 dropUpdates
+                                  on one anonymous socket, N/20 sessions of one user
               --pill-topics=T,..  scenario 6: the input topics that get pills (default all: orders,drops,follows,
                                   creators,products; the CI test uses orders,drops, see docs/reliability.md)
               --out=DIR           where the report goes (default docs)
@@ -68,6 +71,7 @@ record FaultOptions(List<Integer> scenarios, boolean quick, int rate, int stock,
         int brokerDown = integer(f.remove("broker-down"), 20);
         int brokerLongDown = integer(f.remove("broker-long-down"), 130);
         int hostile = integer(f.remove("hostile"), 1000);
+        int hostileSubscriptions = integer(f.remove("hostile-subscriptions"), 2000);
         List<String> pillTopics = FlagValues.strings(f.remove("pill-topics"), PILL_TOPICS);
         if (!PILL_TOPICS.containsAll(pillTopics) || pillTopics.isEmpty()) {
             throw new UsageException("--pill-topics takes some of " + PILL_TOPICS);
@@ -84,16 +88,16 @@ record FaultOptions(List<Integer> scenarios, boolean quick, int rate, int stock,
             }
         }
         if (scenarios.isEmpty() || rate < 1 || stock < 1 || before < 1 || after < 1 || brokerDown < 1
-                || brokerLongDown < 1 || hostile < 1) {
+                || brokerLongDown < 1 || hostile < 1 || hostileSubscriptions < 20) {
             throw new UsageException("Out-of-range value: need scenarios, rate >= 1, stock >= 1, before/after >= 1,"
-                    + " broker-down/broker-long-down >= 1, hostile >= 1");
+                    + " broker-down/broker-long-down >= 1, hostile >= 1, hostile-subscriptions >= 20");
         }
         // scenario 6 last: pills a release cannot handle may leave the instances broken for what follows
         scenarios = scenarios.stream().distinct().sorted((a, b) -> Boolean.compare(a == 6, b == 6)).toList();
         return new FaultOptions(scenarios, quick, rate, stock, Duration.ofSeconds(before), Duration.ofSeconds(after),
                 Duration.ofSeconds(Math.max(1, freeze)), Duration.ofSeconds(Math.max(0, warmup)),
                 Duration.ofSeconds(brokerDown),
-                Duration.ofSeconds(brokerLongDown), hostile, pillTopics,
+                Duration.ofSeconds(brokerLongDown), hostile, hostileSubscriptions, pillTopics,
                 Path.of(out != null ? out : quick ? "bench/target/faults-quick" : "docs"),
                 name != null ? name : quick ? "reliability-quick" : "reliability",
                 Path.of(jar != null ? jar : "query-api/target/livedrop.jar"));

@@ -3,6 +3,8 @@ package io.livedrop.bench.faults;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
+import io.livedrop.bench.hostile.GraphQlSocket;
+import io.livedrop.bench.hostile.Heap;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,19 +25,61 @@ import org.HdrHistogram.Histogram;
 /**
  * Scenario 8: hostile requests of every bad-input kind mixed into the normal load. The load runs six windows;
  * in the 2nd, 4th and 6th the hostile requests go out at an even rate through the instances in turn, the 1st, 3rd and
- * 5th are the clean run it is compared with (alternating, so drift on a shared machine hits both alike). No hostile
- * request may get a 5xx or go unanswered; the normal traffic's p99 in the hostile windows must stay within 2× of the
- * clean windows'; and the orders are verified as in every scenario.
+ * 5th are the clean run it is compared with (alternating, so drift on a shared machine hits both alike). At the start
+ * of each hostile window every instance in rotation also gets the WebSocket kinds ({@link #socketKinds}: malformed and
+ * unknown orderStatus ids, a dropUpdates flood on one socket, many sessions of one user). No hostile request may get a
+ * 5xx (nor a WebSocket close 1011, nor be metered as an HTTP 500) or go unanswered; some kinds have a check of their
+ * own (a cost-amplifying query refused, never an HTML answer or the markup echoed, a token without exp refused); the
+ * heap after a full GC at the end stays within a bound of the start's ({@link #HEAP_FACTOR}); the normal traffic's p99
+ * in the hostile windows must stay within 2× of the clean windows'; and the orders are verified as in every scenario.
  */
 final class HostileClients {
 
     static final int WINDOWS = 6;
     static final Duration WINDOW = Duration.ofSeconds(10);
     static final double P99_BOUND = 2.0;
+    /**
+     * Stable memory: each instance's heap after a full GC at the end within start × 1.1 + 32 MB. A healthy instance
+     * grows by 8-18 MB between the two points under this load (measured: recent decisions cached for a minute,
+     * waiters of PENDING orders, Kafka clients' pooled buffers); a leak of the kind issue 14 found (~8 KB per malformed
+     * orderStatus subscription kept 10 minutes: +158 MB for 20,000 in docs/benchmarks/hostile.md) adds ~47 MB with
+     * the scenario's 3 × 2,000 such subscriptions per instance, past the bound.
+     */
+    static final double HEAP_FACTOR = 1.1;
+    static final int HEAP_SLACK_MB = 32;
 
-    /** One kind of bad request. */
-    record Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build) {
+    /**
+     * One kind of bad request; {@code problem} names what is wrong with an answer beyond a 5xx (null: nothing), e.g.
+     * markup echoed back, or a token that should have been refused being accepted.
+     */
+    record Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build,
+                java.util.function.Function<Reply, String> problem, String rawTarget) {
+        Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build) {
+            this(name, build, r -> null, null);
+        }
+
+        Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build,
+             java.util.function.Function<Reply, String> problem) {
+            this(name, build, problem, null);
+        }
+
+        /** A GET of a request-target the JDK's client refuses to send (a bad %-escape), over a plain socket. */
+        static Kind raw(String name, String target) {
+            return new Kind(name, null, r -> null, target);
+        }
     }
+
+    /** What a hostile request got: status, Content-Type and body. */
+    record Reply(int status, String contentType, String body) {
+        static Reply of(HttpResponse<String> r) {
+            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        }
+    }
+
+    /** The issue-14 query: 119 bytes, anonymous, each list of 100 nested twice under creators' drops. */
+    static final String NESTED = "{liveDrops(first:100){edges{node{creator{drops(first:100){edges{node{creator{drops"
+            + "(first:100){edges{node{id}}}}}}}}}}}}";
+    static final String XSS = "<script>alert(1)</script>";
 
     private HostileClients() {
     }
@@ -86,7 +130,218 @@ final class HostileClients {
                 + "/graphql?query=%7B%20drop(id%3A%20%7D%7D%7D")).timeout(Duration.ofSeconds(15)).GET().build()));
         k.add(new Kind("variables of the wrong shape", (x, url) -> post(url, "{\"query\":\"query($id: ID!) { drop(id:"
                 + " $id) { id } }\",\"variables\":[1,2,3]}", token)));
+        // issue 14's kinds
+        k.add(new Kind("cost amplification: liveDrops → creator.drops → creator.drops (first: 100 each)",
+                (x, url) -> post(url, q(NESTED), null), HostileClients::notRefused));
+        k.add(new Kind("cost amplification × 20 aliases", (x, url) -> {
+            StringBuilder b = new StringBuilder("{");
+            for (int i = 0; i < 20; i++) {
+                b.append(" a").append(i).append(':').append(NESTED, 1, NESTED.length() - 1);
+            }
+            return post(url, q(b.append(" }").toString()), null);
+        }, HostileClients::notRefused));
+        for (String param : List.of("kind", "creatorId")) {
+            k.add(new Kind("reflected-XSS probe: /internal/catalog/drops?" + param + "=<script>, Accept: text/html",
+                    (x, url) -> HttpRequest.newBuilder(URI.create(url + "/internal/catalog/drops?limit=1&" + param + "="
+                                    + java.net.URLEncoder.encode(XSS, java.nio.charset.StandardCharsets.UTF_8)))
+                            .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+                            .timeout(Duration.ofSeconds(15)).GET().build(), HostileClients::htmlOrEcho));
+        }
+        k.add(new Kind("oversize body (3 MB in a variable, anonymous)", (x, url) -> post(url, "{\"query\":\"{"
+                + " __typename }\",\"variables\":{\"pad\":\"" + "z".repeat(3 * 1024 * 1024) + "\"}}", null)));
+        String numericRoles = h.tokens.sign("{\"sub\":\"hostile-roles\",\"roles\":[1,2],\"iat\":"
+                + Instant.now().getEpochSecond() + ",\"exp\":"
+                + Instant.now().plus(Duration.ofHours(3)).getEpochSecond() + "}");
+        k.add(new Kind("token whose roles claim is [1,2]", (x, url) -> post(url, q("{ me { id } }"), numericRoles)));
+        String noExp = h.tokens.sign("{\"sub\":\"hostile-no-exp\",\"roles\":[],\"iat\":"
+                + Instant.now().getEpochSecond() + "}");
+        k.add(new Kind("token without exp", (x, url) -> post(url, q("{ me { id } }"), noExp),
+                r -> r.status() == 200 && !r.body().contains("\"errors\"") ? "a token without exp was accepted"
+                        : null));
+        k.add(Kind.raw("bad %-escape in a query parameter (/graphql?query=%zz)", "/graphql?query=%zz"));
+        k.add(Kind.raw("bad %-escape in a query parameter (/internal/catalog/drops?kind=%zz)",
+                "/internal/catalog/drops?limit=1&kind=%zz"));
         return k;
+    }
+
+    /** What the WebSocket kinds got, for the details table and the checks. */
+    static final class SocketTally {
+        final Map<String, Map<String, Long>> outcomes;
+        final AtomicLong serverErrors;
+        final AtomicLong unanswered;
+
+        SocketTally(Map<String, Map<String, Long>> outcomes, AtomicLong serverErrors, AtomicLong unanswered) {
+            this.outcomes = outcomes;
+            this.serverErrors = serverErrors;
+            this.unanswered = unanswered;
+        }
+
+        void add(String kind, String outcome, long n) {
+            outcomes.computeIfAbsent(kind, x -> new ConcurrentHashMap<>()).merge(outcome, n, Long::sum);
+        }
+
+        /**
+         * One socket's end: what it received (connection_ack aside) and how the server closed it, if it did. A 1011
+         * close (server error) counts as a 5xx; with {@code expectAnswers}, a subscription the server neither answered
+         * nor refused (by closing the socket) counts as unanswered.
+         */
+        void socket(String kind, GraphQlSocket s, String stateBeforeOurClose, int sent, boolean expectAnswers) {
+            s.received().forEach((type, n) -> {
+                if (!type.equals("connection_ack")) {
+                    add(kind, type, n);
+                }
+            });
+            if (!stateBeforeOurClose.equals("open")) {
+                add(kind, "socket " + stateBeforeOurClose + " by the server", 1);
+                if (stateBeforeOurClose.contains("1011") || stateBeforeOurClose.startsWith("error")) {
+                    serverErrors.incrementAndGet();
+                }
+            } else if (!s.acked()) {
+                unanswered.incrementAndGet();
+                add(kind, "no answer to connection_init", 1);
+            } else if (expectAnswers && s.answeredIds() < sent) {
+                unanswered.addAndGet(sent - s.answeredIds());
+                add(kind, "no answer", sent - s.answeredIds());
+            }
+        }
+    }
+
+    /**
+     * The WebSocket kinds, each on its own socket(s) to {@code via}: {@code n} orderStatus subscriptions on malformed
+     * 8,000-character ids (the message still fits the server's 8 KB buffer); n/4 on unknown well-formed ids, held 5 s;
+     * n/2 dropUpdates on one anonymous socket to a drop taking orders, held 5 s; n/20 sessions of one user.
+     */
+    static List<Runnable> socketKinds(Harness h, HttpClient client, Harness.Instance via, String drop, int n,
+                                      SocketTally tally) {
+        String token = h.token("hostile-ws-user");
+        String orderStatus = "subscription($id: ID!) { orderStatus(orderId: $id) { id status } }";
+        String malformedKind = "WebSocket: orderStatus on malformed 8,000-character ids, " + n + " on one socket";
+        String unknownKind = "WebSocket: orderStatus on unknown order ids, " + n / 4 + " on one socket, held 5 s";
+        String floodKind = "WebSocket: dropUpdates flood, " + n / 2 + " on one anonymous socket, held 5 s";
+        String sessionsKind = "WebSocket: " + n / 20 + " sessions of one user";
+        return List.of(() -> {
+            GraphQlSocket s = GraphQlSocket.open(client, via.url(), token, Duration.ofSeconds(10));
+            String pad = "x".repeat(8_000 - 8);
+            int sent = 0;
+            for (int i = 0; i < n && s.acked() && s.subscribe("m" + i, orderStatus, "{\"id\":\""
+                    + String.format(java.util.Locale.ROOT, "%07d-", i) + pad + "\"}"); i++) {
+                sent++;
+            }
+            int all = sent;
+            Waits.await(() -> s.answeredIds() >= all || s.isClosed(), Duration.ofSeconds(30));
+            tally.socket(malformedKind, s, s.closeState(), sent, true);
+            s.close();
+        }, () -> {
+            GraphQlSocket s = GraphQlSocket.open(client, via.url(), token, Duration.ofSeconds(10));
+            for (int i = 0; i < n / 4 && s.acked(); i++) {
+                s.subscribe("k" + i, orderStatus, "{\"id\":\"" + java.util.UUID.randomUUID() + "\"}");
+            }
+            Waits.await(s::isClosed, Duration.ofSeconds(5));
+            tally.socket(unknownKind, s, s.closeState(), 0, false);
+            s.close();
+        }, () -> {
+            GraphQlSocket s = GraphQlSocket.open(client, via.url(), null, Duration.ofSeconds(10));
+            int sent = 0;
+            for (int i = 0; i < n / 2 && s.acked() && s.subscribe("u" + i, "subscription($id: ID!) { dropUpdates("
+                    + "dropId: $id) { drop { id remainingStock } } }", "{\"id\":\"" + drop + "\"}"); i++) {
+                sent++;
+            }
+            Waits.await(s::isClosed, Duration.ofSeconds(5));
+            int all = sent;
+            // the first answer of each is the drop as it is now: on a busy machine, given 10 s more
+            Waits.await(() -> s.answeredIds() >= all || s.isClosed(), Duration.ofSeconds(10));
+            tally.socket(floodKind, s, s.closeState(), sent, true);
+            s.close();
+        }, () -> {
+            List<GraphQlSocket> sockets = new ArrayList<>();
+            String user = h.token("hostile-many-sessions");
+            for (int i = 0; i < n / 20; i++) {
+                try {
+                    sockets.add(GraphQlSocket.open(client, via.url(), user, Duration.ofSeconds(10)));
+                } catch (RuntimeException e) {
+                    tally.add(sessionsKind, "connection failed: " + rootName(e), 1);
+                }
+            }
+            for (GraphQlSocket s : sockets) {
+                String state = s.closeState();
+                if (s.acked() && state.equals("open")) {
+                    tally.add(sessionsKind, "acknowledged", 1);
+                } else if (!state.equals("open")) {
+                    tally.add(sessionsKind, "refused: " + state, 1);
+                    if (state.contains("1011")) {
+                        tally.serverErrors.incrementAndGet();
+                    }
+                } else {
+                    tally.add(sessionsKind, "no answer to connection_init", 1);
+                    tally.unanswered.incrementAndGet();
+                }
+            }
+            sockets.forEach(GraphQlSocket::close);
+        });
+    }
+
+    /** Each instance's heap after a full GC, by name. */
+    static Map<String, Long> heaps(Harness h) {
+        Map<String, Long> heaps = new TreeMap<>();
+        h.instances.values().forEach(i -> heaps.put(i.name, Heap.usedAfterFullGc(i.app.pid())));
+        return heaps;
+    }
+
+    /** HTTP 500s each instance has metered (http_server_requests, status="500"), by name; absent if unreadable. */
+    static Map<String, Double> metered500(Harness h) {
+        Map<String, Double> counts = new TreeMap<>();
+        for (Harness.Instance i : h.instances.values()) {
+            try {
+                HttpResponse<String> r = h.setupClient.get(i.url() + "/actuator/prometheus");
+                if (r.statusCode() == 200) {
+                    counts.put(i.name, r.body().lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")
+                            && l.contains("status=\"500\"")).mapToDouble(l -> Double.parseDouble(
+                            l.substring(l.lastIndexOf(' ') + 1))).sum());
+                }
+            } catch (RuntimeException e) {
+                // not readable: not counted
+            }
+        }
+        return counts;
+    }
+
+    /** A cost-amplifying query must be refused (an error code), not answered in full. */
+    static String notRefused(Reply r) {
+        return r.status() == 200 && !r.body().contains("\"errors\"")
+                ? "answered in full (" + Progress.n(r.body().length()) + " characters), not refused" : null;
+    }
+
+    /** A peer endpoint never answers HTML, nor echoes markup it was sent. */
+    static String htmlOrEcho(Reply r) {
+        String type = r.contentType();
+        if (type.toLowerCase(java.util.Locale.ROOT).contains("text/html")) {
+            return "answered as " + type + (r.body().contains(XSS) ? ", the payload echoed unescaped" : "");
+        }
+        return r.body().contains(XSS) ? "echoed the payload unescaped (" + type + ")" : null;
+    }
+
+    /** GET {@code target} as it is (no client-side check of its escapes), HTTP/1.1 over a plain socket. */
+    static Reply rawGet(String baseUrl, String target) {
+        URI base = URI.create(baseUrl);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                    + base.getPort() + "\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int headEnd = answer.indexOf("\r\n\r\n");
+            String head = headEnd < 0 ? answer : answer.substring(0, headEnd);
+            java.util.regex.Matcher status = java.util.regex.Pattern.compile("^HTTP/1\\.[01] (\\d{3})").matcher(head);
+            java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?im)^content-type:\\s*(.*)$")
+                    .matcher(head);
+            if (!status.find()) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("no HTTP status line"));
+            }
+            return new Reply(Integer.parseInt(status.group(1)), type.find() ? type.group(1).strip() : "",
+                    headEnd < 0 ? "" : answer.substring(headEnd + 4));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String q(String query) {
@@ -119,6 +374,28 @@ final class HostileClients {
         AtomicLong serverErrors = new AtomicLong();
         AtomicLong unanswered = new AtomicLong();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        Map<String, Long> problems = new ConcurrentHashMap<>();
+        SocketTally tally = new SocketTally(outcomes, serverErrors, unanswered);
+        HttpClient socketHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(2, r -> {
+                    Thread t = new Thread(r, "faults-hostile-ws");
+                    t.setDaemon(true);
+                    return t;
+                })).connectTimeout(Duration.ofSeconds(5)).build();
+        java.util.concurrent.ExecutorService socketWork = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "faults-hostile-sockets");
+            t.setDaemon(true);
+            return t;
+        });
+        List<java.util.concurrent.Future<?>> sockets = new ArrayList<>();
+        java.util.concurrent.ExecutorService rawWork = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "faults-hostile-raw");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<String, Long> heapAtStart = heaps(h);
+        Map<String, Double> metered500AtStart = metered500(h);
+        Progress.say("heap after a full GC at the start: %s", heapAtStart);
 
         Stampede s = new Stampede(h, "s8", drops, o.rate(), FaultSuite.USERS).start();
         long t0 = s.startNanos;
@@ -133,6 +410,11 @@ final class HostileClients {
                 Waits.until(windowStart + WINDOW.toNanos());
                 continue;
             }
+            for (Harness.Instance via : h.inRotation()) {
+                for (Runnable r : socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions(), tally)) {
+                    sockets.add(socketWork.submit(r));
+                }
+            }
             int quota = (o.hostile() * (w / 2 + 1)) / hostileWindows - sent;
             for (int i = 0; i < quota; i++) {
                 Waits.until(windowStart + i * interval);
@@ -140,17 +422,24 @@ final class HostileClients {
                 List<Harness.Instance> targets = h.inRotation();
                 Harness.Instance via = targets.get(sent % targets.size());
                 sent++;
-                inFlight.add(hostileHttp.sendAsync(kind.build().apply(h, via.url()),
-                        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                CompletableFuture<Reply> reply = kind.rawTarget() != null
+                        ? CompletableFuture.supplyAsync(() -> rawGet(via.url(), kind.rawTarget()), rawWork)
+                        : hostileHttp.sendAsync(kind.build().apply(h, via.url()), HttpResponse.BodyHandlers.ofString())
+                                .thenApply(Reply::of);
+                inFlight.add(reply.whenComplete((r, e) -> {
                             String outcome;
                             if (e != null) {
                                 unanswered.incrementAndGet();
                                 outcome = "no answer: " + rootName(e);
                             } else {
-                                if (r.statusCode() >= 500) {
+                                if (r.status() >= 500) {
                                     serverErrors.incrementAndGet();
                                 }
-                                outcome = "HTTP " + r.statusCode() + codeOf(r.body());
+                                outcome = "HTTP " + r.status() + codeOf(r.body());
+                                String problem = kind.problem().apply(r);
+                                if (problem != null) {
+                                    problems.merge(kind.name() + ": " + problem, 1L, Long::sum);
+                                }
                             }
                             outcomes.computeIfAbsent(kind.name(), x -> new ConcurrentHashMap<>())
                                     .merge(outcome, 1L, Long::sum);
@@ -161,6 +450,15 @@ final class HostileClients {
         s.stop();
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(30, TimeUnit.SECONDS);
+        for (java.util.concurrent.Future<?> f : sockets) {
+            try {
+                f.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                tally.add("WebSocket kinds", "failed: " + rootName(e), 1);
+            }
+        }
+        socketWork.shutdownNow();
+        rawWork.shutdownNow();
 
         v.verifyOrders(h, s, stock, List.of());
         Histogram[] orders = {Verdict.hist(), Verdict.hist()};
@@ -193,11 +491,36 @@ final class HostileClients {
         v.figures.put("normal reads p99: clean windows / hostile windows (ratio)", Verdict.percentile(reads[0], 99) + " / "
                 + Verdict.percentile(reads[1], 99) + " ms (" + Formats.ratio(readRatio) + ")");
         v.figures.put("normal orders p50: clean / hostile windows (ms)", Verdict.percentile(orders[0], 50) + " / " + Verdict.percentile(orders[1], 50));
+        Map<String, Long> heapAtEnd = heaps(h);
+        Map<String, Double> metered500AtEnd = metered500(h);
+        v.figures.put("heap after a full GC, start → end of the scenario (bound: start × " + HEAP_FACTOR + " + "
+                + HEAP_SLACK_MB + " MB)", heapAtStart.keySet().stream().map(n -> n + " " + Heap.mb(heapAtStart.get(n))
+                + " → " + Heap.mb(heapAtEnd.getOrDefault(n, -1L)))
+                .collect(java.util.stream.Collectors.joining(", ")));
+        heapAtStart.forEach((n, start) -> {
+            long end = heapAtEnd.getOrDefault(n, -1L);
+            if (start >= 0 && end >= 0 && end > start * HEAP_FACTOR + HEAP_SLACK_MB * 1048576L) {
+                v.violation("instance %s kept %s more heap after a full GC at the end than at the start (%s → %s;"
+                        + " bound %.2f× + %d MB)", n, Heap.mb(end - start), Heap.mb(start), Heap.mb(end), HEAP_FACTOR,
+                        HEAP_SLACK_MB);
+            }
+        });
+        v.figures.put("HTTP 500s metered by the instances during the scenario (http_server_requests)",
+                metered500AtEnd.isEmpty() ? "not readable (/actuator/prometheus)" : metered500AtEnd.keySet().stream()
+                        .map(n -> n + " " + Math.round(metered500AtEnd.get(n) - metered500AtStart.getOrDefault(n, 0.0)))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+        metered500AtEnd.forEach((n, end) -> {
+            double added = end - metered500AtStart.getOrDefault(n, 0.0);
+            if (added > 0) {
+                v.violation("instance %s metered %.0f HTTP 500(s) during the scenario", n, added);
+            }
+        });
+        new TreeMap<>(problems).forEach((p, n) -> v.violation("%d × %s", n, p));
         if (serverErrors.get() > 0) {
-            v.violation("%d hostile request(s) answered with a 5xx", serverErrors.get());
+            v.violation("%d hostile request(s) answered with a 5xx (or a WebSocket close 1011)", serverErrors.get());
         }
         if (unanswered.get() > 0) {
-            v.violation("%d hostile request(s) got no answer", unanswered.get());
+            v.violation("%d hostile request(s) or subscription(s) got no answer", unanswered.get());
         }
         if (orderRatio > P99_BOUND || readRatio > P99_BOUND) {
             v.violation("the normal traffic's p99 in the hostile windows is more than %.0f× the clean windows'"
@@ -210,6 +533,19 @@ final class HostileClients {
                 + Math.round(o.hostile() / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, each kind in turn"
                 + " through the instances in rotation; windows 1, 3 and 5 are the clean run. A GraphQL error answer"
                 + " is HTTP 200 or 4xx with the error's code shown.");
+        v.notes.add("At the start of each hostile window, on every instance in rotation, the WebSocket kinds (issue"
+                + " 14): " + Progress.n(o.hostileSubscriptions()) + " orderStatus subscriptions on malformed"
+                + " 8,000-character ids on one socket (each must be answered or the socket closed with a 44xx code); "
+                + Progress.n(o.hostileSubscriptions() / 4) + " on unknown order ids, held 5 s; "
+                + Progress.n(o.hostileSubscriptions() / 2) + " dropUpdates on one anonymous socket, held 5 s; "
+                + Progress.n(o.hostileSubscriptions() / 20) + " sessions of one user. Their answers are counted by"
+                + " message type and error code; a close 1011 counts as a 5xx.");
+        v.notes.add("Stable memory: each instance's heap after a full GC (jcmd GC.run, GC.heap_info) before the load"
+                + " and after the verification must stay within start × " + HEAP_FACTOR + " + " + HEAP_SLACK_MB
+                + " MB: a healthy instance grows by 8-18 MB between these two points (recent decisions cached for a"
+                + " minute, waiters of PENDING orders, Kafka clients' pooled buffers), while a leak of the kind issue"
+                + " 14 found (~8 KB per malformed orderStatus subscription, kept 10 minutes) adds ~47 MB with the"
+                + " default 3 × 2,000 such subscriptions per instance.");
         return v;
     }
 

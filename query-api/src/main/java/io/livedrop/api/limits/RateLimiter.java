@@ -22,7 +22,13 @@ public final class RateLimiter {
     }
 
     public boolean tryAcquire(String user) {
-        return buckets.get(user, u -> new Bucket(burst, System.nanoTime())).take(System.nanoTime(), ratePerNano, burst);
+        return acquire(user).isZero();
+    }
+
+    /** Takes one call for {@code user}: {@link Duration#ZERO} when allowed, else how long until the next is. */
+    public Duration acquire(String user) {
+        return Duration.ofNanos(buckets.get(user, u -> new Bucket(burst, System.nanoTime()))
+                .take(System.nanoTime(), ratePerNano, burst));
     }
 
     private static final class Bucket {
@@ -34,14 +40,15 @@ public final class RateLimiter {
             this.at = at;
         }
 
-        synchronized boolean take(long now, double ratePerNano, int burst) {
+        /** 0 when a token was taken, else the nanoseconds until one is there. */
+        synchronized long take(long now, double ratePerNano, int burst) {
             tokens = Math.min(burst, tokens + (now - at) * ratePerNano);
             at = now;
             if (tokens < 1) {
-                return false;
+                return ratePerNano <= 0 ? Long.MAX_VALUE : Math.max(1, (long) Math.ceil((1 - tokens) / ratePerNano));
             }
             tokens -= 1;
-            return true;
+            return 0;
         }
     }
 }

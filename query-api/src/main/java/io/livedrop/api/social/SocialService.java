@@ -9,6 +9,7 @@ import io.livedrop.api.kafka.CommandProducer;
 import io.livedrop.api.kafka.InteractiveQueries;
 import io.livedrop.api.kafka.RecordCodec;
 import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.limits.WriteRates;
 import io.livedrop.api.security.Viewer;
 import io.livedrop.events.catalog.Creator;
 import io.livedrop.events.drop.DropEvent;
@@ -36,7 +37,8 @@ import org.springframework.stereotype.Service;
  * Follows and what comes of them: the follow and unfollow commands (FollowEvents keyed by the
  * follower, answered once the viewer's following list shows them), the following list, follower
  * counts, and the inbox of recent drop starts, computed on read where the viewer's follows
- * partition lives (one hop at most).
+ * partition lives (one hop at most). Follows and unfollows are rate limited per user, together
+ * ({@link WriteRates#follow}): a refused call is answered RATE_LIMITED before anything is read or written.
  */
 @Service
 public class SocialService {
@@ -60,10 +62,12 @@ public class SocialService {
     private final TopologySerdes serdes;
     private final Duration inboxRetention;
     private final Clock clock;
+    private final WriteRates rates;
 
     public SocialService(InteractiveQueries queries, CatalogQueryService catalog, CommandProducer producer,
-                         StreamsRuntime runtime, TopologySerdes serdes, LivedropConfig config) {
+                         StreamsRuntime runtime, TopologySerdes serdes, LivedropConfig config, WriteRates rates) {
         this.queries = queries;
+        this.rates = rates;
         this.catalog = catalog;
         this.producer = producer;
         this.topics = runtime.topics();
@@ -88,6 +92,10 @@ public class SocialService {
      */
     private Creator change(Viewer viewer, String creatorId, FollowAction action) {
         Viewer.require(viewer);
+        rates.follow(viewer.id()).ifPresent(wait -> {
+            throw new ApiException(ErrorCode.RATE_LIMITED, "Too many follows and unfollows from you right now; "
+                    + WriteRates.retryIn(wait));
+        });
         CatalogQueryService.requireValidId(creatorId);
         Creator creator = catalog.creator(creatorId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No creator " + creatorId));

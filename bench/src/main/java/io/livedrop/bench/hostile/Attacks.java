@@ -1,0 +1,461 @@
+package io.livedrop.bench.hostile;
+
+import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
+import io.livedrop.bench.api.ApiKit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The attacks of issue 14 against one instance, one at a time, each measured the same way ({@link Window}): a full GC
+ * and the heap before it, the instance's CPU over it, the heap after a full GC with the clients still connected
+ * (when they hold something), and again once they have gone.
+ */
+final class Attacks {
+
+    /** The issue's query, byte for byte (119 bytes). */
+    static final String NESTED = "{liveDrops(first:100){edges{node{creator{drops(first:100){edges{node{creator{drops"
+            + "(first:100){edges{node{id}}}}}}}}}}}}";
+    static final String ORDER_STATUS = "subscription($id: ID!) { orderStatus(orderId: $id) { id status } }";
+    static final String DROP_UPDATES = "subscription($id: ID!) { dropUpdates(dropId: $id) { at drop { id"
+            + " remainingStock status } } }";
+    private static final Pattern CODE = Pattern.compile("\"(?:code|classification)\"\\s*:\\s*\"([A-Z_]+)\"");
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+
+    private final HostileOptions o;
+    private final ApiKit.App app;
+    private final ApiKit.Client setup = new ApiKit.Client();
+    private final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+    private final Heap.GcLog gcLog;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "hostile-http");
+                t.setDaemon(true);
+                return t;
+            })).connectTimeout(Duration.ofSeconds(10)).build();
+    private String creatorToken;
+    private String product;
+
+    Attacks(HostileOptions o, ApiKit.App app, Heap.GcLog gcLog) {
+        this.o = o;
+        this.app = app;
+        this.gcLog = gcLog;
+    }
+
+    Attack run(int attack) throws Exception {
+        return switch (attack) {
+            case 1 -> nestedQuery();
+            case 3 -> malformedOrderStatus();
+            case 4 -> dropUpdatesFlood();
+            case 6 -> unknownOrderStatus();
+            case 7 -> largeBodies();
+            default -> throw new IllegalArgumentException("attack " + attack);
+        };
+    }
+
+    // ------------------------------------------------------------------ the measurement window
+
+    /** One attack's measurement: started after a full GC, ended once ({@link #end}), the held heap optional. */
+    final class Window {
+        final long heapBefore;
+        final int mark;
+        final ApiKit.Cpu cpu0;
+        final long t0;
+        double cpuSeconds = -1;
+        double seconds;
+        long peakMb = -1;
+        long heapHeld = -1;
+
+        Window() {
+            Waits.await(() -> false, SETTLE);
+            heapBefore = Heap.usedAfterFullGc(app.pid());
+            mark = gcLog.mark();
+            cpu0 = ApiKit.Cpu.snapshot(Map.of("app", app.pid()));
+            t0 = System.nanoTime();
+        }
+
+        /** The end of the attack: CPU and highest heap so far (the collections a measurement forces come after). */
+        void end() {
+            if (cpuSeconds >= 0) {
+                return;
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+            cpuSeconds = ApiKit.Cpu.snapshot(Map.of("app", app.pid())).since(cpu0).getOrDefault("app", 0.0) * seconds;
+            // the heap as the attack leaves it counts too: a collection may not have come yet
+            peakMb = Math.max(gcLog.peakMbSince(mark), Heap.used(app.pid()) / 1048576);
+        }
+
+        /** The end, then the heap after a full GC while the clients still hold what they opened. */
+        void held() {
+            end();
+            heapHeld = Heap.usedAfterFullGc(app.pid());
+        }
+
+        Attack result(String title, String issue, String answers, String refused) {
+            end();
+            Waits.await(() -> false, SETTLE);
+            long after = Heap.usedAfterFullGc(app.pid());
+            Attack a = new Attack(title, issue, cpuSeconds, seconds, heapBefore, heapHeld, after, peakMb, answers,
+                    refused);
+            Progress.say("  CPU %.1f s in %.1f s; heap %s → %s → %s (peak %s MB); %s; refused: %s", a.cpuSeconds(),
+                    a.seconds(), Heap.mb(a.heapBefore()), Heap.mb(a.heapHeld()), Heap.mb(a.heapAfter()), a.peakMb(),
+                    answers, refused);
+            return a;
+        }
+    }
+
+    // ------------------------------------------------------------------ 1: cost amplification
+
+    Attack nestedQuery() throws Exception {
+        Progress.say("=== 1. the %d-byte anonymous nested query over %d live drops ===", NESTED.length(), o.drops());
+        List<String> creatorTokens = new ArrayList<>();
+        List<String> products = new ArrayList<>();
+        for (int c = 0; c < o.creators(); c++) {
+            String token = tokens.mint("hostile-creator-" + c, List.of("CREATOR"), Duration.ofHours(3), Instant.now());
+            creatorTokens.add(token);
+            products.add(ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
+                    + " \\\"Hostile tee " + c + "\\\"}) { id } }\"}", token), "id"));
+        }
+        for (int d = 0; d < o.drops(); d++) {
+            // one drop for each other creator, the rest by the first (a busy creator): each creator.drops then
+            // lists up to 100, as on the stack the issue measured
+            int c = d < o.creators() ? d : 0;
+            setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\"" + products.get(c)
+                    + "\\\", stock: 1000, priceCents: 100}) { id } }\"}", creatorTokens.get(c));
+            if ((d + 1) % 25 == 0) {
+                Progress.say("  %d of %d drops scheduled", d + 1, o.drops());
+            }
+        }
+        int expected = Math.min(100, o.drops());
+        boolean live = Waits.await(() -> count(setup.call(app.url(), "{\"query\":\"{liveDrops(first:100){edges{node"
+                + "{id}}}}\"}", null), "\"id\"") >= expected, Duration.ofSeconds(60));
+        Progress.say("  %d drops LIVE over %d creators%s", o.drops(), o.creators(),
+                live ? "" : " (NOT ALL LIVE in 60 s)");
+        // the query's code paths warmed once, unmeasured
+        setup.call(app.url(), "{\"query\":\"{liveDrops(first:1){edges{node{id creator{drops(first:1){edges{node{id}}}}"
+                + "}}}}\"}", null);
+        creatorToken = creatorTokens.get(0);
+        product = products.get(0);
+
+        Window w = new Window();
+        Answer a = post(body("{\"query\":\"" + NESTED + "\"}"), null, Duration.ofMinutes(10));
+        w.end();
+        return w.result("1. anonymous `liveDrops → creator → drops → creator → drops` query (" + NESTED.length()
+                        + " bytes) over " + o.drops() + " live drops, " + (o.drops() - o.creators() + 1)
+                        + " of them by one of " + o.creators() + " creators",
+                "18 s of CPU, 2.5 GB of heap, 28 MB answer (~110 live drops)",
+                a.describe(), a.refusal());
+    }
+
+    // ------------------------------------------------------------------ 3: malformed orderStatus ids
+
+    Attack malformedOrderStatus() {
+        Progress.say("=== 3. %,d orderStatus subscriptions on malformed %,d-character ids, then the socket closed ===",
+                o.malformed(), o.malformedIdChars());
+        String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
+        Window w = new Window();
+        GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
+        String pad = "x".repeat(Math.max(1, o.malformedIdChars() - 8));
+        int sent = 0;
+        for (int i = 0; i < o.malformed() && s.acked(); i++) {
+            String id = String.format(java.util.Locale.ROOT, "%07d-", i) + pad;
+            if (!s.subscribe("m" + i, ORDER_STATUS, "{\"id\":\"" + id + "\"}")) {
+                break;
+            }
+            sent++;
+            if ((i + 1) % 5000 == 0) {
+                Progress.say("  %,d sent, %,d answered", i + 1, s.answeredIds());
+            }
+        }
+        int n = sent;
+        Waits.await(() -> s.answeredIds() >= n || s.isClosed(), Duration.ofSeconds(120));
+        w.held();
+        String state = s.closeState();
+        String answers = socketAnswers(s, sent, o.malformed());
+        s.close();
+        return w.result("3. " + Progress.n(o.malformed()) + " `orderStatus` subscriptions with malformed "
+                        + Progress.n(o.malformedIdChars()) + "-character ids on one socket (with a token), then the"
+                        + " socket closed",
+                "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)",
+                answers, refusals(s, state));
+    }
+
+    // ------------------------------------------------------------------ 4: dropUpdates flood
+
+    Attack dropUpdatesFlood() throws Exception {
+        Progress.say("=== 4. %,d dropUpdates subscriptions on one anonymous socket, %d orders/s for %d s ===",
+                o.subscriptions(), o.orderRate(), o.updateSeconds());
+        ensureCreator();
+        String drop = ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\""
+                + product + "\\\", stock: 1000000, priceCents: 100}) { id } }\"}", creatorToken), "id");
+        List<String> buyers = new ArrayList<>();
+        for (int u = 0; u < 200; u++) {
+            buyers.add(tokens.mint("hostile-buyer-" + u, List.of(), Duration.ofHours(3), Instant.now()));
+        }
+        Window w = new Window();
+        GraphQlSocket s = GraphQlSocket.open(http, app.url(), null, Duration.ofSeconds(30));
+        int sent = 0;
+        for (int i = 0; i < o.subscriptions() && s.acked(); i++) {
+            if (!s.subscribe("u" + i, DROP_UPDATES, "{\"id\":\"" + drop + "\"}")) {
+                break;
+            }
+            sent++;
+        }
+        Progress.say("  %,d subscribed (%s); placing orders", sent, s.closeState());
+        Map<String, AtomicLong> orders = new ConcurrentHashMap<>();
+        ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+        AtomicLong placed = new AtomicLong();
+        List<CompletableFuture<?>> inFlight = java.util.Collections.synchronizedList(new ArrayList<>());
+        load.scheduleAtFixedRate(() -> {
+            long k = placed.getAndIncrement();
+            String body = "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { status } }"
+                    + " }\",\"variables\":{\"in\":{\"dropId\":\"" + drop + "\",\"quantity\":1,\"idempotencyKey\":\"h4-"
+                    + k + "\"}}}";
+            inFlight.add(http.sendAsync(request(body(body), buyers.get((int) (k % buyers.size())),
+                    Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> orders
+                    .computeIfAbsent(e != null ? "no answer" : "HTTP " + r.statusCode() + code(r.body(), ""),
+                            x -> new AtomicLong()).incrementAndGet()));
+        }, 0, 1_000_000 / o.orderRate(), TimeUnit.MICROSECONDS);
+        Waits.await(() -> false, Duration.ofSeconds(o.updateSeconds()));
+        load.shutdownNow();
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+                .get(60, TimeUnit.SECONDS);
+        w.held();
+        String state = s.closeState();
+        String answers = socketAnswers(s, sent, o.subscriptions()) + "; orders placed: " + counts(orders);
+        s.close();
+        return w.result("4. " + Progress.n(o.subscriptions()) + " `dropUpdates` subscriptions on one anonymous socket"
+                        + " to a drop taking " + o.orderRate() + " orders/s for " + o.updateSeconds() + " s",
+                "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)", answers, refusals(s, state));
+    }
+
+    // ------------------------------------------------------------------ 6: unknown orderStatus ids
+
+    Attack unknownOrderStatus() {
+        Progress.say("=== 6. %,d orderStatus subscriptions on unknown order ids, held %d s ===", o.unknown(),
+                o.unknownSeconds());
+        String token = tokens.mint("hostile-user-6", List.of(), Duration.ofHours(3), Instant.now());
+        GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
+        Window w = new Window();
+        int sent = 0;
+        for (int i = 0; i < o.unknown() && s.acked(); i++) {
+            if (!s.subscribe("k" + i, ORDER_STATUS, "{\"id\":\"" + UUID.randomUUID() + "\"}")) {
+                break;
+            }
+            sent++;
+        }
+        Waits.await(() -> s.isClosed(), Duration.ofSeconds(o.unknownSeconds()));
+        w.held();
+        String state = s.closeState();
+        String answers = socketAnswers(s, sent, o.unknown());
+        s.close();
+        Attack a = w.result("6. " + Progress.n(o.unknown()) + " `orderStatus` subscriptions on unknown (well-formed)"
+                        + " order ids on one socket, held " + o.unknownSeconds() + " s",
+                "0.71 of the 2 cores for 30 s (3,000 subscriptions)", answers, refusals(s, state));
+        return a;
+    }
+
+    // ------------------------------------------------------------------ 7: large bodies
+
+    Attack largeBodies() throws Exception {
+        long length = o.bodyMb() * 1024L * 1024L;
+        Progress.say("=== 7. %d concurrent anonymous %,d MB bodies ===", o.bodies(), o.bodyMb());
+        Window w = new Window();
+        List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < o.bodies(); i++) {
+            HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new Padded(length)), length);
+            answers.add(send(publisher, null, Duration.ofMinutes(5)));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(6, TimeUnit.MINUTES);
+        w.end();
+        Map<String, Long> outcomes = new TreeMap<>();
+        long bytes = 0;
+        for (CompletableFuture<Answer> f : answers) {
+            Answer a = f.join();
+            outcomes.merge(a.outcome(), 1L, Long::sum);
+            bytes += Math.max(0, a.bytes());
+        }
+        String summary = counts(outcomes) + ", " + Progress.n(bytes) + " bytes of answers";
+        return w.result("7. " + o.bodies() + " concurrent anonymous " + o.bodyMb() + " MB bodies (a `variables` value;"
+                        + " Content-Length set)",
+                "all read: heap ≥ 1.36 GB (8 × 100 MB)", summary, outcomes.keySet().stream()
+                        .anyMatch(k -> k.startsWith("HTTP 4") || k.startsWith("no answer")) ? counts(outcomes)
+                        : "nothing refused");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void ensureCreator() {
+        if (creatorToken == null) {
+            creatorToken = tokens.mint("hostile-creator-0", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
+            product = ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
+                    + " \\\"Hostile tee\\\"}) { id } }\"}", creatorToken), "id");
+        }
+    }
+
+    /** An answer: status (-1: none), bytes, the first error code, how long it took. */
+    record Answer(int status, long bytes, String code, double seconds, String error) {
+        String outcome() {
+            return status < 0 ? "no answer (" + error + ")" : "HTTP " + status + (code == null ? "" : code);
+        }
+
+        String describe() {
+            return status < 0 ? outcome() + " after " + String.format(java.util.Locale.ROOT, "%.1f s", seconds)
+                    : outcome() + ", " + Progress.n(bytes) + " bytes in " + String.format(java.util.Locale.ROOT,
+                    "%.1f s", seconds);
+        }
+
+        String refusal() {
+            return status < 0 || status >= 400 || code != null ? outcome() : "nothing refused";
+        }
+    }
+
+    private static HttpRequest.BodyPublisher body(String json) {
+        return HttpRequest.BodyPublishers.ofString(json);
+    }
+
+    private HttpRequest request(HttpRequest.BodyPublisher body, String token, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.url() + "/graphql"))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .timeout(timeout).POST(body);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b.build();
+    }
+
+    private Answer post(HttpRequest.BodyPublisher body, String token, Duration timeout) throws Exception {
+        return send(body, token, timeout).get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends; counts the answer's bytes as they come, keeping only the first 64 KB (for the error code). */
+    private CompletableFuture<Answer> send(HttpRequest.BodyPublisher body, String token, Duration timeout) {
+        long t0 = System.nanoTime();
+        return http.sendAsync(request(body, token, timeout), HttpResponse.BodyHandlers.ofInputStream())
+                .thenApply(r -> {
+                    byte[] head = new byte[64 * 1024];
+                    int kept = 0;
+                    long total = 0;
+                    try (InputStream in = r.body()) {
+                        byte[] buf = new byte[64 * 1024];
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            int keep = Math.min(n, head.length - kept);
+                            System.arraycopy(buf, 0, head, kept, keep);
+                            kept += keep;
+                            total += n;
+                        }
+                    } catch (IOException e) {
+                        return new Answer(r.statusCode(), total, " (body cut: " + e.getClass().getSimpleName() + ")",
+                                (System.nanoTime() - t0) / 1e9, null);
+                    }
+                    return new Answer(r.statusCode(), total, code(new String(head, 0, kept, StandardCharsets.UTF_8),
+                            null), (System.nanoTime() - t0) / 1e9, null);
+                }).exceptionally(e -> new Answer(-1, -1, null, (System.nanoTime() - t0) / 1e9, root(e)));
+    }
+
+    static String code(String body, String none) {
+        Matcher m = CODE.matcher(body == null ? "" : body);
+        return m.find() ? " " + m.group(1) : none;
+    }
+
+    static String root(Throwable e) {
+        Throwable r = e;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String counts(Map<String, ?> m) {
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(m).forEach((k, v) -> parts.add(k + " × " + Progress.n(Long.parseLong(v.toString()))));
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
+    private static String socketAnswers(GraphQlSocket s, int sent, int wanted) {
+        return Progress.n(sent) + " of " + Progress.n(wanted) + " subscribe messages sent"
+                + (s.acked() ? "" : " (connection never acknowledged)") + ", " + Progress.n(s.answeredIds())
+                + " subscriptions answered; received " + counts(s.received()) + " (" + Progress.n(s.bytesReceived())
+                + " characters)";
+    }
+
+    private static String refusals(GraphQlSocket s, String stateBeforeClientClose) {
+        List<String> parts = new ArrayList<>();
+        s.received().forEach((k, v) -> {
+            if (k.startsWith("error") || k.startsWith("next with errors")) {
+                parts.add(k + " × " + Progress.n(v));
+            }
+        });
+        if (!stateBeforeClientClose.equals("open")) {
+            parts.add("socket " + stateBeforeClientClose + " by the server");
+        }
+        return parts.isEmpty() ? "nothing refused" : String.join(", ", parts);
+    }
+
+    /**
+     * {@code {"query":"{ __typename }","variables":{"pad":"yyy…"}}} of exactly {@code length} bytes, generated as it is
+     * read. The padding is a variable, which the server reads into its request (a top-level field it does not know
+     * would be skipped by the JSON parser without being held).
+     */
+    static final class Padded extends InputStream {
+        private static final byte[] HEAD = "{\"query\":\"{ __typename }\",\"variables\":{\"pad\":\""
+                .getBytes(StandardCharsets.UTF_8);
+        private static final byte[] TAIL = "\"}}".getBytes(StandardCharsets.UTF_8);
+        private final long length;
+        private long position;
+
+        Padded(long length) {
+            this.length = Math.max(length, HEAD.length + TAIL.length);
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position >= length) {
+                return -1;
+            }
+            int n = (int) Math.min(len, length - position);
+            for (int i = 0; i < n; i++) {
+                long p = position + i;
+                b[off + i] = p < HEAD.length ? HEAD[(int) p] : p >= length - TAIL.length
+                        ? TAIL[(int) (p - (length - TAIL.length))] : (byte) 'y';
+            }
+            position += n;
+            return n;
+        }
+    }
+}

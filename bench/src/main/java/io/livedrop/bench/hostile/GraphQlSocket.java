@@ -1,0 +1,213 @@
+package io.livedrop.bench.hostile;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One graphql-transport-ws socket as a (hostile) client holds it, over the JDK's {@link WebSocket}: connection_init
+ * (with a bearer token or anonymous), then as many {@code subscribe} messages as the caller sends, one at a time.
+ * It reads everything the server sends and keeps only counts: messages by type and error code ("next", "error
+ * BAD_REQUEST", "next with errors RATE_LIMITED"), bytes, the subscription ids that got any answer, and the close
+ * code and reason. Answers pings. Used by bench/hostile and by the fault suite's scenario 8.
+ */
+public final class GraphQlSocket implements AutoCloseable {
+
+    private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([a-z_]+)\"");
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]{1,64})\"");
+    private static final Pattern CODE = Pattern.compile("\"(?:code|classification)\"\\s*:\\s*\"([A-Z_]+)\"");
+
+    private final WebSocket socket;
+    private final Listener listener;
+
+    private GraphQlSocket(WebSocket socket, Listener listener) {
+        this.socket = socket;
+        this.listener = listener;
+    }
+
+    /**
+     * Opens a socket to {@code baseUrl}'s /graphql, sends connection_init ({@code token} in its payload, or an empty
+     * payload) and waits up to {@code timeout} for connection_ack or a close; see {@link #acked()}.
+     */
+    public static GraphQlSocket open(HttpClient client, String baseUrl, String token, Duration timeout) {
+        Listener listener = new Listener();
+        WebSocket ws = client.newWebSocketBuilder().subprotocols("graphql-transport-ws").connectTimeout(timeout)
+                .buildAsync(URI.create(baseUrl.replaceFirst("^http", "ws") + "/graphql"), listener)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        GraphQlSocket s = new GraphQlSocket(ws, listener);
+        String payload = token == null ? "{}" : "{\"Authorization\":\"Bearer " + token + "\"}";
+        s.sendRaw("{\"type\":\"connection_init\",\"payload\":" + payload + "}");
+        try {
+            CompletableFuture.anyOf(listener.acked, listener.closed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // not acknowledged in time: acked() says so
+        }
+        return s;
+    }
+
+    /** Sends one {@code subscribe} of {@code query} with {@code variablesJson} (a JSON object) under {@code id}. */
+    public boolean subscribe(String id, String query, String variablesJson) {
+        return sendRaw("{\"id\":\"" + id + "\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + query
+                + "\",\"variables\":" + variablesJson + "}}");
+    }
+
+    /** Sends a text message as it is (false when the socket is closed or the send failed). */
+    public boolean sendRaw(String text) {
+        if (socket.isOutputClosed() || listener.closed.isDone()) {
+            return false;
+        }
+        try {
+            socket.sendText(text, true).get(60, TimeUnit.SECONDS);
+            listener.sent.incrementAndGet();
+            return true;
+        } catch (Exception e) {
+            listener.sendFailures.incrementAndGet();
+            return false;
+        }
+    }
+
+    public boolean acked() {
+        return listener.acked.isDone();
+    }
+
+    public boolean isClosed() {
+        return listener.closed.isDone() || socket.isInputClosed();
+    }
+
+    /** How many distinct subscription ids got any answer (next, error or complete). */
+    public int answeredIds() {
+        return listener.answered.size();
+    }
+
+    /** Messages received, by type and error code. */
+    public Map<String, Long> received() {
+        Map<String, Long> m = new TreeMap<>();
+        listener.counts.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    public long bytesReceived() {
+        return listener.bytes.get();
+    }
+
+    /** "close 4429 (reason)", or "open" while it is. */
+    public String closeState() {
+        if (!listener.closed.isDone()) {
+            return socket.isInputClosed() ? "closed (no close frame)" : "open";
+        }
+        return listener.closed.join();
+    }
+
+    /** Whether the server closed it (rather than this client). */
+    public boolean closedByServer() {
+        return listener.closed.isDone() && !listener.closing;
+    }
+
+    /** Sends a normal close, waits up to 10 s for the server's, then drops the connection. */
+    @Override
+    public void close() {
+        listener.closing = true;
+        try {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+            }
+            listener.closed.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the server did not answer the close: drop it
+        }
+        socket.abort();
+    }
+
+    private static final class Listener implements WebSocket.Listener {
+        final CompletableFuture<Void> acked = new CompletableFuture<>();
+        final CompletableFuture<String> closed = new CompletableFuture<>();
+        final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+        final Set<String> answered = ConcurrentHashMap.newKeySet();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong sendFailures = new AtomicLong();
+        volatile boolean closing;
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            ws.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            bytes.addAndGet(data.length());
+            partial.append(data);
+            if (last) {
+                String message = partial.toString();
+                partial.setLength(0);
+                handle(ws, message);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        private void handle(WebSocket ws, String message) {
+            // only the head of a large message is looked at: type, id and an error code come first
+            String head = message.length() > 4096 ? message.substring(0, 4096) : message;
+            Matcher t = TYPE.matcher(head);
+            String type = t.find() ? t.group(1) : "unparsable";
+            String key = type;
+            if (type.equals("connection_ack")) {
+                acked.complete(null);
+            } else if (type.equals("ping")) {
+                try {
+                    ws.sendText("{\"type\":\"pong\"}", true);
+                } catch (IllegalStateException busy) {
+                    // a subscribe is being sent: the server's next ping gets the pong
+                }
+            } else if (type.equals("error") || (type.equals("next") && head.contains("\"errors\""))) {
+                Matcher c = CODE.matcher(head);
+                key = (type.equals("next") ? "next with errors" : "error") + (c.find() ? " " + c.group(1) : "");
+            }
+            if (type.equals("next") || type.equals("error") || type.equals("complete")) {
+                Matcher id = ID.matcher(head);
+                if (id.find()) {
+                    answered.add(id.group(1));
+                }
+            }
+            counts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, java.nio.ByteBuffer data, boolean last) {
+            bytes.addAndGet(data.remaining());
+            counts.computeIfAbsent("binary", k -> new AtomicLong()).incrementAndGet();
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete("close " + statusCode + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.complete("error " + error.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.livedrop.bench.hostile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The heap of a livedrop instance (a child JVM of this machine): used after a full GC, through the JDK's own
+ * {@code jcmd <pid> GC.run} and {@code GC.heap_info} (the application need not expose anything), and the highest heap
+ * before any collection in a window, from the instance's GC log ({@code -Xlog:gc:file=...}, which bench/hostile
+ * passes). Public for the fault suite's scenario 8.
+ */
+public final class Heap {
+
+    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+    private Heap() {
+    }
+
+    /** Heap used in bytes after a full GC of {@code pid} (G1: System.gc() is a full collection), or -1. */
+    public static long usedAfterFullGc(long pid) {
+        if (jcmd(pid, "GC.run") == null) {
+            return -1;
+        }
+        return used(pid);
+    }
+
+    /** Heap used in bytes now, without collecting, or -1. */
+    public static long used(long pid) {
+        String info = jcmd(pid, "GC.heap_info");
+        if (info == null) {
+            return -1;
+        }
+        Matcher m = USED.matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+    }
+
+    private static String jcmd(long pid, String command) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+                    .start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** "1,234 MB" (-1: "?"). */
+    public static String mb(long bytes) {
+        return bytes < 0 ? "?" : String.format(java.util.Locale.ROOT, "%,d MB", Math.round(bytes / 1048576.0));
+    }
+
+    /** A GC log ({@code -Xlog:gc}) read from a mark on: the highest heap before a collection since then. */
+    public static final class GcLog {
+        private final Path file;
+
+        public GcLog(Path file) {
+            this.file = file;
+        }
+
+        /** The number of lines so far, to pass to {@link #peakMbSince}. */
+        public int mark() {
+            return lines().size();
+        }
+
+        /** The highest heap in MB before any collection logged since {@code mark} (-1: none logged, or no log). */
+        public long peakMbSince(int mark) {
+            List<String> lines = lines();
+            long peak = -1;
+            for (String line : lines.subList(Math.min(mark, lines.size()), lines.size())) {
+                Matcher m = GC_LINE.matcher(line);
+                if (m.find()) {
+                    peak = Math.max(peak, Long.parseLong(m.group(1)));
+                }
+            }
+            return peak;
+        }
+
+        private List<String> lines() {
+            try {
+                return Files.exists(file) ? Files.readAllLines(file) : List.of();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return List.of();
+            }
+        }
+    }
+}
