@@ -144,6 +144,19 @@ class HttpEdgeIntegrationTest extends ApiIntegrationTest {
     }
 
     @Test
+    void shouldLetAnOrdinaryClientReadThe413OfABodyItIsStillSending() {
+        // Given a client (the JDK's) that sends a whole 2 MB body with its length, as the fault suite's hostile mix does
+        for (int i = 0; i < 5; i++) {
+            GraphQlHttp.Answer answer = new GraphQlHttp(graphQlUrl()).send("POST", "application/json",
+                    "{\"query\":\"{ __typename }\",\"pad\":\"" + "y".repeat(2 * 1024 * 1024) + "\"}", null);
+
+            // Then it reads the refusal, not a reset connection
+            assertThat(answer.status()).isEqualTo(413);
+            assertThat(answer.codes()).containsExactly("BAD_REQUEST");
+        }
+    }
+
+    @Test
     void shouldRefuseAChunkedBodyOnceItPassesTheLimit() throws Exception {
         double refusedBefore = refusals.refused(HttpProperties.MAX_BODY_SIZE);
         int limit = (int) properties.maxBodySize().toBytes();
