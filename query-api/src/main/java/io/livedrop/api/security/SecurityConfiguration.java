@@ -1,13 +1,18 @@
 package io.livedrop.api.security;
 
 import io.livedrop.api.graphql.ErrorCode;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
@@ -44,7 +49,7 @@ public class SecurityConfiguration {
     static final String BAD_ROLES = "The bearer token's roles claim must be a list of strings";
     static final String BAD_HEADER = "The Authorization header must be 'Bearer <token>'";
     static final String NOT_VALID = "The bearer token is not valid (not a JWT, or not signed by this service's key)";
-    private static final java.util.Set<String> VALIDATION_MESSAGES = java.util.Set.of(EXPIRED, NO_EXPIRY, BAD_SUBJECT, BAD_ROLES);
+    private static final Set<String> VALIDATION_MESSAGES = Set.of(EXPIRED, NO_EXPIRY, BAD_SUBJECT, BAD_ROLES);
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationEntryPoint entryPoint) throws Exception {
@@ -79,7 +84,7 @@ public class SecurityConfiguration {
     }
 
     /** The client's words for a token failure: one fixed message per kind, nothing the library said. */
-    static String publicMessage(org.springframework.security.core.AuthenticationException failure) {
+    static String publicMessage(AuthenticationException failure) {
         if (failure instanceof OAuth2AuthenticationException oauth
                 && "invalid_request".equals(oauth.getError().getErrorCode())) {
             return BAD_HEADER;
@@ -94,8 +99,8 @@ public class SecurityConfiguration {
     }
 
     /** The bearer token of an HTTP request, read as WebSocket reads it; none for another scheme. */
-    private static String bearerToken(jakarta.servlet.http.HttpServletRequest request) {
-        java.util.List<String> headers = java.util.Collections.list(request.getHeaders("Authorization"));
+    private static String bearerToken(HttpServletRequest request) {
+        List<String> headers = Collections.list(request.getHeaders("Authorization"));
         if (headers.size() > 1) {
             throw new OAuth2AuthenticationException(new OAuth2Error("invalid_request", BAD_HEADER, null));
         }
@@ -119,7 +124,7 @@ public class SecurityConfiguration {
     /** Absent, or a JSON array of strings: anything else would fail later, on every request. */
     private static OAuth2TokenValidatorResult validRoles(Jwt jwt) {
         Object roles = jwt.getClaims().get("roles");
-        return roles == null || roles instanceof java.util.List<?> list && list.stream().allMatch(String.class::isInstance)
+        return roles == null || roles instanceof List<?> list && list.stream().allMatch(String.class::isInstance)
                 ? OAuth2TokenValidatorResult.success() : invalid(BAD_ROLES);
     }
 
