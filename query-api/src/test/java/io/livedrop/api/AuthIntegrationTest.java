@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.livedrop.api.testing.ApiIntegrationTest;
 import io.livedrop.api.testing.GraphQlHttp;
 import io.livedrop.api.testing.GraphQlHttp.Answer;
+import io.livedrop.api.testing.GraphQlWsClient;
 import io.livedrop.api.testing.Tokens;
 import io.livedrop.topology.order.OrderIds;
 import java.time.Duration;
@@ -269,6 +270,85 @@ class AuthIntegrationTest extends ApiIntegrationTest {
             answer = post(token, ORDER, Map.of("id", orderId));
         }
         return answer;
+    }
+
+    @Test
+    void shouldRefuseARolesClaimThatIsNotAListOfStringsWith401OnBothTransports() {
+        for (Object roles : List.of(List.of(1, 2), List.of(List.of("CREATOR")), "CREATOR", Map.of())) {
+            // Given a validly signed token whose roles claim is not a list of strings
+            String token = Tokens.withRoles("u-" + UUID.randomUUID(), roles);
+
+            // When it is used over HTTP, then it is refused with 401 UNAUTHENTICATED, not a 500
+            Answer answer = post(token, "{ liveDrops { edges { node { id } } } }", null);
+            assertThat(answer.status()).as("roles %s: %s", roles, answer.body()).isEqualTo(401);
+            assertThat(answer.codes()).as(answer.body()).containsExactly("UNAUTHENTICATED");
+            assertThat(answer.errors().get(0).path("message").asString()).contains("roles claim must be a list of strings");
+
+            // And over WebSocket the socket is refused alike
+            assertRefusedOverWebSocket("Bearer " + token);
+        }
+    }
+
+    @Test
+    void shouldRefuseATokenWithoutExpiryWith401OnBothTransports() {
+        String token = Tokens.withoutExpiry("u-" + UUID.randomUUID());
+
+        Answer answer = post(token, "{ me { id } }", null);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(401);
+        assertThat(answer.codes()).as(answer.body()).containsExactly("UNAUTHENTICATED");
+        assertRefusedOverWebSocket("Bearer " + token);
+    }
+
+    @Test
+    void shouldAcceptTheBearerSchemeInAnyCaseOnBothTransports() {
+        String user = "u-" + UUID.randomUUID();
+        for (String scheme : List.of("Bearer", "bearer", "BEARER")) {
+            String header = scheme + " " + Tokens.user(user);
+
+            // Over HTTP
+            Answer answer = new GraphQlHttp(graphQlUrl()).send("POST", "application/json", GraphQlHttp.body("{ me { id } }", null),
+                    null, header);
+            assertThat(answer.status()).as(scheme + ": " + answer.body()).isEqualTo(200);
+            assertThat(answer.data().path("me").path("id").asString()).isEqualTo(user);
+
+            // And over WebSocket
+            try (GraphQlWsClient client = GraphQlWsClient.connect(wsUri())) {
+                client.init(Map.of("Authorization", header));
+                assertThat(client.next(Duration.ofSeconds(10)).get("type")).as(scheme).isEqualTo("connection_ack");
+            }
+        }
+    }
+
+    @Test
+    void shouldSayAFixedMessagePerKindOfTokenFailureAndNothingOfTheLibrary() {
+        String user = "u-" + UUID.randomUUID();
+        Map<String, String> expected = Map.of(
+                "Bearer " + Tokens.forged(user), "not valid",
+                "Bearer not.a.jwt", "not valid",
+                "Bearer " + Tokens.expired(user), "expired",
+                "Bearer <script>", "must be 'Bearer <token>'");
+        expected.forEach((header, kind) -> {
+            Answer answer = new GraphQlHttp(graphQlUrl()).send("POST", "application/json", GraphQlHttp.body("{ me { id } }", null),
+                    null, header);
+            assertThat(answer.status()).as(header).isEqualTo(401);
+            String message = answer.errors().get(0).path("message").asString();
+            assertThat(message).as(header).contains(kind)
+                    .doesNotContain("Jwt", "JWT rejected", "An error occurred", "Malformed", "Nimbus", "not.a.jwt", "<script>alert");
+        });
+    }
+
+    private void assertRefusedOverWebSocket(String authorization) {
+        try (GraphQlWsClient client = GraphQlWsClient.connect(wsUri())) {
+            client.init(Map.of("Authorization", authorization));
+            // 4401; now and then the JDK client reports 1006 when the TCP close overtakes the close frame
+            assertThat(client.awaitClosed(Duration.ofSeconds(10)).code()).isIn(4401, 1006);
+            assertThat(client.received()).as("nothing before the close").isEmpty();
+        }
+    }
+
+    private java.net.URI wsUri() {
+        return java.net.URI.create("ws://localhost:" + port + "/graphql");
     }
 
     private static void sleep(Duration duration) {

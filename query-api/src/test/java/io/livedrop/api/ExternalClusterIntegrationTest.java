@@ -73,6 +73,31 @@ class ExternalClusterIntegrationTest {
         assertThat(cluster.bootstrapServers()).isEqualTo(EmbeddedKafkaExtension.broker().bootstrapServers());
     }
 
+    @Autowired
+    io.livedrop.api.web.PeerListener peers;
+
+    @Test
+    void shouldKeepMetricsGraphiQlAndPeerEndpointsOffThePublicPortOutsideTheLocalProfile() throws Exception {
+        // The public port: health for probes, nothing of the metrics, GraphiQL or the peer endpoints
+        assertThat(status(port, "/actuator/health")).isEqualTo(200);
+        assertThat(status(port, "/actuator/health/readiness")).isEqualTo(200);
+        for (String path : List.of("/actuator/prometheus", "/actuator/metrics", "/actuator/metrics/jvm.memory.used",
+                "/graphiql", "/graphiql/index.html", "/internal/catalog/drops?kind=live&limit=1")) {
+            assertThat(status(port, path)).as(path).isEqualTo(404);
+        }
+        // The peer listener, which this instance advertises to the others: metrics and peer reads
+        assertThat(peers.port()).isNotEqualTo(port);
+        assertThat(status(peers.port(), "/actuator/prometheus")).isEqualTo(200);
+        assertThat(status(peers.port(), "/internal/catalog/drops?kind=live&limit=1")).isEqualTo(200);
+        assertThat(status(peers.port(), "/")).isEqualTo(404);
+    }
+
+    private static int status(int port, String path) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     @Test
     void shouldWriteTheRegistryWireFormatAndServeReads() {
         // When a client reads live drops

@@ -49,6 +49,10 @@ public final class ApiKit {
             return new App(AppInstance.start(name, jar, bootstrap, home, logDir, streams, extraArgs));
         }
 
+        public String peerUrl() {
+            return instance.peerUrl();
+        }
+
         public String url() {
             return instance.url();
         }

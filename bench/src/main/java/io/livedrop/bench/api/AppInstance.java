@@ -25,6 +25,8 @@ final class AppInstance implements AutoCloseable {
 
     final String name;
     final int port;
+    /** The peer listener (ADR 0010): interactive-query hops and the actuator's metrics. */
+    final int peerPort;
     final Path home;
     final Path log;
     final List<String> command = new ArrayList<>();
@@ -34,6 +36,7 @@ final class AppInstance implements AutoCloseable {
                         List<String> extraArgs) throws IOException {
         this.name = name;
         this.port = freePort();
+        this.peerPort = freePort();
         this.home = home;
         this.log = logDir.resolve("app-" + name + ".log");
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -47,6 +50,7 @@ final class AppInstance implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         command.add("--server.port=" + port);
+        command.add("--livedrop.http.peer-port=" + peerPort);
         command.add("--livedrop.kafka.bootstrap-servers=" + bootstrap);
         command.add("--livedrop.home=" + home.toAbsolutePath());
         command.add("--livedrop.security.jwt-secret=" + Tokens.SECRET);
@@ -77,6 +81,11 @@ final class AppInstance implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Where the peer endpoints and the metrics are (not on {@link #url()} outside the local profile). */
+    String peerUrl() {
+        return "http://127.0.0.1:" + peerPort;
+    }
+
     long pid() {
         return process.pid();
     }
@@ -89,6 +98,8 @@ final class AppInstance implements AutoCloseable {
                 shown.add("java");
             } else if (c.startsWith("--server.port=")) {
                 shown.add("--server.port=<free port>");
+            } else if (c.startsWith("--livedrop.http.peer-port=")) {
+                shown.add("--livedrop.http.peer-port=<free port>");
             } else if (c.startsWith("--livedrop.home=")) {
                 shown.add("--livedrop.home=<temp dir of " + name + ">");
             } else if (c.startsWith("--livedrop.kafka.bootstrap-servers=")) {

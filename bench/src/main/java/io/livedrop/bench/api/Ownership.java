@@ -35,7 +35,7 @@ final class Ownership {
     /** HTTP status of the owner endpoint of {@code instance} for {@code key} in {@code partition}. */
     static int probe(Http http, AppInstance instance, String key, int partition) {
         try {
-            HttpResponse<String> r = http.get(instance.url() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key
+            HttpResponse<String> r = http.get(instance.peerUrl() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key
                     + "?partition=" + partition + "&stale=false");
             return r.statusCode();
         } catch (RuntimeException e) {

@@ -164,7 +164,7 @@ final class BrokerRestart {
         for (String path : List.of("/actuator/health", "/actuator/prometheus")) {
             text.append("== ").append(path).append('\n');
             try {
-                h.setupClient.get(i.url() + path).body().lines().filter(l -> path.endsWith("health")
+                h.setupClient.get(i.app.peerUrl() + path).body().lines().filter(l -> path.endsWith("health")
                         || l.contains("last_poll") || l.contains("commit_total") || l.contains("poll_total")
                         || l.contains("restor") || l.contains("records_lag")).forEach(l -> text.append(l).append('\n'));
             } catch (IllegalStateException unreachable) {

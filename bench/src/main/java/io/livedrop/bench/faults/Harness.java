@@ -210,7 +210,7 @@ final class Harness implements AutoCloseable {
     /** HTTP status of the instance's owner endpoint for {@code key} (200/404 active, 503 not), -1 unreachable. */
     int probe(Instance i, String key) {
         try {
-            return setupClient.get(i.url() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key + "?partition="
+            return setupClient.get(i.app.peerUrl() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key + "?partition="
                     + partition(key) + "&stale=false").statusCode();
         } catch (RuntimeException e) {
             return -1;

@@ -30,7 +30,7 @@ final class RestoreWatch implements AutoCloseable {
 
     private Double scrape() {
         try {
-            HttpResponse<String> r = h.setupClient.get(instance.url() + "/actuator/prometheus");
+            HttpResponse<String> r = h.setupClient.get(instance.app.peerUrl() + "/actuator/prometheus");
             if (r.statusCode() != 200) {
                 return null;
             }

@@ -1,10 +1,10 @@
 package io.livedrop.api.kafka;
 
+import io.livedrop.api.web.PeerListener;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Duration;
 import org.apache.kafka.streams.state.HostInfo;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,9 +30,9 @@ public class KafkaConfiguration {
 
     @Bean
     StreamsRuntime streamsRuntime(LivedropProperties properties, KafkaCluster cluster, LivedropConfig config,
-                                  TopologySerdes serdes, ApplicationContext context,
+                                  TopologySerdes serdes, ApplicationContext context, PeerListener peers,
                                   org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
-        return new StreamsRuntime(properties, cluster, config, serdes, () -> serverPort(context), context,
+        return new StreamsRuntime(properties, cluster, config, serdes, peers::port, context,
                 meters.getIfAvailable());
     }
 
@@ -44,21 +44,13 @@ public class KafkaConfiguration {
     }
 
     @Bean
-    InteractiveQueries interactiveQueries(StreamsRuntime runtime, LivedropProperties properties,
-                                          ApplicationContext context) {
-        return new InteractiveQueries(runtime, () -> new HostInfo(properties.advertisedHost(), serverPort(context)),
+    InteractiveQueries interactiveQueries(StreamsRuntime runtime, LivedropProperties properties, PeerListener peers) {
+        return new InteractiveQueries(runtime, () -> new HostInfo(properties.advertisedHost(), peers.port()),
                 new PeerClient(properties.queries().peerTimeout()), properties.queries().standbyMaxLag());
     }
 
     @Bean(destroyMethod = "close")
     CommandProducer commandProducer(KafkaCluster cluster) {
         return new CommandProducer(cluster.bootstrapServers());
-    }
-
-    private static int serverPort(ApplicationContext context) {
-        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
-            return web.getWebServer().getPort();
-        }
-        throw new IllegalStateException("livedrop needs its web server port for interactive-query routing");
     }
 }

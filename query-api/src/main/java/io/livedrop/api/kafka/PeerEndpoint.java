@@ -13,11 +13,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import io.livedrop.api.web.PeerErrors;
 
 /**
  * The other end of a routed read: answers for the partitions this instance serves, 404 for an
  * absent key, 503 when it does not serve the partition (any more), so the caller asks again. Only
  * the partitioned stores the API reads are exposed; per-user data only to that user's token.
+ * Served on the peer listener only (ADR 0010); answers are octet-stream, refusals plain text with a
+ * fixed message ({@link PeerErrors}), whatever the request's Accept says.
  */
 @RestController
 public class PeerEndpoint {
@@ -31,7 +34,7 @@ public class PeerEndpoint {
         this.queries = queries;
     }
 
-    @GetMapping(path = "/internal/stores/{store}/keys/{key}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @GetMapping(path = "/internal/stores/{store}/keys/{key}")
     public ResponseEntity<byte[]> key(@PathVariable String store, @PathVariable String key,
                                       @RequestParam int partition, @RequestParam boolean stale) {
         Optional<ResponseEntity<byte[]>> refused = refuse(store, key);
@@ -39,14 +42,14 @@ public class PeerEndpoint {
             return refused.get();
         }
         try {
-            return queries.localGet(store, key, partition, stale).map(v -> ResponseEntity.ok(RecordCodec.encode(v)))
+            return queries.localGet(store, key, partition, stale).map(v -> bytes(RecordCodec.encode(v)))
                     .orElseGet(() -> ResponseEntity.notFound().build());
         } catch (InteractiveQueries.NotServedHere e) {
-            return text(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+            return text(HttpStatus.SERVICE_UNAVAILABLE);
         }
     }
 
-    @GetMapping(path = "/internal/stores/{store}/prefix/{prefix}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @GetMapping(path = "/internal/stores/{store}/prefix/{prefix}")
     public ResponseEntity<byte[]> prefix(@PathVariable String store, @PathVariable String prefix,
                                          @RequestParam int partition, @RequestParam boolean stale) {
         Optional<ResponseEntity<byte[]>> refused = refuse(store, prefix);
@@ -54,9 +57,9 @@ public class PeerEndpoint {
             return refused.get();
         }
         try {
-            return ResponseEntity.ok(RecordCodec.encodeList(queries.localPrefix(store, prefix, partition, stale)));
+            return bytes(RecordCodec.encodeList(queries.localPrefix(store, prefix, partition, stale)));
         } catch (InteractiveQueries.NotServedHere e) {
-            return text(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+            return text(HttpStatus.SERVICE_UNAVAILABLE);
         }
     }
 
@@ -65,7 +68,7 @@ public class PeerEndpoint {
             return Optional.empty();
         }
         if (!PER_USER_STORES.contains(store)) {
-            return Optional.of(text(HttpStatus.NOT_FOUND, "no such store"));
+            return Optional.of(text(HttpStatus.NOT_FOUND));
         }
         return refuseUnlessUser(key.substring(0, Math.max(0, key.indexOf('|'))));
     }
@@ -77,12 +80,17 @@ public class PeerEndpoint {
                 && userId.equals(jwt.getSubject())) {
             return Optional.empty();
         }
-        return Optional.of(text(HttpStatus.FORBIDDEN, "per-user data needs that user's token"));
+        return Optional.of(text(HttpStatus.FORBIDDEN));
     }
 
-    /** A plain-text answer to another instance. */
-    public static ResponseEntity<byte[]> text(HttpStatus status, String message) {
+    /** A refusal to another instance: plain text, the fixed message of its status, nothing of the request. */
+    public static ResponseEntity<byte[]> text(HttpStatus status) {
         return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN)
-                .body(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .body(PeerErrors.message(status.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** An answer to another instance: the encoded records, as octet-stream whatever Accept says. */
+    public static ResponseEntity<byte[]> bytes(byte[] body) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(body);
     }
 }

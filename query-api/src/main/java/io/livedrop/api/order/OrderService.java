@@ -117,7 +117,7 @@ public class OrderService {
         }
         String key = input.idempotencyKey();
         if (key == null || key.isBlank() || key.length() > properties.maxKeyLength()
-                || key.chars().anyMatch(Character::isISOControl)) {
+                || key.chars().anyMatch(Character::isISOControl) || !java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(key)) {
             throw ApiException.badRequest("idempotencyKey must be 1-" + properties.maxKeyLength()
                     + " printable characters, the same for every retry of one order");
         }

@@ -28,8 +28,6 @@ import reactor.core.publisher.Mono;
 @Component
 public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
 
-    private static final String BEARER = "Bearer ";
-
     private final JwtDecoder decoder;
     private final WebSocketSessions sessions;
 
@@ -71,11 +69,11 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
         if (header == null) {
             return Mono.empty();
         }
-        if (!(header instanceof String value) || !value.startsWith(BEARER)) {
+        if (!(header instanceof String value) || BearerTokens.wellFormed(value).isEmpty()) {
             return Mono.error(new IllegalArgumentException("connection_init Authorization must be 'Bearer <token>'"));
         }
         try {
-            Viewer viewer = Viewer.of(decoder.decode(value.substring(BEARER.length()).strip()));
+            Viewer viewer = Viewer.of(decoder.decode(BearerTokens.wellFormed(value).orElseThrow()));
             session.getAttributes().put(Viewer.CONTEXT_KEY, viewer);
             return Mono.empty();
         } catch (JwtException e) {

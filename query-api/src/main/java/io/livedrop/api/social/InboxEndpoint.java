@@ -6,7 +6,6 @@ import io.livedrop.api.kafka.PeerEndpoint;
 import io.livedrop.api.kafka.RecordCodec;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,7 +24,7 @@ class InboxEndpoint {
         this.social = social;
     }
 
-    @GetMapping(path = SocialService.INBOX_PATH + "{userId}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @GetMapping(path = SocialService.INBOX_PATH + "{userId}")
     ResponseEntity<byte[]> inbox(@PathVariable String userId, @RequestParam int partition, @RequestParam boolean stale,
                                  @RequestParam int limit, @RequestParam(required = false) String after) {
         Optional<ResponseEntity<byte[]>> refused = PeerEndpoint.refuseUnlessUser(userId);
@@ -33,12 +32,12 @@ class InboxEndpoint {
             return refused.get();
         }
         try {
-            return ResponseEntity.ok(RecordCodec.encodeList(
+            return PeerEndpoint.bytes(RecordCodec.encodeList(
                     social.localInbox(userId, partition, stale, after, Math.min(Math.max(limit, 1), MAX_LIMIT))));
         } catch (InteractiveQueries.NotServedHere e) {
-            return PeerEndpoint.text(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+            return PeerEndpoint.text(HttpStatus.SERVICE_UNAVAILABLE);
         } catch (ApiException e) {
-            return PeerEndpoint.text(HttpStatus.BAD_REQUEST, e.getMessage());
+            return PeerEndpoint.text(HttpStatus.BAD_REQUEST);
         }
     }
 }

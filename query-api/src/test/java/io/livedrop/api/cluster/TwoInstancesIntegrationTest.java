@@ -8,6 +8,7 @@ import io.livedrop.api.LivedropApplication;
 import io.livedrop.api.kafka.StreamsRuntime;
 import io.livedrop.api.social.DropStartedFeed;
 import io.livedrop.api.testing.GraphQlWsClient;
+import io.livedrop.api.web.PeerListener;
 import io.livedrop.api.security.TokenCommand;
 import io.livedrop.events.drop.DropState;
 import io.livedrop.events.drop.DropStatus;
@@ -93,7 +94,7 @@ class TwoInstancesIntegrationTest {
     private static Instance b;
 
     /** One running application: its context, its address for query routing, and its Kafka Streams. */
-    private record Instance(String name, ConfigurableApplicationContext context, HostInfo host) {
+    private record Instance(String name, ConfigurableApplicationContext context, HostInfo host, int port) {
 
         KafkaStreams streams() {
             return context.getBean(StreamsRuntime.class).streams();
@@ -104,7 +105,7 @@ class TwoInstancesIntegrationTest {
         }
 
         String graphQlUrl() {
-            return "http://" + host.host() + ":" + host.port() + "/graphql";
+            return "http://" + host.host() + ":" + port + "/graphql";
         }
     }
 
@@ -152,7 +153,8 @@ class TwoInstancesIntegrationTest {
                 "--livedrop.topology.topics.partitions=" + PARTITIONS,
                 "--spring.main.banner-mode=off");
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return new Instance(name, context, new HostInfo("127.0.0.1", port));
+        // host: the peer listener, as Kafka Streams advertises it (ADR 0010); port: the public one
+        return new Instance(name, context, new HostInfo("127.0.0.1", context.getBean(PeerListener.class).port()), port);
     }
 
     /** Both RUNNING, both agreeing that each one is the active owner of some drop partitions, all of them covered. */
@@ -238,7 +240,7 @@ class TwoInstancesIntegrationTest {
         assertThat(followed.getErrors()).isEmpty();
         assertThat(followed.field("follow.creator.viewerFollows").toEntity(Boolean.class)).isTrue();
         try (GraphQlWsClient socket = GraphQlWsClient.connect(
-                java.net.URI.create("ws://" + a.host().host() + ":" + a.host().port() + "/graphql"))) {
+                java.net.URI.create("ws://" + a.host().host() + ":" + a.port() + "/graphql"))) {
             socket.initAndAwaitAck(Tokens.user(fan), WAIT);
             socket.subscribe("started", "subscription { dropStarted { drop { id creator { id } } } }", Map.of());
             await().atMost(WAIT).until(() -> a.context().getBean(DropStartedFeed.class).listening(fan));

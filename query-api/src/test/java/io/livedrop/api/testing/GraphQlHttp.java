@@ -75,6 +75,11 @@ public final class GraphQlHttp {
 
     /** Any request to the endpoint: a method, a content type and a body of the caller's choosing (null: none). */
     public Answer send(String method, String contentType, String body, String token) {
+        return send(method, contentType, body, token, null);
+    }
+
+    /** {@link #send(String, String, String, String)} with an {@code Authorization} value of the caller's choosing (null: none). */
+    public Answer send(String method, String contentType, String body, String token, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json")
@@ -84,6 +89,9 @@ public final class GraphQlHttp {
         }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
