@@ -7,6 +7,8 @@ import io.livedrop.api.kafka.InteractiveQueries;
 import io.livedrop.api.kafka.KafkaCluster;
 import io.livedrop.api.kafka.LivedropProperties;
 import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.web.HttpProperties;
+import io.livedrop.api.web.PeerListener;
 import io.livedrop.events.catalog.Creator;
 import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.TopologySerdes;
@@ -37,10 +39,14 @@ class Startup {
     private final InteractiveQueries queries;
     private final TopologySerdes serdes;
     private final CatalogQueryService catalog;
+    private final HttpProperties http;
+    private final PeerListener peers;
 
     Startup(LivedropProperties properties, KafkaCluster cluster, StreamsRuntime runtime, InteractiveQueries queries,
-            TopologySerdes serdes, CatalogQueryService catalog) {
+            TopologySerdes serdes, CatalogQueryService catalog, HttpProperties http, PeerListener peers) {
         this.properties = properties;
+        this.http = http;
+        this.peers = peers;
         this.cluster = cluster;
         this.runtime = runtime;
         this.queries = queries;
@@ -63,15 +69,17 @@ class Startup {
                  livedrop is ready
                    Web page   http://localhost:{}/   (local sign-in: any user id; tick "creator" to sell)
                    GraphQL    http://localhost:{}/graphql   (POST; WebSocket for subscriptions)
-                   GraphiQL   http://localhost:{}/graphiql
+                   GraphiQL   {}
                    Health     http://localhost:{}/actuator/health
+                   Peers      port {} (reads between instances, metrics: /actuator/prometheus; keep it off the public network)
                    Kafka      {}
                    State      {}
                    Try        curl -s localhost:{}/graphql -H 'Content-Type: application/json' \\
                                 -d '{"query":"{ liveDrops { edges { node { id product { name } remainingStock } } } }"}'
                    Token      ./livedrop token --user u1 [--roles CREATOR]   (send as Authorization: Bearer <token>)
                 ==================================================================""",
-                port, port, port, port, kafka, properties.stateDirectory().toAbsolutePath().normalize(), port);
+                port, port, http.graphiql() ? "http://localhost:" + port + "/graphiql" : "off (livedrop.http.graphiql=true serves it)",
+                port, peers.port(), kafka, properties.stateDirectory().toAbsolutePath().normalize(), port);
     }
 
     private void loadDemoData() {
