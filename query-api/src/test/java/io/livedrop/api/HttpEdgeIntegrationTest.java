@@ -75,7 +75,6 @@ class HttpEdgeIntegrationTest extends ApiIntegrationTest {
             assertThat(peerAnswer.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         }
         // And every other peer endpoint alike: mistyped or missing parameters, unknown stores and paths
-        // (markup without a '/': Tomcat itself refuses an encoded '/' in a path, before any of this)
         String markup = encode("<img src=x onerror=alert(1)>");
         for (String path : List.of("/internal/stores/drop-state/keys/" + markup + "?partition=x&stale=false",
                 "/internal/stores/" + markup + "/keys/k?partition=0&stale=false",
@@ -85,6 +84,17 @@ class HttpEdgeIntegrationTest extends ApiIntegrationTest {
             assertThat(answer.statusCode()).as(path).isBetween(400, 499);
             assertThat(answer.headers().firstValue("Content-Type")).get().asString().as(path).startsWith("text/plain");
             assertThat(answer.body()).as(path).doesNotContain("<", "alert", "Exception");
+        }
+        // And what Tomcat refuses before any filter runs (an encoded '/' in a path) is JSON on both listeners, not its HTML page
+        for (int listener : List.of(port, peers.port())) {
+            HttpResponse<String> answer = get(listener, "/internal/stores/drop-state/keys/a%2F" + markup + "?partition=0&stale=false",
+                    "text/html");
+            assertThat(answer.statusCode()).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+            assertThat(answer.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+            assertThat(answer.body()).doesNotContain("<", "alert", "Tomcat");
+            assertThat(JSON.readTree(answer.body()).path("errors").path(0).path("extensions").path("code").asString())
+                    .isEqualTo("BAD_REQUEST");
         }
         // While a good request to a peer endpoint is octet-stream even when HTML is asked for
         HttpResponse<String> good = get(peers.port(), "/internal/catalog/drops?limit=1&kind=live", "text/html");
