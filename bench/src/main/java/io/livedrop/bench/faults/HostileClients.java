@@ -292,7 +292,7 @@ final class HostileClients {
         Map<String, Double> counts = new TreeMap<>();
         for (Harness.Instance i : h.instances.values()) {
             try {
-                HttpResponse<String> r = h.setupClient.get(i.url() + "/actuator/prometheus");
+                HttpResponse<String> r = h.setupClient.get(i.app.peerUrl() + "/actuator/prometheus");   // the peer listener (ADR 0010)
                 if (r.statusCode() == 200) {
                     counts.put(i.name, r.body().lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")
                             && l.contains("status=\"500\"")).mapToDouble(l -> Double.parseDouble(
@@ -506,7 +506,7 @@ final class HostileClients {
             }
         });
         v.figures.put("HTTP 500s metered by the instances during the scenario (http_server_requests)",
-                metered500AtEnd.isEmpty() ? "not readable (/actuator/prometheus)" : metered500AtEnd.keySet().stream()
+                metered500AtEnd.isEmpty() ? "not readable (/actuator/prometheus on the peer listener)" : metered500AtEnd.keySet().stream()
                         .map(n -> n + " " + Math.round(metered500AtEnd.get(n) - metered500AtStart.getOrDefault(n, 0.0)))
                         .collect(java.util.stream.Collectors.joining(", ")));
         metered500AtEnd.forEach((n, end) -> {
