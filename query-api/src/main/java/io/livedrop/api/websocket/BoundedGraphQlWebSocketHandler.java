@@ -29,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * big"). A {@code subscribe} beyond {@code max-subscriptions-per-session} gets an {@code error}
  * message with code RATE_LIMITED and the socket stays open. Sessions per client are admitted at
  * {@code connection_init} ({@link WebSocketSessions#admit}, called by the one
- * WebSocketGraphQlInterceptor Spring allows).
+ * WebSocketGraphQlInterceptor Spring allows). A session sending more than
+ * {@code max-messages-per-second} (after a burst of {@code max-message-burst}) is closed 4429,
+ * before its message is even parsed.
  */
 public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
 
@@ -61,6 +63,9 @@ public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
     @Override
     protected void handleTextMessage(WebSocketSession socket, TextMessage message) throws Exception {
         WebSocketSession session = sessions.socket(socket);
+        if (!sessions.tryMessage(session)) {
+            return;
+        }
         JsonNode parsed;
         try {
             parsed = JSON.readTree(message.getPayload());

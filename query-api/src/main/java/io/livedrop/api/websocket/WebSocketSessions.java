@@ -1,5 +1,6 @@
 package io.livedrop.api.websocket;
 
+import io.livedrop.api.limits.RateLimiter;
 import io.livedrop.api.limits.Refusals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,19 +34,39 @@ import reactor.core.publisher.Mono;
 @Component
 public class WebSocketSessions {
 
-    static final CloseStatus TOO_MANY_SESSIONS = new CloseStatus(4429, "Too many sessions");
+    static final int TOO_MANY = 4429;
+    static final CloseStatus TOO_MANY_SESSIONS = new CloseStatus(TOO_MANY, "Too many sessions");
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessions.class);
 
     private final WebSocketProperties limits;
     private final Refusals refusals;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** A token bucket per open session, forgotten when it closes. */
+    private final RateLimiter messages;
     /** Admitted sessions by client ("user:<id>" or "address:<ip>"); a client with none has no entry. */
     private final Map<String, Integer> byClient = new ConcurrentHashMap<>();
 
     public WebSocketSessions(WebSocketProperties limits, Refusals refusals) {
         this.limits = limits;
         this.refusals = refusals;
+        this.messages = new RateLimiter(limits.maxMessagesPerSecond(), limits.maxMessageBurst());
+    }
+
+    /**
+     * Whether session {@code sessionId} may send one more message now; if not, it is closed 4429 and
+     * the refusal counted. Every message costs a parse and most an execution: without this one socket
+     * could keep a core busy with cheap-to-send, refused subscriptions.
+     */
+    boolean tryMessage(WebSocketSession socket) {
+        if (messages.tryAcquire(socket.getId())) {
+            return true;
+        }
+        refusals.count(WebSocketProperties.MAX_MESSAGES_PER_SECOND);
+        log.debug("WebSocket session {} closed 4429: more than {} messages/s", socket.getId(),
+                limits.maxMessagesPerSecond());
+        close(socket, new CloseStatus(TOO_MANY, "Too many messages"));
+        return false;
     }
 
     /** A socket was opened: the session every later send on it goes through (one send at a time). */
@@ -157,6 +178,7 @@ public class WebSocketSessions {
 
     /** The socket closed: its session and all it held are released. */
     void closed(String sessionId) {
+        messages.forget(sessionId);
         Session session = sessions.remove(sessionId);
         if (session == null) {
             return;

@@ -27,7 +27,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 /**
  * The per-client bounds of GraphQL over WebSocket, against the whole application: sessions per user
  * and per anonymous address (close 4429), operations per session (an {@code error} RATE_LIMITED, the
- * socket stays open), the message size (close 1009), each refusal counted under its setting's name;
+ * socket stays open), the message size (close 1009), the message rate (close 4429), each refusal
+ * counted under its setting's name;
  * what a client held is released when it goes. Malformed client messages close the socket 4400
  * (graphql-transport-ws), not 1011 with an ERROR stack trace.
  */
@@ -170,6 +171,40 @@ class WebSocketLimitsIntegrationTest extends ApiIntegrationTest {
 
         assertThat(client.awaitClosed(WAIT).code()).isEqualTo(1009);
         await().atMost(WAIT).until(() -> refusals.refused(WebSocketProperties.MAX_MESSAGE_SIZE) == refusedBefore + 1);
+    }
+
+    @Test
+    void shouldCloseWith4429ASessionSendingFasterThanTheBound() {
+        double refusedBefore = refusals.refused(WebSocketProperties.MAX_MESSAGES_PER_SECOND);
+        GraphQlWsClient client = open().initAndAwaitAck(null, WAIT);
+        // When a session sends its whole burst and more at once (pings: the cheapest message there is)
+        for (int i = 0; i < limits.maxMessageBurst() + 50; i++) {
+            client.sendRaw("{\"type\":\"ping\"}");
+        }
+
+        // Then it is closed 4429 before the server works through them, and counted
+        GraphQlWsClient.Closed closed = client.awaitClosed(WAIT);
+        assertThat(closed.code()).isEqualTo(4429);
+        assertThat(closed.reason()).isEqualTo("Too many messages");
+        await().atMost(WAIT).until(() -> refusals.refused(WebSocketProperties.MAX_MESSAGES_PER_SECOND) > refusedBefore);
+    }
+
+    @Test
+    void shouldLetASessionSendItsBurstAndThenTheRate() throws InterruptedException {
+        GraphQlWsClient client = open().initAndAwaitAck(null, WAIT);
+        // When a session sends a burst within the bound, then a message at the sustained rate
+        for (int i = 0; i < limits.maxMessageBurst() - 10; i++) {
+            client.sendRaw("{\"type\":\"ping\"}");
+        }
+        Thread.sleep((long) (1000 / limits.maxMessagesPerSecond()) * 2);
+        client.subscribe("after-burst", DROP_UPDATES, Map.of("dropId", "drop-hoodie-live"));
+
+        // Then it is served: the pongs, then the subscription's first answer
+        Map<String, Object> message;
+        do {
+            message = client.next(WAIT);
+        } while ("pong".equals(message.get("type")));
+        assertThat(message).containsEntry("type", "next").containsEntry("id", "after-burst");
     }
 
     static Stream<Arguments> malformedMessages() {
