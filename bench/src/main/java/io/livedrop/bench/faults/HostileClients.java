@@ -42,7 +42,7 @@ final class HostileClients {
      * Stable memory: each instance's heap after a full GC at the end within start × 1.1 + 32 MB. A healthy instance
      * grows by 8-18 MB between the two points under this load (measured: recent decisions cached for a minute,
      * waiters of PENDING orders, Kafka clients' pooled buffers); a leak of the kind issue 14 found (~8 KB per malformed
-     * orderStatus subscription kept 10 minutes: +158 MB for 20,000 in docs/benchmarks/hostile.md) adds ~47 MB with
+     * orderStatus subscription kept 10 minutes: +158 MB for 20,000 in docs/benchmarks/hostile-before.md) adds ~47 MB with
      * the scenario's 3 × 2,000 such subscriptions per instance, past the bound.
      */
     static final double HEAP_FACTOR = 1.1;
