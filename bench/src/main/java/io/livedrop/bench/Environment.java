@@ -106,4 +106,22 @@ public record Environment(String date, String cpuModel, int cores, String memory
             return List.of();
         }
     }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg, "?" where unreadable: a shared machine's noise, said. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** Where a benchmark's logs go: beside bench.log.file when the script set it, else beside {@code work}. */
+    public static Path logDir(Path work) throws IOException {
+        Path dir = System.getProperty("bench.log.file") != null
+                ? Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent()
+                : work.resolveSibling(work.getFileName() + "-logs");
+        return Files.createDirectories(dir);
+    }
 }

@@ -101,22 +101,13 @@ final class FaultReport {
                 + " per scenario (one active on each instance when the partition map allows); " + o.before().toSeconds()
                 + " s before the fault, " + o.after().toSeconds() + " s after recovery |");
         l.add("| warm-up before the first scenario (unmeasured) | " + warmup + " |");
-        l.add("| load average (1/5/15 min) at the start / end | " + FaultSuite.LOAD_AT_START + " / " + loadAverage()
+        l.add("| load average (1/5/15 min) at the start / end | " + FaultSuite.LOAD_AT_START + " / " + Environment.loadAverage()
                 + " (the 2 cores may be shared with other work: figures of a loaded machine are noisy) |");
         l.add("| logs | " + logDir + " (broker.log, app-A.log, app-B.log) |");
         Files.createDirectories(o.out());
         Path report = o.out().resolve(o.name() + ".md");
         Files.write(report, l);
         return report;
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
     }
 
     private static String first(String s) {

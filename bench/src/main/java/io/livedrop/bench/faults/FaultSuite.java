@@ -48,15 +48,12 @@ public final class FaultSuite {
             return FlagValues.reportUsage(e, FaultOptions.USAGE);
         }
         Path work = Files.createTempDirectory("livedrop-faults-");
-        Path logDir = System.getProperty("bench.log.file") != null
-                ? Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent()
-                : work.resolveSibling(work.getFileName() + "-logs");
-        Files.createDirectories(logDir);
+        Path logDir = Environment.logDir(work);
         for (String f : List.of("app-A.log", "app-B.log", "broker.log", "broker.stderr")) {
             Files.deleteIfExists(logDir.resolve(f)); // the instances append: start each run with empty logs
         }
         Environment env = Environment.capture(args);
-        LOAD_AT_START = FaultReport.loadAverage();
+        LOAD_AT_START = Environment.loadAverage();
         Progress.say("livedrop fault suite: %s", env.command());
         Progress.say("scenarios %s; logs in %s; report: %s", o.scenarios(), logDir, o.out().resolve(o.name() + ".md"));
         if (!Files.isRegularFile(o.appJar())) {

@@ -39,10 +39,7 @@ public final class HostileBenchmark {
             return FlagValues.reportUsage(e, HostileOptions.USAGE);
         }
         Path work = Files.createTempDirectory("livedrop-hostile-bench-");
-        Path logDir = System.getProperty("bench.log.file") != null
-                ? Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent()
-                : work.resolveSibling(work.getFileName() + "-logs");
-        Files.createDirectories(logDir);
+        Path logDir = Environment.logDir(work);
         Files.deleteIfExists(logDir.resolve("app-H.log"));
         Files.deleteIfExists(logDir.resolve("gc-H.log"));
         Environment env = Environment.capture(args);

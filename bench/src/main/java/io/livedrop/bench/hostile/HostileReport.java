@@ -21,7 +21,7 @@ final class HostileReport {
     String appCommand = "?";
     String failure;
     int finalHealth = -1;
-    final String loadAtStart = loadAverage();
+    final String loadAtStart = Environment.loadAverage();
 
     HostileReport(HostileOptions o, Environment env, String jar) {
         this.o = o;
@@ -79,21 +79,12 @@ final class HostileReport {
                 + Progress.n(o.subscriptions()) + " dropUpdates subscriptions, " + o.orderRate() + " orders/s for "
                 + o.updateSeconds() + " s; " + Progress.n(o.unknown()) + " unknown ids held " + o.unknownSeconds()
                 + " s; " + o.bodies() + " × " + o.bodyMb() + " MB |");
-        l.add("| load average (1/5/15 min) at the start / end | " + loadAtStart + " / " + loadAverage() + " (on 2 shared"
+        l.add("| load average (1/5/15 min) at the start / end | " + loadAtStart + " / " + Environment.loadAverage() + " (on 2 shared"
                 + " cores, wall times are noisy; CPU seconds of the instance less so) |");
         Files.createDirectories(o.out());
         Path report = o.out().resolve(o.name() + ".md");
         Files.write(report, l);
         return report;
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
     }
 
     private static String cell(String s) {
