@@ -247,9 +247,19 @@ public class WebSocketSessions {
             super(socket);
         }
 
+        /** Once the socket is closed here (a refusal), what Spring's handler still had queued is dropped, not thrown. */
         @Override
         public synchronized void sendMessage(WebSocketMessage<?> message) throws IOException {
-            super.sendMessage(message);
+            if (!isOpen()) {
+                return;
+            }
+            try {
+                super.sendMessage(message);
+            } catch (IllegalStateException closedMeanwhile) {
+                if (isOpen()) {
+                    throw closedMeanwhile;
+                }
+            }
         }
     }
 }
