@@ -62,12 +62,12 @@ public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
 
     @Override
     protected void handleTextMessage(WebSocketSession socket, TextMessage message) throws Exception {
-        if (!socket.isOpen()) {
-            // already closed here (a refusal), while the client's queued messages still arrive: Spring's handler
+        WebSocketSession session = sessions.socket(socket);
+        if (!session.isOpen()) {
+            // already closing here (a refusal), while the client's queued messages still arrive: Spring's handler
             // no longer knows the session and would log each as an ERROR with a stack trace
             return;
         }
-        WebSocketSession session = sessions.socket(socket);
         if (!sessions.tryMessage(session)) {
             return;
         }

@@ -247,7 +247,10 @@ public class WebSocketSessions {
             super(socket);
         }
 
-        /** Once the socket is closed here (a refusal), what Spring's handler still had queued is dropped, not thrown. */
+        /** Set when the server closes the socket: Tomcat still says open until the client's close frame arrives. */
+        private volatile boolean closing;
+
+        /** Once the socket is closing (a refusal, say), what Spring's handler still had queued is dropped, not thrown. */
         @Override
         public synchronized void sendMessage(WebSocketMessage<?> message) throws IOException {
             if (!isOpen()) {
@@ -260,6 +263,23 @@ public class WebSocketSessions {
                     throw closedMeanwhile;
                 }
             }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closing && super.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closing = true;
+            super.close();
+        }
+
+        @Override
+        public void close(CloseStatus status) throws IOException {
+            closing = true;
+            super.close(status);
         }
     }
 }
