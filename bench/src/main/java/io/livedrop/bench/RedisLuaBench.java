@@ -320,6 +320,6 @@ final class RedisLuaBench implements AutoCloseable {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
-        TopologyBench.deleteRecursively(dir);
+        Dirs.deleteRecursively(dir);
     }
 }

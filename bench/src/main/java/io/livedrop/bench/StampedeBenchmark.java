@@ -85,7 +85,7 @@ public final class StampedeBenchmark {
             results.cpuSummary = cpu.summary();
             results.foreignCores = cpu.foreignCores();
             results.worstForeignCores = cpu.worstForeignCores();
-            TopologyBench.deleteRecursively(work);
+            Dirs.deleteRecursively(work);
         }
         Path report = new Report(o, env, results, setup, Progress.elapsed(), failure).write();
         Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name() + "-latency.png"));

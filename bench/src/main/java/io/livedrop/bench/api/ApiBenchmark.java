@@ -1,5 +1,6 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.Dirs;
 import io.livedrop.bench.FlagValues;
 
 import io.livedrop.bench.CpuWatch;
@@ -13,14 +14,12 @@ import io.livedrop.bench.api.LoadGenerator.Target;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +119,7 @@ public final class ApiBenchmark {
             results.cpuSummary = cpu.summary();
             results.foreignCores = cpu.foreignCores();
             results.worstForeignCores = cpu.worstForeignCores();
-            deleteRecursively(work);
+            Dirs.deleteRecursively(work);
         }
         Path report = new ApiReport(o, env, results, Progress.elapsed(), failure).write();
         Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name() + "-latency.png"));
@@ -597,14 +596,4 @@ public final class ApiBenchmark {
                 + "; each run " + o.duration().toSeconds() + " s after " + o.warmup().toSeconds() + " s of warm-up" + (o.runs() > 1 ? ", " + o.runs() + " repetitions (medians)" : "");
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: the work directory is temporary
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Environment;
 import io.livedrop.bench.FlagValues;
 import io.livedrop.bench.Progress;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +98,7 @@ public final class FaultSuite {
             Progress.say("FAILED: %s", e);
             e.printStackTrace(System.out);
         } finally {
-            deleteRecursively(work);
+            Dirs.deleteRecursively(work);
         }
         Path report = FaultReport.write(o, env, verdicts, jarDescription, appCommand, broker, warmup, failure,
                 logDir);
@@ -320,7 +320,7 @@ public final class FaultSuite {
         b.app.close();
         Path state = b.home.resolve("state");
         long[] size = sizeOf(state);
-        deleteRecursively(state);
+        Dirs.deleteRecursively(state);
         Progress.say("deleted B's state directory (%,d files, %,d bytes); starting B", size[0], size[1]);
         long[] changelog = changelogRecords(h);
         long started = System.nanoTime();
@@ -537,17 +537,4 @@ public final class FaultSuite {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
-        } catch (IOException e) {
-            // best effort
-        }
-    }
 }

@@ -1,20 +1,18 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Environment;
 import io.livedrop.bench.FlagValues;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.api.ApiKit;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * bench/hostile (see {@link HostileOptions#USAGE}): the hostile clients of issue 14 (points 1, 3, 4, 6 and 7) against
@@ -83,24 +81,11 @@ public final class HostileBenchmark {
             if (app != null) {
                 app.close();
             }
-            deleteRecursively(work);
+            Dirs.deleteRecursively(work);
         }
         Path written = report.write();
         Progress.say("report written: %s", written);
         return report.failure == null ? 0 : 1;
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
-        } catch (IOException e) {
-            // best effort
-        }
-    }
 }

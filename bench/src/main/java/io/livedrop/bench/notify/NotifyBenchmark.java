@@ -1,5 +1,6 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.Dirs;
 import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.Environment;
 import io.livedrop.bench.FlagValues;
@@ -24,7 +25,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -136,7 +135,7 @@ public final class NotifyBenchmark {
             results.cpuSummary = cpu.summary();
             results.foreignCores = cpu.foreignCores();
             results.worstForeignCores = cpu.worstForeignCores();
-            deleteRecursively(work);
+            Dirs.deleteRecursively(work);
         }
         Path report = new NotifyReport(o, env, results, Progress.elapsed(), failure).write();
         Progress.say("report written: %s", report);
@@ -701,14 +700,4 @@ public final class NotifyBenchmark {
         return "{\"query\":\"" + escapedQuery + "\"}";
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.livedrop.bench.push;
 
+import io.livedrop.bench.Dirs;
 import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.Environment;
 import io.livedrop.bench.FlagValues;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -18,7 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * The push-path benchmark (see {@link PushOptions#USAGE}): a drop start of a creator with N followers through the
@@ -112,7 +111,7 @@ public final class PushBenchmark {
         } finally {
             cpu.close();
             setup.add("CPU of the whole run (CpuWatch): " + cpu.summary());
-            deleteRecursively(work);
+            Dirs.deleteRecursively(work);
         }
         Path report = new PushReport(o, env, sizes, setup, Progress.elapsed(), failure, List.copyOf(LOG)).write();
         say("report written: %s", report);
@@ -172,7 +171,7 @@ public final class PushBenchmark {
         say("RocksDB prefix scan: writing %,d keys", n + Follows.noiseCount(n, o.noise()));
         Path dir = work.resolve("rocksdb-" + n);
         size.scan = RocksScanBaseline.run(dir, n, o.noise(), app.config.pushBatchSize(), o.runs());
-        deleteRecursively(dir);
+        Dirs.deleteRecursively(dir);
         say("RocksDB prefix scan of %s| among %,d keys: %s ms; %,d ids in %,d batches", Follows.CREATOR,
                 size.scan.keys(), size.scan.ms().stream().map(d -> String.format(Locale.ROOT, "%.1f", d)).toList(),
                 size.scan.ids(), size.scan.batches());
@@ -204,14 +203,4 @@ public final class PushBenchmark {
         void close();
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception e) {
-            // best effort: the work directory is temporary
-        }
-    }
 }
