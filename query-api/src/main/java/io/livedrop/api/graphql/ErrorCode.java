@@ -22,4 +22,31 @@ public enum ErrorCode {
     public ErrorClassification classification() {
         return classification;
     }
+
+    /**
+     * The body of an answer refused outside GraphQL execution (a filter, the container, the security
+     * chain): {@code {"errors":[{"message":…,"extensions":{"code":…}}]}}, the shape every client already
+     * reads, the message JSON-escaped.
+     */
+    public String body(String message) {
+        return "{\"errors\":[{\"message\":" + jsonString(message) + ",\"extensions\":{\"code\":\"" + name() + "\"}}]}";
+    }
+
+    private static String jsonString(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
 }

@@ -42,9 +42,7 @@ public class MalformedRequests implements HandlerExceptionResolver, Ordered {
         try {
             response.setStatus(status);
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            response.getOutputStream().write(("{\"errors\":[{\"message\":\"" + message.replace("\"", "\\\"")
-                    + "\",\"extensions\":{\"code\":\"" + ErrorCode.BAD_REQUEST.name() + "\"}}]}")
-                    .getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream().write(ErrorCode.BAD_REQUEST.body(message).getBytes(StandardCharsets.UTF_8));
             return new ModelAndView();
         } catch (IOException e) {
             return null;

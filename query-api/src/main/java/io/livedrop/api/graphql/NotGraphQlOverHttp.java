@@ -32,8 +32,7 @@ public class NotGraphQlOverHttp {
             String message = post ? "Send the request as Content-Type: application/json"
                     : "Use POST for GraphQL over HTTP (subscriptions: a WebSocket with graphql-transport-ws)";
             return ServerResponse.status(post ? 415 : 405).contentType(MediaType.APPLICATION_JSON)
-                    .body("{\"errors\":[{\"message\":\"" + message + "\",\"extensions\":{\"code\":\""
-                            + ErrorCode.BAD_REQUEST.name() + "\"}}]}");
+                    .body(ErrorCode.BAD_REQUEST.body(message));
         });
     }
 }

@@ -77,8 +77,7 @@ public class SecurityConfiguration {
             response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             String message = publicMessage(failure) + " (locally: ./livedrop token --user <id>)";
-            String body = "{\"errors\":[{\"message\":" + jsonString(message) + ",\"extensions\":{\"code\":\""
-                    + ErrorCode.UNAUTHENTICATED.name() + "\"}}]}";
+            String body = ErrorCode.UNAUTHENTICATED.body(message);
             response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
         };
     }
@@ -132,23 +131,6 @@ public class SecurityConfiguration {
         return OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", message, null));
     }
 
-    static String jsonString(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
-    }
 
     /** HS256 with the configured secret, or the JWKS of an identity provider; neither is a startup error. */
     @Bean

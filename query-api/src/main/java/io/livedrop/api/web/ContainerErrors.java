@@ -69,8 +69,7 @@ public class ContainerErrors implements WebServerFactoryCustomizer<TomcatServlet
                 response.setHeader("X-Content-Type-Options", "nosniff");
                 Writer writer = response.getReporter();
                 if (writer != null) {
-                    writer.write("{\"errors\":[{\"message\":\"" + message + "\",\"extensions\":{\"code\":\""
-                            + code.name() + "\"}}]}");
+                    writer.write(code.body(message));
                     response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {

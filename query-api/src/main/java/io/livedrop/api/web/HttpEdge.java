@@ -156,8 +156,7 @@ public class HttpEdge extends OncePerRequestFilter {
     private static void refuse(HttpServletResponse response, int status, ErrorCode code, String message) throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        byte[] body = ("{\"errors\":[{\"message\":\"" + message + "\",\"extensions\":{\"code\":\""
-                + code.name() + "\"}}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = code.body(message).getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
