@@ -73,21 +73,9 @@ final class RedisLuaBench implements AutoCloseable {
         }
     }
 
-    /** The redis-server executable, if installed. */
+    /** The redis-server executable: the one bundled from Maven on linux-amd64, else an installed one, if any. */
     static Optional<Path> findServer() {
-        List<Path> candidates = new ArrayList<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(":")) {
-                if (!d.isBlank()) {
-                    candidates.add(Path.of(d, "redis-server"));
-                }
-            }
-        }
-        candidates.add(Path.of("/usr/bin/redis-server"));
-        candidates.add(Path.of("/usr/sbin/redis-server"));
-        candidates.add(Path.of("/usr/local/bin/redis-server"));
-        return candidates.stream().filter(Files::isExecutable).findFirst();
+        return RedisServerBinary.find();
     }
 
     static RedisLuaBench start(Path server, Path workDir) throws IOException {
