@@ -42,7 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The web page in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, installed by .ci/run),
+ * The web page in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, installed by ./livedrop test),
  * against the whole application: a shopper follows a creator, the creator schedules a drop, the shopper is told,
  * double-clicks Buy and gets one CONFIRMED order, and a second shopper sees the stock fall. Each step's screenshot is
  * saved under target/screenshots/.
@@ -56,9 +56,9 @@ class WebPageIntegrationTest extends ApiIntegrationTest {
 
     @BeforeAll
     static void chromium() throws Exception {
-        assertThat(CHROMIUM).as("Debian's chromium: apt-get install chromium chromium-driver (.ci/run does)")
+        assertThat(CHROMIUM).as("Debian's chromium: apt-get install -y chromium chromium-driver (./livedrop test does)")
                 .isExecutable();
-        assertThat(CHROMEDRIVER).as("Debian's chromium-driver: apt-get install chromium-driver (.ci/run does)")
+        assertThat(CHROMEDRIVER).as("Debian's chromium-driver: apt-get install -y chromium-driver (./livedrop test does)")
                 .isExecutable();
         Files.createDirectories(SCREENSHOTS);
     }
