@@ -28,16 +28,17 @@ final class LocalPostgres implements AutoCloseable {
     }
 
     static LocalPostgres start() throws IOException, SQLException {
-        EmbeddedPostgres server = EmbeddedPostgres.builder()
-                // the C locale: the same cluster whatever the machine's locale settings (or missing locales)
-                .setLocaleConfig("locale", "C")
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_wal_senders", "5")
-                .setServerConfig("max_replication_slots", "5")
-                .setServerConfig("fsync", "off")
-                .setServerConfig("full_page_writes", "off")
-                .start();
+        EmbeddedPostgres server;
+        try {
+            server = builder().start();
+        } catch (IllegalStateException e) {
+            if ("root".equals(System.getProperty("user.name"))) {
+                // zonky runs PostgreSQL as root only through `unshare -U` (user namespaces, blocked in some containers)
+                throw new IllegalStateException("PostgreSQL did not start; as root it needs `unshare -U id -u` to work here,"
+                        + " else run the tests as another user", e);
+            }
+            throw e;
+        }
         LocalPostgres pg = new LocalPostgres(server);
         try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + USER + " SUPERUSER REPLICATION LOGIN");
@@ -46,6 +47,18 @@ final class LocalPostgres implements AutoCloseable {
             throw e;
         }
         return pg;
+    }
+
+    private static EmbeddedPostgres.Builder builder() {
+        return EmbeddedPostgres.builder()
+                // the C locale: the same cluster whatever the machine's locale settings (or missing locales)
+                .setLocaleConfig("locale", "C")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_wal_senders", "5")
+                .setServerConfig("max_replication_slots", "5")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off");
     }
 
     int port() {
