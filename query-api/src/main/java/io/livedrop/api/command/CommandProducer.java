@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.command;
 
 import io.livedrop.api.graphql.ApiException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.query;
 
+import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.graphql.ApiException;
 import java.time.Duration;
 import java.util.ArrayList;

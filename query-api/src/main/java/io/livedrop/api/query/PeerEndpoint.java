@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.query;
 
 import io.livedrop.topology.config.Stores;
 import java.util.Optional;
