@@ -2,11 +2,11 @@ package io.livedrop.api;
 
 import io.livedrop.api.catalog.CatalogQueryService;
 import io.livedrop.api.demo.DemoData;
-import io.livedrop.api.graphql.ApiException;
-import io.livedrop.api.kafka.InteractiveQueries;
-import io.livedrop.api.kafka.KafkaCluster;
-import io.livedrop.api.kafka.LivedropProperties;
-import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.query.StoreUnavailableException;
+import io.livedrop.api.query.InteractiveQueries;
+import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.config.LivedropProperties;
+import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.web.HttpProperties;
 import io.livedrop.api.web.PeerListener;
 import io.livedrop.events.catalog.Creator;
@@ -116,7 +116,7 @@ class Startup {
     private boolean visible(String dropId) {
         try {
             return catalog.drop(dropId).isPresent();
-        } catch (ApiException unavailable) {
+        } catch (StoreUnavailableException unavailable) {
             return false;
         }
     }

@@ -16,6 +16,9 @@ class ArchitectureTest {
             .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("io.livedrop");
 
+    private static final String[] INFRASTRUCTURE = {"io.livedrop.api.config..", "io.livedrop.api.streams..",
+            "io.livedrop.api.query..", "io.livedrop.api.command..", "io.livedrop.api.feed.."};
+
     @Test
     void topologyShouldNotDependOnTheApiOrSpring() {
         noClasses().that().resideInAPackage("io.livedrop.topology..")
@@ -28,6 +31,22 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("io.livedrop.schemas..", "io.livedrop.events..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.livedrop.topology..", "io.livedrop.api..",
                         "io.livedrop.kafka..")
+                .check(CLASSES);
+    }
+
+    /**
+     * The Kafka side of the application (settings and cluster, the Streams runtime, interactive queries, the command
+     * producer, topic tails) throws its own exceptions and knows nothing of GraphQL or of the features built on it;
+     * the API maps its failures to the contract's codes (graphql.ApiExceptionResolver).
+     */
+    @Test
+    void infrastructureShouldNotDependOnTheApiLayers() {
+        noClasses().that().resideInAnyPackage(INFRASTRUCTURE)
+                .should().dependOnClassesThat().resideInAnyPackage("io.livedrop.api.graphql..", "io.livedrop.api.web..",
+                        "io.livedrop.api.websocket..", "io.livedrop.api.security..", "io.livedrop.api.limits..",
+                        "io.livedrop.api.catalog..", "io.livedrop.api.order..", "io.livedrop.api.social..",
+                        "io.livedrop.api.demo..", "io.livedrop.api.ops..")
+                .orShould().dependOnClassesThat().resideInAPackage("io.livedrop.api")
                 .check(CLASSES);
     }
 

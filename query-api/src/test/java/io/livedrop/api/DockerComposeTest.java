@@ -402,7 +402,7 @@ class DockerComposeTest {
             } catch (RuntimeException e) {
                 throw new AssertionError(COMPOSE_FILE + ": service " + service + ": cannot bind " + prefix + ": " + rootCause(e), e);
             }
-            if (bound instanceof io.livedrop.api.kafka.LivedropProperties p) {
+            if (bound instanceof io.livedrop.api.config.LivedropProperties p) {
                 topology = p.topology();
                 streams = p.streams();
             }
@@ -433,7 +433,7 @@ class DockerComposeTest {
             }
         }
         assertThat(types).as("@ConfigurationProperties classes of the application")
-                .contains(io.livedrop.api.kafka.LivedropProperties.class, io.livedrop.api.security.SecurityProperties.class,
+                .contains(io.livedrop.api.config.LivedropProperties.class, io.livedrop.api.security.SecurityProperties.class,
                         io.livedrop.api.order.OrderProperties.class);
         return types;
     }

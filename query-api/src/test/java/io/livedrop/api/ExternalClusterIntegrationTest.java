@@ -2,7 +2,7 @@ package io.livedrop.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.livedrop.api.kafka.KafkaCluster;
+import io.livedrop.api.config.KafkaCluster;
 import io.livedrop.kafka.embedded.EmbeddedKafkaExtension;
 import io.livedrop.schemas.serde.ApicurioRegistryStub;
 import java.io.IOException;

@@ -43,7 +43,7 @@ class LocalStackIntegrationTest {
     int port;
 
     @Autowired
-    io.livedrop.api.kafka.KafkaCluster cluster;
+    io.livedrop.api.config.KafkaCluster cluster;
 
     private HttpSyncGraphQlClient graphQl;
 

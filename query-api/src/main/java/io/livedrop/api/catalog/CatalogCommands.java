@@ -2,8 +2,8 @@ package io.livedrop.api.catalog;
 
 import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.ErrorCode;
-import io.livedrop.api.kafka.CommandProducer;
-import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.command.CommandProducer;
+import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.limits.WriteRates;
 import io.livedrop.api.security.Viewer;
 import io.livedrop.events.catalog.Creator;

@@ -1,7 +1,7 @@
 package io.livedrop.api.catalog;
 
-import io.livedrop.api.kafka.PeerEndpoint;
-import io.livedrop.api.kafka.RecordCodec;
+import io.livedrop.api.query.PeerEndpoint;
+import io.livedrop.api.query.RecordCodec;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;

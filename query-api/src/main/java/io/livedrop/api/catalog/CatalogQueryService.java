@@ -3,9 +3,10 @@ package io.livedrop.api.catalog;
 import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.Connection;
 import io.livedrop.api.graphql.Pages;
-import io.livedrop.api.kafka.InteractiveQueries;
-import io.livedrop.api.kafka.RecordCodec;
-import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.query.InteractiveQueries;
+import io.livedrop.api.query.RecordCodec;
+import io.livedrop.api.query.StoreUnavailableException;
+import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.events.catalog.Creator;
 import io.livedrop.events.catalog.Product;
 import io.livedrop.events.drop.DropState;
@@ -139,7 +140,7 @@ public class CatalogQueryService {
      * {@code afterKey}, until {@code limit} of them name a state the filter still holds (the
      * stores are read one after the other, not as one snapshot, so a drop that left the list
      * between the two reads is skipped); merged and cut to {@code limit}. A partition assigned
-     * here but not queryable (restoring, moving) makes the whole share UNAVAILABLE, so the
+     * here but not queryable (restoring, moving) makes the whole share unavailable, so the
      * gathering instance retries rather than miss its drops.
      */
     private List<DropState> fromIndex(String indexStore, String from, String to, UnaryOperator<String> sortKeyOf,
@@ -164,7 +165,7 @@ public class CatalogQueryService {
                     }
                 }
             } catch (InteractiveQueries.NotServedHere | InvalidStateStoreException e) {
-                throw ApiException.unavailable("Drops of partition " + partition + " cannot be read here right now; retry shortly", e);
+                throw new StoreUnavailableException("Drops of partition " + partition + " cannot be read here right now; retry shortly", e);
             }
         }
         found.sort(Comparator.comparing(state -> filter.sortKey(DropView.of(state))));
@@ -180,7 +181,7 @@ public class CatalogQueryService {
                     .flatMap(task -> task.topicPartitions().stream())
                     .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).distinct().sorted().toList();
         } catch (IllegalStateException e) {
-            throw ApiException.unavailable("Kafka Streams is not running here yet; retry shortly", e);
+            throw new StoreUnavailableException("Kafka Streams is not running here yet; retry shortly", e);
         }
     }
 

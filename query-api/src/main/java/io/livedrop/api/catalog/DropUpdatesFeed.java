@@ -2,9 +2,9 @@ package io.livedrop.api.catalog;
 
 import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.ErrorCode;
-import io.livedrop.api.kafka.KafkaCluster;
-import io.livedrop.api.kafka.StreamsRuntime;
-import io.livedrop.api.kafka.TopicFeed;
+import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.streams.StreamsRuntime;
+import io.livedrop.api.feed.TopicFeed;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;
 import io.livedrop.events.drop.DropStatus;

@@ -1,8 +1,8 @@
 package io.livedrop.api.ops;
 
-import io.livedrop.api.kafka.KafkaCluster;
-import io.livedrop.api.kafka.StreamsRuntime;
-import io.livedrop.api.kafka.TopicFeed;
+import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.streams.StreamsRuntime;
+import io.livedrop.api.feed.TopicFeed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -2,9 +2,9 @@ package io.livedrop.api.order;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.livedrop.api.kafka.KafkaCluster;
-import io.livedrop.api.kafka.StreamsRuntime;
-import io.livedrop.api.kafka.TopicFeed;
+import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.streams.StreamsRuntime;
+import io.livedrop.api.feed.TopicFeed;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.topology.config.TopologySerdes;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,9 +2,9 @@ package io.livedrop.api.social;
 
 import io.livedrop.api.catalog.CatalogQueryService;
 import io.livedrop.api.catalog.DropView;
-import io.livedrop.api.kafka.KafkaCluster;
-import io.livedrop.api.kafka.StreamsRuntime;
-import io.livedrop.api.kafka.TopicTail;
+import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.streams.StreamsRuntime;
+import io.livedrop.api.feed.TopicTail;
 import io.livedrop.api.security.Viewer;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;

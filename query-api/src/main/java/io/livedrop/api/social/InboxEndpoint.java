@@ -1,9 +1,9 @@
 package io.livedrop.api.social;
 
 import io.livedrop.api.graphql.ApiException;
-import io.livedrop.api.kafka.InteractiveQueries;
-import io.livedrop.api.kafka.PeerEndpoint;
-import io.livedrop.api.kafka.RecordCodec;
+import io.livedrop.api.query.InteractiveQueries;
+import io.livedrop.api.query.PeerEndpoint;
+import io.livedrop.api.query.RecordCodec;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

@@ -1,11 +1,14 @@
 package io.livedrop.api.web;
 
 import io.livedrop.api.graphql.ApiException;
+import io.livedrop.api.graphql.ApiExceptionResolver;
 import io.livedrop.api.graphql.ErrorCode;
+import io.livedrop.api.query.PeerEndpoint;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -34,8 +37,9 @@ public class PeerErrors implements HandlerExceptionResolver, Ordered {
             return null;
         }
         int status;
-        if (ex instanceof ApiException api) {
-            status = api.code() == ErrorCode.BAD_REQUEST ? 400 : 503;
+        Optional<ApiException> api = ApiExceptionResolver.asApiException(ex);
+        if (api.isPresent()) {
+            status = api.get().code() == ErrorCode.BAD_REQUEST ? 400 : 503;
         } else if (ex instanceof ErrorResponse known) {
             status = known.getStatusCode().value();
         } else if (ex instanceof TypeMismatchException) {
@@ -48,22 +52,11 @@ public class PeerErrors implements HandlerExceptionResolver, Ordered {
             response.resetBuffer();
             response.setStatus(status);
             response.setContentType(MediaType.TEXT_PLAIN_VALUE);
-            response.getOutputStream().write(message(status).getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream().write(PeerEndpoint.message(status).getBytes(StandardCharsets.UTF_8));
             return new ModelAndView();
         } catch (IOException | IllegalStateException e) {
             return null;
         }
-    }
-
-    /** The one message of each status. */
-    public static String message(int status) {
-        return switch (status) {
-            case 400 -> "bad request";
-            case 403 -> "per-user data needs that user's token";
-            case 404 -> "not found";
-            case 503 -> "not served here (any more)";
-            default -> status >= 500 ? "internal error" : "refused";
-        };
     }
 
     @Override

@@ -5,8 +5,8 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.RETURNS_DEEP_STUBS;
 import static org.mockito.Mockito.mock;
 
-import io.livedrop.api.kafka.KafkaCluster;
-import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;
 import io.livedrop.events.drop.DropStatus;

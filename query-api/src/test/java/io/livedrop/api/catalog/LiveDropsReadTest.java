@@ -10,8 +10,8 @@ import static org.mockito.Mockito.lenient;
 import static org.mockito.Mockito.mock;
 
 import io.livedrop.api.graphql.Connection;
-import io.livedrop.api.kafka.InteractiveQueries;
-import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.query.InteractiveQueries;
+import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.events.drop.DropState;
 import io.livedrop.events.drop.DropStatus;
 import io.livedrop.topology.config.LivedropConfig;

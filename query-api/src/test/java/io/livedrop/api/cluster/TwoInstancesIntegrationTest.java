@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.livedrop.api.LivedropApplication;
-import io.livedrop.api.kafka.StreamsRuntime;
+import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.social.DropStartedFeed;
 import io.livedrop.api.testing.GraphQlWsClient;
 import io.livedrop.api.web.PeerListener;

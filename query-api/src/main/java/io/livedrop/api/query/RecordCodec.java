@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.query;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

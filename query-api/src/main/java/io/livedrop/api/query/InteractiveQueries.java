@@ -1,6 +1,6 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.query;
 
-import io.livedrop.api.graphql.ApiException;
+import io.livedrop.api.streams.StreamsRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * copy does not answer (rebalancing, restoring, down), a standby answers, provided it lags by at
  * most {@code standbyMaxLag} records. The partition → host map is Kafka Streams' own (rebuilt at
  * every rebalance); a failed hop asks it again after a short backoff. When nothing can answer
- * within the retry window the read fails with a retryable UNAVAILABLE, never with "no data".
+ * within the retry window the read fails with {@link StoreUnavailableException}, never with "no data".
  */
 public class InteractiveQueries {
 
@@ -181,7 +181,7 @@ public class InteractiveQueries {
     /**
      * Values of every partition of a partitioned store, gathered from all instances: the local
      * active partitions through {@code local}, every other instance through {@code path}. Fails
-     * with UNAVAILABLE unless every partition of {@code sourceTopic} has an active owner that
+     * with {@link StoreUnavailableException} unless every partition of {@code sourceTopic} has an active owner that
      * answered, so a list is never silently missing a partition.
      */
     public <V extends SpecificRecordBase> List<V> gather(String store, String sourceTopic, int partitions, String path,
@@ -210,7 +210,7 @@ public class InteractiveQueries {
                 failure = covered.size() + " of " + partitions + " partitions have an owner";
             } catch (PeerClient.NotServedThere e) {
                 failure = e.getMessage();
-            } catch (InvalidStateStoreException | IllegalStateException | ApiException e) {
+            } catch (InvalidStateStoreException | IllegalStateException | StoreUnavailableException e) {
                 failure = e.getMessage();
             }
             retryOrGiveUp(deadline, "Cannot list " + store + " across instances right now (" + failure
@@ -317,13 +317,13 @@ public class InteractiveQueries {
 
     private static void retryOrGiveUp(long deadline, String message, Throwable cause) {
         if (System.nanoTime() > deadline) {
-            throw ApiException.unavailable(message, cause);
+            throw new StoreUnavailableException(message, cause);
         }
         try {
             Thread.sleep(BACKOFF.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while waiting for a store", e);
+            throw new StoreUnavailableException("Interrupted while waiting for a store", e);
         }
     }
 }

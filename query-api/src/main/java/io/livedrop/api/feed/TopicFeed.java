@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.feed;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -7,7 +7,7 @@ import org.springframework.context.SmartLifecycle;
 /**
  * A component that follows one topic from its end while the application runs ({@link TopicTail}),
  * handing every committed record to {@link #onRecord}. A new tail is made on every start: Spring
- * may stop and restart a context. Subclasses depend on {@link StreamsRuntime} (constructor
+ * may stop and restart a context. Subclasses depend on {@link io.livedrop.api.streams.StreamsRuntime} (constructor
  * argument), so Spring starts them after it has provisioned the topics.
  */
 public abstract class TopicFeed<V> implements SmartLifecycle {

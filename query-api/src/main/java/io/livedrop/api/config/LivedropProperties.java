@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.config;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.query;
 
 import io.livedrop.topology.config.Stores;
 import java.util.Optional;
@@ -13,14 +13,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import io.livedrop.api.web.PeerErrors;
 
 /**
  * The other end of a routed read: answers for the partitions this instance serves, 404 for an
  * absent key, 503 when it does not serve the partition (any more), so the caller asks again. Only
  * the partitioned stores the API reads are exposed; per-user data only to that user's token.
  * Served on the peer listener only (ADR 0010); answers are octet-stream, refusals plain text with a
- * fixed message ({@link PeerErrors}), whatever the request's Accept says.
+ * fixed message per status ({@link #message}; {@code web.PeerErrors} answers failures the same way), whatever the
+ * request's Accept says.
  */
 @RestController
 public class PeerEndpoint {
@@ -86,7 +86,18 @@ public class PeerEndpoint {
     /** A refusal to another instance: plain text, the fixed message of its status, nothing of the request. */
     public static ResponseEntity<byte[]> text(HttpStatus status) {
         return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN)
-                .body(PeerErrors.message(status.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .body(message(status.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The one message of each status a peer endpoint answers: nothing of the request. */
+    public static String message(int status) {
+        return switch (status) {
+            case 400 -> "bad request";
+            case 403 -> "per-user data needs that user's token";
+            case 404 -> "not found";
+            case 503 -> "not served here (any more)";
+            default -> status >= 500 ? "internal error" : "refused";
+        };
     }
 
     /** An answer to another instance: the encoded records, as octet-stream whatever Accept says. */

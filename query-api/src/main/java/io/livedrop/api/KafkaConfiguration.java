@@ -1,5 +1,12 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api;
 
+import io.livedrop.api.command.CommandProducer;
+import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.config.LivedropProperties;
+import io.livedrop.api.query.InteractiveQueries;
+import io.livedrop.api.query.PeerClient;
+import io.livedrop.api.streams.StreamThreadWatchdog;
+import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.web.PeerListener;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.TopologySerdes;

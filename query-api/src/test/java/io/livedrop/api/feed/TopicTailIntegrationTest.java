@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,5 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.command;
 
-import io.livedrop.api.graphql.ApiException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -59,15 +58,15 @@ public final class CommandProducer implements AutoCloseable {
         return sent;
     }
 
-    /** Sends and waits until Kafka has accepted the record; UNAVAILABLE (retryable) if it has not within 10 s. */
+    /** Sends and waits until Kafka has accepted the record; {@link CommandNotAcceptedException} if it has not within 10 s. */
     public <V> void sendAccepted(String topic, String key, V value, Serializer<V> serializer) {
         try {
             send(topic, key, value, serializer).get(ACCEPTED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw ApiException.unavailable("The change was not accepted by Kafka (" + e + "); retry", e);
+            throw new CommandNotAcceptedException("The change was not accepted by Kafka (" + e + "); retry", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted", e);
+            throw new CommandNotAcceptedException("Interrupted", e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.config;
 
 import io.livedrop.kafka.embedded.EmbeddedKafkaBroker;
 import java.util.Optional;

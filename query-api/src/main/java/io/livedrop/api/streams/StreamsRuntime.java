@@ -1,5 +1,7 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.streams;
 
+import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.config.LivedropProperties;
 import io.livedrop.topology.LivedropTopology;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.StreamsSettings;

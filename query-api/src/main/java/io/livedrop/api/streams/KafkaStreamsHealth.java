@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.streams;
 
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;

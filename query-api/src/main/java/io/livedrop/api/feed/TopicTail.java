@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.feed;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.livedrop.api.kafka;
+package io.livedrop.api.streams;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
