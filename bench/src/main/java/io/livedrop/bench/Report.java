@@ -43,12 +43,12 @@ final class Report {
 
     /** Writes NAME.md and NAME-latency.png into the output directory; returns the markdown file. */
     Path write() throws IOException {
-        Files.createDirectories(o.out());
-        String pngName = o.name() + "-latency.png";
+        Files.createDirectories(o.out);
+        String pngName = o.name + "-latency.png";
         boolean chart = !r.latency.isEmpty();
         if (chart) {
             LatencyChart.write(r.latency, "Open-loop latency, intended send to committed decision visible ("
-                    + env.date().substring(0, 10) + ", scale " + trim(o.scale()) + ")", o.out().resolve(pngName));
+                    + env.date().substring(0, 10) + ", scale " + trim(o.scale) + ")", o.out.resolve(pngName));
         }
         header();
         targets();
@@ -58,13 +58,13 @@ final class Report {
         notes();
         setupSection();
         method();
-        Path file = o.out().resolve(o.name() + ".md");
+        Path file = o.out.resolve(o.name + ".md");
         Files.writeString(file, md.toString());
         return file;
     }
 
     private void header() {
-        line("# Stampede benchmark" + (o.scale() == 1.0 ? "" : " (scale " + trim(o.scale()) + ")"));
+        line("# Stampede benchmark" + (o.scale == 1.0 ? "" : " (scale " + trim(o.scale) + ")"));
         line();
         line("Produced by `" + env.command() + "` on " + env.date() + " in " + minutes(took) + ", on "
                 + env.cores() + " cores (" + env.cpuModel() + ") and " + env.memory() + " of memory.");
@@ -87,13 +87,13 @@ final class Report {
             line("> **Redis Lua baseline not run:** " + r.redisUnavailable);
             line();
         }
-        line("Scale " + trim(o.scale()) + ": hot drop of " + n(o.stock()) + " units; " + n(o.requests())
-                + " order requests per throughput run from " + n(o.users()) + " users, "
-                + pct(o.retryFraction()) + " of them retries of an earlier request; spread case: the same over "
-                + o.spreadDrops() + " drops of " + n(o.stock() / o.spreadDrops()) + " units. Open-loop runs: "
-                + secs(o.duration()) + " at each rate, after " + secs(o.warmup())
-                + " of untimed warm-up per configuration. " + o.partitions() + " partitions per drop-keyed topic, "
-                + o.streamThreads() + " stream thread(s).");
+        line("Scale " + trim(o.scale) + ": hot drop of " + n(o.stock) + " units; " + n(o.requests)
+                + " order requests per throughput run from " + n(o.users) + " users, "
+                + pct(o.retryFraction) + " of them retries of an earlier request; spread case: the same over "
+                + o.spreadDrops + " drops of " + n(o.stock / o.spreadDrops) + " units. Open-loop runs: "
+                + secs(o.duration) + " at each rate, after " + secs(o.warmup)
+                + " of untimed warm-up per configuration. " + o.partitions + " partitions per drop-keyed topic, "
+                + o.streamThreads + " stream thread(s).");
         line();
     }
 

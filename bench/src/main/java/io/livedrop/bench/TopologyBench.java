@@ -75,13 +75,13 @@ final class TopologyBench implements AutoCloseable {
         this.guarantee = guarantee;
         this.commitIntervalMs = commitIntervalMs;
         this.tag = (guarantee.equals("exactly_once_v2") ? "e" : "a") + commitIntervalMs;
-        this.config = label(guarantee, commitIntervalMs) + (options.streamsConfig().isEmpty() ? ""
-                : ", " + options.streamsConfig().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        this.config = label(guarantee, commitIntervalMs) + (options.streamsConfig.isEmpty() ? ""
+                : ", " + options.streamsConfig.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                         .sorted().collect(java.util.stream.Collectors.joining(", ")));
         this.stateDir = workDir.resolve("state-" + tag);
         this.livedropConfig = new LivedropConfig(Map.of(
                 LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
-                LivedropConfig.PARTITIONS, String.valueOf(options.partitions())));
+                LivedropConfig.PARTITIONS, String.valueOf(options.partitions)));
         this.topics = Topics.from(livedropConfig);
     }
 
@@ -106,8 +106,8 @@ final class TopologyBench implements AutoCloseable {
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
-        overrides.putAll(options.streamsConfig());
+        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads);
+        overrides.putAll(options.streamsConfig);
         Properties props = StreamsSettings.of(livedropConfig, appId(), bootstrap, stateDir, overrides);
         streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -130,7 +130,7 @@ final class TopologyBench implements AutoCloseable {
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, options.producerLingerMs(),
+                ProducerConfig.LINGER_MS_CONFIG, options.producerLingerMs,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId);
     }
 
@@ -199,8 +199,8 @@ final class TopologyBench implements AutoCloseable {
     /** One open-loop run on a fresh hot drop: {@code rate} requests/s for {@code duration}, then the drain. */
     LatencyRun openLoop(String phase, int rate, Duration duration) {
         int requests = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
-        Workload w = Workload.hot(tag + "-" + phase, requests, options.retryFraction(), options.users(),
-                tag + "-" + phase + "-hot", options.stock(), options.seed());
+        Workload w = Workload.hot(tag + "-" + phase, requests, options.retryFraction, options.users,
+                tag + "-" + phase + "-hot", options.stock, options.seed);
         launch(w);
         DecisionTracker tracker = new DecisionTracker(w);
         Duration drain = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
@@ -247,14 +247,14 @@ final class TopologyBench implements AutoCloseable {
         return run;
     }
 
-    /** Sends {@code options.requests()} requests as fast as possible; decisions/s from first send to last decision. */
+    /** Sends {@code options.requests} requests as fast as possible; decisions/s from first send to last decision. */
     ThroughputRun maxThroughput(String phase, boolean spread) {
         String[] dropIds = spread
-                ? IntStream.range(0, options.spreadDrops()).mapToObj(i -> tag + "-" + phase + "-d" + i).toArray(String[]::new)
+                ? IntStream.range(0, options.spreadDrops).mapToObj(i -> tag + "-" + phase + "-d" + i).toArray(String[]::new)
                 : new String[] {tag + "-" + phase + "-hot"};
-        int stockPerDrop = spread ? options.stock() / options.spreadDrops() : options.stock();
-        Workload w = Workload.generate(tag + "-" + phase, options.requests(), options.retryFraction(), options.users(),
-                dropIds, stockPerDrop, options.seed());
+        int stockPerDrop = spread ? options.stock / options.spreadDrops : options.stock;
+        Workload w = Workload.generate(tag + "-" + phase, options.requests, options.retryFraction, options.users,
+                dropIds, stockPerDrop, options.seed);
         launch(w);
         DecisionTracker tracker = new DecisionTracker(w);
         Duration limit = Duration.ofSeconds(Math.min(900, Math.max(120, w.requests / 1000)));

@@ -1,7 +1,7 @@
 package io.livedrop.bench.api;
 
 import io.livedrop.bench.Dirs;
-import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.Cli;
 
 import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.Environment;
@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The API benchmark (see {@link ApiOptions#USAGE} and docs/benchmarks/api-method.md): one Kafka broker and two
+ * The API benchmark (see {@link ApiOptions} and docs/benchmarks/api-method.md): one Kafka broker and two
  * livedrop instances (A, B) as child processes on this machine; reads and orders sent to A over HTTP by an
  * open-loop generator, each case against its baseline in the same run. Writes docs/benchmarks/NAME.md and
  * NAME-latency.png. Exit status 0 when every run got every answer and no error.
@@ -54,9 +54,9 @@ public final class ApiBenchmark {
         System.setProperty("java.awt.headless", "true");
         ApiOptions o;
         try {
-            o = ApiOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, ApiOptions.USAGE);
+            o = Cli.parse(new ApiOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
         // The API's own decision tail polls with fetch.max.wait.ms=10; the baseline's reader does the same.
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {
@@ -72,30 +72,30 @@ public final class ApiBenchmark {
         ApiBenchmark.Results results = new ApiBenchmark.Results();
         Progress.say("livedrop API benchmark: %s", env.command());
         Progress.say("log: %s (instances: %s/app-A.log, app-B.log); report: %s", System.getProperty("bench.log.file"),
-                logDir, o.out().resolve(o.name() + ".md"));
+                logDir, o.out.resolve(o.name + ".md"));
         Progress.say("plan: %s", plan(o));
-        if (!Files.isRegularFile(o.appJar())) {
-            System.err.println("No application jar at " + o.appJar() + ": build it with"
+        if (!Files.isRegularFile(o.appJar)) {
+            System.err.println("No application jar at " + o.appJar + ": build it with"
                     + " mvn -DskipTests -pl query-api -am package (bench/api does when it is missing)");
             return 2;
         }
         // Run a snapshot of the jar: a rebuild of query-api while the benchmark runs must not change it under the
         // running instances (nor mix two builds).
         Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar(), jar, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        results.appJar = AppJar.describe(o.appJar(), jar);
+        Files.copy(o.appJar, jar, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        results.appJar = AppJar.describe(o.appJar, jar);
         CpuWatch cpu = new CpuWatch().start();
         String failure = null;
         List<AppInstance> instances = new ArrayList<>();
         try {
-            Progress.say("starting the Kafka broker (%s)", o.broker());
-            try (KafkaBroker broker = KafkaBroker.start(o.broker(), logDir)) {
+            Progress.say("starting the Kafka broker (%s)", o.broker);
+            try (KafkaBroker broker = KafkaBroker.start(o.broker, logDir)) {
                 results.broker = broker.description();
                 Progress.say("broker at %s; starting livedrop instances A and B (%s)", broker.bootstrapServers(),
-                        o.appJar());
+                        o.appJar);
                 for (String name : List.of("A", "B")) {
                     instances.add(AppInstance.start(name, jar, broker.bootstrapServers(),
-                            work.resolve("home-" + name), logDir, o.streamsConfig(), o.appArgs()));
+                            work.resolve("home-" + name), logDir, o.streamsConfig, o.appArgs()));
                 }
                 Http http = new Http();
                 for (AppInstance i : instances) {
@@ -122,7 +122,7 @@ public final class ApiBenchmark {
             Dirs.deleteRecursively(work);
         }
         Path report = new ApiReport(o, env, results, Progress.elapsed(), failure).write();
-        Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name() + "-latency.png"));
+        Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name + "-latency.png"));
         boolean clean = failure == null && results.runs.stream().allMatch(Measured::clean);
         Progress.say(clean ? "every run got all its answers, no errors"
                 : "SOME RUNS HAD ERRORS OR UNANSWERED REQUESTS (see the report)");
@@ -197,9 +197,9 @@ public final class ApiBenchmark {
             String product = Http.field(http.call(a.url(), json("mutation { upsertProduct(input: {name: \\\"Bench"
                     + " product\\\"}) { id } }"), creatorToken), "id");
             Objects.requireNonNull(product, "upsertProduct returned no id");
-            Map<String, List<String>> readDrops = o.reads() ? createDrops(creatorToken, product, o.readKeys(), 1_000,
+            Map<String, List<String>> readDrops = o.reads() ? createDrops(creatorToken, product, o.readKeys, 1_000,
                     partitions) : Map.of("A", List.of(), "B", List.of());
-            Map<String, List<String>> orderDrops = o.orders() ? createDrops(creatorToken, product, o.orderDrops(),
+            Map<String, List<String>> orderDrops = o.orders() ? createDrops(creatorToken, product, o.orderDrops,
                     10_000_000, partitions) : Map.of("A", List.of(), "B", List.of());
             results.readKeysLocal = readDrops.get("A");
             results.readKeysRemote = readDrops.get("B");
@@ -213,8 +213,8 @@ public final class ApiBenchmark {
             results.ownershipBefore = verifyOwnership(partitions);
             Progress.say("ownership verified: %s", results.ownershipBefore);
             orderDropIds = allOrderDrops.toArray(String[]::new);
-            users = new String[o.users()];
-            userTokens = new String[o.users()];
+            users = new String[o.users];
+            userTokens = new String[o.users];
             Instant now = Instant.now();
             for (int u = 0; u < users.length; u++) {
                 users[u] = "bench-u" + u;
@@ -222,9 +222,9 @@ public final class ApiBenchmark {
             }
             warmJit();
 
-            for (int rep = 1; rep <= o.runs(); rep++) {
-                if (o.runs() > 1) {
-                    Progress.say("=== repetition %d of %d ===", rep, o.runs());
+            for (int rep = 1; rep <= o.runs; rep++) {
+                if (o.runs > 1) {
+                    Progress.say("=== repetition %d of %d ===", rep, o.runs);
                 }
                 boolean baselineFirst = rep % 2 == 1;
                 if (o.reads()) {
@@ -372,7 +372,7 @@ public final class ApiBenchmark {
          * will send (the __typename baseline, drop reads, orders), interleaved.
          */
         private void warmJit() {
-            if (o.jitWarmup().isZero()) {
+            if (o.jitWarmup.isZero()) {
                 return;
             }
             List<Target> targets = new ArrayList<>();
@@ -384,10 +384,10 @@ public final class ApiBenchmark {
                 targets.add(orderTarget("jit"));
             }
             Progress.say("JIT warm-up of both instances: %d s, closed loop, 32 in flight, %s (discarded)",
-                    o.jitWarmup().toSeconds(), o.reads() && o.orders() ? "__typename, drop reads and orders"
+                    o.jitWarmup.toSeconds(), o.reads() && o.orders() ? "__typename, drop reads and orders"
                             : o.reads() ? "__typename and drop reads" : "orders");
             Target mixed = i -> targets.get(i % targets.size()).send(i / targets.size());
-            Run w = LoadGenerator.closedLoop("JIT warm-up", 32, o.jitWarmup(), mixed, i -> 0, 1,
+            Run w = LoadGenerator.closedLoop("JIT warm-up", 32, o.jitWarmup, mixed, i -> 0, 1,
                     Duration.ofSeconds(10), true);
             Progress.say("JIT warm-up done: %,.0f requests/s on average%s", w.achievedRate(),
                     w.errors() > 0 ? String.format(" (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
@@ -397,7 +397,7 @@ public final class ApiBenchmark {
             Target read = readTarget();
             Target base = typenameTarget();
             IntUnaryOperator readClass = readClass();
-            for (int rate : o.readRates()) {
+            for (int rate : o.readRates) {
                 if (baselineFirst) {
                     openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1);
                     openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2);
@@ -406,7 +406,7 @@ public final class ApiBenchmark {
                     openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1);
                 }
             }
-            if (o.maxThroughput()) {
+            if (o.maxThroughput) {
                 closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
                 closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
             }
@@ -418,7 +418,7 @@ public final class ApiBenchmark {
             String[] dropIds = orderDropIds;
             TopologySerdes serdes = TopologySerdes.from(config);
             try (TopologyOnly topology = new TopologyOnly(broker.bootstrapServers(), topics, serdes)) {
-                for (int rate : o.orderRates()) {
+                for (int rate : o.orderRates) {
                     if (baselineFirst) {
                         topologyOnly(topology, rate, rep, users, dropIds);
                         apiOrders(rate, rep);
@@ -443,7 +443,7 @@ public final class ApiBenchmark {
 
         private void topologyOnly(TopologyOnly topology, int rate, int rep, String[] users, String[] drops) {
             for (boolean warm : new boolean[] {true, false}) {
-                Duration length = warm ? o.warmup() : o.duration();
+                Duration length = warm ? o.warmup : o.duration;
                 if (length.isZero()) {
                     continue;
                 }
@@ -473,12 +473,12 @@ public final class ApiBenchmark {
         }
 
         private void warmup(String system, int rate, Target target) {
-            if (o.warmup().isZero()) {
+            if (o.warmup.isZero()) {
                 return;
             }
-            Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup().toSeconds());
+            Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup.toSeconds());
             // A short drain: what is still queued after it is dropped; what is in flight is awaited, not carried over.
-            Run w = LoadGenerator.openLoop(system + " warm-up", rate, o.warmup(), limit(system), target, i -> 0, 1,
+            Run w = LoadGenerator.openLoop(system + " warm-up", rate, o.warmup, limit(system), target, i -> 0, 1,
                     Duration.ofSeconds(5), false);
             if (w.errors() > 0) {
                 Progress.say("  warm-up had %,d errors (first: %s)", w.errors(), w.firstError());
@@ -490,7 +490,7 @@ public final class ApiBenchmark {
             checkAlive();
             ProcCpu before = ProcCpu.snapshot(pids);
             long start = System.nanoTime();
-            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration(),
+            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
                     limit(system), target, classOf, classes, drain(), true);
             Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             record(kind, system, rate, rep, run, classes, cores, start);
@@ -498,15 +498,15 @@ public final class ApiBenchmark {
 
         private void closedLoop(String system, int rep, Target target, IntUnaryOperator classOf, int classes) {
             checkAlive();
-            int n = o.concurrency();
-            if (!o.warmup().isZero()) {
-                Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n, o.warmup().toSeconds());
-                LoadGenerator.closedLoop(system + " warm-up", n, o.warmup(), target, i -> 0, 1, Duration.ofSeconds(5),
+            int n = o.concurrency;
+            if (!o.warmup.isZero()) {
+                Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n, o.warmup.toSeconds());
+                LoadGenerator.closedLoop(system + " warm-up", n, o.warmup, target, i -> 0, 1, Duration.ofSeconds(5),
                         false);
             }
             ProcCpu before = ProcCpu.snapshot(pids);
             long start = System.nanoTime();
-            Run run = LoadGenerator.closedLoop(system + ", closed loop, " + n + " in flight", n, o.duration(), target,
+            Run run = LoadGenerator.closedLoop(system + ", closed loop, " + n + " in flight", n, o.duration, target,
                     classOf, classes, drain(), true);
             Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             record(Measured.MAX, system, n, rep, run, classes, cores, start);
@@ -546,11 +546,11 @@ public final class ApiBenchmark {
 
         /** HTTP requests in flight are capped (connections); produced orders awaiting their decision are not. */
         private int limit(String system) {
-            return system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections();
+            return system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections;
         }
 
         private Duration drain() {
-            return o.duration().compareTo(Duration.ofSeconds(30)) > 0 ? o.duration() : Duration.ofSeconds(30);
+            return o.duration.compareTo(Duration.ofSeconds(30)) > 0 ? o.duration : Duration.ofSeconds(30);
         }
     }
 
@@ -586,14 +586,14 @@ public final class ApiBenchmark {
     private static String plan(ApiOptions o) {
         List<String> parts = new ArrayList<>();
         if (o.reads()) {
-            parts.add("reads through A at " + o.readRates() + "/s vs { __typename }"
-                    + (o.maxThroughput() ? ", then closed loop with " + o.concurrency() + " in flight" : ""));
+            parts.add("reads through A at " + o.readRates + "/s vs { __typename }"
+                    + (o.maxThroughput ? ", then closed loop with " + o.concurrency + " in flight" : ""));
         }
         if (o.orders()) {
-            parts.add("placeOrder through A at " + o.orderRates() + "/s vs topology only");
+            parts.add("placeOrder through A at " + o.orderRates + "/s vs topology only");
         }
-        return (o.jitWarmup().isZero() ? "" : o.jitWarmup().toSeconds() + " s JIT warm-up; ") + String.join("; ", parts)
-                + "; each run " + o.duration().toSeconds() + " s after " + o.warmup().toSeconds() + " s of warm-up" + (o.runs() > 1 ? ", " + o.runs() + " repetitions (medians)" : "");
+        return (o.jitWarmup.isZero() ? "" : o.jitWarmup.toSeconds() + " s JIT warm-up; ") + String.join("; ", parts)
+                + "; each run " + o.duration.toSeconds() + " s after " + o.warmup.toSeconds() + " s of warm-up" + (o.runs > 1 ? ", " + o.runs + " repetitions (medians)" : "");
     }
 
 }

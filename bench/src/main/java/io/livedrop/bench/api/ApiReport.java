@@ -91,12 +91,12 @@ final class ApiReport {
     }
 
     Path write() throws IOException {
-        Files.createDirectories(o.out());
-        String png = o.name() + "-latency.png";
+        Files.createDirectories(o.out);
+        String png = o.name + "-latency.png";
         List<ApiChart.Panel> panels = panels();
         if (!panels.isEmpty()) {
             ApiChart.write(panels, "livedrop API, open-loop latency from intended send time (" + env.date()
-                    .substring(0, 10) + (o.runs() > 1 ? ", median-p99 run of " + o.runs() : "") + ")", o.out().resolve(png));
+                    .substring(0, 10) + (o.runs > 1 ? ", median-p99 run of " + o.runs : "") + ")", o.out.resolve(png));
         }
         header();
         targets();
@@ -111,7 +111,7 @@ final class ApiReport {
         ownership();
         setup();
         method();
-        Path file = o.out().resolve(o.name() + ".md");
+        Path file = o.out.resolve(o.name + ".md");
         Files.writeString(file, md.toString());
         return file;
     }
@@ -123,7 +123,7 @@ final class ApiReport {
     // ------------------------------------------------------------------ sections
 
     private void header() {
-        line("# API benchmark" + (o.quick() ? " (quick smoke run)" : ""));
+        line("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
         line();
         line("Produced by `" + env.command() + "` on " + env.date() + " in " + minutes(took) + ", on " + env.cores()
                 + " cores (" + env.cpuModel() + ") and " + env.memory() + " of memory, " + env.java() + ".");
@@ -148,13 +148,13 @@ final class ApiReport {
                         + " baselines measured in the same run are the portable part.", env.cores(), r.foreignCores,
                 r.worstForeignCores, r.cpuSummary == null ? "not measured" : r.cpuSummary));
         line();
-        line("Two livedrop instances, A and B (`" + o.appJar().getFileName() + "`, " + AppInstance.JVM_FLAGS + " each),"
+        line("Two livedrop instances, A and B (`" + o.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each),"
                 + " on one Kafka broker, all on this machine; every request goes to A over HTTP/1.1 (JDK HttpClient,"
-                + " kept-alive connections, at most " + o.connections() + " in flight). Each measured run lasts "
-                + secs(o.duration()) + " after " + secs(o.warmup()) + " of warm-up at the same rate against the same"
-                + " target" + (o.jitWarmup().isZero() ? "" : ", and before the first case both instances got "
-                + secs(o.jitWarmup()) + " of untimed closed-loop traffic of every kind measured (JIT warm-up)")
-                + (o.runs() > 1 ? "; every case ran " + o.runs() + " times and the tables quote medians"
+                + " kept-alive connections, at most " + o.connections + " in flight). Each measured run lasts "
+                + secs(o.duration) + " after " + secs(o.warmup) + " of warm-up at the same rate against the same"
+                + " target" + (o.jitWarmup.isZero() ? "" : ", and before the first case both instances got "
+                + secs(o.jitWarmup) + " of untimed closed-loop traffic of every kind measured (JIT warm-up)")
+                + (o.runs > 1 ? "; every case ran " + o.runs + " times and the tables quote medians"
                 + " across the runs" : "") + ". Latency in milliseconds from each request's intended send time;"
                 + " HdrHistogram, 3 significant digits.");
         line();
@@ -228,8 +228,8 @@ final class ApiReport {
         }
         line("## Reads (open loop, fixed arrival rates)");
         line();
-        line("`POST /graphql` to instance A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys() + " drops, "
-                + o.readKeys() / 2 + " owned by A (local: A's own store) and " + o.readKeys() / 2 + " by B (remote: A"
+        line("`POST /graphql` to instance A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys + " drops, "
+                + o.readKeys / 2 + " owned by A (local: A's own store) and " + o.readKeys / 2 + " by B (remote: A"
                 + " fetches the drop state from B in one HTTP hop), alternating, so exactly half of the requests are"
                 + " routed; the product name comes from the global catalog store, local on A. Baseline: the same"
                 + " server, client and rate answering `" + ApiBenchmark.TYPENAME_QUERY + "` (HTTP, Spring MVC and"
@@ -292,7 +292,7 @@ final class ApiReport {
         line("## Reads at maximum throughput (closed loop)");
         line();
         line("A fixed number of requests always in flight, each next one sent as soon as one is answered, for "
-                + secs(o.duration()) + ": the throughput A sustains on this machine with the load generator, B and the"
+                + secs(o.duration) + ": the throughput A sustains on this machine with the load generator, B and the"
                 + " broker beside it. Latency here is from each request's actual send (a closed loop waits for the"
                 + " server, so these percentiles are service times under saturation, not an arrival process's).");
         line();
@@ -322,9 +322,9 @@ final class ApiReport {
         line();
         line("`placeOrder(input: {dropId, quantity: 1, idempotencyKey})` to instance A, end to end: HTTP → token"
                 + " check → GraphQL → A produces the OrderRequest → the owning instance's Kafka Streams task decides"
-                + " and commits → A's read_committed decision tail sees it → the response. " + n(o.users())
+                + " and commits → A's read_committed decision tail sees it → the response. " + n(o.users)
                 + " distinct buyers (one pre-minted token each, rate limit lifted), a fresh idempotency key per order, "
-                + o.orderDrops() + " drops of 10,000,000 units (half owned by A, half by B), so every order is"
+                + o.orderDrops + " drops of 10,000,000 units (half owned by A, half by B), so every order is"
                 + " CONFIRMED. An answer counts when CONFIRMED or REJECTED; a PENDING answer (no committed decision"
                 + " within the API's wait) is counted apart and recorded at its answer time, a lower bound (≥). Baseline,"
                 + " same rate, same drops and users: the topology only — a producer configured as the API's writes the"
@@ -408,11 +408,11 @@ final class ApiReport {
         env.setupRows().forEach(this::line);
         line("| application | " + nullToDash(r.appJar) + " |");
         line("| each instance | `" + nullToDash(r.appCommand) + "` (B the same with its own port and home) |");
-        line("| Kafka Streams settings | " + (o.streamsConfig().isEmpty() ? "the application's own (StreamsSettings:"
+        line("| Kafka Streams settings | " + (o.streamsConfig.isEmpty() ? "the application's own (StreamsSettings:"
                 + " exactly_once_v2, commit.interval.ms "
                 + io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby replica)"
                 : "the application's, with "
-                + o.streamsConfig()) + " |");
+                + o.streamsConfig) + " |");
         if (!o.appArgs().isEmpty()) {
             line("| extra application settings (experiment) | `" + String.join(" ", o.appArgs()) + "` |");
         }
@@ -420,8 +420,8 @@ final class ApiReport {
         env.versions().entrySet().stream().filter(e -> !e.getKey().startsWith("Jedis") && !e.getKey().startsWith("RocksDB"))
                 .forEach(e -> line("| " + e.getKey() + " (bench) | " + e.getValue() + " |"));
         line("| HTTP client | JDK java.net.http.HttpClient, HTTP/1.1, keep-alive, async, 2 executor threads, no"
-                + " per-request timeout (the drain deadline bounds a run); at most " + o.connections()
-                + " requests (connections) in flight in open loop, " + o.concurrency() + " in the closed loop |");
+                + " per-request timeout (the drain deadline bounds a run); at most " + o.connections
+                + " requests (connections) in flight in open loop, " + o.concurrency + " in the closed loop |");
         line("| baseline producer / reader | idempotent, acks=all, linger.ms=1 (the API's CommandProducer settings) /"
                 + " read_committed, assigned to all partitions, fetch.max.wait.ms=" + System.getProperty(
                 "bench.fetch.max.wait.ms", "10") + " (the API's decision tail uses 10) |");

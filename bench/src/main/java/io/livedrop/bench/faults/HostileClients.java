@@ -359,9 +359,9 @@ final class HostileClients {
     }
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
-        Verdict v = new Verdict("8. hostile clients: " + Progress.n(o.hostile()) + " bad requests mixed into the load");
+        Verdict v = new Verdict("8. hostile clients: " + Progress.n(o.hostile) + " bad requests mixed into the load");
         Progress.say("=== %s ===", v.scenario);
-        int stock = o.stock() * 2; // not sold out before the last window: sold-out answers are quicker
+        int stock = o.stock * 2; // not sold out before the last window: sold-out answers are quicker
         List<String> drops = h.createDrops(stock);
         List<Kind> kinds = kinds(h, drops.get(0));
         HttpClient hostileHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -397,10 +397,10 @@ final class HostileClients {
         Map<String, Double> metered500AtStart = metered500(h);
         Progress.say("heap after a full GC at the start: %s", heapAtStart);
 
-        Stampede s = new Stampede(h, "s8", drops, o.rate(), FaultSuite.USERS).start();
+        Stampede s = new Stampede(h, "s8", drops, o.rate, FaultSuite.USERS).start();
         long t0 = s.startNanos;
         int hostileWindows = WINDOWS / 2;
-        long interval = WINDOW.toNanos() * hostileWindows / o.hostile();
+        long interval = WINDOW.toNanos() * hostileWindows / o.hostile;
         int sent = 0;
         for (int w = 0; w < WINDOWS; w++) {
             long windowStart = t0 + w * WINDOW.toNanos();
@@ -411,11 +411,11 @@ final class HostileClients {
                 continue;
             }
             for (Harness.Instance via : h.inRotation()) {
-                for (Runnable r : socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions(), tally)) {
+                for (Runnable r : socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions, tally)) {
                     sockets.add(socketWork.submit(r));
                 }
             }
-            int quota = (o.hostile() * (w / 2 + 1)) / hostileWindows - sent;
+            int quota = (o.hostile * (w / 2 + 1)) / hostileWindows - sent;
             for (int i = 0; i < quota; i++) {
                 Waits.until(windowStart + i * interval);
                 Kind kind = kinds.get(sent % kinds.size());
@@ -530,15 +530,15 @@ final class HostileClients {
         v.details.add("|---|---|");
         new TreeMap<>(outcomes).forEach((k, m) -> v.details.add("| " + k + " | " + new TreeMap<>(m) + " |"));
         v.notes.add("Six windows of " + WINDOW.toSeconds() + " s; hostile requests in windows 2, 4 and 6 at "
-                + Math.round(o.hostile() / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, each kind in turn"
+                + Math.round(o.hostile / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, each kind in turn"
                 + " through the instances in rotation; windows 1, 3 and 5 are the clean run. A GraphQL error answer"
                 + " is HTTP 200 or 4xx with the error's code shown.");
         v.notes.add("At the start of each hostile window, on every instance in rotation, the WebSocket kinds (issue"
-                + " 14): " + Progress.n(o.hostileSubscriptions()) + " orderStatus subscriptions on malformed"
+                + " 14): " + Progress.n(o.hostileSubscriptions) + " orderStatus subscriptions on malformed"
                 + " 8,000-character ids on one socket (each must be answered or the socket closed with a 44xx code); "
-                + Progress.n(o.hostileSubscriptions() / 4) + " on unknown order ids, held 5 s; "
-                + Progress.n(o.hostileSubscriptions() / 2) + " dropUpdates on one anonymous socket, held 5 s; "
-                + Progress.n(o.hostileSubscriptions() / 20) + " sessions of one user. Their answers are counted by"
+                + Progress.n(o.hostileSubscriptions / 4) + " on unknown order ids, held 5 s; "
+                + Progress.n(o.hostileSubscriptions / 2) + " dropUpdates on one anonymous socket, held 5 s; "
+                + Progress.n(o.hostileSubscriptions / 20) + " sessions of one user. Their answers are counted by"
                 + " message type and error code; a close 1011 counts as a 5xx.");
         v.notes.add("Stable memory: each instance's heap after a full GC (jcmd GC.run, GC.heap_info) before the load"
                 + " and after the verification must stay within start × " + HEAP_FACTOR + " + " + HEAP_SLACK_MB

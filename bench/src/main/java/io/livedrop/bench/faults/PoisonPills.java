@@ -49,13 +49,13 @@ final class PoisonPills {
     }
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
-        Verdict v = new Verdict("6. poison pills on every input topic" + (o.pillTopics().containsAll(
-                FaultOptions.PILL_TOPICS) ? "" : " (only: " + String.join(", ", o.pillTopics()) + ")"));
+        Verdict v = new Verdict("6. poison pills on every input topic" + (o.pillTopics.containsAll(
+                FaultOptions.PILL_TOPICS) ? "" : " (only: " + String.join(", ", o.pillTopics) + ")"));
         Progress.say("=== %s ===", v.scenario);
-        List<String> drops = h.createDrops(o.stock());
-        Stampede s = new Stampede(h, "s6", drops, o.rate(), FaultSuite.USERS).start();
-        Waits.await(() -> false, o.before());
-        List<Pill> pills = pills(h, drops.get(0)).stream().filter(p -> o.pillTopics().contains(shortName(h, p.topic())))
+        List<String> drops = h.createDrops(o.stock);
+        Stampede s = new Stampede(h, "s6", drops, o.rate, FaultSuite.USERS).start();
+        Waits.await(() -> false, o.before);
+        List<Pill> pills = pills(h, drops.get(0)).stream().filter(p -> o.pillTopics.contains(shortName(h, p.topic())))
                 .toList();
         Map<Pill, String> produced = new LinkedHashMap<>();  // pill -> "topic:partition:offset" or "refused: ..."
         long fault = System.nanoTime();
@@ -76,9 +76,9 @@ final class PoisonPills {
         }
         Progress.say("%d pills produced (%d refused by the broker)", pills.size(),
                 produced.values().stream().filter(x -> x.startsWith("refused")).count());
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
         s.stop();
-        v.verifyOrders(h, s, o.stock(), List.of());
+        v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, fault);
 
         // every accepted pill in the dead-letter topic

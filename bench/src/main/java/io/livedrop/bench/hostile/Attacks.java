@@ -127,29 +127,29 @@ final class Attacks {
     // ------------------------------------------------------------------ 1: cost amplification
 
     Attack nestedQuery() throws Exception {
-        Progress.say("=== 1. the %d-byte anonymous nested query over %d live drops ===", NESTED.length(), o.drops());
+        Progress.say("=== 1. the %d-byte anonymous nested query over %d live drops ===", NESTED.length(), o.drops);
         List<String> creatorTokens = new ArrayList<>();
         List<String> products = new ArrayList<>();
-        for (int c = 0; c < o.creators(); c++) {
+        for (int c = 0; c < o.creators; c++) {
             String token = tokens.mint("hostile-creator-" + c, List.of("CREATOR"), Duration.ofHours(3), Instant.now());
             creatorTokens.add(token);
             products.add(ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
                     + " \\\"Hostile tee " + c + "\\\"}) { id } }\"}", token), "id"));
         }
-        for (int d = 0; d < o.drops(); d++) {
+        for (int d = 0; d < o.drops; d++) {
             // one drop for each other creator, the rest by the first (a busy creator): each creator.drops then
             // lists up to 100, as on the stack the issue measured
-            int c = d < o.creators() ? d : 0;
+            int c = d < o.creators ? d : 0;
             setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\"" + products.get(c)
                     + "\\\", stock: 1000, priceCents: 100}) { id } }\"}", creatorTokens.get(c));
             if ((d + 1) % 25 == 0) {
-                Progress.say("  %d of %d drops scheduled", d + 1, o.drops());
+                Progress.say("  %d of %d drops scheduled", d + 1, o.drops);
             }
         }
-        int expected = Math.min(100, o.drops());
+        int expected = Math.min(100, o.drops);
         boolean live = Waits.await(() -> count(setup.call(app.url(), "{\"query\":\"{liveDrops(first:100){edges{node"
                 + "{id}}}}\"}", null), "\"id\"") >= expected, Duration.ofSeconds(60));
-        Progress.say("  %d drops LIVE over %d creators%s", o.drops(), o.creators(),
+        Progress.say("  %d drops LIVE over %d creators%s", o.drops, o.creators,
                 live ? "" : " (NOT ALL LIVE in 60 s)");
         // the query's code paths warmed once, unmeasured
         setup.call(app.url(), "{\"query\":\"{liveDrops(first:1){edges{node{id creator{drops(first:1){edges{node{id}}}}"
@@ -161,8 +161,8 @@ final class Attacks {
         Answer a = post(body("{\"query\":\"" + NESTED + "\"}"), null, Duration.ofMinutes(10));
         w.end();
         return w.result("1. anonymous `liveDrops → creator → drops → creator → drops` query (" + NESTED.length()
-                        + " bytes) over " + o.drops() + " live drops, " + (o.drops() - o.creators() + 1)
-                        + " of them by one of " + o.creators() + " creators",
+                        + " bytes) over " + o.drops + " live drops, " + (o.drops - o.creators + 1)
+                        + " of them by one of " + o.creators + " creators",
                 "18 s of CPU, 2.5 GB of heap, 28 MB answer (~110 live drops)",
                 a.describe(), a.refusal());
     }
@@ -171,13 +171,13 @@ final class Attacks {
 
     Attack malformedOrderStatus() {
         Progress.say("=== 3. %,d orderStatus subscriptions on malformed %,d-character ids, then the socket closed ===",
-                o.malformed(), o.malformedIdChars());
+                o.malformed, o.malformedIdChars);
         String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
-        String pad = "x".repeat(Math.max(1, o.malformedIdChars() - 8));
+        String pad = "x".repeat(Math.max(1, o.malformedIdChars - 8));
         int sent = 0;
-        for (int i = 0; i < o.malformed() && s.acked(); i++) {
+        for (int i = 0; i < o.malformed && s.acked(); i++) {
             String id = String.format(java.util.Locale.ROOT, "%07d-", i) + pad;
             if (!s.subscribe("m" + i, ORDER_STATUS, "{\"id\":\"" + id + "\"}")) {
                 break;
@@ -191,10 +191,10 @@ final class Attacks {
         Waits.await(() -> s.answeredIds() >= n || s.isClosed(), Duration.ofSeconds(120));
         w.held();
         String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.malformed());
+        String answers = socketAnswers(s, sent, o.malformed);
         s.close();
-        return w.result("3. " + Progress.n(o.malformed()) + " `orderStatus` subscriptions with malformed "
-                        + Progress.n(o.malformedIdChars()) + "-character ids on one socket (with a token), then the"
+        return w.result("3. " + Progress.n(o.malformed) + " `orderStatus` subscriptions with malformed "
+                        + Progress.n(o.malformedIdChars) + "-character ids on one socket (with a token), then the"
                         + " socket closed",
                 "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)",
                 answers, refusals(s, state));
@@ -204,7 +204,7 @@ final class Attacks {
 
     Attack dropUpdatesFlood() throws Exception {
         Progress.say("=== 4. %,d dropUpdates subscriptions on one anonymous socket, %d orders/s for %d s ===",
-                o.subscriptions(), o.orderRate(), o.updateSeconds());
+                o.subscriptions, o.orderRate, o.updateSeconds);
         ensureCreator();
         String drop = ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\""
                 + product + "\\\", stock: 1000000, priceCents: 100}) { id } }\"}", creatorToken), "id");
@@ -215,7 +215,7 @@ final class Attacks {
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), null, Duration.ofSeconds(30));
         int sent = 0;
-        for (int i = 0; i < o.subscriptions() && s.acked(); i++) {
+        for (int i = 0; i < o.subscriptions && s.acked(); i++) {
             if (!s.subscribe("u" + i, DROP_UPDATES, "{\"id\":\"" + drop + "\"}")) {
                 break;
             }
@@ -235,42 +235,42 @@ final class Attacks {
                     Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> orders
                     .computeIfAbsent(e != null ? "no answer" : "HTTP " + r.statusCode() + code(r.body(), ""),
                             x -> new AtomicLong()).incrementAndGet()));
-        }, 0, 1_000_000 / o.orderRate(), TimeUnit.MICROSECONDS);
-        Waits.await(() -> false, Duration.ofSeconds(o.updateSeconds()));
+        }, 0, 1_000_000 / o.orderRate, TimeUnit.MICROSECONDS);
+        Waits.await(() -> false, Duration.ofSeconds(o.updateSeconds));
         load.shutdownNow();
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(60, TimeUnit.SECONDS);
         w.held();
         String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.subscriptions()) + "; orders placed: " + counts(orders);
+        String answers = socketAnswers(s, sent, o.subscriptions) + "; orders placed: " + counts(orders);
         s.close();
-        return w.result("4. " + Progress.n(o.subscriptions()) + " `dropUpdates` subscriptions on one anonymous socket"
-                        + " to a drop taking " + o.orderRate() + " orders/s for " + o.updateSeconds() + " s",
+        return w.result("4. " + Progress.n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
+                        + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
                 "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)", answers, refusals(s, state));
     }
 
     // ------------------------------------------------------------------ 6: unknown orderStatus ids
 
     Attack unknownOrderStatus() {
-        Progress.say("=== 6. %,d orderStatus subscriptions on unknown order ids, held %d s ===", o.unknown(),
-                o.unknownSeconds());
+        Progress.say("=== 6. %,d orderStatus subscriptions on unknown order ids, held %d s ===", o.unknown,
+                o.unknownSeconds);
         String token = tokens.mint("hostile-user-6", List.of(), Duration.ofHours(3), Instant.now());
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
         Window w = new Window();
         int sent = 0;
-        for (int i = 0; i < o.unknown() && s.acked(); i++) {
+        for (int i = 0; i < o.unknown && s.acked(); i++) {
             if (!s.subscribe("k" + i, ORDER_STATUS, "{\"id\":\"" + UUID.randomUUID() + "\"}")) {
                 break;
             }
             sent++;
         }
-        Waits.await(() -> s.isClosed(), Duration.ofSeconds(o.unknownSeconds()));
+        Waits.await(() -> s.isClosed(), Duration.ofSeconds(o.unknownSeconds));
         w.held();
         String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.unknown());
+        String answers = socketAnswers(s, sent, o.unknown);
         s.close();
-        Attack a = w.result("6. " + Progress.n(o.unknown()) + " `orderStatus` subscriptions on unknown (well-formed)"
-                        + " order ids on one socket, held " + o.unknownSeconds() + " s",
+        Attack a = w.result("6. " + Progress.n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
+                        + " order ids on one socket, held " + o.unknownSeconds + " s",
                 "0.71 of the 2 cores for 30 s (3,000 subscriptions)", answers, refusals(s, state));
         return a;
     }
@@ -278,11 +278,11 @@ final class Attacks {
     // ------------------------------------------------------------------ 7: large bodies
 
     Attack largeBodies() throws Exception {
-        long length = o.bodyMb() * 1024L * 1024L;
-        Progress.say("=== 7. %d concurrent anonymous %,d MB bodies ===", o.bodies(), o.bodyMb());
+        long length = o.bodyMb * 1024L * 1024L;
+        Progress.say("=== 7. %d concurrent anonymous %,d MB bodies ===", o.bodies, o.bodyMb);
         Window w = new Window();
         List<CompletableFuture<Answer>> answers = new ArrayList<>();
-        for (int i = 0; i < o.bodies(); i++) {
+        for (int i = 0; i < o.bodies; i++) {
             HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
                     HttpRequest.BodyPublishers.ofInputStream(() -> new Padded(length)), length);
             answers.add(send(publisher, null, Duration.ofMinutes(5)));
@@ -297,7 +297,7 @@ final class Attacks {
             bytes += Math.max(0, a.bytes());
         }
         String summary = counts(outcomes) + ", " + Progress.n(bytes) + " bytes of answers";
-        return w.result("7. " + o.bodies() + " concurrent anonymous " + o.bodyMb() + " MB bodies (a `variables` value;"
+        return w.result("7. " + o.bodies + " concurrent anonymous " + o.bodyMb + " MB bodies (a `variables` value;"
                         + " Content-Length set)",
                 "all read: heap ≥ 1.36 GB (8 × 100 MB)", summary, outcomes.keySet().stream()
                         .anyMatch(k -> k.startsWith("HTTP 4") || k.startsWith("no answer")) ? counts(outcomes)

@@ -2,7 +2,7 @@ package io.livedrop.bench.hostile;
 
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Environment;
-import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.api.ApiKit;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * bench/hostile (see {@link HostileOptions#USAGE}): the hostile clients of issue 14 (points 1, 3, 4, 6 and 7) against
+ * bench/hostile (see {@link HostileOptions}): the hostile clients of issue 14 (points 1, 3, 4, 6 and 7) against
  * one livedrop instance of a given jar, one attack at a time, and what each cost the instance. Run on a jar before
  * and after the fixes, the two reports are the issue's before/after figures. Exit status 0 when every attack ran
  * (whatever it cost: this measures, it does not judge), 1 on a failure, 2 for a bad command line.
@@ -32,9 +32,9 @@ public final class HostileBenchmark {
     static int run(String[] args) throws Exception {
         HostileOptions o;
         try {
-            o = HostileOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, HostileOptions.USAGE);
+            o = Cli.parse(new HostileOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
         Path work = Files.createTempDirectory("livedrop-hostile-bench-");
         Path logDir = Environment.logDir(work);
@@ -42,19 +42,19 @@ public final class HostileBenchmark {
         Files.deleteIfExists(logDir.resolve("gc-H.log"));
         Environment env = Environment.capture(args);
         Progress.say("livedrop hostile-clients benchmark: %s", env.command());
-        Progress.say("attacks %s; logs in %s; report: %s", o.attacks(), logDir, o.out().resolve(o.name() + ".md"));
-        if (!Files.isRegularFile(o.appJar())) {
-            System.err.println("No application jar at " + o.appJar().toAbsolutePath() + ": build it with"
+        Progress.say("attacks %s; logs in %s; report: %s", o.attacks, logDir, o.out.resolve(o.name + ".md"));
+        if (!Files.isRegularFile(o.appJar)) {
+            System.err.println("No application jar at " + o.appJar.toAbsolutePath() + ": build it with"
                     + " mvn -DskipTests -pl query-api -am package (bench/hostile does when it is missing)");
             return 2;
         }
         Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar(), jar, StandardCopyOption.COPY_ATTRIBUTES);
-        HostileReport report = new HostileReport(o, env, ApiKit.describeJar(o.appJar(), jar));
+        Files.copy(o.appJar, jar, StandardCopyOption.COPY_ATTRIBUTES);
+        HostileReport report = new HostileReport(o, env, ApiKit.describeJar(o.appJar, jar));
         List<String> appArgs = new ArrayList<>(List.of("--livedrop.demo-data=false"));
         appArgs.addAll(o.appArgs());
         ApiKit.App app = null;
-        try (KafkaBroker broker = KafkaBroker.start(o.broker(), logDir)) {
+        try (KafkaBroker broker = KafkaBroker.start(o.broker, logDir)) {
             report.broker = broker.description();
             Progress.say("broker at %s; starting the livedrop instance", broker.bootstrapServers());
             app = ApiKit.App.start("H", jar, broker.bootstrapServers(), work.resolve("home-H"), logDir, Map.of(),
@@ -63,7 +63,7 @@ public final class HostileBenchmark {
             report.appCommand = app.commandForReport();
             Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
             Attacks attacks = new Attacks(o, app, new Heap.GcLog(logDir.resolve("gc-H.log")));
-            for (int n : o.attacks()) {
+            for (int n : o.attacks) {
                 if (!app.alive()) {
                     report.failure = "the instance died before attack " + n + "; see " + app.log();
                     break;

@@ -3,7 +3,7 @@ package io.livedrop.bench.notify;
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.Environment;
-import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -42,7 +42,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The drop-start notification benchmark (see {@link NotifyOptions#USAGE}): one Kafka broker and ONE livedrop instance
+ * The drop-start notification benchmark (see {@link NotifyOptions}): one Kafka broker and ONE livedrop instance
  * as child processes (the API benchmark's {@code AppInstance} and {@code KafkaBroker}), driven from this JVM.
  * Online path: S WebSocket subscribers of {@code dropStarted}, each a distinct follower of creator "famous"; the
  * creator starts a drop and every subscriber's delivery is timed from the event's {@code startedAt}; baseline S=1.
@@ -69,9 +69,9 @@ public final class NotifyBenchmark {
         System.setProperty("java.awt.headless", "true");
         NotifyOptions o;
         try {
-            o = NotifyOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, NotifyOptions.USAGE);
+            o = Cli.parse(new NotifyOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
         Path work = Files.createTempDirectory("livedrop-notify-bench-");
         if (System.getProperty("bench.log.file") == null) {
@@ -83,16 +83,16 @@ public final class NotifyBenchmark {
         Results results = new Results();
         Progress.say("livedrop notification benchmark: %s", env.command());
         Progress.say("log: %s (instance: %s/app-N.log); report: %s", System.getProperty("bench.log.file"), logDir,
-                o.out().resolve(o.name() + ".md"));
-        if (!Files.isRegularFile(o.appJar())) {
-            System.err.println("No application jar at " + o.appJar() + ": build it with"
+                o.out.resolve(o.name + ".md"));
+        if (!Files.isRegularFile(o.appJar)) {
+            System.err.println("No application jar at " + o.appJar + ": build it with"
                     + " mvn -DskipTests -pl query-api -am package (bench/notify does when it is missing)");
             return 2;
         }
         Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar(), jar, StandardCopyOption.COPY_ATTRIBUTES);
-        results.appJar = ApiKit.describeJar(o.appJar(), jar);
-        int maxSubscribers = o.online() ? o.subscribers().stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
+        Files.copy(o.appJar, jar, StandardCopyOption.COPY_ATTRIBUTES);
+        results.appJar = ApiKit.describeJar(o.appJar, jar);
+        int maxSubscribers = o.online() ? o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
         List<String> appArgs = new ArrayList<>();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         appArgs.add("--server.tomcat.max-connections=" + (maxSubscribers + 2_000));
@@ -102,10 +102,10 @@ public final class NotifyBenchmark {
         String failure = null;
         ApiKit.App app = null;
         try {
-            Progress.say("starting the Kafka broker (%s)", o.broker());
-            try (KafkaBroker broker = KafkaBroker.start(o.broker(), logDir)) {
+            Progress.say("starting the Kafka broker (%s)", o.broker);
+            try (KafkaBroker broker = KafkaBroker.start(o.broker, logDir)) {
                 results.broker = broker.description();
-                Progress.say("broker at %s; starting the livedrop instance (%s)", broker.bootstrapServers(), o.appJar());
+                Progress.say("broker at %s; starting the livedrop instance (%s)", broker.bootstrapServers(), o.appJar);
                 Path appLog = logDir.resolve("app-N.log");
                 results.appLogOffset = Files.exists(appLog) ? Files.size(appLog) : 0;
                 app = ApiKit.App.start("N", jar, broker.bootstrapServers(), work.resolve("home-N"), logDir, Map.of(),
@@ -405,12 +405,12 @@ public final class NotifyBenchmark {
 
         private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
             // The baseline first: one subscriber, several drop starts measured the same way.
-            cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts());
+            cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
             int n = 0;
-            for (int s : o.subscribers()) {
+            for (int s : o.subscribers) {
                 n++;
                 cohort(producer, "S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s,
-                        o.starts());
+                        o.starts);
                 if (!app.alive()) {
                     throw new IllegalStateException("the instance died; see " + app.log() + ":\n" + app.tail());
                 }
@@ -429,7 +429,7 @@ public final class NotifyBenchmark {
                                 + " this JVM; the most that fits is %,d (%s)%s", requested, requested,
                         results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
                                 : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)");
-                switch (o.overLimit()) {
+                switch (o.overLimit) {
                     case "skip" -> {
                         c.capReason = why + ": skipped (--over-limit=skip)";
                         Progress.say("%s: NOT RUN: %s", label, c.capReason);
@@ -467,7 +467,7 @@ public final class NotifyBenchmark {
             c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
             try (Swarm swarm = new Swarm(label, size, app.port(), i -> userToken(userPrefix + i))) {
                 t = System.nanoTime();
-                swarm.open(o.connectConcurrency(), Duration.ofSeconds(120 + size / 200));
+                swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + size / 200));
                 c.connectSeconds = (System.nanoTime() - t) / 1e9;
                 c.opened = swarm.opened.get();
                 c.acked = swarm.acked.get();
@@ -518,7 +518,7 @@ public final class NotifyBenchmark {
             long requestMillis = (System.nanoTime() - t0) / 1_000_000;
             Swarm.Delivery d = swarm.delivery(dropId);
             int expected = swarm.acked.get();
-            long deadline = System.nanoTime() + o.deliveryTimeout().toNanos();
+            long deadline = System.nanoTime() + o.deliveryTimeout.toNanos();
             int lastTold = -1;
             long lastChange = System.nanoTime();
             try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
@@ -562,8 +562,8 @@ public final class NotifyBenchmark {
         private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
             String viewer = "inbox-viewer";
             String token = userToken(viewer);
-            int follows = o.inboxFollows();
-            int drops = o.inboxDrops();
+            int follows = o.inboxFollows;
+            int drops = o.inboxDrops;
             results.inboxFollows = follows;
             Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
                     follows, topics.follows().name(), drops);
@@ -618,11 +618,11 @@ public final class NotifyBenchmark {
                     && count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
             Target typename = i -> http.send(typenameRequest, b -> b.contains("\"__typename\":\"Query\"")
                     && !b.contains("\"errors\"") ? Outcome.OK : Outcome.ERROR);
-            if (!o.jitWarmup().isZero()) {
+            if (!o.jitWarmup.isZero()) {
                 Progress.say("inbox: JIT warm-up %d s, closed loop, 16 in flight, inbox and __typename (discarded)",
-                        o.jitWarmup().toSeconds());
+                        o.jitWarmup.toSeconds());
                 Target mixed = i -> (i % 2 == 0 ? inbox : typename).send(i / 2);
-                Run w = LoadGenerator.closedLoop("JIT warm-up", 16, o.jitWarmup(), mixed, i -> 0, 1,
+                Run w = LoadGenerator.closedLoop("JIT warm-up", 16, o.jitWarmup, mixed, i -> 0, 1,
                         Duration.ofSeconds(10), true);
                 Progress.say("inbox: JIT warm-up done, %,.0f requests/s%s", w.achievedRate(), w.errors() > 0
                         ? String.format(" (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
@@ -632,16 +632,16 @@ public final class NotifyBenchmark {
         }
 
         private void openLoop(String system, Target target) {
-            int rate = o.inboxRate();
-            if (!o.warmup().isZero()) {
-                Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup().toSeconds());
-                LoadGenerator.openLoop(system + " warm-up", rate, o.warmup(), o.connections(), target, i -> 0, 1,
+            int rate = o.inboxRate;
+            if (!o.warmup.isZero()) {
+                Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup.toSeconds());
+                LoadGenerator.openLoop(system + " warm-up", rate, o.warmup, o.connections, target, i -> 0, 1,
                         Duration.ofSeconds(5), false);
             }
             ApiKit.Cpu before = ApiKit.Cpu.snapshot(pids);
             Duration drain = Duration.ofSeconds(30);
-            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration(),
-                    o.connections(), target, i -> 0, 1, drain, true);
+            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
+                    o.connections, target, i -> 0, 1, drain, true);
             Map<String, Double> cores = ApiKit.Cpu.snapshot(pids).since(before);
             results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
             Progress.say("%s", summary(run));

@@ -43,8 +43,8 @@ final class NotifyReport {
     }
 
     Path write() throws IOException {
-        Files.createDirectories(o.out());
-        Path file = o.out().resolve(o.name() + ".md");
+        Files.createDirectories(o.out);
+        Path file = o.out.resolve(o.name + ".md");
         header();
         targets();
         if (o.online()) {
@@ -156,7 +156,7 @@ final class NotifyReport {
             if (inbox != null) {
                 double p99 = inbox.ms(99);
                 line("| inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at "
-                        + n(o.inboxRate()) + " req/s (viewer following " + n(r.inboxFollows) + " creators, "
+                        + n(o.inboxRate) + " req/s (viewer following " + n(r.inboxFollows) + " creators, "
                         + r.inboxDrops + " recent starts) | " + ms(p99) + " ms" + (inbox.run().saturated()
                         ? " (saturated)" : "") + " | " + (p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0
                         ? "yes" : "**no**") + " |");
@@ -245,12 +245,12 @@ final class NotifyReport {
                 + " `scheduleDrop(startsAt: null)` with that creator's token, 4 at a time, "
                 + String.format(Locale.ROOT, "%.1f s", r.inboxCreateSeconds) + " for all); the page shows "
                 + r.inboxEdges + " notifications. `POST /graphql` of `" + NotifyBenchmark.INBOX_QUERY + "` with the"
-                + " viewer's token, open loop at " + n(o.inboxRate()) + " req/s for " + o.duration().toSeconds()
-                + " s after " + o.warmup().toSeconds() + " s of warm-up (and " + o.jitWarmup().toSeconds()
+                + " viewer's token, open loop at " + n(o.inboxRate) + " req/s for " + o.duration.toSeconds()
+                + " s after " + o.warmup.toSeconds() + " s of warm-up (and " + o.jitWarmup.toSeconds()
                 + " s of closed-loop JIT warm-up of both requests first); an answer counts only with exactly "
                 + Math.min(20, r.inboxDrops) + " DROP_STARTED nodes and no error. Baseline: `{ __typename }` with the"
                 + " same token at the same rate (HTTP, token check, GraphQL execution, no store). Latency from each"
-                + " request's intended send time (no coordinated omission), at most " + o.connections()
+                + " request's intended send time (no coordinated omission), at most " + o.connections
                 + " in flight; the API benchmark's load generator.");
         line("");
         line("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
@@ -260,7 +260,7 @@ final class NotifyReport {
         for (InboxRun x : r.inbox) {
             boolean isBase = x == base;
             line("| " + (isBase ? "`{ __typename }` (baseline)" : "**`me.notifications(first: 20)`**") + " | "
-                    + n(o.inboxRate()) + " | " + n(x.run().achievedRate()) + " | " + n(x.run().servedRate())
+                    + n(o.inboxRate) + " | " + n(x.run().achievedRate()) + " | " + n(x.run().servedRate())
                     + (x.run().saturated() ? " **saturated**" : "") + " | " + n(x.histogram().getTotalCount()) + " | "
                     + ms(x.ms(50)) + " | " + (isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99)) + "**") + " | "
                     + ms(x.ms(99.9)) + " | " + ms(x.histogram().getMaxValue() / 1000.0) + " | "
@@ -294,7 +294,7 @@ final class NotifyReport {
         }
         for (InboxRun x : r.inbox) {
             facts.add(String.format(Locale.ROOT, "%s at %s/s: the instance used %.2f cores, the bench JVM (load"
-                            + " generator) %.2f, the broker %.2f, the machine %.2f of %d.", x.system(), n(o.inboxRate()),
+                            + " generator) %.2f, the broker %.2f, the machine %.2f of %d.", x.system(), n(o.inboxRate),
                     x.cores().getOrDefault("livedrop instance", Double.NaN),
                     x.cores().getOrDefault("bench JVM (clients)", Double.NaN), x.cores().getOrDefault("broker", Double.NaN),
                     x.cores().getOrDefault("machine", Double.NaN), env.cores()));
@@ -336,7 +336,7 @@ final class NotifyReport {
         line("| livedrop instance | `" + r.appCommand + "` |");
         line("| broker | " + r.broker + " |");
         line("| subscribers' client | JDK `java.net.http.HttpClient` WebSocket, one client (1 selector thread, 2 executor"
-                + " threads) for all subscribers; handshakes at most " + o.connectConcurrency() + " in flight |");
+                + " threads) for all subscribers; handshakes at most " + o.connectConcurrency + " in flight |");
         line("| inbox load | the API benchmark's `LoadGenerator` (open loop) over the JDK HttpClient, HTTP/1.1 |");
         line("| CPU load during the run | " + Objects.requireNonNullElse(r.cpuSummary, "—") + " |");
         line("");
@@ -349,7 +349,7 @@ final class NotifyReport {
                 if (x.missing() > 0) {
                     notes.add("**" + c.label + ", start " + x.number() + " (drop " + x.dropId() + "): " + n(x.missing())
                             + " of " + n(x.subscribers()) + " subscribers were NOT told** within "
-                            + o.deliveryTimeout().toSeconds() + " s (or 15 s without a new delivery).");
+                            + o.deliveryTimeout.toSeconds() + " s (or 15 s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
                     notes.add(c.label + ", start " + x.number() + ": " + x.duplicates() + " subscribers were told twice.");

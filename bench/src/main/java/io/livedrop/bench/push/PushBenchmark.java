@@ -3,7 +3,7 @@ package io.livedrop.bench.push;
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.Environment;
-import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The push-path benchmark (see {@link PushOptions#USAGE}): a drop start of a creator with N followers through the
+ * The push-path benchmark (see {@link PushOptions}): a drop start of a creator with N followers through the
  * social topology (one Kafka Streams instance, exactly_once_v2, StreamsSettings as the application runs them) until
  * every follows partition's push batches are committed and read, against a plain producer writing the same records
  * and a plain RocksDB prefix scan of the same keys, in one run on one broker. Writes docs/benchmarks/NAME.md.
@@ -59,9 +59,9 @@ public final class PushBenchmark {
     static int run(String[] args) throws Exception {
         PushOptions o;
         try {
-            o = PushOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, PushOptions.USAGE);
+            o = Cli.parse(new PushOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
         // Batches become visible to the reader at once, not after a 100 ms fetch wait (as the API benchmark does).
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {
@@ -78,26 +78,26 @@ public final class PushBenchmark {
         List<String> setup = new ArrayList<>();
         String failure = null;
         say("livedrop push benchmark: %s", env.command());
-        say("log: %s; report: %s", System.getProperty("bench.log.file"), o.out().resolve(o.name() + ".md"));
+        say("log: %s; report: %s", System.getProperty("bench.log.file"), o.out.resolve(o.name + ".md"));
         say("plan: followers %s (seeded cumulatively, noise %.2f follows of other creators per follower); %d fan-outs"
                 + " per size; baselines: raw producer (%d runs, plain and in one transaction), RocksDB prefix scan"
-                + " (%d runs)", o.followers(), o.noise(), o.runs(), o.runs(), o.runs());
+                + " (%d runs)", o.followers, o.noise, o.runs, o.runs, o.runs);
         CpuWatch cpu = new CpuWatch().start();
         try (KafkaBroker broker = startBroker(o, logDir)) {
             setup.add("Kafka broker: " + broker.description() + "; bootstrap " + broker.bootstrapServers());
             try (SocialUnderTest app = new SocialUnderTest(o, broker.bootstrapServers(), work)) {
                 say("starting the social topology (application id %s, %d partitions)", app.applicationId(),
-                        o.partitions());
+                        o.partitions);
                 app.start();
                 setup.add("Kafka Streams: SocialTopology.build in the benchmark's JVM, one KafkaStreams instance,"
                         + " application id `" + app.applicationId() + "`, StreamsSettings.of: " + app.settings()
                         + "; Kafka Streams' own producer and consumer defaults otherwise");
-                setup.add("topics: prefix `" + SocialUnderTest.PREFIX + "`, " + o.partitions() + " partitions each"
+                setup.add("topics: prefix `" + SocialUnderTest.PREFIX + "`, " + o.partitions + " partitions each"
                         + " (follows, drop-starts, push-batches, ...), replication 1; push batch size "
                         + app.config.pushBatchSize() + " (notifications.push.batch.size)");
                 RawProducerBaseline raw = new RawProducerBaseline(broker.bootstrapServers(),
-                        app.serdes.pushBatch().serializer(), o.partitions());
-                for (int n : o.followers()) {
+                        app.serdes.pushBatch().serializer(), o.partitions);
+                for (int n : o.followers) {
                     Size size = new Size(n);
                     sizes.add(size);
                     measure(o, app, raw, size, work);
@@ -121,24 +121,24 @@ public final class PushBenchmark {
     }
 
     private static KafkaBroker startBroker(PushOptions o, Path logDir) {
-        say("starting the Kafka broker (%s)", o.broker());
-        return KafkaBroker.start(o.broker(), logDir);
+        say("starting the Kafka broker (%s)", o.broker);
+        return KafkaBroker.start(o.broker, logDir);
     }
 
     private static void measure(PushOptions o, SocialUnderTest app, RawProducerBaseline raw, Size size, Path work)
             throws Exception {
         int n = size.followers;
         say("== %,d followers: seeding follows of %s (and %.0f%% noise follows of other creators)", n,
-                Follows.CREATOR, o.noise() * 100);
+                Follows.CREATOR, o.noise * 100);
         size.seed = app.seedTo(n);
         say("seeded: %,d follows (%,d of %s, %,d noise) produced in %.1f s, all applied after %.1f s: %,.0f follows/s",
                 size.seed.added() + size.seed.noise(), size.seed.added(), Follows.CREATOR, size.seed.noise(),
                 size.seed.produceSeconds(), size.seed.seconds(), size.seed.followsPerSecond());
         Thread.sleep(2000); // let the last commits and changelog writes settle
         List<FanoutCheck.Written> written = List.of();
-        for (int r = 1; r <= o.runs(); r++) {
+        for (int r = 1; r <= o.runs; r++) {
             String dropId = "drop-" + n + "-" + r;
-            say("fan-out %d/%d of %,d followers (drop %s)", r, o.runs(), n, dropId);
+            say("fan-out %d/%d of %,d followers (drop %s)", r, o.runs, n, dropId);
             FanoutCheck[] check = new FanoutCheck[1];
             FanoutCheck.FanoutRun run = app.fanout(r, dropId, r == 1, check);
             size.fanouts.add(run);
@@ -158,19 +158,19 @@ public final class PushBenchmark {
         }
         if (!written.isEmpty()) {
             for (RawProducerBaseline.Variant v : RawProducerBaseline.Variant.values()) {
-                for (int r = 1; r <= o.runs(); r++) {
+                for (int r = 1; r <= o.runs; r++) {
                     RawProducerBaseline.Run run = raw.run(written, v);
                     size.raw.computeIfAbsent(v, x -> new ArrayList<>()).add(run);
                     say("raw producer (%s) %d/%d: %,d records, %,d bytes acked in %.1f ms", v.label,
-                            r, o.runs(), run.records(), run.bytes(), run.ms());
+                            r, o.runs, run.records(), run.bytes(), run.ms());
                 }
             }
         } else {
             say("raw producer baseline skipped: the first fan-out wrote nothing");
         }
-        say("RocksDB prefix scan: writing %,d keys", n + Follows.noiseCount(n, o.noise()));
+        say("RocksDB prefix scan: writing %,d keys", n + Follows.noiseCount(n, o.noise));
         Path dir = work.resolve("rocksdb-" + n);
-        size.scan = RocksScanBaseline.run(dir, n, o.noise(), app.config.pushBatchSize(), o.runs());
+        size.scan = RocksScanBaseline.run(dir, n, o.noise, app.config.pushBatchSize(), o.runs);
         Dirs.deleteRecursively(dir);
         say("RocksDB prefix scan of %s| among %,d keys: %s ms; %,d ids in %,d batches", Follows.CREATOR,
                 size.scan.keys(), size.scan.ms().stream().map(d -> String.format(Locale.ROOT, "%.1f", d)).toList(),

@@ -45,7 +45,7 @@ final class PushReport {
     }
 
     Path write() throws IOException {
-        Files.createDirectories(o.out());
+        Files.createDirectories(o.out);
         header();
         target();
         results();
@@ -56,14 +56,14 @@ final class PushReport {
         setupSection();
         method();
         runOutput();
-        Path file = o.out().resolve(o.name() + ".md");
+        Path file = o.out.resolve(o.name + ".md");
         Files.writeString(file, md.toString());
         return file;
     }
 
     private void header() {
-        line("# Push fan-out benchmark" + (o.streamThreads() == 1 ? "" : " — variant: num.stream.threads="
-                + o.streamThreads()) + (o.streamsConfig().isEmpty() ? "" : " — variant: " + o.streamsConfig()));
+        line("# Push fan-out benchmark" + (o.streamThreads == 1 ? "" : " — variant: num.stream.threads="
+                + o.streamThreads) + (o.streamsConfig.isEmpty() ? "" : " — variant: " + o.streamsConfig));
         line();
         line("Command: `" + env.command() + "`");
         line();
@@ -98,7 +98,7 @@ final class PushReport {
         String target = "\"1M followers' batches committed < 2 s after the start\"";
         if (big == null) {
             line("- " + target + ": **not measured in this run** (1,000,000 followers was not among `--followers` "
-                    + o.followers() + (failure != null ? ", or the run failed before it" : "") + ").");
+                    + o.followers + (failure != null ? ", or the run failed before it" : "") + ").");
         } else {
             double med = median(big.fanouts, FanoutRun::completeMs);
             boolean allOk = big.fanouts.stream().allMatch(FanoutRun::ok);
@@ -113,9 +113,9 @@ final class PushReport {
     private void results() {
         line("## Results");
         line();
-        line("Times in ms; fan-out: median of " + o.runs() + " drop starts (all runs in brackets). Raw producer: the"
+        line("Times in ms; fan-out: median of " + o.runs + " drop starts (all runs in brackets). Raw producer: the"
                 + " same records and bytes as the fan-out wrote, by a plain producer; RocksDB: the prefix scan alone."
-                + " Medians of " + o.runs() + " runs each.");
+                + " Medians of " + o.runs + " runs each.");
         line();
         line("| followers | drop start → last batch committed (median) | runs | followers/s | batches written | bytes"
                 + " (key + value) | raw producer, same records: defaults | raw producer: one transaction"
@@ -248,7 +248,7 @@ final class PushReport {
                         + " followers and forwarding its batches in one process() call, the batches committed in the"
                         + " thread's next exactly-once transaction. The first batch is visible at %s ms and the last %s ms"
                         + " later.", n(s.followers), ms(hop), pct(hop / done), ms(done),
-                StreamsSettingsView.commitInterval(), ms(tasks), o.partitions(), o.streamThreads(), ms(first),
+                StreamsSettingsView.commitInterval(), ms(tasks), o.partitions, o.streamThreads, ms(first),
                 ms(spread)));
         line();
         line(String.format(Locale.ROOT, "The same keys scanned by a plain RocksDB take %s ms, and a plain producer"
@@ -282,14 +282,14 @@ final class PushReport {
             int colon = s.indexOf(':');
             line("| " + s.substring(0, colon) + " | " + s.substring(colon + 1).strip() + " |");
         }
-        line("| follower counts | " + o.followers() + ", seeded cumulatively into the same topology; noise: " + o.noise()
+        line("| follower counts | " + o.followers + ", seeded cumulatively into the same topology; noise: " + o.noise
                 + " follows of other creators per follower |");
         line("| seeding producer | acks=all, idempotent, linger.ms=20, batch.size=128 KiB, one thread |");
         line("| drop-start producer | acks=all, idempotent, linger.ms=0 |");
         line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
                 + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
         line("| raw producer baseline | KafkaProducer, acks=all, idempotent, other settings default (linger.ms 5,"
-                + " batch.size 16 KiB), fresh " + o.partitions() + "-partition topic per run warmed by one tiny record per"
+                + " batch.size 16 KiB), fresh " + o.partitions + "-partition topic per run warmed by one tiny record per"
                 + " partition, each record to the same partition number as in push-batches; variants: all in one"
                 + " transaction (timed until commitTransaction returns), and batch.size=256 KiB"
                 + (System.getProperty("bench.push.raw.producer", "").isBlank() ? ""
@@ -308,13 +308,13 @@ final class PushReport {
         line("1. One broker (child JVM), the social topology in the benchmark's JVM. For each size N in increasing"
                 + " order the followers fan-N(prev)..fan-(N-1) of `" + Follows.CREATOR + "` are added (noise follows"
                 + " too), and the benchmark waits until the follower count says N.");
-        line("2. " + o.runs() + " times: readers of push-batches and drop-starts are positioned at the end; a STARTED"
+        line("2. " + o.runs + " times: readers of push-batches and drop-starts are positioned at the end; a STARTED"
                 + " DropEvent (fresh drop id) is produced; the time runs from just before its send until a"
                 + " read_committed consumer has seen every batch of every follows partition (each partition's batches"
                 + " 0..k with k the `lastBatch`). Then one more second catches extra or duplicate batches.");
         line("3. The first run's batches (keys, values, partitions) are sent again by a plain producer to a fresh"
-                + " topic (" + o.runs() + " runs, then " + o.runs() + " in one transaction), and the same follows'"
-                + " keys are scanned in a plain RocksDB (" + o.runs() + " runs).");
+                + " topic (" + o.runs + " runs, then " + o.runs + " in one transaction), and the same follows'"
+                + " keys are scanned in a plain RocksDB (" + o.runs + " runs).");
         line("4. CPU is shared: the broker, the stream thread, the readers and the benchmark run on the same "
                 + env.cores() + " cores.");
         line();

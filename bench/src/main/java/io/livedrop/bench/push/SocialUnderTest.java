@@ -68,7 +68,7 @@ final class SocialUnderTest implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.stateDir = workDir.resolve("state-social");
         this.config = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, PREFIX,
-                LivedropConfig.PARTITIONS, String.valueOf(options.partitions())));
+                LivedropConfig.PARTITIONS, String.valueOf(options.partitions)));
         this.topics = Topics.from(config);
     }
 
@@ -85,7 +85,7 @@ final class SocialUnderTest implements AutoCloseable {
             Object v = props.get(k);
             sb.append(k).append('=').append(v == null ? "(default)" : v).append(", ");
         }
-        options.streamsConfig().forEach((k, v) -> sb.append(k).append('=').append(v).append(" (override), "));
+        options.streamsConfig.forEach((k, v) -> sb.append(k).append('=').append(v).append(" (override), "));
         return sb.substring(0, sb.length() - 2);
     }
 
@@ -94,10 +94,10 @@ final class SocialUnderTest implements AutoCloseable {
             new TopicProvisioner(admin, Duration.ofSeconds(60)).provision(topics);
         }
         Map<String, Object> overrides = new LinkedHashMap<>();
-        if (options.streamThreads() != 1) {
-            overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+        if (options.streamThreads != 1) {
+            overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads);
         }
-        overrides.putAll(options.streamsConfig());
+        overrides.putAll(options.streamsConfig);
         props = StreamsSettings.of(config, applicationId(), bootstrap, stateDir, overrides);
         streams = new KafkaStreams(SocialTopology.build(config, serdes), props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -164,7 +164,7 @@ final class SocialUnderTest implements AutoCloseable {
             for (int i = from; i < n; i++) {
                 String user = Follows.user(i);
                 send(user, Follows.CREATOR, at, sent, errors);
-                for (String other : Follows.noiseOf(i, options.noise())) {
+                for (String other : Follows.noiseOf(i, options.noise)) {
                     send(user, other, at, sent, errors);
                     noise++;
                 }
@@ -219,7 +219,7 @@ final class SocialUnderTest implements AutoCloseable {
      */
     FanoutCheck.FanoutRun fanout(int run, String dropId, boolean keep, FanoutCheck[] checkOut) {
         int n = seeded;
-        FanoutCheck check = new FanoutCheck(dropId, n, options.partitions(), config.pushBatchSize(), keep);
+        FanoutCheck check = new FanoutCheck(dropId, n, options.partitions, config.pushBatchSize(), keep);
         checkOut[0] = check;
         Duration limit = Duration.ofSeconds(60 + n / 10_000);
         Set<Integer> startPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -257,7 +257,7 @@ final class SocialUnderTest implements AutoCloseable {
             acked = System.nanoTime();
             try (var ticker = PushBenchmark.every(Duration.ofSeconds(5), () -> String.format(java.util.Locale.ROOT,
                     "fan-out %s: %d/%d follows partitions done, %,d/%,d user ids received", dropId,
-                    check.partitionsDone(), options.partitions(), check.ids(), n))) {
+                    check.partitionsDone(), options.partitions, check.ids(), n))) {
                 if (!Waits.await(() -> check.complete() || failure.get() != null || batches.failure() != null,
                         limit)) {
                     failed = "gave up after " + limit.toSeconds() + " s";
@@ -273,7 +273,7 @@ final class SocialUnderTest implements AutoCloseable {
         long s1;
         synchronized (starts) {
             s0 = starts[0];
-            s1 = startPartitions.size() == options.partitions() ? starts[1] : 0;
+            s1 = startPartitions.size() == options.partitions ? starts[1] : 0;
         }
         return check.result(run, t0, acked, s0, s1, failed);
     }
