@@ -1,5 +1,10 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.AppJar;
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Http;
+import io.livedrop.bench.Tokens;
+import io.livedrop.bench.ProcCpu;
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Cli;
 
@@ -344,7 +349,7 @@ public final class ApiBenchmark {
             }
             HttpRequest[] reads = keys.stream().map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY
                     + "\",\"variables\":{\"id\":\"" + k + "\"}}", null)).toArray(HttpRequest[]::new);
-            return i -> http.send(reads[i % reads.length], ApiBenchmark::readOutcome);
+            return i -> LoadGenerator.send(http, reads[i % reads.length], ApiBenchmark::readOutcome);
         }
 
         private IntUnaryOperator readClass() {
@@ -354,7 +359,7 @@ public final class ApiBenchmark {
 
         private Target typenameTarget() {
             HttpRequest typename = Http.graphQl(a.url(), json(TYPENAME_QUERY), null);
-            return i -> http.send(typename, ApiBenchmark::typenameOutcome);
+            return i -> LoadGenerator.send(http, typename, ApiBenchmark::typenameOutcome);
         }
 
         /** Request i is order PREFIX-i of buyer i mod users on order drop i mod drops. */
@@ -363,7 +368,7 @@ public final class ApiBenchmark {
                 String body = "{\"query\":\"" + ORDER_MUTATION + "\",\"variables\":{\"in\":{\"dropId\":\""
                         + orderDropIds[i % orderDropIds.length] + "\",\"quantity\":1,\"idempotencyKey\":\"" + prefix
                         + "-" + i + "\"}}}";
-                return http.send(Http.graphQl(a.url(), body, userTokens[i % users.length]), ApiBenchmark::orderOutcome);
+                return LoadGenerator.send(http, Http.graphQl(a.url(), body, userTokens[i % users.length]), ApiBenchmark::orderOutcome);
             };
         }
 

@@ -1,5 +1,6 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.AppInstance;
 import static io.livedrop.bench.Formats.minutes;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;

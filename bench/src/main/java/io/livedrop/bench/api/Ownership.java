@@ -1,5 +1,7 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Http;
 import io.livedrop.topology.config.Stores;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -152,7 +152,7 @@ final class BrokerRestart {
     private static Map<String, Long> troubleLines(Harness h) {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (Harness.Instance i : h.instances.values()) {
-            out.put(i.name, FaultSuite.countLog(i.app.log(), TROUBLE));
+            out.put(i.name, FaultSuite.countLog(i.app.log, TROUBLE));
         }
         return out;
     }

@@ -1,11 +1,11 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.AppJar;
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Environment;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.bench.api.ApiKit;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.topology.order.OrderIds;
 import java.io.IOException;
@@ -63,7 +63,7 @@ public final class FaultSuite {
         }
         Path jar = work.resolve("livedrop.jar");
         Files.copy(o.appJar, jar, StandardCopyOption.COPY_ATTRIBUTES);
-        String jarDescription = ApiKit.describeJar(o.appJar, jar);
+        String jarDescription = AppJar.describe(o.appJar, jar);
         List<Verdict> verdicts = new ArrayList<>();
         String failure = null;
         String appCommand = null;
@@ -250,7 +250,7 @@ public final class FaultSuite {
         String victimDrop = drops.get(1);
         String victimOwner = h.owner(victimDrop);
         Harness.Instance b = h.b();
-        long fencingBefore = countLog(b.app.log(), FENCING);
+        long fencingBefore = countLog(b.app.log, FENCING);
         Stampede s = new Stampede(h, "s3", drops, o.rate, USERS).start();
         Waits.await(() -> false, o.before);
         Progress.say("SIGSTOP instance B (pid %d) for %d s", b.app.pid(), o.freeze.toSeconds());
@@ -294,7 +294,7 @@ public final class FaultSuite {
         v.figures.put("recovery: SIGCONT → B ready (readiness UP: RUNNING or REBALANCING)", secs(ready - resumed));
         v.figures.put("recovery: SIGCONT → first order decided through B", secs(firstDecided(s, resumed, null, "B")));
         v.figures.put("log lines of B naming fencing or task migration (ProducerFenced, InvalidProducerEpoch,"
-                + " TaskMigrated, fenced)", String.valueOf(countLog(b.app.log(), FENCING) - fencingBefore));
+                + " TaskMigrated, fenced)", String.valueOf(countLog(b.app.log, FENCING) - fencingBefore));
         v.figures.put("B alive at the end", String.valueOf(b.app.alive()));
         v.notes.add("B is out of the load's rotation from the SIGSTOP until it is ready again; requests already sent to"
                 + " it wait for it (they time out after " + Stampede.ORDER_TIMEOUT.toSeconds() + " s).");

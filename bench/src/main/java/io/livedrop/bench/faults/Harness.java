@@ -1,9 +1,11 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Tokens;
+import io.livedrop.bench.Http;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.bench.api.ApiKit;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.Topics;
@@ -45,8 +47,8 @@ final class Harness implements AutoCloseable {
     final LivedropConfig config = new LivedropConfig(Map.of(LivedropConfig.PARTITIONS, PARTITIONS));
     final Topics topics = Topics.from(config);
     final TopologySerdes serdes = TopologySerdes.from(config);
-    final ApiKit.Client setupClient = new ApiKit.Client();
-    final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+    final Http setupClient = new Http();
+    final Tokens tokens = new Tokens(Tokens.SECRET);
     final HttpClient http = HttpClient.newBuilder()
             .executor(Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "faults-http");
@@ -66,7 +68,7 @@ final class Harness implements AutoCloseable {
     final class Instance {
         final String name;
         final Path home;
-        volatile ApiKit.App app;
+        volatile AppInstance app;
         /** Whether the load and the reader send to it (a load balancer's health check would take it out). */
         volatile boolean inRotation;
 
@@ -83,7 +85,7 @@ final class Harness implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("--livedrop.topology.topics.partitions=" + PARTITIONS,
                     "--livedrop.demo-data=false"));
             args.addAll(extraArgs);
-            app = ApiKit.App.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), args);
+            app = AppInstance.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), args);
         }
 
         void awaitReady() {
@@ -336,15 +338,5 @@ final class Harness implements AutoCloseable {
             }
         });
         broker.close();
-    }
-
-    /** The few JSON helpers the suite needs for its own small answers. */
-    static final class Http {
-        private Http() {
-        }
-
-        static String field(String json, String field) {
-            return ApiKit.field(json, field);
-        }
     }
 }

@@ -169,7 +169,7 @@ final class PoisonPills {
             Map<String, Integer> seen = new LinkedHashMap<>();
             Map<String, String> cause = new HashMap<>();
             try {
-                for (String line : java.nio.file.Files.readAllLines(i.app.log())) {
+                for (String line : java.nio.file.Files.readAllLines(i.app.log)) {
                     java.util.regex.Matcher m = msg.matcher(line);
                     if (!m.find()) {
                         continue;

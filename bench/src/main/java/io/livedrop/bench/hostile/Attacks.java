@@ -1,8 +1,11 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Http;
+import io.livedrop.bench.Tokens;
+import io.livedrop.bench.ProcCpu;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.bench.api.ApiKit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -43,9 +46,9 @@ final class Attacks {
     private static final Duration SETTLE = Duration.ofSeconds(3);
 
     private final HostileOptions o;
-    private final ApiKit.App app;
-    private final ApiKit.Client setup = new ApiKit.Client();
-    private final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+    private final AppInstance app;
+    private final Http setup = new Http();
+    private final Tokens tokens = new Tokens(Tokens.SECRET);
     private final Heap.GcLog gcLog;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(4, r -> {
@@ -56,7 +59,7 @@ final class Attacks {
     private String creatorToken;
     private String product;
 
-    Attacks(HostileOptions o, ApiKit.App app, Heap.GcLog gcLog) {
+    Attacks(HostileOptions o, AppInstance app, Heap.GcLog gcLog) {
         this.o = o;
         this.app = app;
         this.gcLog = gcLog;
@@ -79,7 +82,7 @@ final class Attacks {
     final class Window {
         final long heapBefore;
         final int mark;
-        final ApiKit.Cpu cpu0;
+        final ProcCpu cpu0;
         final long t0;
         double cpuSeconds = -1;
         double seconds;
@@ -90,7 +93,7 @@ final class Attacks {
             Waits.await(() -> false, SETTLE);
             heapBefore = Heap.usedAfterFullGc(app.pid());
             mark = gcLog.mark();
-            cpu0 = ApiKit.Cpu.snapshot(Map.of("app", app.pid()));
+            cpu0 = ProcCpu.snapshot(Map.of("app", app.pid()));
             t0 = System.nanoTime();
         }
 
@@ -100,7 +103,7 @@ final class Attacks {
                 return;
             }
             seconds = (System.nanoTime() - t0) / 1e9;
-            cpuSeconds = ApiKit.Cpu.snapshot(Map.of("app", app.pid())).since(cpu0).getOrDefault("app", 0.0) * seconds;
+            cpuSeconds = ProcCpu.snapshot(Map.of("app", app.pid())).since(cpu0).getOrDefault("app", 0.0) * seconds;
             // the heap as the attack leaves it counts too: a collection may not have come yet
             peakMb = Math.max(gcLog.peakMbSince(mark), Heap.used(app.pid()) / 1048576);
         }
@@ -133,7 +136,7 @@ final class Attacks {
         for (int c = 0; c < o.creators; c++) {
             String token = tokens.mint("hostile-creator-" + c, List.of("CREATOR"), Duration.ofHours(3), Instant.now());
             creatorTokens.add(token);
-            products.add(ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
+            products.add(Http.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
                     + " \\\"Hostile tee " + c + "\\\"}) { id } }\"}", token), "id"));
         }
         for (int d = 0; d < o.drops; d++) {
@@ -206,7 +209,7 @@ final class Attacks {
         Progress.say("=== 4. %,d dropUpdates subscriptions on one anonymous socket, %d orders/s for %d s ===",
                 o.subscriptions, o.orderRate, o.updateSeconds);
         ensureCreator();
-        String drop = ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\""
+        String drop = Http.field(setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\""
                 + product + "\\\", stock: 1000000, priceCents: 100}) { id } }\"}", creatorToken), "id");
         List<String> buyers = new ArrayList<>();
         for (int u = 0; u < 200; u++) {
@@ -309,7 +312,7 @@ final class Attacks {
     private void ensureCreator() {
         if (creatorToken == null) {
             creatorToken = tokens.mint("hostile-creator-0", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-            product = ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
+            product = Http.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
                     + " \\\"Hostile tee\\\"}) { id } }\"}", creatorToken), "id");
         }
     }

@@ -1,11 +1,13 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.AppJar;
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Environment;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
-import io.livedrop.bench.api.ApiKit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,28 +52,28 @@ public final class HostileBenchmark {
         }
         Path jar = work.resolve("livedrop.jar");
         Files.copy(o.appJar, jar, StandardCopyOption.COPY_ATTRIBUTES);
-        HostileReport report = new HostileReport(o, env, ApiKit.describeJar(o.appJar, jar));
+        HostileReport report = new HostileReport(o, env, AppJar.describe(o.appJar, jar));
         List<String> appArgs = new ArrayList<>(List.of("--livedrop.demo-data=false"));
         appArgs.addAll(o.appArgs());
-        ApiKit.App app = null;
+        AppInstance app = null;
         try (KafkaBroker broker = KafkaBroker.start(o.broker, logDir)) {
             report.broker = broker.description();
             Progress.say("broker at %s; starting the livedrop instance", broker.bootstrapServers());
-            app = ApiKit.App.start("H", jar, broker.bootstrapServers(), work.resolve("home-H"), logDir, Map.of(),
+            app = AppInstance.start("H", jar, broker.bootstrapServers(), work.resolve("home-H"), logDir, Map.of(),
                     appArgs);
-            app.awaitReady(new ApiKit.Client(), Duration.ofSeconds(240));
+            app.awaitReady(new Http(), Duration.ofSeconds(240));
             report.appCommand = app.commandForReport();
             Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
             Attacks attacks = new Attacks(o, app, new Heap.GcLog(logDir.resolve("gc-H.log")));
             for (int n : o.attacks) {
                 if (!app.alive()) {
-                    report.failure = "the instance died before attack " + n + "; see " + app.log();
+                    report.failure = "the instance died before attack " + n + "; see " + app.log;
                     break;
                 }
                 report.attacks.add(attacks.run(n));
             }
             if (app.alive()) {
-                report.finalHealth = new ApiKit.Client().get(app.url() + "/actuator/health").statusCode();
+                report.finalHealth = new Http().get(app.url() + "/actuator/health").statusCode();
             }
         } catch (Exception | Error e) {
             report.failure = e.toString();

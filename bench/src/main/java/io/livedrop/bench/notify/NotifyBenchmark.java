@@ -1,5 +1,10 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.AppJar;
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Http;
+import io.livedrop.bench.Tokens;
+import io.livedrop.bench.ProcCpu;
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.Environment;
@@ -7,7 +12,6 @@ import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.bench.api.ApiKit;
 import io.livedrop.bench.api.LoadGenerator;
 import io.livedrop.bench.api.LoadGenerator.Outcome;
 import io.livedrop.bench.api.LoadGenerator.Run;
@@ -91,7 +95,7 @@ public final class NotifyBenchmark {
         }
         Path jar = work.resolve("livedrop.jar");
         Files.copy(o.appJar, jar, StandardCopyOption.COPY_ATTRIBUTES);
-        results.appJar = ApiKit.describeJar(o.appJar, jar);
+        results.appJar = AppJar.describe(o.appJar, jar);
         int maxSubscribers = o.online() ? o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
         List<String> appArgs = new ArrayList<>();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
@@ -100,7 +104,7 @@ public final class NotifyBenchmark {
         appArgs.addAll(o.appArgs());
         CpuWatch cpu = new CpuWatch().start();
         String failure = null;
-        ApiKit.App app = null;
+        AppInstance app = null;
         try {
             Progress.say("starting the Kafka broker (%s)", o.broker);
             try (KafkaBroker broker = KafkaBroker.start(o.broker, logDir)) {
@@ -108,13 +112,13 @@ public final class NotifyBenchmark {
                 Progress.say("broker at %s; starting the livedrop instance (%s)", broker.bootstrapServers(), o.appJar);
                 Path appLog = logDir.resolve("app-N.log");
                 results.appLogOffset = Files.exists(appLog) ? Files.size(appLog) : 0;
-                app = ApiKit.App.start("N", jar, broker.bootstrapServers(), work.resolve("home-N"), logDir, Map.of(),
+                app = AppInstance.start("N", jar, broker.bootstrapServers(), work.resolve("home-N"), logDir, Map.of(),
                         appArgs);
-                ApiKit.Client http = new ApiKit.Client();
+                Http http = new Http();
                 app.awaitReady(http, Duration.ofSeconds(180));
                 Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
                 results.appCommand = app.commandForReport();
-                results.appXmx = lastXmx(app.command());
+                results.appXmx = lastXmx(app.command);
                 try {
                     new Session(o, broker, app, http, results, cpu).run();
                 } finally {
@@ -254,16 +258,16 @@ public final class NotifyBenchmark {
     private static final class Session {
         private final NotifyOptions o;
         private final KafkaBroker broker;
-        private final ApiKit.App app;
-        private final ApiKit.Client http;
+        private final AppInstance app;
+        private final Http http;
         private final Results results;
-        private final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+        private final Tokens tokens = new Tokens(Tokens.SECRET);
         private final Topics topics = Topics.from(new LivedropConfig(Map.of()));
         private final Map<String, Long> pids = new LinkedHashMap<>();
         private final Map<String, String> products = new java.util.concurrent.ConcurrentHashMap<>();
         private final Instant minted = Instant.now();
 
-        Session(NotifyOptions o, KafkaBroker broker, ApiKit.App app, ApiKit.Client http, Results results,
+        Session(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results,
                 CpuWatch cpu) {
             this.o = o;
             this.broker = broker;
@@ -294,7 +298,7 @@ public final class NotifyBenchmark {
                 }
             }
             if (!app.alive()) {
-                throw new IllegalStateException("the instance died during the run; see " + app.log() + ":\n" + app.tail());
+                throw new IllegalStateException("the instance died during the run; see " + app.log + ":\n" + app.tail());
             }
             results.appLogWarnings = logWarnings();
         }
@@ -365,7 +369,7 @@ public final class NotifyBenchmark {
             if (known != null) {
                 return known;
             }
-            String id = Objects.requireNonNull(ApiKit.field(http.call(app.url(),
+            String id = Objects.requireNonNull(Http.field(http.call(app.url(),
                     json("mutation { upsertProduct(input: {name: \\\"Bench product of " + creator + "\\\"}) { id } }"),
                     creatorToken(creator)), "id"), "upsertProduct returned no id");
             products.put(creator, id);
@@ -377,7 +381,7 @@ public final class NotifyBenchmark {
             String product = product(creator);
             String body = http.call(app.url(), json("mutation { scheduleDrop(input: {productId: \\\"" + product
                     + "\\\", stock: 100, priceCents: 1999, startsAt: null}) { id status } }"), creatorToken(creator));
-            return Objects.requireNonNull(ApiKit.field(body, "id"), "scheduleDrop returned no id: " + body);
+            return Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id: " + body);
         }
 
         private long followerCount(String creator) {
@@ -412,7 +416,7 @@ public final class NotifyBenchmark {
                 cohort(producer, "S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s,
                         o.starts);
                 if (!app.alive()) {
-                    throw new IllegalStateException("the instance died; see " + app.log() + ":\n" + app.tail());
+                    throw new IllegalStateException("the instance died; see " + app.log + ":\n" + app.tail());
                 }
             }
         }
@@ -465,7 +469,7 @@ public final class NotifyBenchmark {
                     c.followersSeconds, c.seedSeconds);
             c.appRssBefore = Limits.rssMiB(app.pid());
             c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-            try (Swarm swarm = new Swarm(label, size, app.port(), i -> userToken(userPrefix + i))) {
+            try (Swarm swarm = new Swarm(label, size, app.port, i -> userToken(userPrefix + i))) {
                 t = System.nanoTime();
                 swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + size / 200));
                 c.connectSeconds = (System.nanoTime() - t) / 1e9;
@@ -511,7 +515,7 @@ public final class NotifyBenchmark {
         /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
         private Round round(Swarm swarm, String label, String creator, int size, int number, boolean probe) {
             Map<String, Long> pidsNow = pids;
-            ApiKit.Cpu before = ApiKit.Cpu.snapshot(pidsNow);
+            ProcCpu before = ProcCpu.snapshot(pidsNow);
             long requestMicros = Swarm.nowMicros();
             long t0 = System.nanoTime();
             String dropId = startDrop(creator);
@@ -534,7 +538,7 @@ public final class NotifyBenchmark {
                     Waits.await(() -> false, Duration.ofMillis(5));
                 }
             }
-            Map<String, Double> cores = ApiKit.Cpu.snapshot(pidsNow).since(before);
+            Map<String, Double> cores = ProcCpu.snapshot(pidsNow).since(before);
             Instant started = d.startedAt == null ? null : Instant.parse(d.startedAt);
             long startedMicros = started == null ? requestMicros
                     : started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000;
@@ -553,7 +557,7 @@ public final class NotifyBenchmark {
                             + " (first %.1f ms); scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent;"
                             + " cores: %s", label, probe ? "probe" : "start " + number, dropId, told, size,
                     told < size ? String.format(" (%,d MISSING)", size - told) : "", r.ms(50), r.ms(99), r.maxMs(),
-                    first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0, ApiKit.Cpu.format(cores));
+                    first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0, ProcCpu.format(cores));
             return r;
         }
 
@@ -611,12 +615,12 @@ public final class NotifyBenchmark {
                         + ", within 60 s of the drops starting.");
                 Progress.say("inbox: WARNING: %d notifications shown, expected %d", results.inboxEdges, expected);
             }
-            HttpRequest inboxRequest = ApiKit.Client.graphQl(app.url(), body, token);
-            HttpRequest typenameRequest = ApiKit.Client.graphQl(app.url(), json(TYPENAME_QUERY), token);
+            HttpRequest inboxRequest = Http.graphQl(app.url(), body, token);
+            HttpRequest typenameRequest = Http.graphQl(app.url(), json(TYPENAME_QUERY), token);
             int edges = expected;
-            Target inbox = i -> http.send(inboxRequest, b -> !b.contains("\"errors\"")
+            Target inbox = i -> LoadGenerator.send(http, inboxRequest, b -> !b.contains("\"errors\"")
                     && count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
-            Target typename = i -> http.send(typenameRequest, b -> b.contains("\"__typename\":\"Query\"")
+            Target typename = i -> LoadGenerator.send(http, typenameRequest, b -> b.contains("\"__typename\":\"Query\"")
                     && !b.contains("\"errors\"") ? Outcome.OK : Outcome.ERROR);
             if (!o.jitWarmup.isZero()) {
                 Progress.say("inbox: JIT warm-up %d s, closed loop, 16 in flight, inbox and __typename (discarded)",
@@ -638,18 +642,18 @@ public final class NotifyBenchmark {
                 LoadGenerator.openLoop(system + " warm-up", rate, o.warmup, o.connections, target, i -> 0, 1,
                         Duration.ofSeconds(5), false);
             }
-            ApiKit.Cpu before = ApiKit.Cpu.snapshot(pids);
+            ProcCpu before = ProcCpu.snapshot(pids);
             Duration drain = Duration.ofSeconds(30);
             Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
                     o.connections, target, i -> 0, 1, drain, true);
-            Map<String, Double> cores = ApiKit.Cpu.snapshot(pids).since(before);
+            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
             Progress.say("%s", summary(run));
-            Progress.say("  cores: %s", ApiKit.Cpu.format(cores));
+            Progress.say("  cores: %s", ProcCpu.format(cores));
         }
 
         private String logWarnings() {
-            try (java.io.BufferedReader in = Files.newBufferedReader(app.log())) {
+            try (java.io.BufferedReader in = Files.newBufferedReader(app.log)) {
                 in.skip(results.appLogOffset);
                 List<String> w = in.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
                         || l.contains("Exception")).limit(2000).toList();

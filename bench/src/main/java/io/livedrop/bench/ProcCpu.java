@@ -1,4 +1,4 @@
-package io.livedrop.bench.api;
+package io.livedrop.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,7 @@ import java.util.Map;
  * CPU time of the benchmark's processes (this JVM, the broker, instance A, instance B) from /proc, so that each run
  * can say which process used how many cores: on 2 shared cores, that names what bounds the figures.
  */
-final class ProcCpu {
+public final class ProcCpu {
 
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ
 
@@ -29,12 +29,12 @@ final class ProcCpu {
     }
 
     /** A snapshot of the named processes (a pid < 0 is skipped). */
-    static ProcCpu snapshot(Map<String, Long> pids) {
+    public static ProcCpu snapshot(Map<String, Long> pids) {
         return new ProcCpu(pids);
     }
 
     /** Cores each process used since {@code earlier}, and the whole machine's. */
-    Map<String, Double> since(ProcCpu earlier) {
+    public Map<String, Double> since(ProcCpu earlier) {
         double seconds = Math.max(1e-9, (nanos - earlier.nanos) / 1e9);
         Map<String, Double> cores = new LinkedHashMap<>();
         ticks.forEach((name, t) -> {
@@ -46,7 +46,7 @@ final class ProcCpu {
         return cores;
     }
 
-    static String format(Map<String, Double> cores) {
+    public static String format(Map<String, Double> cores) {
         List<String> parts = new ArrayList<>();
         cores.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2f", k, v)));
         return String.join(", ", parts);

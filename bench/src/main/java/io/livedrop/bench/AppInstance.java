@@ -1,4 +1,4 @@
-package io.livedrop.bench.api;
+package io.livedrop.bench;
 
 import io.livedrop.bench.Waits;
 import java.io.IOException;
@@ -19,17 +19,17 @@ import java.util.concurrent.TimeUnit;
  * without error. BENCH_APP_JAVA_OPTS adds JVM flags ({@code {instance}} in them becomes A or B, e.g. for JFR
  * file names).
  */
-final class AppInstance implements AutoCloseable {
+public final class AppInstance implements AutoCloseable {
 
-    static final List<String> JVM_FLAGS = List.of("-Xmx1g");
+    public static final List<String> JVM_FLAGS = List.of("-Xmx1g");
 
-    final String name;
-    final int port;
+    public final String name;
+    public final int port;
     /** The peer listener (ADR 0010): interactive-query hops and the actuator's metrics. */
-    final int peerPort;
-    final Path home;
-    final Path log;
-    final List<String> command = new ArrayList<>();
+    public final int peerPort;
+    public final Path home;
+    public final Path log;
+    public final List<String> command = new ArrayList<>();
     private final Process process;
 
     private AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
@@ -72,26 +72,26 @@ final class AppInstance implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "app-" + name + "-stop"));
     }
 
-    static AppInstance start(String name, Path jar, String bootstrap, Path home, Path logDir,
+    public static AppInstance start(String name, Path jar, String bootstrap, Path home, Path logDir,
                              Map<String, String> streams, List<String> extraArgs) throws IOException {
         return new AppInstance(name, jar, bootstrap, home, logDir, streams, extraArgs);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Where the peer endpoints and the metrics are (not on {@link #url()} outside the local profile). */
-    String peerUrl() {
+    public String peerUrl() {
         return "http://127.0.0.1:" + peerPort;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** The command line as the report shows it: the port, paths and secret generic. */
-    String commandForReport() {
+    public String commandForReport() {
         List<String> shown = new ArrayList<>();
         for (String c : command) {
             if (c.endsWith("/bin/java")) {
@@ -117,7 +117,7 @@ final class AppInstance implements AutoCloseable {
      * Waits until the readiness probe answers UP and {@code drop(id:)} answers without error (Kafka Streams RUNNING,
      * its stores queryable); fails early if the process dies.
      */
-    void awaitReady(Http http, Duration timeout) {
+    public void awaitReady(Http http, Duration timeout) {
         String probe = "{\"query\":\"{ drop(id: \\\"bench-ready-probe\\\") { id } }\"}";
         boolean ready = Waits.await(() -> {
             if (!process.isAlive()) {
@@ -145,11 +145,11 @@ final class AppInstance implements AutoCloseable {
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
@@ -165,7 +165,7 @@ final class AppInstance implements AutoCloseable {
     }
 
     /** SIGKILL ({@link Process#destroyForcibly}), then waits for the process to be gone: a crash, no shutdown. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
@@ -175,7 +175,7 @@ final class AppInstance implements AutoCloseable {
     }
 
     /** Sends SIGTERM without waiting (to stop several instances at once; {@link #close} then waits). */
-    void signalStop() {
+    public void signalStop() {
         process.destroy();
     }
 
