@@ -179,6 +179,12 @@ public final class AppInstance implements AutoCloseable {
         process.destroy();
     }
 
+    /** Stops the instances at once, and waits for each ({@link #close}). */
+    public static void stopAll(java.util.Collection<AppInstance> instances) {
+        instances.forEach(AppInstance::signalStop);
+        instances.forEach(AppInstance::close);
+    }
+
     /** SIGTERM (Spring's graceful shutdown: Kafka Streams leaves the group), then force after 60 s. */
     @Override
     public synchronized void close() {

@@ -4,9 +4,7 @@ import io.livedrop.events.order.OrderRequest;
 import io.livedrop.schemas.serde.AvroSerdes;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.topology.order.OrderIds;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,24 +30,16 @@ public final class StampedeBenchmark {
 
     /** Runs the benchmark and writes the report; returns the exit status (0 all checks passed, 1 not, 2 usage). */
     static int run(String[] args) throws Exception {
-        System.setProperty("java.awt.headless", "true");
         BenchOptions o;
         try {
             o = Cli.parse(new BenchOptions(), args);
         } catch (Cli.Exit e) {
             return e.status;
         }
-        Path work = Files.createTempDirectory("livedrop-bench-");
-        if (System.getProperty("bench.log.file") == null) {
-            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-bench.log").toString());
-        }
-        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
-        Environment env = Environment.capture(args);
-        Results results = new Results();
+        BenchRun run = new BenchRun("livedrop stampede benchmark, scale " + Report.trim(o.scale), args,
+                o.out.resolve(o.name + ".md"));
+        Results results = new Results(run.cpu);
         List<String> setup = new ArrayList<>();
-        String failure = null;
-        Progress.say("livedrop stampede benchmark, scale %s: %s", Report.trim(o.scale), env.command());
-        Progress.say("log: %s; report: %s", System.getProperty("bench.log.file"), o.out.resolve(o.name + ".md"));
         Progress.say("plan: %s", plan(o));
         checkOrderIds();
         int requestBytes = sampleRequestSize();
@@ -57,43 +47,28 @@ public final class StampedeBenchmark {
                 + " records are the same size)");
         setup.add("order-request producer: acks=all, idempotent, linger.ms=" + o.producerLingerMs
                 + "; one sender thread, open loop");
-        CpuWatch cpu = new CpuWatch().start();
-        results.cpu = cpu;
-        try {
+        try (run) {
             if (o.runs("redis")) {
-                redis(o, work, results, setup);
+                redis(o, run.work, results, setup);
             }
             if (o.runs("raw") || o.runs("streams")) {
-                Progress.say("starting the Kafka broker (%s)", o.broker);
-                try (KafkaBroker broker = KafkaBroker.start(o.broker, logDir)) {
-                    setup.add("Kafka broker: " + broker.description() + "; bootstrap " + broker.bootstrapServers());
+                try (KafkaBroker broker = run.startBroker(o.broker)) {
                     if (o.runs("raw")) {
                         raw(o, broker.bootstrapServers(), requestBytes, results);
                     }
                     if (o.runs("streams")) {
-                        topology(o, broker.bootstrapServers(), broker.pid(), work, results, setup);
+                        topology(o, broker.bootstrapServers(), broker.pid(), run.work, results, setup);
                     }
                     Progress.say("stopping the Kafka broker");
                 }
             }
         } catch (Exception | Error e) {
-            failure = e.toString();
-            Progress.say("FAILED: %s", e);
-            e.printStackTrace(System.out);
-        } finally {
-            cpu.close();
-            results.cpuSummary = cpu.summary();
-            results.foreignCores = cpu.foreignCores();
-            results.worstForeignCores = cpu.worstForeignCores();
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = new Report(o, env, results, setup, Progress.elapsed(), failure).write();
-        Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name + "-latency.png"));
-        boolean allOk = failure == null
-                && results.throughput.stream().allMatch(t -> t.verification().ok())
-                && results.latency.stream().allMatch(l -> l.verification().ok());
-        Progress.say(allOk ? "every run passed its checks" : "SOME RUNS FAILED THEIR CHECKS (see the report)");
-        return allOk ? 0 : 1;
+        Path report = new Report(o, run, results, setup).write();
+        return run.exit(report, results.throughput.stream().allMatch(t -> t.verification().ok())
+                        && results.latency.stream().allMatch(l -> l.verification().ok()), "every run passed its checks",
+                "SOME RUNS FAILED THEIR CHECKS (see the report)");
     }
 
     private static void redis(BenchOptions o, Path work, Results results, List<String> setup) throws Exception {

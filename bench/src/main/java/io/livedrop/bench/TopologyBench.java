@@ -16,7 +16,6 @@ import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.topology.provisioning.TopicProvisioner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

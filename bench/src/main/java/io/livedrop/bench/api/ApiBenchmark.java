@@ -1,15 +1,13 @@
 package io.livedrop.bench.api;
 
-import io.livedrop.bench.AppJar;
 import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Tokens;
 import io.livedrop.bench.ProcCpu;
-import io.livedrop.bench.Dirs;
+import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
 
 import io.livedrop.bench.CpuWatch;
-import io.livedrop.bench.Environment;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -20,7 +18,6 @@ import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +53,6 @@ public final class ApiBenchmark {
 
     /** Runs the benchmark and writes the report; the exit status (0 clean, 1 errors or failure, 2 usage). */
     static int run(String[] args) throws Exception {
-        System.setProperty("java.awt.headless", "true");
         ApiOptions o;
         try {
             o = Cli.parse(new ApiOptions(), args);
@@ -67,80 +63,44 @@ public final class ApiBenchmark {
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {
             System.setProperty("bench.fetch.max.wait.ms", "10");
         }
-        Path work = Files.createTempDirectory("livedrop-api-bench-");
-        if (System.getProperty("bench.log.file") == null) {
-            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-api-bench.log").toString());
-        }
-        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
-        Files.createDirectories(logDir);
-        Environment env = Environment.capture(args);
-        ApiBenchmark.Results results = new ApiBenchmark.Results();
-        Progress.say("livedrop API benchmark: %s", env.command());
-        Progress.say("log: %s (instances: %s/app-A.log, app-B.log); report: %s", System.getProperty("bench.log.file"),
-                logDir, o.out.resolve(o.name + ".md"));
+        BenchRun run = new BenchRun("livedrop API benchmark", args, o.out.resolve(o.name + ".md"));
         Progress.say("plan: %s", plan(o));
-        if (!Files.isRegularFile(o.appJar)) {
-            System.err.println("No application jar at " + o.appJar + ": build it with"
-                    + " mvn -DskipTests -pl query-api -am package (bench/api does when it is missing)");
+        Path jar = run.snapshot(o.appJar);
+        if (jar == null) {
             return 2;
         }
-        // Run a snapshot of the jar: a rebuild of query-api while the benchmark runs must not change it under the
-        // running instances (nor mix two builds).
-        Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar, jar, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        results.appJar = AppJar.describe(o.appJar, jar);
-        CpuWatch cpu = new CpuWatch().start();
-        String failure = null;
+        ApiBenchmark.Results results = new ApiBenchmark.Results();
         List<AppInstance> instances = new ArrayList<>();
-        try {
-            Progress.say("starting the Kafka broker (%s)", o.broker);
-            try (KafkaBroker broker = KafkaBroker.start(o.broker, logDir)) {
-                results.broker = broker.description();
-                Progress.say("broker at %s; starting livedrop instances A and B (%s)", broker.bootstrapServers(),
-                        o.appJar);
-                for (String name : List.of("A", "B")) {
-                    instances.add(AppInstance.start(name, jar, broker.bootstrapServers(),
-                            work.resolve("home-" + name), logDir, o.streamsConfig, o.appArgs()));
-                }
-                Http http = new Http();
-                for (AppInstance i : instances) {
-                    i.awaitReady(http, Duration.ofSeconds(180));
-                    Progress.say("instance %s ready on %s (pid %d)", i.name, i.url(), i.pid());
-                }
-                results.appCommand = instances.get(0).commandForReport();
-                new Session(o, broker, instances, http, results, cpu).run();
+        try (run; KafkaBroker broker = run.startBroker(o.broker)) {
+            Progress.say("starting livedrop instances A and B (%s)", o.appJar);
+            for (String name : List.of("A", "B")) {
+                instances.add(AppInstance.start(name, jar, broker.bootstrapServers(), run.work.resolve("home-" + name),
+                        run.logDir, o.streamsConfig, o.appArgs()));
+            }
+            Http http = new Http();
+            for (AppInstance i : instances) {
+                i.awaitReady(http, Duration.ofSeconds(180));
+                Progress.say("instance %s ready on %s (pid %d)", i.name, i.url(), i.pid());
+            }
+            run.appCommand = instances.get(0).commandForReport();
+            try {
+                new Session(o, broker, instances, http, results, run.cpu).run();
+            } finally {
+                Progress.say("stopping the instances");
+                AppInstance.stopAll(instances);
             }
         } catch (Exception | Error e) {
-            failure = e.toString();
-            Progress.say("FAILED: %s", e);
-            e.printStackTrace(System.out);
-        } finally {
-            if (!instances.isEmpty()) {
-                Progress.say("stopping the instances");
-            }
-            instances.forEach(AppInstance::signalStop);
-            instances.forEach(AppInstance::close);
-            cpu.close();
-            results.cpuSummary = cpu.summary();
-            results.foreignCores = cpu.foreignCores();
-            results.worstForeignCores = cpu.worstForeignCores();
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = new ApiReport(o, env, results, Progress.elapsed(), failure).write();
-        Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name + "-latency.png"));
-        boolean clean = failure == null && results.runs.stream().allMatch(Measured::clean);
-        Progress.say(clean ? "every run got all its answers, no errors"
-                : "SOME RUNS HAD ERRORS OR UNANSWERED REQUESTS (see the report)");
-        return clean ? 0 : 1;
+        Path report = new ApiReport(o, run, results).write();
+        return run.exit(report, results.runs.stream().allMatch(Measured::clean), "every run got all its answers, no"
+                + " errors", "SOME RUNS HAD ERRORS OR UNANSWERED REQUESTS (see the report)");
     }
 
     /** Everything the run measured and the facts the report states. */
     static final class Results {
         final List<Measured> runs = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
-        String appJar;
-        String appCommand;
-        String broker;
         String ownershipBefore;
         String ownershipAfter;
         String groupCheck;
@@ -148,9 +108,6 @@ public final class ApiBenchmark {
         List<String> readKeysLocal = List.of();
         List<String> readKeysRemote = List.of();
         List<String> orderDrops = List.of();
-        String cpuSummary;
-        double foreignCores;
-        double worstForeignCores;
         int partitions;
     }
 

@@ -1,17 +1,15 @@
 package io.livedrop.bench.api;
 
 import io.livedrop.bench.AppInstance;
-import static io.livedrop.bench.Formats.minutes;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.ratio;
 import static io.livedrop.bench.Formats.secs;
 
-import io.livedrop.bench.Environment;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.Markdown;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,7 +20,7 @@ import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /** Writes the API benchmark's report (markdown) and its percentile plot. */
-final class ApiReport {
+final class ApiReport extends Markdown {
 
     static final double READ_TARGET_P99_MS = 10;
     static final int READ_TARGET_RATE = 2000;
@@ -32,20 +30,14 @@ final class ApiReport {
     static final double ORDER_TARGET_RATIO = 1.3;
 
     private final ApiOptions o;
-    private final Environment env;
     private final ApiBenchmark.Results r;
-    private final Duration took;
-    private final String failure;
-    private final StringBuilder md = new StringBuilder();
     /** kind|system|rate -> the repetitions of that case, in the order measured. */
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
-    ApiReport(ApiOptions o, Environment env, ApiBenchmark.Results r, Duration took, String failure) {
+    ApiReport(ApiOptions o, BenchRun run, ApiBenchmark.Results r) {
+        super(run, o.out, o.name);
         this.o = o;
-        this.env = env;
         this.r = r;
-        this.took = took;
-        this.failure = failure;
         for (Measured m : r.runs) {
             cases.computeIfAbsent(m.kind() + "|" + m.system() + "|" + m.rate(), k -> new Case(m.kind(), m.system(),
                     m.rate(), new ArrayList<>())).runs.add(m);
@@ -91,7 +83,8 @@ final class ApiReport {
         }
     }
 
-    Path write() throws IOException {
+    @Override
+    protected void sections() throws IOException {
         Files.createDirectories(o.out);
         String png = o.name + "-latency.png";
         List<ApiChart.Panel> panels = panels();
@@ -112,9 +105,6 @@ final class ApiReport {
         ownership();
         setup();
         method();
-        Path file = o.out.resolve(o.name + ".md");
-        Files.writeString(file, md.toString());
-        return file;
     }
 
     private Optional<Case> find(String kind, String system, double rate) {
@@ -126,17 +116,12 @@ final class ApiReport {
     private void header() {
         line("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
         line();
-        line("Produced by `" + env.command() + "` on " + env.date() + " in " + minutes(took) + ", on " + env.cores()
-                + " cores (" + env.cpuModel() + ") and " + env.memory() + " of memory, " + env.java() + ".");
+        line(produced());
         line("Generated file: rerun the command to refresh it; the method is in [api-method.md](api-method.md) (the"
                 + " house rules in [methodology.md](methodology.md)), and what bounds the figures, from profiles of the"
                 + " instances, in [api-method.md, What bounds the figures](api-method.md#what-bounds-the-figures).");
         line();
-        if (failure != null) {
-            line("> **The run failed before it finished:** " + failure + ". The tables hold what was measured before"
-                    + " the failure.");
-            line();
-        }
+        failure();
         long dirty = r.runs.stream().filter(m -> !m.clean()).count();
         if (dirty > 0) {
             line("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the notes.");
@@ -146,8 +131,8 @@ final class ApiReport {
                         + " and test runs while the benchmark ran: other processes used %.2f cores on average and %.2f in"
                         + " the worst second (%s). Runs during which they used more than 0.1 core on average or 0.5 in a"
                         + " second are marked ⚠. Absolute figures are this machine's on that day; the ratios against the"
-                        + " baselines measured in the same run are the portable part.", env.cores(), r.foreignCores,
-                r.worstForeignCores, r.cpuSummary == null ? "not measured" : r.cpuSummary));
+                        + " baselines measured in the same run are the portable part.", env.cores(), run.cpu.foreignCores(),
+                run.cpu.worstForeignCores(), run.cpu.summary()));
         line();
         line("Two livedrop instances, A and B (`" + o.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each),"
                 + " on one Kafka broker, all on this machine; every request goes to A over HTTP/1.1 (JDK HttpClient,"
@@ -404,11 +389,8 @@ final class ApiReport {
     }
 
     private void setup() {
-        line("## Machine, software, setup");
-        line();
-        env.setupRows().forEach(this::line);
-        line("| application | " + nullToDash(r.appJar) + " |");
-        line("| each instance | `" + nullToDash(r.appCommand) + "` (B the same with its own port and home) |");
+        machine(false);
+        line("| each instance | `" + nullToDash(run.appCommand) + "` (B the same with its own port and home) |");
         line("| Kafka Streams settings | " + (o.streamsConfig.isEmpty() ? "the application's own (StreamsSettings:"
                 + " exactly_once_v2, commit.interval.ms "
                 + io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby replica)"
@@ -417,16 +399,13 @@ final class ApiReport {
         if (!o.appArgs().isEmpty()) {
             line("| extra application settings (experiment) | `" + String.join(" ", o.appArgs()) + "` |");
         }
-        line("| Kafka broker | " + nullToDash(r.broker) + " |");
-        env.versions().entrySet().stream().filter(e -> !e.getKey().startsWith("Jedis") && !e.getKey().startsWith("RocksDB"))
-                .forEach(e -> line("| " + e.getKey() + " (bench) | " + e.getValue() + " |"));
         line("| HTTP client | JDK java.net.http.HttpClient, HTTP/1.1, keep-alive, async, 2 executor threads, no"
                 + " per-request timeout (the drain deadline bounds a run); at most " + o.connections
                 + " requests (connections) in flight in open loop, " + o.concurrency + " in the closed loop |");
         line("| baseline producer / reader | idempotent, acks=all, linger.ms=1 (the API's CommandProducer settings) /"
                 + " read_committed, assigned to all partitions, fetch.max.wait.ms=" + System.getProperty(
                 "bench.fetch.max.wait.ms", "10") + " (the API's decision tail uses 10) |");
-        line("| CPU load during the run | " + nullToDash(r.cpuSummary) + " |");
+        cpuLoad();
         line();
         if (!r.notes.isEmpty()) {
             line("Notes:");
@@ -528,13 +507,6 @@ final class ApiReport {
         return s == null ? "—" : s;
     }
 
-    private void line(String s) {
-        md.append(s).append('\n');
-    }
-
-    private void line() {
-        md.append('\n');
-    }
 
 
 

@@ -1,9 +1,8 @@
 package io.livedrop.bench.faults;
 
-import io.livedrop.bench.AppJar;
-import io.livedrop.bench.Dirs;
-import io.livedrop.bench.Environment;
+import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
+import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.order.OrderDecision;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +29,6 @@ import java.util.stream.Stream;
 public final class FaultSuite {
 
     static final int USERS = 2_000;
-    static String LOAD_AT_START = "?";
 
     private FaultSuite() {
     }
@@ -47,31 +44,16 @@ public final class FaultSuite {
         } catch (Cli.Exit e) {
             return e.status;
         }
-        Path work = Files.createTempDirectory("livedrop-faults-");
-        Path logDir = Environment.logDir(work);
-        for (String f : List.of("app-A.log", "app-B.log", "broker.log", "broker.stderr")) {
-            Files.deleteIfExists(logDir.resolve(f)); // the instances append: start each run with empty logs
-        }
-        Environment env = Environment.capture(args);
-        LOAD_AT_START = Environment.loadAverage();
-        Progress.say("livedrop fault suite: %s", env.command());
-        Progress.say("scenarios %s; logs in %s; report: %s", o.scenarios, logDir, o.out.resolve(o.name + ".md"));
-        if (!Files.isRegularFile(o.appJar)) {
-            System.err.println("No application jar at " + o.appJar.toAbsolutePath() + ": build it with"
-                    + " mvn -DskipTests -pl query-api -am package (bench/faults does when it is missing)");
+        BenchRun run = new BenchRun("livedrop fault suite, scenarios " + o.scenarios, args, o.out.resolve(o.name + ".md"));
+        Path jar = run.snapshot(o.appJar);
+        if (jar == null) {
             return 2;
         }
-        Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar, jar, StandardCopyOption.COPY_ATTRIBUTES);
-        String jarDescription = AppJar.describe(o.appJar, jar);
         List<Verdict> verdicts = new ArrayList<>();
-        String failure = null;
-        String appCommand = null;
-        String broker = null;
         String warmup = "none";
-        try (Harness h = new Harness(jar, work, logDir)) {
-            appCommand = h.appCommand;
-            broker = h.broker.description();
+        try (run; Harness h = new Harness(jar, run.work, run.logDir)) {
+            run.appCommand = h.appCommand;
+            run.broker = h.broker.description();
             warmup = warmUp(h, o);
             for (int s : o.scenarios) {
                 List<Verdict> vs = switch (s) {
@@ -94,19 +76,11 @@ public final class FaultSuite {
                 }
             }
         } catch (Exception | Error e) {
-            failure = e.toString();
-            Progress.say("FAILED: %s", e);
-            e.printStackTrace(System.out);
-        } finally {
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = FaultReport.write(o, env, verdicts, jarDescription, appCommand, broker, warmup, failure,
-                logDir);
-        boolean clean = failure == null && verdicts.size() == o.expectedVerdicts()
-                && verdicts.stream().allMatch(Verdict::clean);
-        Progress.say("report written: %s", report);
-        Progress.say(clean ? "every scenario ran; no invariant violated" : "VIOLATIONS OR FAILURES (see the report)");
-        return clean ? 0 : 1;
+        FaultReport report = new FaultReport(o, run, verdicts, warmup);
+        return run.exit(report.write(), report.clean(), "every scenario ran; no invariant violated",
+                "VIOLATIONS OR FAILURES (see the report)");
     }
 
     // ------------------------------------------------------------------ warm-up

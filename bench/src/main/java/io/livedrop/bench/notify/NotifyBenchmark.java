@@ -1,13 +1,11 @@
 package io.livedrop.bench.notify;
 
-import io.livedrop.bench.AppJar;
 import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Tokens;
 import io.livedrop.bench.ProcCpu;
-import io.livedrop.bench.Dirs;
 import io.livedrop.bench.CpuWatch;
-import io.livedrop.bench.Environment;
+import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
@@ -25,7 +23,6 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,83 +67,43 @@ public final class NotifyBenchmark {
     }
 
     static int run(String[] args) throws Exception {
-        System.setProperty("java.awt.headless", "true");
         NotifyOptions o;
         try {
             o = Cli.parse(new NotifyOptions(), args);
         } catch (Cli.Exit e) {
             return e.status;
         }
-        Path work = Files.createTempDirectory("livedrop-notify-bench-");
-        if (System.getProperty("bench.log.file") == null) {
-            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-notify-bench.log").toString());
-        }
-        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
-        Files.createDirectories(logDir);
-        Environment env = Environment.capture(args);
-        Results results = new Results();
-        Progress.say("livedrop notification benchmark: %s", env.command());
-        Progress.say("log: %s (instance: %s/app-N.log); report: %s", System.getProperty("bench.log.file"), logDir,
-                o.out.resolve(o.name + ".md"));
-        if (!Files.isRegularFile(o.appJar)) {
-            System.err.println("No application jar at " + o.appJar + ": build it with"
-                    + " mvn -DskipTests -pl query-api -am package (bench/notify does when it is missing)");
+        BenchRun run = new BenchRun("livedrop notification benchmark", args, o.out.resolve(o.name + ".md"));
+        Path jar = run.snapshot(o.appJar);
+        if (jar == null) {
             return 2;
         }
-        Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar, jar, StandardCopyOption.COPY_ATTRIBUTES);
-        results.appJar = AppJar.describe(o.appJar, jar);
+        Results results = new Results();
         int maxSubscribers = o.online() ? o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
         List<String> appArgs = new ArrayList<>();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         appArgs.add("--server.tomcat.max-connections=" + (maxSubscribers + 2_000));
         appArgs.add("--server.tomcat.accept-count=1000");
         appArgs.addAll(o.appArgs());
-        CpuWatch cpu = new CpuWatch().start();
-        String failure = null;
-        AppInstance app = null;
-        try {
-            Progress.say("starting the Kafka broker (%s)", o.broker);
-            try (KafkaBroker broker = KafkaBroker.start(o.broker, logDir)) {
-                results.broker = broker.description();
-                Progress.say("broker at %s; starting the livedrop instance (%s)", broker.bootstrapServers(), o.appJar);
-                Path appLog = logDir.resolve("app-N.log");
-                results.appLogOffset = Files.exists(appLog) ? Files.size(appLog) : 0;
-                app = AppInstance.start("N", jar, broker.bootstrapServers(), work.resolve("home-N"), logDir, Map.of(),
-                        appArgs);
+        try (run; KafkaBroker broker = run.startBroker(o.broker)) {
+            Progress.say("starting the livedrop instance (%s)", o.appJar);
+            // the instance before the broker: without it, its shutdown waits on the broker's absence
+            try (AppInstance app = AppInstance.start("N", jar, broker.bootstrapServers(), run.work.resolve("home-N"),
+                    run.logDir, Map.of(), appArgs)) {
                 Http http = new Http();
                 app.awaitReady(http, Duration.ofSeconds(180));
                 Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
-                results.appCommand = app.commandForReport();
+                run.appCommand = app.commandForReport();
                 results.appXmx = lastXmx(app.command);
-                try {
-                    new Session(o, broker, app, http, results, cpu).run();
-                } finally {
-                    // the instance before the broker: without it, its shutdown waits on the broker's absence
-                    Progress.say("stopping the instance");
-                    app.close();
-                }
+                new Session(o, broker, app, http, results, run.cpu).run();
+                Progress.say("stopping the instance");
             }
         } catch (Exception | Error e) {
-            failure = e.toString();
-            Progress.say("FAILED: %s", e);
-            e.printStackTrace(System.out);
-        } finally {
-            if (app != null) {
-                app.close();
-            }
-            cpu.close();
-            results.cpuSummary = cpu.summary();
-            results.foreignCores = cpu.foreignCores();
-            results.worstForeignCores = cpu.worstForeignCores();
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = new NotifyReport(o, env, results, Progress.elapsed(), failure).write();
-        Progress.say("report written: %s", report);
-        boolean clean = failure == null && results.clean();
-        Progress.say(clean ? "every subscriber was told of every measured start; every inbox request answered"
-                : "SOME DELIVERIES WERE MISSING OR SOME REQUESTS FAILED (see the report)");
-        return clean ? 0 : 1;
+        Path report = new NotifyReport(o, run, results).write();
+        return run.exit(report, results.clean(), "every subscriber was told of every measured start; every inbox"
+                + " request answered", "SOME DELIVERIES WERE MISSING OR SOME REQUESTS FAILED (see the report)");
     }
 
     private static String lastXmx(List<String> command) {
@@ -224,13 +181,7 @@ public final class NotifyBenchmark {
         final List<Cohort> cohorts = new ArrayList<>();
         final List<InboxRun> inbox = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
-        String appJar;
-        String appCommand;
         String appXmx;
-        String broker;
-        String cpuSummary;
-        double foreignCores;
-        double worstForeignCores;
         long[] appFdLimit = {-1, -1};
         long[] benchFdLimit = {-1, -1};
         long appFdsIdle = -1;
@@ -243,7 +194,6 @@ public final class NotifyBenchmark {
         int inboxEdges;
         String inboxSample;
         String appLogWarnings;
-        long appLogOffset;
 
         boolean clean() {
             boolean online = cohorts.stream().allMatch(c -> c.failed == 0 && c.acked == c.planned
@@ -654,7 +604,6 @@ public final class NotifyBenchmark {
 
         private String logWarnings() {
             try (java.io.BufferedReader in = Files.newBufferedReader(app.log)) {
-                in.skip(results.appLogOffset);
                 List<String> w = in.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
                         || l.contains("Exception")).limit(2000).toList();
                 if (w.isEmpty()) {

@@ -1,51 +1,39 @@
 package io.livedrop.bench.push;
 
-import static io.livedrop.bench.Formats.minutes;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.pct;
 import static io.livedrop.bench.Formats.ratio;
 
-import io.livedrop.bench.Environment;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.Markdown;
+import io.livedrop.bench.Progress;
 import io.livedrop.bench.push.FanoutCheck.FanoutRun;
 import io.livedrop.bench.push.PushBenchmark.Size;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /** Writes the push benchmark's markdown report. */
-final class PushReport {
+final class PushReport extends Markdown {
 
     static final int TARGET_FOLLOWERS = 1_000_000;
     static final double TARGET_MS = 2000;
 
     private final PushOptions o;
-    private final Environment env;
     private final List<Size> sizes;
     private final List<String> setup;
-    private final Duration took;
-    private final String failure;
-    private final List<String> output;
-    private final StringBuilder md = new StringBuilder();
 
-    PushReport(PushOptions o, Environment env, List<Size> sizes, List<String> setup, Duration took, String failure,
-               List<String> output) {
+    PushReport(PushOptions o, BenchRun run, List<Size> sizes, List<String> setup) {
+        super(run, o.out, o.name);
         this.o = o;
-        this.env = env;
         this.sizes = sizes;
         this.setup = setup;
-        this.took = took;
-        this.failure = failure;
-        this.output = output;
     }
 
-    Path write() throws IOException {
-        Files.createDirectories(o.out);
+    @Override
+    protected void sections() {
         header();
         target();
         results();
@@ -56,9 +44,6 @@ final class PushReport {
         setupSection();
         method();
         runOutput();
-        Path file = o.out.resolve(o.name + ".md");
-        Files.writeString(file, md.toString());
-        return file;
     }
 
     private void header() {
@@ -67,8 +52,7 @@ final class PushReport {
         line();
         line("Command: `" + env.command() + "`");
         line();
-        line("Run on " + env.date() + " in " + minutes(took) + ", on " + env.cores() + " cores (" + env.cpuModel()
-                + ") and " + env.memory() + " of memory. Generated file: rerun the command to refresh it.");
+        line(produced() + " Generated file: rerun the command to refresh it.");
         line();
         line("A drop start of creator `" + Follows.CREATOR + "` (one STARTED DropEvent on the drop-events topic) goes"
                 + " through the social topology (SocialTopology, exactly_once_v2): DropStartsProcessor broadcasts it"
@@ -77,11 +61,7 @@ final class PushReport {
                 + " each follows partition marked `lastBatch`. Measured: from the start's send to the moment a"
                 + " read_committed consumer has every batch of every follows partition.");
         line();
-        if (failure != null) {
-            line("> **The run failed before it finished:** " + failure + ". The tables hold what was measured before"
-                    + " the failure.");
-            line();
-        }
+        failure();
         long bad = sizes.stream().flatMap(s -> s.fanouts.stream()).filter(r -> !r.ok()).count();
         if (bad > 0) {
             line("> **CORRECTNESS VIOLATION: " + bad + " fan-out(s) did not name every follower exactly once** (or"
@@ -98,7 +78,7 @@ final class PushReport {
         String target = "\"1M followers' batches committed < 2 s after the start\"";
         if (big == null) {
             line("- " + target + ": **not measured in this run** (1,000,000 followers was not among `--followers` "
-                    + o.followers + (failure != null ? ", or the run failed before it" : "") + ").");
+                    + o.followers + (run.failure != null ? ", or the run failed before it" : "") + ").");
         } else {
             double med = median(big.fanouts, FanoutRun::completeMs);
             boolean allOk = big.fanouts.stream().allMatch(FanoutRun::ok);
@@ -274,14 +254,9 @@ final class PushReport {
     }
 
     private void setupSection() {
-        line("## Machine, software, setup");
-        line();
-        env.setupRows().forEach(this::line);
-        env.versions().forEach((k, v) -> line("| " + k + " | " + v + " |"));
-        for (String s : setup) {
-            int colon = s.indexOf(':');
-            line("| " + s.substring(0, colon) + " | " + s.substring(colon + 1).strip() + " |");
-        }
+        machine(true);
+        cpuLoad();
+        setup.forEach(s -> row(s.substring(0, s.indexOf(':')), s.substring(s.indexOf(':') + 1).strip()));
         line("| follower counts | " + o.followers + ", seeded cumulatively into the same topology; noise: " + o.noise
                 + " follows of other creators per follower |");
         line("| seeding producer | acks=all, idempotent, linger.ms=20, batch.size=128 KiB, one thread |");
@@ -323,10 +298,10 @@ final class PushReport {
     private void runOutput() {
         line("## Output of the run");
         line();
-        line("<details><summary>progress lines (stderr)</summary>");
+        line("<details><summary>progress lines</summary>");
         line();
         line("```");
-        output.forEach(this::line);
+        Progress.lines().forEach(this::line);
         line("```");
         line();
         line("</details>");
@@ -359,13 +334,6 @@ final class PushReport {
         return Double.isNaN(v) || Double.isInfinite(v) ? "—" : ratio(v);
     }
 
-    private void line(String s) {
-        md.append(s).append('\n');
-    }
-
-    private void line() {
-        md.append('\n');
-    }
 
     /** The commit interval the app runs with (StreamsSettings), for the text. */
     private static final class StreamsSettingsView {

@@ -1,5 +1,6 @@
 package io.livedrop.bench.push;
 
+import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.notification.PushBatch;
 import java.time.Duration;
@@ -150,7 +151,7 @@ final class RawProducerBaseline {
         try (Admin admin = admin()) {
             admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            PushBenchmark.say("(could not delete %s: %s)", topic, e);
+            Progress.say("(could not delete %s: %s)", topic, e);
         }
     }
 }

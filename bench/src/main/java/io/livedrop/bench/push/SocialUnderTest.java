@@ -1,5 +1,6 @@
 package io.livedrop.bench.push;
 
+import io.livedrop.bench.Progress;
 import io.livedrop.bench.CommittedReader;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.drop.DropEvent;
@@ -152,7 +153,7 @@ final class SocialUnderTest implements AutoCloseable {
         long t0 = System.nanoTime();
         long[] last = {t0, 0};
         Duration limit = Duration.ofSeconds(120 + (n - from) / 1000);
-        try (var ticker = PushBenchmark.every(Duration.ofSeconds(5), () -> {
+        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
             long now = System.nanoTime();
             long count = count();
             double rate = (count - last[1]) / ((now - last[0]) / 1e9);
@@ -255,7 +256,7 @@ final class SocialUnderTest implements AutoCloseable {
                 throw new IllegalStateException("could not produce the drop start: " + e, e);
             }
             acked = System.nanoTime();
-            try (var ticker = PushBenchmark.every(Duration.ofSeconds(5), () -> String.format(java.util.Locale.ROOT,
+            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(java.util.Locale.ROOT,
                     "fan-out %s: %d/%d follows partitions done, %,d/%,d user ids received", dropId,
                     check.partitionsDone(), options.partitions, check.ids(), n))) {
                 if (!Waits.await(() -> check.complete() || failure.get() != null || batches.failure() != null,
