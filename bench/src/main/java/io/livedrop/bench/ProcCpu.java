@@ -1,5 +1,6 @@
 package io.livedrop.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.Map;
  */
 public final class ProcCpu {
 
-    private static final double TICKS_PER_SECOND = 100.0; // USER_HZ
+    static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
     private final Map<String, Long> pids;
     private final Map<String, Long> ticks = new LinkedHashMap<>();
@@ -52,25 +53,33 @@ public final class ProcCpu {
         return String.join(", ", parts);
     }
 
-    private static long processTicks(long pid) {
+    /** utime + stime of a process (all its threads) in clock ticks; 0 when it is gone. */
+    static long processTicks(long pid) {
+        return ticks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** utime + stime of a /proc/.../stat file (a process, or a thread under task/) in clock ticks; 0 if unreadable. */
+    static long ticks(Path stat) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String s = Files.readString(stat);
+            // after "pid (comm) ": utime is field 14 overall, i.e. index 11 here; stime index 12
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
     }
 
-    private static long machineBusyTicks() {
+    /** The machine's busy ticks: user, nice, system (irq and softirq time, our loopback traffic, and steal are no process's). */
+    static long machineBusyTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;
-            for (int i = 1; i <= 3 && i < f.length; i++) { // user, nice, system
+            for (int i = 1; i <= 3 && i < f.length; i++) {
                 busy += Long.parseLong(f[i]);
             }
             return busy;
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
     }

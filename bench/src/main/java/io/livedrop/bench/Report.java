@@ -39,7 +39,7 @@ final class Report extends Markdown {
         String pngName = o.name + "-latency.png";
         boolean chart = !r.latency.isEmpty();
         if (chart) {
-            LatencyChart.write(r.latency, "Open-loop latency, intended send to committed decision visible ("
+            LatencyChart.write(panels(), "Open-loop latency, intended send to committed decision visible ("
                     + env.date().substring(0, 10) + ", scale " + trim(o.scale) + ")", o.out.resolve(pngName));
         }
         header();
@@ -187,6 +187,16 @@ final class Report extends Markdown {
             line("![Latency by percentile, one panel per arrival rate](" + png + ")");
             line();
         }
+    }
+
+    /** One panel per arrival rate; one line per system and configuration, the baselines dashed. */
+    private List<LatencyChart.Panel> panels() {
+        return r.latency.stream().map(LatencyRun::rate).distinct().sorted().map(rate -> new LatencyChart.Panel(
+                String.format(Locale.ROOT, "latency at %,.0f requests/s (ms)", rate), r.latency.stream()
+                .filter(l -> l.rate() == rate).map(l -> new LatencyChart.Series(l.system().label + " (" + l.config()
+                        + ")", l.micros(), l.system() != Results.System.TOPOLOGY)).toList(),
+                rate == TARGET_RATE ? TARGET_P99_MS : Double.NaN, "target: p99 ≤ " + (int) TARGET_P99_MS + " ms"))
+                .toList();
     }
 
     /** The raw round trip at the same rate committed at the same interval as a topology run. */

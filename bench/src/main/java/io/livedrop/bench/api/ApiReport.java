@@ -7,6 +7,7 @@ import static io.livedrop.bench.Formats.ratio;
 import static io.livedrop.bench.Formats.secs;
 
 import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.LatencyChart;
 import io.livedrop.bench.Markdown;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,9 +88,9 @@ final class ApiReport extends Markdown {
     protected void sections() throws IOException {
         Files.createDirectories(o.out);
         String png = o.name + "-latency.png";
-        List<ApiChart.Panel> panels = panels();
+        List<LatencyChart.Panel> panels = panels();
         if (!panels.isEmpty()) {
-            ApiChart.write(panels, "livedrop API, open-loop latency from intended send time (" + env.date()
+            LatencyChart.write(panels, "livedrop API, open-loop latency from intended send time (" + env.date()
                     .substring(0, 10) + (o.runs > 1 ? ", median-p99 run of " + o.runs : "") + ")", o.out.resolve(png));
         }
         header();
@@ -443,28 +444,28 @@ final class ApiReport extends Markdown {
 
     // ------------------------------------------------------------------ plot
 
-    private List<ApiChart.Panel> panels() {
-        List<ApiChart.Panel> panels = new ArrayList<>();
+    private List<LatencyChart.Panel> panels() {
+        List<LatencyChart.Panel> panels = new ArrayList<>();
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.READ)).toList())) {
-            List<ApiChart.Series> series = new ArrayList<>();
+            List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
                 Measured m = c.representative();
-                series.add(new ApiChart.Series("drop read, all keys", m.all(), false));
-                series.add(new ApiChart.Series("drop read, local keys (A)", m.classes()[ApiBenchmark.LOCAL], false));
-                series.add(new ApiChart.Series("drop read, remote keys (B, one hop)", m.classes()[ApiBenchmark.REMOTE], false));
+                series.add(new LatencyChart.Series("drop read, all keys", m.all(), false));
+                series.add(new LatencyChart.Series("drop read, local keys (A)", m.classes()[ApiBenchmark.LOCAL], false));
+                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)", m.classes()[ApiBenchmark.REMOTE], false));
             });
             find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c ->
-                    series.add(new ApiChart.Series("{ __typename } (baseline)", c.representative().all(), true)));
-            panels.add(new ApiChart.Panel(String.format(Locale.ROOT, "reads at %,d/s (ms)", rate), series,
+                    series.add(new LatencyChart.Series("{ __typename } (baseline)", c.representative().all(), true)));
+            panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "reads at %,d/s (ms)", rate), series,
                     rate == READ_TARGET_RATE ? READ_TARGET_P99_MS : Double.NaN, "target: p99 < 10 ms"));
         }
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.ORDER)).toList())) {
-            List<ApiChart.Series> series = new ArrayList<>();
+            List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.ORDER, Measured.PLACE_ORDER, rate).ifPresent(c ->
-                    series.add(new ApiChart.Series("placeOrder via API", c.representative().all(), false)));
+                    series.add(new LatencyChart.Series("placeOrder via API", c.representative().all(), false)));
             find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate).ifPresent(c ->
-                    series.add(new ApiChart.Series("topology only (baseline)", c.representative().all(), true)));
-            panels.add(new ApiChart.Panel(String.format(Locale.ROOT, "orders at %,d/s (ms)", rate), series,
+                    series.add(new LatencyChart.Series("topology only (baseline)", c.representative().all(), true)));
+            panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "orders at %,d/s (ms)", rate), series,
                     rate == ORDER_TARGET_RATE ? ORDER_TARGET_P99_MS : Double.NaN, "target: p99 < 60 ms"));
         }
         return panels;
