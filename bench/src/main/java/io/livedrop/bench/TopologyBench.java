@@ -15,7 +15,6 @@ import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
-import io.livedrop.topology.provisioning.TopicProvisioner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,7 +38,6 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * The system under test: livedrop's topology ({@link LivedropTopology}) in a {@link KafkaStreams} instance of this
@@ -98,9 +94,7 @@ final class TopologyBench implements AutoCloseable {
     }
 
     void start() {
-        try (Admin admin = admin()) {
-            new TopicProvisioner(admin, Duration.ofSeconds(60)).provision(topics);
-        }
+        KafkaAdmin.provision(bootstrap, topics);
         Topology topology = LivedropTopology.build(livedropConfig, serdes);
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
@@ -109,15 +103,7 @@ final class TopologyBench implements AutoCloseable {
         overrides.putAll(options.streamsConfig);
         Properties props = StreamsSettings.of(livedropConfig, appId(), bootstrap, stateDir, overrides);
         streams = new KafkaStreams(topology, props);
-        streams.setUncaughtExceptionHandler(e -> {
-            streamsFailure.compareAndSet(null, e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.start();
-        if (!Waits.await(() -> streams.state() == KafkaStreams.State.RUNNING || streamsFailure.get() != null,
-                Duration.ofSeconds(120))) {
-            throw new IllegalStateException("Kafka Streams (" + config + ") not RUNNING after 120 s: " + streams.state());
-        }
+        KafkaAdmin.start(streams, streamsFailure, "Kafka Streams (" + config + ")");
         checkStreams();
         orders = new KafkaProducer<>(producerProps("bench-orders-" + tag), serdes.key().serializer(),
                 serdes.orderRequest().serializer());
@@ -131,10 +117,6 @@ final class TopologyBench implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, options.producerLingerMs,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    }
-
-    private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     private void checkStreams() {
@@ -375,14 +357,7 @@ final class TopologyBench implements AutoCloseable {
             streams.cleanUp();
         }
         // Free the broker's disk and memory for the next configuration: this one's topics and internal topics.
-        try (Admin admin = admin()) {
-            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<String> mine = names.stream()
-                    .filter(n -> n.startsWith("bench-" + tag + ".") || n.startsWith(appId() + "-")).toList();
-            admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Progress.say("(could not delete the topics of %s: %s)", config, e);
-        }
+        KafkaAdmin.delete(bootstrap, n -> n.startsWith("bench-" + tag + ".") || n.startsWith(appId() + "-"));
         Dirs.deleteRecursively(stateDir);
     }
 

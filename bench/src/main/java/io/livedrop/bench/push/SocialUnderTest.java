@@ -1,5 +1,6 @@
 package io.livedrop.bench.push;
 
+import io.livedrop.bench.KafkaAdmin;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.CommittedReader;
 import io.livedrop.bench.Waits;
@@ -15,7 +16,6 @@ import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
-import io.livedrop.topology.provisioning.TopicProvisioner;
 import io.livedrop.topology.social.SocialTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +28,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,7 +35,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -91,9 +88,7 @@ final class SocialUnderTest implements AutoCloseable {
     }
 
     void start() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin, Duration.ofSeconds(60)).provision(topics);
-        }
+        KafkaAdmin.provision(bootstrap, topics);
         Map<String, Object> overrides = new LinkedHashMap<>();
         if (options.streamThreads != 1) {
             overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads);
@@ -101,15 +96,7 @@ final class SocialUnderTest implements AutoCloseable {
         overrides.putAll(options.streamsConfig);
         props = StreamsSettings.of(config, applicationId(), bootstrap, stateDir, overrides);
         streams = new KafkaStreams(SocialTopology.build(config, serdes), props);
-        streams.setUncaughtExceptionHandler(e -> {
-            failure.compareAndSet(null, e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.start();
-        if (!Waits.await(() -> streams.state() == KafkaStreams.State.RUNNING || failure.get() != null,
-                Duration.ofSeconds(120))) {
-            throw new IllegalStateException("Kafka Streams not RUNNING after 120 s: " + streams.state());
-        }
+        KafkaAdmin.start(streams, failure, "Kafka Streams");
         check();
         follows = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
