@@ -34,7 +34,7 @@ public final class BenchRun implements AutoCloseable {
             System.setProperty("bench.log.file", logDir.resolve("bench.log").toString());
         }
         // the children append to their logs: each run starts with empty ones
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(logDir, "{app-*.log,gc-*.log,broker.log,broker.stderr}")) {
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(logDir, "{app-*.log,gc-*.log,broker.log}")) {
             for (Path p : old) {
                 Files.delete(p);
             }

@@ -50,7 +50,7 @@ final class BrokerRestart {
         long fault = System.nanoTime();
         if (variant == Variant.CLEAN) {
             Progress.say("stopping the broker (clean shutdown) for %d s", down.toSeconds());
-            h.broker.stop();
+            h.broker.close();
         } else {
             Progress.say("kill -9 the broker (pid %d) for %d s", h.broker.pid(), down.toSeconds());
             h.broker.kill();

@@ -327,16 +327,7 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
-        instances.values().forEach(i -> {
-            if (i.app != null) {
-                i.app.signalStop();
-            }
-        });
-        instances.values().forEach(i -> {
-            if (i.app != null) {
-                i.app.close();
-            }
-        });
+        AppInstance.stopAll(instances.values().stream().map(i -> i.app).filter(Objects::nonNull).toList());
         broker.close();
     }
 }
