@@ -35,6 +35,16 @@ public final class Http {
         return graphQlBuilder(baseUrl, body, token).build();
     }
 
+    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
+    public static String json(String escapedQuery) {
+        return "{\"query\":\"" + escapedQuery + "\"}";
+    }
+
+    /** A GraphQL POST that times out. */
+    public static HttpRequest graphQl(String baseUrl, String body, String token, Duration timeout) {
+        return graphQlBuilder(baseUrl, body, token).timeout(timeout).build();
+    }
+
     private static HttpRequest.Builder graphQlBuilder(String baseUrl, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/graphql"))
                 .header("Content-Type", "application/json")

@@ -59,8 +59,4 @@ public final class Progress {
         @Override
         void close();
     }
-
-    public static String n(long v) {
-        return String.format(Locale.ROOT, "%,d", v);
-    }
 }

@@ -9,6 +9,7 @@ import io.livedrop.bench.Cli;
 
 import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.KafkaBroker;
+import io.livedrop.bench.Ownership;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.bench.api.LoadGenerator.Outcome;
@@ -156,7 +157,7 @@ public final class ApiBenchmark {
             Progress.say("%s", results.groupCheck);
 
             String creatorToken = tokens.mint("bench-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-            String product = Http.field(http.call(a.url(), json("mutation { upsertProduct(input: {name: \\\"Bench"
+            String product = Http.field(http.call(a.url(), Http.json("mutation { upsertProduct(input: {name: \\\"Bench"
                     + " product\\\"}) { id } }"), creatorToken), "id");
             Objects.requireNonNull(product, "upsertProduct returned no id");
             Map<String, List<String>> readDrops = o.reads() ? createDrops(creatorToken, product, o.readKeys, 1_000,
@@ -239,7 +240,7 @@ public final class ApiBenchmark {
                     throw new IllegalStateException("could not get " + count / 2 + " drops on each instance in "
                             + made + " tries: " + by);
                 }
-                String body = http.call(a.url(), json("mutation { scheduleDrop(input: {productId: \\\"" + product
+                String body = http.call(a.url(), Http.json("mutation { scheduleDrop(input: {productId: \\\"" + product
                         + "\\\", stock: " + stock + ", priceCents: 1999}) { id } }"), token);
                 String id = Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id");
                 AppInstance owner = null;
@@ -263,7 +264,7 @@ public final class ApiBenchmark {
 
         private void awaitLive(List<String> drops) {
             for (String id : drops) {
-                String query = json("{ drop(id: \\\"" + id + "\\\") { status } }");
+                String query = Http.json("{ drop(id: \\\"" + id + "\\\") { status } }");
                 if (!Waits.await(() -> "LIVE".equals(Http.field(http.call(a.url(), query, null), "status")),
                         Duration.ofSeconds(60))) {
                     throw new IllegalStateException("drop " + id + " not LIVE within 60 s");
@@ -315,7 +316,7 @@ public final class ApiBenchmark {
         }
 
         private Target typenameTarget() {
-            HttpRequest typename = Http.graphQl(a.url(), json(TYPENAME_QUERY), null);
+            HttpRequest typename = Http.graphQl(a.url(), Http.json(TYPENAME_QUERY), null);
             return i -> LoadGenerator.send(http, typename, ApiBenchmark::typenameOutcome);
         }
 
@@ -538,11 +539,6 @@ public final class ApiBenchmark {
             return Outcome.REJECTED;
         }
         return body.contains("\"status\":\"PENDING\"") ? Outcome.PENDING : Outcome.ERROR;
-    }
-
-    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
-    static String json(String escapedQuery) {
-        return "{\"query\":\"" + escapedQuery + "\"}";
     }
 
     private static String plan(ApiOptions o) {

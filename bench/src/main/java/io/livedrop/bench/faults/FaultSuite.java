@@ -1,5 +1,7 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Formats;
+import io.livedrop.bench.Http;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.Dirs;
@@ -309,10 +311,10 @@ public final class FaultSuite {
         v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, ready);
         long[] after = sizeOf(state);
-        v.figures.put("state directory deleted", Progress.n(size[0]) + " files, " + Progress.n(size[1]) + " bytes; "
-                + Progress.n(after[0]) + " files, " + Progress.n(after[1]) + " bytes at the end");
+        v.figures.put("state directory deleted", Formats.n(size[0]) + " files, " + Formats.n(size[1]) + " bytes; "
+                + Formats.n(after[0]) + " files, " + Formats.n(after[1]) + " bytes at the end");
         v.figures.put("changelog offsets (end − beginning; records and transaction markers) orders / social",
-                Progress.n(changelog[0]) + " / " + Progress.n(changelog[1]));
+                Formats.n(changelog[0]) + " / " + Formats.n(changelog[1]));
         v.figures.put("recovery: B start → ready (RUNNING, stores queryable)", secs(ready - started));
         v.figures.put("restore rate: B's records restored into active tasks + applied to standby/warm-up tasks"
                 + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)", watch.summary());
@@ -460,7 +462,7 @@ public final class FaultSuite {
                     Thread.currentThread().interrupt();
                 }
                 long t0 = System.nanoTime();
-                h.send(Harness.request(i.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
+                h.send(Http.graphQl(i.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
                         token, Stampede.ORDER_TIMEOUT)).whenComplete((r, e) -> f.complete(Stampede.classify(order,
                         i.name, true, t0, System.nanoTime(), r == null ? -1 : r.statusCode(),
                         r == null ? null : r.body(), e)));

@@ -4,18 +4,16 @@ import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Tokens;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.KafkaBroker;
+import io.livedrop.bench.Ownership;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.topology.config.LivedropConfig;
-import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * What every scenario runs against: one broker (a child JVM on a fixed port, restartable), livedrop instances A and B (child processes, each with
@@ -162,16 +159,6 @@ final class Harness implements AutoCloseable {
         return setupClient.call(via.url(), "{\"query\":\"" + query + "\"}", token);
     }
 
-    static HttpRequest request(String url, String body, String token, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/graphql"))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return b.build();
-    }
-
     CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -190,7 +177,7 @@ final class Harness implements AutoCloseable {
     /** {@code remainingStock} of a drop as the instance answers it, or null. */
     Integer remainingStock(Instance via, String dropId) {
         try {
-            HttpResponse<String> r = http.send(request(via.url(), dropQueryBody(dropId), null, Duration.ofSeconds(10)),
+            HttpResponse<String> r = http.send(Http.graphQl(via.url(), dropQueryBody(dropId), null, Duration.ofSeconds(10)),
                     HttpResponse.BodyHandlers.ofString());
             Matcher m = Pattern.compile("\"remainingStock\"\\s*:\\s*(-?\\d+)").matcher(r.body());
             return r.statusCode() == 200 && !r.body().contains("\"errors\"") && m.find()
@@ -205,18 +192,9 @@ final class Harness implements AutoCloseable {
 
     // ------------------------------------------------------------------ ownership and drops
 
-    static int partition(String key) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-    }
-
     /** HTTP status of the instance's owner endpoint for {@code key} (200/404 active, 503 not), -1 unreachable. */
     int probe(Instance i, String key) {
-        try {
-            return setupClient.get(i.app.peerUrl() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key + "?partition="
-                    + partition(key) + "&stale=false").statusCode();
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Ownership.probe(setupClient, i.app, key, Ownership.partition(key, PARTITIONS));
     }
 
     /** The name of the one instance active for {@code key}'s partition, or null. */
@@ -239,7 +217,7 @@ final class Harness implements AutoCloseable {
         boolean ok = Waits.await(() -> {
             List<String> owners = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
-                owners.add(owner(probeKey(p)));
+                owners.add(owner(Ownership.probeKey(p, PARTITIONS)));
             }
             if (owners.contains("A") && owners.contains("B") && !owners.contains(null)) {
                 return true;
@@ -249,15 +227,6 @@ final class Harness implements AutoCloseable {
         }, Duration.ofSeconds(180));
         if (!ok) {
             throw new IllegalStateException("partitions not shared by A and B within 180 s");
-        }
-    }
-
-    static String probeKey(int partition) {
-        for (int n = 0; ; n++) {
-            String key = "fault-probe-" + n;
-            if (partition(key) == partition) {
-                return key;
-            }
         }
     }
 

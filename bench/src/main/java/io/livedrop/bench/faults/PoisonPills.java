@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.catalog.Drop;
@@ -120,7 +121,7 @@ final class PoisonPills {
             String user = "s6-follower-" + i.name;
             String result;
             try {
-                var r = h.http.send(Harness.request(i.url(), "{\"query\":\"mutation { follow(creatorId: \\\"fault-creator\\\")"
+                var r = h.http.send(Http.graphQl(i.url(), "{\"query\":\"mutation { follow(creatorId: \\\"fault-creator\\\")"
                         + " { creator { id } } }\"}", h.token(user), Duration.ofSeconds(20)),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 result = r.statusCode() == 200 && r.body().contains("\"fault-creator\"") && !r.body().contains("\"errors\"")

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.order.OrderDecision;
@@ -109,7 +110,7 @@ final class Rescaling {
                 }
             }
         }
-        v.figures.put("reads: with a true remainingStock / wrong / UNAVAILABLE or other error", Progress.n(ok) + " / "
+        v.figures.put("reads: with a true remainingStock / wrong / UNAVAILABLE or other error", Formats.n(ok) + " / "
                 + wrong + " / " + (errors.isEmpty() ? "0" : errors.toString()));
         v.figures.put("reads per instance", byInstance.toString());
     }

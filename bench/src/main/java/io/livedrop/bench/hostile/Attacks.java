@@ -1,5 +1,6 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Tokens;
@@ -196,8 +197,8 @@ final class Attacks {
         String state = s.closeState();
         String answers = socketAnswers(s, sent, o.malformed);
         s.close();
-        return w.result("3. " + Progress.n(o.malformed) + " `orderStatus` subscriptions with malformed "
-                        + Progress.n(o.malformedIdChars) + "-character ids on one socket (with a token), then the"
+        return w.result("3. " + Formats.n(o.malformed) + " `orderStatus` subscriptions with malformed "
+                        + Formats.n(o.malformedIdChars) + "-character ids on one socket (with a token), then the"
                         + " socket closed",
                 "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)",
                 answers, refusals(s, state));
@@ -247,7 +248,7 @@ final class Attacks {
         String state = s.closeState();
         String answers = socketAnswers(s, sent, o.subscriptions) + "; orders placed: " + counts(orders);
         s.close();
-        return w.result("4. " + Progress.n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
+        return w.result("4. " + Formats.n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
                         + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
                 "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)", answers, refusals(s, state));
     }
@@ -272,7 +273,7 @@ final class Attacks {
         String state = s.closeState();
         String answers = socketAnswers(s, sent, o.unknown);
         s.close();
-        Attack a = w.result("6. " + Progress.n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
+        Attack a = w.result("6. " + Formats.n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
                         + " order ids on one socket, held " + o.unknownSeconds + " s",
                 "0.71 of the 2 cores for 30 s (3,000 subscriptions)", answers, refusals(s, state));
         return a;
@@ -299,7 +300,7 @@ final class Attacks {
             outcomes.merge(a.outcome(), 1L, Long::sum);
             bytes += Math.max(0, a.bytes());
         }
-        String summary = counts(outcomes) + ", " + Progress.n(bytes) + " bytes of answers";
+        String summary = counts(outcomes) + ", " + Formats.n(bytes) + " bytes of answers";
         return w.result("7. " + o.bodies + " concurrent anonymous " + o.bodyMb + " MB bodies (a `variables` value;"
                         + " Content-Length set)",
                 "all read: heap ≥ 1.36 GB (8 × 100 MB)", summary, outcomes.keySet().stream()
@@ -325,7 +326,7 @@ final class Attacks {
 
         String describe() {
             return status < 0 ? outcome() + " after " + String.format(java.util.Locale.ROOT, "%.1f s", seconds)
-                    : outcome() + ", " + Progress.n(bytes) + " bytes in " + String.format(java.util.Locale.ROOT,
+                    : outcome() + ", " + Formats.n(bytes) + " bytes in " + String.format(java.util.Locale.ROOT,
                     "%.1f s", seconds);
         }
 
@@ -374,20 +375,12 @@ final class Attacks {
                     }
                     return new Answer(r.statusCode(), total, code(new String(head, 0, kept, StandardCharsets.UTF_8),
                             null), (System.nanoTime() - t0) / 1e9, null);
-                }).exceptionally(e -> new Answer(-1, -1, null, (System.nanoTime() - t0) / 1e9, root(e)));
+                }).exceptionally(e -> new Answer(-1, -1, null, (System.nanoTime() - t0) / 1e9, Formats.rootCause(e)));
     }
 
     static String code(String body, String none) {
         Matcher m = CODE.matcher(body == null ? "" : body);
         return m.find() ? " " + m.group(1) : none;
-    }
-
-    static String root(Throwable e) {
-        Throwable r = e;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
     }
 
     private static int count(String text, String needle) {
@@ -400,14 +393,14 @@ final class Attacks {
 
     private static String counts(Map<String, ?> m) {
         List<String> parts = new ArrayList<>();
-        new TreeMap<>(m).forEach((k, v) -> parts.add(k + " × " + Progress.n(Long.parseLong(v.toString()))));
+        new TreeMap<>(m).forEach((k, v) -> parts.add(k + " × " + Formats.n(Long.parseLong(v.toString()))));
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
     private static String socketAnswers(GraphQlSocket s, int sent, int wanted) {
-        return Progress.n(sent) + " of " + Progress.n(wanted) + " subscribe messages sent"
-                + (s.acked() ? "" : " (connection never acknowledged)") + ", " + Progress.n(s.answeredIds())
-                + " subscriptions answered; received " + counts(s.received()) + " (" + Progress.n(s.bytesReceived())
+        return Formats.n(sent) + " of " + Formats.n(wanted) + " subscribe messages sent"
+                + (s.acked() ? "" : " (connection never acknowledged)") + ", " + Formats.n(s.answeredIds())
+                + " subscriptions answered; received " + counts(s.received()) + " (" + Formats.n(s.bytesReceived())
                 + " characters)";
     }
 
@@ -415,7 +408,7 @@ final class Attacks {
         List<String> parts = new ArrayList<>();
         s.received().forEach((k, v) -> {
             if (k.startsWith("error") || k.startsWith("next with errors")) {
-                parts.add(k + " × " + Progress.n(v));
+                parts.add(k + " × " + Formats.n(v));
             }
         });
         if (!stateBeforeClientClose.equals("open")) {

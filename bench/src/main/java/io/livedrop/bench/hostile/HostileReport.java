@@ -1,8 +1,8 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Markdown;
-import io.livedrop.bench.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,10 +55,10 @@ final class HostileReport extends Markdown {
         machine(false);
         line("| instance | `" + run.appCommand + "` |");
         line("| sizes | " + o.drops + " drops (one for each of " + o.creators + " creators, the rest by the"
-                + " first); " + Progress.n(o.malformed)
-                + " malformed ids of " + Progress.n(o.malformedIdChars) + " characters; "
-                + Progress.n(o.subscriptions) + " dropUpdates subscriptions, " + o.orderRate + " orders/s for "
-                + o.updateSeconds + " s; " + Progress.n(o.unknown) + " unknown ids held " + o.unknownSeconds
+                + " first); " + Formats.n(o.malformed)
+                + " malformed ids of " + Formats.n(o.malformedIdChars) + " characters; "
+                + Formats.n(o.subscriptions) + " dropUpdates subscriptions, " + o.orderRate + " orders/s for "
+                + o.updateSeconds + " s; " + Formats.n(o.unknown) + " unknown ids held " + o.unknownSeconds
                 + " s; " + o.bodies + " × " + o.bodyMb + " MB |");
         loadAverages("on 2 shared cores, wall times are noisy; CPU seconds of the instance less so");
     }

@@ -320,7 +320,7 @@ public final class NotifyBenchmark {
                 return known;
             }
             String id = Objects.requireNonNull(Http.field(http.call(app.url(),
-                    json("mutation { upsertProduct(input: {name: \\\"Bench product of " + creator + "\\\"}) { id } }"),
+                    Http.json("mutation { upsertProduct(input: {name: \\\"Bench product of " + creator + "\\\"}) { id } }"),
                     creatorToken(creator)), "id"), "upsertProduct returned no id");
             products.put(creator, id);
             return id;
@@ -329,13 +329,13 @@ public final class NotifyBenchmark {
         /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
         private String startDrop(String creator) {
             String product = product(creator);
-            String body = http.call(app.url(), json("mutation { scheduleDrop(input: {productId: \\\"" + product
+            String body = http.call(app.url(), Http.json("mutation { scheduleDrop(input: {productId: \\\"" + product
                     + "\\\", stock: 100, priceCents: 1999, startsAt: null}) { id status } }"), creatorToken(creator));
             return Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id: " + body);
         }
 
         private long followerCount(String creator) {
-            String body = http.call(app.url(), json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"), null);
+            String body = http.call(app.url(), Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"), null);
             Matcher m = FOLLOWER_COUNT.matcher(body);
             return m.find() ? Long.parseLong(m.group(1)) : -1;
         }
@@ -552,7 +552,7 @@ public final class NotifyBenchmark {
                 awaitFollowers(creators.get(0), 1, Duration.ofSeconds(120));
             }
             int expected = Math.min(20, drops);
-            String body = json(INBOX_QUERY.replace("\"", "\\\""));
+            String body = Http.json(INBOX_QUERY.replace("\"", "\\\""));
             String[] last = {""};
             boolean ok = Waits.await(() -> {
                 last[0] = http.call(app.url(), body, token);
@@ -566,7 +566,7 @@ public final class NotifyBenchmark {
                 Progress.say("inbox: WARNING: %d notifications shown, expected %d", results.inboxEdges, expected);
             }
             HttpRequest inboxRequest = Http.graphQl(app.url(), body, token);
-            HttpRequest typenameRequest = Http.graphQl(app.url(), json(TYPENAME_QUERY), token);
+            HttpRequest typenameRequest = Http.graphQl(app.url(), Http.json(TYPENAME_QUERY), token);
             int edges = expected;
             Target inbox = i -> LoadGenerator.send(http, inboxRequest, b -> !b.contains("\"errors\"")
                     && count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
@@ -646,11 +646,6 @@ public final class NotifyBenchmark {
             n++;
         }
         return n;
-    }
-
-    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
-    static String json(String escapedQuery) {
-        return "{\"query\":\"" + escapedQuery + "\"}";
     }
 
 }

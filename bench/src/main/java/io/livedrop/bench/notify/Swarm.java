@@ -1,5 +1,6 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import java.net.URI;
@@ -182,7 +183,7 @@ final class Swarm implements AutoCloseable {
 
     private void fail(Throwable e) {
         failed.incrementAndGet();
-        failures.computeIfAbsent(root(e), k -> new AtomicInteger()).incrementAndGet();
+        failures.computeIfAbsent(Formats.rootCause(e), k -> new AtomicInteger()).incrementAndGet();
     }
 
     String failureSummary() {
@@ -198,15 +199,6 @@ final class Swarm implements AutoCloseable {
         counts.entrySet().stream().sorted((a, b) -> b.getValue().get() - a.getValue().get()).limit(3)
                 .forEach(e -> top.put(e.getKey(), e.getValue().get()));
         return top.toString();
-    }
-
-    static String root(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 120 ? m.substring(0, 120) : m));
     }
 
     /** The messages of drop {@code dropId} (created empty if none came yet). */
@@ -375,7 +367,7 @@ final class Swarm implements AutoCloseable {
         public void onError(WebSocket ws, Throwable error) {
             if (!closing) {
                 socketErrors.incrementAndGet();
-                closes.computeIfAbsent("error " + root(error), k -> new AtomicInteger()).incrementAndGet();
+                closes.computeIfAbsent("error " + Formats.rootCause(error), k -> new AtomicInteger()).incrementAndGet();
                 if (!ackSeen) {
                     closedBeforeAckCount.incrementAndGet();
                     releasePermit();
