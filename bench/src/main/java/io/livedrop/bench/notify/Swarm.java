@@ -206,11 +206,6 @@ final class Swarm implements AutoCloseable {
         return deliveries.computeIfAbsent(dropId, id -> new Delivery(id, size));
     }
 
-    /** Drop ids something was delivered for. */
-    java.util.Set<String> deliveredDrops() {
-        return deliveries.keySet();
-    }
-
     /** Subscribers whose socket is open and acknowledged, as far as this side knows. */
     int live() {
         int n = 0;
