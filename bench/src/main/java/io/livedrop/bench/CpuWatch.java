@@ -1,6 +1,5 @@
 package io.livedrop.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CpuWatch implements AutoCloseable {
 
-    private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
     private static final double WARN_CORES = 0.2;
 
     private final Thread thread;
@@ -45,7 +43,7 @@ public final class CpuWatch implements AutoCloseable {
     }
 
     private void run() {
-        long lastBusy = machineBusyTicks();
+        long lastBusy = ProcCpu.machineBusyTicks();
         java.util.Map<Long, Long> lastOurs = ourTicks();
         long lastNanos = System.nanoTime();
         while (!stop.get()) {
@@ -54,18 +52,18 @@ public final class CpuWatch implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            long busy = machineBusyTicks();
+            long busy = ProcCpu.machineBusyTicks();
             java.util.Map<Long, Long> ours = ourTicks();
             long now = System.nanoTime();
             double dt = (now - lastNanos) / 1e9;
-            double total = (busy - lastBusy) / TICKS_PER_SECOND;
+            double total = (busy - lastBusy) / ProcCpu.TICKS_PER_SECOND;
             boolean oneOfOursExited = !ours.keySet().containsAll(lastOurs.keySet());
             long oursDelta = 0;
             for (var e : ours.entrySet()) {
                 oursDelta += e.getValue() - lastOurs.getOrDefault(e.getKey(), 0L);
             }
             // A process of ours that exited took its last ticks with it: that second cannot be attributed.
-            double foreign = oneOfOursExited ? 0 : Math.max(0, total - Math.max(0, oursDelta) / TICKS_PER_SECOND);
+            double foreign = oneOfOursExited ? 0 : Math.max(0, total - Math.max(0, oursDelta) / ProcCpu.TICKS_PER_SECOND);
             synchronized (this) {
                 seconds += dt;
                 totalCoreSeconds += total;
@@ -121,44 +119,15 @@ public final class CpuWatch implements AutoCloseable {
         return worstForeign;
     }
 
-    private static long machineBusyTicks() {
-        try {
-            String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
-            String[] f = cpu.trim().split("\\s+");
-            
-            long busy = 0;
-            for (int i : new int[] {1, 2, 3}) { // user, nice, system: irq and softirq time (our loopback traffic) and steal are no process's
-                if (i < f.length) {
-                    busy += Long.parseLong(f[i]);
-                }
-            }
-            return busy;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
     /** pid -> CPU ticks of this process and each of its descendants. */
     private static java.util.Map<Long, Long> ourTicks() {
         java.util.Map<Long, Long> ticks = new java.util.HashMap<>();
-        ticks.put(ProcessHandle.current().pid(), processTicks(ProcessHandle.current().pid()));
+        ticks.put(ProcessHandle.current().pid(), ProcCpu.processTicks(ProcessHandle.current().pid()));
         List<ProcessHandle> descendants = ProcessHandle.current().descendants().toList();
         for (ProcessHandle p : descendants) {
-            ticks.put(p.pid(), processTicks(p.pid()));
+            ticks.put(p.pid(), ProcCpu.processTicks(p.pid()));
         }
         return ticks;
-    }
-
-    /** utime + stime of a process, all its threads, in clock ticks. */
-    private static long processTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after "pid (comm) ": state=0 ... utime is field 14 overall, i.e. index 11 here; stime index 12
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Properties;
 
 /** The machine, the software versions and the command line of a run, for the report. */
 public record Environment(String date, String cpuModel, int cores, String memory, String os, String java, String jvmFlags,
-                   Map<String, String> versions, String command) {
+                   Map<String, String> versions, String command, String loadAtStart) {
 
     /** The opening rows of a report's "Machine, software, setup" table (a header and the machine). */
     public List<String> setupRows() {
@@ -42,7 +42,8 @@ public record Environment(String date, String cpuModel, int cores, String memory
         versions.put("Jedis", mavenVersion("redis.clients", "jedis").orElse("?"));
         versions.put("JFreeChart", mavenVersion("org.jfree", "jfreechart").orElse("?"));
         return new Environment(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)),
-                readCpuModel(), Runtime.getRuntime().availableProcessors(), readMemory(), readOs(), java, flags, versions, command);
+                readCpuModel(), Runtime.getRuntime().availableProcessors(), readMemory(), readOs(), java, flags, versions, command,
+                loadAverage());
     }
 
     private static String rocksdbVersion() {

@@ -39,4 +39,14 @@ public final class Formats {
         long s = d.toSeconds();
         return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
     }
+
+    /** The root cause of a failure as a report names it: its class and the start of its message. */
+    public static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 120 ? m.substring(0, 120) : m));
+    }
 }

@@ -1,6 +1,5 @@
 package io.livedrop.bench;
 
-import io.livedrop.bench.Results.LatencyRun;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.jfree.chart.ChartUtils;
@@ -24,16 +22,21 @@ import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The latency-percentile plot (HdrHistogram's classic percentile distribution): x is the percentile on a
+ * The benchmarks' one latency plot, HdrHistogram's classic percentile distribution: x is the percentile on a
  * {@code 1/(1-p)} log scale, so that 90%, 99%, 99.9% and 99.99% are evenly spaced; y is latency in ms, log scale.
- * One panel per arrival rate; one line per system and configuration.
+ * One panel per case (an arrival rate, a kind of request), one line per system; baselines dashed; a panel may
+ * carry its target as a dotted line. Line colours follow one sequence across the panels.
  */
 public final class LatencyChart {
 
@@ -41,47 +44,51 @@ public final class LatencyChart {
             new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
             new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0x17becf), new Color(0xbcbd22)};
 
+    /** One line: a histogram (µs), dashed for a baseline. */
+    public record Series(String name, Histogram micros, boolean dashed) {
+    }
+
+    /** One panel, with an optional target line (ms; NaN for none). */
+    public record Panel(String axisLabel, List<Series> series, double targetMs, String targetLabel) {
+    }
+
     private LatencyChart() {
     }
 
-    static void write(List<LatencyRun> runs, String title, Path png) throws IOException {
+    public static void write(List<Panel> panels, String title, Path png) throws IOException {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(percentileAxis());
         combined.setGap(14);
-
         Map<String, Color> colors = new LinkedHashMap<>();
-        TreeSet<Double> rates = new TreeSet<>();
-        runs.forEach(r -> rates.add(r.rate()));
-        for (LatencyRun r : runs) {
-            colors.computeIfAbsent(seriesName(r), k -> color(colors.size()));
+        for (Panel p : panels) {
+            for (Series s : p.series()) {
+                colors.computeIfAbsent(s.name(), k -> PALETTE[colors.size() % PALETTE.length]);
+            }
         }
-        for (double rate : rates) {
+        for (Panel p : panels) {
             XYSeriesCollection data = new XYSeriesCollection();
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-            int i = 0;
-            for (LatencyRun r : runs) {
-                if (r.rate() != rate) {
-                    continue;
-                }
-                data.addSeries(series(seriesName(r), r.micros()));
-                renderer.setSeriesPaint(i, colors.get(seriesName(r)));
-                renderer.setSeriesStroke(i, new BasicStroke(r.system() == Results.System.TOPOLOGY ? 2.2f : 1.6f,
-                        BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f,
-                        r.system() == Results.System.TOPOLOGY ? null : new float[] {6f, 4f}, 0f));
-                i++;
-            }
-            LogAxis ms = new LogAxis(String.format(Locale.ROOT, "latency at %,.0f requests/s (ms)", rate));
-            ms.setBase(10);
-            ms.setSmallestValue(0.01);
             double lo = Double.MAX_VALUE;
             double hi = 0.01;
-            for (Object o : data.getSeries()) {
-                XYSeries s = (XYSeries) o;
-                if (!s.isEmpty()) {
-                    lo = Math.min(lo, s.getMinY());
-                    hi = Math.max(hi, s.getMaxY());
+            int i = 0;
+            for (Series s : p.series()) {
+                XYSeries xy = series(s.name(), s.micros());
+                data.addSeries(xy);
+                if (!xy.isEmpty()) {
+                    lo = Math.min(lo, xy.getMinY());
+                    hi = Math.max(hi, xy.getMaxY());
                 }
+                renderer.setSeriesPaint(i, colors.get(s.name()));
+                renderer.setSeriesStroke(i, new BasicStroke(s.dashed() ? 1.6f : 2.2f, BasicStroke.CAP_ROUND,
+                        BasicStroke.JOIN_ROUND, 1f, s.dashed() ? new float[] {6f, 4f} : null, 0f));
+                i++;
+            }
+            if (!Double.isNaN(p.targetMs())) {
+                hi = Math.max(hi, p.targetMs());
             }
             lo = lo == Double.MAX_VALUE ? 0.01 : lo;
+            LogAxis ms = new LogAxis(p.axisLabel());
+            ms.setBase(10);
+            ms.setSmallestValue(0.01);
             ms.setRange(Math.pow(10, Math.floor(Math.log10(lo))), Math.pow(10, Math.ceil(Math.log10(hi * 1.01))));
             ms.setTickUnit(new NumberTickUnit(1));
             ms.setMinorTickCount(9);
@@ -89,15 +96,14 @@ public final class LatencyChart {
             ms.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
             ms.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             XYPlot plot = new XYPlot(data, null, ms, renderer);
-            if (rate == Report.TARGET_RATE) {
-                org.jfree.chart.plot.ValueMarker target = new org.jfree.chart.plot.ValueMarker(Report.TARGET_P99_MS,
-                        new Color(0xaa0000), new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
-                        new float[] {2f, 3f}, 0f));
-                target.setLabel("target: p99 ≤ " + (int) Report.TARGET_P99_MS + " ms");
+            if (!Double.isNaN(p.targetMs())) {
+                ValueMarker target = new ValueMarker(p.targetMs(), new Color(0xaa0000), new BasicStroke(1f,
+                        BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {2f, 3f}, 0f));
+                target.setLabel(p.targetLabel());
                 target.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
                 target.setLabelPaint(new Color(0xaa0000));
-                target.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.BOTTOM_RIGHT);
-                target.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
+                target.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+                target.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
                 target.setLabelBackgroundColor(new Color(255, 255, 255, 0));
                 plot.addRangeMarker(target);
             }
@@ -107,25 +113,17 @@ public final class LatencyChart {
             combined.add(plot, 1);
         }
         LegendItemCollection legend = new LegendItemCollection();
-        colors.forEach((name, color) -> {
-            LegendItem item = new LegendItem(name, color);
-            legend.add(item);
-        });
+        colors.forEach((name, color) -> legend.add(new LegendItem(name, color)));
         combined.setFixedLegendItems(legend);
         JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
         chart.addSubtitle(new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 15)));
         chart.setBackgroundPaint(Color.WHITE);
-        chart.setPadding(new org.jfree.chart.ui.RectangleInsets(4, 4, 4, 24));
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 120 + 380 * Math.max(1, rates.size()));
+        chart.setPadding(new RectangleInsets(4, 4, 4, 24));
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 120 + 350 * Math.max(1, panels.size()));
     }
 
-    static String seriesName(LatencyRun r) {
-        return r.system().label + " (" + r.config() + ")";
-    }
-
-    /** Percentile points of the histogram, in ms, up to its max (plotted at the last finite percentile). */
-    /** The x axis of every latency chart: percentile on a 1/(1-p) log scale, 0% to 99.999%. */
-    public static LogAxis percentileAxis() {
+    /** The x axis: percentile on a 1/(1-p) log scale, 0% to 99.999%. */
+    private static LogAxis percentileAxis() {
         LogAxis percentile = new LogAxis("percentile");
         percentile.setBase(10);
         percentile.setSmallestValue(1);
@@ -136,12 +134,8 @@ public final class LatencyChart {
         return percentile;
     }
 
-    /** The i-th line colour, the same sequence in every chart. */
-    public static Color color(int i) {
-        return PALETTE[i % PALETTE.length];
-    }
-
-    public static XYSeries series(String name, Histogram h) {
+    /** Percentile points of the histogram, in ms, up to its max (plotted at the last finite percentile). */
+    private static XYSeries series(String name, Histogram h) {
         XYSeries s = new XYSeries(name, false, true);
         if (h.getTotalCount() == 0) {
             return s;
@@ -162,7 +156,7 @@ public final class LatencyChart {
     }
 
     /** Axis value x = 1/(1-p) shown as the percentile p. */
-    public static final class PercentileFormat extends NumberFormat {
+    private static final class PercentileFormat extends NumberFormat {
         @Override
         public StringBuffer format(double x, StringBuffer to, FieldPosition pos) {
             double p = 100.0 * (1.0 - 1.0 / x);

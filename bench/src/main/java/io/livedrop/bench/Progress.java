@@ -1,6 +1,9 @@
 package io.livedrop.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,6 +15,7 @@ import java.util.function.Supplier;
 public final class Progress {
 
     private static final long START = System.nanoTime();
+    private static final List<String> LINES = Collections.synchronizedList(new ArrayList<>());
     private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-progress");
         t.setDaemon(true);
@@ -23,8 +27,15 @@ public final class Progress {
 
     public static void say(String format, Object... args) {
         long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - START);
-        System.out.printf(Locale.ROOT, "[%2d:%02d] %s%n", s / 60, s % 60, String.format(Locale.ROOT, format, args));
+        String line = String.format(Locale.ROOT, "[%2d:%02d] %s", s / 60, s % 60, String.format(Locale.ROOT, format, args));
+        LINES.add(line);
+        System.out.println(line);
         System.out.flush();
+    }
+
+    /** Every line said so far, for a report that shows its run's output. */
+    public static List<String> lines() {
+        return List.copyOf(LINES);
     }
 
     public static Duration elapsed() {
@@ -47,9 +58,5 @@ public final class Progress {
     public interface Ticker extends AutoCloseable {
         @Override
         void close();
-    }
-
-    public static String n(long v) {
-        return String.format(Locale.ROOT, "%,d", v);
     }
 }

@@ -5,14 +5,10 @@ import io.livedrop.bench.Results.LatencyRun;
 import io.livedrop.bench.Results.ThroughputRun;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -71,7 +67,7 @@ final class RawKafkaBench {
     /** rate 0 = everything due at once (max throughput). */
     private Outcome run(int n, int rate, int commitIntervalMs, String what) {
         String topic = "bench-raw-" + (++runs);
-        createTopic(topic);
+        KafkaAdmin.create(bootstrap, topic, 1);
         Workload w = Workload.hot("raw" + runs, n, 0.0, 1, "raw", n, seed);
         DecisionTracker tracker = new DecisionTracker(w);
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -135,7 +131,7 @@ final class RawKafkaBench {
                 throw new IllegalStateException("raw reader failed: " + reader.failure(), reader.failure());
             }
         }
-        deleteTopic(topic);
+        KafkaAdmin.delete(bootstrap, topic::equals);
         String note = tracker.complete() ? "" : "INCOMPLETE: " + (n - tracker.decided()) + " records not seen";
         return new Outcome(tracker, tracker.verification(sendErrors.get()), t0, sendSeconds, note);
     }
@@ -144,33 +140,5 @@ final class RawKafkaBench {
         byte[] v = new byte[valueBytes];
         ByteBuffer.wrap(v).putInt(0, slot);
         return v;
-    }
-
-    private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-    }
-
-    private void createTopic(String topic) {
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
-            Waits.await(() -> {
-                try {
-                    return admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS)
-                            .get(topic).partitions().get(0).leader() != null;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(30));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot create topic " + topic + ": " + e, e);
-        }
-    }
-
-    private void deleteTopic(String topic) {
-        try (Admin admin = admin()) {
-            admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Progress.say("(could not delete %s: %s)", topic, e);
-        }
     }
 }

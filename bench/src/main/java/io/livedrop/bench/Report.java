@@ -1,6 +1,5 @@
 package io.livedrop.bench;
 
-import static io.livedrop.bench.Formats.minutes;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.pct;
@@ -12,43 +11,36 @@ import io.livedrop.bench.Results.LatencyRun;
 import io.livedrop.bench.Results.ThroughputRun;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /** Writes the run as markdown tables, with the plot beside it. */
-final class Report {
+final class Report extends Markdown {
 
     static final double TARGET_P99_MS = 50;
     static final int TARGET_RATE = 2000;
 
     private final BenchOptions o;
-    private final Environment env;
     private final Results r;
     private final List<String> setup;
-    private final Duration took;
-    private final String failure;
-    private final StringBuilder md = new StringBuilder();
 
-    Report(BenchOptions o, Environment env, Results r, List<String> setup, Duration took, String failure) {
+    Report(BenchOptions o, BenchRun run, Results r, List<String> setup) {
+        super(run, o.out, o.name);
         this.o = o;
-        this.env = env;
         this.r = r;
         this.setup = setup;
-        this.took = took;
-        this.failure = failure;
     }
 
-    /** Writes NAME.md and NAME-latency.png into the output directory; returns the markdown file. */
-    Path write() throws IOException {
-        Files.createDirectories(o.out());
-        String pngName = o.name() + "-latency.png";
+    /** NAME.md, and NAME-latency.png beside it. */
+    @Override
+    protected void sections() throws IOException {
+        Files.createDirectories(o.out);
+        String pngName = o.name + "-latency.png";
         boolean chart = !r.latency.isEmpty();
         if (chart) {
-            LatencyChart.write(r.latency, "Open-loop latency, intended send to committed decision visible ("
-                    + env.date().substring(0, 10) + ", scale " + trim(o.scale()) + ")", o.out().resolve(pngName));
+            LatencyChart.write(panels(), "Open-loop latency, intended send to committed decision visible ("
+                    + env.date().substring(0, 10) + ", scale " + trim(o.scale) + ")", o.out.resolve(pngName));
         }
         header();
         targets();
@@ -58,42 +50,34 @@ final class Report {
         notes();
         setupSection();
         method();
-        Path file = o.out().resolve(o.name() + ".md");
-        Files.writeString(file, md.toString());
-        return file;
     }
 
     private void header() {
-        line("# Stampede benchmark" + (o.scale() == 1.0 ? "" : " (scale " + trim(o.scale()) + ")"));
+        line("# Stampede benchmark" + (o.scale == 1.0 ? "" : " (scale " + trim(o.scale) + ")"));
         line();
-        line("Produced by `" + env.command() + "` on " + env.date() + " in " + minutes(took) + ", on "
-                + env.cores() + " cores (" + env.cpuModel() + ") and " + env.memory() + " of memory.");
+        line(produced());
         line("Generated file: rerun the command to refresh it; the method is in [methodology.md](methodology.md).");
         line();
-        if (failure != null) {
-            line("> **The run failed before it finished:** " + failure + ". The tables hold what was measured "
-                    + "before the failure.");
-            line();
-        }
+        failure();
         long disturbedRuns = r.foreign.values().stream().filter(Results::disturbed).count();
         if (disturbedRuns > 0) {
             line(String.format(Locale.ROOT, "> **Disturbed run:** other processes on this machine used %.2f cores on"
                     + " average (%.2f in the worst second) while it ran; %s marked ⚠ below ran beside them and"
-                    + " may understate what this machine can do. Rerun on a quiet machine.", r.foreignCores,
-                    r.worstForeignCores, disturbedRuns == 1 ? "the run" : "the " + disturbedRuns + " runs"));
+                    + " may understate what this machine can do. Rerun on a quiet machine.", run.cpu.foreignCores(),
+                    run.cpu.worstForeignCores(), disturbedRuns == 1 ? "the run" : "the " + disturbedRuns + " runs"));
             line();
         }
         if (r.redisUnavailable != null) {
             line("> **Redis Lua baseline not run:** " + r.redisUnavailable);
             line();
         }
-        line("Scale " + trim(o.scale()) + ": hot drop of " + n(o.stock()) + " units; " + n(o.requests())
-                + " order requests per throughput run from " + n(o.users()) + " users, "
-                + pct(o.retryFraction()) + " of them retries of an earlier request; spread case: the same over "
-                + o.spreadDrops() + " drops of " + n(o.stock() / o.spreadDrops()) + " units. Open-loop runs: "
-                + secs(o.duration()) + " at each rate, after " + secs(o.warmup())
-                + " of untimed warm-up per configuration. " + o.partitions() + " partitions per drop-keyed topic, "
-                + o.streamThreads() + " stream thread(s).");
+        line("Scale " + trim(o.scale) + ": hot drop of " + n(o.stock) + " units; " + n(o.requests)
+                + " order requests per throughput run from " + n(o.users) + " users, "
+                + pct(o.retryFraction) + " of them retries of an earlier request; spread case: the same over "
+                + o.spreadDrops + " drops of " + n(o.stock / o.spreadDrops) + " units. Open-loop runs: "
+                + secs(o.duration) + " at each rate, after " + secs(o.warmup)
+                + " of untimed warm-up per configuration. " + o.partitions + " partitions per drop-keyed topic, "
+                + o.streamThreads + " stream thread(s).");
         line();
     }
 
@@ -205,6 +189,16 @@ final class Report {
         }
     }
 
+    /** One panel per arrival rate; one line per system and configuration, the baselines dashed. */
+    private List<LatencyChart.Panel> panels() {
+        return r.latency.stream().map(LatencyRun::rate).distinct().sorted().map(rate -> new LatencyChart.Panel(
+                String.format(Locale.ROOT, "latency at %,.0f requests/s (ms)", rate), r.latency.stream()
+                .filter(l -> l.rate() == rate).map(l -> new LatencyChart.Series(l.system().label + " (" + l.config()
+                        + ")", l.micros(), l.system() != Results.System.TOPOLOGY)).toList(),
+                rate == TARGET_RATE ? TARGET_P99_MS : Double.NaN, "target: p99 ≤ " + (int) TARGET_P99_MS + " ms"))
+                .toList();
+    }
+
     /** The raw round trip at the same rate committed at the same interval as a topology run. */
     private Optional<LatencyRun> rawReference(LatencyRun l) {
         int interval = commitInterval(l.config());
@@ -263,20 +257,12 @@ final class Report {
     }
 
     private void setupSection() {
-        line("## Machine, software, setup");
-        line();
-        env.setupRows().forEach(this::line);
-        env.versions().forEach((k, v) -> line("| " + k + " | " + v + " |"));
+        machine(true);
         if (r.redisVersion != null) {
-            line("| Redis | " + r.redisVersion + " |");
+            row("Redis", r.redisVersion);
         }
-        if (r.cpuSummary != null) {
-            line("| CPU load during the run | " + r.cpuSummary + " |");
-        }
-        setup.forEach(s -> {
-            int colon = s.indexOf(": ");
-            line("| " + s.substring(0, colon) + " | " + s.substring(colon + 2) + " |");
-        });
+        cpuLoad();
+        setup.forEach(s -> row(s.substring(0, s.indexOf(": ")), s.substring(s.indexOf(": ") + 2)));
         line();
     }
 
@@ -313,19 +299,6 @@ final class Report {
                 f[0], f[1]) : "";
         return (v.ok() ? "ok" : "**" + v.problems() + "**") + disturbed;
     }
-
-    private void line(String s) {
-        md.append(s).append('\n');
-    }
-
-    private void line() {
-        md.append('\n');
-    }
-
-
-
-
-
 
     static String trim(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);

@@ -57,14 +57,15 @@ final class Results {
     final List<String> notes = new ArrayList<>();
     String redisUnavailable;
     String redisVersion;
-    String cpuSummary;
-    double foreignCores;
-    double worstForeignCores;
 
     /** Other processes' CPU (average, worst second) while each run, and the set-up before it, ran. */
     final java.util.Map<Object, double[]> foreign = new java.util.IdentityHashMap<>();
-    CpuWatch cpu;
+    private final CpuWatch cpu;
     private long windowStart = java.lang.System.nanoTime();
+
+    Results(CpuWatch cpu) {
+        this.cpu = cpu;
+    }
 
     synchronized void add(LatencyRun run) {
         latency.add(run);
@@ -78,9 +79,7 @@ final class Results {
 
     private void attribute(Object run) {
         long now = java.lang.System.nanoTime();
-        if (cpu != null) {
-            foreign.put(run, cpu.foreignBetween(windowStart, now));
-        }
+        foreign.put(run, cpu.foreignBetween(windowStart, now));
         windowStart = now;
     }
 

@@ -4,9 +4,7 @@ import io.livedrop.events.order.OrderRequest;
 import io.livedrop.schemas.serde.AvroSerdes;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.topology.order.OrderIds;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +14,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 /**
- * The stampede benchmark: see {@link BenchOptions#USAGE} and docs/benchmarks/methodology.md. Runs, in order, the
+ * The stampede benchmark: see {@link BenchOptions} and docs/benchmarks/methodology.md. Runs, in order, the
  * Redis Lua baseline (before the broker starts, so that it has the machine to itself as it would in production),
  * the raw Kafka round trip, then the livedrop topology under every processing guarantee and commit interval; writes
  * docs/benchmarks/NAME.md and NAME-latency.png. Exit status 0 when every run passed its correctness checks.
@@ -32,68 +30,45 @@ public final class StampedeBenchmark {
 
     /** Runs the benchmark and writes the report; returns the exit status (0 all checks passed, 1 not, 2 usage). */
     static int run(String[] args) throws Exception {
-        System.setProperty("java.awt.headless", "true");
         BenchOptions o;
         try {
-            o = BenchOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, BenchOptions.USAGE);
+            o = Cli.parse(new BenchOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
-        Path work = Files.createTempDirectory("livedrop-bench-");
-        if (System.getProperty("bench.log.file") == null) {
-            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-bench.log").toString());
-        }
-        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
-        Environment env = Environment.capture(args);
-        Results results = new Results();
+        BenchRun run = new BenchRun("livedrop stampede benchmark, scale " + Report.trim(o.scale), args,
+                o.out.resolve(o.name + ".md"));
+        Results results = new Results(run.cpu);
         List<String> setup = new ArrayList<>();
-        String failure = null;
-        Progress.say("livedrop stampede benchmark, scale %s: %s", Report.trim(o.scale()), env.command());
-        Progress.say("log: %s; report: %s", System.getProperty("bench.log.file"), o.out().resolve(o.name() + ".md"));
         Progress.say("plan: %s", plan(o));
         checkOrderIds();
         int requestBytes = sampleRequestSize();
         setup.add("order request on the wire: " + requestBytes + " bytes of Avro single-object encoding (raw baseline"
                 + " records are the same size)");
-        setup.add("order-request producer: acks=all, idempotent, linger.ms=" + o.producerLingerMs()
+        setup.add("order-request producer: acks=all, idempotent, linger.ms=" + o.producerLingerMs
                 + "; one sender thread, open loop");
-        CpuWatch cpu = new CpuWatch().start();
-        results.cpu = cpu;
-        try {
+        try (run) {
             if (o.runs("redis")) {
-                redis(o, work, results, setup);
+                redis(o, run.work, results, setup);
             }
             if (o.runs("raw") || o.runs("streams")) {
-                Progress.say("starting the Kafka broker (%s)", o.broker());
-                try (KafkaBroker broker = KafkaBroker.start(o.broker(), logDir)) {
-                    setup.add("Kafka broker: " + broker.description() + "; bootstrap " + broker.bootstrapServers());
+                try (KafkaBroker broker = run.startBroker(o.broker)) {
                     if (o.runs("raw")) {
                         raw(o, broker.bootstrapServers(), requestBytes, results);
                     }
                     if (o.runs("streams")) {
-                        topology(o, broker.bootstrapServers(), broker.pid(), work, results, setup);
+                        topology(o, broker.bootstrapServers(), broker.pid(), run.work, results, setup);
                     }
                     Progress.say("stopping the Kafka broker");
                 }
             }
         } catch (Exception | Error e) {
-            failure = e.toString();
-            Progress.say("FAILED: %s", e);
-            e.printStackTrace(System.out);
-        } finally {
-            cpu.close();
-            results.cpuSummary = cpu.summary();
-            results.foreignCores = cpu.foreignCores();
-            results.worstForeignCores = cpu.worstForeignCores();
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = new Report(o, env, results, setup, Progress.elapsed(), failure).write();
-        Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name() + "-latency.png"));
-        boolean allOk = failure == null
-                && results.throughput.stream().allMatch(t -> t.verification().ok())
-                && results.latency.stream().allMatch(l -> l.verification().ok());
-        Progress.say(allOk ? "every run passed its checks" : "SOME RUNS FAILED THEIR CHECKS (see the report)");
-        return allOk ? 0 : 1;
+        Path report = new Report(o, run, results, setup).write();
+        return run.exit(report, results.throughput.stream().allMatch(t -> t.verification().ok())
+                        && results.latency.stream().allMatch(l -> l.verification().ok()), "every run passed its checks",
+                "SOME RUNS FAILED THEIR CHECKS (see the report)");
     }
 
     private static void redis(BenchOptions o, Path work, Results results, List<String> setup) throws Exception {
@@ -111,25 +86,25 @@ public final class StampedeBenchmark {
             setup.add("Redis Lua script: " + "GET idempotency record → (conflict | earlier decision) or GET stock →"
                     + " DECRBY → SET record EX 86400, one EVALSHA per request");
             String[] hot = {"redis-hot"};
-            Workload warm = Workload.generate("rw", Math.min(o.requests(), 100_000), o.retryFraction(), o.users(), hot,
-                    o.stock(), o.seed());
-            redis.throughput(warm, o.redisPipelinedConnections(), o.redisPipelineDepth(), "warm-up (discarded)");
+            Workload warm = Workload.generate("rw", Math.min(o.requests, 100_000), o.retryFraction, o.users, hot,
+                    o.stock, o.seed);
+            redis.throughput(warm, o.redisPipelinedConnections, o.redisPipelineDepth, "warm-up (discarded)");
             if (o.runs("throughput")) {
-                Workload w = Workload.generate("rh", o.requests(), o.retryFraction(), o.users(), hot, o.stock(), o.seed());
-                results.add(redis.throughput(w, o.redisPipelinedConnections(), o.redisPipelineDepth(), "hot drop"));
-                results.add(redis.throughput(w, o.redisConnections(), 1, "hot drop"));
+                Workload w = Workload.generate("rh", o.requests, o.retryFraction, o.users, hot, o.stock, o.seed);
+                results.add(redis.throughput(w, o.redisPipelinedConnections, o.redisPipelineDepth, "hot drop"));
+                results.add(redis.throughput(w, o.redisConnections, 1, "hot drop"));
                 if (o.runs("spread")) {
-                    String[] drops = IntStream.range(0, o.spreadDrops()).mapToObj(i -> "redis-d" + i).toArray(String[]::new);
-                    Workload s = Workload.generate("rs", o.requests(), o.retryFraction(), o.users(), drops,
-                            o.stock() / o.spreadDrops(), o.seed());
-                    results.add(redis.throughput(s, o.redisPipelinedConnections(), o.redisPipelineDepth(),
-                            "spread: " + o.spreadDrops() + " drops"));
+                    String[] drops = IntStream.range(0, o.spreadDrops).mapToObj(i -> "redis-d" + i).toArray(String[]::new);
+                    Workload s = Workload.generate("rs", o.requests, o.retryFraction, o.users, drops,
+                            o.stock / o.spreadDrops, o.seed);
+                    results.add(redis.throughput(s, o.redisPipelinedConnections, o.redisPipelineDepth,
+                            "spread: " + o.spreadDrops + " drops"));
                 }
             }
             if (o.runs("latency")) {
-                for (int rate : o.rates()) {
-                    int n = (int) Math.round(rate * o.duration().toMillis() / 1000.0);
-                    Workload w = Workload.generate("rl" + rate, n, o.retryFraction(), o.users(), hot, o.stock(), o.seed());
+                for (int rate : o.rates) {
+                    int n = (int) Math.round(rate * o.duration.toMillis() / 1000.0);
+                    Workload w = Workload.generate("rl" + rate, n, o.retryFraction, o.users, hot, o.stock, o.seed);
                     results.add(redis.openLoop(w, rate, 4));
                 }
             }
@@ -137,20 +112,20 @@ public final class StampedeBenchmark {
     }
 
     private static void raw(BenchOptions o, String bootstrap, int requestBytes, Results results) {
-        RawKafkaBench raw = new RawKafkaBench(bootstrap, requestBytes, o.seed());
-        int first = o.rates().get(0);
+        RawKafkaBench raw = new RawKafkaBench(bootstrap, requestBytes, o.seed);
+        int first = o.rates.get(0);
         Progress.say("raw Kafka round trip: warm-up");
-        raw.openLoop(first, o.warmup(), 0);
+        raw.openLoop(first, o.warmup, 0);
         if (o.runs("latency")) {
-            for (int rate : o.rates()) {
-                for (int interval : o.commitIntervals()) {
-                    results.add(raw.openLoop(rate, o.duration(), interval));
+            for (int rate : o.rates) {
+                for (int interval : o.commitIntervals) {
+                    results.add(raw.openLoop(rate, o.duration, interval));
                 }
             }
-            results.add(raw.openLoop(first, o.duration(), 0));
+            results.add(raw.openLoop(first, o.duration, 0));
         }
         if (o.runs("throughput")) {
-            results.add(raw.maxThroughput(o.requests(), 100));
+            results.add(raw.maxThroughput(o.requests, 100));
         }
     }
 
@@ -158,21 +133,21 @@ public final class StampedeBenchmark {
                                  List<String> setup) {
         setup.add("Kafka Streams: the topology of LivedropTopology.build in the benchmark's JVM, settings of"
                 + " StreamsSettings.of with processing.guarantee, commit.interval.ms and num.stream.threads="
-                + o.streamThreads() + " overridden; Kafka Streams' own producer defaults otherwise");
-        int configs = o.guarantees().size() * o.commitIntervals().size();
+                + o.streamThreads + " overridden; Kafka Streams' own producer defaults otherwise");
+        int configs = o.guarantees.size() * o.commitIntervals.size();
         int done = 0;
-        for (String guarantee : o.guarantees()) {
-            for (int commit : o.commitIntervals()) {
+        for (String guarantee : o.guarantees) {
+            for (int commit : o.commitIntervals) {
                 done++;
                 String label = TopologyBench.label(guarantee, commit);
                 Progress.say("topology %d/%d: %s — starting Kafka Streams", done, configs, label);
                 try (TopologyBench bench = new TopologyBench(o, bootstrap, brokerPid, work, guarantee, commit)) {
                     bench.start();
-                    Progress.say("%s: warm-up, %s at %,d/s (discarded)", label, Formats.secs(o.warmup()), o.rates().get(0));
-                    bench.openLoop("warm", o.rates().get(0), o.warmup());
+                    Progress.say("%s: warm-up, %s at %,d/s (discarded)", label, Formats.secs(o.warmup), o.rates.get(0));
+                    bench.openLoop("warm", o.rates.get(0), o.warmup);
                     if (o.runs("latency")) {
-                        for (int rate : o.rates()) {
-                            results.add(bench.openLoop("r" + rate, rate, o.duration()));
+                        for (int rate : o.rates) {
+                            results.add(bench.openLoop("r" + rate, rate, o.duration));
                         }
                     }
                     if (o.runs("throughput")) {
@@ -188,20 +163,20 @@ public final class StampedeBenchmark {
 
     private static String plan(BenchOptions o) {
         List<String> parts = new ArrayList<>();
-        String each = (o.runs("latency") ? "open loop at " + o.rates() + "/s for " + Formats.secs(o.duration()) + " each" : "")
+        String each = (o.runs("latency") ? "open loop at " + o.rates + "/s for " + Formats.secs(o.duration) + " each" : "")
                 + (o.runs("latency") && o.runs("throughput") ? ", " : "")
-                + (o.runs("throughput") ? "max throughput with " + Formats.n(o.requests()) + " requests (hot"
+                + (o.runs("throughput") ? "max throughput with " + Formats.n(o.requests) + " requests (hot"
                 + (o.runs("spread") ? ", spread" : "") + ")" : "");
         if (o.runs("redis")) {
             parts.add("Redis Lua: " + each);
         }
         if (o.runs("raw")) {
-            parts.add("raw Kafka: " + (o.runs("latency") ? "open loop at " + o.rates() + "/s, committed every "
-                    + o.commitIntervals() + " ms and asap" : "") + (o.runs("throughput") ? "; max throughput" : ""));
+            parts.add("raw Kafka: " + (o.runs("latency") ? "open loop at " + o.rates + "/s, committed every "
+                    + o.commitIntervals + " ms and asap" : "") + (o.runs("throughput") ? "; max throughput" : ""));
         }
         if (o.runs("streams")) {
-            parts.add("topology under " + o.guarantees() + " x commit.interval.ms " + o.commitIntervals() + ": warm-up "
-                    + Formats.secs(o.warmup()) + ", " + each);
+            parts.add("topology under " + o.guarantees + " x commit.interval.ms " + o.commitIntervals + ": warm-up "
+                    + Formats.secs(o.warmup) + ", " + each);
         }
         return String.join("; ", parts);
     }

@@ -47,12 +47,9 @@ final class ThreadCpu {
             try (Stream<Path> list = Files.list(tasks)) {
                 for (Path task : list.toList()) {
                     try {
-                        String stat = Files.readString(task.resolve("stat"));
-                        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                        cpu.merge("broker: " + group(comm), ticks * 10_000_000L, Long::sum);
-                    } catch (IOException | RuntimeException e) {
+                        String comm = Files.readString(task.resolve("comm")).strip();
+                        cpu.merge("broker: " + group(comm), ProcCpu.ticks(task.resolve("stat")) * 10_000_000L, Long::sum);
+                    } catch (IOException e) {
                         // thread gone
                     }
                 }
@@ -60,7 +57,7 @@ final class ThreadCpu {
                 // not Linux, or the broker is gone
             }
         }
-        return new ThreadCpu(System.nanoTime(), cpu, machineBusy());
+        return new ThreadCpu(System.nanoTime(), cpu, ProcCpu.machineBusyTicks());
     }
 
     /** Threads of one kind count together: numbers and ids are dropped from the name. */
@@ -117,18 +114,5 @@ final class ThreadCpu {
         double machine = (machineBusyTicks - before.machineBusyTicks) / 100.0 / seconds;
         sb.append(String.format(Locale.ROOT, "machine %.2f of %d cores", machine, Runtime.getRuntime().availableProcessors()));
         return sb.toString();
-    }
-
-    private static long machineBusy() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = 0;
-            for (int i : new int[] {1, 2, 3}) { // user, nice, system: irq and softirq time (our loopback traffic) and steal are no process's
-                busy += Long.parseLong(f[i]);
-            }
-            return busy;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 }

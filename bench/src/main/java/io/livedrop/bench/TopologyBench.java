@@ -15,8 +15,6 @@ import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
-import io.livedrop.topology.provisioning.TopicProvisioner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,7 +38,6 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * The system under test: livedrop's topology ({@link LivedropTopology}) in a {@link KafkaStreams} instance of this
@@ -75,13 +70,13 @@ final class TopologyBench implements AutoCloseable {
         this.guarantee = guarantee;
         this.commitIntervalMs = commitIntervalMs;
         this.tag = (guarantee.equals("exactly_once_v2") ? "e" : "a") + commitIntervalMs;
-        this.config = label(guarantee, commitIntervalMs) + (options.streamsConfig().isEmpty() ? ""
-                : ", " + options.streamsConfig().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        this.config = label(guarantee, commitIntervalMs) + (options.streamsConfig.isEmpty() ? ""
+                : ", " + options.streamsConfig.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                         .sorted().collect(java.util.stream.Collectors.joining(", ")));
         this.stateDir = workDir.resolve("state-" + tag);
         this.livedropConfig = new LivedropConfig(Map.of(
                 LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
-                LivedropConfig.PARTITIONS, String.valueOf(options.partitions())));
+                LivedropConfig.PARTITIONS, String.valueOf(options.partitions)));
         this.topics = Topics.from(livedropConfig);
     }
 
@@ -99,26 +94,16 @@ final class TopologyBench implements AutoCloseable {
     }
 
     void start() {
-        try (Admin admin = admin()) {
-            new TopicProvisioner(admin, Duration.ofSeconds(60)).provision(topics);
-        }
+        KafkaAdmin.provision(bootstrap, topics);
         Topology topology = LivedropTopology.build(livedropConfig, serdes);
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
-        overrides.putAll(options.streamsConfig());
+        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads);
+        overrides.putAll(options.streamsConfig);
         Properties props = StreamsSettings.of(livedropConfig, appId(), bootstrap, stateDir, overrides);
         streams = new KafkaStreams(topology, props);
-        streams.setUncaughtExceptionHandler(e -> {
-            streamsFailure.compareAndSet(null, e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.start();
-        if (!Waits.await(() -> streams.state() == KafkaStreams.State.RUNNING || streamsFailure.get() != null,
-                Duration.ofSeconds(120))) {
-            throw new IllegalStateException("Kafka Streams (" + config + ") not RUNNING after 120 s: " + streams.state());
-        }
+        KafkaAdmin.start(streams, streamsFailure, "Kafka Streams (" + config + ")");
         checkStreams();
         orders = new KafkaProducer<>(producerProps("bench-orders-" + tag), serdes.key().serializer(),
                 serdes.orderRequest().serializer());
@@ -130,12 +115,8 @@ final class TopologyBench implements AutoCloseable {
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, options.producerLingerMs(),
+                ProducerConfig.LINGER_MS_CONFIG, options.producerLingerMs,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    }
-
-    private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     private void checkStreams() {
@@ -199,8 +180,8 @@ final class TopologyBench implements AutoCloseable {
     /** One open-loop run on a fresh hot drop: {@code rate} requests/s for {@code duration}, then the drain. */
     LatencyRun openLoop(String phase, int rate, Duration duration) {
         int requests = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
-        Workload w = Workload.hot(tag + "-" + phase, requests, options.retryFraction(), options.users(),
-                tag + "-" + phase + "-hot", options.stock(), options.seed());
+        Workload w = Workload.hot(tag + "-" + phase, requests, options.retryFraction, options.users,
+                tag + "-" + phase + "-hot", options.stock, options.seed);
         launch(w);
         DecisionTracker tracker = new DecisionTracker(w);
         Duration drain = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
@@ -247,14 +228,14 @@ final class TopologyBench implements AutoCloseable {
         return run;
     }
 
-    /** Sends {@code options.requests()} requests as fast as possible; decisions/s from first send to last decision. */
+    /** Sends {@code options.requests} requests as fast as possible; decisions/s from first send to last decision. */
     ThroughputRun maxThroughput(String phase, boolean spread) {
         String[] dropIds = spread
-                ? IntStream.range(0, options.spreadDrops()).mapToObj(i -> tag + "-" + phase + "-d" + i).toArray(String[]::new)
+                ? IntStream.range(0, options.spreadDrops).mapToObj(i -> tag + "-" + phase + "-d" + i).toArray(String[]::new)
                 : new String[] {tag + "-" + phase + "-hot"};
-        int stockPerDrop = spread ? options.stock() / options.spreadDrops() : options.stock();
-        Workload w = Workload.generate(tag + "-" + phase, options.requests(), options.retryFraction(), options.users(),
-                dropIds, stockPerDrop, options.seed());
+        int stockPerDrop = spread ? options.stock / options.spreadDrops : options.stock;
+        Workload w = Workload.generate(tag + "-" + phase, options.requests, options.retryFraction, options.users,
+                dropIds, stockPerDrop, options.seed);
         launch(w);
         DecisionTracker tracker = new DecisionTracker(w);
         Duration limit = Duration.ofSeconds(Math.min(900, Math.max(120, w.requests / 1000)));
@@ -376,14 +357,7 @@ final class TopologyBench implements AutoCloseable {
             streams.cleanUp();
         }
         // Free the broker's disk and memory for the next configuration: this one's topics and internal topics.
-        try (Admin admin = admin()) {
-            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<String> mine = names.stream()
-                    .filter(n -> n.startsWith("bench-" + tag + ".") || n.startsWith(appId() + "-")).toList();
-            admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Progress.say("(could not delete the topics of %s: %s)", config, e);
-        }
+        KafkaAdmin.delete(bootstrap, n -> n.startsWith("bench-" + tag + ".") || n.startsWith(appId() + "-"));
         Dirs.deleteRecursively(stateDir);
     }
 

@@ -1,11 +1,15 @@
 package io.livedrop.bench.api;
 
-import io.livedrop.bench.Dirs;
-import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Http;
+import io.livedrop.bench.Tokens;
+import io.livedrop.bench.ProcCpu;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.Cli;
 
 import io.livedrop.bench.CpuWatch;
-import io.livedrop.bench.Environment;
 import io.livedrop.bench.KafkaBroker;
+import io.livedrop.bench.Ownership;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.bench.api.LoadGenerator.Outcome;
@@ -15,7 +19,6 @@ import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +32,7 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The API benchmark (see {@link ApiOptions#USAGE} and docs/benchmarks/api-method.md): one Kafka broker and two
+ * The API benchmark (see {@link ApiOptions} and docs/benchmarks/api-method.md): one Kafka broker and two
  * livedrop instances (A, B) as child processes on this machine; reads and orders sent to A over HTTP by an
  * open-loop generator, each case against its baseline in the same run. Writes docs/benchmarks/NAME.md and
  * NAME-latency.png. Exit status 0 when every run got every answer and no error.
@@ -51,91 +54,54 @@ public final class ApiBenchmark {
 
     /** Runs the benchmark and writes the report; the exit status (0 clean, 1 errors or failure, 2 usage). */
     static int run(String[] args) throws Exception {
-        System.setProperty("java.awt.headless", "true");
         ApiOptions o;
         try {
-            o = ApiOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, ApiOptions.USAGE);
+            o = Cli.parse(new ApiOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
         // The API's own decision tail polls with fetch.max.wait.ms=10; the baseline's reader does the same.
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {
             System.setProperty("bench.fetch.max.wait.ms", "10");
         }
-        Path work = Files.createTempDirectory("livedrop-api-bench-");
-        if (System.getProperty("bench.log.file") == null) {
-            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-api-bench.log").toString());
-        }
-        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
-        Files.createDirectories(logDir);
-        Environment env = Environment.capture(args);
-        ApiBenchmark.Results results = new ApiBenchmark.Results();
-        Progress.say("livedrop API benchmark: %s", env.command());
-        Progress.say("log: %s (instances: %s/app-A.log, app-B.log); report: %s", System.getProperty("bench.log.file"),
-                logDir, o.out().resolve(o.name() + ".md"));
+        BenchRun run = new BenchRun("livedrop API benchmark", args, o.out.resolve(o.name + ".md"));
         Progress.say("plan: %s", plan(o));
-        if (!Files.isRegularFile(o.appJar())) {
-            System.err.println("No application jar at " + o.appJar() + ": build it with"
-                    + " mvn -DskipTests -pl query-api -am package (bench/api does when it is missing)");
+        Path jar = run.snapshot(o.appJar);
+        if (jar == null) {
             return 2;
         }
-        // Run a snapshot of the jar: a rebuild of query-api while the benchmark runs must not change it under the
-        // running instances (nor mix two builds).
-        Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar(), jar, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        results.appJar = AppJar.describe(o.appJar(), jar);
-        CpuWatch cpu = new CpuWatch().start();
-        String failure = null;
+        ApiBenchmark.Results results = new ApiBenchmark.Results();
         List<AppInstance> instances = new ArrayList<>();
-        try {
-            Progress.say("starting the Kafka broker (%s)", o.broker());
-            try (KafkaBroker broker = KafkaBroker.start(o.broker(), logDir)) {
-                results.broker = broker.description();
-                Progress.say("broker at %s; starting livedrop instances A and B (%s)", broker.bootstrapServers(),
-                        o.appJar());
-                for (String name : List.of("A", "B")) {
-                    instances.add(AppInstance.start(name, jar, broker.bootstrapServers(),
-                            work.resolve("home-" + name), logDir, o.streamsConfig(), o.appArgs()));
-                }
-                Http http = new Http();
-                for (AppInstance i : instances) {
-                    i.awaitReady(http, Duration.ofSeconds(180));
-                    Progress.say("instance %s ready on %s (pid %d)", i.name, i.url(), i.pid());
-                }
-                results.appCommand = instances.get(0).commandForReport();
-                new Session(o, broker, instances, http, results, cpu).run();
+        try (run; KafkaBroker broker = run.startBroker(o.broker)) {
+            Progress.say("starting livedrop instances A and B (%s)", o.appJar);
+            for (String name : List.of("A", "B")) {
+                instances.add(AppInstance.start(name, jar, broker.bootstrapServers(), run.work.resolve("home-" + name),
+                        run.logDir, o.streamsConfig, o.appArgs()));
+            }
+            Http http = new Http();
+            for (AppInstance i : instances) {
+                i.awaitReady(http, Duration.ofSeconds(180));
+                Progress.say("instance %s ready on %s (pid %d)", i.name, i.url(), i.pid());
+            }
+            run.appCommand = instances.get(0).commandForReport();
+            try {
+                new Session(o, broker, instances, http, results, run.cpu).run();
+            } finally {
+                Progress.say("stopping the instances");
+                AppInstance.stopAll(instances);
             }
         } catch (Exception | Error e) {
-            failure = e.toString();
-            Progress.say("FAILED: %s", e);
-            e.printStackTrace(System.out);
-        } finally {
-            if (!instances.isEmpty()) {
-                Progress.say("stopping the instances");
-            }
-            instances.forEach(AppInstance::signalStop);
-            instances.forEach(AppInstance::close);
-            cpu.close();
-            results.cpuSummary = cpu.summary();
-            results.foreignCores = cpu.foreignCores();
-            results.worstForeignCores = cpu.worstForeignCores();
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = new ApiReport(o, env, results, Progress.elapsed(), failure).write();
-        Progress.say("report written: %s (and %s)", report, report.resolveSibling(o.name() + "-latency.png"));
-        boolean clean = failure == null && results.runs.stream().allMatch(Measured::clean);
-        Progress.say(clean ? "every run got all its answers, no errors"
-                : "SOME RUNS HAD ERRORS OR UNANSWERED REQUESTS (see the report)");
-        return clean ? 0 : 1;
+        Path report = new ApiReport(o, run, results).write();
+        return run.exit(report, results.runs.stream().allMatch(Measured::clean), "every run got all its answers, no"
+                + " errors", "SOME RUNS HAD ERRORS OR UNANSWERED REQUESTS (see the report)");
     }
 
     /** Everything the run measured and the facts the report states. */
     static final class Results {
         final List<Measured> runs = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
-        String appJar;
-        String appCommand;
-        String broker;
         String ownershipBefore;
         String ownershipAfter;
         String groupCheck;
@@ -143,9 +109,6 @@ public final class ApiBenchmark {
         List<String> readKeysLocal = List.of();
         List<String> readKeysRemote = List.of();
         List<String> orderDrops = List.of();
-        String cpuSummary;
-        double foreignCores;
-        double worstForeignCores;
         int partitions;
     }
 
@@ -194,12 +157,12 @@ public final class ApiBenchmark {
             Progress.say("%s", results.groupCheck);
 
             String creatorToken = tokens.mint("bench-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-            String product = Http.field(http.call(a.url(), json("mutation { upsertProduct(input: {name: \\\"Bench"
+            String product = Http.field(http.call(a.url(), Http.json("mutation { upsertProduct(input: {name: \\\"Bench"
                     + " product\\\"}) { id } }"), creatorToken), "id");
             Objects.requireNonNull(product, "upsertProduct returned no id");
-            Map<String, List<String>> readDrops = o.reads() ? createDrops(creatorToken, product, o.readKeys(), 1_000,
+            Map<String, List<String>> readDrops = o.reads() ? createDrops(creatorToken, product, o.readKeys, 1_000,
                     partitions) : Map.of("A", List.of(), "B", List.of());
-            Map<String, List<String>> orderDrops = o.orders() ? createDrops(creatorToken, product, o.orderDrops(),
+            Map<String, List<String>> orderDrops = o.orders() ? createDrops(creatorToken, product, o.orderDrops,
                     10_000_000, partitions) : Map.of("A", List.of(), "B", List.of());
             results.readKeysLocal = readDrops.get("A");
             results.readKeysRemote = readDrops.get("B");
@@ -213,8 +176,8 @@ public final class ApiBenchmark {
             results.ownershipBefore = verifyOwnership(partitions);
             Progress.say("ownership verified: %s", results.ownershipBefore);
             orderDropIds = allOrderDrops.toArray(String[]::new);
-            users = new String[o.users()];
-            userTokens = new String[o.users()];
+            users = new String[o.users];
+            userTokens = new String[o.users];
             Instant now = Instant.now();
             for (int u = 0; u < users.length; u++) {
                 users[u] = "bench-u" + u;
@@ -222,9 +185,9 @@ public final class ApiBenchmark {
             }
             warmJit();
 
-            for (int rep = 1; rep <= o.runs(); rep++) {
-                if (o.runs() > 1) {
-                    Progress.say("=== repetition %d of %d ===", rep, o.runs());
+            for (int rep = 1; rep <= o.runs; rep++) {
+                if (o.runs > 1) {
+                    Progress.say("=== repetition %d of %d ===", rep, o.runs);
                 }
                 boolean baselineFirst = rep % 2 == 1;
                 if (o.reads()) {
@@ -277,7 +240,7 @@ public final class ApiBenchmark {
                     throw new IllegalStateException("could not get " + count / 2 + " drops on each instance in "
                             + made + " tries: " + by);
                 }
-                String body = http.call(a.url(), json("mutation { scheduleDrop(input: {productId: \\\"" + product
+                String body = http.call(a.url(), Http.json("mutation { scheduleDrop(input: {productId: \\\"" + product
                         + "\\\", stock: " + stock + ", priceCents: 1999}) { id } }"), token);
                 String id = Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id");
                 AppInstance owner = null;
@@ -301,7 +264,7 @@ public final class ApiBenchmark {
 
         private void awaitLive(List<String> drops) {
             for (String id : drops) {
-                String query = json("{ drop(id: \\\"" + id + "\\\") { status } }");
+                String query = Http.json("{ drop(id: \\\"" + id + "\\\") { status } }");
                 if (!Waits.await(() -> "LIVE".equals(Http.field(http.call(a.url(), query, null), "status")),
                         Duration.ofSeconds(60))) {
                     throw new IllegalStateException("drop " + id + " not LIVE within 60 s");
@@ -344,7 +307,7 @@ public final class ApiBenchmark {
             }
             HttpRequest[] reads = keys.stream().map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY
                     + "\",\"variables\":{\"id\":\"" + k + "\"}}", null)).toArray(HttpRequest[]::new);
-            return i -> http.send(reads[i % reads.length], ApiBenchmark::readOutcome);
+            return i -> LoadGenerator.send(http, reads[i % reads.length], ApiBenchmark::readOutcome);
         }
 
         private IntUnaryOperator readClass() {
@@ -353,8 +316,8 @@ public final class ApiBenchmark {
         }
 
         private Target typenameTarget() {
-            HttpRequest typename = Http.graphQl(a.url(), json(TYPENAME_QUERY), null);
-            return i -> http.send(typename, ApiBenchmark::typenameOutcome);
+            HttpRequest typename = Http.graphQl(a.url(), Http.json(TYPENAME_QUERY), null);
+            return i -> LoadGenerator.send(http, typename, ApiBenchmark::typenameOutcome);
         }
 
         /** Request i is order PREFIX-i of buyer i mod users on order drop i mod drops. */
@@ -363,7 +326,7 @@ public final class ApiBenchmark {
                 String body = "{\"query\":\"" + ORDER_MUTATION + "\",\"variables\":{\"in\":{\"dropId\":\""
                         + orderDropIds[i % orderDropIds.length] + "\",\"quantity\":1,\"idempotencyKey\":\"" + prefix
                         + "-" + i + "\"}}}";
-                return http.send(Http.graphQl(a.url(), body, userTokens[i % users.length]), ApiBenchmark::orderOutcome);
+                return LoadGenerator.send(http, Http.graphQl(a.url(), body, userTokens[i % users.length]), ApiBenchmark::orderOutcome);
             };
         }
 
@@ -372,7 +335,7 @@ public final class ApiBenchmark {
          * will send (the __typename baseline, drop reads, orders), interleaved.
          */
         private void warmJit() {
-            if (o.jitWarmup().isZero()) {
+            if (o.jitWarmup.isZero()) {
                 return;
             }
             List<Target> targets = new ArrayList<>();
@@ -384,10 +347,10 @@ public final class ApiBenchmark {
                 targets.add(orderTarget("jit"));
             }
             Progress.say("JIT warm-up of both instances: %d s, closed loop, 32 in flight, %s (discarded)",
-                    o.jitWarmup().toSeconds(), o.reads() && o.orders() ? "__typename, drop reads and orders"
+                    o.jitWarmup.toSeconds(), o.reads() && o.orders() ? "__typename, drop reads and orders"
                             : o.reads() ? "__typename and drop reads" : "orders");
             Target mixed = i -> targets.get(i % targets.size()).send(i / targets.size());
-            Run w = LoadGenerator.closedLoop("JIT warm-up", 32, o.jitWarmup(), mixed, i -> 0, 1,
+            Run w = LoadGenerator.closedLoop("JIT warm-up", 32, o.jitWarmup, mixed, i -> 0, 1,
                     Duration.ofSeconds(10), true);
             Progress.say("JIT warm-up done: %,.0f requests/s on average%s", w.achievedRate(),
                     w.errors() > 0 ? String.format(" (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
@@ -397,7 +360,7 @@ public final class ApiBenchmark {
             Target read = readTarget();
             Target base = typenameTarget();
             IntUnaryOperator readClass = readClass();
-            for (int rate : o.readRates()) {
+            for (int rate : o.readRates) {
                 if (baselineFirst) {
                     openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1);
                     openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2);
@@ -406,7 +369,7 @@ public final class ApiBenchmark {
                     openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1);
                 }
             }
-            if (o.maxThroughput()) {
+            if (o.maxThroughput) {
                 closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
                 closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
             }
@@ -418,7 +381,7 @@ public final class ApiBenchmark {
             String[] dropIds = orderDropIds;
             TopologySerdes serdes = TopologySerdes.from(config);
             try (TopologyOnly topology = new TopologyOnly(broker.bootstrapServers(), topics, serdes)) {
-                for (int rate : o.orderRates()) {
+                for (int rate : o.orderRates) {
                     if (baselineFirst) {
                         topologyOnly(topology, rate, rep, users, dropIds);
                         apiOrders(rate, rep);
@@ -443,7 +406,7 @@ public final class ApiBenchmark {
 
         private void topologyOnly(TopologyOnly topology, int rate, int rep, String[] users, String[] drops) {
             for (boolean warm : new boolean[] {true, false}) {
-                Duration length = warm ? o.warmup() : o.duration();
+                Duration length = warm ? o.warmup : o.duration;
                 if (length.isZero()) {
                     continue;
                 }
@@ -473,12 +436,12 @@ public final class ApiBenchmark {
         }
 
         private void warmup(String system, int rate, Target target) {
-            if (o.warmup().isZero()) {
+            if (o.warmup.isZero()) {
                 return;
             }
-            Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup().toSeconds());
+            Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup.toSeconds());
             // A short drain: what is still queued after it is dropped; what is in flight is awaited, not carried over.
-            Run w = LoadGenerator.openLoop(system + " warm-up", rate, o.warmup(), limit(system), target, i -> 0, 1,
+            Run w = LoadGenerator.openLoop(system + " warm-up", rate, o.warmup, limit(system), target, i -> 0, 1,
                     Duration.ofSeconds(5), false);
             if (w.errors() > 0) {
                 Progress.say("  warm-up had %,d errors (first: %s)", w.errors(), w.firstError());
@@ -490,7 +453,7 @@ public final class ApiBenchmark {
             checkAlive();
             ProcCpu before = ProcCpu.snapshot(pids);
             long start = System.nanoTime();
-            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration(),
+            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
                     limit(system), target, classOf, classes, drain(), true);
             Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             record(kind, system, rate, rep, run, classes, cores, start);
@@ -498,15 +461,15 @@ public final class ApiBenchmark {
 
         private void closedLoop(String system, int rep, Target target, IntUnaryOperator classOf, int classes) {
             checkAlive();
-            int n = o.concurrency();
-            if (!o.warmup().isZero()) {
-                Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n, o.warmup().toSeconds());
-                LoadGenerator.closedLoop(system + " warm-up", n, o.warmup(), target, i -> 0, 1, Duration.ofSeconds(5),
+            int n = o.concurrency;
+            if (!o.warmup.isZero()) {
+                Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n, o.warmup.toSeconds());
+                LoadGenerator.closedLoop(system + " warm-up", n, o.warmup, target, i -> 0, 1, Duration.ofSeconds(5),
                         false);
             }
             ProcCpu before = ProcCpu.snapshot(pids);
             long start = System.nanoTime();
-            Run run = LoadGenerator.closedLoop(system + ", closed loop, " + n + " in flight", n, o.duration(), target,
+            Run run = LoadGenerator.closedLoop(system + ", closed loop, " + n + " in flight", n, o.duration, target,
                     classOf, classes, drain(), true);
             Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             record(Measured.MAX, system, n, rep, run, classes, cores, start);
@@ -546,11 +509,11 @@ public final class ApiBenchmark {
 
         /** HTTP requests in flight are capped (connections); produced orders awaiting their decision are not. */
         private int limit(String system) {
-            return system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections();
+            return system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections;
         }
 
         private Duration drain() {
-            return o.duration().compareTo(Duration.ofSeconds(30)) > 0 ? o.duration() : Duration.ofSeconds(30);
+            return o.duration.compareTo(Duration.ofSeconds(30)) > 0 ? o.duration : Duration.ofSeconds(30);
         }
     }
 
@@ -578,22 +541,17 @@ public final class ApiBenchmark {
         return body.contains("\"status\":\"PENDING\"") ? Outcome.PENDING : Outcome.ERROR;
     }
 
-    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
-    static String json(String escapedQuery) {
-        return "{\"query\":\"" + escapedQuery + "\"}";
-    }
-
     private static String plan(ApiOptions o) {
         List<String> parts = new ArrayList<>();
         if (o.reads()) {
-            parts.add("reads through A at " + o.readRates() + "/s vs { __typename }"
-                    + (o.maxThroughput() ? ", then closed loop with " + o.concurrency() + " in flight" : ""));
+            parts.add("reads through A at " + o.readRates + "/s vs { __typename }"
+                    + (o.maxThroughput ? ", then closed loop with " + o.concurrency + " in flight" : ""));
         }
         if (o.orders()) {
-            parts.add("placeOrder through A at " + o.orderRates() + "/s vs topology only");
+            parts.add("placeOrder through A at " + o.orderRates + "/s vs topology only");
         }
-        return (o.jitWarmup().isZero() ? "" : o.jitWarmup().toSeconds() + " s JIT warm-up; ") + String.join("; ", parts)
-                + "; each run " + o.duration().toSeconds() + " s after " + o.warmup().toSeconds() + " s of warm-up" + (o.runs() > 1 ? ", " + o.runs() + " repetitions (medians)" : "");
+        return (o.jitWarmup.isZero() ? "" : o.jitWarmup.toSeconds() + " s JIT warm-up; ") + String.join("; ", parts)
+                + "; each run " + o.duration.toSeconds() + " s after " + o.warmup.toSeconds() + " s of warm-up" + (o.runs > 1 ? ", " + o.runs + " repetitions (medians)" : "");
     }
 
 }

@@ -1,16 +1,16 @@
 package io.livedrop.bench.api;
 
-import static io.livedrop.bench.Formats.minutes;
+import io.livedrop.bench.AppInstance;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.ratio;
 import static io.livedrop.bench.Formats.secs;
 
-import io.livedrop.bench.Environment;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.LatencyChart;
+import io.livedrop.bench.Markdown;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /** Writes the API benchmark's report (markdown) and its percentile plot. */
-final class ApiReport {
+final class ApiReport extends Markdown {
 
     static final double READ_TARGET_P99_MS = 10;
     static final int READ_TARGET_RATE = 2000;
@@ -31,20 +31,14 @@ final class ApiReport {
     static final double ORDER_TARGET_RATIO = 1.3;
 
     private final ApiOptions o;
-    private final Environment env;
     private final ApiBenchmark.Results r;
-    private final Duration took;
-    private final String failure;
-    private final StringBuilder md = new StringBuilder();
     /** kind|system|rate -> the repetitions of that case, in the order measured. */
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
-    ApiReport(ApiOptions o, Environment env, ApiBenchmark.Results r, Duration took, String failure) {
+    ApiReport(ApiOptions o, BenchRun run, ApiBenchmark.Results r) {
+        super(run, o.out, o.name);
         this.o = o;
-        this.env = env;
         this.r = r;
-        this.took = took;
-        this.failure = failure;
         for (Measured m : r.runs) {
             cases.computeIfAbsent(m.kind() + "|" + m.system() + "|" + m.rate(), k -> new Case(m.kind(), m.system(),
                     m.rate(), new ArrayList<>())).runs.add(m);
@@ -90,13 +84,14 @@ final class ApiReport {
         }
     }
 
-    Path write() throws IOException {
-        Files.createDirectories(o.out());
-        String png = o.name() + "-latency.png";
-        List<ApiChart.Panel> panels = panels();
+    @Override
+    protected void sections() throws IOException {
+        Files.createDirectories(o.out);
+        String png = o.name + "-latency.png";
+        List<LatencyChart.Panel> panels = panels();
         if (!panels.isEmpty()) {
-            ApiChart.write(panels, "livedrop API, open-loop latency from intended send time (" + env.date()
-                    .substring(0, 10) + (o.runs() > 1 ? ", median-p99 run of " + o.runs() : "") + ")", o.out().resolve(png));
+            LatencyChart.write(panels, "livedrop API, open-loop latency from intended send time (" + env.date()
+                    .substring(0, 10) + (o.runs > 1 ? ", median-p99 run of " + o.runs : "") + ")", o.out.resolve(png));
         }
         header();
         targets();
@@ -111,9 +106,6 @@ final class ApiReport {
         ownership();
         setup();
         method();
-        Path file = o.out().resolve(o.name() + ".md");
-        Files.writeString(file, md.toString());
-        return file;
     }
 
     private Optional<Case> find(String kind, String system, double rate) {
@@ -123,19 +115,14 @@ final class ApiReport {
     // ------------------------------------------------------------------ sections
 
     private void header() {
-        line("# API benchmark" + (o.quick() ? " (quick smoke run)" : ""));
+        line("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
         line();
-        line("Produced by `" + env.command() + "` on " + env.date() + " in " + minutes(took) + ", on " + env.cores()
-                + " cores (" + env.cpuModel() + ") and " + env.memory() + " of memory, " + env.java() + ".");
+        line(produced());
         line("Generated file: rerun the command to refresh it; the method is in [api-method.md](api-method.md) (the"
                 + " house rules in [methodology.md](methodology.md)), and what bounds the figures, from profiles of the"
                 + " instances, in [api-method.md, What bounds the figures](api-method.md#what-bounds-the-figures).");
         line();
-        if (failure != null) {
-            line("> **The run failed before it finished:** " + failure + ". The tables hold what was measured before"
-                    + " the failure.");
-            line();
-        }
+        failure();
         long dirty = r.runs.stream().filter(m -> !m.clean()).count();
         if (dirty > 0) {
             line("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the notes.");
@@ -145,16 +132,16 @@ final class ApiReport {
                         + " and test runs while the benchmark ran: other processes used %.2f cores on average and %.2f in"
                         + " the worst second (%s). Runs during which they used more than 0.1 core on average or 0.5 in a"
                         + " second are marked ⚠. Absolute figures are this machine's on that day; the ratios against the"
-                        + " baselines measured in the same run are the portable part.", env.cores(), r.foreignCores,
-                r.worstForeignCores, r.cpuSummary == null ? "not measured" : r.cpuSummary));
+                        + " baselines measured in the same run are the portable part.", env.cores(), run.cpu.foreignCores(),
+                run.cpu.worstForeignCores(), run.cpu.summary()));
         line();
-        line("Two livedrop instances, A and B (`" + o.appJar().getFileName() + "`, " + AppInstance.JVM_FLAGS + " each),"
+        line("Two livedrop instances, A and B (`" + o.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each),"
                 + " on one Kafka broker, all on this machine; every request goes to A over HTTP/1.1 (JDK HttpClient,"
-                + " kept-alive connections, at most " + o.connections() + " in flight). Each measured run lasts "
-                + secs(o.duration()) + " after " + secs(o.warmup()) + " of warm-up at the same rate against the same"
-                + " target" + (o.jitWarmup().isZero() ? "" : ", and before the first case both instances got "
-                + secs(o.jitWarmup()) + " of untimed closed-loop traffic of every kind measured (JIT warm-up)")
-                + (o.runs() > 1 ? "; every case ran " + o.runs() + " times and the tables quote medians"
+                + " kept-alive connections, at most " + o.connections + " in flight). Each measured run lasts "
+                + secs(o.duration) + " after " + secs(o.warmup) + " of warm-up at the same rate against the same"
+                + " target" + (o.jitWarmup.isZero() ? "" : ", and before the first case both instances got "
+                + secs(o.jitWarmup) + " of untimed closed-loop traffic of every kind measured (JIT warm-up)")
+                + (o.runs > 1 ? "; every case ran " + o.runs + " times and the tables quote medians"
                 + " across the runs" : "") + ". Latency in milliseconds from each request's intended send time;"
                 + " HdrHistogram, 3 significant digits.");
         line();
@@ -228,8 +215,8 @@ final class ApiReport {
         }
         line("## Reads (open loop, fixed arrival rates)");
         line();
-        line("`POST /graphql` to instance A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys() + " drops, "
-                + o.readKeys() / 2 + " owned by A (local: A's own store) and " + o.readKeys() / 2 + " by B (remote: A"
+        line("`POST /graphql` to instance A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys + " drops, "
+                + o.readKeys / 2 + " owned by A (local: A's own store) and " + o.readKeys / 2 + " by B (remote: A"
                 + " fetches the drop state from B in one HTTP hop), alternating, so exactly half of the requests are"
                 + " routed; the product name comes from the global catalog store, local on A. Baseline: the same"
                 + " server, client and rate answering `" + ApiBenchmark.TYPENAME_QUERY + "` (HTTP, Spring MVC and"
@@ -292,7 +279,7 @@ final class ApiReport {
         line("## Reads at maximum throughput (closed loop)");
         line();
         line("A fixed number of requests always in flight, each next one sent as soon as one is answered, for "
-                + secs(o.duration()) + ": the throughput A sustains on this machine with the load generator, B and the"
+                + secs(o.duration) + ": the throughput A sustains on this machine with the load generator, B and the"
                 + " broker beside it. Latency here is from each request's actual send (a closed loop waits for the"
                 + " server, so these percentiles are service times under saturation, not an arrival process's).");
         line();
@@ -322,9 +309,9 @@ final class ApiReport {
         line();
         line("`placeOrder(input: {dropId, quantity: 1, idempotencyKey})` to instance A, end to end: HTTP → token"
                 + " check → GraphQL → A produces the OrderRequest → the owning instance's Kafka Streams task decides"
-                + " and commits → A's read_committed decision tail sees it → the response. " + n(o.users())
+                + " and commits → A's read_committed decision tail sees it → the response. " + n(o.users)
                 + " distinct buyers (one pre-minted token each, rate limit lifted), a fresh idempotency key per order, "
-                + o.orderDrops() + " drops of 10,000,000 units (half owned by A, half by B), so every order is"
+                + o.orderDrops + " drops of 10,000,000 units (half owned by A, half by B), so every order is"
                 + " CONFIRMED. An answer counts when CONFIRMED or REJECTED; a PENDING answer (no committed decision"
                 + " within the API's wait) is counted apart and recorded at its answer time, a lower bound (≥). Baseline,"
                 + " same rate, same drops and users: the topology only — a producer configured as the API's writes the"
@@ -403,29 +390,23 @@ final class ApiReport {
     }
 
     private void setup() {
-        line("## Machine, software, setup");
-        line();
-        env.setupRows().forEach(this::line);
-        line("| application | " + nullToDash(r.appJar) + " |");
-        line("| each instance | `" + nullToDash(r.appCommand) + "` (B the same with its own port and home) |");
-        line("| Kafka Streams settings | " + (o.streamsConfig().isEmpty() ? "the application's own (StreamsSettings:"
+        machine(false);
+        line("| each instance | `" + nullToDash(run.appCommand) + "` (B the same with its own port and home) |");
+        line("| Kafka Streams settings | " + (o.streamsConfig.isEmpty() ? "the application's own (StreamsSettings:"
                 + " exactly_once_v2, commit.interval.ms "
                 + io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby replica)"
                 : "the application's, with "
-                + o.streamsConfig()) + " |");
+                + o.streamsConfig) + " |");
         if (!o.appArgs().isEmpty()) {
             line("| extra application settings (experiment) | `" + String.join(" ", o.appArgs()) + "` |");
         }
-        line("| Kafka broker | " + nullToDash(r.broker) + " |");
-        env.versions().entrySet().stream().filter(e -> !e.getKey().startsWith("Jedis") && !e.getKey().startsWith("RocksDB"))
-                .forEach(e -> line("| " + e.getKey() + " (bench) | " + e.getValue() + " |"));
         line("| HTTP client | JDK java.net.http.HttpClient, HTTP/1.1, keep-alive, async, 2 executor threads, no"
-                + " per-request timeout (the drain deadline bounds a run); at most " + o.connections()
-                + " requests (connections) in flight in open loop, " + o.concurrency() + " in the closed loop |");
+                + " per-request timeout (the drain deadline bounds a run); at most " + o.connections
+                + " requests (connections) in flight in open loop, " + o.concurrency + " in the closed loop |");
         line("| baseline producer / reader | idempotent, acks=all, linger.ms=1 (the API's CommandProducer settings) /"
                 + " read_committed, assigned to all partitions, fetch.max.wait.ms=" + System.getProperty(
                 "bench.fetch.max.wait.ms", "10") + " (the API's decision tail uses 10) |");
-        line("| CPU load during the run | " + nullToDash(r.cpuSummary) + " |");
+        cpuLoad();
         line();
         if (!r.notes.isEmpty()) {
             line("Notes:");
@@ -463,28 +444,28 @@ final class ApiReport {
 
     // ------------------------------------------------------------------ plot
 
-    private List<ApiChart.Panel> panels() {
-        List<ApiChart.Panel> panels = new ArrayList<>();
+    private List<LatencyChart.Panel> panels() {
+        List<LatencyChart.Panel> panels = new ArrayList<>();
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.READ)).toList())) {
-            List<ApiChart.Series> series = new ArrayList<>();
+            List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
                 Measured m = c.representative();
-                series.add(new ApiChart.Series("drop read, all keys", m.all(), false));
-                series.add(new ApiChart.Series("drop read, local keys (A)", m.classes()[ApiBenchmark.LOCAL], false));
-                series.add(new ApiChart.Series("drop read, remote keys (B, one hop)", m.classes()[ApiBenchmark.REMOTE], false));
+                series.add(new LatencyChart.Series("drop read, all keys", m.all(), false));
+                series.add(new LatencyChart.Series("drop read, local keys (A)", m.classes()[ApiBenchmark.LOCAL], false));
+                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)", m.classes()[ApiBenchmark.REMOTE], false));
             });
             find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c ->
-                    series.add(new ApiChart.Series("{ __typename } (baseline)", c.representative().all(), true)));
-            panels.add(new ApiChart.Panel(String.format(Locale.ROOT, "reads at %,d/s (ms)", rate), series,
+                    series.add(new LatencyChart.Series("{ __typename } (baseline)", c.representative().all(), true)));
+            panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "reads at %,d/s (ms)", rate), series,
                     rate == READ_TARGET_RATE ? READ_TARGET_P99_MS : Double.NaN, "target: p99 < 10 ms"));
         }
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.ORDER)).toList())) {
-            List<ApiChart.Series> series = new ArrayList<>();
+            List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.ORDER, Measured.PLACE_ORDER, rate).ifPresent(c ->
-                    series.add(new ApiChart.Series("placeOrder via API", c.representative().all(), false)));
+                    series.add(new LatencyChart.Series("placeOrder via API", c.representative().all(), false)));
             find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate).ifPresent(c ->
-                    series.add(new ApiChart.Series("topology only (baseline)", c.representative().all(), true)));
-            panels.add(new ApiChart.Panel(String.format(Locale.ROOT, "orders at %,d/s (ms)", rate), series,
+                    series.add(new LatencyChart.Series("topology only (baseline)", c.representative().all(), true)));
+            panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "orders at %,d/s (ms)", rate), series,
                     rate == ORDER_TARGET_RATE ? ORDER_TARGET_P99_MS : Double.NaN, "target: p99 < 60 ms"));
         }
         return panels;
@@ -527,13 +508,6 @@ final class ApiReport {
         return s == null ? "—" : s;
     }
 
-    private void line(String s) {
-        md.append(s).append('\n');
-    }
-
-    private void line() {
-        md.append('\n');
-    }
 
 
 

@@ -1,7 +1,10 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
 import org.HdrHistogram.Histogram;
@@ -287,6 +291,21 @@ public final class LoadGenerator {
         }
         run.endNanos = System.nanoTime();
         return run;
+    }
+
+    /** Sends {@code request}; the reply is stamped when the whole body has arrived, classified by {@code classify}. */
+    public static CompletableFuture<Reply> send(Http http, HttpRequest request, Function<String, Outcome> classify) {
+        return http.client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+            long at = System.nanoTime();
+            if (error != null) {
+                return new Reply(Outcome.ERROR, at, rootMessage(error));
+            }
+            if (response.statusCode() != 200) {
+                return new Reply(Outcome.ERROR, at, "HTTP " + response.statusCode() + ": " + Http.abbreviate(response.body()));
+            }
+            Outcome outcome = classify.apply(response.body());
+            return new Reply(outcome, at, outcome == Outcome.ERROR ? Http.abbreviate(response.body()) : null);
+        });
     }
 
     /**

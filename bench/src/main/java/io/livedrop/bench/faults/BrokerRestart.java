@@ -39,18 +39,18 @@ final class BrokerRestart {
     }
 
     static Verdict run(Harness h, FaultOptions o, Variant variant) throws Exception {
-        Duration down = variant == Variant.KILL_LONG ? o.brokerLongDown() : o.brokerDown();
+        Duration down = variant == Variant.KILL_LONG ? o.brokerLongDown : o.brokerDown;
         Verdict v = new Verdict(variant.title + " (down " + down.toSeconds() + " s)");
         Progress.say("=== %s ===", v.scenario);
-        List<String> drops = h.createDrops(o.stock());
+        List<String> drops = h.createDrops(o.stock);
         Map<String, Long> troubleBefore = troubleLines(h);
-        Stampede s = new Stampede(h, "s2" + variant.name().toLowerCase(java.util.Locale.ROOT), drops, o.rate(),
+        Stampede s = new Stampede(h, "s2" + variant.name().toLowerCase(java.util.Locale.ROOT), drops, o.rate,
                 FaultSuite.USERS).start();
-        Waits.await(() -> false, o.before());
+        Waits.await(() -> false, o.before);
         long fault = System.nanoTime();
         if (variant == Variant.CLEAN) {
             Progress.say("stopping the broker (clean shutdown) for %d s", down.toSeconds());
-            h.broker.stop();
+            h.broker.close();
         } else {
             Progress.say("kill -9 the broker (pid %d) for %d s", h.broker.pid(), down.toSeconds());
             h.broker.kill();
@@ -122,9 +122,9 @@ final class BrokerRestart {
         }
         v.figures.put("drops undecided " + STUCK_AFTER.toSeconds() + " s after the broker's return (owner restarted)",
                 stuck.isEmpty() ? "none" : stuck.size() + " " + stuck);
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
         s.stop();
-        v.verifyOrders(h, s, o.stock(), List.of());
+        v.verifyOrders(h, s, o.stock, List.of());
         long firstA = FaultSuite.firstDecided(s, back, null, "A");
         long firstB = FaultSuite.firstDecided(s, back, null, "B");
         long first = FaultSuite.firstDecided(s, back, null, null);
@@ -152,7 +152,7 @@ final class BrokerRestart {
     private static Map<String, Long> troubleLines(Harness h) {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (Harness.Instance i : h.instances.values()) {
-            out.put(i.name, FaultSuite.countLog(i.app.log(), TROUBLE));
+            out.put(i.name, FaultSuite.countLog(i.app.log, TROUBLE));
         }
         return out;
     }

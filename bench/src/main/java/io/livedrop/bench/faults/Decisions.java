@@ -1,7 +1,6 @@
 package io.livedrop.bench.faults;
 
 import io.livedrop.events.order.OrderDecision;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,9 +79,5 @@ final class Decisions {
             }
         }
         return count;
-    }
-
-    static String utf8(byte[] b) {
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -1,18 +1,18 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Formats;
+import io.livedrop.bench.Http;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.Cli;
 import io.livedrop.bench.Dirs;
-import io.livedrop.bench.Environment;
-import io.livedrop.bench.FlagValues;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.bench.api.ApiKit;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.topology.order.OrderIds;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,14 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The fault suite (see {@link FaultOptions#USAGE} and docs/reliability.md): the guarantees of API.md ("Semantics")
+ * The fault suite (see {@link FaultOptions} and docs/reliability.md): the guarantees of API.md ("Semantics")
  * checked under faults, each scenario under an order stampede over two livedrop instances. Writes OUT/NAME.md; exit
  * status 0 when every scenario ran and no invariant was violated, 1 otherwise, 2 for a bad command line.
  */
 public final class FaultSuite {
 
     static final int USERS = 2_000;
-    static String LOAD_AT_START = "?";
 
     private FaultSuite() {
     }
@@ -43,37 +42,22 @@ public final class FaultSuite {
     public static int run(String[] args) throws Exception {
         FaultOptions o;
         try {
-            o = FaultOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, FaultOptions.USAGE);
+            o = Cli.parse(new FaultOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
-        Path work = Files.createTempDirectory("livedrop-faults-");
-        Path logDir = Environment.logDir(work);
-        for (String f : List.of("app-A.log", "app-B.log", "broker.log", "broker.stderr")) {
-            Files.deleteIfExists(logDir.resolve(f)); // the instances append: start each run with empty logs
-        }
-        Environment env = Environment.capture(args);
-        LOAD_AT_START = Environment.loadAverage();
-        Progress.say("livedrop fault suite: %s", env.command());
-        Progress.say("scenarios %s; logs in %s; report: %s", o.scenarios(), logDir, o.out().resolve(o.name() + ".md"));
-        if (!Files.isRegularFile(o.appJar())) {
-            System.err.println("No application jar at " + o.appJar().toAbsolutePath() + ": build it with"
-                    + " mvn -DskipTests -pl query-api -am package (bench/faults does when it is missing)");
+        BenchRun run = new BenchRun("livedrop fault suite, scenarios " + o.scenarios, args, o.out.resolve(o.name + ".md"));
+        Path jar = run.snapshot(o.appJar);
+        if (jar == null) {
             return 2;
         }
-        Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar(), jar, StandardCopyOption.COPY_ATTRIBUTES);
-        String jarDescription = ApiKit.describeJar(o.appJar(), jar);
         List<Verdict> verdicts = new ArrayList<>();
-        String failure = null;
-        String appCommand = null;
-        String broker = null;
         String warmup = "none";
-        try (Harness h = new Harness(jar, work, logDir)) {
-            appCommand = h.appCommand;
-            broker = h.broker.description();
+        try (run; Harness h = new Harness(jar, run.work, run.logDir)) {
+            run.appCommand = h.appCommand;
+            run.broker = h.broker.description();
             warmup = warmUp(h, o);
-            for (int s : o.scenarios()) {
+            for (int s : o.scenarios) {
                 List<Verdict> vs = switch (s) {
                     case 1 -> List.of(killAndRestart(h, o));
                     case 2 -> List.of(BrokerRestart.run(h, o, BrokerRestart.Variant.CLEAN),
@@ -94,19 +78,11 @@ public final class FaultSuite {
                 }
             }
         } catch (Exception | Error e) {
-            failure = e.toString();
-            Progress.say("FAILED: %s", e);
-            e.printStackTrace(System.out);
-        } finally {
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = FaultReport.write(o, env, verdicts, jarDescription, appCommand, broker, warmup, failure,
-                logDir);
-        boolean clean = failure == null && verdicts.size() == o.expectedVerdicts()
-                && verdicts.stream().allMatch(Verdict::clean);
-        Progress.say("report written: %s", report);
-        Progress.say(clean ? "every scenario ran; no invariant violated" : "VIOLATIONS OR FAILURES (see the report)");
-        return clean ? 0 : 1;
+        FaultReport report = new FaultReport(o, run, verdicts, warmup);
+        return run.exit(report.write(), report.clean(), "every scenario ran; no invariant violated",
+                "VIOLATIONS OR FAILURES (see the report)");
     }
 
     // ------------------------------------------------------------------ warm-up
@@ -116,14 +92,14 @@ public final class FaultSuite {
      * start is what scenarios 1 and 7 measure); how late the topology decided in its first and last 10 s.
      */
     static String warmUp(Harness h, FaultOptions o) {
-        if (o.warmup().isZero()) {
+        if (o.warmup.isZero()) {
             return "none";
         }
-        Progress.say("warm-up: %d s of load at %d orders/s (not measured)", o.warmup().toSeconds(), o.rate());
-        List<String> drops = h.createDrops(o.stock() * 10);
+        Progress.say("warm-up: %d s of load at %d orders/s (not measured)", o.warmup.toSeconds(), o.rate);
+        List<String> drops = h.createDrops(o.stock * 10);
         java.time.Instant start = java.time.Instant.now();
-        Stampede s = new Stampede(h, "warmup", drops, o.rate(), USERS).start();
-        Waits.await(() -> false, o.warmup());
+        Stampede s = new Stampede(h, "warmup", drops, o.rate, USERS).start();
+        Waits.await(() -> false, o.warmup);
         s.stop();
         java.time.Instant end = java.time.Instant.now();
         Waits.await(() -> false, Duration.ofSeconds(5));
@@ -140,7 +116,7 @@ public final class FaultSuite {
         }));
         String figure = String.format(java.util.Locale.ROOT, "%d s at %d orders/s, %,d orders decided; the topology's"
                         + " requestedAt → decidedAt p99 %,d ms in its first 10 s, %,d ms in its last 10 s",
-                o.warmup().toSeconds(), o.rate(), snap.byOrder().size(), first.getValueAtPercentile(99),
+                o.warmup.toSeconds(), o.rate, snap.byOrder().size(), first.getValueAtPercentile(99),
                 last.getValueAtPercentile(99));
         Progress.say("warm-up done: %s", figure);
         return figure;
@@ -152,11 +128,11 @@ public final class FaultSuite {
     static Verdict killAndRestart(Harness h, FaultOptions o) throws IOException {
         Verdict v = new Verdict("1. kill -9 one instance mid-stampede, restart it");
         Progress.say("=== %s ===", v.scenario);
-        List<String> drops = h.createDrops(o.stock());
+        List<String> drops = h.createDrops(o.stock);
         String victimDrop = drops.get(1);
         String victimOwner = h.owner(victimDrop);
-        Stampede s = new Stampede(h, "s1", drops, o.rate(), USERS).start();
-        Waits.await(() -> false, o.before());
+        Stampede s = new Stampede(h, "s1", drops, o.rate, USERS).start();
+        Waits.await(() -> false, o.before);
         Harness.Instance b = h.b();
         Progress.say("kill -9 instance B (pid %d) after %,d requests", b.app.pid(), s.sent);
         b.inRotation = false;
@@ -168,12 +144,12 @@ public final class FaultSuite {
         b.awaitReady();
         long ready = System.nanoTime();
         Progress.say("B ready again after %.1f s", (ready - fault) / 1e9);
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
         s.stop();
         Progress.say("load stopped: %,d requests, %,d answers; verifying", s.sent, s.answers.size());
         long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
         long firstThroughB = firstDecided(s, ready, null, "B");
-        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), List.of());
+        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, List.of());
         long resumed = firstCommittedAfter(snap, victimDrop, faultWall);
         long restored = Math.max(ready, resumed < 0 ? ready : fault + resumed);
         v.availability(s, fault, restored);
@@ -244,21 +220,21 @@ public final class FaultSuite {
      * SIGCONT: B's stale transaction must be fenced, and no order decided twice.
      */
     static Verdict freezeAndResume(Harness h, FaultOptions o) throws Exception {
-        Verdict v = new Verdict("3. an instance frozen (SIGSTOP " + o.freeze().toSeconds() + " s), then resumed");
+        Verdict v = new Verdict("3. an instance frozen (SIGSTOP " + o.freeze.toSeconds() + " s), then resumed");
         Progress.say("=== %s ===", v.scenario);
-        List<String> drops = h.createDrops(o.stock());
+        List<String> drops = h.createDrops(o.stock);
         String victimDrop = drops.get(1);
         String victimOwner = h.owner(victimDrop);
         Harness.Instance b = h.b();
-        long fencingBefore = countLog(b.app.log(), FENCING);
-        Stampede s = new Stampede(h, "s3", drops, o.rate(), USERS).start();
-        Waits.await(() -> false, o.before());
-        Progress.say("SIGSTOP instance B (pid %d) for %d s", b.app.pid(), o.freeze().toSeconds());
+        long fencingBefore = countLog(b.app.log, FENCING);
+        Stampede s = new Stampede(h, "s3", drops, o.rate, USERS).start();
+        Waits.await(() -> false, o.before);
+        Progress.say("SIGSTOP instance B (pid %d) for %d s", b.app.pid(), o.freeze.toSeconds());
         b.inRotation = false;
         long fault = System.nanoTime();
         java.time.Instant faultWall = java.time.Instant.now();
         signal(b.app.pid(), "STOP");
-        Waits.await(() -> false, o.freeze());
+        Waits.await(() -> false, o.freeze);
         signal(b.app.pid(), "CONT");
         long resumed = System.nanoTime();
         // a pause is not a stuck thread: B's stream-thread watchdog must not turn liveness DOWN (that would have an
@@ -274,7 +250,7 @@ public final class FaultSuite {
             ready = System.nanoTime();
             v.violation("instance B did not recover after SIGCONT: %s", e.getMessage().lines().findFirst().orElse(""));
         }
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
         liveness.close();
         s.stop();
         List<Sampler.Sample<Boolean>> answers = liveness.samples();
@@ -284,7 +260,7 @@ public final class FaultSuite {
             v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread", down);
         }
         long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
-        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), List.of());
+        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, List.of());
         long resumedDeciding = firstCommittedAfter(snap, victimDrop, faultWall);
         v.availability(s, fault, Math.max(ready, resumedDeciding < 0 ? ready : fault + resumedDeciding));
         v.figures.put("recovery: SIGSTOP → first committed decision on B's drop (" + victimDrop + ", owner before: "
@@ -294,7 +270,7 @@ public final class FaultSuite {
         v.figures.put("recovery: SIGCONT → B ready (readiness UP: RUNNING or REBALANCING)", secs(ready - resumed));
         v.figures.put("recovery: SIGCONT → first order decided through B", secs(firstDecided(s, resumed, null, "B")));
         v.figures.put("log lines of B naming fencing or task migration (ProducerFenced, InvalidProducerEpoch,"
-                + " TaskMigrated, fenced)", String.valueOf(countLog(b.app.log(), FENCING) - fencingBefore));
+                + " TaskMigrated, fenced)", String.valueOf(countLog(b.app.log, FENCING) - fencingBefore));
         v.figures.put("B alive at the end", String.valueOf(b.app.alive()));
         v.notes.add("B is out of the load's rotation from the SIGSTOP until it is ready again; requests already sent to"
                 + " it wait for it (they time out after " + Stampede.ORDER_TIMEOUT.toSeconds() + " s).");
@@ -310,10 +286,10 @@ public final class FaultSuite {
     static Verdict stateDirectoryDeleted(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("7. state directory deleted while an instance is down");
         Progress.say("=== %s ===", v.scenario);
-        List<String> drops = h.createDrops(o.stock());
+        List<String> drops = h.createDrops(o.stock);
         Harness.Instance b = h.b();
-        Stampede s = new Stampede(h, "s7", drops, o.rate(), USERS).start();
-        Waits.await(() -> false, o.before());
+        Stampede s = new Stampede(h, "s7", drops, o.rate, USERS).start();
+        Waits.await(() -> false, o.before);
         b.inRotation = false;
         long fault = System.nanoTime();
         Progress.say("stopping instance B (SIGTERM)");
@@ -329,16 +305,16 @@ public final class FaultSuite {
         b.awaitReady();
         long ready = System.nanoTime();
         Progress.say("B ready %.1f s after its start", (ready - started) / 1e9);
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
         watch.close();
         s.stop();
-        v.verifyOrders(h, s, o.stock(), List.of());
+        v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, ready);
         long[] after = sizeOf(state);
-        v.figures.put("state directory deleted", Progress.n(size[0]) + " files, " + Progress.n(size[1]) + " bytes; "
-                + Progress.n(after[0]) + " files, " + Progress.n(after[1]) + " bytes at the end");
+        v.figures.put("state directory deleted", Formats.n(size[0]) + " files, " + Formats.n(size[1]) + " bytes; "
+                + Formats.n(after[0]) + " files, " + Formats.n(after[1]) + " bytes at the end");
         v.figures.put("changelog offsets (end − beginning; records and transaction markers) orders / social",
-                Progress.n(changelog[0]) + " / " + Progress.n(changelog[1]));
+                Formats.n(changelog[0]) + " / " + Formats.n(changelog[1]));
         v.figures.put("recovery: B start → ready (RUNNING, stores queryable)", secs(ready - started));
         v.figures.put("restore rate: B's records restored into active tasks + applied to standby/warm-up tasks"
                 + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)", watch.summary());
@@ -404,9 +380,9 @@ public final class FaultSuite {
     static Verdict oneKeyManyTimes(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("5. one idempotency key 100× concurrently, and again after a restart");
         Progress.say("=== %s ===", v.scenario);
-        List<String> drops = h.createDrops(o.stock());
-        Stampede s = new Stampede(h, "s5", drops, o.rate(), USERS).start();
-        Waits.await(() -> false, o.before());
+        List<String> drops = h.createDrops(o.stock);
+        Stampede s = new Stampede(h, "s5", drops, o.rate, USERS).start();
+        Waits.await(() -> false, o.before);
         String user = "s5-same-user";
         String key = "s5-the-one-key";
         Stampede.Order order = new Stampede.Order(user, key, drops.get(0), 1, OrderIds.of(user, key));
@@ -421,11 +397,11 @@ public final class FaultSuite {
         long ready = System.nanoTime();
         Progress.say("A ready again after %.1f s", (ready - fault) / 1e9);
         List<Stampede.Answer> second = burst(h, s, order, 10, List.of(h.a(), h.b()));
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
         s.stop();
         List<Stampede.Answer> all = new ArrayList<>(first);
         all.addAll(second);
-        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), all);
+        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, all);
         v.availability(s, fault, ready);
         List<OrderDecision> ds = snap.byOrder().getOrDefault(order.orderId(), List.of());
         if (ds.size() != 1) {
@@ -486,7 +462,7 @@ public final class FaultSuite {
                     Thread.currentThread().interrupt();
                 }
                 long t0 = System.nanoTime();
-                h.send(Harness.request(i.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
+                h.send(Http.graphQl(i.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
                         token, Stampede.ORDER_TIMEOUT)).whenComplete((r, e) -> f.complete(Stampede.classify(order,
                         i.name, true, t0, System.nanoTime(), r == null ? -1 : r.statusCode(),
                         r == null ? null : r.body(), e)));

@@ -1,19 +1,19 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Tokens;
+import io.livedrop.bench.Http;
 import io.livedrop.bench.KafkaBroker;
+import io.livedrop.bench.Ownership;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.bench.api.ApiKit;
 import io.livedrop.topology.config.LivedropConfig;
-import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * What every scenario runs against: one broker (a child JVM on a fixed port, restartable), livedrop instances A and B (child processes, each with
@@ -45,8 +44,8 @@ final class Harness implements AutoCloseable {
     final LivedropConfig config = new LivedropConfig(Map.of(LivedropConfig.PARTITIONS, PARTITIONS));
     final Topics topics = Topics.from(config);
     final TopologySerdes serdes = TopologySerdes.from(config);
-    final ApiKit.Client setupClient = new ApiKit.Client();
-    final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+    final Http setupClient = new Http();
+    final Tokens tokens = new Tokens(Tokens.SECRET);
     final HttpClient http = HttpClient.newBuilder()
             .executor(Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "faults-http");
@@ -66,7 +65,7 @@ final class Harness implements AutoCloseable {
     final class Instance {
         final String name;
         final Path home;
-        volatile ApiKit.App app;
+        volatile AppInstance app;
         /** Whether the load and the reader send to it (a load balancer's health check would take it out). */
         volatile boolean inRotation;
 
@@ -83,7 +82,7 @@ final class Harness implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("--livedrop.topology.topics.partitions=" + PARTITIONS,
                     "--livedrop.demo-data=false"));
             args.addAll(extraArgs);
-            app = ApiKit.App.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), args);
+            app = AppInstance.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), args);
         }
 
         void awaitReady() {
@@ -160,16 +159,6 @@ final class Harness implements AutoCloseable {
         return setupClient.call(via.url(), "{\"query\":\"" + query + "\"}", token);
     }
 
-    static HttpRequest request(String url, String body, String token, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/graphql"))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return b.build();
-    }
-
     CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -188,7 +177,7 @@ final class Harness implements AutoCloseable {
     /** {@code remainingStock} of a drop as the instance answers it, or null. */
     Integer remainingStock(Instance via, String dropId) {
         try {
-            HttpResponse<String> r = http.send(request(via.url(), dropQueryBody(dropId), null, Duration.ofSeconds(10)),
+            HttpResponse<String> r = http.send(Http.graphQl(via.url(), dropQueryBody(dropId), null, Duration.ofSeconds(10)),
                     HttpResponse.BodyHandlers.ofString());
             Matcher m = Pattern.compile("\"remainingStock\"\\s*:\\s*(-?\\d+)").matcher(r.body());
             return r.statusCode() == 200 && !r.body().contains("\"errors\"") && m.find()
@@ -203,18 +192,9 @@ final class Harness implements AutoCloseable {
 
     // ------------------------------------------------------------------ ownership and drops
 
-    static int partition(String key) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-    }
-
     /** HTTP status of the instance's owner endpoint for {@code key} (200/404 active, 503 not), -1 unreachable. */
     int probe(Instance i, String key) {
-        try {
-            return setupClient.get(i.app.peerUrl() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key + "?partition="
-                    + partition(key) + "&stale=false").statusCode();
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Ownership.probe(setupClient, i.app, key, Ownership.partition(key, PARTITIONS));
     }
 
     /** The name of the one instance active for {@code key}'s partition, or null. */
@@ -237,7 +217,7 @@ final class Harness implements AutoCloseable {
         boolean ok = Waits.await(() -> {
             List<String> owners = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
-                owners.add(owner(probeKey(p)));
+                owners.add(owner(Ownership.probeKey(p, PARTITIONS)));
             }
             if (owners.contains("A") && owners.contains("B") && !owners.contains(null)) {
                 return true;
@@ -247,15 +227,6 @@ final class Harness implements AutoCloseable {
         }, Duration.ofSeconds(180));
         if (!ok) {
             throw new IllegalStateException("partitions not shared by A and B within 180 s");
-        }
-    }
-
-    static String probeKey(int partition) {
-        for (int n = 0; ; n++) {
-            String key = "fault-probe-" + n;
-            if (partition(key) == partition) {
-                return key;
-            }
         }
     }
 
@@ -325,26 +296,7 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
-        instances.values().forEach(i -> {
-            if (i.app != null) {
-                i.app.signalStop();
-            }
-        });
-        instances.values().forEach(i -> {
-            if (i.app != null) {
-                i.app.close();
-            }
-        });
+        AppInstance.stopAll(instances.values().stream().map(i -> i.app).filter(Objects::nonNull).toList());
         broker.close();
-    }
-
-    /** The few JSON helpers the suite needs for its own small answers. */
-    static final class Http {
-        private Http() {
-        }
-
-        static String field(String json, String field) {
-            return ApiKit.field(json, field);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -93,8 +94,8 @@ final class HostileClients {
         List<Kind> k = new ArrayList<>();
         k.add(new Kind("malformed JSON", (x, url) -> post(url, "{\"query\": \"mutation {", token)));
         k.add(new Kind("not JSON (binary)", (x, url) -> post(url, "\u0000\u00ff\u0001garbage\u0002", token)));
-        k.add(new Kind("GraphQL syntax error", (x, url) -> post(url, q("{ drop(id: }"), token)));
-        k.add(new Kind("unknown field", (x, url) -> post(url, q("{ dropz { id } }"), token)));
+        k.add(new Kind("GraphQL syntax error", (x, url) -> post(url, Http.json("{ drop(id: }"), token)));
+        k.add(new Kind("unknown field", (x, url) -> post(url, Http.json("{ dropz { id } }"), token)));
         k.add(new Kind("placeOrder quantity -5", (x, url) -> post(url, order(drop, "-5", "\"h-neg\""), token)));
         k.add(new Kind("placeOrder quantity 0", (x, url) -> post(url, order(drop, "0", "\"h-zero\""), token)));
         k.add(new Kind("placeOrder quantity 2^31-1", (x, url) -> post(url, order(drop, "2147483647", "\"h-max\""),
@@ -114,14 +115,14 @@ final class HostileClients {
                 expired)));
         k.add(new Kind("2 MB body", (x, url) -> post(url, "{\"query\":\"{ __typename }\",\"pad\":\""
                 + "y".repeat(2 * 1024 * 1024) + "\"}", token)));
-        k.add(new Kind("nesting bomb (depth 200)", (x, url) -> post(url, q("{ __schema { types { "
+        k.add(new Kind("nesting bomb (depth 200)", (x, url) -> post(url, Http.json("{ __schema { types { "
                 + "fields { type { ofType { ".repeat(40) + "name" + " } } } }".repeat(40) + " } } }"), token)));
         k.add(new Kind("alias bomb (1,000 aliases)", (x, url) -> {
             StringBuilder b = new StringBuilder("{ ");
             for (int i = 0; i < 1000; i++) {
                 b.append("a").append(i).append(": drop(id: \\\"").append(drop).append("\\\") { id } ");
             }
-            return post(url, q(b.append("}").toString()), token);
+            return post(url, Http.json(b.append("}").toString()), token);
         }));
         k.add(new Kind("wrong content type", (x, url) -> HttpRequest.newBuilder(URI.create(url + "/graphql"))
                 .header("Content-Type", "text/plain").timeout(Duration.ofSeconds(15))
@@ -132,13 +133,13 @@ final class HostileClients {
                 + " $id) { id } }\",\"variables\":[1,2,3]}", token)));
         // issue 14's kinds
         k.add(new Kind("cost amplification: liveDrops → creator.drops → creator.drops (first: 100 each)",
-                (x, url) -> post(url, q(NESTED), null), HostileClients::notRefused));
+                (x, url) -> post(url, Http.json(NESTED), null), HostileClients::notRefused));
         k.add(new Kind("cost amplification × 20 aliases", (x, url) -> {
             StringBuilder b = new StringBuilder("{");
             for (int i = 0; i < 20; i++) {
                 b.append(" a").append(i).append(':').append(NESTED, 1, NESTED.length() - 1);
             }
-            return post(url, q(b.append(" }").toString()), null);
+            return post(url, Http.json(b.append(" }").toString()), null);
         }, HostileClients::notRefused));
         for (String param : List.of("kind", "creatorId")) {
             k.add(new Kind("reflected-XSS probe: /internal/catalog/drops?" + param + "=<script>, Accept: text/html",
@@ -152,10 +153,10 @@ final class HostileClients {
         String numericRoles = h.tokens.sign("{\"sub\":\"hostile-roles\",\"roles\":[1,2],\"iat\":"
                 + Instant.now().getEpochSecond() + ",\"exp\":"
                 + Instant.now().plus(Duration.ofHours(3)).getEpochSecond() + "}");
-        k.add(new Kind("token whose roles claim is [1,2]", (x, url) -> post(url, q("{ me { id } }"), numericRoles)));
+        k.add(new Kind("token whose roles claim is [1,2]", (x, url) -> post(url, Http.json("{ me { id } }"), numericRoles)));
         String noExp = h.tokens.sign("{\"sub\":\"hostile-no-exp\",\"roles\":[],\"iat\":"
                 + Instant.now().getEpochSecond() + "}");
-        k.add(new Kind("token without exp", (x, url) -> post(url, q("{ me { id } }"), noExp),
+        k.add(new Kind("token without exp", (x, url) -> post(url, Http.json("{ me { id } }"), noExp),
                 r -> r.status() == 200 && !r.body().contains("\"errors\"") ? "a token without exp was accepted"
                         : null));
         k.add(Kind.raw("bad %-escape in a query parameter (/graphql?query=%zz)", "/graphql?query=%zz"));
@@ -308,7 +309,7 @@ final class HostileClients {
     /** A cost-amplifying query must be refused (an error code), not answered in full. */
     static String notRefused(Reply r) {
         return r.status() == 200 && !r.body().contains("\"errors\"")
-                ? "answered in full (" + Progress.n(r.body().length()) + " characters), not refused" : null;
+                ? "answered in full (" + Formats.n(r.body().length()) + " characters), not refused" : null;
     }
 
     /** A peer endpoint never answers HTML, nor echoes markup it was sent. */
@@ -344,10 +345,6 @@ final class HostileClients {
         }
     }
 
-    static String q(String query) {
-        return "{\"query\":\"" + query + "\"}";
-    }
-
     static String order(String drop, String quantity, String key) {
         return "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }\","
                 + "\"variables\":{\"in\":{\"dropId\":\"" + drop + "\",\"quantity\":" + quantity
@@ -355,13 +352,13 @@ final class HostileClients {
     }
 
     static HttpRequest post(String url, String body, String token) {
-        return Harness.request(url, body, token, Duration.ofSeconds(15));
+        return Http.graphQl(url, body, token, Duration.ofSeconds(15));
     }
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
-        Verdict v = new Verdict("8. hostile clients: " + Progress.n(o.hostile()) + " bad requests mixed into the load");
+        Verdict v = new Verdict("8. hostile clients: " + Formats.n(o.hostile) + " bad requests mixed into the load");
         Progress.say("=== %s ===", v.scenario);
-        int stock = o.stock() * 2; // not sold out before the last window: sold-out answers are quicker
+        int stock = o.stock * 2; // not sold out before the last window: sold-out answers are quicker
         List<String> drops = h.createDrops(stock);
         List<Kind> kinds = kinds(h, drops.get(0));
         HttpClient hostileHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -397,10 +394,10 @@ final class HostileClients {
         Map<String, Double> metered500AtStart = metered500(h);
         Progress.say("heap after a full GC at the start: %s", heapAtStart);
 
-        Stampede s = new Stampede(h, "s8", drops, o.rate(), FaultSuite.USERS).start();
+        Stampede s = new Stampede(h, "s8", drops, o.rate, FaultSuite.USERS).start();
         long t0 = s.startNanos;
         int hostileWindows = WINDOWS / 2;
-        long interval = WINDOW.toNanos() * hostileWindows / o.hostile();
+        long interval = WINDOW.toNanos() * hostileWindows / o.hostile;
         int sent = 0;
         for (int w = 0; w < WINDOWS; w++) {
             long windowStart = t0 + w * WINDOW.toNanos();
@@ -411,11 +408,11 @@ final class HostileClients {
                 continue;
             }
             for (Harness.Instance via : h.inRotation()) {
-                for (Runnable r : socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions(), tally)) {
+                for (Runnable r : socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions, tally)) {
                     sockets.add(socketWork.submit(r));
                 }
             }
-            int quota = (o.hostile() * (w / 2 + 1)) / hostileWindows - sent;
+            int quota = (o.hostile * (w / 2 + 1)) / hostileWindows - sent;
             for (int i = 0; i < quota; i++) {
                 Waits.until(windowStart + i * interval);
                 Kind kind = kinds.get(sent % kinds.size());
@@ -484,7 +481,7 @@ final class HostileClients {
                 + " error answers");
         v.figures.put("order p99 before / during / after (ms)", "— / " + Verdict.percentile(orders[1], 99) + " / —");
         v.figures.put("read p99 before / during / after (ms)", "— / " + Verdict.percentile(reads[1], 99) + " / —");
-        v.figures.put("hostile requests sent / answered 5xx / unanswered", Progress.n(sent) + " / "
+        v.figures.put("hostile requests sent / answered 5xx / unanswered", Formats.n(sent) + " / "
                 + serverErrors.get() + " / " + unanswered.get());
         v.figures.put("normal orders p99: clean windows / hostile windows (ratio)", Verdict.percentile(orders[0], 99) + " / "
                 + Verdict.percentile(orders[1], 99) + " ms (" + Formats.ratio(orderRatio) + ")");
@@ -530,15 +527,15 @@ final class HostileClients {
         v.details.add("|---|---|");
         new TreeMap<>(outcomes).forEach((k, m) -> v.details.add("| " + k + " | " + new TreeMap<>(m) + " |"));
         v.notes.add("Six windows of " + WINDOW.toSeconds() + " s; hostile requests in windows 2, 4 and 6 at "
-                + Math.round(o.hostile() / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, each kind in turn"
+                + Math.round(o.hostile / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, each kind in turn"
                 + " through the instances in rotation; windows 1, 3 and 5 are the clean run. A GraphQL error answer"
                 + " is HTTP 200 or 4xx with the error's code shown.");
         v.notes.add("At the start of each hostile window, on every instance in rotation, the WebSocket kinds (issue"
-                + " 14): " + Progress.n(o.hostileSubscriptions()) + " orderStatus subscriptions on malformed"
+                + " 14): " + Formats.n(o.hostileSubscriptions) + " orderStatus subscriptions on malformed"
                 + " 8,000-character ids on one socket (each must be answered or the socket closed with a 44xx code); "
-                + Progress.n(o.hostileSubscriptions() / 4) + " on unknown order ids, held 5 s; "
-                + Progress.n(o.hostileSubscriptions() / 2) + " dropUpdates on one anonymous socket, held 5 s; "
-                + Progress.n(o.hostileSubscriptions() / 20) + " sessions of one user. Their answers are counted by"
+                + Formats.n(o.hostileSubscriptions / 4) + " on unknown order ids, held 5 s; "
+                + Formats.n(o.hostileSubscriptions / 2) + " dropUpdates on one anonymous socket, held 5 s; "
+                + Formats.n(o.hostileSubscriptions / 20) + " sessions of one user. Their answers are counted by"
                 + " message type and error code; a close 1011 counts as a 5xx.");
         v.notes.add("Stable memory: each instance's heap after a full GC (jcmd GC.run, GC.heap_info) before the load"
                 + " and after the verification must stay within start × " + HEAP_FACTOR + " + " + HEAP_SLACK_MB

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.catalog.Drop;
@@ -49,13 +50,13 @@ final class PoisonPills {
     }
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
-        Verdict v = new Verdict("6. poison pills on every input topic" + (o.pillTopics().containsAll(
-                FaultOptions.PILL_TOPICS) ? "" : " (only: " + String.join(", ", o.pillTopics()) + ")"));
+        Verdict v = new Verdict("6. poison pills on every input topic" + (o.pillTopics.containsAll(
+                FaultOptions.PILL_TOPICS) ? "" : " (only: " + String.join(", ", o.pillTopics) + ")"));
         Progress.say("=== %s ===", v.scenario);
-        List<String> drops = h.createDrops(o.stock());
-        Stampede s = new Stampede(h, "s6", drops, o.rate(), FaultSuite.USERS).start();
-        Waits.await(() -> false, o.before());
-        List<Pill> pills = pills(h, drops.get(0)).stream().filter(p -> o.pillTopics().contains(shortName(h, p.topic())))
+        List<String> drops = h.createDrops(o.stock);
+        Stampede s = new Stampede(h, "s6", drops, o.rate, FaultSuite.USERS).start();
+        Waits.await(() -> false, o.before);
+        List<Pill> pills = pills(h, drops.get(0)).stream().filter(p -> o.pillTopics.contains(shortName(h, p.topic())))
                 .toList();
         Map<Pill, String> produced = new LinkedHashMap<>();  // pill -> "topic:partition:offset" or "refused: ..."
         long fault = System.nanoTime();
@@ -76,9 +77,9 @@ final class PoisonPills {
         }
         Progress.say("%d pills produced (%d refused by the broker)", pills.size(),
                 produced.values().stream().filter(x -> x.startsWith("refused")).count());
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
         s.stop();
-        v.verifyOrders(h, s, o.stock(), List.of());
+        v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, fault);
 
         // every accepted pill in the dead-letter topic
@@ -120,7 +121,7 @@ final class PoisonPills {
             String user = "s6-follower-" + i.name;
             String result;
             try {
-                var r = h.http.send(Harness.request(i.url(), "{\"query\":\"mutation { follow(creatorId: \\\"fault-creator\\\")"
+                var r = h.http.send(Http.graphQl(i.url(), "{\"query\":\"mutation { follow(creatorId: \\\"fault-creator\\\")"
                         + " { creator { id } } }\"}", h.token(user), Duration.ofSeconds(20)),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 result = r.statusCode() == 200 && r.body().contains("\"fault-creator\"") && !r.body().contains("\"errors\"")
@@ -169,7 +170,7 @@ final class PoisonPills {
             Map<String, Integer> seen = new LinkedHashMap<>();
             Map<String, String> cause = new HashMap<>();
             try {
-                for (String line : java.nio.file.Files.readAllLines(i.app.log())) {
+                for (String line : java.nio.file.Files.readAllLines(i.app.log)) {
                     java.util.regex.Matcher m = msg.matcher(line);
                     if (!m.find()) {
                         continue;

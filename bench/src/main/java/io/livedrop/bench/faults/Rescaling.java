@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.order.OrderDecision;
@@ -24,9 +25,9 @@ final class Rescaling {
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("4. an instance added and one removed while reads run");
         Progress.say("=== %s ===", v.scenario);
-        List<String> drops = h.createDrops(o.stock());
-        Stampede s = new Stampede(h, "s4", drops, o.rate(), FaultSuite.USERS).start();
-        Waits.await(() -> false, o.before());
+        List<String> drops = h.createDrops(o.stock);
+        Stampede s = new Stampede(h, "s4", drops, o.rate, FaultSuite.USERS).start();
+        Waits.await(() -> false, o.before);
 
         long added = System.nanoTime();
         Harness.Instance c = h.add("C");
@@ -37,7 +38,7 @@ final class Rescaling {
         s.addReader("C");
         Progress.say("C ready after %.1f s, in rotation; A's drop owner now %s", (cReady - added) / 1e9,
                 h.owner(drops.get(0)));
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
 
         Harness.Instance a = h.a();
         long removing = System.nanoTime();
@@ -48,12 +49,12 @@ final class Rescaling {
         long removed = System.nanoTime();
         Progress.say("A stopped after %.1f s; owner of A's drop now %s", (removed - removing) / 1e9,
                 h.owner(drops.get(0)));
-        Waits.await(() -> false, o.after());
+        Waits.await(() -> false, o.after);
         s.stop();
 
-        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock(), List.of());
+        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, added, removed);
-        checkReads(v, s, snap, o.stock());
+        checkReads(v, s, snap, o.stock);
         v.figures.put("recovery: C start → ready (RUNNING, stores queryable)", FaultSuite.secs(cReady - added));
         v.figures.put("A out of rotation → stopped (closed, left the group)", FaultSuite.secs(removed - removing));
         v.figures.put("first order decided on A's drop after A stopped (through B or C)",
@@ -109,7 +110,7 @@ final class Rescaling {
                 }
             }
         }
-        v.figures.put("reads: with a true remainingStock / wrong / UNAVAILABLE or other error", Progress.n(ok) + " / "
+        v.figures.put("reads: with a true remainingStock / wrong / UNAVAILABLE or other error", Formats.n(ok) + " / "
                 + wrong + " / " + (errors.isEmpty() ? "0" : errors.toString()));
         v.figures.put("reads per instance", byInstance.toString());
     }

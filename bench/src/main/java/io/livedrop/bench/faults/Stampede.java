@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Waits;
 import io.livedrop.topology.order.OrderIds;
 import java.net.http.HttpRequest;
@@ -137,7 +138,7 @@ final class Stampede {
     void place(Order order, Harness.Instance via, boolean retry, long intendedNanos) {
         inFlight.acquireUninterruptibly();
         sent++;
-        HttpRequest request = Harness.request(via.url(), Harness.placeOrderBody(order.dropId(), order.quantity(),
+        HttpRequest request = Http.graphQl(via.url(), Harness.placeOrderBody(order.dropId(), order.quantity(),
                 order.key()), tokenOf(order.user()), ORDER_TIMEOUT);
         h.send(request).whenComplete((r, e) -> {
             long at = System.nanoTime();
@@ -183,7 +184,7 @@ final class Stampede {
             String error = null;
             Integer value = null;
             try {
-                var r = h.http.send(Harness.request(i.url(), Harness.dropQueryBody(drop), null, READ_TIMEOUT),
+                var r = h.http.send(Http.graphQl(i.url(), Harness.dropQueryBody(drop), null, READ_TIMEOUT),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     error = "HTTP " + r.statusCode();

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.order.OrderDecision;
@@ -167,14 +168,14 @@ final class Verdict {
         }
         long eventuallyDecided = undecidedAnswered.stream().filter(by::containsKey).count();
         long decisions = by.values().stream().mapToLong(List::size).sum();
-        figures.put("orders placed (unique) / requests", Progress.n(sentIds.size()) + " / " + Progress.n(answers.size()));
+        figures.put("orders placed (unique) / requests", Formats.n(sentIds.size()) + " / " + Formats.n(answers.size()));
         figures.put("answers decided / PENDING / error", decidedAnswers + " / " + pendingAnswers + " / " + errorAnswers
                 + (errorCodes.isEmpty() ? "" : " " + errorCodes));
-        figures.put("committed decisions", Progress.n(decisions) + " (" + Progress.n(snap.committed()) + " records; "
+        figures.put("committed decisions", Formats.n(decisions) + " (" + Formats.n(snap.committed()) + " records; "
                 + confirmed.values().stream().mapToLong(Long::longValue).sum() + " units confirmed of " + stock + " × "
                 + s.drops.size() + ")");
         figures.put("PENDING/error orders decided eventually", eventuallyDecided + " of " + undecidedAnswered.size());
-        figures.put("decision records aborted (rolled back, reprocessed)", Progress.n(snap.aborted()));
+        figures.put("decision records aborted (rolled back, reprocessed)", Formats.n(snap.aborted()));
         Histogram topology = hist();
         by.values().forEach(ds -> ds.forEach(d -> topology.recordValue(Math.max(1, TimeUnit.MILLISECONDS.toMicros(
                 Math.max(0, Duration.between(d.getRequestedAt(), d.getDecidedAt()).toMillis()))))));

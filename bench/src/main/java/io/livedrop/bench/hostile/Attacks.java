@@ -1,8 +1,12 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.Formats;
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Http;
+import io.livedrop.bench.Tokens;
+import io.livedrop.bench.ProcCpu;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.bench.api.ApiKit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -43,9 +47,9 @@ final class Attacks {
     private static final Duration SETTLE = Duration.ofSeconds(3);
 
     private final HostileOptions o;
-    private final ApiKit.App app;
-    private final ApiKit.Client setup = new ApiKit.Client();
-    private final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+    private final AppInstance app;
+    private final Http setup = new Http();
+    private final Tokens tokens = new Tokens(Tokens.SECRET);
     private final Heap.GcLog gcLog;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(4, r -> {
@@ -56,7 +60,7 @@ final class Attacks {
     private String creatorToken;
     private String product;
 
-    Attacks(HostileOptions o, ApiKit.App app, Heap.GcLog gcLog) {
+    Attacks(HostileOptions o, AppInstance app, Heap.GcLog gcLog) {
         this.o = o;
         this.app = app;
         this.gcLog = gcLog;
@@ -79,7 +83,7 @@ final class Attacks {
     final class Window {
         final long heapBefore;
         final int mark;
-        final ApiKit.Cpu cpu0;
+        final ProcCpu cpu0;
         final long t0;
         double cpuSeconds = -1;
         double seconds;
@@ -90,7 +94,7 @@ final class Attacks {
             Waits.await(() -> false, SETTLE);
             heapBefore = Heap.usedAfterFullGc(app.pid());
             mark = gcLog.mark();
-            cpu0 = ApiKit.Cpu.snapshot(Map.of("app", app.pid()));
+            cpu0 = ProcCpu.snapshot(Map.of("app", app.pid()));
             t0 = System.nanoTime();
         }
 
@@ -100,7 +104,7 @@ final class Attacks {
                 return;
             }
             seconds = (System.nanoTime() - t0) / 1e9;
-            cpuSeconds = ApiKit.Cpu.snapshot(Map.of("app", app.pid())).since(cpu0).getOrDefault("app", 0.0) * seconds;
+            cpuSeconds = ProcCpu.snapshot(Map.of("app", app.pid())).since(cpu0).getOrDefault("app", 0.0) * seconds;
             // the heap as the attack leaves it counts too: a collection may not have come yet
             peakMb = Math.max(gcLog.peakMbSince(mark), Heap.used(app.pid()) / 1048576);
         }
@@ -127,29 +131,29 @@ final class Attacks {
     // ------------------------------------------------------------------ 1: cost amplification
 
     Attack nestedQuery() throws Exception {
-        Progress.say("=== 1. the %d-byte anonymous nested query over %d live drops ===", NESTED.length(), o.drops());
+        Progress.say("=== 1. the %d-byte anonymous nested query over %d live drops ===", NESTED.length(), o.drops);
         List<String> creatorTokens = new ArrayList<>();
         List<String> products = new ArrayList<>();
-        for (int c = 0; c < o.creators(); c++) {
+        for (int c = 0; c < o.creators; c++) {
             String token = tokens.mint("hostile-creator-" + c, List.of("CREATOR"), Duration.ofHours(3), Instant.now());
             creatorTokens.add(token);
-            products.add(ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
+            products.add(Http.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
                     + " \\\"Hostile tee " + c + "\\\"}) { id } }\"}", token), "id"));
         }
-        for (int d = 0; d < o.drops(); d++) {
+        for (int d = 0; d < o.drops; d++) {
             // one drop for each other creator, the rest by the first (a busy creator): each creator.drops then
             // lists up to 100, as on the stack the issue measured
-            int c = d < o.creators() ? d : 0;
+            int c = d < o.creators ? d : 0;
             setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\"" + products.get(c)
                     + "\\\", stock: 1000, priceCents: 100}) { id } }\"}", creatorTokens.get(c));
             if ((d + 1) % 25 == 0) {
-                Progress.say("  %d of %d drops scheduled", d + 1, o.drops());
+                Progress.say("  %d of %d drops scheduled", d + 1, o.drops);
             }
         }
-        int expected = Math.min(100, o.drops());
+        int expected = Math.min(100, o.drops);
         boolean live = Waits.await(() -> count(setup.call(app.url(), "{\"query\":\"{liveDrops(first:100){edges{node"
                 + "{id}}}}\"}", null), "\"id\"") >= expected, Duration.ofSeconds(60));
-        Progress.say("  %d drops LIVE over %d creators%s", o.drops(), o.creators(),
+        Progress.say("  %d drops LIVE over %d creators%s", o.drops, o.creators,
                 live ? "" : " (NOT ALL LIVE in 60 s)");
         // the query's code paths warmed once, unmeasured
         setup.call(app.url(), "{\"query\":\"{liveDrops(first:1){edges{node{id creator{drops(first:1){edges{node{id}}}}"
@@ -161,8 +165,8 @@ final class Attacks {
         Answer a = post(body("{\"query\":\"" + NESTED + "\"}"), null, Duration.ofMinutes(10));
         w.end();
         return w.result("1. anonymous `liveDrops → creator → drops → creator → drops` query (" + NESTED.length()
-                        + " bytes) over " + o.drops() + " live drops, " + (o.drops() - o.creators() + 1)
-                        + " of them by one of " + o.creators() + " creators",
+                        + " bytes) over " + o.drops + " live drops, " + (o.drops - o.creators + 1)
+                        + " of them by one of " + o.creators + " creators",
                 "18 s of CPU, 2.5 GB of heap, 28 MB answer (~110 live drops)",
                 a.describe(), a.refusal());
     }
@@ -171,13 +175,13 @@ final class Attacks {
 
     Attack malformedOrderStatus() {
         Progress.say("=== 3. %,d orderStatus subscriptions on malformed %,d-character ids, then the socket closed ===",
-                o.malformed(), o.malformedIdChars());
+                o.malformed, o.malformedIdChars);
         String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
-        String pad = "x".repeat(Math.max(1, o.malformedIdChars() - 8));
+        String pad = "x".repeat(Math.max(1, o.malformedIdChars - 8));
         int sent = 0;
-        for (int i = 0; i < o.malformed() && s.acked(); i++) {
+        for (int i = 0; i < o.malformed && s.acked(); i++) {
             String id = String.format(java.util.Locale.ROOT, "%07d-", i) + pad;
             if (!s.subscribe("m" + i, ORDER_STATUS, "{\"id\":\"" + id + "\"}")) {
                 break;
@@ -191,10 +195,10 @@ final class Attacks {
         Waits.await(() -> s.answeredIds() >= n || s.isClosed(), Duration.ofSeconds(120));
         w.held();
         String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.malformed());
+        String answers = socketAnswers(s, sent, o.malformed);
         s.close();
-        return w.result("3. " + Progress.n(o.malformed()) + " `orderStatus` subscriptions with malformed "
-                        + Progress.n(o.malformedIdChars()) + "-character ids on one socket (with a token), then the"
+        return w.result("3. " + Formats.n(o.malformed) + " `orderStatus` subscriptions with malformed "
+                        + Formats.n(o.malformedIdChars) + "-character ids on one socket (with a token), then the"
                         + " socket closed",
                 "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)",
                 answers, refusals(s, state));
@@ -204,9 +208,9 @@ final class Attacks {
 
     Attack dropUpdatesFlood() throws Exception {
         Progress.say("=== 4. %,d dropUpdates subscriptions on one anonymous socket, %d orders/s for %d s ===",
-                o.subscriptions(), o.orderRate(), o.updateSeconds());
+                o.subscriptions, o.orderRate, o.updateSeconds);
         ensureCreator();
-        String drop = ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\""
+        String drop = Http.field(setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\""
                 + product + "\\\", stock: 1000000, priceCents: 100}) { id } }\"}", creatorToken), "id");
         List<String> buyers = new ArrayList<>();
         for (int u = 0; u < 200; u++) {
@@ -215,7 +219,7 @@ final class Attacks {
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), null, Duration.ofSeconds(30));
         int sent = 0;
-        for (int i = 0; i < o.subscriptions() && s.acked(); i++) {
+        for (int i = 0; i < o.subscriptions && s.acked(); i++) {
             if (!s.subscribe("u" + i, DROP_UPDATES, "{\"id\":\"" + drop + "\"}")) {
                 break;
             }
@@ -235,42 +239,42 @@ final class Attacks {
                     Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> orders
                     .computeIfAbsent(e != null ? "no answer" : "HTTP " + r.statusCode() + code(r.body(), ""),
                             x -> new AtomicLong()).incrementAndGet()));
-        }, 0, 1_000_000 / o.orderRate(), TimeUnit.MICROSECONDS);
-        Waits.await(() -> false, Duration.ofSeconds(o.updateSeconds()));
+        }, 0, 1_000_000 / o.orderRate, TimeUnit.MICROSECONDS);
+        Waits.await(() -> false, Duration.ofSeconds(o.updateSeconds));
         load.shutdownNow();
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(60, TimeUnit.SECONDS);
         w.held();
         String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.subscriptions()) + "; orders placed: " + counts(orders);
+        String answers = socketAnswers(s, sent, o.subscriptions) + "; orders placed: " + counts(orders);
         s.close();
-        return w.result("4. " + Progress.n(o.subscriptions()) + " `dropUpdates` subscriptions on one anonymous socket"
-                        + " to a drop taking " + o.orderRate() + " orders/s for " + o.updateSeconds() + " s",
+        return w.result("4. " + Formats.n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
+                        + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
                 "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)", answers, refusals(s, state));
     }
 
     // ------------------------------------------------------------------ 6: unknown orderStatus ids
 
     Attack unknownOrderStatus() {
-        Progress.say("=== 6. %,d orderStatus subscriptions on unknown order ids, held %d s ===", o.unknown(),
-                o.unknownSeconds());
+        Progress.say("=== 6. %,d orderStatus subscriptions on unknown order ids, held %d s ===", o.unknown,
+                o.unknownSeconds);
         String token = tokens.mint("hostile-user-6", List.of(), Duration.ofHours(3), Instant.now());
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
         Window w = new Window();
         int sent = 0;
-        for (int i = 0; i < o.unknown() && s.acked(); i++) {
+        for (int i = 0; i < o.unknown && s.acked(); i++) {
             if (!s.subscribe("k" + i, ORDER_STATUS, "{\"id\":\"" + UUID.randomUUID() + "\"}")) {
                 break;
             }
             sent++;
         }
-        Waits.await(() -> s.isClosed(), Duration.ofSeconds(o.unknownSeconds()));
+        Waits.await(() -> s.isClosed(), Duration.ofSeconds(o.unknownSeconds));
         w.held();
         String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.unknown());
+        String answers = socketAnswers(s, sent, o.unknown);
         s.close();
-        Attack a = w.result("6. " + Progress.n(o.unknown()) + " `orderStatus` subscriptions on unknown (well-formed)"
-                        + " order ids on one socket, held " + o.unknownSeconds() + " s",
+        Attack a = w.result("6. " + Formats.n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
+                        + " order ids on one socket, held " + o.unknownSeconds + " s",
                 "0.71 of the 2 cores for 30 s (3,000 subscriptions)", answers, refusals(s, state));
         return a;
     }
@@ -278,11 +282,11 @@ final class Attacks {
     // ------------------------------------------------------------------ 7: large bodies
 
     Attack largeBodies() throws Exception {
-        long length = o.bodyMb() * 1024L * 1024L;
-        Progress.say("=== 7. %d concurrent anonymous %,d MB bodies ===", o.bodies(), o.bodyMb());
+        long length = o.bodyMb * 1024L * 1024L;
+        Progress.say("=== 7. %d concurrent anonymous %,d MB bodies ===", o.bodies, o.bodyMb);
         Window w = new Window();
         List<CompletableFuture<Answer>> answers = new ArrayList<>();
-        for (int i = 0; i < o.bodies(); i++) {
+        for (int i = 0; i < o.bodies; i++) {
             HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
                     HttpRequest.BodyPublishers.ofInputStream(() -> new Padded(length)), length);
             answers.add(send(publisher, null, Duration.ofMinutes(5)));
@@ -296,8 +300,8 @@ final class Attacks {
             outcomes.merge(a.outcome(), 1L, Long::sum);
             bytes += Math.max(0, a.bytes());
         }
-        String summary = counts(outcomes) + ", " + Progress.n(bytes) + " bytes of answers";
-        return w.result("7. " + o.bodies() + " concurrent anonymous " + o.bodyMb() + " MB bodies (a `variables` value;"
+        String summary = counts(outcomes) + ", " + Formats.n(bytes) + " bytes of answers";
+        return w.result("7. " + o.bodies + " concurrent anonymous " + o.bodyMb + " MB bodies (a `variables` value;"
                         + " Content-Length set)",
                 "all read: heap ≥ 1.36 GB (8 × 100 MB)", summary, outcomes.keySet().stream()
                         .anyMatch(k -> k.startsWith("HTTP 4") || k.startsWith("no answer")) ? counts(outcomes)
@@ -309,7 +313,7 @@ final class Attacks {
     private void ensureCreator() {
         if (creatorToken == null) {
             creatorToken = tokens.mint("hostile-creator-0", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-            product = ApiKit.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
+            product = Http.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
                     + " \\\"Hostile tee\\\"}) { id } }\"}", creatorToken), "id");
         }
     }
@@ -322,7 +326,7 @@ final class Attacks {
 
         String describe() {
             return status < 0 ? outcome() + " after " + String.format(java.util.Locale.ROOT, "%.1f s", seconds)
-                    : outcome() + ", " + Progress.n(bytes) + " bytes in " + String.format(java.util.Locale.ROOT,
+                    : outcome() + ", " + Formats.n(bytes) + " bytes in " + String.format(java.util.Locale.ROOT,
                     "%.1f s", seconds);
         }
 
@@ -371,20 +375,12 @@ final class Attacks {
                     }
                     return new Answer(r.statusCode(), total, code(new String(head, 0, kept, StandardCharsets.UTF_8),
                             null), (System.nanoTime() - t0) / 1e9, null);
-                }).exceptionally(e -> new Answer(-1, -1, null, (System.nanoTime() - t0) / 1e9, root(e)));
+                }).exceptionally(e -> new Answer(-1, -1, null, (System.nanoTime() - t0) / 1e9, Formats.rootCause(e)));
     }
 
     static String code(String body, String none) {
         Matcher m = CODE.matcher(body == null ? "" : body);
         return m.find() ? " " + m.group(1) : none;
-    }
-
-    static String root(Throwable e) {
-        Throwable r = e;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
     }
 
     private static int count(String text, String needle) {
@@ -397,14 +393,14 @@ final class Attacks {
 
     private static String counts(Map<String, ?> m) {
         List<String> parts = new ArrayList<>();
-        new TreeMap<>(m).forEach((k, v) -> parts.add(k + " × " + Progress.n(Long.parseLong(v.toString()))));
+        new TreeMap<>(m).forEach((k, v) -> parts.add(k + " × " + Formats.n(Long.parseLong(v.toString()))));
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
     private static String socketAnswers(GraphQlSocket s, int sent, int wanted) {
-        return Progress.n(sent) + " of " + Progress.n(wanted) + " subscribe messages sent"
-                + (s.acked() ? "" : " (connection never acknowledged)") + ", " + Progress.n(s.answeredIds())
-                + " subscriptions answered; received " + counts(s.received()) + " (" + Progress.n(s.bytesReceived())
+        return Formats.n(sent) + " of " + Formats.n(wanted) + " subscribe messages sent"
+                + (s.acked() ? "" : " (connection never acknowledged)") + ", " + Formats.n(s.answeredIds())
+                + " subscriptions answered; received " + counts(s.received()) + " (" + Formats.n(s.bytesReceived())
                 + " characters)";
     }
 
@@ -412,7 +408,7 @@ final class Attacks {
         List<String> parts = new ArrayList<>();
         s.received().forEach((k, v) -> {
             if (k.startsWith("error") || k.startsWith("next with errors")) {
-                parts.add(k + " × " + Progress.n(v));
+                parts.add(k + " × " + Formats.n(v));
             }
         });
         if (!stateBeforeClientClose.equals("open")) {

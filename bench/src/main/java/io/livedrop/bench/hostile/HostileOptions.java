@@ -1,97 +1,86 @@
 package io.livedrop.bench.hostile;
 
-import static io.livedrop.bench.FlagValues.integer;
-import static io.livedrop.bench.FlagValues.ints;
-
-import io.livedrop.bench.FlagValues;
-import io.livedrop.bench.FlagValues.UsageException;
+import io.livedrop.bench.Cli;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** bench/hostile's flags, {@code --name=value} (and {@code --quick}); defaults are the sizes of issue 14. */
-record HostileOptions(boolean quick, List<Integer> attacks, int drops, int creators, int malformed,
-                      int malformedIdChars, int subscriptions, int orderRate, int updateSeconds, int unknown,
-                      int unknownSeconds, int bodies, int bodyMb, Path appJar, String broker, List<String> appArgs,
-                      Path out, String name) {
+/** bench/hostile's options; defaults are the sizes of issue 14. */
+@Command(name = "bench/run hostile", description = {"What the hostile clients of issue 14 cost one livedrop instance."
+        + " One Kafka broker and ONE instance (child processes on loopback); the attacks run one at a time, and for each"
+        + " the report gives the instance's CPU seconds during it (/proc), its heap used after a full GC (jcmd GC.run,"
+        + " then GC.heap_info) before it, with the clients still connected and after they have gone, its highest heap"
+        + " during it (GC log), the bytes and status of the answers, and what was refused and how. Writes"
+        + " docs/benchmarks/NAME.md (quick: bench/target/hostile-quick/).", ""})
+final class HostileOptions implements Cli.Options {
 
     static final List<Integer> ATTACKS = List.of(1, 3, 4, 6, 7);
 
-    static final String USAGE = """
-            bench/hostile [flags]: what the hostile clients of issue 14 cost one livedrop instance. One Kafka broker
-            and ONE instance (child processes on loopback); the attacks run one at a time, and for each the report
-            gives the instance's CPU seconds during it (/proc), its heap used after a full GC (jcmd GC.run, then
-            GC.heap_info) before it, with the clients still connected and after they have gone, its highest heap
-            during it (GC log), the bytes and status of the answers, and what was refused and how. Writes
-            docs/benchmarks/NAME.md (quick: bench/target/hostile-quick/).
+    @Option(names = "--quick", description = "a smoke run (~2 min): small sizes, report in bench/target/hostile-quick/")
+    boolean quick;
+    @Option(names = "--attacks", split = ",", defaultValue = "1,3,4,6,7", description = "which attacks (issue 14's"
+            + " points), in order (default all): 1 the 119-byte anonymous nested liveDrops/creator.drops query over live"
+            + " drops, 3 orderStatus subscriptions on malformed ids, then the socket closed, 4 dropUpdates subscriptions"
+            + " on one anonymous socket to a drop taking orders, 6 orderStatus subscriptions on unknown well-formed order"
+            + " ids, held, 7 concurrent anonymous bodies of many MB")
+    List<Integer> attacks;
+    @Option(names = "--drops", defaultValue = "110", description = "attack 1: live drops (default 110; quick 30)")
+    int drops;
+    @Option(names = "--creators", description = "attack 1: creators; one drop each, the rest by the first (default 3)")
+    int creators = 3;
+    @Option(names = "--malformed", defaultValue = "20000", description = "attack 3: subscriptions (default 20000; quick 2000)")
+    int malformed;
+    @Option(names = "--malformed-id-chars", description = "attack 3: length of each malformed id (default 8000: the"
+            + " message fits the server's 8 KB WebSocket message buffer)")
+    int malformedIdChars = 8_000;
+    @Option(names = "--subscriptions", defaultValue = "5000", description = "attack 4: dropUpdates subscriptions on the"
+            + " one socket (default 5000; quick 500)")
+    int subscriptions;
+    @Option(names = "--order-rate", defaultValue = "40", description = "attack 4: orders per second on the drop (default 40; quick 20)")
+    int orderRate;
+    @Option(names = "--update-seconds", defaultValue = "20", description = "attack 4: how long the orders run (default 20; quick 5)")
+    int updateSeconds;
+    @Option(names = "--unknown", defaultValue = "3000", description = "attack 6: subscriptions (default 3000; quick 300)")
+    int unknown;
+    @Option(names = "--unknown-seconds", defaultValue = "30", description = "attack 6: how long they are held (default 30; quick 5)")
+    int unknownSeconds;
+    @Option(names = "--bodies", defaultValue = "8", description = "attack 7: concurrent bodies (default 8; quick 2)")
+    int bodies;
+    @Option(names = "--body-mb", defaultValue = "100", description = "attack 7: size of each body in MB, sent with its"
+            + " Content-Length (default 100; quick 10)")
+    int bodyMb;
+    @Option(names = "--app-jar", description = "the application (default query-api/target/livedrop.jar)")
+    Path appJar = Path.of("query-api/target/livedrop.jar");
+    @Option(names = "--broker", description = "child|in-process: the Kafka broker in a child JVM (default) or in this JVM")
+    String broker = "child";
+    @Option(names = "--app-args", split = ",", description = "K=V,...: extra Spring settings for the instance (--K=V)")
+    Map<String, String> appArgs = new LinkedHashMap<>();
+    @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default"
+            + " docs/benchmarks; quick bench/target/hostile-quick)")
+    Path out;
+    @Option(names = "--name", description = "report file name without extension (default hostile)")
+    String name = "hostile";
 
-              --quick                  a smoke run (~2 min): small sizes, report in bench/target/hostile-quick/
-              --attacks=1,3,4,6,7      which attacks (issue 14's points), in order (default all):
-                                       1 the 119-byte anonymous nested liveDrops/creator.drops query over live drops
-                                       3 orderStatus subscriptions on malformed ids, then the socket closed
-                                       4 dropUpdates subscriptions on one anonymous socket to a drop taking orders
-                                       6 orderStatus subscriptions on unknown well-formed order ids, held
-                                       7 concurrent anonymous bodies of many MB
-              --drops=N                attack 1: live drops (default 110; quick 30)
-              --creators=N             attack 1: creators; one drop each, the rest by the first (default 3)
-              --malformed=N            attack 3: subscriptions (default 20000; quick 2000)
-              --malformed-id-chars=N   attack 3: length of each malformed id (default 8000: the message fits the
-                                       server's 8 KB WebSocket message buffer)
-              --subscriptions=N        attack 4: dropUpdates subscriptions on the one socket (default 5000; quick 500)
-              --order-rate=R           attack 4: orders per second on the drop (default 40; quick 20)
-              --update-seconds=S       attack 4: how long the orders run (default 20; quick 5)
-              --unknown=N              attack 6: subscriptions (default 3000; quick 300)
-              --unknown-seconds=S      attack 6: how long they are held (default 30; quick 5)
-              --bodies=N               attack 7: concurrent bodies (default 8; quick 2)
-              --body-mb=N              attack 7: size of each body in MB, sent with its Content-Length (default 100;
-                                       quick 10)
-              --app-jar=PATH           the application (default query-api/target/livedrop.jar)
-              --broker=child|in-process  the Kafka broker in a child JVM (default) or in this JVM
-              --app-args=K=V,...       extra Spring settings for the instance (--K=V)
-              --out=DIR                where the report goes (default docs/benchmarks; quick bench/target/hostile-quick)
-              --name=NAME              report file name without extension (default hostile)
-            """;
+    @Override
+    public Map<String, String> quickDefaults() {
+        return Map.of("--drops", "30", "--malformed", "2000", "--subscriptions", "500", "--order-rate", "20",
+                "--update-seconds", "5", "--unknown", "300", "--unknown-seconds", "5", "--bodies", "2", "--body-mb", "10",
+                "--out", "bench/target/hostile-quick");
+    }
 
-    static HostileOptions parse(String[] args) {
-        Map<String, String> f = FlagValues.flags(args);
-        boolean quick = f.containsKey("quick") && Boolean.parseBoolean(f.remove("quick"));
-        List<Integer> attacks = ints(f.remove("attacks"), ATTACKS);
-        int drops = integer(f.remove("drops"), quick ? 30 : 110);
-        int creators = integer(f.remove("creators"), 3);
-        int malformed = integer(f.remove("malformed"), quick ? 2_000 : 20_000);
-        int malformedIdChars = integer(f.remove("malformed-id-chars"), 8_000);
-        int subscriptions = integer(f.remove("subscriptions"), quick ? 500 : 5_000);
-        int orderRate = integer(f.remove("order-rate"), quick ? 20 : 40);
-        int updateSeconds = integer(f.remove("update-seconds"), quick ? 5 : 20);
-        int unknown = integer(f.remove("unknown"), quick ? 300 : 3_000);
-        int unknownSeconds = integer(f.remove("unknown-seconds"), quick ? 5 : 30);
-        int bodies = integer(f.remove("bodies"), quick ? 2 : 8);
-        int bodyMb = integer(f.remove("body-mb"), quick ? 10 : 100);
-        String jar = f.remove("app-jar");
-        String broker = f.getOrDefault("broker", "child");
-        f.remove("broker");
-        List<String> appArgs = FlagValues.keyValues(f.remove("app-args"), "app-args").entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
-        String out = f.remove("out");
-        String name = f.remove("name");
-        if (!f.isEmpty()) {
-            throw new UsageException("Unknown flag(s) " + f.keySet());
-        }
-        if (!ATTACKS.containsAll(attacks) || attacks.isEmpty()) {
-            throw new UsageException("--attacks takes some of " + ATTACKS);
-        }
-        if (!List.of("child", "in-process").contains(broker)) {
-            throw new UsageException("--broker is child or in-process");
-        }
-        if (drops < 1 || creators < 1 || creators > drops || malformed < 1 || malformedIdChars < 1
-                || subscriptions < 1 || orderRate < 1 || updateSeconds < 1 || unknown < 1 || unknownSeconds < 1
-                || bodies < 1 || bodyMb < 1) {
-            throw new UsageException("Out-of-range value: every size must be >= 1, and creators <= drops");
-        }
-        return new HostileOptions(quick, attacks, drops, creators, malformed, malformedIdChars, subscriptions,
-                orderRate, updateSeconds, unknown, unknownSeconds, bodies, bodyMb,
-                Path.of(jar != null ? jar : "query-api/target/livedrop.jar"), broker, appArgs,
-                Path.of(out != null ? out : quick ? "bench/target/hostile-quick" : "docs/benchmarks"),
-                name != null ? name : "hostile");
+    @Override
+    public void check() {
+        Cli.require(!attacks.isEmpty() && ATTACKS.containsAll(attacks), "--attacks takes some of " + ATTACKS);
+        Cli.requireBroker(broker);
+        Cli.require(drops >= 1 && creators >= 1 && creators <= drops && malformed >= 1 && malformedIdChars >= 1
+                && subscriptions >= 1 && orderRate >= 1 && updateSeconds >= 1 && unknown >= 1 && unknownSeconds >= 1
+                && bodies >= 1 && bodyMb >= 1, "Out-of-range value: every size must be >= 1, and creators <= drops");
+    }
+
+    List<String> appArgs() {
+        return Cli.springArgs(appArgs);
     }
 }

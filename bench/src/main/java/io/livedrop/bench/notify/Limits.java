@@ -13,17 +13,8 @@ final class Limits {
 
     /** The soft and hard RLIMIT_NOFILE of a process, {soft, hard}; -1 = unlimited or unknown. */
     static long[] openFiles(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
-                    return new long[] {parse(f[0]), parse(f[1])};
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown
-        }
-        return new long[] {-1, -1};
+        String[] f = field("/proc/" + pid + "/limits", "Max open files").split("\\s+");
+        return f.length < 2 ? new long[] {-1, -1} : new long[] {parse(f[0]), parse(f[1])};
     }
 
     private static long parse(String v) {
@@ -41,30 +32,13 @@ final class Limits {
 
     /** Resident memory of a process, MiB; -1 if unknown. */
     static long rssMiB(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown
-        }
-        return -1;
+        long kb = number(field("/proc/" + pid + "/status", "VmRSS:"));
+        return kb < 0 ? -1 : kb / 1024;
     }
 
     /** Threads of a process; -1 if unknown. */
     static long threads(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("Threads:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown
-        }
-        return -1;
+        return number(field("/proc/" + pid + "/status", "Threads:"));
     }
 
     /** The most common thread names of a process (digits as #), with counts: "10000 GraphQL-WsSessi…, 200 …". */
@@ -110,31 +84,27 @@ final class Limits {
 
     /** MemAvailable, MiB; -1 if unknown. */
     static long availableMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown
-        }
-        return -1;
+        long kb = number(field("/proc/meminfo", "MemAvailable:"));
+        return kb < 0 ? -1 : kb / 1024;
     }
 
     /** Whether this process may raise its hard limits (CAP_SYS_RESOURCE in its effective set). */
     static boolean canRaiseLimits() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    return (caps & (1L << 24)) != 0; // CAP_SYS_RESOURCE = 24
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown
-        }
-        return false;
+        String caps = field("/proc/self/status", "CapEff:");
+        return !caps.isEmpty() && (Long.parseUnsignedLong(caps, 16) & (1L << 24)) != 0; // CAP_SYS_RESOURCE = 24
+    }
+
+    /** The rest of the line of {@code file} that starts with {@code key}, stripped; "" if none or unreadable. */
+    private static String field(String file, String key) {
+        String all = read(file);
+        return all == null ? "" : all.lines().filter(l -> l.startsWith(key)).findFirst()
+                .map(l -> l.substring(key.length()).strip()).orElse("");
+    }
+
+    /** The digits of a field ("123 kB": 123); -1 if it has none. */
+    private static long number(String field) {
+        String digits = field.replaceAll("[^0-9]", "");
+        return digits.isEmpty() ? -1 : Long.parseLong(digits);
     }
 
     private static String read(String file) {

@@ -1,13 +1,15 @@
 package io.livedrop.bench.notify;
 
-import io.livedrop.bench.Dirs;
+import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Http;
+import io.livedrop.bench.Tokens;
+import io.livedrop.bench.ProcCpu;
 import io.livedrop.bench.CpuWatch;
-import io.livedrop.bench.Environment;
-import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.bench.api.ApiKit;
 import io.livedrop.bench.api.LoadGenerator;
 import io.livedrop.bench.api.LoadGenerator.Outcome;
 import io.livedrop.bench.api.LoadGenerator.Run;
@@ -21,7 +23,6 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The drop-start notification benchmark (see {@link NotifyOptions#USAGE}): one Kafka broker and ONE livedrop instance
+ * The drop-start notification benchmark (see {@link NotifyOptions}): one Kafka broker and ONE livedrop instance
  * as child processes (the API benchmark's {@code AppInstance} and {@code KafkaBroker}), driven from this JVM.
  * Online path: S WebSocket subscribers of {@code dropStarted}, each a distinct follower of creator "famous"; the
  * creator starts a drop and every subscriber's delivery is timed from the event's {@code startedAt}; baseline S=1.
@@ -66,83 +67,43 @@ public final class NotifyBenchmark {
     }
 
     static int run(String[] args) throws Exception {
-        System.setProperty("java.awt.headless", "true");
         NotifyOptions o;
         try {
-            o = NotifyOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, NotifyOptions.USAGE);
+            o = Cli.parse(new NotifyOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
-        Path work = Files.createTempDirectory("livedrop-notify-bench-");
-        if (System.getProperty("bench.log.file") == null) {
-            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-notify-bench.log").toString());
-        }
-        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
-        Files.createDirectories(logDir);
-        Environment env = Environment.capture(args);
-        Results results = new Results();
-        Progress.say("livedrop notification benchmark: %s", env.command());
-        Progress.say("log: %s (instance: %s/app-N.log); report: %s", System.getProperty("bench.log.file"), logDir,
-                o.out().resolve(o.name() + ".md"));
-        if (!Files.isRegularFile(o.appJar())) {
-            System.err.println("No application jar at " + o.appJar() + ": build it with"
-                    + " mvn -DskipTests -pl query-api -am package (bench/notify does when it is missing)");
+        BenchRun run = new BenchRun("livedrop notification benchmark", args, o.out.resolve(o.name + ".md"));
+        Path jar = run.snapshot(o.appJar);
+        if (jar == null) {
             return 2;
         }
-        Path jar = work.resolve("livedrop.jar");
-        Files.copy(o.appJar(), jar, StandardCopyOption.COPY_ATTRIBUTES);
-        results.appJar = ApiKit.describeJar(o.appJar(), jar);
-        int maxSubscribers = o.online() ? o.subscribers().stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
+        Results results = new Results();
+        int maxSubscribers = o.online() ? o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
         List<String> appArgs = new ArrayList<>();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         appArgs.add("--server.tomcat.max-connections=" + (maxSubscribers + 2_000));
         appArgs.add("--server.tomcat.accept-count=1000");
         appArgs.addAll(o.appArgs());
-        CpuWatch cpu = new CpuWatch().start();
-        String failure = null;
-        ApiKit.App app = null;
-        try {
-            Progress.say("starting the Kafka broker (%s)", o.broker());
-            try (KafkaBroker broker = KafkaBroker.start(o.broker(), logDir)) {
-                results.broker = broker.description();
-                Progress.say("broker at %s; starting the livedrop instance (%s)", broker.bootstrapServers(), o.appJar());
-                Path appLog = logDir.resolve("app-N.log");
-                results.appLogOffset = Files.exists(appLog) ? Files.size(appLog) : 0;
-                app = ApiKit.App.start("N", jar, broker.bootstrapServers(), work.resolve("home-N"), logDir, Map.of(),
-                        appArgs);
-                ApiKit.Client http = new ApiKit.Client();
+        try (run; KafkaBroker broker = run.startBroker(o.broker)) {
+            Progress.say("starting the livedrop instance (%s)", o.appJar);
+            // the instance before the broker: without it, its shutdown waits on the broker's absence
+            try (AppInstance app = AppInstance.start("N", jar, broker.bootstrapServers(), run.work.resolve("home-N"),
+                    run.logDir, Map.of(), appArgs)) {
+                Http http = new Http();
                 app.awaitReady(http, Duration.ofSeconds(180));
                 Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
-                results.appCommand = app.commandForReport();
-                results.appXmx = lastXmx(app.command());
-                try {
-                    new Session(o, broker, app, http, results, cpu).run();
-                } finally {
-                    // the instance before the broker: without it, its shutdown waits on the broker's absence
-                    Progress.say("stopping the instance");
-                    app.close();
-                }
+                run.appCommand = app.commandForReport();
+                results.appXmx = lastXmx(app.command);
+                new Session(o, broker, app, http, results, run.cpu).run();
+                Progress.say("stopping the instance");
             }
         } catch (Exception | Error e) {
-            failure = e.toString();
-            Progress.say("FAILED: %s", e);
-            e.printStackTrace(System.out);
-        } finally {
-            if (app != null) {
-                app.close();
-            }
-            cpu.close();
-            results.cpuSummary = cpu.summary();
-            results.foreignCores = cpu.foreignCores();
-            results.worstForeignCores = cpu.worstForeignCores();
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = new NotifyReport(o, env, results, Progress.elapsed(), failure).write();
-        Progress.say("report written: %s", report);
-        boolean clean = failure == null && results.clean();
-        Progress.say(clean ? "every subscriber was told of every measured start; every inbox request answered"
-                : "SOME DELIVERIES WERE MISSING OR SOME REQUESTS FAILED (see the report)");
-        return clean ? 0 : 1;
+        Path report = new NotifyReport(o, run, results).write();
+        return run.exit(report, results.clean(), "every subscriber was told of every measured start; every inbox"
+                + " request answered", "SOME DELIVERIES WERE MISSING OR SOME REQUESTS FAILED (see the report)");
     }
 
     private static String lastXmx(List<String> command) {
@@ -220,13 +181,7 @@ public final class NotifyBenchmark {
         final List<Cohort> cohorts = new ArrayList<>();
         final List<InboxRun> inbox = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
-        String appJar;
-        String appCommand;
         String appXmx;
-        String broker;
-        String cpuSummary;
-        double foreignCores;
-        double worstForeignCores;
         long[] appFdLimit = {-1, -1};
         long[] benchFdLimit = {-1, -1};
         long appFdsIdle = -1;
@@ -239,7 +194,6 @@ public final class NotifyBenchmark {
         int inboxEdges;
         String inboxSample;
         String appLogWarnings;
-        long appLogOffset;
 
         boolean clean() {
             boolean online = cohorts.stream().allMatch(c -> c.failed == 0 && c.acked == c.planned
@@ -254,16 +208,16 @@ public final class NotifyBenchmark {
     private static final class Session {
         private final NotifyOptions o;
         private final KafkaBroker broker;
-        private final ApiKit.App app;
-        private final ApiKit.Client http;
+        private final AppInstance app;
+        private final Http http;
         private final Results results;
-        private final ApiKit.TokenMinter tokens = new ApiKit.TokenMinter();
+        private final Tokens tokens = new Tokens(Tokens.SECRET);
         private final Topics topics = Topics.from(new LivedropConfig(Map.of()));
         private final Map<String, Long> pids = new LinkedHashMap<>();
         private final Map<String, String> products = new java.util.concurrent.ConcurrentHashMap<>();
         private final Instant minted = Instant.now();
 
-        Session(NotifyOptions o, KafkaBroker broker, ApiKit.App app, ApiKit.Client http, Results results,
+        Session(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results,
                 CpuWatch cpu) {
             this.o = o;
             this.broker = broker;
@@ -294,7 +248,7 @@ public final class NotifyBenchmark {
                 }
             }
             if (!app.alive()) {
-                throw new IllegalStateException("the instance died during the run; see " + app.log() + ":\n" + app.tail());
+                throw new IllegalStateException("the instance died during the run; see " + app.log + ":\n" + app.tail());
             }
             results.appLogWarnings = logWarnings();
         }
@@ -365,8 +319,8 @@ public final class NotifyBenchmark {
             if (known != null) {
                 return known;
             }
-            String id = Objects.requireNonNull(ApiKit.field(http.call(app.url(),
-                    json("mutation { upsertProduct(input: {name: \\\"Bench product of " + creator + "\\\"}) { id } }"),
+            String id = Objects.requireNonNull(Http.field(http.call(app.url(),
+                    Http.json("mutation { upsertProduct(input: {name: \\\"Bench product of " + creator + "\\\"}) { id } }"),
                     creatorToken(creator)), "id"), "upsertProduct returned no id");
             products.put(creator, id);
             return id;
@@ -375,13 +329,13 @@ public final class NotifyBenchmark {
         /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
         private String startDrop(String creator) {
             String product = product(creator);
-            String body = http.call(app.url(), json("mutation { scheduleDrop(input: {productId: \\\"" + product
+            String body = http.call(app.url(), Http.json("mutation { scheduleDrop(input: {productId: \\\"" + product
                     + "\\\", stock: 100, priceCents: 1999, startsAt: null}) { id status } }"), creatorToken(creator));
-            return Objects.requireNonNull(ApiKit.field(body, "id"), "scheduleDrop returned no id: " + body);
+            return Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id: " + body);
         }
 
         private long followerCount(String creator) {
-            String body = http.call(app.url(), json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"), null);
+            String body = http.call(app.url(), Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"), null);
             Matcher m = FOLLOWER_COUNT.matcher(body);
             return m.find() ? Long.parseLong(m.group(1)) : -1;
         }
@@ -405,14 +359,14 @@ public final class NotifyBenchmark {
 
         private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
             // The baseline first: one subscriber, several drop starts measured the same way.
-            cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts());
+            cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
             int n = 0;
-            for (int s : o.subscribers()) {
+            for (int s : o.subscribers) {
                 n++;
                 cohort(producer, "S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s,
-                        o.starts());
+                        o.starts);
                 if (!app.alive()) {
-                    throw new IllegalStateException("the instance died; see " + app.log() + ":\n" + app.tail());
+                    throw new IllegalStateException("the instance died; see " + app.log + ":\n" + app.tail());
                 }
             }
         }
@@ -429,7 +383,7 @@ public final class NotifyBenchmark {
                                 + " this JVM; the most that fits is %,d (%s)%s", requested, requested,
                         results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
                                 : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)");
-                switch (o.overLimit()) {
+                switch (o.overLimit) {
                     case "skip" -> {
                         c.capReason = why + ": skipped (--over-limit=skip)";
                         Progress.say("%s: NOT RUN: %s", label, c.capReason);
@@ -465,9 +419,9 @@ public final class NotifyBenchmark {
                     c.followersSeconds, c.seedSeconds);
             c.appRssBefore = Limits.rssMiB(app.pid());
             c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-            try (Swarm swarm = new Swarm(label, size, app.port(), i -> userToken(userPrefix + i))) {
+            try (Swarm swarm = new Swarm(label, size, app.port, i -> userToken(userPrefix + i))) {
                 t = System.nanoTime();
-                swarm.open(o.connectConcurrency(), Duration.ofSeconds(120 + size / 200));
+                swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + size / 200));
                 c.connectSeconds = (System.nanoTime() - t) / 1e9;
                 c.opened = swarm.opened.get();
                 c.acked = swarm.acked.get();
@@ -511,14 +465,14 @@ public final class NotifyBenchmark {
         /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
         private Round round(Swarm swarm, String label, String creator, int size, int number, boolean probe) {
             Map<String, Long> pidsNow = pids;
-            ApiKit.Cpu before = ApiKit.Cpu.snapshot(pidsNow);
+            ProcCpu before = ProcCpu.snapshot(pidsNow);
             long requestMicros = Swarm.nowMicros();
             long t0 = System.nanoTime();
             String dropId = startDrop(creator);
             long requestMillis = (System.nanoTime() - t0) / 1_000_000;
             Swarm.Delivery d = swarm.delivery(dropId);
             int expected = swarm.acked.get();
-            long deadline = System.nanoTime() + o.deliveryTimeout().toNanos();
+            long deadline = System.nanoTime() + o.deliveryTimeout.toNanos();
             int lastTold = -1;
             long lastChange = System.nanoTime();
             try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
@@ -534,7 +488,7 @@ public final class NotifyBenchmark {
                     Waits.await(() -> false, Duration.ofMillis(5));
                 }
             }
-            Map<String, Double> cores = ApiKit.Cpu.snapshot(pidsNow).since(before);
+            Map<String, Double> cores = ProcCpu.snapshot(pidsNow).since(before);
             Instant started = d.startedAt == null ? null : Instant.parse(d.startedAt);
             long startedMicros = started == null ? requestMicros
                     : started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000;
@@ -553,7 +507,7 @@ public final class NotifyBenchmark {
                             + " (first %.1f ms); scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent;"
                             + " cores: %s", label, probe ? "probe" : "start " + number, dropId, told, size,
                     told < size ? String.format(" (%,d MISSING)", size - told) : "", r.ms(50), r.ms(99), r.maxMs(),
-                    first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0, ApiKit.Cpu.format(cores));
+                    first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0, ProcCpu.format(cores));
             return r;
         }
 
@@ -562,8 +516,8 @@ public final class NotifyBenchmark {
         private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
             String viewer = "inbox-viewer";
             String token = userToken(viewer);
-            int follows = o.inboxFollows();
-            int drops = o.inboxDrops();
+            int follows = o.inboxFollows;
+            int drops = o.inboxDrops;
             results.inboxFollows = follows;
             Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
                     follows, topics.follows().name(), drops);
@@ -598,7 +552,7 @@ public final class NotifyBenchmark {
                 awaitFollowers(creators.get(0), 1, Duration.ofSeconds(120));
             }
             int expected = Math.min(20, drops);
-            String body = json(INBOX_QUERY.replace("\"", "\\\""));
+            String body = Http.json(INBOX_QUERY.replace("\"", "\\\""));
             String[] last = {""};
             boolean ok = Waits.await(() -> {
                 last[0] = http.call(app.url(), body, token);
@@ -611,18 +565,18 @@ public final class NotifyBenchmark {
                         + ", within 60 s of the drops starting.");
                 Progress.say("inbox: WARNING: %d notifications shown, expected %d", results.inboxEdges, expected);
             }
-            HttpRequest inboxRequest = ApiKit.Client.graphQl(app.url(), body, token);
-            HttpRequest typenameRequest = ApiKit.Client.graphQl(app.url(), json(TYPENAME_QUERY), token);
+            HttpRequest inboxRequest = Http.graphQl(app.url(), body, token);
+            HttpRequest typenameRequest = Http.graphQl(app.url(), Http.json(TYPENAME_QUERY), token);
             int edges = expected;
-            Target inbox = i -> http.send(inboxRequest, b -> !b.contains("\"errors\"")
+            Target inbox = i -> LoadGenerator.send(http, inboxRequest, b -> !b.contains("\"errors\"")
                     && count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
-            Target typename = i -> http.send(typenameRequest, b -> b.contains("\"__typename\":\"Query\"")
+            Target typename = i -> LoadGenerator.send(http, typenameRequest, b -> b.contains("\"__typename\":\"Query\"")
                     && !b.contains("\"errors\"") ? Outcome.OK : Outcome.ERROR);
-            if (!o.jitWarmup().isZero()) {
+            if (!o.jitWarmup.isZero()) {
                 Progress.say("inbox: JIT warm-up %d s, closed loop, 16 in flight, inbox and __typename (discarded)",
-                        o.jitWarmup().toSeconds());
+                        o.jitWarmup.toSeconds());
                 Target mixed = i -> (i % 2 == 0 ? inbox : typename).send(i / 2);
-                Run w = LoadGenerator.closedLoop("JIT warm-up", 16, o.jitWarmup(), mixed, i -> 0, 1,
+                Run w = LoadGenerator.closedLoop("JIT warm-up", 16, o.jitWarmup, mixed, i -> 0, 1,
                         Duration.ofSeconds(10), true);
                 Progress.say("inbox: JIT warm-up done, %,.0f requests/s%s", w.achievedRate(), w.errors() > 0
                         ? String.format(" (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
@@ -632,25 +586,24 @@ public final class NotifyBenchmark {
         }
 
         private void openLoop(String system, Target target) {
-            int rate = o.inboxRate();
-            if (!o.warmup().isZero()) {
-                Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup().toSeconds());
-                LoadGenerator.openLoop(system + " warm-up", rate, o.warmup(), o.connections(), target, i -> 0, 1,
+            int rate = o.inboxRate;
+            if (!o.warmup.isZero()) {
+                Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup.toSeconds());
+                LoadGenerator.openLoop(system + " warm-up", rate, o.warmup, o.connections, target, i -> 0, 1,
                         Duration.ofSeconds(5), false);
             }
-            ApiKit.Cpu before = ApiKit.Cpu.snapshot(pids);
+            ProcCpu before = ProcCpu.snapshot(pids);
             Duration drain = Duration.ofSeconds(30);
-            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration(),
-                    o.connections(), target, i -> 0, 1, drain, true);
-            Map<String, Double> cores = ApiKit.Cpu.snapshot(pids).since(before);
+            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
+                    o.connections, target, i -> 0, 1, drain, true);
+            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
             Progress.say("%s", summary(run));
-            Progress.say("  cores: %s", ApiKit.Cpu.format(cores));
+            Progress.say("  cores: %s", ProcCpu.format(cores));
         }
 
         private String logWarnings() {
-            try (java.io.BufferedReader in = Files.newBufferedReader(app.log())) {
-                in.skip(results.appLogOffset);
+            try (java.io.BufferedReader in = Files.newBufferedReader(app.log)) {
                 List<String> w = in.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
                         || l.contains("Exception")).limit(2000).toList();
                 if (w.isEmpty()) {
@@ -693,11 +646,6 @@ public final class NotifyBenchmark {
             n++;
         }
         return n;
-    }
-
-    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
-    static String json(String escapedQuery) {
-        return "{\"query\":\"" + escapedQuery + "\"}";
     }
 
 }

@@ -4,47 +4,35 @@ import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.ratio;
 
-import io.livedrop.bench.Environment;
-import io.livedrop.bench.Formats;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.Markdown;
 import io.livedrop.bench.notify.NotifyBenchmark.Cohort;
 import io.livedrop.bench.notify.NotifyBenchmark.InboxRun;
 import io.livedrop.bench.notify.NotifyBenchmark.Results;
 import io.livedrop.bench.notify.NotifyBenchmark.Round;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /** docs/benchmarks/NAME.md of the notification benchmark. */
-final class NotifyReport {
+final class NotifyReport extends Markdown {
 
     static final int TARGET_SUBSCRIBERS = 100_000;
     static final double TARGET_LAST_DELIVERY_MS = 1_000;
     static final double TARGET_INBOX_P99_MS = 10;
 
     private final NotifyOptions o;
-    private final Environment env;
     private final Results r;
-    private final Duration elapsed;
-    private final String failure;
-    private final StringBuilder sb = new StringBuilder();
 
-    NotifyReport(NotifyOptions o, Environment env, Results r, Duration elapsed, String failure) {
+    NotifyReport(NotifyOptions o, BenchRun run, Results r) {
+        super(run, o.out, o.name);
         this.o = o;
-        this.env = env;
         this.r = r;
-        this.elapsed = elapsed;
-        this.failure = failure;
     }
 
-    Path write() throws IOException {
-        Files.createDirectories(o.out());
-        Path file = o.out().resolve(o.name() + ".md");
+    @Override
+    protected void sections() {
         header();
         targets();
         if (o.online()) {
@@ -56,34 +44,19 @@ final class NotifyReport {
         bounds();
         setup();
         notes();
-        Files.writeString(file, sb.toString());
-        return file;
-    }
-
-    private void line(String s) {
-        sb.append(s).append('\n');
     }
 
     private void header() {
         line("# Drop-start notifications: online path and inbox");
-        line("");
+        line();
         line("```");
         line(env.command());
         line("```");
-        line("");
-        line(String.format(Locale.ROOT, "Produced by the command above on %s in %s, on %d cores (%s) and %s of memory."
-                        + " Generated file: rerun the command to refresh it.", env.date(), Formats.minutes(elapsed),
-                env.cores(), env.cpuModel(), env.memory()));
-        line("");
-        line(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f cores on average and %.2f in the"
-                        + " worst second while this ran (%s). Absolute figures are this machine's on that day; the ratios"
-                        + " against the baselines of the same run are the portable part.", r.foreignCores,
-                r.worstForeignCores, Objects.requireNonNullElse(r.cpuSummary, "not measured")));
-        line("");
-        if (failure != null) {
-            line("> **THE RUN FAILED:** `" + failure + "`; the tables hold what was measured before.");
-            line("");
-        }
+        line();
+        line(produced() + " Generated file: rerun the command to refresh it.");
+        line();
+        sharedMachine();
+        failure();
         line("One Kafka broker and ONE livedrop instance (`livedrop.jar`, heap -Xmx" + r.appXmx + "), both child"
                 + " processes of the benchmark JVM, all on this machine. The online path: S WebSocket subscribers"
                 + " (graphql-transport-ws, one JDK `HttpClient` for all of them, each a distinct user with their own"
@@ -101,7 +74,7 @@ final class NotifyReport {
                 + " does not acknowledge a subscribe, so this proves every subscription is indexed; it also warms the"
                 + " path); probes are not in the tables. Baseline: one subscriber (S=1), measured the same way in the"
                 + " same run.");
-        line("");
+        line();
     }
 
     private Cohort baseline() {
@@ -124,7 +97,7 @@ final class NotifyReport {
 
     private void targets() {
         line("## Targets");
-        line("");
+        line();
         line("| target | measured | met |");
         line("|---|---|---|");
         if (o.online()) {
@@ -156,13 +129,13 @@ final class NotifyReport {
             if (inbox != null) {
                 double p99 = inbox.ms(99);
                 line("| inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at "
-                        + n(o.inboxRate()) + " req/s (viewer following " + n(r.inboxFollows) + " creators, "
+                        + n(o.inboxRate) + " req/s (viewer following " + n(r.inboxFollows) + " creators, "
                         + r.inboxDrops + " recent starts) | " + ms(p99) + " ms" + (inbox.run().saturated()
                         ? " (saturated)" : "") + " | " + (p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0
                         ? "yes" : "**no**") + " |");
             }
         }
-        line("");
+        line();
     }
 
     private InboxRun inboxRun(boolean baseline) {
@@ -171,14 +144,14 @@ final class NotifyReport {
 
     private void online() {
         line("## Online path: `dropStarted` to S subscribers");
-        line("");
+        line();
         double base = baselineMs();
         line("Per drop start: subscribers told, and startedAt → arrival over all of them (HdrHistogram, ms); max is the"
                 + " time to the last delivery. Ratios divide by the baseline: the median over its starts of one"
                 + " subscriber's delivery latency (" + ms(base) + " ms). \"scheduleDrop → startedAt\" is how long after the"
                 + " creator's request the topology made the drop LIVE (not in the latency). Cores: CPU used by each process"
                 + " from the request until the last delivery.");
-        line("");
+        line();
         line("| subscribers | start | told | missing | p50 | p99 | max = last delivery | first delivery | p50 ÷ baseline"
                 + " | max ÷ baseline | scheduleDrop → startedAt | cores: instance / bench JVM / broker / machine |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -200,10 +173,10 @@ final class NotifyReport {
                         + cores(x.cores()) + " |");
             }
         }
-        line("");
+        line();
         line("Connections (the subscribers' side and what they cost; RSS from /proc before connecting and after the"
                 + " probe):");
-        line("");
+        line();
         line("| cohort | asked | ran | subscribed | failed to connect | connect time | handshakes/s | instance RSS before"
                 + " → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance fds /"
                 + " threads | closed by server | protocol errors | probes |");
@@ -221,7 +194,7 @@ final class NotifyReport {
                     + " | " + (c.protocolErrors > 0 ? "**" + c.protocolErrors + "** `" + c.firstProtocolError + "`" : "0")
                     + " | " + c.probes + (c.probeComplete ? "" : " (**never all told**)") + " |");
         }
-        line("");
+        line();
     }
 
     private static String perSubscriber(long deltaMiB, int subscribers) {
@@ -239,20 +212,20 @@ final class NotifyReport {
 
     private void inbox() {
         line("## Inbox read: `me.notifications(first: 20)`");
-        line("");
+        line();
         line("A viewer following " + n(r.inboxFollows) + " creators (FollowEvents produced straight to the follows"
                 + " topic), of which " + r.inboxDrops + " started a drop just before (each: `upsertProduct` +"
                 + " `scheduleDrop(startsAt: null)` with that creator's token, 4 at a time, "
                 + String.format(Locale.ROOT, "%.1f s", r.inboxCreateSeconds) + " for all); the page shows "
                 + r.inboxEdges + " notifications. `POST /graphql` of `" + NotifyBenchmark.INBOX_QUERY + "` with the"
-                + " viewer's token, open loop at " + n(o.inboxRate()) + " req/s for " + o.duration().toSeconds()
-                + " s after " + o.warmup().toSeconds() + " s of warm-up (and " + o.jitWarmup().toSeconds()
+                + " viewer's token, open loop at " + n(o.inboxRate) + " req/s for " + o.duration.toSeconds()
+                + " s after " + o.warmup.toSeconds() + " s of warm-up (and " + o.jitWarmup.toSeconds()
                 + " s of closed-loop JIT warm-up of both requests first); an answer counts only with exactly "
                 + Math.min(20, r.inboxDrops) + " DROP_STARTED nodes and no error. Baseline: `{ __typename }` with the"
                 + " same token at the same rate (HTTP, token check, GraphQL execution, no store). Latency from each"
-                + " request's intended send time (no coordinated omission), at most " + o.connections()
+                + " request's intended send time (no coordinated omission), at most " + o.connections
                 + " in flight; the API benchmark's load generator.");
-        line("");
+        line();
         line("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
                 + " | errors | cores: instance / bench JVM / broker / machine |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -260,7 +233,7 @@ final class NotifyReport {
         for (InboxRun x : r.inbox) {
             boolean isBase = x == base;
             line("| " + (isBase ? "`{ __typename }` (baseline)" : "**`me.notifications(first: 20)`**") + " | "
-                    + n(o.inboxRate()) + " | " + n(x.run().achievedRate()) + " | " + n(x.run().servedRate())
+                    + n(o.inboxRate) + " | " + n(x.run().achievedRate()) + " | " + n(x.run().servedRate())
                     + (x.run().saturated() ? " **saturated**" : "") + " | " + n(x.histogram().getTotalCount()) + " | "
                     + ms(x.ms(50)) + " | " + (isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99)) + "**") + " | "
                     + ms(x.ms(99.9)) + " | " + ms(x.histogram().getMaxValue() / 1000.0) + " | "
@@ -270,12 +243,12 @@ final class NotifyReport {
                     + (x.run().unanswered() > 0 ? ", " + n(x.run().unanswered()) + " unanswered" : "") : "0") + " | "
                     + cores(x.cores()) + " |");
         }
-        line("");
+        line();
     }
 
     private void bounds() {
         line("## What bounds it");
-        line("");
+        line();
         List<String> facts = new ArrayList<>();
         for (Cohort c : measured()) {
             for (Round x : c.rounds) {
@@ -294,15 +267,15 @@ final class NotifyReport {
         }
         for (InboxRun x : r.inbox) {
             facts.add(String.format(Locale.ROOT, "%s at %s/s: the instance used %.2f cores, the bench JVM (load"
-                            + " generator) %.2f, the broker %.2f, the machine %.2f of %d.", x.system(), n(o.inboxRate()),
+                            + " generator) %.2f, the broker %.2f, the machine %.2f of %d.", x.system(), n(o.inboxRate),
                     x.cores().getOrDefault("livedrop instance", Double.NaN),
                     x.cores().getOrDefault("bench JVM (clients)", Double.NaN), x.cores().getOrDefault("broker", Double.NaN),
                     x.cores().getOrDefault("machine", Double.NaN), env.cores()));
         }
         facts.forEach(f -> line("- " + f));
-        line("");
+        line();
         line("Limits for many connections on this machine (what decides the largest S):");
-        line("");
+        line();
         line("| limit | value |");
         line("|---|---|");
         line("| open files (RLIMIT_NOFILE) of the livedrop instance, soft / hard | " + r.appFdLimit[0] + " / "
@@ -323,23 +296,17 @@ final class NotifyReport {
         line("| memory available | " + n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx"
                 + r.appXmx + " |");
         line("| most subscribers one run can hold here | " + n(r.capacity) + " (" + r.capacityWhy + ") |");
-        line("");
+        line();
     }
 
     private void setup() {
-        line("## Machine, software, setup");
-        line("");
-        env.setupRows().forEach(this::line);
-        env.versions().entrySet().stream().filter(e -> !e.getKey().startsWith("Jedis") && !e.getKey().startsWith("RocksDB"))
-                .forEach(e -> line("| " + e.getKey() + " | " + e.getValue() + " |"));
-        line("| application jar | " + r.appJar + " |");
-        line("| livedrop instance | `" + r.appCommand + "` |");
-        line("| broker | " + r.broker + " |");
+        machine(false);
+        line("| livedrop instance | `" + run.appCommand + "` |");
         line("| subscribers' client | JDK `java.net.http.HttpClient` WebSocket, one client (1 selector thread, 2 executor"
-                + " threads) for all subscribers; handshakes at most " + o.connectConcurrency() + " in flight |");
+                + " threads) for all subscribers; handshakes at most " + o.connectConcurrency + " in flight |");
         line("| inbox load | the API benchmark's `LoadGenerator` (open loop) over the JDK HttpClient, HTTP/1.1 |");
-        line("| CPU load during the run | " + Objects.requireNonNullElse(r.cpuSummary, "—") + " |");
-        line("");
+        cpuLoad();
+        line();
     }
 
     private void notes() {
@@ -349,7 +316,7 @@ final class NotifyReport {
                 if (x.missing() > 0) {
                     notes.add("**" + c.label + ", start " + x.number() + " (drop " + x.dropId() + "): " + n(x.missing())
                             + " of " + n(x.subscribers()) + " subscribers were NOT told** within "
-                            + o.deliveryTimeout().toSeconds() + " s (or 15 s without a new delivery).");
+                            + o.deliveryTimeout.toSeconds() + " s (or 15 s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
                     notes.add(c.label + ", start " + x.number() + ": " + x.duplicates() + " subscribers were told twice.");
@@ -381,8 +348,8 @@ final class NotifyReport {
             return;
         }
         line("## Notes");
-        line("");
+        line();
         notes.forEach(x -> line("- " + x));
-        line("");
+        line();
     }
 }

@@ -1,5 +1,6 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import java.net.URI;
@@ -182,7 +183,7 @@ final class Swarm implements AutoCloseable {
 
     private void fail(Throwable e) {
         failed.incrementAndGet();
-        failures.computeIfAbsent(root(e), k -> new AtomicInteger()).incrementAndGet();
+        failures.computeIfAbsent(Formats.rootCause(e), k -> new AtomicInteger()).incrementAndGet();
     }
 
     String failureSummary() {
@@ -200,23 +201,9 @@ final class Swarm implements AutoCloseable {
         return top.toString();
     }
 
-    static String root(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 120 ? m.substring(0, 120) : m));
-    }
-
     /** The messages of drop {@code dropId} (created empty if none came yet). */
     Delivery delivery(String dropId) {
         return deliveries.computeIfAbsent(dropId, id -> new Delivery(id, size));
-    }
-
-    /** Drop ids something was delivered for. */
-    java.util.Set<String> deliveredDrops() {
-        return deliveries.keySet();
     }
 
     /** Subscribers whose socket is open and acknowledged, as far as this side knows. */
@@ -375,7 +362,7 @@ final class Swarm implements AutoCloseable {
         public void onError(WebSocket ws, Throwable error) {
             if (!closing) {
                 socketErrors.incrementAndGet();
-                closes.computeIfAbsent("error " + root(error), k -> new AtomicInteger()).incrementAndGet();
+                closes.computeIfAbsent("error " + Formats.rootCause(error), k -> new AtomicInteger()).incrementAndGet();
                 if (!ackSeen) {
                     closedBeforeAckCount.incrementAndGet();
                     releasePermit();

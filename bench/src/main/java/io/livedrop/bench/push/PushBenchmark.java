@@ -1,39 +1,23 @@
 package io.livedrop.bench.push;
 
 import io.livedrop.bench.Dirs;
-import io.livedrop.bench.CpuWatch;
-import io.livedrop.bench.Environment;
-import io.livedrop.bench.FlagValues;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
- * The push-path benchmark (see {@link PushOptions#USAGE}): a drop start of a creator with N followers through the
+ * The push-path benchmark (see {@link PushOptions}): a drop start of a creator with N followers through the
  * social topology (one Kafka Streams instance, exactly_once_v2, StreamsSettings as the application runs them) until
  * every follows partition's push batches are committed and read, against a plain producer writing the same records
  * and a plain RocksDB prefix scan of the same keys, in one run on one broker. Writes docs/benchmarks/NAME.md.
  * Exit status 0 when every fan-out passed its checks.
  */
 public final class PushBenchmark {
-
-    private static final List<String> LOG = Collections.synchronizedList(new ArrayList<>());
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "push-bench-progress");
-        t.setDaemon(true);
-        return t;
-    });
 
     private PushBenchmark() {
     }
@@ -59,148 +43,95 @@ public final class PushBenchmark {
     static int run(String[] args) throws Exception {
         PushOptions o;
         try {
-            o = PushOptions.parse(args);
-        } catch (FlagValues.UsageException e) {
-            return FlagValues.reportUsage(e, PushOptions.USAGE);
+            o = Cli.parse(new PushOptions(), args);
+        } catch (Cli.Exit e) {
+            return e.status;
         }
         // Batches become visible to the reader at once, not after a 100 ms fetch wait (as the API benchmark does).
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {
             System.setProperty("bench.fetch.max.wait.ms", "10");
         }
-        Path work = Files.createTempDirectory("livedrop-push-bench-");
-        if (System.getProperty("bench.log.file") == null) {
-            System.setProperty("bench.log.file", work.getParent().resolve("livedrop-push-bench.log").toString());
-        }
-        Path logDir = Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent();
-        Files.createDirectories(logDir);
-        Environment env = Environment.capture(args);
+        BenchRun run = new BenchRun("livedrop push benchmark", args, o.out.resolve(o.name + ".md"));
         List<Size> sizes = new ArrayList<>();
         List<String> setup = new ArrayList<>();
-        String failure = null;
-        say("livedrop push benchmark: %s", env.command());
-        say("log: %s; report: %s", System.getProperty("bench.log.file"), o.out().resolve(o.name() + ".md"));
-        say("plan: followers %s (seeded cumulatively, noise %.2f follows of other creators per follower); %d fan-outs"
-                + " per size; baselines: raw producer (%d runs, plain and in one transaction), RocksDB prefix scan"
-                + " (%d runs)", o.followers(), o.noise(), o.runs(), o.runs(), o.runs());
-        CpuWatch cpu = new CpuWatch().start();
-        try (KafkaBroker broker = startBroker(o, logDir)) {
-            setup.add("Kafka broker: " + broker.description() + "; bootstrap " + broker.bootstrapServers());
-            try (SocialUnderTest app = new SocialUnderTest(o, broker.bootstrapServers(), work)) {
-                say("starting the social topology (application id %s, %d partitions)", app.applicationId(),
-                        o.partitions());
-                app.start();
-                setup.add("Kafka Streams: SocialTopology.build in the benchmark's JVM, one KafkaStreams instance,"
-                        + " application id `" + app.applicationId() + "`, StreamsSettings.of: " + app.settings()
-                        + "; Kafka Streams' own producer and consumer defaults otherwise");
-                setup.add("topics: prefix `" + SocialUnderTest.PREFIX + "`, " + o.partitions() + " partitions each"
-                        + " (follows, drop-starts, push-batches, ...), replication 1; push batch size "
-                        + app.config.pushBatchSize() + " (notifications.push.batch.size)");
-                RawProducerBaseline raw = new RawProducerBaseline(broker.bootstrapServers(),
-                        app.serdes.pushBatch().serializer(), o.partitions());
-                for (int n : o.followers()) {
-                    Size size = new Size(n);
-                    sizes.add(size);
-                    measure(o, app, raw, size, work);
-                }
+        Progress.say("plan: followers %s (seeded cumulatively, noise %.2f follows of other creators per follower); %d"
+                + " fan-outs per size; baselines: raw producer (%d runs, plain and in one transaction), RocksDB prefix"
+                + " scan (%d runs)", o.followers, o.noise, o.runs, o.runs, o.runs);
+        try (run; KafkaBroker broker = run.startBroker(o.broker);
+             SocialUnderTest app = new SocialUnderTest(o, broker.bootstrapServers(), run.work)) {
+            Progress.say("starting the social topology (application id %s, %d partitions)", app.applicationId(),
+                    o.partitions);
+            app.start();
+            setup.add("Kafka Streams: SocialTopology.build in the benchmark's JVM, one KafkaStreams instance,"
+                    + " application id `" + app.applicationId() + "`, StreamsSettings.of: " + app.settings()
+                    + "; Kafka Streams' own producer and consumer defaults otherwise");
+            setup.add("topics: prefix `" + SocialUnderTest.PREFIX + "`, " + o.partitions + " partitions each"
+                    + " (follows, drop-starts, push-batches, ...), replication 1; push batch size "
+                    + app.config.pushBatchSize() + " (notifications.push.batch.size)");
+            RawProducerBaseline raw = new RawProducerBaseline(broker.bootstrapServers(),
+                    app.serdes.pushBatch().serializer(), o.partitions);
+            for (int n : o.followers) {
+                Size size = new Size(n);
+                sizes.add(size);
+                measure(o, app, raw, size, run.work);
             }
-            say("stopping the Kafka broker");
         } catch (Exception | Error e) {
-            failure = e.toString();
-            say("FAILED: %s", e);
-            e.printStackTrace(System.err);
-        } finally {
-            cpu.close();
-            setup.add("CPU of the whole run (CpuWatch): " + cpu.summary());
-            Dirs.deleteRecursively(work);
+            run.failed(e);
         }
-        Path report = new PushReport(o, env, sizes, setup, Progress.elapsed(), failure, List.copyOf(LOG)).write();
-        say("report written: %s", report);
-        boolean ok = failure == null && sizes.stream().allMatch(s -> s.fanouts.stream().allMatch(FanoutCheck.FanoutRun::ok));
-        say(ok ? "every fan-out passed its checks" : "SOME FAN-OUTS FAILED THEIR CHECKS OR THE RUN FAILED (see the report)");
-        return ok ? 0 : 1;
-    }
-
-    private static KafkaBroker startBroker(PushOptions o, Path logDir) {
-        say("starting the Kafka broker (%s)", o.broker());
-        return KafkaBroker.start(o.broker(), logDir);
+        Path report = new PushReport(o, run, sizes, setup).write();
+        return run.exit(report, sizes.stream().allMatch(s -> s.fanouts.stream().allMatch(FanoutCheck.FanoutRun::ok)),
+                "every fan-out passed its checks", "SOME FAN-OUTS FAILED THEIR CHECKS OR THE RUN FAILED (see the report)");
     }
 
     private static void measure(PushOptions o, SocialUnderTest app, RawProducerBaseline raw, Size size, Path work)
             throws Exception {
         int n = size.followers;
-        say("== %,d followers: seeding follows of %s (and %.0f%% noise follows of other creators)", n,
-                Follows.CREATOR, o.noise() * 100);
+        Progress.say("== %,d followers: seeding follows of %s (and %.0f%% noise follows of other creators)", n,
+                Follows.CREATOR, o.noise * 100);
         size.seed = app.seedTo(n);
-        say("seeded: %,d follows (%,d of %s, %,d noise) produced in %.1f s, all applied after %.1f s: %,.0f follows/s",
+        Progress.say("seeded: %,d follows (%,d of %s, %,d noise) produced in %.1f s, all applied after %.1f s: %,.0f follows/s",
                 size.seed.added() + size.seed.noise(), size.seed.added(), Follows.CREATOR, size.seed.noise(),
                 size.seed.produceSeconds(), size.seed.seconds(), size.seed.followsPerSecond());
         Thread.sleep(2000); // let the last commits and changelog writes settle
         List<FanoutCheck.Written> written = List.of();
-        for (int r = 1; r <= o.runs(); r++) {
+        for (int r = 1; r <= o.runs; r++) {
             String dropId = "drop-" + n + "-" + r;
-            say("fan-out %d/%d of %,d followers (drop %s)", r, o.runs(), n, dropId);
+            Progress.say("fan-out %d/%d of %,d followers (drop %s)", r, o.runs, n, dropId);
             FanoutCheck[] check = new FanoutCheck[1];
             FanoutCheck.FanoutRun run = app.fanout(r, dropId, r == 1, check);
             size.fanouts.add(run);
             if (r == 1) {
                 written = check[0].written();
             }
-            say("  drop start → last batch committed and read: %.0f ms (%,.0f followers/s); start acked %.1f ms,"
+            Progress.say("  drop start → last batch committed and read: %.0f ms (%,.0f followers/s); start acked %.1f ms,"
                             + " on drop-starts %.0f–%.0f ms, first batch %.0f ms; %,d batches, %,d bytes", run.completeMs(),
                     run.followersPerSecond(), run.startAckedMs(), run.startsFirstMs(), run.startsLastMs(),
                     run.firstBatchMs(), run.batches(), run.bytes());
             if (run.ok()) {
-                say("  checks: every follower named exactly once (%,d distinct of %,d ids)", run.distinct(), run.ids());
+                Progress.say("  checks: every follower named exactly once (%,d distinct of %,d ids)", run.distinct(), run.ids());
             } else {
-                say("  !!! CORRECTNESS VIOLATION in fan-out %s: %s", dropId, run.problems());
+                Progress.say("  !!! CORRECTNESS VIOLATION in fan-out %s: %s", dropId, run.problems());
             }
             Thread.sleep(1000);
         }
         if (!written.isEmpty()) {
             for (RawProducerBaseline.Variant v : RawProducerBaseline.Variant.values()) {
-                for (int r = 1; r <= o.runs(); r++) {
+                for (int r = 1; r <= o.runs; r++) {
                     RawProducerBaseline.Run run = raw.run(written, v);
                     size.raw.computeIfAbsent(v, x -> new ArrayList<>()).add(run);
-                    say("raw producer (%s) %d/%d: %,d records, %,d bytes acked in %.1f ms", v.label,
-                            r, o.runs(), run.records(), run.bytes(), run.ms());
+                    Progress.say("raw producer (%s) %d/%d: %,d records, %,d bytes acked in %.1f ms", v.label,
+                            r, o.runs, run.records(), run.bytes(), run.ms());
                 }
             }
         } else {
-            say("raw producer baseline skipped: the first fan-out wrote nothing");
+            Progress.say("raw producer baseline skipped: the first fan-out wrote nothing");
         }
-        say("RocksDB prefix scan: writing %,d keys", n + Follows.noiseCount(n, o.noise()));
+        Progress.say("RocksDB prefix scan: writing %,d keys", n + Follows.noiseCount(n, o.noise));
         Path dir = work.resolve("rocksdb-" + n);
-        size.scan = RocksScanBaseline.run(dir, n, o.noise(), app.config.pushBatchSize(), o.runs());
+        size.scan = RocksScanBaseline.run(dir, n, o.noise, app.config.pushBatchSize(), o.runs);
         Dirs.deleteRecursively(dir);
-        say("RocksDB prefix scan of %s| among %,d keys: %s ms; %,d ids in %,d batches", Follows.CREATOR,
+        Progress.say("RocksDB prefix scan of %s| among %,d keys: %s ms; %,d ids in %,d batches", Follows.CREATOR,
                 size.scan.keys(), size.scan.ms().stream().map(d -> String.format(Locale.ROOT, "%.1f", d)).toList(),
                 size.scan.ids(), size.scan.batches());
     }
-
-    /** A progress line on stderr, prefixed with the time since the benchmark started (kept for the report). */
-    static void say(String format, Object... args) {
-        long s = Progress.elapsed().toSeconds();
-        String line = String.format(Locale.ROOT, "[%2d:%02d] %s", s / 60, s % 60, String.format(Locale.ROOT, format, args));
-        LOG.add(line);
-        System.err.println(line);
-        System.err.flush();
-    }
-
-    /** Says {@code line.get()} every {@code period} until closed. */
-    static AutoCloseableTicker every(Duration period, Supplier<String> line) {
-        ScheduledFuture<?> f = TICKER.scheduleAtFixedRate(() -> {
-            try {
-                say("  %s", line.get());
-            } catch (RuntimeException e) {
-                say("  (progress: %s)", e);
-            }
-        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-        return () -> f.cancel(false);
-    }
-
-    interface AutoCloseableTicker extends AutoCloseable {
-        @Override
-        void close();
-    }
-
 }

@@ -1,71 +1,57 @@
 package io.livedrop.bench.push;
 
-import io.livedrop.bench.FlagValues;
-import static io.livedrop.bench.FlagValues.dbl;
-import static io.livedrop.bench.FlagValues.integer;
-import static io.livedrop.bench.FlagValues.ints;
-
-import io.livedrop.bench.FlagValues.UsageException;
+import io.livedrop.bench.Cli;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The push benchmark's flags. */
-record PushOptions(List<Integer> followers, int runs, int partitions, double noise, int streamThreads, String broker,
-                   Path out, String name, boolean quick, Map<String, String> streamsConfig) {
+/** The push benchmark's options. */
+@Command(name = "bench/run push", description = {"The push fan-out of a drop start (SocialTopology) for one creator's"
+        + " followers.", ""})
+final class PushOptions implements Cli.Options {
 
-    static final List<Integer> FULL = List.of(10_000, 100_000, 1_000_000);
-    static final List<Integer> QUICK = List.of(10_000, 100_000);
+    @Option(names = "--followers", split = ",", defaultValue = "10000,100000,1000000", description = "follower counts,"
+            + " seeded cumulatively in this order (default 10000,100000,1000000)")
+    List<Integer> followers;
+    @Option(names = "--quick", description = "10000,100000 only; report in bench/target/push-quick/ unless --out is given")
+    boolean quick;
+    @Option(names = "--runs", description = "fan-outs per size, and runs of each baseline (default 3)")
+    int runs = 3;
+    @Option(names = "--partitions", description = "topics.partitions: the follows / drop-starts / push-batches partitions (default 12)")
+    int partitions = 12;
+    @Option(names = "--noise", description = "follows of other creators, as a fraction of the followers (default 0.1)")
+    double noise = 0.1;
+    @Option(names = "--stream-threads", description = "num.stream.threads of the one Kafka Streams instance (default 1;"
+            + " another value is a separate, labelled variant: report push-threads-N.md)")
+    int streamThreads = 1;
+    @Option(names = "--streams-config", split = ",", description = "k=v,..: more Kafka Streams overrides (labelled in the report)")
+    Map<String, String> streamsConfig = new LinkedHashMap<>();
+    @Option(names = "--broker", description = "child|in-process: where the broker runs (default child: a JVM of its own)")
+    String broker = "child";
+    @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
+    Path out;
+    @Option(names = "--name", description = "report file name without .md (default push, or push-threads-N)")
+    String name;
 
-    static final String USAGE = """
-            bench/push [flags]: the push fan-out of a drop start (SocialTopology) for one creator's followers.
+    @Override
+    public Map<String, String> quickDefaults() {
+        return Map.of("--followers", "10000,100000", "--out", "bench/target/push-quick");
+    }
 
-              --followers=N,N,...     follower counts, seeded cumulatively in this order (default 10000,100000,1000000)
-              --quick                 10000,100000 only; report in bench/target/push-quick/ unless --out is given
-              --runs=N                fan-outs per size, and runs of each baseline (default 3)
-              --partitions=N          topics.partitions: the follows / drop-starts / push-batches partitions (default 12)
-              --noise=F               follows of other creators, as a fraction of the followers (default 0.1)
-              --stream-threads=N      num.stream.threads of the one Kafka Streams instance (default 1; another value
-                                      is a separate, labelled variant: report push-threads-N.md)
-              --streams-config=k=v,.. more Kafka Streams overrides (labelled in the report)
-              --broker=child|in-process  where the broker runs (default child: a JVM of its own)
-              --out=DIR               where the report goes (default docs/benchmarks)
-              --name=NAME             report file name without .md (default push, or push-threads-N)
-              --help                  this text
-            """;
-
-    static PushOptions parse(String[] args) {
-        Map<String, String> f = FlagValues.flags(args);
-        boolean quick = Boolean.parseBoolean(f.remove("quick"));
-        List<Integer> followers = ints(f.remove("followers"), quick ? QUICK : FULL);
-        int runs = integer(f.remove("runs"), 3);
-        int partitions = integer(f.remove("partitions"), 12);
-        double noise = dbl(f.remove("noise"), 0.1);
-        int threads = integer(f.remove("stream-threads"), 1);
-        String broker = f.getOrDefault("broker", "child");
-        f.remove("broker");
-        Path out = Path.of(f.getOrDefault("out", quick ? "bench/target/push-quick" : "docs/benchmarks"));
-        f.remove("out");
-        String name = f.getOrDefault("name", threads == 1 ? "push" : "push-threads-" + threads);
-        f.remove("name");
-        Map<String, String> streamsConfig = FlagValues.keyValues(f.remove("streams-config"), "streams-config");
-        if (!f.isEmpty()) {
-            throw new UsageException("Unknown flag(s) " + f.keySet());
-        }
-        if (followers.isEmpty() || followers.stream().anyMatch(n -> n < 1) || runs < 1 || partitions < 1
-                || noise < 0 || noise > Follows.NOISE_CREATORS.size() || threads < 1) {
-            throw new UsageException("Out-of-range value: need followers >= 1, runs >= 1, partitions >= 1,"
-                    + " 0 <= noise <= " + Follows.NOISE_CREATORS.size() + ", stream-threads >= 1");
-        }
+    @Override
+    public void check() {
+        name = name != null ? name : streamThreads == 1 ? "push" : "push-threads-" + streamThreads;
+        Cli.require(!followers.isEmpty() && followers.stream().allMatch(n -> n >= 1) && runs >= 1 && partitions >= 1
+                && noise >= 0 && noise <= Follows.NOISE_CREATORS.size() && streamThreads >= 1, "Out-of-range value:"
+                + " need followers >= 1, runs >= 1, partitions >= 1, 0 <= noise <= " + Follows.NOISE_CREATORS.size()
+                + ", stream-threads >= 1");
         for (int i = 1; i < followers.size(); i++) {
-            if (followers.get(i) <= followers.get(i - 1)) {
-                throw new UsageException("--followers must increase (they are seeded cumulatively): " + followers);
-            }
+            Cli.require(followers.get(i) > followers.get(i - 1),
+                    "--followers must increase (they are seeded cumulatively): " + followers);
         }
-        if (!broker.equals("child") && !broker.equals("in-process")) {
-            throw new UsageException("--broker is child or in-process");
-        }
-        return new PushOptions(followers, runs, partitions, noise, threads, broker, out, name, quick,
-                Map.copyOf(streamsConfig));
+        Cli.requireBroker(broker);
     }
 }

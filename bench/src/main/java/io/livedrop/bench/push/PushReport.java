@@ -1,51 +1,39 @@
 package io.livedrop.bench.push;
 
-import static io.livedrop.bench.Formats.minutes;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.pct;
 import static io.livedrop.bench.Formats.ratio;
 
-import io.livedrop.bench.Environment;
+import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.Markdown;
+import io.livedrop.bench.Progress;
 import io.livedrop.bench.push.FanoutCheck.FanoutRun;
 import io.livedrop.bench.push.PushBenchmark.Size;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /** Writes the push benchmark's markdown report. */
-final class PushReport {
+final class PushReport extends Markdown {
 
     static final int TARGET_FOLLOWERS = 1_000_000;
     static final double TARGET_MS = 2000;
 
     private final PushOptions o;
-    private final Environment env;
     private final List<Size> sizes;
     private final List<String> setup;
-    private final Duration took;
-    private final String failure;
-    private final List<String> output;
-    private final StringBuilder md = new StringBuilder();
 
-    PushReport(PushOptions o, Environment env, List<Size> sizes, List<String> setup, Duration took, String failure,
-               List<String> output) {
+    PushReport(PushOptions o, BenchRun run, List<Size> sizes, List<String> setup) {
+        super(run, o.out, o.name);
         this.o = o;
-        this.env = env;
         this.sizes = sizes;
         this.setup = setup;
-        this.took = took;
-        this.failure = failure;
-        this.output = output;
     }
 
-    Path write() throws IOException {
-        Files.createDirectories(o.out());
+    @Override
+    protected void sections() {
         header();
         target();
         results();
@@ -56,19 +44,15 @@ final class PushReport {
         setupSection();
         method();
         runOutput();
-        Path file = o.out().resolve(o.name() + ".md");
-        Files.writeString(file, md.toString());
-        return file;
     }
 
     private void header() {
-        line("# Push fan-out benchmark" + (o.streamThreads() == 1 ? "" : " — variant: num.stream.threads="
-                + o.streamThreads()) + (o.streamsConfig().isEmpty() ? "" : " — variant: " + o.streamsConfig()));
+        line("# Push fan-out benchmark" + (o.streamThreads == 1 ? "" : " — variant: num.stream.threads="
+                + o.streamThreads) + (o.streamsConfig.isEmpty() ? "" : " — variant: " + o.streamsConfig));
         line();
         line("Command: `" + env.command() + "`");
         line();
-        line("Run on " + env.date() + " in " + minutes(took) + ", on " + env.cores() + " cores (" + env.cpuModel()
-                + ") and " + env.memory() + " of memory. Generated file: rerun the command to refresh it.");
+        line(produced() + " Generated file: rerun the command to refresh it.");
         line();
         line("A drop start of creator `" + Follows.CREATOR + "` (one STARTED DropEvent on the drop-events topic) goes"
                 + " through the social topology (SocialTopology, exactly_once_v2): DropStartsProcessor broadcasts it"
@@ -77,11 +61,7 @@ final class PushReport {
                 + " each follows partition marked `lastBatch`. Measured: from the start's send to the moment a"
                 + " read_committed consumer has every batch of every follows partition.");
         line();
-        if (failure != null) {
-            line("> **The run failed before it finished:** " + failure + ". The tables hold what was measured before"
-                    + " the failure.");
-            line();
-        }
+        failure();
         long bad = sizes.stream().flatMap(s -> s.fanouts.stream()).filter(r -> !r.ok()).count();
         if (bad > 0) {
             line("> **CORRECTNESS VIOLATION: " + bad + " fan-out(s) did not name every follower exactly once** (or"
@@ -98,7 +78,7 @@ final class PushReport {
         String target = "\"1M followers' batches committed < 2 s after the start\"";
         if (big == null) {
             line("- " + target + ": **not measured in this run** (1,000,000 followers was not among `--followers` "
-                    + o.followers() + (failure != null ? ", or the run failed before it" : "") + ").");
+                    + o.followers + (run.failure != null ? ", or the run failed before it" : "") + ").");
         } else {
             double med = median(big.fanouts, FanoutRun::completeMs);
             boolean allOk = big.fanouts.stream().allMatch(FanoutRun::ok);
@@ -113,9 +93,9 @@ final class PushReport {
     private void results() {
         line("## Results");
         line();
-        line("Times in ms; fan-out: median of " + o.runs() + " drop starts (all runs in brackets). Raw producer: the"
+        line("Times in ms; fan-out: median of " + o.runs + " drop starts (all runs in brackets). Raw producer: the"
                 + " same records and bytes as the fan-out wrote, by a plain producer; RocksDB: the prefix scan alone."
-                + " Medians of " + o.runs() + " runs each.");
+                + " Medians of " + o.runs + " runs each.");
         line();
         line("| followers | drop start → last batch committed (median) | runs | followers/s | batches written | bytes"
                 + " (key + value) | raw producer, same records: defaults | raw producer: one transaction"
@@ -248,7 +228,7 @@ final class PushReport {
                         + " followers and forwarding its batches in one process() call, the batches committed in the"
                         + " thread's next exactly-once transaction. The first batch is visible at %s ms and the last %s ms"
                         + " later.", n(s.followers), ms(hop), pct(hop / done), ms(done),
-                StreamsSettingsView.commitInterval(), ms(tasks), o.partitions(), o.streamThreads(), ms(first),
+                StreamsSettingsView.commitInterval(), ms(tasks), o.partitions, o.streamThreads, ms(first),
                 ms(spread)));
         line();
         line(String.format(Locale.ROOT, "The same keys scanned by a plain RocksDB take %s ms, and a plain producer"
@@ -274,22 +254,17 @@ final class PushReport {
     }
 
     private void setupSection() {
-        line("## Machine, software, setup");
-        line();
-        env.setupRows().forEach(this::line);
-        env.versions().forEach((k, v) -> line("| " + k + " | " + v + " |"));
-        for (String s : setup) {
-            int colon = s.indexOf(':');
-            line("| " + s.substring(0, colon) + " | " + s.substring(colon + 1).strip() + " |");
-        }
-        line("| follower counts | " + o.followers() + ", seeded cumulatively into the same topology; noise: " + o.noise()
+        machine(true);
+        cpuLoad();
+        setup.forEach(s -> row(s.substring(0, s.indexOf(':')), s.substring(s.indexOf(':') + 1).strip()));
+        line("| follower counts | " + o.followers + ", seeded cumulatively into the same topology; noise: " + o.noise
                 + " follows of other creators per follower |");
         line("| seeding producer | acks=all, idempotent, linger.ms=20, batch.size=128 KiB, one thread |");
         line("| drop-start producer | acks=all, idempotent, linger.ms=0 |");
         line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
                 + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
         line("| raw producer baseline | KafkaProducer, acks=all, idempotent, other settings default (linger.ms 5,"
-                + " batch.size 16 KiB), fresh " + o.partitions() + "-partition topic per run warmed by one tiny record per"
+                + " batch.size 16 KiB), fresh " + o.partitions + "-partition topic per run warmed by one tiny record per"
                 + " partition, each record to the same partition number as in push-batches; variants: all in one"
                 + " transaction (timed until commitTransaction returns), and batch.size=256 KiB"
                 + (System.getProperty("bench.push.raw.producer", "").isBlank() ? ""
@@ -308,13 +283,13 @@ final class PushReport {
         line("1. One broker (child JVM), the social topology in the benchmark's JVM. For each size N in increasing"
                 + " order the followers fan-N(prev)..fan-(N-1) of `" + Follows.CREATOR + "` are added (noise follows"
                 + " too), and the benchmark waits until the follower count says N.");
-        line("2. " + o.runs() + " times: readers of push-batches and drop-starts are positioned at the end; a STARTED"
+        line("2. " + o.runs + " times: readers of push-batches and drop-starts are positioned at the end; a STARTED"
                 + " DropEvent (fresh drop id) is produced; the time runs from just before its send until a"
                 + " read_committed consumer has seen every batch of every follows partition (each partition's batches"
                 + " 0..k with k the `lastBatch`). Then one more second catches extra or duplicate batches.");
         line("3. The first run's batches (keys, values, partitions) are sent again by a plain producer to a fresh"
-                + " topic (" + o.runs() + " runs, then " + o.runs() + " in one transaction), and the same follows'"
-                + " keys are scanned in a plain RocksDB (" + o.runs() + " runs).");
+                + " topic (" + o.runs + " runs, then " + o.runs + " in one transaction), and the same follows'"
+                + " keys are scanned in a plain RocksDB (" + o.runs + " runs).");
         line("4. CPU is shared: the broker, the stream thread, the readers and the benchmark run on the same "
                 + env.cores() + " cores.");
         line();
@@ -323,10 +298,10 @@ final class PushReport {
     private void runOutput() {
         line("## Output of the run");
         line();
-        line("<details><summary>progress lines (stderr)</summary>");
+        line("<details><summary>progress lines</summary>");
         line();
         line("```");
-        output.forEach(this::line);
+        Progress.lines().forEach(this::line);
         line("```");
         line();
         line("</details>");
@@ -359,13 +334,6 @@ final class PushReport {
         return Double.isNaN(v) || Double.isInfinite(v) ? "—" : ratio(v);
     }
 
-    private void line(String s) {
-        md.append(s).append('\n');
-    }
-
-    private void line() {
-        md.append('\n');
-    }
 
     /** The commit interval the app runs with (StreamsSettings), for the text. */
     private static final class StreamsSettingsView {

@@ -1,16 +1,13 @@
 package io.livedrop.bench.push;
 
+import io.livedrop.bench.KafkaAdmin;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.notification.PushBatch;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,7 +57,7 @@ final class RawProducerBaseline {
     Run run(List<FanoutCheck.Written> records, Variant variant) {
         boolean transactional = variant.transactional;
         String topic = "bench-push-raw-" + (++topics);
-        createTopic(topic);
+        KafkaAdmin.create(bootstrap, topic, partitions);
         Map<String, Object> props = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, topic));
@@ -119,38 +116,10 @@ final class RawProducerBaseline {
             Waits.await(() -> acked.get() + errors.get() == records.size(), Duration.ofSeconds(60));
             ms = (System.nanoTime() - t0) / 1e6;
         }
-        deleteTopic(topic);
+        KafkaAdmin.delete(bootstrap, topic::equals);
         if (errors.get() > 0) {
             throw new IllegalStateException(errors.get() + " raw-producer sends failed");
         }
         return new Run(ms, acked.get(), bytes.get());
-    }
-
-    private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-    }
-
-    private void createTopic(String topic) {
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
-            Waits.await(() -> {
-                try {
-                    return admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS)
-                            .get(topic).partitions().stream().allMatch(p -> p.leader() != null);
-                } catch (Exception e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(30));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot create topic " + topic + ": " + e, e);
-        }
-    }
-
-    private void deleteTopic(String topic) {
-        try (Admin admin = admin()) {
-            admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            PushBenchmark.say("(could not delete %s: %s)", topic, e);
-        }
     }
 }

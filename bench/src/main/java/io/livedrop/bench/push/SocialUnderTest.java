@@ -1,5 +1,7 @@
 package io.livedrop.bench.push;
 
+import io.livedrop.bench.KafkaAdmin;
+import io.livedrop.bench.Progress;
 import io.livedrop.bench.CommittedReader;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.drop.DropEvent;
@@ -14,7 +16,6 @@ import io.livedrop.topology.config.Stores;
 import io.livedrop.topology.config.StreamsSettings;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
-import io.livedrop.topology.provisioning.TopicProvisioner;
 import io.livedrop.topology.social.SocialTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +28,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,7 +35,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -68,7 +66,7 @@ final class SocialUnderTest implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.stateDir = workDir.resolve("state-social");
         this.config = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, PREFIX,
-                LivedropConfig.PARTITIONS, String.valueOf(options.partitions())));
+                LivedropConfig.PARTITIONS, String.valueOf(options.partitions)));
         this.topics = Topics.from(config);
     }
 
@@ -85,30 +83,20 @@ final class SocialUnderTest implements AutoCloseable {
             Object v = props.get(k);
             sb.append(k).append('=').append(v == null ? "(default)" : v).append(", ");
         }
-        options.streamsConfig().forEach((k, v) -> sb.append(k).append('=').append(v).append(" (override), "));
+        options.streamsConfig.forEach((k, v) -> sb.append(k).append('=').append(v).append(" (override), "));
         return sb.substring(0, sb.length() - 2);
     }
 
     void start() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin, Duration.ofSeconds(60)).provision(topics);
-        }
+        KafkaAdmin.provision(bootstrap, topics);
         Map<String, Object> overrides = new LinkedHashMap<>();
-        if (options.streamThreads() != 1) {
-            overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+        if (options.streamThreads != 1) {
+            overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads);
         }
-        overrides.putAll(options.streamsConfig());
+        overrides.putAll(options.streamsConfig);
         props = StreamsSettings.of(config, applicationId(), bootstrap, stateDir, overrides);
         streams = new KafkaStreams(SocialTopology.build(config, serdes), props);
-        streams.setUncaughtExceptionHandler(e -> {
-            failure.compareAndSet(null, e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.start();
-        if (!Waits.await(() -> streams.state() == KafkaStreams.State.RUNNING || failure.get() != null,
-                Duration.ofSeconds(120))) {
-            throw new IllegalStateException("Kafka Streams not RUNNING after 120 s: " + streams.state());
-        }
+        KafkaAdmin.start(streams, failure, "Kafka Streams");
         check();
         follows = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -152,7 +140,7 @@ final class SocialUnderTest implements AutoCloseable {
         long t0 = System.nanoTime();
         long[] last = {t0, 0};
         Duration limit = Duration.ofSeconds(120 + (n - from) / 1000);
-        try (var ticker = PushBenchmark.every(Duration.ofSeconds(5), () -> {
+        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
             long now = System.nanoTime();
             long count = count();
             double rate = (count - last[1]) / ((now - last[0]) / 1e9);
@@ -164,7 +152,7 @@ final class SocialUnderTest implements AutoCloseable {
             for (int i = from; i < n; i++) {
                 String user = Follows.user(i);
                 send(user, Follows.CREATOR, at, sent, errors);
-                for (String other : Follows.noiseOf(i, options.noise())) {
+                for (String other : Follows.noiseOf(i, options.noise)) {
                     send(user, other, at, sent, errors);
                     noise++;
                 }
@@ -219,7 +207,7 @@ final class SocialUnderTest implements AutoCloseable {
      */
     FanoutCheck.FanoutRun fanout(int run, String dropId, boolean keep, FanoutCheck[] checkOut) {
         int n = seeded;
-        FanoutCheck check = new FanoutCheck(dropId, n, options.partitions(), config.pushBatchSize(), keep);
+        FanoutCheck check = new FanoutCheck(dropId, n, options.partitions, config.pushBatchSize(), keep);
         checkOut[0] = check;
         Duration limit = Duration.ofSeconds(60 + n / 10_000);
         Set<Integer> startPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -255,9 +243,9 @@ final class SocialUnderTest implements AutoCloseable {
                 throw new IllegalStateException("could not produce the drop start: " + e, e);
             }
             acked = System.nanoTime();
-            try (var ticker = PushBenchmark.every(Duration.ofSeconds(5), () -> String.format(java.util.Locale.ROOT,
+            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(java.util.Locale.ROOT,
                     "fan-out %s: %d/%d follows partitions done, %,d/%,d user ids received", dropId,
-                    check.partitionsDone(), options.partitions(), check.ids(), n))) {
+                    check.partitionsDone(), options.partitions, check.ids(), n))) {
                 if (!Waits.await(() -> check.complete() || failure.get() != null || batches.failure() != null,
                         limit)) {
                     failed = "gave up after " + limit.toSeconds() + " s";
@@ -273,7 +261,7 @@ final class SocialUnderTest implements AutoCloseable {
         long s1;
         synchronized (starts) {
             s0 = starts[0];
-            s1 = startPartitions.size() == options.partitions() ? starts[1] : 0;
+            s1 = startPartitions.size() == options.partitions ? starts[1] : 0;
         }
         return check.result(run, t0, acked, s0, s1, failed);
     }

@@ -2,6 +2,8 @@ package io.livedrop.bench.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.livedrop.bench.Ownership;
+import io.livedrop.bench.Tokens;
 import io.livedrop.bench.api.LoadGenerator.Outcome;
 import io.livedrop.bench.api.LoadGenerator.Reply;
 import io.livedrop.bench.api.LoadGenerator.Run;

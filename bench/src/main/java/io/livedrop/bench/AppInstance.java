@@ -1,6 +1,5 @@
-package io.livedrop.bench.api;
+package io.livedrop.bench;
 
-import io.livedrop.bench.Waits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One livedrop instance: {@code java -jar livedrop.jar} in a child process on a free port, pointed at the benchmark's
@@ -19,34 +17,21 @@ import java.util.concurrent.TimeUnit;
  * without error. BENCH_APP_JAVA_OPTS adds JVM flags ({@code {instance}} in them becomes A or B, e.g. for JFR
  * file names).
  */
-final class AppInstance implements AutoCloseable {
+public final class AppInstance extends ChildJvm {
 
-    static final List<String> JVM_FLAGS = List.of("-Xmx1g");
+    public static final List<String> JVM_FLAGS = List.of("-Xmx1g");
 
-    final String name;
-    final int port;
+    public final int port;
     /** The peer listener (ADR 0010): interactive-query hops and the actuator's metrics. */
-    final int peerPort;
-    final Path home;
-    final Path log;
-    final List<String> command = new ArrayList<>();
-    private final Process process;
+    public final int peerPort;
+    public final Path home;
 
     private AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
                         List<String> extraArgs) throws IOException {
-        this.name = name;
+        super(name, logDir.resolve("app-" + name + ".log"), JVM_FLAGS, "BENCH_APP_JAVA_OPTS");
         this.port = freePort();
         this.peerPort = freePort();
         this.home = home;
-        this.log = logDir.resolve("app-" + name + ".log");
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_FLAGS);
-        String extra = System.getenv("BENCH_APP_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            for (String flag : extra.strip().split("\\s+")) {
-                command.add(flag.replace("{instance}", name));
-            }
-        }
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         command.add("--server.port=" + port);
@@ -65,33 +50,25 @@ final class AppInstance implements AutoCloseable {
         streams.forEach((k, v) -> command.add("--livedrop.streams." + k + "=" + v));
         command.addAll(extraArgs);
         Files.createDirectories(home);
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "app-" + name + "-stop"));
+        spawn(false);
     }
 
-    static AppInstance start(String name, Path jar, String bootstrap, Path home, Path logDir,
+    public static AppInstance start(String name, Path jar, String bootstrap, Path home, Path logDir,
                              Map<String, String> streams, List<String> extraArgs) throws IOException {
         return new AppInstance(name, jar, bootstrap, home, logDir, streams, extraArgs);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Where the peer endpoints and the metrics are (not on {@link #url()} outside the local profile). */
-    String peerUrl() {
+    public String peerUrl() {
         return "http://127.0.0.1:" + peerPort;
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** The command line as the report shows it: the port, paths and secret generic. */
-    String commandForReport() {
+    public String commandForReport() {
         List<String> shown = new ArrayList<>();
         for (String c : command) {
             if (c.endsWith("/bin/java")) {
@@ -117,7 +94,7 @@ final class AppInstance implements AutoCloseable {
      * Waits until the readiness probe answers UP and {@code drop(id:)} answers without error (Kafka Streams RUNNING,
      * its stores queryable); fails early if the process dies.
      */
-    void awaitReady(Http http, Duration timeout) {
+    public void awaitReady(Http http, Duration timeout) {
         String probe = "{\"query\":\"{ drop(id: \\\"bench-ready-probe\\\") { id } }\"}";
         boolean ready = Waits.await(() -> {
             if (!process.isAlive()) {
@@ -145,55 +122,15 @@ final class AppInstance implements AutoCloseable {
         }
     }
 
-    boolean alive() {
-        return process.isAlive();
-    }
-
-    String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    /** SIGKILL ({@link Process#destroyForcibly}), then waits for the process to be gone: a crash, no shutdown. */
-    void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Sends SIGTERM without waiting (to stop several instances at once; {@link #close} then waits). */
-    void signalStop() {
-        process.destroy();
-    }
-
-    /** SIGTERM (Spring's graceful shutdown: Kafka Streams leaves the group), then force after 60 s. */
-    @Override
-    public synchronized void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+    /** Stops the instances at once, and waits for each ({@link #close}). */
+    public static void stopAll(java.util.Collection<AppInstance> instances) {
+        instances.forEach(AppInstance::signalStop);
+        instances.forEach(AppInstance::close);
     }
 }

@@ -1,5 +1,6 @@
-package io.livedrop.bench.api;
+package io.livedrop.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +13,9 @@ import java.util.Map;
  * CPU time of the benchmark's processes (this JVM, the broker, instance A, instance B) from /proc, so that each run
  * can say which process used how many cores: on 2 shared cores, that names what bounds the figures.
  */
-final class ProcCpu {
+public final class ProcCpu {
 
-    private static final double TICKS_PER_SECOND = 100.0; // USER_HZ
+    static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
     private final Map<String, Long> pids;
     private final Map<String, Long> ticks = new LinkedHashMap<>();
@@ -29,12 +30,12 @@ final class ProcCpu {
     }
 
     /** A snapshot of the named processes (a pid < 0 is skipped). */
-    static ProcCpu snapshot(Map<String, Long> pids) {
+    public static ProcCpu snapshot(Map<String, Long> pids) {
         return new ProcCpu(pids);
     }
 
     /** Cores each process used since {@code earlier}, and the whole machine's. */
-    Map<String, Double> since(ProcCpu earlier) {
+    public Map<String, Double> since(ProcCpu earlier) {
         double seconds = Math.max(1e-9, (nanos - earlier.nanos) / 1e9);
         Map<String, Double> cores = new LinkedHashMap<>();
         ticks.forEach((name, t) -> {
@@ -46,31 +47,39 @@ final class ProcCpu {
         return cores;
     }
 
-    static String format(Map<String, Double> cores) {
+    public static String format(Map<String, Double> cores) {
         List<String> parts = new ArrayList<>();
         cores.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2f", k, v)));
         return String.join(", ", parts);
     }
 
-    private static long processTicks(long pid) {
+    /** utime + stime of a process (all its threads) in clock ticks; 0 when it is gone. */
+    static long processTicks(long pid) {
+        return ticks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** utime + stime of a /proc/.../stat file (a process, or a thread under task/) in clock ticks; 0 if unreadable. */
+    static long ticks(Path stat) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String s = Files.readString(stat);
+            // after "pid (comm) ": utime is field 14 overall, i.e. index 11 here; stime index 12
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
     }
 
-    private static long machineBusyTicks() {
+    /** The machine's busy ticks: user, nice, system (irq and softirq time, our loopback traffic, and steal are no process's). */
+    static long machineBusyTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;
-            for (int i = 1; i <= 3 && i < f.length; i++) { // user, nice, system
+            for (int i = 1; i <= 3 && i < f.length; i++) {
                 busy += Long.parseLong(f[i]);
             }
             return busy;
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
     }

@@ -1,4 +1,4 @@
-package io.livedrop.bench.api;
+package io.livedrop.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** What the application jar is: when it was built, whether the sources changed since, and its main libraries. */
-final class AppJar {
+public final class AppJar {
 
     private static final Pattern LIB = Pattern.compile("BOOT-INF/lib/(spring-boot|spring-graphql|tomcat-embed-core"
             + "|kafka-streams|graphql-java)-(\\d[^/]*)\\.jar");
@@ -23,7 +23,7 @@ final class AppJar {
     }
 
     /** {@code original} as the user named it; {@code jar} the snapshot copy that ran (same bytes and time). */
-    static String describe(Path original, Path jar) {
+    public static String describe(Path original, Path jar) {
         StringBuilder sb = new StringBuilder("`" + original + "` (a copy of it taken at the start ran)");
         try {
             sb.append(", built ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)

@@ -1,15 +1,11 @@
-package io.livedrop.bench.api;
+package io.livedrop.bench;
 
-import io.livedrop.bench.api.LoadGenerator.Outcome;
-import io.livedrop.bench.api.LoadGenerator.Reply;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,11 +16,11 @@ import java.util.regex.Pattern;
  * measured requests carry no timeout of their own: the load generator's drain deadline bounds them. Also the few
  * synchronous calls of the set-up, which do time out.
  */
-final class Http {
+public final class Http {
 
-    static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient client = HttpClient.newBuilder()
+    public final HttpClient client = HttpClient.newBuilder()
             .executor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "bench-http");
                 t.setDaemon(true);
@@ -35,8 +31,18 @@ final class Http {
             .build();
 
     /** A GraphQL POST, ready to send (and to send again: the request and its body are immutable). */
-    static HttpRequest graphQl(String baseUrl, String body, String token) {
+    public static HttpRequest graphQl(String baseUrl, String body, String token) {
         return graphQlBuilder(baseUrl, body, token).build();
+    }
+
+    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
+    public static String json(String escapedQuery) {
+        return "{\"query\":\"" + escapedQuery + "\"}";
+    }
+
+    /** A GraphQL POST that times out. */
+    public static HttpRequest graphQl(String baseUrl, String body, String token, Duration timeout) {
+        return graphQlBuilder(baseUrl, body, token).timeout(timeout).build();
     }
 
     private static HttpRequest.Builder graphQlBuilder(String baseUrl, String body, String token) {
@@ -50,23 +56,8 @@ final class Http {
         return b;
     }
 
-    /** Sends {@code request}; the reply is stamped when the whole body has arrived, classified by {@code classify}. */
-    CompletableFuture<Reply> send(HttpRequest request, Function<String, Outcome> classify) {
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
-            long at = System.nanoTime();
-            if (error != null) {
-                return new Reply(Outcome.ERROR, at, LoadGenerator.rootMessage(error));
-            }
-            if (response.statusCode() != 200) {
-                return new Reply(Outcome.ERROR, at, "HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
-            }
-            Outcome outcome = classify.apply(response.body());
-            return new Reply(outcome, at, outcome == Outcome.ERROR ? abbreviate(response.body()) : null);
-        });
-    }
-
     /** A synchronous GraphQL call of the set-up; its body, or an exception for HTTP errors and GraphQL errors. */
-    String call(String baseUrl, String body, String token) {
+    public String call(String baseUrl, String body, String token) {
         HttpResponse<String> response = exchange(graphQlBuilder(baseUrl, body, token).timeout(SETUP_TIMEOUT).build());
         if (response.statusCode() != 200 || response.body().contains("\"errors\"")) {
             throw new IllegalStateException("GraphQL call to " + baseUrl + " failed: HTTP " + response.statusCode()
@@ -76,7 +67,7 @@ final class Http {
     }
 
     /** GET {@code url}: status and body; status -1 when nothing answered. */
-    HttpResponse<String> get(String url) {
+    public HttpResponse<String> get(String url) {
         return exchange(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
@@ -92,12 +83,12 @@ final class Http {
     }
 
     /** The first string value of {@code "field":"..."} in a JSON text, or null. Enough for our own small answers. */
-    static String field(String json, String field) {
+    public static String field(String json, String field) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
         return m.find() ? m.group(1) : null;
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         if (s == null) {
             return "";
         }

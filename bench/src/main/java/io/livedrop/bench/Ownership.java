@@ -1,4 +1,4 @@
-package io.livedrop.bench.api;
+package io.livedrop.bench;
 
 import io.livedrop.topology.config.Stores;
 import java.net.http.HttpResponse;
@@ -23,17 +23,17 @@ import org.apache.kafka.common.utils.Utils;
  * ({@code GET /internal/stores/drop-state/keys/{id}?partition=P&stale=false}): the active owner answers 200 (or 404
  * for an absent key), any other instance 503. So the split is the one the application routes by, not a prediction.
  */
-final class Ownership {
+public final class Ownership {
 
     private Ownership() {
     }
 
-    static int partition(String key, int partitions) {
+    public static int partition(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** HTTP status of the owner endpoint of {@code instance} for {@code key} in {@code partition}. */
-    static int probe(Http http, AppInstance instance, String key, int partition) {
+    public static int probe(Http http, AppInstance instance, String key, int partition) {
         try {
             HttpResponse<String> r = http.get(instance.peerUrl() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key
                     + "?partition=" + partition + "&stale=false");
@@ -47,7 +47,7 @@ final class Ownership {
      * The one instance whose drop-state copy of {@code key}'s partition is active and holds {@code key} (HTTP 200
      * while the others answer 503), or null.
      */
-    static AppInstance ownerOfExisting(Http http, List<AppInstance> instances, String key, int partitions) {
+    public static AppInstance ownerOfExisting(Http http, List<AppInstance> instances, String key, int partitions) {
         int p = partition(key, partitions);
         AppInstance owner = null;
         for (AppInstance i : instances) {
@@ -65,7 +65,7 @@ final class Ownership {
     }
 
     /** partition -> name of the instance active for it (null: none, or more than one, answered as active). */
-    static Map<Integer, String> partitionOwners(Http http, List<AppInstance> instances, int partitions) {
+    public static Map<Integer, String> partitionOwners(Http http, List<AppInstance> instances, int partitions) {
         Map<Integer, String> owners = new TreeMap<>();
         for (int p = 0; p < partitions; p++) {
             String key = probeKey(p, partitions);
@@ -86,7 +86,7 @@ final class Ownership {
     }
 
     /** A key (absent from every store) that falls in {@code partition}. */
-    static String probeKey(int partition, int partitions) {
+    public static String probeKey(int partition, int partitions) {
         for (int n = 0; ; n++) {
             String key = "bench-probe-" + n;
             if (partition(key, partitions) == partition) {
@@ -95,7 +95,7 @@ final class Ownership {
         }
     }
 
-    static String describe(Map<Integer, String> owners) {
+    public static String describe(Map<Integer, String> owners) {
         Map<String, Set<Integer>> by = new TreeMap<>();
         owners.forEach((p, o) -> by.computeIfAbsent(o == null ? "nobody" : o, k -> new TreeSet<>()).add(p));
         List<String> parts = new ArrayList<>();
@@ -107,7 +107,7 @@ final class Ownership {
      * A second opinion from the broker: the active partitions of {@code topic} that the consumer group
      * {@code groupId} has assigned to each member (Kafka Streams' consumers), compared with the owners above.
      */
-    static String groupCrossCheck(String bootstrap, String groupId, String topic, Map<Integer, String> owners) {
+    public static String groupCrossCheck(String bootstrap, String groupId, String topic, Map<Integer, String> owners) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all()
                     .get(30, TimeUnit.SECONDS).get(groupId);

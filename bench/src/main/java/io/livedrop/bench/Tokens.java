@@ -1,4 +1,4 @@
-package io.livedrop.bench.api;
+package io.livedrop.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,10 +14,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Bearer tokens as livedrop's TokenCommand mints them (API.md, Identity): HS256 JWTs with {@code sub} = the user
  * id and a {@code roles} array claim, signed with the instances' {@code livedrop.security.jwt-secret}.
  */
-final class Tokens {
+public final class Tokens {
 
     /** The local profile's secret (API.md); the benchmark passes it to both instances explicitly. */
-    static final String SECRET = "livedrop-local-development-secret-0123456789";
+    public static final String SECRET = "livedrop-local-development-secret-0123456789";
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
@@ -25,7 +25,7 @@ final class Tokens {
 
     private final Mac mac;
 
-    Tokens(String secret) {
+    public Tokens(String secret) {
         try {
             mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -35,7 +35,7 @@ final class Tokens {
     }
 
     /** A token for {@code user} with {@code roles}, valid from {@code now} for {@code ttl}. Ids are [A-Za-z0-9_-]. */
-    synchronized String mint(String user, List<String> roles, Duration ttl, Instant now) {
+    public synchronized String mint(String user, List<String> roles, Duration ttl, Instant now) {
         String claims = "{\"sub\":\"" + user + "\",\"roles\":["
                 + roles.stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(",")) + "],\"iat\":"
                 + now.getEpochSecond() + ",\"exp\":" + now.plus(ttl).getEpochSecond() + "}";
@@ -43,7 +43,7 @@ final class Tokens {
     }
 
     /** A token of any claims (a JSON object), signed with the secret: for hostile tokens (odd claims, no exp). */
-    synchronized String sign(String claims) {
+    public synchronized String sign(String claims) {
         String signingInput = HEADER + "." + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         byte[] signature = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
         return signingInput + "." + B64.encodeToString(signature);

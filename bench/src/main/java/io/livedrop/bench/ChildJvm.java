@@ -1,0 +1,96 @@
+package io.livedrop.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child JVM of a benchmark (the broker, a livedrop instance): this machine's {@code java} with the given flags,
+ * then those of an environment variable ({@code {instance}} in them becomes the child's name, e.g. for JFR file
+ * names), its output appended to a log. Stopped on close, and at the latest when this JVM exits, with SIGTERM: its
+ * shutdown hooks run (the broker closes its logs and leaves the quorum; Spring's graceful shutdown lets Kafka
+ * Streams leave its group), forced after 60 s. {@link #kill} is a crash: SIGKILL, no shutdown at all.
+ */
+public abstract class ChildJvm implements AutoCloseable {
+
+    public final String name;
+    public final Path log;
+    public final List<String> command = new ArrayList<>();
+    protected volatile Process process;
+
+    protected ChildJvm(String name, Path log, List<String> flags, String flagsVariable) {
+        this.name = name;
+        this.log = log;
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(flags);
+        String extra = System.getenv(flagsVariable);
+        if (extra != null && !extra.isBlank()) {
+            for (String flag : extra.strip().split("\\s+")) {
+                command.add(flag.replace("{instance}", name));
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-stop"));
+    }
+
+    /** Starts the command with stderr (and, unless {@code pipeStdout}, stdout) appended to the log. */
+    protected Process spawn(boolean pipeStdout) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        process = (pipeStdout ? pb : pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))).start();
+        return process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The last 30 lines of its log. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** SIGKILL, then waits for the process to be gone: a crash, no shutdown. */
+    public synchronized void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sends SIGTERM without waiting (to stop several at once; {@link #close} then waits). */
+    public void signalStop() {
+        process.destroy();
+    }
+
+    /** SIGTERM, then SIGKILL if it is still running after 60 s. */
+    @Override
+    public synchronized void close() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+    }
+}
