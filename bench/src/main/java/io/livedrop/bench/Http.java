@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,6 +65,35 @@ public final class Http {
                     + " " + abbreviate(response.body()));
         }
         return response.body();
+    }
+
+    /** Creates (or updates) the product {@code name} of the creator whose token this is; its id. */
+    public String upsertProduct(String baseUrl, String name, String creatorToken) {
+        return Objects.requireNonNull(field(call(baseUrl, json("mutation { upsertProduct(input: {name: \\\"" + name
+                + "\\\"}) { id } }"), creatorToken), "id"), "upsertProduct returned no id");
+    }
+
+    /** Schedules a drop of {@code product} that starts now; its id. */
+    public String scheduleDrop(String baseUrl, String product, int stock, int priceCents, String creatorToken) {
+        String body = call(baseUrl, json("mutation { scheduleDrop(input: {productId: \\\"" + product + "\\\", stock: "
+                + stock + ", priceCents: " + priceCents + "}) { id } }"), creatorToken);
+        return Objects.requireNonNull(field(body, "id"), "scheduleDrop returned no id: " + abbreviate(body));
+    }
+
+    /** Waits up to 60 s for each drop to be LIVE (a failed call is retried), else throws. */
+    public void awaitLive(String baseUrl, java.util.Collection<String> dropIds) {
+        for (String id : dropIds) {
+            String query = json("{ drop(id: \\\"" + id + "\\\") { status } }");
+            if (!Waits.await(() -> {
+                try {
+                    return "LIVE".equals(field(call(baseUrl, query, null), "status"));
+                } catch (IllegalStateException e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(60))) {
+                throw new IllegalStateException("drop " + id + " not LIVE within 60 s");
+            }
+        }
     }
 
     /** GET {@code url}: status and body; status -1 when nothing answered. */

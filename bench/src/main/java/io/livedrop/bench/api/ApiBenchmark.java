@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -157,9 +156,7 @@ public final class ApiBenchmark {
             Progress.say("%s", results.groupCheck);
 
             String creatorToken = tokens.mint("bench-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-            String product = Http.field(http.call(a.url(), Http.json("mutation { upsertProduct(input: {name: \\\"Bench"
-                    + " product\\\"}) { id } }"), creatorToken), "id");
-            Objects.requireNonNull(product, "upsertProduct returned no id");
+            String product = http.upsertProduct(a.url(), "Bench product", creatorToken);
             Map<String, List<String>> readDrops = o.reads() ? createDrops(creatorToken, product, o.readKeys, 1_000,
                     partitions) : Map.of("A", List.of(), "B", List.of());
             Map<String, List<String>> orderDrops = o.orders() ? createDrops(creatorToken, product, o.orderDrops,
@@ -172,7 +169,7 @@ public final class ApiBenchmark {
                 allOrderDrops.add(orderDrops.get("B").get(i));
             }
             results.orderDrops = allOrderDrops;
-            awaitLive(Stream.concat(readDrops.values().stream().flatMap(List::stream), allOrderDrops.stream()).toList());
+            http.awaitLive(a.url(), Stream.concat(readDrops.values().stream().flatMap(List::stream), allOrderDrops.stream()).toList());
             results.ownershipBefore = verifyOwnership(partitions);
             Progress.say("ownership verified: %s", results.ownershipBefore);
             orderDropIds = allOrderDrops.toArray(String[]::new);
@@ -240,9 +237,7 @@ public final class ApiBenchmark {
                     throw new IllegalStateException("could not get " + count / 2 + " drops on each instance in "
                             + made + " tries: " + by);
                 }
-                String body = http.call(a.url(), Http.json("mutation { scheduleDrop(input: {productId: \\\"" + product
-                        + "\\\", stock: " + stock + ", priceCents: 1999}) { id } }"), token);
-                String id = Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id");
+                String id = http.scheduleDrop(a.url(), product, stock, 1999, token);
                 AppInstance owner = null;
                 for (int t = 0; t < 50 && owner == null; t++) {
                     owner = Ownership.ownerOfExisting(http, instances, id, partitions);
@@ -260,16 +255,6 @@ public final class ApiBenchmark {
             }
             Progress.say("drops (stock %,d): owned by A %s, by B %s (%d created)", stock, by.get("A"), by.get("B"), made);
             return by;
-        }
-
-        private void awaitLive(List<String> drops) {
-            for (String id : drops) {
-                String query = Http.json("{ drop(id: \\\"" + id + "\\\") { status } }");
-                if (!Waits.await(() -> "LIVE".equals(Http.field(http.call(a.url(), query, null), "status")),
-                        Duration.ofSeconds(60))) {
-                    throw new IllegalStateException("drop " + id + " not LIVE within 60 s");
-                }
-            }
         }
 
         /** Each read key and order drop: its owner asked again (200 from it, 503 from the other). */

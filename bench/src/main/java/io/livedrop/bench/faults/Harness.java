@@ -123,9 +123,7 @@ final class Harness implements AutoCloseable {
         }
         appCommand = instances.get("A").app.commandForReport();
         creatorToken = tokens.mint("fault-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-        product = Http.field(graphQl(a(), "mutation { upsertProduct(input: {name: \\\"Fault product\\\"}) { id } }",
-                creatorToken), "id");
-        Objects.requireNonNull(product, "upsertProduct returned no id");
+        product = setupClient.upsertProduct(a().url(), "Fault product", creatorToken);
         awaitBothOwnSomething();
     }
 
@@ -236,8 +234,7 @@ final class Harness implements AutoCloseable {
      */
     String scheduleDrop(int stock) {
         try {
-            return Http.field(graphQl(a(), "mutation { scheduleDrop(input: {productId: \\\"" + product
-                    + "\\\", stock: " + stock + ", priceCents: 1999}) { id } }", creatorToken), "id");
+            return setupClient.scheduleDrop(a().url(), product, stock, 1999, creatorToken);
         } catch (IllegalStateException e) {
             Matcher m = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but is not visible yet").matcher(
                     String.valueOf(e.getMessage()));
@@ -254,7 +251,6 @@ final class Harness implements AutoCloseable {
         List<String> extra = new ArrayList<>();
         for (int t = 0; t < 40 && by.size() < 2; t++) {
             String id = scheduleDrop(stock);
-            Objects.requireNonNull(id, "scheduleDrop returned no id");
             String owner = null;
             for (int k = 0; k < 100 && owner == null; k++) {
                 owner = owner(id);
@@ -278,18 +274,7 @@ final class Harness implements AutoCloseable {
         if (drops.size() < 2) {
             drops.add(extra.get(0));
         }
-        for (String id : drops) {
-            if (!Waits.await(() -> {
-                try {
-                    return "LIVE".equals(Http.field(graphQl(a(), "{ drop(id: \\\"" + id + "\\\") { status } }", null),
-                            "status"));
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(60))) {
-                throw new IllegalStateException("drop " + id + " not LIVE within 60 s");
-            }
-        }
+        setupClient.awaitLive(a().url(), drops);
         Progress.say("drops (stock %,d each): %s owned by A, %s owned by B", stock, by.get("A"), by.get("B"));
         return drops;
     }

@@ -137,15 +137,13 @@ final class Attacks {
         for (int c = 0; c < o.creators; c++) {
             String token = tokens.mint("hostile-creator-" + c, List.of("CREATOR"), Duration.ofHours(3), Instant.now());
             creatorTokens.add(token);
-            products.add(Http.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
-                    + " \\\"Hostile tee " + c + "\\\"}) { id } }\"}", token), "id"));
+            products.add(setup.upsertProduct(app.url(), "Hostile tee " + c, token));
         }
         for (int d = 0; d < o.drops; d++) {
             // one drop for each other creator, the rest by the first (a busy creator): each creator.drops then
             // lists up to 100, as on the stack the issue measured
             int c = d < o.creators ? d : 0;
-            setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\"" + products.get(c)
-                    + "\\\", stock: 1000, priceCents: 100}) { id } }\"}", creatorTokens.get(c));
+            setup.scheduleDrop(app.url(), products.get(c), 1000, 100, creatorTokens.get(c));
             if ((d + 1) % 25 == 0) {
                 Progress.say("  %d of %d drops scheduled", d + 1, o.drops);
             }
@@ -210,8 +208,7 @@ final class Attacks {
         Progress.say("=== 4. %,d dropUpdates subscriptions on one anonymous socket, %d orders/s for %d s ===",
                 o.subscriptions, o.orderRate, o.updateSeconds);
         ensureCreator();
-        String drop = Http.field(setup.call(app.url(), "{\"query\":\"mutation { scheduleDrop(input: {productId: \\\""
-                + product + "\\\", stock: 1000000, priceCents: 100}) { id } }\"}", creatorToken), "id");
+        String drop = setup.scheduleDrop(app.url(), product, 1_000_000, 100, creatorToken);
         List<String> buyers = new ArrayList<>();
         for (int u = 0; u < 200; u++) {
             buyers.add(tokens.mint("hostile-buyer-" + u, List.of(), Duration.ofHours(3), Instant.now()));
@@ -313,8 +310,7 @@ final class Attacks {
     private void ensureCreator() {
         if (creatorToken == null) {
             creatorToken = tokens.mint("hostile-creator-0", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-            product = Http.field(setup.call(app.url(), "{\"query\":\"mutation { upsertProduct(input: {name:"
-                    + " \\\"Hostile tee\\\"}) { id } }\"}", creatorToken), "id");
+            product = setup.upsertProduct(app.url(), "Hostile tee", creatorToken);
         }
     }
 

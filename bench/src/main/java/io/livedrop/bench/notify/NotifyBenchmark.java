@@ -319,9 +319,7 @@ public final class NotifyBenchmark {
             if (known != null) {
                 return known;
             }
-            String id = Objects.requireNonNull(Http.field(http.call(app.url(),
-                    Http.json("mutation { upsertProduct(input: {name: \\\"Bench product of " + creator + "\\\"}) { id } }"),
-                    creatorToken(creator)), "id"), "upsertProduct returned no id");
+            String id = http.upsertProduct(app.url(), "Bench product of " + creator, creatorToken(creator));
             products.put(creator, id);
             return id;
         }
