@@ -41,6 +41,12 @@ public abstract class Markdown {
         md.append('\n');
     }
 
+    /** A table's header row {@code "| a | b |"} and the separator row under it. */
+    protected void table(String header) {
+        line(header);
+        line("|" + "---|".repeat(header.split("\\|", -1).length - 2));
+    }
+
     /** A table row of cells. */
     protected void row(Object... cells) {
         StringBuilder sb = new StringBuilder("|");

@@ -84,8 +84,7 @@ final class Report extends Markdown {
     private void targets() {
         line("## Targets");
         line();
-        line("| target | measured | met |");
-        line("|---|---|---|");
+        table("| target | measured | met |");
         Optional<ThroughputRun> redis = redisReference();
         for (ThroughputRun t : r.throughput) {
             if (t.system() == Results.System.TOPOLOGY && t.config().startsWith("exactly_once_v2")
@@ -132,8 +131,7 @@ final class Report extends Markdown {
                 + "request, retries included." + redis.map(x -> " The ratio column divides by the pipelined Redis Lua"
                 + " hot-drop run: " + n(redisOps(x)) + " script calls/s.").orElse(""));
         line();
-        line("| system | configuration | case | requests (distinct orders) | send took | decisions/s | requests/s | ÷ Redis Lua calls/s | steady decisions/s (25→90%) | checks |");
-        line("|---|---|---|---|---|---|---|---|---|---|");
+        table("| system | configuration | case | requests (distinct orders) | send took | decisions/s | requests/s | ÷ Redis Lua calls/s | steady decisions/s (25→90%) | checks |");
         for (ThroughputRun t : r.throughput) {
             String ratio = t.system() == Results.System.TOPOLOGY
                     ? redis.map(x -> ratio(t.decisionsPerSecond() / redisOps(x))).orElse("n/a") : "";
@@ -170,8 +168,7 @@ final class Report extends Markdown {
                 + " commit.interval.ms): what the topology adds to the transport and commit cadence it runs on."
                 + " \"asap\" commits back to back, each transaction carrying what arrived during the previous commit.");
         line();
-        line("| rate/s | system | configuration | achieved rate/s | samples | p50 | p99 | p99.9 | max | p99 ÷ raw p99, same commit interval | checks |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        table("| rate/s | system | configuration | achieved rate/s | samples | p50 | p99 | p99.9 | max | p99 ÷ raw p99, same commit interval | checks |");
         for (LatencyRun l : r.latency) {
             Optional<LatencyRun> raw = rawReference(l);
             String ratio = l.system() == Results.System.TOPOLOGY
@@ -218,8 +215,7 @@ final class Report extends Markdown {
                 + " (zero oversell), and exactly min(stock, orders) units confirmed per drop (every order is one unit, no"
                 + " per-user limit, so nothing may be left unsold while orders were refused).");
         line();
-        line("| run | requests | distinct orders | decided | duplicates | missing | confirmed / stock | oversold | rejected | verdict |");
-        line("|---|---|---|---|---|---|---|---|---|---|");
+        table("| run | requests | distinct orders | decided | duplicates | missing | confirmed / stock | oversold | rejected | verdict |");
         for (ThroughputRun t : r.throughput) {
             row(t.system().label + ", " + t.config() + ", " + t.scenario() + ", max throughput", t.verification());
         }

@@ -150,8 +150,7 @@ final class ApiReport extends Markdown {
     private void targets() {
         line("## Targets (from the issue)");
         line();
-        line("| target | measured | met |");
-        line("|---|---|---|");
+        table("| target | measured | met |");
         Optional<Case> read = find(Measured.READ, Measured.DROP_READ, READ_TARGET_RATE);
         Optional<Case> typename = find(Measured.READ, Measured.TYPENAME, READ_TARGET_RATE);
         Optional<Case> order = find(Measured.ORDER, Measured.PLACE_ORDER, ORDER_TARGET_RATE);
@@ -223,8 +222,7 @@ final class ApiReport extends Markdown {
                 + " GraphQL execution without touching any store). Ratios divide the read's percentile by the"
                 + " baseline's at the same rate.");
         line();
-        line("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
             Optional<Case> read = find(Measured.READ, Measured.DROP_READ, rate);
@@ -283,8 +281,7 @@ final class ApiReport extends Markdown {
                 + " broker beside it. Latency here is from each request's actual send (a closed loop waits for the"
                 + " server, so these percentiles are service times under saturation, not an arrival process's).");
         line();
-        line("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99 | remote p50 / p99 | errors |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99 | remote p50 / p99 | errors |");
         Optional<Case> base = max.stream().filter(c -> c.system().equals(Measured.TYPENAME)).findFirst();
         for (Case c : max) {
             boolean read = c.system().equals(Measured.DROP_READ);
@@ -319,8 +316,7 @@ final class ApiReport extends Markdown {
                 + " application's own serdes: single-object Avro) and a read_committed consumer of"
                 + " `livedrop.orders.decisions` stamps each decision when its poll returns.");
         line();
-        line("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max | p50 ÷ topology | p99 ÷ topology | errors |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max | p50 ÷ topology | p99 ÷ topology | errors |");
         for (int rate : rates(orders)) {
             Optional<Case> topo = find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate);
             for (String system : List.of(Measured.TOPOLOGY_ONLY, Measured.PLACE_ORDER)) {

@@ -38,10 +38,9 @@ final class FaultReport extends Markdown {
         line(clean() ? "**Result: no invariant violated in any scenario.**"
                 : "**Result: VIOLATIONS — see the rows marked VIOLATED and the details below.**");
         line();
-        line("| scenario | result | lost | flipped | double-decided | oversold | s unavailable reads / orders |"
+        table("| scenario | result | lost | flipped | double-decided | oversold | s unavailable reads / orders |"
                 + " order p99 ms before / during / after | read p99 ms before / during / after | recovery |"
                 + " records reprocessed |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Verdict v : verdicts) {
             String recovery = v.figures.entrySet().stream().filter(e -> e.getKey().startsWith("recovery"))
                     .findFirst().map(e -> e.getValue()).orElse("—");
@@ -78,8 +77,7 @@ final class FaultReport extends Markdown {
                 v.violations.forEach(x -> line("- **" + x + "**"));
                 line();
             }
-            line("| figure | value |");
-            line("|---|---|");
+            table("| figure | value |");
             v.figures.forEach((k, x) -> line("| " + k + " | " + x.replace("|", "\\|") + " |"));
             line();
             if (!v.details.isEmpty()) {

@@ -28,9 +28,8 @@ final class HostileReport extends Markdown {
                 + " `--app-jar=` (default: the current build) to compare.");
         line();
         failure();
-        line("| attack (issue 14) | the issue's figure | instance CPU during it | heap after a full GC: before →"
+        table("| attack (issue 14) | the issue's figure | instance CPU during it | heap after a full GC: before →"
                 + " clients connected → clients gone | highest heap during it | answers | refused, and how |");
-        line("|---|---|---|---|---|---|---|");
         for (Attack a : attacks) {
             line("| " + a.title() + " | " + a.issue() + " | " + String.format(Locale.ROOT, "%.1f s in %.1f s (%.2f"
                     + " cores)", a.cpuSeconds(), a.seconds(), a.cpuSeconds() / Math.max(1e-9, a.seconds())) + " | "

@@ -98,8 +98,7 @@ final class NotifyReport extends Markdown {
     private void targets() {
         line("## Targets");
         line();
-        line("| target | measured | met |");
-        line("|---|---|---|");
+        table("| target | measured | met |");
         if (o.online()) {
             Cohort big = r.cohorts.stream().filter(c -> c.requested >= TARGET_SUBSCRIBERS).findFirst().orElse(null);
             Cohort largest = measured().stream().filter(c -> !c.rounds.isEmpty())
@@ -152,9 +151,8 @@ final class NotifyReport extends Markdown {
                 + " creator's request the topology made the drop LIVE (not in the latency). Cores: CPU used by each process"
                 + " from the request until the last delivery.");
         line();
-        line("| subscribers | start | told | missing | p50 | p99 | max = last delivery | first delivery | p50 ÷ baseline"
+        table("| subscribers | start | told | missing | p50 | p99 | max = last delivery | first delivery | p50 ÷ baseline"
                 + " | max ÷ baseline | scheduleDrop → startedAt | cores: instance / bench JVM / broker / machine |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Cohort c : r.cohorts) {
             if (c.rounds.isEmpty()) {
                 line("| " + c.label + " | — | — | — | — | — | — | — | | | | " + (c.capReason != null ? "not run: "
@@ -177,10 +175,9 @@ final class NotifyReport extends Markdown {
         line("Connections (the subscribers' side and what they cost; RSS from /proc before connecting and after the"
                 + " probe):");
         line();
-        line("| cohort | asked | ran | subscribed | failed to connect | connect time | handshakes/s | instance RSS before"
+        table("| cohort | asked | ran | subscribed | failed to connect | connect time | handshakes/s | instance RSS before"
                 + " → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance fds /"
                 + " threads | closed by server | protocol errors | probes |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Cohort c : r.cohorts) {
             int ran = c.planned;
             line("| " + c.label + " | " + n(c.requested) + " | " + n(ran) + " | " + n(c.acked) + " | "
@@ -226,9 +223,8 @@ final class NotifyReport extends Markdown {
                 + " request's intended send time (no coordinated omission), at most " + o.connections
                 + " in flight; the API benchmark's load generator.");
         line();
-        line("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
+        table("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
                 + " | errors | cores: instance / bench JVM / broker / machine |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         InboxRun base = inboxRun(true);
         for (InboxRun x : r.inbox) {
             boolean isBase = x == base;
@@ -276,8 +272,7 @@ final class NotifyReport extends Markdown {
         line();
         line("Limits for many connections on this machine (what decides the largest S):");
         line();
-        line("| limit | value |");
-        line("|---|---|");
+        table("| limit | value |");
         line("| open files (RLIMIT_NOFILE) of the livedrop instance, soft / hard | " + r.appFdLimit[0] + " / "
                 + r.appFdLimit[1] + " (" + r.appFdsIdle + " open before any subscriber: jars, RocksDB, Kafka clients) |");
         line("| open files of the benchmark JVM, soft / hard | " + r.benchFdLimit[0] + " / " + r.benchFdLimit[1] + " ("
