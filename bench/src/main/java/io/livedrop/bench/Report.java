@@ -49,7 +49,6 @@ final class Report extends Markdown {
         correctness();
         notes();
         setupSection();
-        method();
     }
 
     private void header() {
@@ -262,29 +261,6 @@ final class Report extends Markdown {
         line();
     }
 
-    private void method() {
-        line("## Method in short");
-        line();
-        line("- **Open loop.** Request i of a run is due at t0 + i/rate; the sender parks until then and sends,"
-                + " and latency is measured from that intended time, so a sender, producer or system that falls behind"
-                + " adds its delay to every request it delays (no coordinated omission). Orders still undecided when"
-                + " a run's drain time runs out are recorded at their latency so far and the percentiles marked ≥.");
-        line("- **Visible = committed.** Decisions are read by a `read_committed` consumer assigned to every partition"
-                + " of the decisions topic; a batch is stamped when `poll` returns it. Under exactly_once_v2 a decision"
-                + " becomes visible when the Streams transaction commits (every commit.interval.ms); under at_least_once"
-                + " when the Streams producer sends it (its linger.ms, 100 ms by Kafka Streams' default, or the commit's"
-                + " flush, whichever is first).");
-        line("- **Retries.** A retry re-sends an earlier order's exact request (same user, idempotency key, order id)"
-                + " within the last " + Workload.RETRY_WINDOW + " orders; the topology emits no second decision, so an"
-                + " order's latency is its first request's. Redis answers every request, retries included.");
-        line("- **One machine.** Load generator, decision reader, Kafka Streams and (by default) the broker's JVM share"
-                + " the same " + env.cores() + " cores; loopback only. Absolute figures are this machine's; ratios against"
-                + " the baselines measured in the same run are the portable part.");
-        line("- **Fresh state per configuration.** Each processing guarantee and commit interval gets its own topics,"
-                + " application id and state directory, a warm-up run, then fresh drops per run.");
-        line();
-    }
-
     private String warn(Object run) {
         return Results.disturbed(r.foreign.get(run)) ? " ⚠ (disturbed)" : "";
     }
@@ -299,5 +275,4 @@ final class Report extends Markdown {
     static String trim(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
-
 }

@@ -360,5 +360,4 @@ final class TopologyBench implements AutoCloseable {
         KafkaAdmin.delete(bootstrap, n -> n.startsWith("bench-" + tag + ".") || n.startsWith(appId() + "-"));
         Dirs.deleteRecursively(stateDir);
     }
-
 }

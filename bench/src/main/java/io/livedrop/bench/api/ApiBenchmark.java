@@ -538,5 +538,4 @@ public final class ApiBenchmark {
         return (o.jitWarmup.isZero() ? "" : o.jitWarmup.toSeconds() + " s JIT warm-up; ") + String.join("; ", parts)
                 + "; each run " + o.duration.toSeconds() + " s after " + o.warmup.toSeconds() + " s of warm-up" + (o.runs > 1 ? ", " + o.runs + " repetitions (medians)" : "");
     }
-
 }

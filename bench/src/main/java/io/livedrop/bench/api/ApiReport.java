@@ -105,7 +105,6 @@ final class ApiReport extends Markdown {
         cpu();
         ownership();
         setup();
-        method();
     }
 
     private Optional<Case> find(String kind, String system, double rate) {
@@ -421,23 +420,6 @@ final class ApiReport extends Markdown {
         }
     }
 
-    private void method() {
-        line("## Method in short");
-        line();
-        line("- **Open loop.** Request i of a run is due at t0 + i/rate; one sender thread parks until then and hands it"
-                + " to the async HTTP client (or, with every allowed connection busy, to a queue), and its latency runs"
-                + " from that intended time to the full response, so a late sender, a full pool or a stalled server all"
-                + " count (no coordinated omission). Requests unanswered after the drain (≥ 30 s) would be recorded at"
-                + " the latency reached and marked ≥.");
-        line("- **Same-run baselines.** `{ __typename }` isolates what the drop read adds to plain HTTP + GraphQL on the"
-                + " same server: store lookups, the hop to B for remote keys, serialization. The topology-only orders"
-                + " isolate what the API adds to the order decision itself: HTTP, JWT check, GraphQL, the API's own"
-                + " lookups before producing, its producer and its decision tail.");
-        line("- **One machine.** Load generator, both instances and the broker share " + env.cores() + " cores over"
-                + " loopback; the CPU table says who used them.");
-        line();
-    }
-
     // ------------------------------------------------------------------ plot
 
     private List<LatencyChart.Panel> panels() {
@@ -503,10 +485,4 @@ final class ApiReport extends Markdown {
     private static String nullToDash(String s) {
         return s == null ? "—" : s;
     }
-
-
-
-
-
-
 }

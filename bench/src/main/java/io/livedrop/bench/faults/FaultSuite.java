@@ -512,5 +512,4 @@ public final class FaultSuite {
             return "unreachable";
         }
     }
-
 }

@@ -645,5 +645,4 @@ public final class NotifyBenchmark {
         }
         return n;
     }
-
 }

@@ -334,7 +334,6 @@ final class PushReport extends Markdown {
         return Double.isNaN(v) || Double.isInfinite(v) ? "—" : ratio(v);
     }
 
-
     /** The commit interval the app runs with (StreamsSettings), for the text. */
     private static final class StreamsSettingsView {
         static String commitInterval() {
