@@ -108,7 +108,7 @@ public final class AppInstance extends ChildJvm {
                 http.call(url(), probe, null);
                 return true;
             } catch (RuntimeException e) {
-                Waits.await(() -> false, Duration.ofMillis(250));
+                Waits.pause(Duration.ofMillis(250));
                 return false;
             }
         }, timeout);

@@ -118,6 +118,15 @@ public final class Http {
         return m.find() ? m.group(1) : null;
     }
 
+    /** How many times {@code needle} occurs in {@code text}. */
+    public static int count(String text, String needle) {
+        int n = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length())) {
+            n++;
+        }
+        return n;
+    }
+
     public static String abbreviate(String s) {
         if (s == null) {
             return "";

@@ -18,6 +18,11 @@ public final class Waits {
         }
     }
 
+    /** Sleeps for {@code d} (a wait that nothing ends early). */
+    public static void pause(Duration d) {
+        await(() -> false, d);
+    }
+
     /** Polls {@code condition} every 10 ms until it holds or {@code timeout} passes; returns whether it held. */
     public static boolean await(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

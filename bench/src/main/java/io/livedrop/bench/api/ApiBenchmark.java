@@ -39,7 +39,6 @@ import org.HdrHistogram.Histogram;
 public final class ApiBenchmark {
 
     static final String READ_QUERY = "query($id: ID!) { drop(id: $id) { product { name } remainingStock status } }";
-    static final String TYPENAME_QUERY = "{ __typename }";
     static final String ORDER_MUTATION = "mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }";
     static final int LOCAL = 0;
     static final int REMOTE = 1;
@@ -220,7 +219,7 @@ public final class ApiBenchmark {
                     }
                 }
                 last = complete ? owners : null;
-                Waits.await(() -> false, Duration.ofSeconds(2));
+                Waits.pause(Duration.ofSeconds(2));
             }
             throw new IllegalStateException("partitions did not settle between A and B within 180 s: "
                     + Ownership.describe(Ownership.partitionOwners(http, instances, partitions)));
@@ -242,7 +241,7 @@ public final class ApiBenchmark {
                 for (int t = 0; t < 50 && owner == null; t++) {
                     owner = Ownership.ownerOfExisting(http, instances, id, partitions);
                     if (owner == null) {
-                        Waits.await(() -> false, Duration.ofMillis(100));
+                        Waits.pause(Duration.ofMillis(100));
                     }
                 }
                 if (owner == null) {
@@ -301,8 +300,7 @@ public final class ApiBenchmark {
         }
 
         private Target typenameTarget() {
-            HttpRequest typename = Http.graphQl(a.url(), Http.json(TYPENAME_QUERY), null);
-            return i -> LoadGenerator.send(http, typename, ApiBenchmark::typenameOutcome);
+            return LoadGenerator.typename(http, a.url(), null);
         }
 
         /** Request i is order PREFIX-i of buyer i mod users on order drop i mod drops. */
@@ -320,9 +318,6 @@ public final class ApiBenchmark {
          * will send (the __typename baseline, drop reads, orders), interleaved.
          */
         private void warmJit() {
-            if (o.jitWarmup.isZero()) {
-                return;
-            }
             List<Target> targets = new ArrayList<>();
             if (o.reads()) {
                 targets.add(typenameTarget());
@@ -331,14 +326,8 @@ public final class ApiBenchmark {
             if (o.orders()) {
                 targets.add(orderTarget("jit"));
             }
-            Progress.say("JIT warm-up of both instances: %d s, closed loop, 32 in flight, %s (discarded)",
-                    o.jitWarmup.toSeconds(), o.reads() && o.orders() ? "__typename, drop reads and orders"
-                            : o.reads() ? "__typename and drop reads" : "orders");
-            Target mixed = i -> targets.get(i % targets.size()).send(i / targets.size());
-            Run w = LoadGenerator.closedLoop("JIT warm-up", 32, o.jitWarmup, mixed, i -> 0, 1,
-                    Duration.ofSeconds(10), true);
-            Progress.say("JIT warm-up done: %,.0f requests/s on average%s", w.achievedRate(),
-                    w.errors() > 0 ? String.format(" (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
+            LoadGenerator.jitWarmup(targets, o.reads() && o.orders() ? "__typename, drop reads and orders"
+                    : o.reads() ? "__typename and drop reads" : "orders", 32, o.jitWarmup);
         }
 
         private void reads(int rep, boolean baselineFirst) {
@@ -421,16 +410,7 @@ public final class ApiBenchmark {
         }
 
         private void warmup(String system, int rate, Target target) {
-            if (o.warmup.isZero()) {
-                return;
-            }
-            Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup.toSeconds());
-            // A short drain: what is still queued after it is dropped; what is in flight is awaited, not carried over.
-            Run w = LoadGenerator.openLoop(system + " warm-up", rate, o.warmup, limit(system), target, i -> 0, 1,
-                    Duration.ofSeconds(5), false);
-            if (w.errors() > 0) {
-                Progress.say("  warm-up had %,d errors (first: %s)", w.errors(), w.firstError());
-            }
+            LoadGenerator.warmup(system, rate, o.warmup, limit(system), target);
         }
 
         private void measure(String kind, String system, int rate, int rep, Target target, IntUnaryOperator classOf,
@@ -507,10 +487,6 @@ public final class ApiBenchmark {
     static Outcome readOutcome(String body) {
         return body.contains("\"remainingStock\":") && body.contains("\"name\":") && !body.contains("\"errors\"")
                 ? Outcome.OK : Outcome.ERROR;
-    }
-
-    static Outcome typenameOutcome(String body) {
-        return body.contains("\"__typename\":\"Query\"") && !body.contains("\"errors\"") ? Outcome.OK : Outcome.ERROR;
     }
 
     static Outcome orderOutcome(String body) {

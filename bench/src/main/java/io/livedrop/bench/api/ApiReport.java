@@ -217,7 +217,7 @@ final class ApiReport extends Markdown {
                 + o.readKeys / 2 + " owned by A (local: A's own store) and " + o.readKeys / 2 + " by B (remote: A"
                 + " fetches the drop state from B in one HTTP hop), alternating, so exactly half of the requests are"
                 + " routed; the product name comes from the global catalog store, local on A. Baseline: the same"
-                + " server, client and rate answering `" + ApiBenchmark.TYPENAME_QUERY + "` (HTTP, Spring MVC and"
+                + " server, client and rate answering `" + LoadGenerator.TYPENAME_QUERY + "` (HTTP, Spring MVC and"
                 + " GraphQL execution without touching any store). Ratios divide the read's percentile by the"
                 + " baseline's at the same rate.");
         line();

@@ -6,6 +6,7 @@ import io.livedrop.bench.Waits;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,6 +35,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator {
 
+    public static final String TYPENAME_QUERY = "{ __typename }";
     /** Latencies above one hour are recorded as one hour. */
     public static final long HIGHEST_TRACKABLE_MICROS = TimeUnit.HOURS.toMicros(1);
 
@@ -217,7 +219,7 @@ public final class LoadGenerator {
                     errors.get() > 0 ? String.format(Locale.ROOT, ", %,d errors", errors.get()) : "");
         }
 
-        String summaryLine() {
+        public String summaryLine() {
             Histogram h = histogram();
             return String.format(Locale.ROOT, "%s: %s %,.0f/s%s, %,d answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
                             + " max %.1f ms%s%s%s", label, open ? "sent" : "throughput", achievedRate(),
@@ -291,6 +293,44 @@ public final class LoadGenerator {
         }
         run.endNanos = System.nanoTime();
         return run;
+    }
+
+    /**
+     * An untimed open-loop run of {@code target} at {@code rate} before a measured one; a short drain: what is still
+     * queued after it is dropped, what is in flight is awaited, not carried over.
+     */
+    public static void warmup(String system, int rate, Duration duration, int maxInFlight, Target target) {
+        if (duration.isZero()) {
+            return;
+        }
+        Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, duration.toSeconds());
+        Run w = openLoop(system + " warm-up", rate, duration, maxInFlight, target, i -> 0, 1, Duration.ofSeconds(5), false);
+        if (w.errors() > 0) {
+            Progress.say("  warm-up had %,d errors (first: %s)", w.errors(), w.firstError());
+        }
+    }
+
+    /** Untimed closed-loop traffic of the {@code targets} in turn, for the instances' JIT ({@code what} says which). */
+    public static void jitWarmup(List<Target> targets, String what, int inFlight, Duration duration) {
+        if (duration.isZero()) {
+            return;
+        }
+        Progress.say("JIT warm-up: %d s, closed loop, %d in flight, %s (discarded)", duration.toSeconds(), inFlight,
+                what);
+        Target mixed = i -> targets.get(i % targets.size()).send(i / targets.size());
+        Run w = closedLoop("JIT warm-up", inFlight, duration, mixed, i -> 0, 1, Duration.ofSeconds(10), true);
+        Progress.say("JIT warm-up done: %,.0f requests/s on average%s", w.achievedRate(),
+                w.errors() > 0 ? String.format(Locale.ROOT, " (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
+    }
+
+    /** The {@code { __typename }} baseline: the same server and client, GraphQL executed without touching any store. */
+    public static Target typename(Http http, String baseUrl, String token) {
+        HttpRequest request = Http.graphQl(baseUrl, Http.json(TYPENAME_QUERY), token);
+        return i -> send(http, request, LoadGenerator::typenameOutcome);
+    }
+
+    static Outcome typenameOutcome(String body) {
+        return body.contains("\"__typename\":\"Query\"") && !body.contains("\"errors\"") ? Outcome.OK : Outcome.ERROR;
     }
 
     /** Sends {@code request}; the reply is stamped when the whole body has arrived, classified by {@code classify}. */

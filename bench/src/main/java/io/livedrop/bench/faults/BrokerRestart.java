@@ -46,7 +46,7 @@ final class BrokerRestart {
         Map<String, Long> troubleBefore = troubleLines(h);
         Stampede s = new Stampede(h, "s2" + variant.name().toLowerCase(java.util.Locale.ROOT), drops, o.rate,
                 FaultSuite.USERS).start();
-        Waits.await(() -> false, o.before);
+        Waits.pause(o.before);
         long fault = System.nanoTime();
         if (variant == Variant.CLEAN) {
             Progress.say("stopping the broker (clean shutdown) for %d s", down.toSeconds());
@@ -56,7 +56,7 @@ final class BrokerRestart {
             h.broker.kill();
         }
         long gone = System.nanoTime();
-        Waits.await(() -> false, down.minusNanos(gone - fault));
+        Waits.pause(down.minusNanos(gone - fault));
         long restarting = System.nanoTime();
         Progress.say("restarting the broker on the same data directory and port");
         h.broker.restart();
@@ -122,7 +122,7 @@ final class BrokerRestart {
         }
         v.figures.put("drops undecided " + STUCK_AFTER.toSeconds() + " s after the broker's return (owner restarted)",
                 stuck.isEmpty() ? "none" : stuck.size() + " " + stuck);
-        Waits.await(() -> false, o.after);
+        Waits.pause(o.after);
         s.stop();
         v.verifyOrders(h, s, o.stock, List.of());
         long firstA = FaultSuite.firstDecided(s, back, null, "A");

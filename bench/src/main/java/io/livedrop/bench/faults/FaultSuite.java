@@ -99,10 +99,10 @@ public final class FaultSuite {
         List<String> drops = h.createDrops(o.stock * 10);
         java.time.Instant start = java.time.Instant.now();
         Stampede s = new Stampede(h, "warmup", drops, o.rate, USERS).start();
-        Waits.await(() -> false, o.warmup);
+        Waits.pause(o.warmup);
         s.stop();
         java.time.Instant end = java.time.Instant.now();
-        Waits.await(() -> false, Duration.ofSeconds(5));
+        Waits.pause(Duration.ofSeconds(5));
         Decisions.Snapshot snap = Decisions.read(h, new HashSet<>(drops));
         org.HdrHistogram.Histogram first = new org.HdrHistogram.Histogram(3);
         org.HdrHistogram.Histogram last = new org.HdrHistogram.Histogram(3);
@@ -132,7 +132,7 @@ public final class FaultSuite {
         String victimDrop = drops.get(1);
         String victimOwner = h.owner(victimDrop);
         Stampede s = new Stampede(h, "s1", drops, o.rate, USERS).start();
-        Waits.await(() -> false, o.before);
+        Waits.pause(o.before);
         Harness.Instance b = h.b();
         Progress.say("kill -9 instance B (pid %d) after %,d requests", b.app.pid(), s.sent);
         b.inRotation = false;
@@ -144,7 +144,7 @@ public final class FaultSuite {
         b.awaitReady();
         long ready = System.nanoTime();
         Progress.say("B ready again after %.1f s", (ready - fault) / 1e9);
-        Waits.await(() -> false, o.after);
+        Waits.pause(o.after);
         s.stop();
         Progress.say("load stopped: %,d requests, %,d answers; verifying", s.sent, s.answers.size());
         long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
@@ -228,13 +228,13 @@ public final class FaultSuite {
         Harness.Instance b = h.b();
         long fencingBefore = countLog(b.app.log, FENCING);
         Stampede s = new Stampede(h, "s3", drops, o.rate, USERS).start();
-        Waits.await(() -> false, o.before);
+        Waits.pause(o.before);
         Progress.say("SIGSTOP instance B (pid %d) for %d s", b.app.pid(), o.freeze.toSeconds());
         b.inRotation = false;
         long fault = System.nanoTime();
         java.time.Instant faultWall = java.time.Instant.now();
         signal(b.app.pid(), "STOP");
-        Waits.await(() -> false, o.freeze);
+        Waits.pause(o.freeze);
         signal(b.app.pid(), "CONT");
         long resumed = System.nanoTime();
         // a pause is not a stuck thread: B's stream-thread watchdog must not turn liveness DOWN (that would have an
@@ -250,7 +250,7 @@ public final class FaultSuite {
             ready = System.nanoTime();
             v.violation("instance B did not recover after SIGCONT: %s", e.getMessage().lines().findFirst().orElse(""));
         }
-        Waits.await(() -> false, o.after);
+        Waits.pause(o.after);
         liveness.close();
         s.stop();
         List<Sampler.Sample<Boolean>> answers = liveness.samples();
@@ -289,7 +289,7 @@ public final class FaultSuite {
         List<String> drops = h.createDrops(o.stock);
         Harness.Instance b = h.b();
         Stampede s = new Stampede(h, "s7", drops, o.rate, USERS).start();
-        Waits.await(() -> false, o.before);
+        Waits.pause(o.before);
         b.inRotation = false;
         long fault = System.nanoTime();
         Progress.say("stopping instance B (SIGTERM)");
@@ -305,7 +305,7 @@ public final class FaultSuite {
         b.awaitReady();
         long ready = System.nanoTime();
         Progress.say("B ready %.1f s after its start", (ready - started) / 1e9);
-        Waits.await(() -> false, o.after);
+        Waits.pause(o.after);
         watch.close();
         s.stop();
         v.verifyOrders(h, s, o.stock, List.of());
@@ -382,7 +382,7 @@ public final class FaultSuite {
         Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         Stampede s = new Stampede(h, "s5", drops, o.rate, USERS).start();
-        Waits.await(() -> false, o.before);
+        Waits.pause(o.before);
         String user = "s5-same-user";
         String key = "s5-the-one-key";
         Stampede.Order order = new Stampede.Order(user, key, drops.get(0), 1, OrderIds.of(user, key));
@@ -397,7 +397,7 @@ public final class FaultSuite {
         long ready = System.nanoTime();
         Progress.say("A ready again after %.1f s", (ready - fault) / 1e9);
         List<Stampede.Answer> second = burst(h, s, order, 10, List.of(h.a(), h.b()));
-        Waits.await(() -> false, o.after);
+        Waits.pause(o.after);
         s.stop();
         List<Stampede.Answer> all = new ArrayList<>(first);
         all.addAll(second);

@@ -220,7 +220,7 @@ final class Harness implements AutoCloseable {
             if (owners.contains("A") && owners.contains("B") && !owners.contains(null)) {
                 return true;
             }
-            Waits.await(() -> false, Duration.ofSeconds(1));
+            Waits.pause(Duration.ofSeconds(1));
             return false;
         }, Duration.ofSeconds(180));
         if (!ok) {
@@ -255,7 +255,7 @@ final class Harness implements AutoCloseable {
             for (int k = 0; k < 100 && owner == null; k++) {
                 owner = owner(id);
                 if (owner == null) {
-                    Waits.await(() -> false, Duration.ofMillis(100));
+                    Waits.pause(Duration.ofMillis(100));
                 }
             }
             if (owner != null && !by.containsKey(owner)) {

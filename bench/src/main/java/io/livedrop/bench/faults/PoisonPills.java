@@ -55,7 +55,7 @@ final class PoisonPills {
         Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         Stampede s = new Stampede(h, "s6", drops, o.rate, FaultSuite.USERS).start();
-        Waits.await(() -> false, o.before);
+        Waits.pause(o.before);
         List<Pill> pills = pills(h, drops.get(0)).stream().filter(p -> o.pillTopics.contains(shortName(h, p.topic())))
                 .toList();
         Map<Pill, String> produced = new LinkedHashMap<>();  // pill -> "topic:partition:offset" or "refused: ..."
@@ -77,7 +77,7 @@ final class PoisonPills {
         }
         Progress.say("%d pills produced (%d refused by the broker)", pills.size(),
                 produced.values().stream().filter(x -> x.startsWith("refused")).count());
-        Waits.await(() -> false, o.after);
+        Waits.pause(o.after);
         s.stop();
         v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, fault);

@@ -27,7 +27,7 @@ final class Rescaling {
         Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         Stampede s = new Stampede(h, "s4", drops, o.rate, FaultSuite.USERS).start();
-        Waits.await(() -> false, o.before);
+        Waits.pause(o.before);
 
         long added = System.nanoTime();
         Harness.Instance c = h.add("C");
@@ -38,18 +38,18 @@ final class Rescaling {
         s.addReader("C");
         Progress.say("C ready after %.1f s, in rotation; A's drop owner now %s", (cReady - added) / 1e9,
                 h.owner(drops.get(0)));
-        Waits.await(() -> false, o.after);
+        Waits.pause(o.after);
 
         Harness.Instance a = h.a();
         long removing = System.nanoTime();
         Progress.say("removing instance A: out of rotation, then SIGTERM (it leaves the group)");
         a.inRotation = false;
-        Waits.await(() -> false, java.time.Duration.ofSeconds(1));
+        Waits.pause(java.time.Duration.ofSeconds(1));
         a.app.close();
         long removed = System.nanoTime();
         Progress.say("A stopped after %.1f s; owner of A's drop now %s", (removed - removing) / 1e9,
                 h.owner(drops.get(0)));
-        Waits.await(() -> false, o.after);
+        Waits.pause(o.after);
         s.stop();
 
         Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, List.of());

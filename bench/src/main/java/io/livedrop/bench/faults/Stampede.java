@@ -176,7 +176,7 @@ final class Stampede {
         while (!stop) {
             Harness.Instance i = h.instances.get(name);
             if (i == null || !i.inRotation) {
-                Waits.await(() -> false, Duration.ofMillis(100));
+                Waits.pause(Duration.ofMillis(100));
                 continue;
             }
             String drop = drops.get(n++ % drops.size());

@@ -85,7 +85,7 @@ final class Verdict {
             if ((pendingDone && stockDone) || System.nanoTime() > deadline) {
                 break;
             }
-            Waits.await(() -> false, Duration.ofSeconds(1));
+            Waits.pause(Duration.ofSeconds(1));
         }
         Map<String, List<OrderDecision>> by = snap.byOrder();
 

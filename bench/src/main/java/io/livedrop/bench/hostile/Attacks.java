@@ -91,7 +91,7 @@ final class Attacks {
         long heapHeld = -1;
 
         Window() {
-            Waits.await(() -> false, SETTLE);
+            Waits.pause(SETTLE);
             heapBefore = Heap.usedAfterFullGc(app.pid());
             mark = gcLog.mark();
             cpu0 = ProcCpu.snapshot(Map.of("app", app.pid()));
@@ -117,7 +117,7 @@ final class Attacks {
 
         Attack result(String title, String issue, String answers, String refused) {
             end();
-            Waits.await(() -> false, SETTLE);
+            Waits.pause(SETTLE);
             long after = Heap.usedAfterFullGc(app.pid());
             Attack a = new Attack(title, issue, cpuSeconds, seconds, heapBefore, heapHeld, after, peakMb, answers,
                     refused);
@@ -149,7 +149,7 @@ final class Attacks {
             }
         }
         int expected = Math.min(100, o.drops);
-        boolean live = Waits.await(() -> count(setup.call(app.url(), "{\"query\":\"{liveDrops(first:100){edges{node"
+        boolean live = Waits.await(() -> Http.count(setup.call(app.url(), "{\"query\":\"{liveDrops(first:100){edges{node"
                 + "{id}}}}\"}", null), "\"id\"") >= expected, Duration.ofSeconds(60));
         Progress.say("  %d drops LIVE over %d creators%s", o.drops, o.creators,
                 live ? "" : " (NOT ALL LIVE in 60 s)");
@@ -237,7 +237,7 @@ final class Attacks {
                     .computeIfAbsent(e != null ? "no answer" : "HTTP " + r.statusCode() + code(r.body(), ""),
                             x -> new AtomicLong()).incrementAndGet()));
         }, 0, 1_000_000 / o.orderRate, TimeUnit.MICROSECONDS);
-        Waits.await(() -> false, Duration.ofSeconds(o.updateSeconds));
+        Waits.pause(Duration.ofSeconds(o.updateSeconds));
         load.shutdownNow();
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(60, TimeUnit.SECONDS);
@@ -377,14 +377,6 @@ final class Attacks {
     static String code(String body, String none) {
         Matcher m = CODE.matcher(body == null ? "" : body);
         return m.find() ? " " + m.group(1) : none;
-    }
-
-    private static int count(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            n++;
-        }
-        return n;
     }
 
     private static String counts(Map<String, ?> m) {

@@ -54,7 +54,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class NotifyBenchmark {
 
     static final String INBOX_QUERY = "{ me { notifications(first: 20) { edges { node { id kind createdAt } } } } }";
-    static final String TYPENAME_QUERY = "{ __typename }";
     static final String FAMOUS = "famous";
     static final int FD_MARGIN = 600;
     private static final Pattern FOLLOWER_COUNT = Pattern.compile("\"followerCount\"\\s*:\\s*(\\d+)");
@@ -343,7 +342,7 @@ public final class NotifyBenchmark {
             boolean ok = Waits.await(() -> {
                 last[0] = followerCount(creator);
                 if (last[0] != expected) {
-                    Waits.await(() -> false, Duration.ofMillis(200));
+                    Waits.pause(Duration.ofMillis(200));
                 }
                 return last[0] == expected;
             }, timeout);
@@ -436,7 +435,7 @@ public final class NotifyBenchmark {
                     }
                     Progress.say("%s: probe %d told %,d of %,d subscribers; probing again", label, p, r.told(), c.acked);
                 }
-                pause(Duration.ofSeconds(1));
+                Waits.pause(Duration.ofSeconds(1));
                 c.appRssAfter = Limits.rssMiB(app.pid());
                 c.benchRssAfter = Limits.rssMiB(ProcessHandle.current().pid());
                 c.appFds = Limits.openNow(app.pid());
@@ -448,7 +447,7 @@ public final class NotifyBenchmark {
                         c.benchFds);
                 for (int r = 1; r <= starts && c.acked > 0; r++) {
                     c.rounds.add(round(swarm, label, creator, size, r, false));
-                    pause(Duration.ofSeconds(2));
+                    Waits.pause(Duration.ofSeconds(2));
                 }
                 c.closedByServer = swarm.closedByServer.get();
                 c.closes = swarm.closeSummary();
@@ -457,7 +456,7 @@ public final class NotifyBenchmark {
                 c.unexpected = swarm.unexpected.get();
                 Progress.say("%s: closing %,d connections", label, size);
             }
-            pause(Duration.ofSeconds(2));
+            Waits.pause(Duration.ofSeconds(2));
         }
 
         /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
@@ -483,7 +482,7 @@ public final class NotifyBenchmark {
                     } else if (told > 0 && System.nanoTime() - lastChange > Duration.ofSeconds(15).toNanos()) {
                         break; // nothing new for 15 s: the rest are not coming
                     }
-                    Waits.await(() -> false, Duration.ofMillis(5));
+                    Waits.pause(Duration.ofMillis(5));
                 }
             }
             Map<String, Double> cores = ProcCpu.snapshot(pidsNow).since(before);
@@ -554,9 +553,9 @@ public final class NotifyBenchmark {
             String[] last = {""};
             boolean ok = Waits.await(() -> {
                 last[0] = http.call(app.url(), body, token);
-                return count(last[0], "\"kind\":\"DROP_STARTED\"") == expected;
+                return Http.count(last[0], "\"kind\":\"DROP_STARTED\"") == expected;
             }, Duration.ofSeconds(60));
-            results.inboxEdges = count(last[0], "\"kind\":\"DROP_STARTED\"");
+            results.inboxEdges = Http.count(last[0], "\"kind\":\"DROP_STARTED\"");
             results.inboxSample = last[0].length() > 400 ? last[0].substring(0, 400) + "…" : last[0];
             if (!ok) {
                 results.notes.add("The inbox showed " + results.inboxEdges + " notifications, not " + expected
@@ -564,39 +563,25 @@ public final class NotifyBenchmark {
                 Progress.say("inbox: WARNING: %d notifications shown, expected %d", results.inboxEdges, expected);
             }
             HttpRequest inboxRequest = Http.graphQl(app.url(), body, token);
-            HttpRequest typenameRequest = Http.graphQl(app.url(), Http.json(TYPENAME_QUERY), token);
             int edges = expected;
             Target inbox = i -> LoadGenerator.send(http, inboxRequest, b -> !b.contains("\"errors\"")
-                    && count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
-            Target typename = i -> LoadGenerator.send(http, typenameRequest, b -> b.contains("\"__typename\":\"Query\"")
-                    && !b.contains("\"errors\"") ? Outcome.OK : Outcome.ERROR);
-            if (!o.jitWarmup.isZero()) {
-                Progress.say("inbox: JIT warm-up %d s, closed loop, 16 in flight, inbox and __typename (discarded)",
-                        o.jitWarmup.toSeconds());
-                Target mixed = i -> (i % 2 == 0 ? inbox : typename).send(i / 2);
-                Run w = LoadGenerator.closedLoop("JIT warm-up", 16, o.jitWarmup, mixed, i -> 0, 1,
-                        Duration.ofSeconds(10), true);
-                Progress.say("inbox: JIT warm-up done, %,.0f requests/s%s", w.achievedRate(), w.errors() > 0
-                        ? String.format(" (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
-            }
+                    && Http.count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
+            Target typename = LoadGenerator.typename(http, app.url(), token);
+            LoadGenerator.jitWarmup(List.of(inbox, typename), "inbox and __typename", 16, o.jitWarmup);
             openLoop("{ __typename } (baseline)", typename);
             openLoop("me.notifications(first: 20)", inbox);
         }
 
         private void openLoop(String system, Target target) {
             int rate = o.inboxRate;
-            if (!o.warmup.isZero()) {
-                Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, o.warmup.toSeconds());
-                LoadGenerator.openLoop(system + " warm-up", rate, o.warmup, o.connections, target, i -> 0, 1,
-                        Duration.ofSeconds(5), false);
-            }
+            LoadGenerator.warmup(system, rate, o.warmup, o.connections, target);
             ProcCpu before = ProcCpu.snapshot(pids);
             Duration drain = Duration.ofSeconds(30);
             Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
                     o.connections, target, i -> 0, 1, drain, true);
             Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
-            Progress.say("%s", summary(run));
+            Progress.say("%s", run.summaryLine());
             Progress.say("  cores: %s", ProcCpu.format(cores));
         }
 
@@ -621,28 +606,5 @@ public final class NotifyBenchmark {
                 return null;
             }
         }
-    }
-
-    static String summary(Run run) {
-        Histogram h = run.histogram();
-        return String.format(java.util.Locale.ROOT, "%s: sent %,.0f/s, served %,.0f/s%s, %,d answered, p50 %.2f ms,"
-                        + " p99 %.2f ms, max %.1f ms%s%s", run.label(), run.achievedRate(), run.servedRate(),
-                run.saturated() ? " (SATURATED)" : "", h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
-                run.errors() > 0 ? String.format(java.util.Locale.ROOT, "; %,d errors (first: %s)", run.errors(),
-                        run.firstError()) : "",
-                run.unanswered() > 0 ? String.format(java.util.Locale.ROOT, "; %,d unanswered", run.unanswered()) : "");
-    }
-
-    static void pause(Duration d) {
-        Waits.await(() -> false, d);
-    }
-
-    static int count(String s, String what) {
-        int n = 0;
-        for (int at = s.indexOf(what); at >= 0; at = s.indexOf(what, at + what.length())) {
-            n++;
-        }
-        return n;
     }
 }
