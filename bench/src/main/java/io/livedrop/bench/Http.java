@@ -21,15 +21,7 @@ public final class Http {
 
     public static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
 
-    public final HttpClient client = HttpClient.newBuilder()
-            .executor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "bench-http");
-                t.setDaemon(true);
-                return t;
-            }))
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    public final HttpClient client = Daemons.httpClient(2, "bench-http", Duration.ofSeconds(10));
 
     /** A GraphQL POST, ready to send (and to send again: the request and its body are immutable). */
     public static HttpRequest graphQl(String baseUrl, String body, String token) {

@@ -123,15 +123,13 @@ public interface KafkaBroker extends AutoCloseable {
                 command.set(command.size() - 1, found.substring(found.lastIndexOf(':') + 1));
             }
             bootstrap = found;
-            Thread drain = new Thread(() -> {
+            Daemons.start("broker-stdout", () -> {
                 try {
                     p.getInputStream().transferTo(OutputStream.nullOutputStream());
                 } catch (IOException e) {
                     // the broker exited
                 }
-            }, "broker-stdout");
-            drain.setDaemon(true);
-            drain.start();
+            });
         }
 
         @Override

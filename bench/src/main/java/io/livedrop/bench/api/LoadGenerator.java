@@ -1,5 +1,6 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -13,7 +14,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -356,11 +356,7 @@ public final class LoadGenerator {
     public static Run closedLoop(String label, int concurrency, Duration duration, Target target,
                                  IntUnaryOperator classOf, int classes, Duration drain, boolean progress) {
         Run run = new Run(label, false, concurrency, 0, classes);
-        ExecutorService refire = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bench-closed-loop");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService refire = Daemons.pool(1, "bench-closed-loop");
         AtomicInteger next = new AtomicInteger();
         AtomicLong inWindow = new AtomicLong();
         CountDownLatch workers = new CountDownLatch(concurrency);

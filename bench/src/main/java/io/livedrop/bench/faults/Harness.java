@@ -1,6 +1,7 @@
 package io.livedrop.bench.faults;
 
 import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Tokens;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.KafkaBroker;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,15 +46,7 @@ final class Harness implements AutoCloseable {
     final TopologySerdes serdes = TopologySerdes.from(config);
     final Http setupClient = new Http();
     final Tokens tokens = new Tokens(Tokens.SECRET);
-    final HttpClient http = HttpClient.newBuilder()
-            .executor(Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "faults-http");
-                t.setDaemon(true);
-                return t;
-            }))
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    final HttpClient http = Daemons.httpClient(4, "faults-http", Duration.ofSeconds(5));
     /** By name, in name order; the load iterates it while scenario 4 adds and removes instances. */
     final Map<String, Instance> instances = new java.util.concurrent.ConcurrentSkipListMap<>();
     String creatorToken;

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
@@ -18,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -361,35 +362,17 @@ final class HostileClients {
         int stock = o.stock * 2; // not sold out before the last window: sold-out answers are quicker
         List<String> drops = h.createDrops(stock);
         List<Kind> kinds = kinds(h, drops.get(0));
-        HttpClient hostileHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(2, r -> {
-                    Thread t = new Thread(r, "faults-hostile");
-                    t.setDaemon(true);
-                    return t;
-                })).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient hostileHttp = Daemons.httpClient(2, "faults-hostile", Duration.ofSeconds(5));
         Map<String, Map<String, Long>> outcomes = new ConcurrentHashMap<>();
         AtomicLong serverErrors = new AtomicLong();
         AtomicLong unanswered = new AtomicLong();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         Map<String, Long> problems = new ConcurrentHashMap<>();
         SocketTally tally = new SocketTally(outcomes, serverErrors, unanswered);
-        HttpClient socketHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(2, r -> {
-                    Thread t = new Thread(r, "faults-hostile-ws");
-                    t.setDaemon(true);
-                    return t;
-                })).connectTimeout(Duration.ofSeconds(5)).build();
-        java.util.concurrent.ExecutorService socketWork = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "faults-hostile-sockets");
-            t.setDaemon(true);
-            return t;
-        });
+        HttpClient socketHttp = Daemons.httpClient(2, "faults-hostile-ws", Duration.ofSeconds(5));
+        ExecutorService socketWork = Daemons.pool(8, "faults-hostile-sockets");
         List<java.util.concurrent.Future<?>> sockets = new ArrayList<>();
-        java.util.concurrent.ExecutorService rawWork = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "faults-hostile-raw");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService rawWork = Daemons.pool(2, "faults-hostile-raw");
         Map<String, Long> heapAtStart = heaps(h);
         Map<String, Double> metered500AtStart = metered500(h);
         Progress.say("heap after a full GC at the start: %s", heapAtStart);

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Waits;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,7 @@ final class Sampler<T> implements AutoCloseable {
 
     Sampler(String name, Supplier<T> read) {
         this.read = read;
-        thread = new Thread(this::loop, name);
-        thread.setDaemon(true);
-        thread.start();
+        thread = Daemons.start(name, this::loop);
     }
 
     private void loop() {

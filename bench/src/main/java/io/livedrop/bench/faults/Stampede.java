@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Waits;
 import io.livedrop.topology.order.OrderIds;
@@ -90,19 +91,14 @@ final class Stampede {
 
     Stampede start() {
         startNanos = System.nanoTime();
-        sender = new Thread(this::sendLoop, "faults-load-" + label);
-        sender.setDaemon(true);
-        sender.start();
+        sender = Daemons.start("faults-load-" + label, this::sendLoop);
         h.instances.keySet().forEach(this::addReader);
         return this;
     }
 
     /** Starts reading through instance {@code name} too (one added while the load runs). */
     synchronized void addReader(String name) {
-        Thread t = new Thread(() -> readLoop(name), "faults-reader-" + name);
-        t.setDaemon(true);
-        t.start();
-        readers.add(t);
+        readers.add(Daemons.start("faults-reader-" + name, () -> readLoop(name)));
     }
 
     private void sendLoop() {

@@ -1,5 +1,6 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Http;
@@ -51,12 +52,7 @@ final class Attacks {
     private final Http setup = new Http();
     private final Tokens tokens = new Tokens(Tokens.SECRET);
     private final Heap.GcLog gcLog;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "hostile-http");
-                t.setDaemon(true);
-                return t;
-            })).connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = Daemons.httpClient(4, "hostile-http", Duration.ofSeconds(10));
     private String creatorToken;
     private String product;
 

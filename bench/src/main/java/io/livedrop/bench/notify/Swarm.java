@@ -1,5 +1,6 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -17,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,11 +103,7 @@ final class Swarm implements AutoCloseable {
         this.port = port;
         this.tokenOf = tokenOf;
         this.sockets = new WebSocket[size];
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "bench-ws");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Daemons.pool(2, "bench-ws");
         this.client = HttpClient.newBuilder().executor(executor).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }

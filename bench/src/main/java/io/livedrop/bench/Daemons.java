@@ -1,0 +1,36 @@
+package io.livedrop.bench;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** The benchmarks' own threads are daemons: a run that ends early (or fails) never waits on them. */
+public final class Daemons {
+
+    private Daemons() {
+    }
+
+    /** Starts {@code work} on a daemon thread named {@code name}. */
+    public static Thread start(String name, Runnable work) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** A fixed pool of {@code threads} daemon threads named {@code name}. */
+    public static ExecutorService pool(int threads, String name) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** An HTTP/1.1 client completing its responses on {@code threads} daemon threads named {@code name}. */
+    public static HttpClient httpClient(int threads, String name, Duration connectTimeout) {
+        return HttpClient.newBuilder().executor(pool(threads, name)).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout).build();
+    }
+}
