@@ -41,7 +41,6 @@ final class BrokerRestart {
     static Verdict run(Harness h, FaultOptions o, Variant variant) throws Exception {
         Duration down = variant == Variant.KILL_LONG ? o.brokerLongDown : o.brokerDown;
         Verdict v = new Verdict(variant.title + " (down " + down.toSeconds() + " s)");
-        Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         Map<String, Long> troubleBefore = troubleLines(h);
         Stampede s = new Stampede(h, "s2" + variant.name().toLowerCase(java.util.Locale.ROOT), drops, o.rate,

@@ -127,7 +127,6 @@ public final class FaultSuite {
     /** kill -9 instance B mid-stampede, restart it on the same state directory, continue; verify. */
     static Verdict killAndRestart(Harness h, FaultOptions o) throws IOException {
         Verdict v = new Verdict("1. kill -9 one instance mid-stampede, restart it");
-        Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         String victimDrop = drops.get(1);
         String victimOwner = h.owner(victimDrop);
@@ -221,7 +220,6 @@ public final class FaultSuite {
      */
     static Verdict freezeAndResume(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("3. an instance frozen (SIGSTOP " + o.freeze.toSeconds() + " s), then resumed");
-        Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         String victimDrop = drops.get(1);
         String victimOwner = h.owner(victimDrop);
@@ -285,7 +283,6 @@ public final class FaultSuite {
      */
     static Verdict stateDirectoryDeleted(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("7. state directory deleted while an instance is down");
-        Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         Harness.Instance b = h.b();
         Stampede s = new Stampede(h, "s7", drops, o.rate, USERS).start();
@@ -379,7 +376,6 @@ public final class FaultSuite {
      */
     static Verdict oneKeyManyTimes(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("5. one idempotency key 100× concurrently, and again after a restart");
-        Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         Stampede s = new Stampede(h, "s5", drops, o.rate, USERS).start();
         Waits.pause(o.before);

@@ -358,7 +358,6 @@ final class HostileClients {
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("8. hostile clients: " + Formats.n(o.hostile) + " bad requests mixed into the load");
-        Progress.say("=== %s ===", v.scenario);
         int stock = o.stock * 2; // not sold out before the last window: sold-out answers are quicker
         List<String> drops = h.createDrops(stock);
         List<Kind> kinds = kinds(h, drops.get(0));

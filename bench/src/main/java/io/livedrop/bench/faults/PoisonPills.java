@@ -52,7 +52,6 @@ final class PoisonPills {
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("6. poison pills on every input topic" + (o.pillTopics.containsAll(
                 FaultOptions.PILL_TOPICS) ? "" : " (only: " + String.join(", ", o.pillTopics) + ")"));
-        Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         Stampede s = new Stampede(h, "s6", drops, o.rate, FaultSuite.USERS).start();
         Waits.pause(o.before);

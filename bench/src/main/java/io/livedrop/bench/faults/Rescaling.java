@@ -24,7 +24,6 @@ final class Rescaling {
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("4. an instance added and one removed while reads run");
-        Progress.say("=== %s ===", v.scenario);
         List<String> drops = h.createDrops(o.stock);
         Stampede s = new Stampede(h, "s4", drops, o.rate, FaultSuite.USERS).start();
         Waits.pause(o.before);

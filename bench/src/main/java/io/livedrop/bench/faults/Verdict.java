@@ -37,8 +37,10 @@ final class Verdict {
     long oversold;
     long wrongId;
 
+    /** Starts a scenario's verdict, and says so. */
     Verdict(String scenario) {
         this.scenario = scenario;
+        Progress.say("=== %s ===", scenario);
     }
 
     boolean clean() {
