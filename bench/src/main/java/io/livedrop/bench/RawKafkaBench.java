@@ -42,12 +42,9 @@ final class RawKafkaBench {
     LatencyRun openLoop(int rate, Duration duration, int commitIntervalMs) {
         int n = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
         Outcome o = run(n, rate, commitIntervalMs, "open loop " + rate + "/s");
-        LatencyRun run = new LatencyRun(Results.System.RAW_KAFKA, label(commitIntervalMs), rate, o.sendSeconds,
-                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.verification, o.note);
-        Progress.say("raw Kafka (%s) open loop %,d/s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; checks: %s",
-                label(commitIntervalMs), rate, run.percentileMs(50), run.percentileMs(99), run.percentileMs(99.9),
-                run.maxMs(), o.verification.problems());
-        return run;
+        return new LatencyRun(Results.System.RAW_KAFKA, label(commitIntervalMs), rate, o.sendSeconds,
+                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.verification, o.note)
+                .say(String.format(Locale.ROOT, "raw Kafka (%s) open loop %,d/s", label(commitIntervalMs), rate));
     }
 
     ThroughputRun maxThroughput(int n, int commitIntervalMs) {

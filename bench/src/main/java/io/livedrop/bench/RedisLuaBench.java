@@ -199,10 +199,7 @@ final class RedisLuaBench implements AutoCloseable {
             join(threads);
         }
         long end = System.nanoTime();
-        if (failure.get() != null) {
-            throw new IllegalStateException("Redis client failed: " + failure.get(), failure.get());
-        }
-        checkStock(w);
+        check(w, failure);
         var v = tracker.verification(0);
         double seconds = (end - t0) / 1e9;
         ThroughputRun run = new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests, w.orders, seconds,
@@ -247,21 +244,19 @@ final class RedisLuaBench implements AutoCloseable {
             threads.forEach(Thread::start);
             join(threads);
         }
+        check(w, failure);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        var v = tracker.verification(0);
+        return new LatencyRun(Results.System.REDIS_LUA, connections + " connections, one call in flight each",
+                rate, seconds, w.requests / seconds, tracker.latency(), v, "request to reply, retries included")
+                .say(String.format(Locale.ROOT, "Redis Lua open loop %,d/s", rate));
+    }
+
+    /** No client failed, and no stock went negative. */
+    private void check(Workload w, AtomicReference<Throwable> failure) {
         if (failure.get() != null) {
             throw new IllegalStateException("Redis client failed: " + failure.get(), failure.get());
         }
-        checkStock(w);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        var v = tracker.verification(0);
-        LatencyRun run = new LatencyRun(Results.System.REDIS_LUA, connections + " connections, one call in flight each",
-                rate, seconds, w.requests / seconds, tracker.latency(), v, "request to reply, retries included");
-        Progress.say("Redis Lua open loop %,d/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; checks: %s",
-                rate, run.percentileMs(50), run.percentileMs(99), run.percentileMs(99.9), run.maxMs(), v.problems());
-        return run;
-    }
-
-    /** The stock left in Redis must be what the replies say was sold. */
-    private void checkStock(Workload w) {
         try (Jedis j = connect()) {
             for (String d : w.dropIds) {
                 long left = Long.parseLong(j.get(stockKey(d)));

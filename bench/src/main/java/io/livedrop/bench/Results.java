@@ -32,6 +32,13 @@ final class Results {
         double maxMs() {
             return micros.getMaxValue() / 1000.0;
         }
+
+        /** Says the run's percentiles and checks, after {@code what} ran. */
+        LatencyRun say(String what) {
+            Progress.say("%s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; checks: %s", what, percentileMs(50),
+                    percentileMs(99), percentileMs(99.9), maxMs(), verification.problems());
+            return this;
+        }
     }
 
     /** One max-throughput run: everything sent as fast as possible, decisions/s from first send to last decision. */

@@ -155,14 +155,19 @@ final class TopologyBench implements AutoCloseable {
         checkStreams();
     }
 
-    private ProducerRecord<String, OrderRequest> request(Workload w, int slot) {
+    /** Sends the order request of {@code slot}; a failed send is counted in {@code sendErrors}. */
+    private void send(Workload w, int slot, AtomicLong sent, AtomicLong sendErrors) {
         int order = w.slotOrder[slot];
         String dropId = w.dropId(order);
-        String user = w.userId(order);
-        String key = w.idempotencyKey(order);
-        return new ProducerRecord<>(topics.orderRequests().name(), dropId, OrderRequest.newBuilder()
-                .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(user).setIdempotencyKey(key)
-                .setQuantity(1).setRequestedAt(Instant.now()).build());
+        orders.send(new ProducerRecord<>(topics.orderRequests().name(), dropId, OrderRequest.newBuilder()
+                .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(w.userId(order))
+                .setIdempotencyKey(w.idempotencyKey(order)).setQuantity(1).setRequestedAt(Instant.now()).build()),
+                (md, e) -> {
+                    if (e != null) {
+                        sendErrors.incrementAndGet();
+                    }
+                });
+        sent.incrementAndGet();
     }
 
     private CommittedReader<OrderDecision> decisions(DecisionTracker tracker, Duration maxRuntime) {
@@ -199,12 +204,7 @@ final class TopologyBench implements AutoCloseable {
                     tracker.latency().getValueAtPercentile(99) / 1000.0))) {
                 for (int slot = 0; slot < w.requests; slot++) {
                     Waits.until(schedule.intended(slot));
-                    orders.send(request(w, slot), (md, e) -> {
-                        if (e != null) {
-                            sendErrors.incrementAndGet();
-                        }
-                    });
-                    sent.incrementAndGet();
+                    send(w, slot, sent, sendErrors);
                 }
                 lastSend = System.nanoTime();
                 orders.flush();
@@ -220,12 +220,8 @@ final class TopologyBench implements AutoCloseable {
         var v = tracker.verification(sendErrors.get());
         String note = tracker.complete() ? "" : "INCOMPLETE after a " + drain.toSeconds()
                 + " s drain: percentiles are lower bounds";
-        LatencyRun run = new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests / Math.max(seconds, 1e-9),
-                tracker.latency(), v, note);
-        Progress.say("%s open loop %,d/s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; checks: %s",
-                config, rate, run.percentileMs(50), run.percentileMs(99), run.percentileMs(99.9), run.maxMs(),
-                v.problems());
-        return run;
+        return new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests / Math.max(seconds, 1e-9),
+                tracker.latency(), v, note).say(String.format(Locale.ROOT, "%s open loop %,d/s", config, rate));
     }
 
     /** Sends {@code options.requests} requests as fast as possible; decisions/s from first send to last decision. */
@@ -260,12 +256,7 @@ final class TopologyBench implements AutoCloseable {
             })) {
                 t0 = System.nanoTime();
                 for (int slot = 0; slot < w.requests; slot++) {
-                    orders.send(request(w, slot), (md, e) -> {
-                        if (e != null) {
-                            sendErrors.incrementAndGet();
-                        }
-                    });
-                    sent.incrementAndGet();
+                    send(w, slot, sent, sendErrors);
                 }
                 orders.flush();
                 sendEnd = System.nanoTime();
