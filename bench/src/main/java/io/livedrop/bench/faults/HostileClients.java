@@ -224,30 +224,22 @@ final class HostileClients {
         return List.of(() -> {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), token, Duration.ofSeconds(10));
             String pad = "x".repeat(8_000 - 8);
-            int sent = 0;
-            for (int i = 0; i < n && s.acked() && s.subscribe("m" + i, orderStatus, "{\"id\":\""
-                    + String.format(java.util.Locale.ROOT, "%07d-", i) + pad + "\"}"); i++) {
-                sent++;
-            }
+            int sent = s.subscribeEach("m", n, orderStatus,
+                    i -> "{\"id\":\"" + String.format(java.util.Locale.ROOT, "%07d-", i) + pad + "\"}");
             int all = sent;
             Waits.await(() -> s.answeredIds() >= all || s.isClosed(), Duration.ofSeconds(30));
             tally.socket(malformedKind, s, s.closeState(), sent, true);
             s.close();
         }, () -> {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), token, Duration.ofSeconds(10));
-            for (int i = 0; i < n / 4 && s.acked(); i++) {
-                s.subscribe("k" + i, orderStatus, "{\"id\":\"" + java.util.UUID.randomUUID() + "\"}");
-            }
+            s.subscribeEach("k", n / 4, orderStatus, i -> "{\"id\":\"" + java.util.UUID.randomUUID() + "\"}");
             Waits.await(s::isClosed, Duration.ofSeconds(5));
             tally.socket(unknownKind, s, s.closeState(), 0, false);
             s.close();
         }, () -> {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), null, Duration.ofSeconds(10));
-            int sent = 0;
-            for (int i = 0; i < n / 2 && s.acked() && s.subscribe("u" + i, "subscription($id: ID!) { dropUpdates("
-                    + "dropId: $id) { drop { id remainingStock } } }", "{\"id\":\"" + drop + "\"}"); i++) {
-                sent++;
-            }
+            int sent = s.subscribeEach("u", n / 2, "subscription($id: ID!) { dropUpdates(dropId: $id) { drop { id"
+                    + " remainingStock } } }", i -> "{\"id\":\"" + drop + "\"}");
             Waits.await(s::isClosed, Duration.ofSeconds(5));
             int all = sent;
             // the first answer of each is the drop as it is now: on a busy machine, given 10 s more

@@ -174,17 +174,8 @@ final class Attacks {
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
         String pad = "x".repeat(Math.max(1, o.malformedIdChars - 8));
-        int sent = 0;
-        for (int i = 0; i < o.malformed && s.acked(); i++) {
-            String id = String.format(java.util.Locale.ROOT, "%07d-", i) + pad;
-            if (!s.subscribe("m" + i, ORDER_STATUS, "{\"id\":\"" + id + "\"}")) {
-                break;
-            }
-            sent++;
-            if ((i + 1) % 5000 == 0) {
-                Progress.say("  %,d sent, %,d answered", i + 1, s.answeredIds());
-            }
-        }
+        int sent = s.subscribeEach("m", o.malformed, ORDER_STATUS,
+                i -> "{\"id\":\"" + String.format(java.util.Locale.ROOT, "%07d-", i) + pad + "\"}");
         int n = sent;
         Waits.await(() -> s.answeredIds() >= n || s.isClosed(), Duration.ofSeconds(120));
         w.held();
@@ -211,13 +202,7 @@ final class Attacks {
         }
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), null, Duration.ofSeconds(30));
-        int sent = 0;
-        for (int i = 0; i < o.subscriptions && s.acked(); i++) {
-            if (!s.subscribe("u" + i, DROP_UPDATES, "{\"id\":\"" + drop + "\"}")) {
-                break;
-            }
-            sent++;
-        }
+        int sent = s.subscribeEach("u", o.subscriptions, DROP_UPDATES, i -> "{\"id\":\"" + drop + "\"}");
         Progress.say("  %,d subscribed (%s); placing orders", sent, s.closeState());
         Map<String, AtomicLong> orders = new ConcurrentHashMap<>();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
@@ -254,13 +239,7 @@ final class Attacks {
         String token = tokens.mint("hostile-user-6", List.of(), Duration.ofHours(3), Instant.now());
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
         Window w = new Window();
-        int sent = 0;
-        for (int i = 0; i < o.unknown && s.acked(); i++) {
-            if (!s.subscribe("k" + i, ORDER_STATUS, "{\"id\":\"" + UUID.randomUUID() + "\"}")) {
-                break;
-            }
-            sent++;
-        }
+        int sent = s.subscribeEach("k", o.unknown, ORDER_STATUS, i -> "{\"id\":\"" + UUID.randomUUID() + "\"}");
         Waits.await(() -> s.isClosed(), Duration.ofSeconds(o.unknownSeconds));
         w.held();
         String state = s.closeState();

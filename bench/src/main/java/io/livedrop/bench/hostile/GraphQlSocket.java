@@ -1,5 +1,6 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.Progress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,6 +62,21 @@ public final class GraphQlSocket implements AutoCloseable {
     public boolean subscribe(String id, String query, String variablesJson) {
         return sendRaw("{\"id\":\"" + id + "\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + query
                 + "\",\"variables\":" + variablesJson + "}}");
+    }
+
+    /**
+     * Sends {@code n} subscribes of {@code query} under ids {@code idPrefix}0, 1, ..., the i-th with the variables
+     * {@code variables.apply(i)}, until one cannot be sent (or the socket was never acknowledged); how many went.
+     */
+    public int subscribeEach(String idPrefix, int n, String query, IntFunction<String> variables) {
+        int sent = 0;
+        while (sent < n && acked() && subscribe(idPrefix + sent, query, variables.apply(sent))) {
+            sent++;
+            if (sent % 5000 == 0) {
+                Progress.say("  %,d sent, %,d answered", sent, answeredIds());
+            }
+        }
+        return sent;
     }
 
     /** Sends a text message as it is (false when the socket is closed or the send failed). */
