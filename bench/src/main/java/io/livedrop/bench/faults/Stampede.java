@@ -73,7 +73,6 @@ final class Stampede {
     private Thread sender;
     private final List<Thread> readers = new ArrayList<>();
     long startNanos;
-    long stopNanos;
     volatile long sent;
     volatile long skipped;
 
@@ -213,7 +212,6 @@ final class Stampede {
     /** Stops sending, then waits (at most the order timeout and a bit) for every answer. */
     void stop() {
         stop = true;
-        stopNanos = System.nanoTime();
         try {
             sender.join(5_000);
             for (Thread t : List.copyOf(readers)) {

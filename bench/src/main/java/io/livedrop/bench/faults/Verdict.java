@@ -35,7 +35,6 @@ final class Verdict {
     long flipped;
     long doubleDecided;
     long oversold;
-    long wrongId;
 
     /** Starts a scenario's verdict, and says so. */
     Verdict(String scenario) {
@@ -119,7 +118,6 @@ final class Verdict {
         for (Stampede.Answer a : answers) {
             String id = a.order().orderId();
             if (a.returnedId() != null && !a.returnedId().equals(id)) {
-                wrongId++;
                 violation("answer names order %s, expected %s (user %s, key %s)", a.returnedId(), id,
                         a.order().user(), a.order().key());
             }

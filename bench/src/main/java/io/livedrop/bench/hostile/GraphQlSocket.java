@@ -86,10 +86,8 @@ public final class GraphQlSocket implements AutoCloseable {
         }
         try {
             socket.sendText(text, true).get(60, TimeUnit.SECONDS);
-            listener.sent.incrementAndGet();
             return true;
         } catch (Exception e) {
-            listener.sendFailures.incrementAndGet();
             return false;
         }
     }
@@ -152,8 +150,6 @@ public final class GraphQlSocket implements AutoCloseable {
         final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
         final Set<String> answered = ConcurrentHashMap.newKeySet();
         final AtomicLong bytes = new AtomicLong();
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong sendFailures = new AtomicLong();
         volatile boolean closing;
         private final StringBuilder partial = new StringBuilder();
 

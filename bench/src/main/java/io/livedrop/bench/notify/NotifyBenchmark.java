@@ -191,7 +191,6 @@ public final class NotifyBenchmark {
         int inboxDrops;
         double inboxCreateSeconds;
         int inboxEdges;
-        String inboxSample;
         String appLogWarnings;
 
         boolean clean() {
@@ -556,7 +555,6 @@ public final class NotifyBenchmark {
                 return Http.count(last[0], "\"kind\":\"DROP_STARTED\"") == expected;
             }, Duration.ofSeconds(60));
             results.inboxEdges = Http.count(last[0], "\"kind\":\"DROP_STARTED\"");
-            results.inboxSample = last[0].length() > 400 ? last[0].substring(0, 400) + "…" : last[0];
             if (!ok) {
                 results.notes.add("The inbox showed " + results.inboxEdges + " notifications, not " + expected
                         + ", within 60 s of the drops starting.");

@@ -52,7 +52,6 @@ final class Swarm implements AutoCloseable {
     final AtomicInteger acked = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicInteger closedByServer = new AtomicInteger();
-    final AtomicInteger socketErrors = new AtomicInteger();
     final AtomicInteger protocolErrors = new AtomicInteger();
     final AtomicLong unexpected = new AtomicLong();
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
@@ -357,7 +356,6 @@ final class Swarm implements AutoCloseable {
         @Override
         public void onError(WebSocket ws, Throwable error) {
             if (!closing) {
-                socketErrors.incrementAndGet();
                 closes.computeIfAbsent("error " + Formats.rootCause(error), k -> new AtomicInteger()).incrementAndGet();
                 if (!ackSeen) {
                     closedBeforeAckCount.incrementAndGet();

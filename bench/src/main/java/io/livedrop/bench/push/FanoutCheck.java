@@ -35,7 +35,6 @@ final class FanoutCheck {
     private long unexpected;
     private long batches;
     private long bytes;
-    private long otherRecords;
     private long lateRecords;
     private long firstNanos;
     private long lastNanos;
@@ -54,7 +53,6 @@ final class FanoutCheck {
     synchronized void accept(ConsumerRecord<String, PushBatch> r, long now) {
         PushBatch b = r.value();
         if (b == null || !dropId.equals(b.getDropId())) {
-            otherRecords++;
             return;
         }
         if (completeNanos != 0) {
