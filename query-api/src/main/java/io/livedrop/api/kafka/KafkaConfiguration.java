@@ -1,5 +1,6 @@
 package io.livedrop.api.kafka;
 
+import io.livedrop.api.limits.Refusals;
 import io.livedrop.api.web.PeerListener;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.TopologySerdes;
@@ -44,9 +45,12 @@ public class KafkaConfiguration {
     }
 
     @Bean
-    InteractiveQueries interactiveQueries(StreamsRuntime runtime, LivedropProperties properties, PeerListener peers) {
+    InteractiveQueries interactiveQueries(StreamsRuntime runtime, LivedropProperties properties, PeerListener peers,
+                                          Refusals refusals) {
+        LivedropProperties.Queries queries = properties.queries();
         return new InteractiveQueries(runtime, () -> new HostInfo(properties.advertisedHost(), peers.port()),
-                new PeerClient(properties.queries().peerTimeout()), properties.queries().standbyMaxLag());
+                new PeerClient(queries.peerTimeout()), queries.standbyMaxLag(), queries.ownerWait(),
+                queries.maxOwnerWaiters(), refusals::count);
     }
 
     @Bean(destroyMethod = "close")
