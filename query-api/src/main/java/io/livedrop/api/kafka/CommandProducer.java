@@ -71,10 +71,14 @@ public final class CommandProducer implements AutoCloseable {
         }
     }
 
-    /** Polls {@code visible} every 5 ms until it holds or {@code within} has passed; whether it held. */
+    /**
+     * Polls {@code visible} every 5 ms until it holds or {@code within} has passed; whether it held. A look that
+     * fails (the view's partition is rebalancing) counts as "not yet": the write is accepted already, and its
+     * answer must not become an error because a read of it failed.
+     */
     public static boolean awaitVisible(Duration within, BooleanSupplier visible) {
         long deadline = System.nanoTime() + within.toNanos();
-        while (!visible.getAsBoolean()) {
+        while (!holds(visible)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -86,6 +90,14 @@ public final class CommandProducer implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static boolean holds(BooleanSupplier visible) {
+        try {
+            return visible.getAsBoolean();
+        } catch (RuntimeException notReadable) {
+            return false;
+        }
     }
 
     @Override
