@@ -9,6 +9,8 @@ import io.livedrop.topology.provisioning.TopicProvisioner;
 import io.livedrop.topology.social.SocialTopology;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,8 +107,16 @@ public final class StreamsRuntime implements SmartLifecycle {
         orders = create("orders", LivedropTopology.build(config, serdes), properties.applicationId(), running);
         social = create("social", SocialTopology.build(config, serdes),
                 SocialTopology.applicationId(properties.applicationId()), running);
+        // Side by side: start() opens the stores on disk and restores the global stores before it returns
+        // (seconds after a kill -9, when exactly-once has wiped them), and the two applications share nothing.
+        CompletableFuture<Void> socialStarted = CompletableFuture.runAsync(social::start,
+                task -> new Thread(task, "livedrop-social-start").start());
         orders.start();
-        social.start();
+        try {
+            socialStarted.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         awaitRunning(running, properties.kafka().startupTimeout());
     }
 
