@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -73,9 +74,25 @@ class RestartIntegrationTest {
     void startBroker() throws IOException {
         root = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "restart-");
         broker = EmbeddedKafkaBroker.builder().dataDirectory(root.resolve("kafka")).port(0).build().start();
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
+        port = freePortBelowTheEphemeralRange();
+    }
+
+    /** The trickle's own connections take ephemeral ports: one of them must not take the app's port while it restarts. */
+    private static int freePortBelowTheEphemeralRange() throws IOException {
+        int low = 32768;
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(range)) {
+            low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
         }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = 10_000 + ThreadLocalRandom.current().nextInt(Math.max(1, low - 10_000));
+            try (ServerSocket free = new ServerSocket(candidate)) {
+                return free.getLocalPort();
+            } catch (IOException taken) {
+                // another one
+            }
+        }
+        throw new IOException("no free port between 10000 and " + low);
     }
 
     @AfterEach
