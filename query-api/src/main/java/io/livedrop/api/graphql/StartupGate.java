@@ -6,6 +6,7 @@ import io.livedrop.api.limits.Refusals;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
@@ -18,6 +19,7 @@ import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -34,15 +36,23 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)   // after ViewerInterceptor (it reads the caller from this thread)
-public class StartupGate implements WebGraphQlInterceptor {
+public class StartupGate implements WebGraphQlInterceptor, DisposableBean {
 
     static final String REQUEST_WAIT = "livedrop.startup.request-wait";
     static final String MAX_WAITING = "livedrop.startup.max-waiting-requests";
+    /** Tomcat's default {@code server.tomcat.threads.max}. */
+    private static final int RESUME_THREADS = 200;
 
     private final StartupProperties properties;
     private final Refusals refusals;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final AtomicInteger waiting = new AtomicInteger();
+    /**
+     * Where waiting requests resume: as many threads as Tomcat has for requests (reads block on their stores), so
+     * that the requests held during a start run side by side; made on demand, gone 10 s after the start.
+     */
+    private final Scheduler resumed = Schedulers.newBoundedElastic(RESUME_THREADS, Integer.MAX_VALUE, "startup-gate",
+            10, true);
 
     public StartupGate(StartupProperties properties, Refusals refusals, ApplicationAvailability availability) {
         this.properties = properties;
@@ -84,8 +94,8 @@ public class StartupGate implements WebGraphQlInterceptor {
         Mono<Boolean> admitted = Mono.fromFuture(ready, true).thenReturn(true)
                 .timeout(properties.requestWait(), Mono.just(false))
                 .doFinally(signal -> waiting.decrementAndGet())
-                // off the thread that published readiness (a Kafka Streams thread): each request on its own worker
-                .publishOn(Schedulers.boundedElastic());
+                // off the thread that published readiness (a Kafka Streams thread), each request on a worker
+                .publishOn(resumed);
         return admitted.flatMap(isReady -> {
             if (isReady) {
                 return chain.next(request);
@@ -94,6 +104,11 @@ public class StartupGate implements WebGraphQlInterceptor {
             return Mono.just(unavailable(request, "This instance is starting and was not ready within "
                     + properties.requestWait().toSeconds() + " s (" + REQUEST_WAIT + "); retry shortly"));
         });
+    }
+
+    @Override
+    public void destroy() {
+        resumed.dispose();
     }
 
     private static WebGraphQlResponse unavailable(WebGraphQlRequest request, String message) {
