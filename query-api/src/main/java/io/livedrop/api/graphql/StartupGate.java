@@ -18,6 +18,8 @@ import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -36,7 +38,7 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)   // after ViewerInterceptor (it reads the caller from this thread)
-public class StartupGate implements WebGraphQlInterceptor, DisposableBean {
+public class StartupGate implements WebGraphQlInterceptor, WebMvcConfigurer, DisposableBean {
 
     static final String REQUEST_WAIT = "livedrop.startup.request-wait";
     static final String MAX_WAITING = "livedrop.startup.max-waiting-requests";
@@ -104,6 +106,15 @@ public class StartupGate implements WebGraphQlInterceptor, DisposableBean {
             return Mono.just(unavailable(request, "This instance is starting and was not ready within "
                     + properties.requestWait().toSeconds() + " s (" + REQUEST_WAIT + "); retry shortly"));
         });
+    }
+
+    /**
+     * An HTTP request is asynchronous while it waits; Tomcat's async timeout (30 s) would end it with a bare 503
+     * before the request has run. It outlasts the wait by Tomcat's own 30 s for the request itself.
+     */
+    @Override
+    public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+        configurer.setDefaultTimeout(properties.requestWait().plusSeconds(30).toMillis());
     }
 
     @Override

@@ -9,12 +9,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ({@link StartupGate}, ADR 0011).
  *
  * @param requestWait        how long one request may wait for the instance to become ready before it is answered
- *                           UNAVAILABLE; a kill -9 restart of the local stack is ready ~20 s after the port opens
+ *                           UNAVAILABLE (a client with a shorter deadline leaves earlier); a kill -9 restart of the
+ *                           local stack is ready 10-40 s after its port opens, the latter on a busy machine
  * @param maxWaitingRequests how many requests may wait at once; beyond it a request is answered UNAVAILABLE at once
  */
 @ConfigurationProperties("livedrop.startup")
 public record StartupProperties(
-        @DefaultValue("30s") Duration requestWait,
+        @DefaultValue("60s") Duration requestWait,
         @DefaultValue("1000") int maxWaitingRequests) {
 
     public StartupProperties {
