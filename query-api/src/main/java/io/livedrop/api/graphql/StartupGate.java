@@ -7,9 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.availability.ApplicationAvailability;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -28,11 +26,11 @@ import reactor.core.scheduler.Schedulers;
  * Holds GraphQL requests (HTTP and WebSocket) that reach the instance before it has been ready once, and runs
  * them as soon as it is: a restarted instance's port accepts connections seconds before Kafka Streams has
  * rejoined its groups and restored its stores, and a request answered in that window would fail for no fault of
- * the client (issue 15). The wait holds no thread (the request continues when readiness is published), lasts at
+ * the client (issue 15). The wait holds no thread (the request continues when the application is ready), lasts at
  * most {@code livedrop.startup.request-wait}, and at most {@code livedrop.startup.max-waiting-requests} wait at
  * once; a request refused by either bound is answered UNAVAILABLE (retryable) and counted by {@link Refusals}.
  *
- * <p>Only the start is gated: once ready, the gate stays open for good. A rebalance later on is the business of
+ * <p>Only the start is gated: once the application is ready, the gate stays open for good. A rebalance later on is the business of
  * the reads themselves (they wait for the partition's owner, {@code livedrop.queries.owner-wait}), and during a
  * shutdown the web server's graceful stop already refuses new connections while in-flight requests finish.
  */
@@ -56,20 +54,18 @@ public class StartupGate implements WebGraphQlInterceptor, WebMvcConfigurer, Dis
     private final Scheduler resumed = Schedulers.newBoundedElastic(RESUME_THREADS, Integer.MAX_VALUE, "startup-gate",
             10, true);
 
-    public StartupGate(StartupProperties properties, Refusals refusals, ApplicationAvailability availability) {
+    public StartupGate(StartupProperties properties, Refusals refusals) {
         this.properties = properties;
         this.refusals = refusals;
-        if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC) {
-            ready.complete(null);
-        }
     }
 
-    /** Opens the gate at the first ACCEPTING_TRAFFIC (both Kafka Streams applications running, see StreamsRuntime). */
-    @EventListener
-    public void onReadiness(AvailabilityChangeEvent<ReadinessState> event) {
-        if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
-            ready.complete(null);
-        }
+    /**
+     * Opens the gate once the application has started: every lifecycle has run (both Kafka Streams applications
+     * RUNNING, the producer's metadata fetched). Kafka Streams alone publishes ACCEPTING_TRAFFIC earlier.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void onReady() {
+        ready.complete(null);
     }
 
     /** Whether the instance has been ready once (requests pass straight through). */
@@ -96,7 +92,7 @@ public class StartupGate implements WebGraphQlInterceptor, WebMvcConfigurer, Dis
         Mono<Boolean> admitted = Mono.fromFuture(ready, true).thenReturn(true)
                 .timeout(properties.requestWait(), Mono.just(false))
                 .doFinally(signal -> waiting.decrementAndGet())
-                // off the thread that published readiness (a Kafka Streams thread), each request on a worker
+                // off the thread that opened the gate (the one that announced the application ready), each on a worker
                 .publishOn(resumed);
         return admitted.flatMap(isReady -> {
             if (isReady) {

@@ -2,6 +2,7 @@ package io.livedrop.api.kafka;
 
 import io.livedrop.api.graphql.ApiException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes what mutations ask for (order requests, catalog changes) to their topics: one idempotent
@@ -23,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class CommandProducer implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(CommandProducer.class);
     private static final Duration ACCEPTED_WITHIN = Duration.ofSeconds(10);
 
     private final KafkaProducer<String, byte[]> producer;
@@ -97,6 +101,29 @@ public final class CommandProducer implements AutoCloseable {
             return visible.getAsBoolean();
         } catch (RuntimeException notReadable) {
             return false;
+        }
+    }
+
+    /**
+     * Fetches the metadata of {@code topics}, waiting at most {@code within} in all. Done before the application is
+     * ready: after a restart the first send to each topic would otherwise wait for it on a request thread, and fail
+     * after max.block.ms (1 s) on a busy machine ("not present in metadata"); nothing was written then, but the
+     * request failed because the instance had just started.
+     */
+    public void awaitMetadata(List<String> topics, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (String topic : topics) {
+            while (true) {
+                try {
+                    producer.partitionsFor(topic);
+                    break;
+                } catch (org.apache.kafka.common.errors.TimeoutException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        log.warn("No metadata for topic {} within {}; its first writes may fail", topic, within);
+                        return;
+                    }
+                }
+            }
         }
     }
 

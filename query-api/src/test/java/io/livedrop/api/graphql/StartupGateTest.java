@@ -14,9 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
-import org.springframework.boot.availability.ApplicationAvailabilityBean;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
@@ -49,7 +46,7 @@ class StartupGateTest {
         assertThat(executed).hasValue(0);
 
         // And once the instance is ready it runs, without an error
-        gate.onReadiness(new AvailabilityChangeEvent<>(this, ReadinessState.ACCEPTING_TRAFFIC));
+        gate.onReady();
         assertThat(answer.get(5, TimeUnit.SECONDS).getErrors()).isEmpty();
         assertThat(executed).hasValue(1);
         assertThat(gate.waiting()).isZero();
@@ -94,7 +91,7 @@ class StartupGateTest {
     }
 
     private StartupGate gate(Duration wait, int maxWaiting) {
-        return new StartupGate(new StartupProperties(wait, maxWaiting), refusals, new ApplicationAvailabilityBean());
+        return new StartupGate(new StartupProperties(wait, maxWaiting), refusals);
     }
 
     private static WebGraphQlRequest request() {
