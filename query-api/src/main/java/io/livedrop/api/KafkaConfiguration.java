@@ -3,6 +3,7 @@ package io.livedrop.api;
 import io.livedrop.api.command.CommandProducer;
 import io.livedrop.api.config.KafkaCluster;
 import io.livedrop.api.config.LivedropProperties;
+import io.livedrop.api.limits.Refusals;
 import io.livedrop.api.query.InteractiveQueries;
 import io.livedrop.api.query.PeerClient;
 import io.livedrop.api.streams.StreamThreadWatchdog;
@@ -10,9 +11,12 @@ import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.web.PeerListener;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.TopologySerdes;
+import io.livedrop.topology.config.Topics;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -51,13 +55,48 @@ public class KafkaConfiguration {
     }
 
     @Bean
-    InteractiveQueries interactiveQueries(StreamsRuntime runtime, LivedropProperties properties, PeerListener peers) {
+    InteractiveQueries interactiveQueries(StreamsRuntime runtime, LivedropProperties properties, PeerListener peers,
+                                          Refusals refusals) {
+        LivedropProperties.Queries queries = properties.queries();
         return new InteractiveQueries(runtime, () -> new HostInfo(properties.advertisedHost(), peers.port()),
-                new PeerClient(properties.queries().peerTimeout()), properties.queries().standbyMaxLag());
+                new PeerClient(queries.peerTimeout()), queries.standbyMaxLag(), queries.ownerWait(),
+                queries.maxOwnerWaiters(), refusals::count);
     }
 
     @Bean(destroyMethod = "close")
     CommandProducer commandProducer(KafkaCluster cluster) {
         return new CommandProducer(cluster.bootstrapServers());
+    }
+
+    /** The command topics' metadata in the producer before the application is ready (after StreamsRuntime made them). */
+    @Bean
+    SmartLifecycle commandTopicsMetadata(CommandProducer producer, StreamsRuntime runtime, LivedropProperties properties) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                Topics topics = runtime.topics();
+                producer.awaitMetadata(List.of(topics.orderRequests().name(), topics.drops().name(),
+                        topics.products().name(), topics.creators().name(), topics.follows().name()),
+                        properties.kafka().startupTimeout());
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return StreamsRuntime.PHASE;
+            }
+        };
     }
 }

@@ -24,7 +24,9 @@ import org.springframework.stereotype.Service;
 /**
  * Catalog changes by creators. Each is validated, written to its catalog topic (the source of
  * truth; the views follow), and answered once this instance's views show it, so that the next
- * request of the same client (a drop for the product just created) finds it.
+ * request of the same client (a drop for the product just created) finds it. A change Kafka has
+ * accepted is never answered with an error: if the views do not show it within a moment (a restart,
+ * a rebalance), the answer is what was written (ADR 0011).
  *
  * <p>Rules: only CREATOR tokens; a creator changes only their own products and schedules drops
  * only of them. A creator without a catalog entry gets one (name = their id) with their first
@@ -124,8 +126,8 @@ public class CatalogCommands {
         // visible, and LIVE already when it starts now (the drop clock ticks every 100 ms)
         awaitVisible(() -> (seen[0] = catalog.drop(id)).isPresent()
                 && (startsAt.isAfter(clock.instant()) || seen[0].get().status() != DropStatus.SCHEDULED));
-        return seen[0].orElseThrow(() -> ApiException.unavailable("Drop " + id + " was accepted but is not visible "
-                + "yet; query drop(id: \"" + id + "\") shortly", null));
+        // accepted is accepted: if the views lag (a restart, a rebalance), the answer is the drop as written
+        return seen[0].orElseGet(() -> DropView.accepted(drop));
     }
 
     private void requireRate(Viewer viewer) {

@@ -28,4 +28,11 @@ public record DropView(
                 drop.getPerUserLimit(), drop.getPriceCents(), drop.getCurrency(), state.getStartedAt(),
                 state.getUpdatedAt());
     }
+
+    /** A drop as written, before the topology has taken it in: SCHEDULED, its whole stock left. */
+    public static DropView accepted(Drop drop) {
+        return new DropView(drop.getId(), drop.getCreatorId(), drop.getProductId(), DropStatus.SCHEDULED,
+                drop.getStartsAt(), drop.getEndsAt(), drop.getInitialStock(), drop.getInitialStock(),
+                drop.getPerUserLimit(), drop.getPriceCents(), drop.getCurrency(), null, drop.getCreatedAt());
+    }
 }

@@ -1,6 +1,7 @@
 package io.livedrop.api.command;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes what mutations ask for (order requests, catalog changes) to their topics: one idempotent
@@ -22,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class CommandProducer implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(CommandProducer.class);
     private static final Duration ACCEPTED_WITHIN = Duration.ofSeconds(10);
 
     private final KafkaProducer<String, byte[]> producer;
@@ -70,10 +74,14 @@ public final class CommandProducer implements AutoCloseable {
         }
     }
 
-    /** Polls {@code visible} every 5 ms until it holds or {@code within} has passed; whether it held. */
+    /**
+     * Polls {@code visible} every 5 ms until it holds or {@code within} has passed; whether it held. A look that
+     * fails (the view's partition is rebalancing) counts as "not yet": the write is accepted already, and its
+     * answer must not become an error because a read of it failed.
+     */
     public static boolean awaitVisible(Duration within, BooleanSupplier visible) {
         long deadline = System.nanoTime() + within.toNanos();
-        while (!visible.getAsBoolean()) {
+        while (!holds(visible)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -85,6 +93,37 @@ public final class CommandProducer implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static boolean holds(BooleanSupplier visible) {
+        try {
+            return visible.getAsBoolean();
+        } catch (RuntimeException notReadable) {
+            return false;
+        }
+    }
+
+    /**
+     * Fetches the metadata of {@code topics}, waiting at most {@code within} in all. Done before the application is
+     * ready: after a restart the first send to each topic would otherwise wait for it on a request thread, and fail
+     * after max.block.ms (1 s) on a busy machine ("not present in metadata"); nothing was written then, but the
+     * request failed because the instance had just started.
+     */
+    public void awaitMetadata(List<String> topics, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (String topic : topics) {
+            while (true) {
+                try {
+                    producer.partitionsFor(topic);
+                    break;
+                } catch (org.apache.kafka.common.errors.TimeoutException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        log.warn("No metadata for topic {} within {}; its first writes may fail", topic, within);
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -63,8 +63,13 @@ public record LivedropProperties(
     /**
      * @param peerTimeout   how long one hop to another instance may take
      * @param standbyMaxLag how many records a standby may lag behind and still answer while the active rebalances
+     * @param ownerWait     how long a read waits for an instance that can serve its partition (a restart, a
+     *                      rebalance) before it is answered UNAVAILABLE
+     * @param maxOwnerWaiters how many reads may wait for an owner at once (each holds a request thread); beyond
+     *                      it a read that finds no owner is answered UNAVAILABLE at once
      */
-    public record Queries(@DefaultValue("1s") Duration peerTimeout, @DefaultValue("10000") long standbyMaxLag) {
+    public record Queries(@DefaultValue("1s") Duration peerTimeout, @DefaultValue("10000") long standbyMaxLag,
+                          @DefaultValue("10s") Duration ownerWait, @DefaultValue("100") int maxOwnerWaiters) {
     }
 
     public Path kafkaDataDirectory() {

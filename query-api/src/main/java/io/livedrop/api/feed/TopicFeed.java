@@ -50,6 +50,12 @@ public abstract class TopicFeed<V> implements SmartLifecycle {
         }
     }
 
+    /** With {@link StreamsRuntime}: after the web server starts, and stopped only once in-flight requests have finished. */
+    @Override
+    public int getPhase() {
+        return StreamsRuntime.PHASE;
+    }
+
     @Override
     public boolean isRunning() {
         return running;

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -34,13 +36,17 @@ import org.slf4j.LoggerFactory;
  * here, or one hop away on its owner ({@link PeerClient} → {@link PeerEndpoint}); if the active
  * copy does not answer (rebalancing, restoring, down), a standby answers, provided it lags by at
  * most {@code standbyMaxLag} records. The partition → host map is Kafka Streams' own (rebuilt at
- * every rebalance); a failed hop asks it again after a short backoff. When nothing can answer
- * within the retry window the read fails with {@link StoreUnavailableException}, never with "no data".
+ * every rebalance); a failed hop asks it again after a short backoff. While nothing can answer (an instance
+ * just started or restarted, a rebalance) the read waits for the partition's owner, up to {@code ownerWait}, then
+ * fails with a retryable UNAVAILABLE, never with "no data". At most {@code maxOwnerWaiters} reads wait at once (each
+ * holds a request thread): beyond that a read that finds no owner fails at once, so a long rebalance cannot take
+ * every thread from the reads that can be served. Both refusals are counted under their setting's name.
  */
 public class InteractiveQueries {
 
     private static final Logger log = LoggerFactory.getLogger(InteractiveQueries.class);
-    private static final Duration RETRY_FOR = Duration.ofSeconds(2);
+    static final String OWNER_WAIT = "livedrop.queries.owner-wait";
+    static final String MAX_OWNER_WAITERS = "livedrop.queries.max-owner-waiters";
     private static final Duration BACKOFF = Duration.ofMillis(50);
     private static final Duration LAGS_FRESH_FOR = Duration.ofSeconds(1);
     static final String KEYS_PATH = "/internal/stores/%s/keys/%s";
@@ -57,28 +63,42 @@ public class InteractiveQueries {
     private final Supplier<HostInfo> self;
     private final PeerClient peers;
     private final long standbyMaxLag;
+    private final Duration ownerWait;
+    private final int maxOwnerWaiters;
+    private final Consumer<String> refused;
+    private final AtomicInteger ownerWaiters = new AtomicInteger();
     private final Map<KafkaStreams, Lags> lags = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Reads that wait at most 2 s for an owner, unbounded in number, refusals not counted (tests). */
     public InteractiveQueries(StreamsRuntime runtime, Supplier<HostInfo> self, PeerClient peers, long standbyMaxLag) {
+        this(runtime, self, peers, standbyMaxLag, Duration.ofSeconds(2), Integer.MAX_VALUE, limit -> { });
+    }
+
+    public InteractiveQueries(StreamsRuntime runtime, Supplier<HostInfo> self, PeerClient peers, long standbyMaxLag,
+                              Duration ownerWait, int maxOwnerWaiters, Consumer<String> refused) {
         this.runtime = runtime;
         this.self = self;
         this.peers = peers;
         this.standbyMaxLag = standbyMaxLag;
+        this.ownerWait = ownerWait;
+        this.maxOwnerWaiters = maxOwnerWaiters;
+        this.refused = refused;
     }
 
     // ------------------------------------------------------------------ global and local-only stores
 
     /** Runs {@code query} against a key-value store (global, or all active local partitions), retrying while it is unavailable. */
     public <K, V, R> R withStore(String storeName, Function<ReadOnlyKeyValueStore<K, V>, R> query) {
-        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
-        while (true) {
-            try {
-                ReadOnlyKeyValueStore<K, V> store = runtime.streamsFor(storeName).store(
-                        StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
-                return query.apply(store);
-            } catch (InvalidStateStoreException | IllegalStateException e) {
-                retryOrGiveUp(deadline, "The " + storeName + " store is not available yet (the instance is starting "
-                        + "or rebalancing); retry shortly", e);
+        try (OwnerWait wait = new OwnerWait()) {
+            while (true) {
+                try {
+                    ReadOnlyKeyValueStore<K, V> store = runtime.streamsFor(storeName).store(
+                            StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()));
+                    return query.apply(store);
+                } catch (InvalidStateStoreException | IllegalStateException e) {
+                    wait.retryOrGiveUp("The " + storeName + " store is not available yet (the instance is starting "
+                            + "or rebalancing); retry shortly", e);
+                }
             }
         }
     }
@@ -146,25 +166,26 @@ public class InteractiveQueries {
     }
 
     private <R> R routed(String store, String key, StreamPartitioner<? super String, ?> partitioner, HostRead<R> read) {
-        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
         String lastFailure = "the owner of this key is being decided (rebalancing)";
-        while (true) {
-            KeyQueryMetadata metadata = metadata(store, key, partitioner);
-            if (metadata != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
-                Set<HostInfo> hosts = new LinkedHashSet<>();
-                hosts.add(metadata.activeHost());
-                hosts.addAll(metadata.standbyHosts());
-                for (HostInfo host : hosts) {
-                    try {
-                        return read.read(host, metadata.partition(), !host.equals(metadata.activeHost()));
-                    } catch (NotServedHere | PeerClient.NotServedThere e) {
-                        lastFailure = e.getMessage();
-                        log.debug("{} partition {} not served by {}: {}", store, metadata.partition(), host, e.getMessage());
+        try (OwnerWait wait = new OwnerWait()) {
+            while (true) {
+                KeyQueryMetadata metadata = metadata(store, key, partitioner);
+                if (metadata != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+                    Set<HostInfo> hosts = new LinkedHashSet<>();
+                    hosts.add(metadata.activeHost());
+                    hosts.addAll(metadata.standbyHosts());
+                    for (HostInfo host : hosts) {
+                        try {
+                            return read.read(host, metadata.partition(), !host.equals(metadata.activeHost()));
+                        } catch (NotServedHere | PeerClient.NotServedThere e) {
+                            lastFailure = e.getMessage();
+                            log.debug("{} partition {} not served by {}: {}", store, metadata.partition(), host, e.getMessage());
+                        }
                     }
                 }
+                wait.retryOrGiveUp("No instance can serve this " + store + " partition right now (" + lastFailure
+                        + "); retry shortly", null);
             }
-            retryOrGiveUp(deadline, "No instance can serve this " + store + " partition right now (" + lastFailure
-                    + "); retry shortly", null);
         }
     }
 
@@ -187,34 +208,35 @@ public class InteractiveQueries {
     public <V extends SpecificRecordBase> List<V> gather(String store, String sourceTopic, int partitions, String path,
                                                          Map<String, String> params, RecordCodec<V> codec,
                                                          Supplier<List<V>> local) {
-        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
-        while (true) {
-            String failure;
-            try {
-                Collection<StreamsMetadata> owners = runtime.streamsFor(store).streamsMetadataForStore(store);
-                Set<Integer> covered = new HashSet<>();
-                owners.forEach(m -> m.topicPartitions().stream().filter(tp -> tp.topic().equals(sourceTopic))
-                        .forEach(tp -> covered.add(tp.partition())));
-                if (covered.size() == partitions) {
-                    List<V> values = new ArrayList<>();
-                    for (StreamsMetadata owner : owners) {
-                        if (owner.hostInfo().equals(self.get())) {
-                            values.addAll(local.get());
-                        } else if (!owner.topicPartitions().isEmpty()) {
-                            values.addAll(peers.get(owner.hostInfo(), path, params, null).map(codec::decodeList)
-                                    .orElse(List.of()));
+        try (OwnerWait wait = new OwnerWait()) {
+            while (true) {
+                String failure;
+                try {
+                    Collection<StreamsMetadata> owners = runtime.streamsFor(store).streamsMetadataForStore(store);
+                    Set<Integer> covered = new HashSet<>();
+                    owners.forEach(m -> m.topicPartitions().stream().filter(tp -> tp.topic().equals(sourceTopic))
+                            .forEach(tp -> covered.add(tp.partition())));
+                    if (covered.size() == partitions) {
+                        List<V> values = new ArrayList<>();
+                        for (StreamsMetadata owner : owners) {
+                            if (owner.hostInfo().equals(self.get())) {
+                                values.addAll(local.get());
+                            } else if (!owner.topicPartitions().isEmpty()) {
+                                values.addAll(peers.get(owner.hostInfo(), path, params, null).map(codec::decodeList)
+                                        .orElse(List.of()));
+                            }
                         }
+                        return values;
                     }
-                    return values;
+                    failure = covered.size() + " of " + partitions + " partitions have an owner";
+                } catch (PeerClient.NotServedThere e) {
+                    failure = e.getMessage();
+                } catch (InvalidStateStoreException | IllegalStateException | StoreUnavailableException e) {
+                    failure = e.getMessage();
                 }
-                failure = covered.size() + " of " + partitions + " partitions have an owner";
-            } catch (PeerClient.NotServedThere e) {
-                failure = e.getMessage();
-            } catch (InvalidStateStoreException | IllegalStateException | StoreUnavailableException e) {
-                failure = e.getMessage();
+                wait.retryOrGiveUp("Cannot list " + store + " across instances right now (" + failure
+                        + "); retry shortly", null);
             }
-            retryOrGiveUp(deadline, "Cannot list " + store + " across instances right now (" + failure
-                    + "); retry shortly", null);
         }
     }
 
@@ -315,15 +337,42 @@ public class InteractiveQueries {
         return Map.of("partition", Integer.toString(partition), "stale", Boolean.toString(stale));
     }
 
-    private static void retryOrGiveUp(long deadline, String message, Throwable cause) {
-        if (System.nanoTime() > deadline) {
-            throw new StoreUnavailableException(message, cause);
+    /**
+     * One read's wait for an owner: it takes one of the {@code maxOwnerWaiters} places at its first retry (a read
+     * served at once takes none) and gives it back when the read ends.
+     */
+    private final class OwnerWait implements AutoCloseable {
+
+        private final long deadline = System.nanoTime() + ownerWait.toNanos();
+        private boolean waiting;
+
+        void retryOrGiveUp(String message, Throwable cause) {
+            if (!waiting) {
+                if (ownerWaiters.incrementAndGet() > maxOwnerWaiters) {
+                    ownerWaiters.decrementAndGet();
+                    refused.accept(MAX_OWNER_WAITERS);
+                    throw new StoreUnavailableException(message + " [" + maxOwnerWaiters + " reads already wait, "
+                            + MAX_OWNER_WAITERS + "]", cause);
+                }
+                waiting = true;
+            }
+            if (System.nanoTime() > deadline) {
+                refused.accept(OWNER_WAIT);
+                throw new StoreUnavailableException(message, cause);
+            }
+            try {
+                Thread.sleep(BACKOFF.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("Interrupted while waiting for a store", e);
+            }
         }
-        try {
-            Thread.sleep(BACKOFF.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("Interrupted while waiting for a store", e);
+
+        @Override
+        public void close() {
+            if (waiting) {
+                ownerWaiters.decrementAndGet();
+            }
         }
     }
 }

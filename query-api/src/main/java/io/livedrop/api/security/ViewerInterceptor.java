@@ -2,6 +2,8 @@ package io.livedrop.api.security;
 
 import io.livedrop.api.websocket.WebSocketSessions;
 import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.graphql.server.WebSocketGraphQlInterceptor;
@@ -26,6 +28,7 @@ import reactor.core.publisher.Mono;
  * WebSocketGraphQlInterceptor, this one.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)   // before StartupGate, which may continue the request on another thread
 public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
 
     private final JwtDecoder decoder;

@@ -105,11 +105,10 @@ public class SocialService {
         FollowEvent event = FollowEvent.newBuilder().setUserId(viewer.id()).setCreatorId(creatorId).setAction(action)
                 .setAt(clock.instant()).build();
         producer.sendAccepted(topics.follows().name(), viewer.id(), event, serdes.followEvent().serializer());
-        if (!CommandProducer.awaitVisible(VISIBLE_WITHIN, () -> follows(viewer, creatorId) == following)) {
-            throw ApiException.unavailable("The " + action.name().toLowerCase() + " of " + creatorId
-                    + " is recorded but not applied yet; send it again to confirm (it is safe to repeat)", null);
-        }
-        if (changes) {
+        // Accepted by Kafka: answered with the creator, never an error, even if the view lags (a restart,
+        // a rebalance; ADR 0011). Then viewerFollows may still show the state before, until it is applied.
+        boolean applied = CommandProducer.awaitVisible(VISIBLE_WITHIN, () -> follows(viewer, creatorId) == following);
+        if (applied && changes) {
             // The count is one hop further (re-keyed by creator); usually there within a commit or two, so
             // the answer shows it. Not an error if it is not: it is exact once that commit lands.
             CommandProducer.awaitVisible(COUNT_WITHIN,

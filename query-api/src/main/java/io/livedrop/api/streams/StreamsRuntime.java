@@ -11,20 +11,28 @@ import io.livedrop.topology.provisioning.TopicProvisioner;
 import io.livedrop.topology.social.SocialTopology;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.Topology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,6 +42,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
@@ -44,10 +53,26 @@ import org.springframework.context.SmartLifecycle;
  * to millions of followers never holds up an order decision. On start it provisions the topics
  * (creating what is missing, refusing to run on drift), starts both with exactly-once v2 and waits
  * until they are RUNNING; on stop it closes them cleanly, before the embedded broker stops.
+ *
+ * <p>Restarts (ADR 0011). It runs in {@link #PHASE}: it starts after the web server (it advertises the peer
+ * listener's port, known only then) and stops after the web server's graceful shutdown has let in-flight
+ * requests finish, so that none of them loses its stores; then it closes both applications leaving their
+ * groups, before the producer and the embedded broker close (bean destruction, after every lifecycle). Each
+ * instance is a static group member ({@code group.instance.id} kept in {@code livedrop.home}), so that an
+ * instance killed and started again on the same home takes its place back at once instead of waiting for
+ * the old member's session to time out. Known gap: a home that is not kept across restarts (no volume) gets
+ * a new id each time, and a kill -9 then waits for the session timeout as a dynamic member would.
  */
 public final class StreamsRuntime implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StreamsRuntime.class);
+
+    /**
+     * Between the web server's start ({@code START_STOP_LIFECYCLE_PHASE}) and its graceful shutdown
+     * ({@code GRACEFUL_SHUTDOWN_PHASE}): started after the first, stopped after the second.
+     */
+    public static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE - 512;
+    static final String INSTANCE_ID_FILE = "instance-id";
 
     private final LivedropProperties properties;
     private final KafkaCluster cluster;
@@ -84,8 +109,16 @@ public final class StreamsRuntime implements SmartLifecycle {
         orders = create("orders", LivedropTopology.build(config, serdes), properties.applicationId(), running);
         social = create("social", SocialTopology.build(config, serdes),
                 SocialTopology.applicationId(properties.applicationId()), running);
+        // Side by side: start() opens the stores on disk and restores the global stores before it returns
+        // (seconds after a kill -9, when exactly-once has wiped them), and the two applications share nothing.
+        CompletableFuture<Void> socialStarted = CompletableFuture.runAsync(social::start,
+                task -> new Thread(task, "livedrop-social-start").start());
         orders.start();
-        social.start();
+        try {
+            socialStarted.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         awaitRunning(running, properties.kafka().startupTimeout());
     }
 
@@ -145,9 +178,31 @@ public final class StreamsRuntime implements SmartLifecycle {
     Properties streamsProperties(String applicationId) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, properties.advertisedHost() + ":" + serverPort.getAsInt());
+        // static membership: Kafka Streams appends each stream thread's index
+        overrides.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                applicationId + "-" + instanceId());
         overrides.putAll(properties.streams());
         return StreamsSettings.of(config, applicationId, cluster.bootstrapServers(),
                 properties.stateDirectory(), overrides);
+    }
+
+    /** This home's member id in the consumer groups: made on the first start, the same on every restart. */
+    private String instanceId() {
+        Path file = properties.home().resolve(INSTANCE_ID_FILE);
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file).strip();
+                if (!id.isEmpty()) {
+                    return id;
+                }
+            }
+            String id = UUID.randomUUID().toString();
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, id + System.lineSeparator());
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or write this instance's id in " + file, e);
+        }
     }
 
     /** The running orders application (catalog, ledger, user orders). */
@@ -194,9 +249,15 @@ public final class StreamsRuntime implements SmartLifecycle {
     }
 
     @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    @Override
     public void stop() {
-        // Leave the group: the partitions move at once instead of after the session timeout (45 s),
-        // which also lets a restarted instance take its tasks back without waiting.
+        // Leave the group: the partitions move at once instead of after the session timeout, and a
+        // restarted instance joins an empty group. Kafka Streams 4.4 hands LEAVE_GROUP to each stream
+        // thread's consumer.close, which sends LeaveGroup for a static member too (KIP-1092).
         CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30));
         for (KafkaStreams current : new KafkaStreams[] {social, orders}) {

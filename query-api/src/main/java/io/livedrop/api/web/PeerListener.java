@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 public class PeerListener implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
 
     private final Connector connector;
+    private volatile int boundPort;
 
     public PeerListener(HttpProperties properties) {
         this.connector = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
@@ -27,17 +28,25 @@ public class PeerListener implements WebServerFactoryCustomizer<TomcatServletWeb
         factory.addAdditionalConnectors(connector);
     }
 
-    /** The port peers reach this instance on, once the web server has started. */
+    /**
+     * The port peers reach this instance on, once the web server has started; kept while it stops (the graceful
+     * shutdown closes the listening socket, which makes Tomcat say -1, while requests still run and route reads).
+     */
     public int port() {
         int port = connector.getLocalPort();
-        if (port <= 0) {
-            throw new IllegalStateException("the peer listener has not started (livedrop.http.peer-port)");
+        if (port > 0) {
+            boundPort = port;
+            return port;
         }
-        return port;
+        if (boundPort > 0) {
+            return boundPort;
+        }
+        throw new IllegalStateException("the peer listener has not started (livedrop.http.peer-port)");
     }
 
     /** Whether {@code request} came in on the peer listener. */
     public boolean received(HttpServletRequest request) {
-        return request.getLocalPort() == connector.getLocalPort();
+        int port = connector.getLocalPort();
+        return request.getLocalPort() == (port > 0 ? port : boundPort);
     }
 }
