@@ -1,5 +1,6 @@
 package io.livedrop.api.feed;
 
+import io.livedrop.api.streams.StreamsRuntime;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.springframework.context.SmartLifecycle;
