@@ -147,7 +147,7 @@ class QueryCostTest {
     private static long cost(String document) {
         // only the required variables given: a page size from a variable counts as the schema default
         return QueryCost.of(ExecutableNormalizedOperationFactory.createExecutableNormalizedOperation(
-                SCHEMA, Parser.parse(document), null, CoercedVariables.of(Map.of("id", "x", "input", Map.of()))), SCHEMA);
+                SCHEMA, Parser.parse(document), null, CoercedVariables.of(Map.of("id", "x", "creatorId", "c", "input", Map.of()))), SCHEMA);
     }
 
     private static GraphQLSchema schema() {

@@ -119,9 +119,10 @@ class OrderStatusWaitTest {
         assertThatThrownBy(() -> service.statusUpdates(ALICE, OrderIds.of(ALICE.id(), "k-never")).blockLast(Duration.ofSeconds(10)))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
 
-        // Then the index was read twice, before and after the wait, not polled in between; nothing waits
+        // Then the index was read twice, before and after the wait, not polled in between; nothing waits (the
+        // waiter is released as the error is signalled, so possibly a moment after the subscriber sees it)
         then(queries).should(times(2)).get(anyString(), anyString(), any(), any(), any());
-        assertThat(feed.waitingOrders()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> feed.waitingOrders() == 0);
     }
 
     @Test
