@@ -64,17 +64,17 @@ public final class ApiBenchmark {
         }
         BenchRun run = new BenchRun("livedrop API benchmark", args, o.out.resolve(o.name + ".md"));
         Progress.say("plan: %s", plan(o));
-        Path jar = run.snapshot(o.appJar);
+        Path jar = run.snapshot(o.app.appJar);
         if (jar == null) {
             return 2;
         }
         ApiBenchmark.Results results = new ApiBenchmark.Results();
         List<AppInstance> instances = new ArrayList<>();
-        try (run; KafkaBroker broker = run.startBroker(o.broker)) {
-            Progress.say("starting livedrop instances A and B (%s)", o.appJar);
+        try (run; KafkaBroker broker = run.startBroker(o.app.broker)) {
+            Progress.say("starting livedrop instances A and B (%s)", o.app.appJar);
             for (String name : List.of("A", "B")) {
                 instances.add(AppInstance.start(name, jar, broker.bootstrapServers(), run.work.resolve("home-" + name),
-                        run.logDir, o.streamsConfig, o.appArgs()));
+                        run.logDir, o.streamsConfig, o.app.appArgs()));
             }
             Http http = new Http();
             for (AppInstance i : instances) {

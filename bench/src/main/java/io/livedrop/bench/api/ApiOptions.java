@@ -1,5 +1,6 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.AppOptions;
 import io.livedrop.bench.Cli;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The API benchmark's options. */
@@ -49,16 +51,11 @@ final class ApiOptions implements Cli.Options {
     int orderDrops = 4;
     @Option(names = "--users", description = "distinct buyers, one pre-minted token each (default 20000)")
     int users = 20_000;
-    @Option(names = "--app-jar", description = "the application (default query-api/target/livedrop.jar)")
-    Path appJar = Path.of("query-api/target/livedrop.jar");
-    @Option(names = "--broker", description = "child|in-process: the Kafka broker in a child JVM (default) or in this JVM")
-    String broker = "child";
+    @Mixin
+    AppOptions app = new AppOptions();
     @Option(names = "--streams-config", split = ",", description = "K=V,...: Kafka Streams settings for both instances"
             + " (livedrop.streams.K=V), e.g. commit.interval.ms=20; default: none (the application's own settings)")
     Map<String, String> streamsConfig = new LinkedHashMap<>();
-    @Option(names = "--app-args", split = ",", description = "K=V,...: extra Spring settings for both instances (--K=V),"
-            + " for experiments, e.g. management.observations.enable.spring.security=false; shown in the report")
-    Map<String, String> appArgs = new LinkedHashMap<>();
     @Option(names = "--only", description = "reads|orders: run one half only")
     String only;
     @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
@@ -75,16 +72,12 @@ final class ApiOptions implements Cli.Options {
     @Override
     public void check() {
         Cli.require(only == null || List.of("reads", "orders").contains(only), "--only is reads or orders");
-        Cli.requireBroker(broker);
+        Cli.requireBroker(app.broker);
         Cli.require(runs >= 1 && concurrency >= 1 && connections >= 1 && readKeys >= 2 && readKeys % 2 == 0
                 && orderDrops >= 2 && orderDrops % 2 == 0 && users >= 1 && duration.toMillis() >= 1000
                 && !warmup.isNegative() && !jitWarmup.isNegative() && readRates.stream().allMatch(r -> r >= 1)
                 && orderRates.stream().allMatch(r -> r >= 1), "Out-of-range value: runs, concurrency, connections,"
                 + " users >= 1; read-keys and order-drops even and >= 2; duration >= 1 s; rates >= 1");
-    }
-
-    List<String> appArgs() {
-        return Cli.springArgs(appArgs);
     }
 
     boolean reads() {

@@ -134,7 +134,7 @@ final class ApiReport extends Markdown {
                         + " baselines measured in the same run are the portable part.", env.cores(), run.cpu.foreignCores(),
                 run.cpu.worstForeignCores(), run.cpu.summary()));
         line();
-        line("Two livedrop instances, A and B (`" + o.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each),"
+        line("Two livedrop instances, A and B (`" + o.app.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each),"
                 + " on one Kafka broker, all on this machine; every request goes to A over HTTP/1.1 (JDK HttpClient,"
                 + " kept-alive connections, at most " + o.connections + " in flight). Each measured run lasts "
                 + secs(o.duration) + " after " + secs(o.warmup) + " of warm-up at the same rate against the same"
@@ -392,8 +392,8 @@ final class ApiReport extends Markdown {
                 + io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby replica)"
                 : "the application's, with "
                 + o.streamsConfig) + " |");
-        if (!o.appArgs().isEmpty()) {
-            line("| extra application settings (experiment) | `" + String.join(" ", o.appArgs()) + "` |");
+        if (!o.app.appArgs().isEmpty()) {
+            line("| extra application settings (experiment) | `" + String.join(" ", o.app.appArgs()) + "` |");
         }
         line("| HTTP client | JDK java.net.http.HttpClient, HTTP/1.1, keep-alive, async, 2 executor threads, no"
                 + " per-request timeout (the drain deadline bounds a run); at most " + o.connections

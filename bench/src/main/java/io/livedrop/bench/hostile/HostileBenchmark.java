@@ -36,14 +36,14 @@ public final class HostileBenchmark {
         }
         BenchRun run = new BenchRun("livedrop hostile-clients benchmark, attacks " + o.attacks, args,
                 o.out.resolve(o.name + ".md"));
-        Path jar = run.snapshot(o.appJar);
+        Path jar = run.snapshot(o.app.appJar);
         if (jar == null) {
             return 2;
         }
         HostileReport report = new HostileReport(o, run);
         List<String> appArgs = new ArrayList<>(List.of("--livedrop.demo-data=false"));
-        appArgs.addAll(o.appArgs());
-        try (run; KafkaBroker broker = run.startBroker(o.broker);
+        appArgs.addAll(o.app.appArgs());
+        try (run; KafkaBroker broker = run.startBroker(o.app.broker);
              AppInstance app = AppInstance.start("H", jar, broker.bootstrapServers(), run.work.resolve("home-H"),
                      run.logDir, Map.of(), appArgs)) {
             app.awaitReady(new Http(), Duration.ofSeconds(240));

@@ -1,11 +1,12 @@
 package io.livedrop.bench.hostile;
 
+import io.livedrop.bench.AppOptions;
 import io.livedrop.bench.Cli;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** bench/hostile's options; defaults are the sizes of issue 14. */
@@ -52,12 +53,8 @@ final class HostileOptions implements Cli.Options {
     @Option(names = "--body-mb", defaultValue = "100", description = "attack 7: size of each body in MB, sent with its"
             + " Content-Length (default 100; quick 10)")
     int bodyMb;
-    @Option(names = "--app-jar", description = "the application (default query-api/target/livedrop.jar)")
-    Path appJar = Path.of("query-api/target/livedrop.jar");
-    @Option(names = "--broker", description = "child|in-process: the Kafka broker in a child JVM (default) or in this JVM")
-    String broker = "child";
-    @Option(names = "--app-args", split = ",", description = "K=V,...: extra Spring settings for the instance (--K=V)")
-    Map<String, String> appArgs = new LinkedHashMap<>();
+    @Mixin
+    AppOptions app = new AppOptions();
     @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default"
             + " docs/benchmarks; quick bench/target/hostile-quick)")
     Path out;
@@ -74,13 +71,9 @@ final class HostileOptions implements Cli.Options {
     @Override
     public void check() {
         Cli.require(!attacks.isEmpty() && ATTACKS.containsAll(attacks), "--attacks takes some of " + ATTACKS);
-        Cli.requireBroker(broker);
+        Cli.requireBroker(app.broker);
         Cli.require(drops >= 1 && creators >= 1 && creators <= drops && malformed >= 1 && malformedIdChars >= 1
                 && subscriptions >= 1 && orderRate >= 1 && updateSeconds >= 1 && unknown >= 1 && unknownSeconds >= 1
                 && bodies >= 1 && bodyMb >= 1, "Out-of-range value: every size must be >= 1, and creators <= drops");
-    }
-
-    List<String> appArgs() {
-        return Cli.springArgs(appArgs);
     }
 }

@@ -73,7 +73,7 @@ public final class NotifyBenchmark {
             return e.status;
         }
         BenchRun run = new BenchRun("livedrop notification benchmark", args, o.out.resolve(o.name + ".md"));
-        Path jar = run.snapshot(o.appJar);
+        Path jar = run.snapshot(o.app.appJar);
         if (jar == null) {
             return 2;
         }
@@ -83,9 +83,9 @@ public final class NotifyBenchmark {
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         appArgs.add("--server.tomcat.max-connections=" + (maxSubscribers + 2_000));
         appArgs.add("--server.tomcat.accept-count=1000");
-        appArgs.addAll(o.appArgs());
-        try (run; KafkaBroker broker = run.startBroker(o.broker)) {
-            Progress.say("starting the livedrop instance (%s)", o.appJar);
+        appArgs.addAll(o.app.appArgs());
+        try (run; KafkaBroker broker = run.startBroker(o.app.broker)) {
+            Progress.say("starting the livedrop instance (%s)", o.app.appJar);
             // the instance before the broker: without it, its shutdown waits on the broker's absence
             try (AppInstance app = AppInstance.start("N", jar, broker.bootstrapServers(), run.work.resolve("home-N"),
                     run.logDir, Map.of(), appArgs)) {

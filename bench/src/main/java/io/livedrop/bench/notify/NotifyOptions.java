@@ -1,12 +1,13 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.AppOptions;
 import io.livedrop.bench.Cli;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The notification benchmark's options. */
@@ -54,12 +55,8 @@ final class NotifyOptions implements Cli.Options {
     int connections = 512;
     @Option(names = "--only", description = "online|inbox: run one half only")
     String only;
-    @Option(names = "--app-jar", description = "the application (default query-api/target/livedrop.jar)")
-    Path appJar = Path.of("query-api/target/livedrop.jar");
-    @Option(names = "--broker", description = "child|in-process: the Kafka broker in a child JVM (default) or in this JVM")
-    String broker = "child";
-    @Option(names = "--app-args", split = ",", description = "K=V,...: extra Spring settings for the instance (--K=V)")
-    Map<String, String> appArgs = new LinkedHashMap<>();
+    @Mixin
+    AppOptions app = new AppOptions();
     @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
     Path out;
     @Option(names = "--name", description = "report file name without extension (default notify)")
@@ -75,16 +72,12 @@ final class NotifyOptions implements Cli.Options {
     public void check() {
         Cli.require(only == null || List.of("online", "inbox").contains(only), "--only is online or inbox");
         Cli.require(List.of("cap", "try", "skip").contains(overLimit), "--over-limit is cap, try or skip");
-        Cli.requireBroker(broker);
+        Cli.requireBroker(app.broker);
         Cli.require(!subscribers.isEmpty() && subscribers.stream().allMatch(s -> s >= 1) && starts >= 1
                 && baselineStarts >= 1 && connectConcurrency >= 1 && inboxFollows >= 1 && inboxDrops >= 0
                 && inboxDrops <= inboxFollows && inboxRate >= 1 && duration.toMillis() >= 1000
                 && !warmup.isNegative() && !jitWarmup.isNegative() && connections >= 1,
                 "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s");
-    }
-
-    List<String> appArgs() {
-        return Cli.springArgs(appArgs);
     }
 
     boolean online() {

@@ -1,0 +1,24 @@
+package io.livedrop.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options of every benchmark that runs livedrop instances (a picocli mixin): the jar, the broker, extra settings. */
+public final class AppOptions {
+
+    @Option(names = "--app-jar", description = "the application (default query-api/target/livedrop.jar)")
+    public Path appJar = Path.of("query-api/target/livedrop.jar");
+    @Option(names = "--broker", description = "child|in-process: the Kafka broker in a child JVM (default) or in this JVM")
+    public String broker = "child";
+    @Option(names = "--app-args", split = ",", description = "K=V,...: extra Spring settings for the instances (--K=V),"
+            + " for experiments, e.g. management.observations.enable.spring.security=false; shown in the report")
+    Map<String, String> appArgs = new LinkedHashMap<>();
+
+    /** The extra settings as Spring arguments ({@code --K=V}). */
+    public List<String> appArgs() {
+        return Cli.springArgs(appArgs);
+    }
+}
