@@ -11,9 +11,8 @@ import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.web.PeerListener;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.TopologySerdes;
-import io.livedrop.topology.config.Topics;
+import io.livedrop.topology.config.TopicSpec;
 import java.time.Duration;
-import java.util.List;
 import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
@@ -76,9 +75,7 @@ public class KafkaConfiguration {
 
             @Override
             public void start() {
-                Topics topics = runtime.topics();
-                producer.awaitMetadata(List.of(topics.orderRequests().name(), topics.drops().name(),
-                        topics.products().name(), topics.creators().name(), topics.follows().name()),
+                producer.awaitMetadata(runtime.topics().commands().stream().map(TopicSpec::name).toList(),
                         properties.kafka().startupTimeout());
                 running = true;
             }

@@ -55,6 +55,11 @@ public record Topics(
                 dropStarts, pushBatches, deadLetters);
     }
 
+    /** The inputs clients write through the API (catalog changes, order requests, follows); the topology writes the rest. */
+    public List<TopicSpec> commands() {
+        return List.of(creators, products, drops, orderRequests, follows);
+    }
+
     /** Topics that must share one partition count because their records meet by drop id in one task. */
     public List<TopicSpec> coPartitionedByDrop() {
         return List.of(drops, orderRequests, orderDecisions, dropEvents);
