@@ -2,9 +2,7 @@ package io.livedrop.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +17,9 @@ import picocli.CommandLine.Option;
 final class BenchOptions implements Cli.Options {
 
     static final Set<String> ALL_PHASES = Set.of("raw", "redis", "streams", "spread", "latency", "throughput");
+    /** Fixed settings of the systems under test, stated in the report. */
+    static final int STREAM_THREADS = 1;
+    static final int PRODUCER_LINGER_MS = 5; // the Kafka 4 default
 
     @Option(names = "--scale", description = "size factor (1 = stock 100,000, 1,000,000 requests, 200,000 users); default 1")
     double scale = 1;
@@ -48,19 +49,6 @@ final class BenchOptions implements Cli.Options {
     String broker = "child";
     @Option(names = "--partitions", description = "partitions of the drop-keyed topics (default 12, as in production)")
     int partitions = 12;
-    @Option(names = "--stream-threads", description = "num.stream.threads (default 1)")
-    int streamThreads = 1;
-    @Option(names = "--producer-linger-ms", description = "linger.ms of the order-request producer (default 5, the Kafka 4 default)")
-    int producerLingerMs = 5;
-    @Option(names = "--redis-pipeline", description = "commands per Redis pipeline in the throughput run (default 100)")
-    int redisPipelineDepth = 100;
-    @Option(names = "--redis-pipelined-connections", description = "connections of the pipelined Redis run (default 2)")
-    int redisPipelinedConnections = 2;
-    @Option(names = "--redis-connections", description = "connections (one command in flight each) of the unpipelined Redis run (default 16)")
-    int redisConnections = 16;
-    @Option(names = "--streams-config", split = ",", description = "K=V,...: extra Kafka Streams settings over"
-            + " StreamsSettings.of, for experiments (e.g. producer.retry.backoff.ms=10); shown in the report")
-    Map<String, String> streamsConfig = new LinkedHashMap<>();
     @Option(names = "--seed", description = "workload seed (default 42)")
     long seed = 42;
     @Option(names = "--out", description = "where the report goes (default docs/benchmarks)")
@@ -83,8 +71,7 @@ final class BenchOptions implements Cli.Options {
         Cli.requireBroker(broker);
         Cli.require(requests >= 10 && users >= 1 && stock >= 1 && retryFraction >= 0 && retryFraction < 0.5
                 && spreadDrops >= 1 && !rates.isEmpty() && rates.stream().allMatch(r -> r >= 1) && partitions >= 1
-                && streamThreads >= 1 && redisPipelineDepth >= 1 && redisConnections >= 1
-                && redisPipelinedConnections >= 1 && duration.toMillis() >= 1000 && stock >= spreadDrops,
+                && duration.toMillis() >= 1000 && stock >= spreadDrops,
                 "Out-of-range value: need requests >= 10, users, stock, rates, partitions >= 1,"
                         + " 0 <= retries < 0.5, duration >= 1 s, stock >= spread-drops");
     }

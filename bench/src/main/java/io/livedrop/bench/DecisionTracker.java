@@ -1,6 +1,8 @@
 package io.livedrop.bench;
 
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -11,7 +13,7 @@ import org.HdrHistogram.Histogram;
  */
 final class DecisionTracker {
 
-    static final long HIGHEST_TRACKABLE_MICROS = TimeUnit.HOURS.toMicros(1);
+    private static final long HIGHEST_TRACKABLE_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final Workload workload;
     private final byte[] outcome; // per order: 0 none yet, 1 confirmed, 2 rejected
@@ -25,17 +27,12 @@ final class DecisionTracker {
     private long retryMismatches;
     private long foreign;
     private long rejected;
-    private volatile long firstDecisionNanos;
     private volatile long lastDecisionNanos;
 
     DecisionTracker(Workload workload) {
         this.workload = workload;
-        this.outcome = new byte[workload.orders];
-        this.confirmedUnits = new long[workload.dropIds.length];
-    }
-
-    Workload workload() {
-        return workload;
+        this.outcome = new byte[workload.orders()];
+        this.confirmedUnits = new long[workload.dropIds().length];
     }
 
     synchronized void schedule(Schedule schedule) {
@@ -70,13 +67,10 @@ final class DecisionTracker {
         } else {
             rejected++;
         }
-        if (decided == 0) {
-            firstDecisionNanos = nowNanos;
-        }
         lastDecisionNanos = nowNanos;
         decided++;
         if (schedule != null && !replyToRetry) {
-            record(nowNanos - schedule.intended(workload.orderFirstSlot[order]));
+            record(nowNanos - schedule.intended(workload.orderFirstSlot()[order]));
         }
     }
 
@@ -86,8 +80,7 @@ final class DecisionTracker {
     }
 
     private void record(long nanos) {
-        long micros = Math.max(0, nanos / 1000);
-        latencyMicros.recordValue(Math.min(micros, HIGHEST_TRACKABLE_MICROS));
+        latencyMicros.recordValue(Math.min(Math.max(0, nanos / 1000), HIGHEST_TRACKABLE_MICROS));
     }
 
     /**
@@ -98,21 +91,17 @@ final class DecisionTracker {
     synchronized void giveUp(long nowNanos) {
         for (int order = 0; order < outcome.length; order++) {
             if (outcome[order] == 0 && schedule != null) {
-                record(nowNanos - schedule.intended(workload.orderFirstSlot[order]));
+                record(nowNanos - schedule.intended(workload.orderFirstSlot()[order]));
             }
         }
     }
 
     boolean complete() {
-        return decided >= workload.orders;
+        return decided >= workload.orders();
     }
 
     long decided() {
         return decided;
-    }
-
-    long firstDecisionNanos() {
-        return firstDecisionNanos;
     }
 
     long lastDecisionNanos() {
@@ -128,9 +117,9 @@ final class DecisionTracker {
         long oversold = 0;
         for (long units : confirmedUnits) {
             confirmed += units;
-            oversold += Math.max(0, units - workload.stockPerDrop);
+            oversold += Math.max(0, units - workload.stockPerDrop());
         }
-        return new Verification(workload.requests, workload.orders, decided, duplicates, workload.orders - decided,
+        return new Verification(workload.requests(), workload.orders(), decided, duplicates, workload.orders() - decided,
                 confirmed, workload.expectedConfirmed(), workload.totalStock(), oversold, rejected, retryReplies,
                 retryMismatches, foreign, sendErrors);
     }
@@ -160,26 +149,15 @@ final class DecisionTracker {
         }
 
         String problems() {
-            StringBuilder sb = new StringBuilder();
-            if (missing > 0) {
-                sb.append(missing).append(" orders without a decision; ");
-            }
-            if (duplicates > 0) {
-                sb.append(duplicates).append(" duplicate decisions; ");
-            }
-            if (oversold > 0) {
-                sb.append(oversold).append(" units OVERSOLD; ");
-            }
-            if (confirmedUnits != expectedConfirmed && oversold == 0) {
-                sb.append(confirmedUnits).append(" units confirmed, ").append(expectedConfirmed).append(" expected; ");
-            }
-            if (retryMismatches > 0) {
-                sb.append(retryMismatches).append(" retries answered differently; ");
-            }
-            if (sendErrors > 0) {
-                sb.append(sendErrors).append(" failed sends; ");
-            }
-            return sb.isEmpty() ? "ok" : sb.substring(0, sb.length() - 2);
+            String p = Stream.of(missing > 0 ? missing + " orders without a decision" : "",
+                    duplicates > 0 ? duplicates + " duplicate decisions" : "",
+                    oversold > 0 ? oversold + " units OVERSOLD" : "",
+                    confirmedUnits != expectedConfirmed && oversold == 0
+                            ? confirmedUnits + " units confirmed, " + expectedConfirmed + " expected" : "",
+                    retryMismatches > 0 ? retryMismatches + " retries answered differently" : "",
+                    sendErrors > 0 ? sendErrors + " failed sends" : "").filter(s -> !s.isEmpty())
+                    .collect(Collectors.joining("; "));
+            return p.isEmpty() ? "ok" : p;
         }
     }
 }

@@ -5,20 +5,20 @@ import io.livedrop.bench.Results.LatencyRun;
 import io.livedrop.bench.Results.ThroughputRun;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -55,6 +55,10 @@ final class RedisLuaBench implements AutoCloseable {
     private static final String TTL_SECONDS = String.valueOf(TimeUnit.HOURS.toSeconds(24));
     private static final String HOST = "127.0.0.1";
 
+    static final int PIPELINE_DEPTH = 100;
+    static final int PIPELINED_CONNECTIONS = 2;
+    static final int CONNECTIONS = 16; // one call in flight each
+
     private final Process process;
     private final int port;
     private final String sha;
@@ -73,14 +77,12 @@ final class RedisLuaBench implements AutoCloseable {
         }
     }
 
-    /** The redis-server executable: the one bundled from Maven on linux-amd64, else an installed one, if any. */
-    static Optional<Path> findServer() {
-        return RedisServerBinary.find();
-    }
-
     static RedisLuaBench start(Path server, Path workDir) throws IOException {
         Path dir = Files.createDirectories(workDir.resolve("redis"));
-        int port = freePort();
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            port = s.getLocalPort();
+        }
         List<String> command = List.of(server.toString(), "--port", String.valueOf(port), "--bind", HOST,
                 "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                 "--daemonize", "no", "--protected-mode", "yes", "--logfile", dir.resolve("redis.log").toString());
@@ -104,39 +106,30 @@ final class RedisLuaBench implements AutoCloseable {
         return new RedisLuaBench(p, port, dir);
     }
 
-    String version() {
-        return version;
-    }
-
     String description() {
         return "redis-server " + version + " on " + HOST + ":" + port + ", appendonly yes, appendfsync everysec, "
                 + "no RDB snapshots";
     }
 
     private Jedis connect() {
-        Jedis j = new Jedis(HOST, port, 60_000);
-        return j;
-    }
-
-    private void prepare(Workload w) {
-        try (Jedis j = connect()) {
-            j.flushAll();
-            for (String d : w.dropIds) {
-                j.set(stockKey(d), String.valueOf(w.stockPerDrop));
-            }
-        }
+        return new Jedis(HOST, port, 60_000);
     }
 
     private static String stockKey(String dropId) {
         return "stock:{" + dropId + "}";
     }
 
-    private static List<String> keys(Workload w, int order) {
-        return List.of(stockKey(w.dropId(order)), "order:" + w.orderId(order));
+    /** The script call of {@code order}: keys its drop's stock and its record; args quantity, TTL and drop id. */
+    private Response<Object> call(Pipeline p, Workload w, int order) {
+        return p.evalsha(sha, keys(w, order), List.of("1", TTL_SECONDS, w.dropId(order)));
     }
 
-    private static List<String> args(Workload w, int order) {
-        return List.of("1", TTL_SECONDS, w.dropId(order));
+    private Object call(Jedis j, Workload w, int order) {
+        return j.evalsha(sha, keys(w, order), List.of("1", TTL_SECONDS, w.dropId(order)));
+    }
+
+    private static List<String> keys(Workload w, int order) {
+        return List.of(stockKey(w.dropId(order)), "order:" + w.orderId(order));
     }
 
     private static boolean confirmed(Object reply) {
@@ -147,141 +140,117 @@ final class RedisLuaBench implements AutoCloseable {
         return s.startsWith("C:");
     }
 
+    /** The pipelined run: {@link #PIPELINED_CONNECTIONS} connections x pipelines of {@link #PIPELINE_DEPTH}. */
+    ThroughputRun pipelined(Workload w, String scenario) throws InterruptedException {
+        return throughput(w, PIPELINED_CONNECTIONS, PIPELINE_DEPTH, scenario);
+    }
+
     /** Closed loop, {@code connections} connections each sending pipelines of {@code depth} script calls. */
-    ThroughputRun throughput(Workload w, int connections, int depth, String scenario) {
+    ThroughputRun throughput(Workload w, int connections, int depth, String scenario) throws InterruptedException {
         prepare(w);
         DecisionTracker tracker = new DecisionTracker(w);
         AtomicInteger next = new AtomicInteger();
         AtomicLong done = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         String how = depth > 1 ? connections + " connections x pipelines of " + depth
                 : connections + " connections, one call in flight each";
-        List<Thread> threads = new ArrayList<>();
         long t0 = System.nanoTime();
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, w.requests / 2000));
-        for (int c = 0; c < connections; c++) {
-            Thread t = new Thread(() -> {
-                try (Jedis j = connect()) {
-                    while (System.nanoTime() < deadline) {
-                        int start = next.getAndAdd(depth);
-                        if (start >= w.requests) {
-                            break;
-                        }
-                        int end = Math.min(start + depth, w.requests);
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, w.requests() / 2000));
+        clients(w, connections, () -> String.format(Locale.ROOT, "Redis Lua (%s): %,d/%,d calls", how, done.get(),
+                w.requests()), (j, c) -> {
+                    for (int start; System.nanoTime() < deadline && (start = next.getAndAdd(depth)) < w.requests(); ) {
+                        int end = Math.min(start + depth, w.requests());
                         if (depth == 1) {
-                            int order = w.slotOrder[start];
-                            Object reply = j.evalsha(sha, keys(w, order), args(w, order));
-                            tracker.decision(order, confirmed(reply), 1, System.nanoTime(), true);
+                            int order = w.slotOrder()[start];
+                            tracker.decision(order, confirmed(call(j, w, order)), 1, System.nanoTime(), true);
                         } else {
                             Pipeline p = j.pipelined();
-                            List<Response<Object>> replies = new ArrayList<>(end - start);
-                            for (int slot = start; slot < end; slot++) {
-                                int order = w.slotOrder[slot];
-                                replies.add(p.evalsha(sha, keys(w, order), args(w, order)));
-                            }
+                            List<Response<Object>> replies = IntStream.range(start, end).mapToObj(slot -> call(p, w,
+                                    w.slotOrder()[slot])).toList();
                             p.sync();
                             long now = System.nanoTime();
                             for (int i = 0; i < replies.size(); i++) {
-                                tracker.decision(w.slotOrder[start + i], confirmed(replies.get(i).get()), 1, now, true);
+                                tracker.decision(w.slotOrder()[start + i], confirmed(replies.get(i).get()), 1, now, true);
                             }
                         }
                         done.addAndGet(end - start);
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "redis-client-" + c);
-            threads.add(t);
-        }
-        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
-                "Redis Lua (%s): %,d/%,d calls", how, done.get(), w.requests))) {
-            threads.forEach(Thread::start);
-            join(threads);
-        }
-        long end = System.nanoTime();
-        check(w, failure);
+                });
+        double seconds = (System.nanoTime() - t0) / 1e9;
         var v = tracker.verification(0);
-        double seconds = (end - t0) / 1e9;
-        ThroughputRun run = new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests, w.orders, seconds,
-                seconds, v, String.format(Locale.ROOT, "%,.0f script calls/s (retries included)", w.requests / seconds));
+        ThroughputRun run = new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests(), w.orders(), seconds,
+                seconds, v, String.format(Locale.ROOT, "%,.0f script calls/s (retries included)", w.requests() / seconds));
         Progress.say("Redis Lua (%s) %s: %,.0f calls/s, %,.0f decisions/s; checks: %s", how, scenario,
-                w.requests / seconds, run.decisionsPerSecond(), v.problems());
+                w.requests() / seconds, run.decisionsPerSecond(), v.problems());
         return run;
     }
 
     /** Open loop at {@code rate}: slot i is sent at its intended time by connection i mod {@code connections}. */
-    LatencyRun openLoop(Workload w, int rate, int connections) {
+    LatencyRun openLoop(Workload w, int rate, int connections) throws InterruptedException {
         prepare(w);
         DecisionTracker tracker = new DecisionTracker(w);
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         Schedule schedule = Schedule.of(t0, rate);
         tracker.schedule(schedule);
         AtomicLong done = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        long deadline = schedule.intended(w.requests) + TimeUnit.SECONDS.toNanos(60);
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
-            int first = c;
-            Thread t = new Thread(() -> {
-                try (Jedis j = connect()) {
-                    for (int slot = first; slot < w.requests && System.nanoTime() < deadline; slot += connections) {
+        long deadline = schedule.intended(w.requests()) + TimeUnit.SECONDS.toNanos(60);
+        clients(w, connections, () -> String.format(Locale.ROOT, "Redis Lua open loop %,d/s: %,d/%,d calls", rate,
+                done.get(), w.requests()), (j, c) -> {
+                    for (int slot = c; slot < w.requests() && System.nanoTime() < deadline; slot += connections) {
                         Waits.until(schedule.intended(slot));
-                        int order = w.slotOrder[slot];
-                        Object reply = j.evalsha(sha, keys(w, order), args(w, order));
+                        int order = w.slotOrder()[slot];
+                        Object reply = call(j, w, order);
                         long now = System.nanoTime();
                         tracker.decision(order, confirmed(reply), 1, now, true);
                         tracker.latencySample(slot, now);
                         done.incrementAndGet();
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "redis-open-loop-" + c);
-            threads.add(t);
-        }
-        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
-                "Redis Lua open loop %,d/s: %,d/%,d calls", rate, done.get(), w.requests))) {
-            threads.forEach(Thread::start);
-            join(threads);
-        }
-        check(w, failure);
+                });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        var v = tracker.verification(0);
         return new LatencyRun(Results.System.REDIS_LUA, connections + " connections, one call in flight each",
-                rate, seconds, w.requests / seconds, tracker.latency(), v, "request to reply, retries included")
-                .say(String.format(Locale.ROOT, "Redis Lua open loop %,d/s", rate));
+                rate, seconds, w.requests() / seconds, tracker.latency(), tracker.verification(0),
+                "request to reply, retries included").say(String.format(Locale.ROOT, "Redis Lua open loop %,d/s", rate));
     }
 
-    /** No client failed, and no stock went negative. */
-    private void check(Workload w, AtomicReference<Throwable> failure) {
+    /** A clean slate: only the workload's drops, with their stock. */
+    private void prepare(Workload w) {
+        try (Jedis j = connect()) {
+            j.flushAll();
+            for (String d : w.dropIds()) {
+                j.set(stockKey(d), String.valueOf(w.stockPerDrop()));
+            }
+        }
+    }
+
+    /**
+     * Runs {@code client} on {@code connections} threads (connection number and a connection of its own each), then
+     * checks that no client failed and that no stock went negative.
+     */
+    private void clients(Workload w, int connections, Supplier<String> progress, BiConsumer<Jedis, Integer> client)
+            throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = IntStream.range(0, connections).mapToObj(c -> new Thread(() -> {
+            try (Jedis j = connect()) {
+                client.accept(j, c);
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "redis-client-" + c)).toList();
+        try (var ticker = Progress.every(Duration.ofSeconds(5), progress)) {
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
         if (failure.get() != null) {
             throw new IllegalStateException("Redis client failed: " + failure.get(), failure.get());
         }
         try (Jedis j = connect()) {
-            for (String d : w.dropIds) {
+            for (String d : w.dropIds()) {
                 long left = Long.parseLong(j.get(stockKey(d)));
                 if (left < 0) {
                     throw new IllegalStateException("Redis stock of " + d + " went negative: " + left);
                 }
             }
-        }
-    }
-
-    private static void join(List<Thread> threads) {
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-            return s.getLocalPort();
         }
     }
 

@@ -76,7 +76,7 @@ final class Report extends Markdown {
                 + o.spreadDrops + " drops of " + n(o.stock / o.spreadDrops) + " units. Open-loop runs: "
                 + secs(o.duration) + " at each rate, after " + secs(o.warmup)
                 + " of untimed warm-up per configuration. " + o.partitions + " partitions per drop-keyed topic, "
-                + o.streamThreads + " stream thread(s).");
+                + BenchOptions.STREAM_THREADS + " stream thread(s).");
         line();
     }
 

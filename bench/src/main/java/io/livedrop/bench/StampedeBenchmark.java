@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 /**
@@ -41,11 +39,10 @@ public final class StampedeBenchmark {
         Results results = new Results(run.cpu);
         List<String> setup = new ArrayList<>();
         Progress.say("plan: %s", plan(o));
-        checkOrderIds();
         int requestBytes = sampleRequestSize();
         setup.add("order request on the wire: " + requestBytes + " bytes of Avro single-object encoding (raw baseline"
                 + " records are the same size)");
-        setup.add("order-request producer: acks=all, idempotent, linger.ms=" + o.producerLingerMs
+        setup.add("order-request producer: acks=all, idempotent, linger.ms=" + BenchOptions.PRODUCER_LINGER_MS
                 + "; one sender thread, open loop");
         try (run) {
             if (o.runs("redis")) {
@@ -72,7 +69,7 @@ public final class StampedeBenchmark {
     }
 
     private static void redis(BenchOptions o, Path work, Results results, List<String> setup) throws Exception {
-        Optional<Path> server = RedisLuaBench.findServer();
+        Optional<Path> server = RedisServerBinary.find();
         if (server.isEmpty()) {
             results.redisUnavailable = "`redis-server` was not found on PATH, so there are no Redis figures and no"
                     + " ratios against them (none are made up). Install it with `apt-get install -y redis-server`"
@@ -88,17 +85,16 @@ public final class StampedeBenchmark {
             String[] hot = {"redis-hot"};
             Workload warm = Workload.generate("rw", Math.min(o.requests, 100_000), o.retryFraction, o.users, hot,
                     o.stock, o.seed);
-            redis.throughput(warm, o.redisPipelinedConnections, o.redisPipelineDepth, "warm-up (discarded)");
+            redis.pipelined(warm, "warm-up (discarded)");
             if (o.runs("throughput")) {
                 Workload w = Workload.generate("rh", o.requests, o.retryFraction, o.users, hot, o.stock, o.seed);
-                results.add(redis.throughput(w, o.redisPipelinedConnections, o.redisPipelineDepth, "hot drop"));
-                results.add(redis.throughput(w, o.redisConnections, 1, "hot drop"));
+                results.add(redis.pipelined(w, "hot drop"));
+                results.add(redis.throughput(w, RedisLuaBench.CONNECTIONS, 1, "hot drop"));
                 if (o.runs("spread")) {
                     String[] drops = IntStream.range(0, o.spreadDrops).mapToObj(i -> "redis-d" + i).toArray(String[]::new);
                     Workload s = Workload.generate("rs", o.requests, o.retryFraction, o.users, drops,
                             o.stock / o.spreadDrops, o.seed);
-                    results.add(redis.throughput(s, o.redisPipelinedConnections, o.redisPipelineDepth,
-                            "spread: " + o.spreadDrops + " drops"));
+                    results.add(redis.pipelined(s, "spread: " + o.spreadDrops + " drops"));
                 }
             }
             if (o.runs("latency")) {
@@ -133,7 +129,7 @@ public final class StampedeBenchmark {
                                  List<String> setup) {
         setup.add("Kafka Streams: the topology of LivedropTopology.build in the benchmark's JVM, settings of"
                 + " StreamsSettings.of with processing.guarantee, commit.interval.ms and num.stream.threads="
-                + o.streamThreads + " overridden; Kafka Streams' own producer defaults otherwise");
+                + BenchOptions.STREAM_THREADS + " overridden; Kafka Streams' own producer defaults otherwise");
         int configs = o.guarantees.size() * o.commitIntervals.size();
         int done = 0;
         for (String guarantee : o.guarantees) {
@@ -181,14 +177,6 @@ public final class StampedeBenchmark {
         return String.join("; ", parts);
     }
 
-    /** The benchmark's order ids must be the topology's. */
-    private static void checkOrderIds() {
-        String expected = UUID.nameUUIDFromBytes("u1\u0000k1".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-        if (!OrderIds.of("u1", "k1").equals(expected)) {
-            Progress.say("note: OrderIds.of differs from the name-based UUID of user\\0key; the benchmark uses OrderIds.of");
-        }
-    }
-
     private static int sampleRequestSize() {
         TopologySerdes serdes = TopologySerdes.from(AvroSerdes.singleObject());
         OrderRequest sample = OrderRequest.newBuilder().setOrderId(OrderIds.of("u123456", "rh-123456"))
@@ -197,7 +185,4 @@ public final class StampedeBenchmark {
         return serdes.orderRequest().serializer().serialize("t", sample).length;
     }
 
-    static String format(String f, Object... args) {
-        return String.format(Locale.ROOT, f, args);
-    }
 }

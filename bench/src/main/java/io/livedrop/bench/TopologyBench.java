@@ -22,22 +22,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
 
 /**
  * The system under test: livedrop's topology ({@link LivedropTopology}) in a {@link KafkaStreams} instance of this
@@ -46,16 +43,19 @@ import org.apache.kafka.streams.Topology;
  */
 final class TopologyBench implements AutoCloseable {
 
+    /** Thread-level Kafka Streams metrics that say where the time goes (averages over the metric window). */
+    private static final List<String> METRICS = List.of("process-rate", "process-latency-avg", "commit-rate",
+            "commit-latency-avg", "poll-records-avg", "poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio");
+
     private final BenchOptions options;
     private final String bootstrap;
     private final long brokerPid;
-    private final String guarantee;
-    private final int commitIntervalMs;
     private final String tag;
     private final String config;
     private final Path stateDir;
     private final LivedropConfig livedropConfig;
     private final Topics topics;
+    private final Map<String, Object> overrides;
     private final TopologySerdes serdes = TopologySerdes.from(AvroSerdes.singleObject());
     private final AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
     private KafkaStreams streams;
@@ -67,56 +67,36 @@ final class TopologyBench implements AutoCloseable {
         this.options = options;
         this.bootstrap = bootstrap;
         this.brokerPid = brokerPid;
-        this.guarantee = guarantee;
-        this.commitIntervalMs = commitIntervalMs;
         this.tag = (guarantee.equals("exactly_once_v2") ? "e" : "a") + commitIntervalMs;
-        this.config = label(guarantee, commitIntervalMs) + (options.streamsConfig.isEmpty() ? ""
-                : ", " + options.streamsConfig.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                        .sorted().collect(java.util.stream.Collectors.joining(", ")));
+        this.config = label(guarantee, commitIntervalMs);
         this.stateDir = workDir.resolve("state-" + tag);
-        this.livedropConfig = new LivedropConfig(Map.of(
-                LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
+        this.livedropConfig = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
                 LivedropConfig.PARTITIONS, String.valueOf(options.partitions)));
         this.topics = Topics.from(livedropConfig);
+        this.overrides = Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs,
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, BenchOptions.STREAM_THREADS);
     }
 
     static String label(String guarantee, int commitIntervalMs) {
-        return (guarantee.equals("exactly_once_v2") ? "exactly_once_v2" : "at_least_once")
-                + ", commit " + commitIntervalMs + " ms";
-    }
-
-    String config() {
-        return config;
-    }
-
-    private String appId() {
-        return "bench-" + tag;
+        return guarantee + ", commit " + commitIntervalMs + " ms";
     }
 
     void start() {
         KafkaAdmin.provision(bootstrap, topics);
-        Topology topology = LivedropTopology.build(livedropConfig, serdes);
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-        overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads);
-        overrides.putAll(options.streamsConfig);
-        Properties props = StreamsSettings.of(livedropConfig, appId(), bootstrap, stateDir, overrides);
-        streams = new KafkaStreams(topology, props);
+        streams = new KafkaStreams(LivedropTopology.build(livedropConfig, serdes),
+                StreamsSettings.of(livedropConfig, "bench-" + tag, bootstrap, stateDir, overrides));
         KafkaAdmin.start(streams, streamsFailure, "Kafka Streams (" + config + ")");
         checkStreams();
-        orders = new KafkaProducer<>(producerProps("bench-orders-" + tag), serdes.key().serializer(),
-                serdes.orderRequest().serializer());
-        drops = new KafkaProducer<>(producerProps("bench-drops-" + tag), serdes.key().serializer(),
-                serdes.drop().serializer());
+        orders = producer("bench-orders-" + tag, serdes.orderRequest().serializer());
+        drops = producer("bench-drops-" + tag, serdes.drop().serializer());
     }
 
-    private Map<String, Object> producerProps(String clientId) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, options.producerLingerMs,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    private <V> KafkaProducer<String, V> producer(String clientId, Serializer<V> values) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, BenchOptions.PRODUCER_LINGER_MS, ProducerConfig.CLIENT_ID_CONFIG,
+                clientId), serdes.key().serializer(), values);
     }
 
     private void checkStreams() {
@@ -129,7 +109,7 @@ final class TopologyBench implements AutoCloseable {
     /** Publishes the drops (starting a second ago) and waits until each has gone LIVE (its STARTED event). */
     private void launch(Workload w) {
         Set<String> started = ConcurrentHashMap.newKeySet();
-        Set<String> wanted = Set.of(w.dropIds);
+        Set<String> wanted = Set.of(w.dropIds());
         try (CommittedReader<DropEvent> events = new CommittedReader<>(bootstrap, topics.dropEvents().name(),
                 serdes.dropEvent().deserializer(), (r, now) -> {
                     DropEvent e = r.value();
@@ -138,48 +118,72 @@ final class TopologyBench implements AutoCloseable {
                     }
                 }, Duration.ofMinutes(2)).start()) {
             Instant now = Instant.now();
-            for (String id : w.dropIds) {
+            for (String id : w.dropIds()) {
                 drops.send(new ProducerRecord<>(topics.drops().name(), id, Drop.newBuilder()
                         .setId(id).setCreatorId("bench-creator").setProductId("bench-product")
-                        .setInitialStock(w.stockPerDrop).setPriceCents(1_999).setCurrency("USD")
+                        .setInitialStock(w.stockPerDrop()).setPriceCents(1_999).setCurrency("USD")
                         .setStartsAt(now.minusSeconds(1)).setEndsAt(null).setPerUserLimit(null).setCreatedAt(now)
                         .build()));
             }
             drops.flush();
             if (!Waits.await(() -> started.size() == wanted.size() || streamsFailure.get() != null,
                     Duration.ofSeconds(60))) {
-                throw new IllegalStateException(w.dropIds.length - started.size() + " of " + w.dropIds.length
+                throw new IllegalStateException(wanted.size() - started.size() + " of " + wanted.size()
                         + " drops did not go LIVE within 60 s (" + config + ")");
             }
         }
         checkStreams();
     }
 
-    /** Sends the order request of {@code slot}; a failed send is counted in {@code sendErrors}. */
-    private void send(Workload w, int slot, AtomicLong sent, AtomicLong sendErrors) {
-        int order = w.slotOrder[slot];
-        String dropId = w.dropId(order);
-        orders.send(new ProducerRecord<>(topics.orderRequests().name(), dropId, OrderRequest.newBuilder()
-                .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(w.userId(order))
-                .setIdempotencyKey(w.idempotencyKey(order)).setQuantity(1).setRequestedAt(Instant.now()).build()),
-                (md, e) -> {
-                    if (e != null) {
-                        sendErrors.incrementAndGet();
-                    }
-                });
-        sent.incrementAndGet();
-    }
+    /** One run's drops launched, its decisions read and counted, its sends counted. */
+    private final class Run implements AutoCloseable {
+        final Workload w;
+        final DecisionTracker tracker;
+        final CommittedReader<OrderDecision> reader;
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong sendErrors = new AtomicLong();
 
-    private CommittedReader<OrderDecision> decisions(DecisionTracker tracker, Duration maxRuntime) {
-        Workload w = tracker.workload();
-        return new CommittedReader<>(bootstrap, topics.orderDecisions().name(), serdes.orderDecision().deserializer(),
-                (r, now) -> {
-                    OrderDecision d = r.value();
-                    if (d != null) {
-                        tracker.decision(w.orderOf(d.getIdempotencyKey()), d.getStatus() == OrderStatus.CONFIRMED,
-                                d.getQuantity(), now, false);
-                    }
-                }, maxRuntime);
+        Run(Workload w, Duration maxRuntime) {
+            this.w = w;
+            launch(w);
+            tracker = new DecisionTracker(w);
+            reader = new CommittedReader<>(bootstrap, topics.orderDecisions().name(),
+                    serdes.orderDecision().deserializer(), (r, now) -> {
+                        OrderDecision d = r.value();
+                        if (d != null) {
+                            tracker.decision(w.orderOf(d.getIdempotencyKey()), d.getStatus() == OrderStatus.CONFIRMED,
+                                    d.getQuantity(), now, false);
+                        }
+                    }, maxRuntime).start();
+        }
+
+        /** Sends the order request of {@code slot}; a failed send is counted. */
+        void send(int slot) {
+            int order = w.slotOrder()[slot];
+            String dropId = w.dropId(order);
+            orders.send(new ProducerRecord<>(topics.orderRequests().name(), dropId, OrderRequest.newBuilder()
+                    .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(w.userId(order))
+                    .setIdempotencyKey(w.idempotencyKey(order)).setQuantity(1).setRequestedAt(Instant.now()).build()),
+                    (md, e) -> {
+                        if (e != null) {
+                            sendErrors.incrementAndGet();
+                        }
+                    });
+            sent.incrementAndGet();
+        }
+
+        boolean over() {
+            return tracker.complete() || streamsFailure.get() != null || reader.failure() != null;
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+            if (reader.failure() != null) {
+                throw new IllegalStateException("The decision reader failed: " + reader.failure(), reader.failure());
+            }
+            checkStreams();
+        }
     }
 
     /** One open-loop run on a fresh hot drop: {@code rate} requests/s for {@code duration}, then the drain. */
@@ -187,41 +191,38 @@ final class TopologyBench implements AutoCloseable {
         int requests = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
         Workload w = Workload.hot(tag + "-" + phase, requests, options.retryFraction, options.users,
                 tag + "-" + phase + "-hot", options.stock, options.seed);
-        launch(w);
-        DecisionTracker tracker = new DecisionTracker(w);
         Duration drain = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
-        AtomicLong sendErrors = new AtomicLong();
-        AtomicLong sent = new AtomicLong();
         long t0;
         long lastSend;
-        try (CommittedReader<OrderDecision> reader = decisions(tracker, duration.plus(drain).plusSeconds(30)).start()) {
+        DecisionTracker tracker;
+        long sendErrors;
+        try (Run run = new Run(w, duration.plus(drain).plusSeconds(30))) {
+            tracker = run.tracker;
             t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             Schedule schedule = Schedule.of(t0, rate);
             tracker.schedule(schedule);
             try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                     "%s %s @ %,d/s: sent %,d/%,d, decided %,d/%,d, p99 so far %.1f ms", config, phase, rate,
-                    sent.get(), w.requests, tracker.decided(), w.orders,
+                    run.sent.get(), w.requests(), tracker.decided(), w.orders(),
                     tracker.latency().getValueAtPercentile(99) / 1000.0))) {
-                for (int slot = 0; slot < w.requests; slot++) {
+                for (int slot = 0; slot < w.requests(); slot++) {
                     Waits.until(schedule.intended(slot));
-                    send(w, slot, sent, sendErrors);
+                    run.send(slot);
                 }
                 lastSend = System.nanoTime();
                 orders.flush();
-                if (!Waits.await(() -> tracker.complete() || streamsFailure.get() != null || reader.failure() != null,
-                        drain)) {
+                if (!Waits.await(run::over, drain)) {
                     tracker.giveUp(System.nanoTime());
                 }
             }
-            failIfReaderFailed(reader);
+            sendErrors = run.sendErrors.get();
         }
-        checkStreams();
         double seconds = (lastSend - t0) / 1e9;
-        var v = tracker.verification(sendErrors.get());
         String note = tracker.complete() ? "" : "INCOMPLETE after a " + drain.toSeconds()
                 + " s drain: percentiles are lower bounds";
-        return new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests / Math.max(seconds, 1e-9),
-                tracker.latency(), v, note).say(String.format(Locale.ROOT, "%s open loop %,d/s", config, rate));
+        return new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests() / Math.max(seconds, 1e-9),
+                tracker.latency(), tracker.verification(sendErrors), note)
+                .say(String.format(Locale.ROOT, "%s open loop %,d/s", config, rate));
     }
 
     /** Sends {@code options.requests} requests as fast as possible; decisions/s from first send to last decision. */
@@ -229,21 +230,19 @@ final class TopologyBench implements AutoCloseable {
         String[] dropIds = spread
                 ? IntStream.range(0, options.spreadDrops).mapToObj(i -> tag + "-" + phase + "-d" + i).toArray(String[]::new)
                 : new String[] {tag + "-" + phase + "-hot"};
-        int stockPerDrop = spread ? options.stock / options.spreadDrops : options.stock;
         Workload w = Workload.generate(tag + "-" + phase, options.requests, options.retryFraction, options.users,
-                dropIds, stockPerDrop, options.seed);
-        launch(w);
-        DecisionTracker tracker = new DecisionTracker(w);
-        Duration limit = Duration.ofSeconds(Math.min(900, Math.max(120, w.requests / 1000)));
-        AtomicLong sendErrors = new AtomicLong();
-        AtomicLong sent = new AtomicLong();
+                dropIds, spread ? options.stock / options.spreadDrops : options.stock, options.seed);
+        Duration limit = Duration.ofSeconds(Math.min(900, Math.max(120, w.requests() / 1000)));
         long t0;
         long sendEnd;
-        Map<String, Double> metrics;
+        String metrics;
         ThreadCpu cpuFrom = null;
         ThreadCpu cpuTo = null;
         long[] steady = new long[4]; // nanos and decisions at 25% and at 90% of the orders
-        try (CommittedReader<OrderDecision> reader = decisions(tracker, limit.plusSeconds(30)).start()) {
+        DecisionTracker tracker;
+        long sendErrors;
+        try (Run run = new Run(w, limit.plusSeconds(30))) {
+            tracker = run.tracker;
             long[] last = {System.nanoTime(), 0};
             try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
                 long now = System.nanoTime();
@@ -252,46 +251,44 @@ final class TopologyBench implements AutoCloseable {
                 last[0] = now;
                 last[1] = d;
                 return String.format(Locale.ROOT, "%s %s: sent %,d/%,d, decided %,d/%,d (%,.0f decisions/s now)",
-                        config, phase, sent.get(), w.requests, d, w.orders, rate);
+                        config, phase, run.sent.get(), w.requests(), d, w.orders(), rate);
             })) {
                 t0 = System.nanoTime();
-                for (int slot = 0; slot < w.requests; slot++) {
-                    send(w, slot, sent, sendErrors);
+                for (int slot = 0; slot < w.requests(); slot++) {
+                    run.send(slot);
                 }
                 orders.flush();
                 sendEnd = System.nanoTime();
-                long deadline = t0 + limit.toNanos();
-                while (!(tracker.complete() || streamsFailure.get() != null || reader.failure() != null)) {
+                while (!run.over()) {
                     long now = System.nanoTime();
-                    if (now > deadline) {
+                    if (now > t0 + limit.toNanos()) {
                         tracker.giveUp(now);
                         break;
                     }
                     long d = tracker.decided();
-                    if (cpuFrom == null && d >= w.orders / 4) {
+                    if (cpuFrom == null && d >= w.orders() / 4) {
                         cpuFrom = ThreadCpu.snapshot(brokerPid);
                         steady[0] = now;
                         steady[1] = d;
                     }
-                    if (cpuFrom != null && cpuTo == null && d >= w.orders * 9L / 10) {
+                    if (cpuFrom != null && cpuTo == null && d >= w.orders() * 9L / 10) {
                         cpuTo = ThreadCpu.snapshot(brokerPid);
                         steady[2] = now;
                         steady[3] = d;
                     }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                    Waits.until(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2));
                 }
             }
             metrics = streamsMetrics();
-            failIfReaderFailed(reader);
+            sendErrors = run.sendErrors.get();
         }
-        checkStreams();
-        var v = tracker.verification(sendErrors.get());
+        var v = tracker.verification(sendErrors);
         double seconds = v.decided() == 0 ? 0 : (tracker.lastDecisionNanos() - t0) / 1e9;
-        String note = (tracker.complete() ? "" : "INCOMPLETE after " + limit.toSeconds() + " s; ") + describe(metrics);
+        String note = (tracker.complete() ? "" : "INCOMPLETE after " + limit.toSeconds() + " s; ") + metrics;
         double steadyRate = steady[2] > steady[0] ? (steady[3] - steady[1]) / ((steady[2] - steady[0]) / 1e9) : Double.NaN;
         String cpu = cpuTo != null ? cpuTo.since(cpuFrom, 6) : "";
         ThroughputRun run = new ThroughputRun(Results.System.TOPOLOGY, config,
-                spread ? "spread: " + dropIds.length + " drops" : "hot drop", w.requests, w.orders,
+                spread ? "spread: " + dropIds.length + " drops" : "hot drop", w.requests(), w.orders(),
                 (sendEnd - t0) / 1e9, seconds, v, note, steadyRate, cpu);
         Progress.say("%s %s: %,.0f decisions/s (%,d decisions in %.1f s; sending took %.1f s; %,.0f/s from 25%% to"
                         + " 90%% of the decisions); checks: %s", config, run.scenario(), run.decisionsPerSecond(),
@@ -302,37 +299,18 @@ final class TopologyBench implements AutoCloseable {
         return run;
     }
 
-    private static void failIfReaderFailed(CommittedReader<?> reader) {
-        if (reader.failure() != null) {
-            throw new IllegalStateException("The decision reader failed: " + reader.failure(), reader.failure());
-        }
-    }
-
-    /** A few thread-level Kafka Streams metrics that say where the time goes (averages over the metric window). */
-    private Map<String, Double> streamsMetrics() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        List<String> wanted = List.of("process-rate", "process-latency-avg", "commit-rate", "commit-latency-avg",
-                "poll-records-avg", "poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio");
-        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
-            MetricName name = e.getKey();
-            if (name.group().equals("stream-thread-metrics") && wanted.contains(name.name())) {
-                Object value = e.getValue().metricValue();
-                if (value instanceof Number n && !Double.isNaN(n.doubleValue())) {
-                    out.merge(name.name(), n.doubleValue(), Double::sum);
-                }
+    /** The {@link #METRICS} at the end of a run, summed over the stream threads. */
+    private String streamsMetrics() {
+        Map<String, Double> sums = new LinkedHashMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && METRICS.contains(name.name())
+                    && metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                sums.merge(name.name(), n.doubleValue(), Double::sum);
             }
-        }
-        return out;
-    }
-
-    private static String describe(Map<String, Double> metrics) {
-        if (metrics.isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder("stream thread at the end: ");
-        metrics.forEach((k, v) -> sb.append(k).append(' ').append(String.format(Locale.ROOT,
-                v >= 100 ? "%,.0f" : "%.2f", v)).append(", "));
-        return sb.substring(0, sb.length() - 2);
+        });
+        return sums.isEmpty() ? "" : "stream thread at the end: " + sums.entrySet().stream().map(e -> e.getKey() + " "
+                + String.format(Locale.ROOT, e.getValue() >= 100 ? "%,.0f" : "%.2f", e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     @Override
@@ -348,7 +326,7 @@ final class TopologyBench implements AutoCloseable {
             streams.cleanUp();
         }
         // Free the broker's disk and memory for the next configuration: this one's topics and internal topics.
-        KafkaAdmin.delete(bootstrap, n -> n.startsWith("bench-" + tag + ".") || n.startsWith(appId() + "-"));
+        KafkaAdmin.delete(bootstrap, n -> n.startsWith("bench-" + tag + ".") || n.startsWith("bench-" + tag + "-"));
         Dirs.deleteRecursively(stateDir);
     }
 }

@@ -10,42 +10,14 @@ import java.util.SplittableRandom;
  * a recent order (the same request again, as a client that timed out would send it). Order number {@code n} has the
  * idempotency key {@code <tag>-<n>}, so a decision names its order without any lookup table.
  */
-final class Workload {
+record Workload(String tag, int requests, int orders, String[] dropIds, int stockPerDrop, int[] slotOrder,
+                int[] orderFirstSlot, int[] orderUser, short[] orderDrop, int[] ordersPerDrop) {
 
     /** A retry repeats one of the last this-many distinct orders (about half a second at 2,000 orders/s). */
     static final int RETRY_WINDOW = 1000;
 
-    final String tag;
-    final int requests;
-    final int orders;
-    final int users;
-    final String[] dropIds;
-    final int stockPerDrop;
-    /** slot -> order number. */
-    final int[] slotOrder;
-    /** order -> the slot of its first send. */
-    final int[] orderFirstSlot;
-    /** order -> user number. */
-    final int[] orderUser;
-    /** order -> drop index; null when there is one drop. */
-    final short[] orderDrop;
-    /** drop index -> distinct orders for it. */
-    final int[] ordersPerDrop;
-
-    private Workload(String tag, int requests, int orders, int users, String[] dropIds, int stockPerDrop,
-                     int[] slotOrder, int[] orderFirstSlot, int[] orderUser, short[] orderDrop, int[] ordersPerDrop) {
-        this.tag = tag;
-        this.requests = requests;
-        this.orders = orders;
-        this.users = users;
-        this.dropIds = dropIds;
-        this.stockPerDrop = stockPerDrop;
-        this.slotOrder = slotOrder;
-        this.orderFirstSlot = orderFirstSlot;
-        this.orderUser = orderUser;
-        this.orderDrop = orderDrop;
-        this.ordersPerDrop = ordersPerDrop;
-    }
+    // slotOrder: slot -> order; orderFirstSlot, orderUser, orderDrop (null for one drop): order -> its first slot,
+    // user number, drop index; ordersPerDrop: drop index -> distinct orders for it.
 
     static Workload generate(String tag, int requests, double retryFraction, int users, String[] dropIds,
                              int stockPerDrop, long seed) {
@@ -82,8 +54,8 @@ final class Workload {
         if (next != firstSlot.length) {
             throw new IllegalStateException("workload generation: " + next + " orders, expected " + firstSlot.length);
         }
-        return new Workload(tag, requests, next, users, dropIds.clone(), stockPerDrop, slotOrder, firstSlot, user,
-                drop, perDrop);
+        return new Workload(tag, requests, next, dropIds.clone(), stockPerDrop, slotOrder, firstSlot, user, drop,
+                perDrop);
     }
 
     /** One drop. */

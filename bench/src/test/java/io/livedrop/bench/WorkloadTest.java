@@ -13,17 +13,17 @@ class WorkloadTest {
     void exactlyTheRetryShareRepeatsEarlierOrdersAndEveryOrderIsSentFirstAtItsFirstSlot() {
         Workload w = Workload.generate("t", 10_000, 0.05, 2_000, new String[] {"d0", "d1", "d2"}, 100, 42);
 
-        assertThat(w.requests).isEqualTo(10_000);
-        assertThat(w.orders).isEqualTo(9_500);
+        assertThat(w.requests()).isEqualTo(10_000);
+        assertThat(w.orders()).isEqualTo(9_500);
         assertThat(w.retries()).isEqualTo(500);
-        assertThat(w.slotOrder[0]).isZero();
+        assertThat(w.slotOrder()[0]).isZero();
         int highest = -1;
         int retries = 0;
-        for (int slot = 0; slot < w.requests; slot++) {
-            int order = w.slotOrder[slot];
+        for (int slot = 0; slot < w.requests(); slot++) {
+            int order = w.slotOrder()[slot];
             if (order > highest) {
                 assertThat(order).isEqualTo(highest + 1);
-                assertThat(w.orderFirstSlot[order]).isEqualTo(slot);
+                assertThat(w.orderFirstSlot()[order]).isEqualTo(slot);
                 highest = order;
             } else {
                 retries++;
@@ -31,7 +31,7 @@ class WorkloadTest {
             }
         }
         assertThat(retries).isEqualTo(500);
-        assertThat(w.ordersPerDrop[0] + w.ordersPerDrop[1] + w.ordersPerDrop[2]).isEqualTo(9_500);
+        assertThat(w.ordersPerDrop()[0] + w.ordersPerDrop()[1] + w.ordersPerDrop()[2]).isEqualTo(9_500);
         assertThat(w.expectedConfirmed()).isEqualTo(300);
     }
 
@@ -41,9 +41,9 @@ class WorkloadTest {
         Workload b = Workload.hot("x", 1_000, 0.05, 50, "d", 10, 7);
         Workload c = Workload.hot("y", 1_000, 0.05, 50, "d", 10, 7);
 
-        assertThat(a.slotOrder).isEqualTo(b.slotOrder);
-        assertThat(a.orderUser).isEqualTo(b.orderUser);
-        assertThat(a.orderUser).isNotEqualTo(c.orderUser);
+        assertThat(a.slotOrder()).isEqualTo(b.slotOrder());
+        assertThat(a.orderUser()).isEqualTo(b.orderUser());
+        assertThat(a.orderUser()).isNotEqualTo(c.orderUser());
     }
 
     @Test
@@ -58,9 +58,9 @@ class WorkloadTest {
         assertThat(w.orderOf(null)).isEqualTo(-1);
         assertThat(w.orderId(3)).isEqualTo(OrderIds.of(w.userId(3), w.idempotencyKey(3)));
         Set<String> ids = new HashSet<>();
-        for (int i = 0; i < w.orders; i++) {
+        for (int i = 0; i < w.orders(); i++) {
             ids.add(w.orderId(i));
         }
-        assertThat(ids).hasSize(w.orders);
+        assertThat(ids).hasSize(w.orders());
     }
 }
