@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Map;
 
@@ -32,21 +32,14 @@ public final class AppInstance extends ChildJvm {
         this.port = freePort();
         this.peerPort = freePort();
         this.home = home;
-        command.add("-jar");
-        command.add(jar.toAbsolutePath().toString());
-        command.add("--server.port=" + port);
-        command.add("--livedrop.http.peer-port=" + peerPort);
-        command.add("--livedrop.kafka.bootstrap-servers=" + bootstrap);
-        command.add("--livedrop.home=" + home.toAbsolutePath());
-        command.add("--livedrop.security.jwt-secret=" + Tokens.SECRET);
-        command.add("--livedrop.orders.rate-per-second=1000000");
-        command.add("--livedrop.orders.rate-burst=1000000");
-        // the benchmarks' set-up schedules drops and follows as fast as it can, by few users
-        command.add("--livedrop.writes.catalog-rate-per-second=1000000");
-        command.add("--livedrop.writes.catalog-rate-burst=1000000");
-        command.add("--livedrop.writes.follow-rate-per-second=1000000");
-        command.add("--livedrop.writes.follow-rate-burst=1000000");
-        command.add("--logging.level.root=WARN");
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
+                "--livedrop.http.peer-port=" + peerPort, "--livedrop.kafka.bootstrap-servers=" + bootstrap,
+                "--livedrop.home=" + home.toAbsolutePath(), "--livedrop.security.jwt-secret=" + Tokens.SECRET,
+                "--livedrop.orders.rate-per-second=1000000", "--livedrop.orders.rate-burst=1000000",
+                // the benchmarks' set-up schedules drops and follows as fast as it can, by few users
+                "--livedrop.writes.catalog-rate-per-second=1000000", "--livedrop.writes.catalog-rate-burst=1000000",
+                "--livedrop.writes.follow-rate-per-second=1000000", "--livedrop.writes.follow-rate-burst=1000000",
+                "--logging.level.root=WARN"));
         streams.forEach((k, v) -> command.add("--livedrop.streams." + k + "=" + v));
         command.addAll(extraArgs);
         Files.createDirectories(home);
@@ -69,25 +62,11 @@ public final class AppInstance extends ChildJvm {
 
     /** The command line as the report shows it: the port, paths and secret generic. */
     public String commandForReport() {
-        List<String> shown = new ArrayList<>();
-        for (String c : command) {
-            if (c.endsWith("/bin/java")) {
-                shown.add("java");
-            } else if (c.startsWith("--server.port=")) {
-                shown.add("--server.port=<free port>");
-            } else if (c.startsWith("--livedrop.http.peer-port=")) {
-                shown.add("--livedrop.http.peer-port=<free port>");
-            } else if (c.startsWith("--livedrop.home=")) {
-                shown.add("--livedrop.home=<temp dir of " + name + ">");
-            } else if (c.startsWith("--livedrop.kafka.bootstrap-servers=")) {
-                shown.add("--livedrop.kafka.bootstrap-servers=<broker>");
-            } else if (c.endsWith(".jar")) {
-                shown.add("livedrop.jar");
-            } else {
-                shown.add(c);
-            }
-        }
-        return String.join(" ", shown);
+        return command.stream().map(c -> c.endsWith("/bin/java") ? "java"
+                : c.replaceFirst("^(--server\\.port=|--livedrop\\.http\\.peer-port=).*", "$1<free port>")
+                .replaceFirst("^--livedrop\\.home=.*", "--livedrop.home=<temp dir of " + name + ">")
+                .replaceFirst("^(--livedrop\\.kafka\\.bootstrap-servers=).*", "$1<broker>")
+                .replaceFirst(".*\\.jar$", "livedrop.jar")).collect(Collectors.joining(" "));
     }
 
     /**

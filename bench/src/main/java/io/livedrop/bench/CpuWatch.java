@@ -2,9 +2,12 @@ package io.livedrop.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Watches the machine's CPU once a second (Linux /proc): how busy it is in total, and how much of that is not this
@@ -16,20 +19,13 @@ public final class CpuWatch implements AutoCloseable {
 
     private static final double WARN_CORES = 0.2;
 
-    private final Thread thread;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private double seconds;
-    private double foreignCoreSeconds;
-    private double totalCoreSeconds;
-    private double worstForeign;
-    private long lastWarnNanos;
-    /** One entry per sample: end time (nanoTime), seconds covered, foreign cores in it. */
-    private final java.util.List<double[]> samples = new java.util.ArrayList<>();
-
-    public CpuWatch() {
-        thread = new Thread(this::run, "bench-cpu-watch");
-        thread.setDaemon(true);
+    /** One second's sample: its end (nanoTime), the seconds it covers, the cores others and everyone used in it. */
+    private record Sample(double endNanos, double seconds, double foreignCores, double totalCores) {
     }
+
+    private final List<Sample> samples = new ArrayList<>();
+    private volatile boolean stop;
+    private Thread thread;
 
     static boolean available() {
         return Files.isReadable(Path.of("/proc/stat")) && Files.isReadable(Path.of("/proc/self/stat"));
@@ -37,39 +33,36 @@ public final class CpuWatch implements AutoCloseable {
 
     public CpuWatch start() {
         if (available()) {
-            thread.start();
+            thread = Daemons.start("bench-cpu-watch", this::run);
         }
         return this;
     }
 
     private void run() {
         long lastBusy = ProcCpu.machineBusyTicks();
-        java.util.Map<Long, Long> lastOurs = ourTicks();
+        Map<Long, Long> lastOurs = ourTicks();
         long lastNanos = System.nanoTime();
-        while (!stop.get()) {
+        long lastWarnNanos = 0;
+        while (!stop) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
                 return;
             }
             long busy = ProcCpu.machineBusyTicks();
-            java.util.Map<Long, Long> ours = ourTicks();
+            Map<Long, Long> ours = ourTicks();
             long now = System.nanoTime();
             double dt = (now - lastNanos) / 1e9;
             double total = (busy - lastBusy) / ProcCpu.TICKS_PER_SECOND;
-            boolean oneOfOursExited = !ours.keySet().containsAll(lastOurs.keySet());
             long oursDelta = 0;
             for (var e : ours.entrySet()) {
                 oursDelta += e.getValue() - lastOurs.getOrDefault(e.getKey(), 0L);
             }
             // A process of ours that exited took its last ticks with it: that second cannot be attributed.
-            double foreign = oneOfOursExited ? 0 : Math.max(0, total - Math.max(0, oursDelta) / ProcCpu.TICKS_PER_SECOND);
+            double foreign = !ours.keySet().containsAll(lastOurs.keySet()) ? 0
+                    : Math.max(0, total - Math.max(0, oursDelta) / ProcCpu.TICKS_PER_SECOND);
             synchronized (this) {
-                seconds += dt;
-                totalCoreSeconds += total;
-                foreignCoreSeconds += foreign;
-                worstForeign = Math.max(worstForeign, foreign / dt);
-                samples.add(new double[] {now, dt, foreign / dt});
+                samples.add(new Sample(now, dt, foreign / dt, total / dt));
             }
             if (foreign / dt > WARN_CORES && now - lastWarnNanos > 30e9) {
                 lastWarnNanos = now;
@@ -87,13 +80,14 @@ public final class CpuWatch implements AutoCloseable {
         if (!available()) {
             return "not measured (no /proc)";
         }
+        double seconds = samples.stream().mapToDouble(Sample::seconds).sum();
         if (seconds == 0) {
             return "not measured";
         }
         return String.format(Locale.ROOT, "machine busy %.2f of %d cores on average; other processes (not this"
                         + " benchmark's JVMs or redis-server) %.2f cores on average, %.2f at worst (1 s samples)",
-                totalCoreSeconds / seconds, Runtime.getRuntime().availableProcessors(), foreignCoreSeconds / seconds,
-                worstForeign);
+                samples.stream().mapToDouble(s -> s.totalCores() * s.seconds()).sum() / seconds,
+                Runtime.getRuntime().availableProcessors(), foreignCores(), worstForeignCores());
     }
 
     /** Average and worst foreign cores over the samples that ended between the two nanoTimes. */
@@ -101,38 +95,35 @@ public final class CpuWatch implements AutoCloseable {
         double secs = 0;
         double coreSecs = 0;
         double worst = 0;
-        for (double[] s : samples) {
-            if (s[0] > fromNanos && s[0] <= toNanos + 1e9) {
-                secs += s[1];
-                coreSecs += s[2] * s[1];
-                worst = Math.max(worst, s[2]);
+        for (Sample s : samples) {
+            if (s.endNanos() > fromNanos && s.endNanos() <= toNanos + 1e9) {
+                secs += s.seconds();
+                coreSecs += s.foreignCores() * s.seconds();
+                worst = Math.max(worst, s.foreignCores());
             }
         }
         return new double[] {secs == 0 ? 0 : coreSecs / secs, worst};
     }
 
-    public synchronized double foreignCores() {
-        return seconds == 0 ? 0 : foreignCoreSeconds / seconds;
+    public double foreignCores() {
+        return foreignBetween(Long.MIN_VALUE, Long.MAX_VALUE)[0];
     }
 
-    public synchronized double worstForeignCores() {
-        return worstForeign;
+    public double worstForeignCores() {
+        return foreignBetween(Long.MIN_VALUE, Long.MAX_VALUE)[1];
     }
 
     /** pid -> CPU ticks of this process and each of its descendants. */
-    private static java.util.Map<Long, Long> ourTicks() {
-        java.util.Map<Long, Long> ticks = new java.util.HashMap<>();
-        ticks.put(ProcessHandle.current().pid(), ProcCpu.processTicks(ProcessHandle.current().pid()));
-        List<ProcessHandle> descendants = ProcessHandle.current().descendants().toList();
-        for (ProcessHandle p : descendants) {
-            ticks.put(p.pid(), ProcCpu.processTicks(p.pid()));
-        }
-        return ticks;
+    private static Map<Long, Long> ourTicks() {
+        return Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
+                .collect(Collectors.toMap(ProcessHandle::pid, p -> ProcCpu.processTicks(p.pid())));
     }
 
     @Override
     public void close() {
-        stop.set(true);
-        thread.interrupt();
+        stop = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /** The machine, the software versions and the command line of a run, for the report. */
 public record Environment(String date, String cpuModel, int cores, String memory, String os, String java, String jvmFlags,
@@ -42,8 +43,10 @@ public record Environment(String date, String cpuModel, int cores, String memory
         versions.put("Jedis", mavenVersion("redis.clients", "jedis").orElse("?"));
         versions.put("JFreeChart", mavenVersion("org.jfree", "jfreechart").orElse("?"));
         return new Environment(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)),
-                readCpuModel(), Runtime.getRuntime().availableProcessors(), readMemory(), readOs(), java, flags, versions, command,
-                loadAverage());
+                field("/proc/cpuinfo", "model name").map(m -> m.substring(m.indexOf(':') + 1).strip())
+                        .orElse(System.getProperty("os.arch")), Runtime.getRuntime().availableProcessors(), readMemory(),
+                field("/etc/os-release", "PRETTY_NAME=").map(n -> n.replace("\"", "")).orElse(System.getProperty("os.name"))
+                        + ", kernel " + System.getProperty("os.version"), java, flags, versions, command, loadAverage());
     }
 
     private static String rocksdbVersion() {
@@ -56,55 +59,39 @@ public record Environment(String date, String cpuModel, int cores, String memory
     }
 
     private static String kafkaVersion() {
-        try (InputStream in = Environment.class.getResourceAsStream("/kafka/kafka-version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "?") + " (commit " + p.getProperty("commitId", "?") + ")";
-        } catch (IOException e) {
-            return "?";
-        }
+        Properties p = resource("/kafka/kafka-version.properties");
+        return p.getProperty("version", "?") + " (commit " + p.getProperty("commitId", "?") + ")";
     }
 
     static Optional<String> mavenVersion(String group, String artifact) {
-        String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-        try (InputStream in = Environment.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                return Optional.empty();
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return Optional.ofNullable(p.getProperty("version"));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(resource("/META-INF/maven/" + group + "/" + artifact + "/pom.properties")
+                .getProperty("version"));
     }
 
-    private static String readCpuModel() {
-        return lines("/proc/cpuinfo").stream().filter(l -> l.startsWith("model name")).findFirst()
-                .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(System.getProperty("os.arch"));
+    /** A properties resource of the class path; empty when missing or unreadable. */
+    private static Properties resource(String name) {
+        Properties p = new Properties();
+        try (InputStream in = Environment.class.getResourceAsStream(name)) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // empty
+        }
+        return p;
     }
 
     private static String readMemory() {
-        return lines("/proc/meminfo").stream().filter(l -> l.startsWith("MemTotal:")).findFirst()
-                .map(l -> {
-                    long kb = Long.parseLong(l.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0);
-                }).orElse("?");
+        return field("/proc/meminfo", "MemTotal:").map(kb -> String.format(Locale.ROOT, "%.1f GiB",
+                Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0)).orElse("?");
     }
 
-    private static String readOs() {
-        String pretty = lines("/etc/os-release").stream().filter(l -> l.startsWith("PRETTY_NAME=")).findFirst()
-                .map(l -> l.substring("PRETTY_NAME=".length()).replace("\"", "")).orElse(System.getProperty("os.name"));
-        return pretty + ", kernel " + System.getProperty("os.version");
-    }
-
-    private static List<String> lines(String file) {
-        try {
-            return Files.readAllLines(Path.of(file));
+    /** The rest of the first line of {@code file} that starts with {@code prefix}. */
+    private static Optional<String> field(String file, String prefix) {
+        try (Stream<String> lines = Files.lines(Path.of(file))) {
+            return lines.filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()));
         } catch (IOException | RuntimeException e) {
-            return List.of();
+            return Optional.empty();
         }
     }
 

@@ -153,15 +153,5 @@ public interface KafkaBroker extends AutoCloseable {
             }
             start();
         }
-
-        @Override
-        public synchronized void kill() {
-            super.kill();
-        }
-
-        @Override
-        public synchronized void close() {
-            super.close();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.livedrop.bench;
 
 import io.livedrop.topology.config.Stores;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -35,9 +35,8 @@ public final class Ownership {
     /** HTTP status of the owner endpoint of {@code instance} for {@code key} in {@code partition}. */
     public static int probe(Http http, AppInstance instance, String key, int partition) {
         try {
-            HttpResponse<String> r = http.get(instance.peerUrl() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key
-                    + "?partition=" + partition + "&stale=false");
-            return r.statusCode();
+            return http.get(instance.peerUrl() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key
+                    + "?partition=" + partition + "&stale=false").statusCode();
         } catch (RuntimeException e) {
             return -1;
         }
@@ -98,9 +97,7 @@ public final class Ownership {
     public static String describe(Map<Integer, String> owners) {
         Map<String, Set<Integer>> by = new TreeMap<>();
         owners.forEach((p, o) -> by.computeIfAbsent(o == null ? "nobody" : o, k -> new TreeSet<>()).add(p));
-        List<String> parts = new ArrayList<>();
-        by.forEach((o, ps) -> parts.add(o + " " + ps));
-        return String.join(", ", parts);
+        return by.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 
     /**

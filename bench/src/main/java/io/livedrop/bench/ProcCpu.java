@@ -3,35 +3,24 @@ package io.livedrop.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * CPU time of the benchmark's processes (this JVM, the broker, instance A, instance B) from /proc, so that each run
  * can say which process used how many cores: on 2 shared cores, that names what bounds the figures.
  */
-public final class ProcCpu {
+public record ProcCpu(Map<String, Long> pids, Map<String, Long> ticks, long nanos, long machineBusy) {
 
     static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
-    private final Map<String, Long> pids;
-    private final Map<String, Long> ticks = new LinkedHashMap<>();
-    private final long nanos;
-    private final long machineBusy;
-
-    private ProcCpu(Map<String, Long> pids) {
-        this.pids = pids;
-        pids.forEach((name, pid) -> ticks.put(name, pid < 0 ? 0 : processTicks(pid)));
-        this.nanos = System.nanoTime();
-        this.machineBusy = machineBusyTicks();
-    }
-
     /** A snapshot of the named processes (a pid < 0 is skipped). */
     public static ProcCpu snapshot(Map<String, Long> pids) {
-        return new ProcCpu(pids);
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> ticks.put(name, pid < 0 ? 0 : processTicks(pid)));
+        return new ProcCpu(pids, ticks, System.nanoTime(), machineBusyTicks());
     }
 
     /** Cores each process used since {@code earlier}, and the whole machine's. */
@@ -48,9 +37,8 @@ public final class ProcCpu {
     }
 
     public static String format(Map<String, Double> cores) {
-        List<String> parts = new ArrayList<>();
-        cores.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2f", k, v)));
-        return String.join(", ", parts);
+        return cores.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     /** utime + stime of a process (all its threads) in clock ticks; 0 when it is gone. */
@@ -74,11 +62,7 @@ public final class ProcCpu {
     static long machineBusyTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = 0;
-            for (int i = 1; i <= 3 && i < f.length; i++) {
-                busy += Long.parseLong(f[i]);
-            }
-            return busy;
+            return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

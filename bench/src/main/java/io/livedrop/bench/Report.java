@@ -134,11 +134,10 @@ final class Report extends Markdown {
         for (ThroughputRun t : r.throughput) {
             String ratio = t.system() == Results.System.TOPOLOGY
                     ? redis.map(x -> ratio(t.decisionsPerSecond() / redisOps(x))).orElse("n/a") : "";
-            line("| " + t.system().label + " | " + t.config() + " | " + t.scenario() + " | " + n(t.requests()) + " ("
-                    + n(t.orders()) + ") | " + String.format(Locale.ROOT, "%.1f s", t.sendSeconds()) + " | **"
-                    + n(t.decisionsPerSecond()) + "** | " + n(t.requestsPerSecond()) + " | " + ratio + " | "
-                    + (Double.isNaN(t.steadyDecisionsPerSecond()) ? "" : n(t.steadyDecisionsPerSecond())) + " | "
-                    + check(t, t.verification()) + " |");
+            row(t.system().label, t.config(), t.scenario(), n(t.requests()) + " (" + n(t.orders()) + ")",
+                    String.format(Locale.ROOT, "%.1f s", t.sendSeconds()), "**" + n(t.decisionsPerSecond()) + "**",
+                    n(t.requestsPerSecond()), ratio, Double.isNaN(t.steadyDecisionsPerSecond()) ? ""
+                            : n(t.steadyDecisionsPerSecond()), check(t, t.verification()));
         }
         line();
         List<ThroughputRun> withCpu = r.throughput.stream().filter(t -> !t.cpu().isEmpty()).toList();
@@ -173,10 +172,9 @@ final class Report extends Markdown {
             String ratio = l.system() == Results.System.TOPOLOGY
                     ? raw.map(x -> ratio(l.percentileMs(99) / x.percentileMs(99))).orElse("n/a") : "";
             String bound = l.note().startsWith("INCOMPLETE") ? "≥ " : "";
-            line("| " + n(l.rate()) + " | " + l.system().label + " | " + l.config() + " | " + n(l.achievedRate()) + " | "
-                    + n(l.micros().getTotalCount()) + " | " + bound + ms(l.percentileMs(50)) + " | **" + bound
-                    + ms(l.percentileMs(99)) + "** | " + bound + ms(l.percentileMs(99.9)) + " | " + bound + ms(l.maxMs())
-                    + " | " + ratio + " | " + check(l, l.verification()) + " |");
+            row(n(l.rate()), l.system().label, l.config(), n(l.achievedRate()), n(l.micros().getTotalCount()),
+                    bound + ms(l.percentileMs(50)), "**" + bound + ms(l.percentileMs(99)) + "**",
+                    bound + ms(l.percentileMs(99.9)), bound + ms(l.maxMs()), ratio, check(l, l.verification()));
         }
         line();
         if (png != null) {
@@ -203,8 +201,7 @@ final class Report extends Markdown {
     }
 
     static int commitInterval(String topologyConfig) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("commit (\\d+) ms").matcher(topologyConfig);
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        return Integer.parseInt(topologyConfig.replaceAll(".*commit (\\d+) ms.*", "$1"));
     }
 
     private void correctness() {
@@ -225,9 +222,12 @@ final class Report extends Markdown {
     }
 
     private void row(String name, Verification v) {
-        line("| " + name + " | " + n(v.requests()) + " | " + n(v.orders()) + " | " + n(v.decided()) + " | "
-                + n(v.duplicates()) + " | " + n(v.missing()) + " | " + n(v.confirmedUnits()) + " / " + n(v.stock())
-                + " | " + n(v.oversold()) + " | " + n(v.rejected()) + " | " + (v.ok() ? "ok" : "**" + v.problems() + "**") + " |");
+        row(name, n(v.requests()), n(v.orders()), n(v.decided()), n(v.duplicates()), n(v.missing()),
+                n(v.confirmedUnits()) + " / " + n(v.stock()), n(v.oversold()), n(v.rejected()), verdict(v));
+    }
+
+    private static String verdict(Verification v) {
+        return v.ok() ? "ok" : "**" + v.problems() + "**";
     }
 
     private void notes() {
@@ -269,7 +269,7 @@ final class Report extends Markdown {
         double[] f = r.foreign.get(run);
         String disturbed = Results.disturbed(f) ? String.format(Locale.ROOT, " ⚠ other processes %.2f cores (%.2f max)",
                 f[0], f[1]) : "";
-        return (v.ok() ? "ok" : "**" + v.problems() + "**") + disturbed;
+        return verdict(v) + disturbed;
     }
 
     static String trim(double d) {
