@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ObjLongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -14,31 +15,26 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A read_committed consumer of every partition of one topic, from its end at construction, on a thread of its own.
- * Each polled batch is stamped with {@link System#nanoTime()} when {@code poll} returns: the moment its records
+ * A read_committed consumer of every partition of one topic, from its end at construction, on a thread of its own;
+ * the handler gets each record with the time its batch became visible. Each polled batch is stamped with {@link System#nanoTime()} when {@code poll} returns: the moment its records
  * became visible to a committed reader (deserialization included, as any client pays it).
  */
 public final class CommittedReader<V> implements AutoCloseable {
-
-    /** Receives each record with the time its batch became visible. */
-    public interface Handler<V> {
-        void accept(ConsumerRecord<String, V> record, long visibleNanos);
-    }
 
     private final KafkaConsumer<String, V> consumer;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stop;
 
-    public CommittedReader(String bootstrap, String topic, Deserializer<V> valueDeserializer, Handler<V> handler,
-                    Duration maxRuntime) {
+    public CommittedReader(String bootstrap, String topic, Deserializer<V> valueDeserializer,
+                           ObjLongConsumer<ConsumerRecord<String, V>> handler, Duration maxRuntime) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.getInteger("bench.fetch.max.wait.ms", 100),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
                 ConsumerConfig.CLIENT_ID_CONFIG, "bench-reader-" + topic);
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), valueDeserializer);
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -56,9 +52,7 @@ public final class CommittedReader<V> implements AutoCloseable {
                 while (!stop && System.nanoTime() < deadline) {
                     ConsumerRecords<String, V> records = consumer.poll(Duration.ofMillis(50));
                     long now = System.nanoTime();
-                    for (ConsumerRecord<String, V> r : records) {
-                        handler.accept(r, now);
-                    }
+                    records.forEach(r -> handler.accept(r, now));
                 }
             } catch (Throwable t) {
                 failure.set(t);

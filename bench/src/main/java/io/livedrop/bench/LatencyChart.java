@@ -59,11 +59,8 @@ public final class LatencyChart {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(percentileAxis());
         combined.setGap(14);
         Map<String, Color> colors = new LinkedHashMap<>();
-        for (Panel p : panels) {
-            for (Series s : p.series()) {
-                colors.computeIfAbsent(s.name(), k -> PALETTE[colors.size() % PALETTE.length]);
-            }
-        }
+        panels.stream().flatMap(p -> p.series().stream())
+                .forEach(s -> colors.computeIfAbsent(s.name(), k -> PALETTE[colors.size() % PALETTE.length]));
         for (Panel p : panels) {
             XYSeriesCollection data = new XYSeriesCollection();
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
@@ -159,15 +156,8 @@ public final class LatencyChart {
     private static final class PercentileFormat extends NumberFormat {
         @Override
         public StringBuffer format(double x, StringBuffer to, FieldPosition pos) {
-            double p = 100.0 * (1.0 - 1.0 / x);
-            String s;
-            if (x < 1.5) {
-                s = "0%";
-            } else {
-                int decimals = Math.max(0, (int) Math.round(Math.log10(x)) - 2);
-                s = String.format(Locale.ROOT, "%." + decimals + "f%%", p);
-            }
-            return to.append(s);
+            int decimals = Math.max(0, (int) Math.round(Math.log10(x)) - 2);
+            return to.append(x < 1.5 ? "0%" : String.format(Locale.ROOT, "%." + decimals + "f%%", 100.0 * (1.0 - 1.0 / x)));
         }
 
         @Override

@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The Redis baseline's server without a system package: the linux-amd64 {@code redis-server} that
@@ -29,25 +28,14 @@ final class RedisServerBinary {
 
     /** The bundled server on linux-amd64, else the installed one, else empty. */
     static Optional<Path> find() {
-        Optional<Path> bundled = bundled();
-        return bundled.isPresent() ? bundled : installed();
+        return bundled().or(RedisServerBinary::installed);
     }
 
     /** An installed redis-server: on PATH or in the usual places. */
     static Optional<Path> installed() {
-        List<Path> candidates = new ArrayList<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(":")) {
-                if (!d.isBlank()) {
-                    candidates.add(Path.of(d, "redis-server"));
-                }
-            }
-        }
-        candidates.add(Path.of("/usr/bin/redis-server"));
-        candidates.add(Path.of("/usr/sbin/redis-server"));
-        candidates.add(Path.of("/usr/local/bin/redis-server"));
-        return candidates.stream().filter(Files::isExecutable).findFirst();
+        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).filter(d -> !d.isBlank()),
+                        Stream.of("/usr/bin", "/usr/sbin", "/usr/local/bin")).map(d -> Path.of(d, "redis-server"))
+                .filter(Files::isExecutable).findFirst();
     }
 
     static boolean isLinuxAmd64() {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Writes the run as markdown tables, with the plot beside it. */
 final class Report extends Markdown {
@@ -168,9 +169,8 @@ final class Report extends Markdown {
         line();
         table("| rate/s | system | configuration | achieved rate/s | samples | p50 | p99 | p99.9 | max | p99 ÷ raw p99, same commit interval | checks |");
         for (LatencyRun l : r.latency) {
-            Optional<LatencyRun> raw = rawReference(l);
             String ratio = l.system() == Results.System.TOPOLOGY
-                    ? raw.map(x -> ratio(l.percentileMs(99) / x.percentileMs(99))).orElse("n/a") : "";
+                    ? rawReference(l).map(x -> ratio(l.percentileMs(99) / x.percentileMs(99))).orElse("n/a") : "";
             String bound = l.note().startsWith("INCOMPLETE") ? "≥ " : "";
             row(n(l.rate()), l.system().label, l.config(), n(l.achievedRate()), n(l.micros().getTotalCount()),
                     bound + ms(l.percentileMs(50)), "**" + bound + ms(l.percentileMs(99)) + "**",
@@ -195,13 +195,9 @@ final class Report extends Markdown {
 
     /** The raw round trip at the same rate committed at the same interval as a topology run. */
     private Optional<LatencyRun> rawReference(LatencyRun l) {
-        int interval = commitInterval(l.config());
+        int interval = Integer.parseInt(l.config().replaceAll(".*commit (\\d+) ms.*", "$1"));
         return r.latency.stream().filter(x -> x.system() == Results.System.RAW_KAFKA && x.rate() == l.rate()
                 && x.config().equals(RawKafkaBench.label(interval))).findFirst();
-    }
-
-    static int commitInterval(String topologyConfig) {
-        return Integer.parseInt(topologyConfig.replaceAll(".*commit (\\d+) ms.*", "$1"));
     }
 
     private void correctness() {
@@ -231,17 +227,10 @@ final class Report extends Markdown {
     }
 
     private void notes() {
-        List<String> notes = new java.util.ArrayList<>(r.notes);
-        for (ThroughputRun t : r.throughput) {
-            if (!t.note().isEmpty()) {
-                notes.add(t.system().label + ", " + t.config() + ", " + t.scenario() + ": " + t.note());
-            }
-        }
-        for (LatencyRun l : r.latency) {
-            if (l.note().startsWith("INCOMPLETE")) {
-                notes.add(l.system().label + ", " + l.config() + ", " + n(l.rate()) + "/s: " + l.note());
-            }
-        }
+        List<String> notes = Stream.concat(r.throughput.stream().filter(t -> !t.note().isEmpty())
+                        .map(t -> t.system().label + ", " + t.config() + ", " + t.scenario() + ": " + t.note()),
+                r.latency.stream().filter(l -> l.note().startsWith("INCOMPLETE"))
+                        .map(l -> l.system().label + ", " + l.config() + ", " + n(l.rate()) + "/s: " + l.note())).toList();
         if (notes.isEmpty()) {
             return;
         }

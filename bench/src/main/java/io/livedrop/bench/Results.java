@@ -61,7 +61,6 @@ final class Results {
 
     final List<LatencyRun> latency = new ArrayList<>();
     final List<ThroughputRun> throughput = new ArrayList<>();
-    final List<String> notes = new ArrayList<>();
     String redisUnavailable;
     String redisVersion;
 

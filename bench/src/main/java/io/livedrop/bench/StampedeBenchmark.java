@@ -38,7 +38,6 @@ public final class StampedeBenchmark {
                 o.out.resolve(o.name + ".md"));
         Results results = new Results(run.cpu);
         List<String> setup = new ArrayList<>();
-        Progress.say("plan: %s", plan(o));
         int requestBytes = sampleRequestSize();
         setup.add("order request on the wire: " + requestBytes + " bytes of Avro single-object encoding (raw baseline"
                 + " records are the same size)");
@@ -155,26 +154,6 @@ public final class StampedeBenchmark {
                 }
             }
         }
-    }
-
-    private static String plan(BenchOptions o) {
-        List<String> parts = new ArrayList<>();
-        String each = (o.runs("latency") ? "open loop at " + o.rates + "/s for " + Formats.secs(o.duration) + " each" : "")
-                + (o.runs("latency") && o.runs("throughput") ? ", " : "")
-                + (o.runs("throughput") ? "max throughput with " + Formats.n(o.requests) + " requests (hot"
-                + (o.runs("spread") ? ", spread" : "") + ")" : "");
-        if (o.runs("redis")) {
-            parts.add("Redis Lua: " + each);
-        }
-        if (o.runs("raw")) {
-            parts.add("raw Kafka: " + (o.runs("latency") ? "open loop at " + o.rates + "/s, committed every "
-                    + o.commitIntervals + " ms and asap" : "") + (o.runs("throughput") ? "; max throughput" : ""));
-        }
-        if (o.runs("streams")) {
-            parts.add("topology under " + o.guarantees + " x commit.interval.ms " + o.commitIntervals + ": warm-up "
-                    + Formats.secs(o.warmup) + ", " + each);
-        }
-        return String.join("; ", parts);
     }
 
     private static int sampleRequestSize() {
