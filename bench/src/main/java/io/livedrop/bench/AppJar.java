@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarFile;
@@ -28,16 +27,11 @@ public final class AppJar {
         try {
             sb.append(", built ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
                     .format(Files.getLastModifiedTime(jar).toInstant().atOffset(ZoneOffset.UTC)));
-            List<String> libs = new ArrayList<>();
+            List<String> libs;
             try (JarFile j = new JarFile(jar.toFile())) {
-                j.stream().forEach(e -> {
-                    Matcher m = LIB.matcher(e.getName());
-                    if (m.matches()) {
-                        libs.add(m.group(1) + " " + m.group(2));
-                    }
-                });
+                libs = j.stream().map(e -> LIB.matcher(e.getName())).filter(Matcher::matches)
+                        .map(m -> m.group(1) + " " + m.group(2)).sorted().toList();
             }
-            libs.sort(null);
             if (!libs.isEmpty()) {
                 sb.append("; ").append(String.join(", ", libs));
             }
@@ -45,13 +39,8 @@ public final class AppJar {
             if (Files.isDirectory(sources)) {
                 long built = Files.getLastModifiedTime(jar).toMillis();
                 try (Stream<Path> files = Files.walk(sources)) {
-                    long newer = files.filter(Files::isRegularFile).filter(p -> {
-                        try {
-                            return Files.getLastModifiedTime(p).toMillis() > built;
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    }).count();
+                    // File.lastModified: 0, not an exception, for a file gone meanwhile
+                    long newer = files.filter(Files::isRegularFile).filter(p -> p.toFile().lastModified() > built).count();
                     if (newer > 0) {
                         sb.append("; note: ").append(newer).append(" source file(s) under query-api/src/main changed"
                                 + " after this jar was built (the figures are this jar's)");

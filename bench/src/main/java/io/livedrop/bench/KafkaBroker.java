@@ -1,9 +1,7 @@
 package io.livedrop.bench;
 
 import io.livedrop.kafka.embedded.EmbeddedKafkaBroker;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -96,18 +94,13 @@ public interface KafkaBroker extends AutoCloseable {
 
         private void start() {
             Process p;
-            String found = null;
+            String found;
             try {
                 p = spawn(true);
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                String line;
-                while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-                    if (line.startsWith("BOOTSTRAP ")) {
-                        found = line.substring("BOOTSTRAP ".length()).strip();
-                        break;
-                    }
-                }
+                found = p.inputReader(StandardCharsets.UTF_8).lines().takeWhile(l -> System.nanoTime() < deadline)
+                        .filter(l -> l.startsWith("BOOTSTRAP ")).findFirst()
+                        .map(l -> l.substring("BOOTSTRAP ".length()).strip()).orElse(null);
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot start the broker JVM: " + e.getMessage(), e);
             }

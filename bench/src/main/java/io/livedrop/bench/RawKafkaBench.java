@@ -68,13 +68,10 @@ final class RawKafkaBench {
         Workload w = Workload.hot("raw" + runs, n, 0.0, 1, "raw", n, seed);
         DecisionTracker tracker = new DecisionTracker(w);
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-raw-" + runs,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, "bench-raw-" + runs);
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.CLIENT_ID_CONFIG, topic);
         AtomicLong sendErrors = new AtomicLong();
         AtomicLong sent = new AtomicLong();
-        Duration drain = Duration.ofSeconds(30);
         Duration maxRuntime = Duration.ofSeconds(rate == 0 ? Math.max(120, n / 2000) : n / rate + 30 + 60);
         long t0;
         double sendSeconds;
@@ -89,9 +86,7 @@ final class RawKafkaBench {
             producer.initTransactions();
             t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             Schedule schedule = rate == 0 ? new Schedule(t0, 0) : Schedule.of(t0, rate);
-            if (rate > 0) {
-                tracker.schedule(schedule);
-            }
+            tracker.schedule(rate == 0 ? null : schedule);
             long interval = TimeUnit.MILLISECONDS.toNanos(commitIntervalMs);
             int slot = 0;
             while (slot < n) {
@@ -121,7 +116,7 @@ final class RawKafkaBench {
                     commitMicros.getTotalCount(), commitMicros.getValueAtPercentile(50) / 1000.0,
                     commitMicros.getValueAtPercentile(99) / 1000.0, commitMicros.getMaxValue() / 1000.0);
             sendSeconds = (System.nanoTime() - t0) / 1e9;
-            if (!Waits.await(() -> tracker.complete() || reader.failure() != null, drain)) {
+            if (!Waits.await(() -> tracker.complete() || reader.failure() != null, Duration.ofSeconds(30))) {
                 tracker.giveUp(System.nanoTime());
             }
             if (reader.failure() != null) {
@@ -134,8 +129,6 @@ final class RawKafkaBench {
     }
 
     private byte[] value(int slot) {
-        byte[] v = new byte[valueBytes];
-        ByteBuffer.wrap(v).putInt(0, slot);
-        return v;
+        return ByteBuffer.allocate(valueBytes).putInt(0, slot).array();
     }
 }

@@ -85,19 +85,15 @@ record Workload(String tag, int requests, int orders, String[] dropIds, int stoc
 
     /** The order number named by an idempotency key of this workload, or -1 for any other key. */
     int orderOf(String idempotencyKey) {
-        if (idempotencyKey == null || idempotencyKey.length() <= tag.length() + 1
-                || !idempotencyKey.startsWith(tag) || idempotencyKey.charAt(tag.length()) != '-') {
+        if (idempotencyKey == null || !idempotencyKey.startsWith(tag + "-")) {
             return -1;
         }
-        int n = 0;
-        for (int i = tag.length() + 1; i < idempotencyKey.length(); i++) {
-            char c = idempotencyKey.charAt(i);
-            if (c < '0' || c > '9' || n > (Integer.MAX_VALUE - 9) / 10) {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
+        try {
+            int n = Integer.parseInt(idempotencyKey.substring(tag.length() + 1));
+            return n >= 0 && n < orders ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
         }
-        return n < orders ? n : -1;
     }
 
     /** The topology's order id of an order: a name-based UUID of user id and idempotency key. */
