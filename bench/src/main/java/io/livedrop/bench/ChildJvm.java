@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A child JVM of a benchmark (the broker, a livedrop instance): this machine's {@code java} with the given flags,
@@ -26,11 +27,9 @@ public abstract class ChildJvm implements AutoCloseable {
         this.log = log;
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
-        String extra = System.getenv(flagsVariable);
-        if (extra != null && !extra.isBlank()) {
-            for (String flag : extra.strip().split("\\s+")) {
-                command.add(flag.replace("{instance}", name));
-            }
+        String extra = System.getenv().getOrDefault(flagsVariable, "").strip();
+        if (!extra.isEmpty()) {
+            Stream.of(extra.split("\\s+")).map(flag -> flag.replace("{instance}", name)).forEach(command::add);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-stop"));
     }

@@ -163,5 +163,4 @@ public final class StampedeBenchmark {
                 .setRequestedAt(Instant.now()).build();
         return serdes.orderRequest().serializer().serialize("t", sample).length;
     }
-
 }
