@@ -56,7 +56,9 @@ public final class LatencyChart {
     }
 
     public static void write(List<Panel> panels, String title, Path png) throws IOException {
-        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(percentileAxis());
+        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(
+                // x: percentile on a 1/(1-p) log scale, 0% to 99.999%
+                logAxis("percentile", 1, 1, 100_000, new PercentileFormat()));
         combined.setGap(14);
         Map<String, Color> colors = new LinkedHashMap<>();
         panels.stream().flatMap(p -> p.series().stream())
@@ -83,14 +85,9 @@ public final class LatencyChart {
                 hi = Math.max(hi, p.targetMs());
             }
             lo = lo == Double.MAX_VALUE ? 0.01 : lo;
-            LogAxis ms = new LogAxis(p.axisLabel());
-            ms.setBase(10);
-            ms.setSmallestValue(0.01);
-            ms.setRange(Math.pow(10, Math.floor(Math.log10(lo))), Math.pow(10, Math.ceil(Math.log10(hi * 1.01))));
-            ms.setTickUnit(new NumberTickUnit(1));
+            LogAxis ms = logAxis(p.axisLabel(), 0.01, Math.pow(10, Math.floor(Math.log10(lo))),
+                    Math.pow(10, Math.ceil(Math.log10(hi * 1.01))), new DecimalFormat("#,##0.###"));
             ms.setMinorTickCount(9);
-            ms.setMinorTickMarksVisible(true);
-            ms.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
             ms.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             XYPlot plot = new XYPlot(data, null, ms, renderer);
             if (!Double.isNaN(p.targetMs())) {
@@ -119,16 +116,16 @@ public final class LatencyChart {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 120 + 350 * Math.max(1, panels.size()));
     }
 
-    /** The x axis: percentile on a 1/(1-p) log scale, 0% to 99.999%. */
-    private static LogAxis percentileAxis() {
-        LogAxis percentile = new LogAxis("percentile");
-        percentile.setBase(10);
-        percentile.setSmallestValue(1);
-        percentile.setRange(1, 100_000);
-        percentile.setTickUnit(new NumberTickUnit(1));
-        percentile.setNumberFormatOverride(new PercentileFormat());
-        percentile.setMinorTickMarksVisible(true);
-        return percentile;
+    /** A base-10 log axis with a tick at each power of ten. */
+    private static LogAxis logAxis(String label, double smallest, double from, double to, NumberFormat format) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setSmallestValue(smallest);
+        axis.setRange(from, to);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setMinorTickMarksVisible(true);
+        axis.setNumberFormatOverride(format);
+        return axis;
     }
 
     /** Percentile points of the histogram, in ms, up to its max (plotted at the last finite percentile). */

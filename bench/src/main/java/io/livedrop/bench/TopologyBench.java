@@ -194,10 +194,9 @@ final class TopologyBench implements AutoCloseable {
         Duration drain = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
         long t0;
         long lastSend;
-        DecisionTracker tracker;
-        long sendErrors;
-        try (Run run = new Run(w, duration.plus(drain).plusSeconds(30))) {
-            tracker = run.tracker;
+        Run run = new Run(w, duration.plus(drain).plusSeconds(30));
+        DecisionTracker tracker = run.tracker;
+        try (run) {
             t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             Schedule schedule = Schedule.of(t0, rate);
             tracker.schedule(schedule);
@@ -215,13 +214,12 @@ final class TopologyBench implements AutoCloseable {
                     tracker.giveUp(System.nanoTime());
                 }
             }
-            sendErrors = run.sendErrors.get();
         }
         double seconds = (lastSend - t0) / 1e9;
         String note = tracker.complete() ? "" : "INCOMPLETE after a " + drain.toSeconds()
                 + " s drain: percentiles are lower bounds";
         return new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests() / Math.max(seconds, 1e-9),
-                tracker.latency(), tracker.verification(sendErrors), note)
+                tracker.latency(), tracker.verification(run.sendErrors.get()), note)
                 .say(String.format(Locale.ROOT, "%s open loop %,d/s", config, rate));
     }
 
@@ -239,10 +237,9 @@ final class TopologyBench implements AutoCloseable {
         ThreadCpu cpuFrom = null;
         ThreadCpu cpuTo = null;
         long[] steady = new long[4]; // nanos and decisions at 25% and at 90% of the orders
-        DecisionTracker tracker;
-        long sendErrors;
-        try (Run run = new Run(w, limit.plusSeconds(30))) {
-            tracker = run.tracker;
+        Run run = new Run(w, limit.plusSeconds(30));
+        DecisionTracker tracker = run.tracker;
+        try (run) {
             long[] last = {System.nanoTime(), 0};
             try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
                 long now = System.nanoTime();
@@ -280,23 +277,22 @@ final class TopologyBench implements AutoCloseable {
                 }
             }
             metrics = streamsMetrics();
-            sendErrors = run.sendErrors.get();
         }
-        var v = tracker.verification(sendErrors);
+        var v = tracker.verification(run.sendErrors.get());
         double seconds = v.decided() == 0 ? 0 : (tracker.lastDecisionNanos() - t0) / 1e9;
         String note = (tracker.complete() ? "" : "INCOMPLETE after " + limit.toSeconds() + " s; ") + metrics;
         double steadyRate = steady[2] > steady[0] ? (steady[3] - steady[1]) / ((steady[2] - steady[0]) / 1e9) : Double.NaN;
         String cpu = cpuTo != null ? cpuTo.since(cpuFrom, 6) : "";
-        ThroughputRun run = new ThroughputRun(Results.System.TOPOLOGY, config,
+        ThroughputRun result = new ThroughputRun(Results.System.TOPOLOGY, config,
                 spread ? "spread: " + dropIds.length + " drops" : "hot drop", w.requests(), w.orders(),
                 (sendEnd - t0) / 1e9, seconds, v, note, steadyRate, cpu);
         Progress.say("%s %s: %,.0f decisions/s (%,d decisions in %.1f s; sending took %.1f s; %,.0f/s from 25%% to"
-                        + " 90%% of the decisions); checks: %s", config, run.scenario(), run.decisionsPerSecond(),
-                v.decided(), seconds, run.sendSeconds(), steadyRate, v.problems());
+                        + " 90%% of the decisions); checks: %s", config, result.scenario(), result.decisionsPerSecond(),
+                v.decided(), seconds, result.sendSeconds(), steadyRate, v.problems());
         if (!cpu.isEmpty()) {
             Progress.say("  CPU from 25%% to 90%% of the decisions, in cores: %s", cpu);
         }
-        return run;
+        return result;
     }
 
     /** The {@link #METRICS} at the end of a run, summed over the stream threads. */
