@@ -40,7 +40,8 @@ public final class AppJar {
                 long built = Files.getLastModifiedTime(jar).toMillis();
                 try (Stream<Path> files = Files.walk(sources)) {
                     // File.lastModified: 0, not an exception, for a file gone meanwhile
-                    long newer = files.filter(Files::isRegularFile).filter(p -> p.toFile().lastModified() > built).count();
+                    long newer = files.filter(Files::isRegularFile).filter(p -> p.toFile().lastModified() > built)
+                            .count();
                     if (newer > 0) {
                         sb.append("; note: ").append(newer).append(" source file(s) under query-api/src/main changed"
                                 + " after this jar was built (the figures are this jar's)");

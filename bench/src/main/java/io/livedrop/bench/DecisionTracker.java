@@ -119,9 +119,9 @@ final class DecisionTracker {
             confirmed += units;
             oversold += Math.max(0, units - workload.stockPerDrop());
         }
-        return new Verification(workload.requests(), workload.orders(), decided, duplicates, workload.orders() - decided,
-                confirmed, workload.expectedConfirmed(), workload.totalStock(), oversold, rejected, retryReplies,
-                retryMismatches, foreign, sendErrors);
+        return new Verification(workload.requests(), workload.orders(), decided, duplicates,
+                workload.orders() - decided, confirmed, workload.expectedConfirmed(), workload.totalStock(), oversold,
+                rejected, retryReplies, retryMismatches, foreign, sendErrors);
     }
 
     /** The intended send time of each slot of an open-loop run: {@code t0 + slot / rate}. */

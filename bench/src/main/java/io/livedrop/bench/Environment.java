@@ -44,9 +44,10 @@ public record Environment(String date, String cpuModel, int cores, String memory
         versions.put("JFreeChart", mavenVersion("org.jfree", "jfreechart").orElse("?"));
         return new Environment(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)),
                 field("/proc/cpuinfo", "model name").map(m -> m.substring(m.indexOf(':') + 1).strip())
-                        .orElse(System.getProperty("os.arch")), Runtime.getRuntime().availableProcessors(), readMemory(),
-                field("/etc/os-release", "PRETTY_NAME=").map(n -> n.replace("\"", "")).orElse(System.getProperty("os.name"))
-                        + ", kernel " + System.getProperty("os.version"), java, flags, versions, command, loadAverage());
+                        .orElse(System.getProperty("os.arch")), Runtime.getRuntime().availableProcessors(),
+                readMemory(), field("/etc/os-release", "PRETTY_NAME=").map(n -> n.replace("\"", ""))
+                        .orElse(System.getProperty("os.name")) + ", kernel " + System.getProperty("os.version"), java,
+                flags, versions, command, loadAverage());
     }
 
     private static String rocksdbVersion() {

@@ -154,7 +154,8 @@ public final class LatencyChart {
         @Override
         public StringBuffer format(double x, StringBuffer to, FieldPosition pos) {
             int decimals = Math.max(0, (int) Math.round(Math.log10(x)) - 2);
-            return to.append(x < 1.5 ? "0%" : String.format(Locale.ROOT, "%." + decimals + "f%%", 100.0 * (1.0 - 1.0 / x)));
+            double p = 100.0 * (1.0 - 1.0 / x);
+            return to.append(x < 1.5 ? "0%" : String.format(Locale.ROOT, "%." + decimals + "f%%", p));
         }
 
         @Override

@@ -169,7 +169,8 @@ final class RedisLuaBench implements AutoCloseable {
                             p.sync();
                             long now = System.nanoTime();
                             for (int i = 0; i < replies.size(); i++) {
-                                tracker.decision(w.slotOrder()[start + i], confirmed(replies.get(i).get()), 1, now, true);
+                                boolean confirmed = confirmed(replies.get(i).get());
+                                tracker.decision(w.slotOrder()[start + i], confirmed, 1, now, true);
                             }
                         }
                         done.addAndGet(end - start);
@@ -177,8 +178,9 @@ final class RedisLuaBench implements AutoCloseable {
                 });
         double seconds = (System.nanoTime() - t0) / 1e9;
         var v = tracker.verification(0);
-        ThroughputRun run = new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests(), w.orders(), seconds,
-                seconds, v, String.format(Locale.ROOT, "%,.0f script calls/s (retries included)", w.requests() / seconds));
+        ThroughputRun run = new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests(), w.orders(),
+                seconds, seconds, v, String.format(Locale.ROOT, "%,.0f script calls/s (retries included)",
+                w.requests() / seconds));
         Progress.say("Redis Lua (%s) %s: %,.0f calls/s, %,.0f decisions/s; checks: %s", how, scenario,
                 w.requests() / seconds, run.decisionsPerSecond(), v.problems());
         return run;
@@ -208,7 +210,8 @@ final class RedisLuaBench implements AutoCloseable {
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new LatencyRun(Results.System.REDIS_LUA, connections + " connections, one call in flight each",
                 rate, seconds, w.requests() / seconds, tracker.latency(), tracker.verification(0),
-                "request to reply, retries included").say(String.format(Locale.ROOT, "Redis Lua open loop %,d/s", rate));
+                "request to reply, retries included")
+                .say(String.format(Locale.ROOT, "Redis Lua open loop %,d/s", rate));
     }
 
     /** A clean slate: only the workload's drops, with their stock. */

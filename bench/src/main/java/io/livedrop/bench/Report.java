@@ -230,7 +230,8 @@ final class Report extends Markdown {
         List<String> notes = Stream.concat(r.throughput.stream().filter(t -> !t.note().isEmpty())
                         .map(t -> t.system().label + ", " + t.config() + ", " + t.scenario() + ": " + t.note()),
                 r.latency.stream().filter(l -> l.note().startsWith("INCOMPLETE"))
-                        .map(l -> l.system().label + ", " + l.config() + ", " + n(l.rate()) + "/s: " + l.note())).toList();
+                        .map(l -> l.system().label + ", " + l.config() + ", " + n(l.rate()) + "/s: " + l.note()))
+                .toList();
         if (notes.isEmpty()) {
             return;
         }

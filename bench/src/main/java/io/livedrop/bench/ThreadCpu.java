@@ -79,7 +79,7 @@ final class ThreadCpu {
         return g.isEmpty() ? name : g;
     }
 
-    /** The {@code top} busiest thread groups from {@code before} to this snapshot, in cores, and the machine's total. */
+    /** The {@code top} busiest thread groups from {@code before} to now, in cores, and the machine's total. */
     String since(ThreadCpu before, int top) {
         double seconds = (nanos - before.nanos) / 1e9;
         if (seconds <= 0) {
@@ -93,7 +93,8 @@ final class ThreadCpu {
             }
         });
         return cores.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
-                .map(e -> e.getKey() + String.format(Locale.ROOT, " %.2f, ", e.getValue())).collect(Collectors.joining())
+                .map(e -> e.getKey() + String.format(Locale.ROOT, " %.2f, ", e.getValue()))
+                .collect(Collectors.joining())
                 + String.format(Locale.ROOT, "machine %.2f of %d cores", (machineBusyTicks - before.machineBusyTicks)
                 / ProcCpu.TICKS_PER_SECOND / seconds, Runtime.getRuntime().availableProcessors());
     }
