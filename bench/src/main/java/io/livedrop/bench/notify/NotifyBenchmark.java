@@ -4,7 +4,6 @@ import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Tokens;
 import io.livedrop.bench.ProcCpu;
-import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
@@ -36,6 +35,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -94,7 +96,7 @@ public final class NotifyBenchmark {
                 Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
                 run.appCommand = app.commandForReport();
                 results.appXmx = lastXmx(app.command);
-                new Session(o, broker, app, http, results, run.cpu).run();
+                new Session(o, broker, app, http, results).run();
                 Progress.say("stopping the instance");
             }
         } catch (Exception | Error e) {
@@ -105,20 +107,11 @@ public final class NotifyBenchmark {
                 + " request answered", "SOME DELIVERIES WERE MISSING OR SOME REQUESTS FAILED (see the report)");
     }
 
+    /** The instance's heap: the last -Xmx before -jar (BENCH_APP_JAVA_OPTS may override the default). */
     private static String lastXmx(List<String> command) {
-        String xmx = "?";
-        for (String c : command) {
-            if (c.startsWith("-Xmx")) {
-                xmx = c.substring(4);
-            }
-            if (c.equals("-jar")) {
-                break;
-            }
-        }
-        return xmx;
+        return command.subList(0, Math.max(0, command.indexOf("-jar"))).stream().filter(c -> c.startsWith("-Xmx"))
+                .reduce((a, b) -> b).map(c -> c.substring(4)).orElse("?");
     }
-
-    // ------------------------------------------------------------------ results
 
     /** One drop start as the subscribers of one cohort saw it. */
     record Round(String cohort, int subscribers, int number, boolean probe, String dropId, Instant startedAt, int told,
@@ -162,7 +155,6 @@ public final class NotifyBenchmark {
         String closes;
         int protocolErrors;
         String firstProtocolError;
-        long unexpected;
         int probes;
         boolean probeComplete;
         final List<Round> rounds = new ArrayList<>();
@@ -201,8 +193,6 @@ public final class NotifyBenchmark {
         }
     }
 
-    // ------------------------------------------------------------------ the session
-
     private static final class Session {
         private final NotifyOptions o;
         private final KafkaBroker broker;
@@ -215,8 +205,7 @@ public final class NotifyBenchmark {
         private final Map<String, String> products = new java.util.concurrent.ConcurrentHashMap<>();
         private final Instant minted = Instant.now();
 
-        Session(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results,
-                CpuWatch cpu) {
+        Session(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results) {
             this.o = o;
             this.broker = broker;
             this.app = app;
@@ -351,8 +340,6 @@ public final class NotifyBenchmark {
             }
         }
 
-        // ------------------------------------------------------------------ online path
-
         private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
             // The baseline first: one subscriber, several drop starts measured the same way.
             cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
@@ -452,7 +439,6 @@ public final class NotifyBenchmark {
                 c.closes = swarm.closeSummary();
                 c.protocolErrors = swarm.protocolErrors.get();
                 c.firstProtocolError = swarm.firstProtocolError;
-                c.unexpected = swarm.unexpected.get();
                 Progress.say("%s: closing %,d connections", label, size);
             }
             Waits.pause(Duration.ofSeconds(2));
@@ -460,8 +446,7 @@ public final class NotifyBenchmark {
 
         /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
         private Round round(Swarm swarm, String label, String creator, int size, int number, boolean probe) {
-            Map<String, Long> pidsNow = pids;
-            ProcCpu before = ProcCpu.snapshot(pidsNow);
+            ProcCpu before = ProcCpu.snapshot(pids);
             long requestMicros = Swarm.nowMicros();
             long t0 = System.nanoTime();
             String dropId = startDrop(creator);
@@ -484,7 +469,7 @@ public final class NotifyBenchmark {
                     Waits.pause(Duration.ofMillis(5));
                 }
             }
-            Map<String, Double> cores = ProcCpu.snapshot(pidsNow).since(before);
+            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             Instant started = d.startedAt == null ? null : Instant.parse(d.startedAt);
             long startedMicros = started == null ? requestMicros
                     : started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000;
@@ -507,8 +492,6 @@ public final class NotifyBenchmark {
             return r;
         }
 
-        // ------------------------------------------------------------------ inbox
-
         private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
             String viewer = "inbox-viewer";
             String token = userToken(viewer);
@@ -517,10 +500,7 @@ public final class NotifyBenchmark {
             results.inboxFollows = follows;
             Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
                     follows, topics.follows().name(), drops);
-            List<String> creators = new ArrayList<>();
-            for (int k = 0; k < follows; k++) {
-                creators.add("ic" + k);
-            }
+            List<String> creators = IntStream.range(0, follows).mapToObj(k -> "ic" + k).toList();
             // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
             // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
             List<String> order = new ArrayList<>(creators.subList(1, follows));
@@ -583,23 +563,17 @@ public final class NotifyBenchmark {
             Progress.say("  cores: %s", ProcCpu.format(cores));
         }
 
+        /** The 8 most frequent kinds among the instance's first 2,000 warnings and errors (digits as #); or null. */
         private String logWarnings() {
-            try (java.io.BufferedReader in = Files.newBufferedReader(app.log)) {
-                List<String> w = in.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
-                        || l.contains("Exception")).limit(2000).toList();
-                if (w.isEmpty()) {
-                    return null;
-                }
-                Map<String, Integer> kinds = new LinkedHashMap<>();
-                for (String l : w) {
-                    String key = l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#");
-                    key = key.length() > 200 ? key.substring(0, 200) : key;
-                    kinds.merge(key, 1, Integer::sum);
-                }
-                StringBuilder sb = new StringBuilder();
-                kinds.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(8)
-                        .forEach(e -> sb.append(e.getValue()).append("× ").append(e.getKey()).append('\n'));
-                return sb.toString();
+            try (Stream<String> lines = Files.lines(app.log)) {
+                Map<String, Long> kinds = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                        || l.contains("Exception")).limit(2000).map(l -> {
+                            String key = l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#");
+                            return key.length() > 200 ? key.substring(0, 200) : key;
+                        }).collect(Collectors.groupingBy(k -> k, LinkedHashMap::new, Collectors.counting()));
+                return kinds.isEmpty() ? null : kinds.entrySet().stream()
+                        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                        .map(e -> e.getValue() + "× " + e.getKey() + "\n").collect(Collectors.joining());
             } catch (IOException | RuntimeException e) {
                 return null;
             }
