@@ -10,7 +10,7 @@ import io.livedrop.bench.Markdown;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.push.FanoutCheck.FanoutRun;
 import io.livedrop.bench.push.PushBenchmark.Size;
-import java.util.ArrayList;
+import io.livedrop.topology.config.StreamsSettings;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -112,16 +112,15 @@ final class PushReport extends Markdown {
             double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
             double scan = s.scan == null ? Double.NaN : medianD(s.scan.ms());
             FanoutRun first = s.fanouts.get(0);
-            line("| " + n(s.followers) + " | **" + ms(fan) + "** | " + runs(s.fanouts, FanoutRun::completeMs) + " | "
-                    + n(s.followers / (fan / 1000)) + " | " + n(first.batches()) + " | " + n(first.bytes()) + " | "
-                    + ms(raw) + " | " + ms(tx) + " | " + ms(big) + " | " + ms(scan) + " | " + r(fan / raw) + " | "
-                    + r(fan / big) + " | " + r(fan / scan) + " |");
+            row(n(s.followers), "**" + ms(fan) + "**", runs(s.fanouts, FanoutRun::completeMs),
+                    n(s.followers / (fan / 1000)), n(first.batches()), n(first.bytes()), ms(raw), ms(tx), ms(big),
+                    ms(scan), r(fan / raw), r(fan / big), r(fan / scan));
         }
         line();
         line("Raw producer runs (ms):");
         line();
         for (Size s : sizes) {
-            s.raw.forEach((v, runs) -> line("- " + n(s.followers) + " followers, " + v.label + ": "
+            s.raw.forEach((v, runs) -> line("- " + n(s.followers) + " followers, " + v.label() + ": "
                     + runs(runs, RawProducerBaseline.Run::ms)));
             if (s.scan != null) {
                 line("- " + n(s.followers) + " followers, RocksDB scan: " + String.join(", ",
@@ -144,10 +143,9 @@ final class PushReport extends Markdown {
         line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Size s : sizes) {
             for (FanoutRun r : s.fanouts) {
-                line("| " + n(s.followers) + " | " + r.run() + " | " + ms(r.startAckedMs()) + " | " + ms(r.startsFirstMs())
-                        + " – " + ms(r.startsLastMs()) + " | " + ms(r.firstBatchMs()) + " | " + ms(r.completeMs()) + " | "
-                        + ms(r.completeMs() - r.firstBatchMs()) + " | " + n(r.batches()) + " | "
-                        + n(r.followersPerSecond()) + " |");
+                row(n(s.followers), r.run(), ms(r.startAckedMs()), ms(r.startsFirstMs()) + " – " + ms(r.startsLastMs()),
+                        ms(r.firstBatchMs()), ms(r.completeMs()), ms(r.completeMs() - r.firstBatchMs()),
+                        n(r.batches()), n(r.followersPerSecond()));
             }
         }
         line();
@@ -166,10 +164,9 @@ final class PushReport extends Markdown {
         line("|---:|---:|---:|---:|---:|");
         for (Size s : sizes) {
             if (s.seed != null) {
-                line("| " + n(s.followers) + " | " + n(s.seed.added() + s.seed.noise()) + " (" + n(s.seed.noise()) + ") | "
-                        + String.format(Locale.ROOT, "%.1f s", s.seed.produceSeconds()) + " | "
-                        + String.format(Locale.ROOT, "%.1f s", s.seed.seconds()) + " | " + n(s.seed.followsPerSecond())
-                        + " |");
+                row(n(s.followers), n(s.seed.added() + s.seed.noise()) + " (" + n(s.seed.noise()) + ")",
+                        String.format(Locale.ROOT, "%.1f s", s.seed.produceSeconds()),
+                        String.format(Locale.ROOT, "%.1f s", s.seed.seconds()), n(s.seed.followsPerSecond()));
             }
         }
         line();
@@ -186,9 +183,8 @@ final class PushReport extends Markdown {
         line("|---:|---:|---|---:|---:|---:|---:|---|");
         for (Size s : sizes) {
             for (FanoutRun r : s.fanouts) {
-                line("| " + n(s.followers) + " | " + r.run() + " | " + r.dropId() + " | " + n(r.ids()) + " | "
-                        + n(r.distinct()) + " | " + n(r.duplicates()) + " | " + n(r.unexpected()) + " | "
-                        + (r.ok() ? "ok" : "**VIOLATION:** " + String.join("; ", r.problems())) + " |");
+                row(n(s.followers), r.run(), r.dropId(), n(r.ids()), n(r.distinct()), n(r.duplicates()),
+                        n(r.unexpected()), r.ok() ? "ok" : "**VIOLATION:** " + String.join("; ", r.problems()));
             }
             if (s.scan != null && s.scan.ids() != s.followers) {
                 line("| " + n(s.followers) + " | RocksDB | — | " + n(s.scan.ids()) + " | | | | **the baseline scan found "
@@ -203,7 +199,7 @@ final class PushReport extends Markdown {
         line();
         Size s = null;
         for (Size x : sizes) {
-            if (!x.fanouts.isEmpty() && x.scan != null && x.raw.size() == RawProducerBaseline.Variant.values().length) {
+            if (!x.fanouts.isEmpty() && x.scan != null && x.raw.size() == RawProducerBaseline.Variant.ALL.size()) {
                 s = x;
             }
         }
@@ -228,7 +224,7 @@ final class PushReport extends Markdown {
                         + " followers and forwarding its batches in one process() call, the batches committed in the"
                         + " thread's next exactly-once transaction. The first batch is visible at %s ms and the last %s ms"
                         + " later.", n(s.followers), ms(hop), pct(hop / done), ms(done),
-                StreamsSettingsView.commitInterval(), ms(tasks), o.partitions, o.streamThreads, ms(first),
+                StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + " ms", ms(tasks), o.partitions, o.streamThreads, ms(first),
                 ms(spread)));
         line();
         line(String.format(Locale.ROOT, "The same keys scanned by a plain RocksDB take %s ms, and a plain producer"
@@ -267,8 +263,6 @@ final class PushReport extends Markdown {
                 + " batch.size 16 KiB), fresh " + o.partitions + "-partition topic per run warmed by one tiny record per"
                 + " partition, each record to the same partition number as in push-batches; variants: all in one"
                 + " transaction (timed until commitTransaction returns), and batch.size=256 KiB"
-                + (System.getProperty("bench.push.raw.producer", "").isBlank() ? ""
-                : "; extra settings -Dbench.push.raw.producer=" + System.getProperty("bench.push.raw.producer"))
                 + ". Kafka Streams' own producer runs with linger.ms=100 (its default override) and is flushed at"
                 + " each commit |");
         line("| RocksDB baseline | one RocksDB (rocksdbjni, default Options) in a temp dir, the followers-store keys"
@@ -316,14 +310,11 @@ final class PushReport extends Markdown {
         return medianD(xs.stream().map(x -> f.applyAsDouble(x)).toList());
     }
 
+    /** The median of the values that are numbers; NaN if none. */
     private static double medianD(List<Double> xs) {
-        List<Double> v = new ArrayList<>(xs.stream().filter(d -> !Double.isNaN(d)).toList());
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        v.sort(Double::compare);
-        int m = v.size() / 2;
-        return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
+        double[] v = xs.stream().mapToDouble(d -> d).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        int m = v.length / 2;
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
 
     private static <T> String runs(List<T> xs, ToDoubleFunction<T> f) {
@@ -332,12 +323,5 @@ final class PushReport extends Markdown {
 
     private static String r(double v) {
         return Double.isNaN(v) || Double.isInfinite(v) ? "—" : ratio(v);
-    }
-
-    /** The commit interval the app runs with (StreamsSettings), for the text. */
-    private static final class StreamsSettingsView {
-        static String commitInterval() {
-            return io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + " ms";
-        }
     }
 }

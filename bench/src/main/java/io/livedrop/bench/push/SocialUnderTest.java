@@ -21,13 +21,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,7 +59,6 @@ final class SocialUnderTest implements AutoCloseable {
     private KafkaProducer<String, FollowEvent> follows;
     private KafkaProducer<String, DropEvent> drops;
     private int seeded;
-    private long noiseSeeded;
     private Properties props;
 
     SocialUnderTest(PushOptions options, String bootstrap, Path workDir) {
@@ -76,15 +76,12 @@ final class SocialUnderTest implements AutoCloseable {
 
     /** The Streams settings that differ from Kafka Streams' defaults (for the report). */
     String settings() {
-        StringBuilder sb = new StringBuilder();
-        for (String k : List.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
-                StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)) {
-            Object v = props.get(k);
-            sb.append(k).append('=').append(v == null ? "(default)" : v).append(", ");
-        }
-        options.streamsConfig.forEach((k, v) -> sb.append(k).append('=').append(v).append(" (override), "));
-        return sb.substring(0, sb.length() - 2);
+        return Stream.concat(Stream.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                        StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                        StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
+                        .map(k -> k + "=" + (props.get(k) == null ? "(default)" : props.get(k))),
+                options.streamsConfig.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + " (override)"))
+                .collect(Collectors.joining(", "));
     }
 
     void start() {
@@ -169,11 +166,10 @@ final class SocialUnderTest implements AutoCloseable {
                     throw new IllegalStateException("follower count of " + Follows.CREATOR + " is " + count()
                             + " after " + limit.toSeconds() + " s, expected " + n);
                 }
-                sleep(50);
+                Waits.pause(Duration.ofMillis(50));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             seeded = n;
-            noiseSeeded += noise;
             return new Seed(n, n - from, noise, seconds, produceSeconds);
         }
     }
@@ -254,7 +250,7 @@ final class SocialUnderTest implements AutoCloseable {
             if (batches.failure() != null) {
                 failed = "push-batches reader failed: " + batches.failure();
             }
-            sleep(1000); // anything extra (a duplicate batch) would arrive now
+            Waits.pause(Duration.ofSeconds(1)); // anything extra (a duplicate batch) would arrive now
         }
         check();
         long s0;
@@ -264,19 +260,6 @@ final class SocialUnderTest implements AutoCloseable {
             s1 = startPartitions.size() == options.partitions ? starts[1] : 0;
         }
         return check.result(run, t0, acked, s0, s1, failed);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    long noiseSeeded() {
-        return noiseSeeded;
     }
 
     @Override
