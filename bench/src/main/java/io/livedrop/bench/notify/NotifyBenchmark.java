@@ -136,19 +136,15 @@ public final class NotifyBenchmark {
         int requested;
         int planned;
         String capReason;
-        int opened;
         int acked;
         int failed;
         String failures;
-        double seedSeconds;
-        double followersSeconds;
         double connectSeconds;
         long appRssBefore;
         long appRssAfter;
         long benchRssBefore;
         long benchRssAfter;
         long appFds;
-        long benchFds;
         long appThreads;
         String appThreadNames;
         int closedByServer;
@@ -393,20 +389,18 @@ public final class NotifyBenchmark {
             product(probe);
             long t = System.nanoTime();
             seedFollows(producer, s, i -> userPrefix + i, List.of(creator, probe));
-            c.seedSeconds = (System.nanoTime() - t) / 1e9;
+            double seedSeconds = (System.nanoTime() - t) / 1e9;
             t = System.nanoTime();
             awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
             awaitFollowers(probe, s, Duration.ofSeconds(60));
-            c.followersSeconds = (System.nanoTime() - t) / 1e9;
             Progress.say("%s: followerCount of \"%s\" = %,d after %.1f s (produced in %.1f s)", label, creator, s,
-                    c.followersSeconds, c.seedSeconds);
+                    (System.nanoTime() - t) / 1e9, seedSeconds);
             c.appRssBefore = Limits.rssMiB(app.pid());
             c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
             try (Swarm swarm = new Swarm(label, size, app.port, i -> userToken(userPrefix + i))) {
                 t = System.nanoTime();
                 swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + size / 200));
                 c.connectSeconds = (System.nanoTime() - t) / 1e9;
-                c.opened = swarm.opened.get();
                 c.acked = swarm.acked.get();
                 c.failed = swarm.failed.get();
                 c.failures = swarm.failureSummary();
@@ -425,12 +419,11 @@ public final class NotifyBenchmark {
                 c.appRssAfter = Limits.rssMiB(app.pid());
                 c.benchRssAfter = Limits.rssMiB(ProcessHandle.current().pid());
                 c.appFds = Limits.openNow(app.pid());
-                c.benchFds = Limits.openNow(ProcessHandle.current().pid());
                 c.appThreads = Limits.threads(app.pid());
                 c.appThreadNames = Limits.threadNames(app.pid());
                 Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB, %,d fds",
                         label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames, c.benchRssBefore, c.benchRssAfter,
-                        c.benchFds);
+                        Limits.openNow(ProcessHandle.current().pid()));
                 for (int r = 1; r <= starts && c.acked > 0; r++) {
                     c.rounds.add(round(swarm, label, creator, size, r, false));
                     Waits.pause(Duration.ofSeconds(2));

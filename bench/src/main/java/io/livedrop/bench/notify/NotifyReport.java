@@ -159,16 +159,14 @@ final class NotifyReport extends Markdown {
                         + c.capReason : "no subscriber connected") + " |");
                 continue;
             }
+            boolean isBase = c == baseline();
             for (Round x : c.rounds) {
-                boolean isBase = c == baseline();
-                line("| " + (isBase ? c.label : "**" + c.label + "**" + (c.planned != c.requested ? " (of " + n(c.requested)
-                        + " asked)" : "")) + " | " + x.number() + " | " + n(x.told()) + " | "
-                        + (x.missing() > 0 ? "**" + n(x.missing()) + " MISSING**" : "0")
-                        + (x.duplicates() > 0 ? " (" + x.duplicates() + " duplicates)" : "") + " | " + ms(x.ms(50))
-                        + " | " + ms(x.ms(99)) + " | " + (isBase ? ms(x.maxMs()) : "**" + ms(x.maxMs()) + "**") + " | "
-                        + ms(x.firstMicros() / 1000.0) + " | " + (isBase ? "" : ratio(x.ms(50) / base)) + " | "
-                        + (isBase ? "" : ratio(x.maxMs() / base)) + " | " + ms(x.requestToStartMicros() / 1000.0) + " | "
-                        + cores(x.cores()) + " |");
+                row(isBase ? c.label : "**" + c.label + "**" + (c.planned != c.requested ? " (of " + n(c.requested)
+                        + " asked)" : ""), x.number(), n(x.told()), (x.missing() > 0 ? "**" + n(x.missing())
+                        + " MISSING**" : "0") + (x.duplicates() > 0 ? " (" + x.duplicates() + " duplicates)" : ""),
+                        ms(x.ms(50)), ms(x.ms(99)), isBase ? ms(x.maxMs()) : "**" + ms(x.maxMs()) + "**",
+                        ms(x.firstMicros() / 1000.0), isBase ? "" : ratio(x.ms(50) / base),
+                        isBase ? "" : ratio(x.maxMs() / base), ms(x.requestToStartMicros() / 1000.0), cores(x.cores()));
             }
         }
         line();
@@ -179,17 +177,15 @@ final class NotifyReport extends Markdown {
                 + " → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance fds /"
                 + " threads | closed by server | protocol errors | probes |");
         for (Cohort c : r.cohorts) {
-            int ran = c.planned;
-            line("| " + c.label + " | " + n(c.requested) + " | " + n(ran) + " | " + n(c.acked) + " | "
-                    + (c.failed > 0 ? "**" + n(c.failed) + "** " + c.failures : "0") + " | "
-                    + String.format(Locale.ROOT, "%.1f s", c.connectSeconds) + " | "
-                    + (c.connectSeconds > 0 ? n(c.acked / c.connectSeconds) : "—") + " | " + c.appRssBefore + " → "
-                    + c.appRssAfter + " | " + perSubscriber(c.appRssAfter - c.appRssBefore, c.acked) + " | "
-                    + c.benchRssBefore + " → " + c.benchRssAfter + " | "
-                    + perSubscriber(c.benchRssAfter - c.benchRssBefore, c.acked) + " | " + n(c.appFds) + " / "
-                    + n(c.appThreads) + (c.appThreadNames == null ? "" : " (" + c.appThreadNames + ")") + " | " + (c.closedByServer > 0 ? "**" + n(c.closedByServer) + "** " + c.closes : "0")
-                    + " | " + (c.protocolErrors > 0 ? "**" + c.protocolErrors + "** `" + c.firstProtocolError + "`" : "0")
-                    + " | " + c.probes + (c.probeComplete ? "" : " (**never all told**)") + " |");
+            row(c.label, n(c.requested), n(c.planned), n(c.acked), c.failed > 0 ? "**" + n(c.failed) + "** " + c.failures
+                    : "0", String.format(Locale.ROOT, "%.1f s", c.connectSeconds),
+                    c.connectSeconds > 0 ? n(c.acked / c.connectSeconds) : "—", c.appRssBefore + " → " + c.appRssAfter,
+                    perSubscriber(c.appRssAfter - c.appRssBefore, c.acked), c.benchRssBefore + " → " + c.benchRssAfter,
+                    perSubscriber(c.benchRssAfter - c.benchRssBefore, c.acked), n(c.appFds) + " / " + n(c.appThreads)
+                    + (c.appThreadNames == null ? "" : " (" + c.appThreadNames + ")"),
+                    c.closedByServer > 0 ? "**" + n(c.closedByServer) + "** " + c.closes : "0",
+                    c.protocolErrors > 0 ? "**" + c.protocolErrors + "** `" + c.firstProtocolError + "`" : "0",
+                    c.probes + (c.probeComplete ? "" : " (**never all told**)"));
         }
         line();
     }
@@ -228,16 +224,14 @@ final class NotifyReport extends Markdown {
         InboxRun base = inboxRun(true);
         for (InboxRun x : r.inbox) {
             boolean isBase = x == base;
-            line("| " + (isBase ? "`{ __typename }` (baseline)" : "**`me.notifications(first: 20)`**") + " | "
-                    + n(o.inboxRate) + " | " + n(x.run().achievedRate()) + " | " + n(x.run().servedRate())
-                    + (x.run().saturated() ? " **saturated**" : "") + " | " + n(x.histogram().getTotalCount()) + " | "
-                    + ms(x.ms(50)) + " | " + (isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99)) + "**") + " | "
-                    + ms(x.ms(99.9)) + " | " + ms(x.histogram().getMaxValue() / 1000.0) + " | "
-                    + (isBase || base == null ? "" : ratio(x.ms(50) / base.ms(50))) + " | "
-                    + (isBase || base == null ? "" : ratio(x.ms(99) / base.ms(99))) + " | "
-                    + (x.run().errors() + x.run().unanswered() > 0 ? "**" + n(x.run().errors()) + "** " + x.run().firstError()
-                    + (x.run().unanswered() > 0 ? ", " + n(x.run().unanswered()) + " unanswered" : "") : "0") + " | "
-                    + cores(x.cores()) + " |");
+            boolean ratios = !isBase && base != null;
+            row(isBase ? "`{ __typename }` (baseline)" : "**`me.notifications(first: 20)`**", n(o.inboxRate),
+                    n(x.run().achievedRate()), n(x.run().servedRate()) + (x.run().saturated() ? " **saturated**" : ""),
+                    n(x.histogram().getTotalCount()), ms(x.ms(50)), isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99)) + "**",
+                    ms(x.ms(99.9)), ms(x.histogram().getMaxValue() / 1000.0), ratios ? ratio(x.ms(50) / base.ms(50)) : "",
+                    ratios ? ratio(x.ms(99) / base.ms(99)) : "", x.run().errors() + x.run().unanswered() > 0 ? "**"
+                    + n(x.run().errors()) + "** " + x.run().firstError() + (x.run().unanswered() > 0 ? ", "
+                    + n(x.run().unanswered()) + " unanswered" : "") : "0", cores(x.cores()));
         }
         line();
     }

@@ -50,7 +50,7 @@ final class Swarm implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().executor(executor)
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
     private final WebSocket[] sockets;
-    final AtomicInteger opened = new AtomicInteger();
+    private final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger acked = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicInteger closedByServer = new AtomicInteger();
