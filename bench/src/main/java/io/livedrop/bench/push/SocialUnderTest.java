@@ -76,12 +76,13 @@ final class SocialUnderTest implements AutoCloseable {
 
     /** The Streams settings that differ from Kafka Streams' defaults (for the report). */
     String settings() {
-        return Stream.concat(Stream.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                        StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
-                        StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
-                        .map(k -> k + "=" + (props.get(k) == null ? "(default)" : props.get(k))),
-                options.streamsConfig.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + " (override)"))
-                .collect(Collectors.joining(", "));
+        Stream<String> set = Stream.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
+                .map(k -> k + "=" + (props.get(k) == null ? "(default)" : props.get(k)));
+        Stream<String> overrides = options.streamsConfig.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue() + " (override)");
+        return Stream.concat(set, overrides).collect(Collectors.joining(", "));
     }
 
     void start() {
