@@ -255,12 +255,9 @@ public final class NotifyBenchmark {
         }
 
         private KafkaProducer<String, FollowEvent> followProducer() {
-            Map<String, Object> config = new LinkedHashMap<>();
-            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            config.put(ProducerConfig.ACKS_CONFIG, "all");
-            config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-            config.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows");
+            Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+                    ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows");
             TopologySerdes serdes = TopologySerdes.from(new LivedropConfig(Map.of()));
             return new KafkaProducer<>(config, new StringSerializer(), serdes.followEvent().serializer());
         }
