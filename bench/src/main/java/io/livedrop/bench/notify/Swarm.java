@@ -22,7 +22,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * N WebSocket subscribers of {@code dropStarted} over graphql-transport-ws, all on one shared JDK
@@ -64,7 +66,7 @@ final class Swarm implements AutoCloseable {
 
     /** One drop's messages: when each subscriber got it (epoch micros, 0 = not yet). */
     static final class Delivery {
-        final long[] receivedMicros;
+        final AtomicLongArray receivedMicros;
         final AtomicInteger told = new AtomicInteger();
         final AtomicInteger duplicates = new AtomicInteger();
         final AtomicLong firstMicros = new AtomicLong(Long.MAX_VALUE);
@@ -72,16 +74,13 @@ final class Swarm implements AutoCloseable {
         volatile String startedAt;
 
         Delivery(int size) {
-            this.receivedMicros = new long[size];
+            this.receivedMicros = new AtomicLongArray(size);
         }
 
         void record(int index, long micros, String started) {
-            synchronized (this) {
-                if (receivedMicros[index] != 0) {
-                    duplicates.incrementAndGet();
-                    return;
-                }
-                receivedMicros[index] = micros;
+            if (!receivedMicros.compareAndSet(index, 0, micros)) {
+                duplicates.incrementAndGet();
+                return;
             }
             if (startedAt == null) {
                 startedAt = started;
@@ -91,8 +90,8 @@ final class Swarm implements AutoCloseable {
             told.incrementAndGet();
         }
 
-        synchronized long[] snapshot() {
-            return receivedMicros.clone();
+        long[] snapshot() {
+            return IntStream.range(0, receivedMicros.length()).mapToLong(receivedMicros::get).toArray();
         }
     }
 

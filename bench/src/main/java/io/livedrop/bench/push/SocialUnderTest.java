@@ -207,8 +207,10 @@ final class SocialUnderTest implements AutoCloseable {
         FanoutCheck check = new FanoutCheck(dropId, n, options.partitions, config.pushBatchSize(), keep);
         checkOut[0] = check;
         Duration limit = Duration.ofSeconds(60 + n / 10_000);
+        // when the start was first seen on drop-starts, and when on its last new partition (the reader's thread)
         Set<Integer> startPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        long[] starts = new long[2];
+        AtomicLong startsFirst = new AtomicLong();
+        AtomicLong startsLast = new AtomicLong();
         long t0;
         long acked;
         String failed = null;
@@ -217,13 +219,9 @@ final class SocialUnderTest implements AutoCloseable {
              CommittedReader<DropEvent> dropStarts = new CommittedReader<>(bootstrap, topics.dropStarts().name(),
                      serdes.dropEvent().deserializer(), (r, now) -> {
                          if (r.value() != null && dropId.equals(r.value().getDropId())) {
-                             synchronized (starts) {
-                                 if (starts[0] == 0) {
-                                     starts[0] = now;
-                                 }
-                                 if (startPartitions.add(r.partition())) {
-                                     starts[1] = now;
-                                 }
+                             startsFirst.compareAndSet(0, now);
+                             if (startPartitions.add(r.partition())) {
+                                 startsLast.set(now);
                              }
                          }
                      }, limit.plusSeconds(30))) {
@@ -254,13 +252,8 @@ final class SocialUnderTest implements AutoCloseable {
             Waits.pause(Duration.ofSeconds(1)); // anything extra (a duplicate batch) would arrive now
         }
         check();
-        long s0;
-        long s1;
-        synchronized (starts) {
-            s0 = starts[0];
-            s1 = startPartitions.size() == options.partitions ? starts[1] : 0;
-        }
-        return check.result(run, t0, acked, s0, s1, failed);
+        return check.result(run, t0, acked, startsFirst.get(),
+                startPartitions.size() == options.partitions ? startsLast.get() : 0, failed);
     }
 
     @Override
