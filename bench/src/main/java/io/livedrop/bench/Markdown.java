@@ -41,6 +41,12 @@ public abstract class Markdown {
         md.append('\n');
     }
 
+    /** A paragraph or heading: the text, then the blank line that ends it. */
+    protected void paragraph(String s) {
+        line(s);
+        line();
+    }
+
     /** A table's header row {@code "| a | b |"} and the separator row under it. */
     protected void table(String header) {
         line(header);

@@ -3,10 +3,15 @@ package io.livedrop.bench.notify;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** What this machine allows for many connections: open files per process, ephemeral ports, memory (Linux /proc). */
 final class Limits {
+
+    private static final String PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
 
     private Limits() {
     }
@@ -14,11 +19,8 @@ final class Limits {
     /** The soft and hard RLIMIT_NOFILE of a process, {soft, hard}; -1 = unlimited or unknown. */
     static long[] openFiles(long pid) {
         String[] f = field("/proc/" + pid + "/limits", "Max open files").split("\\s+");
-        return f.length < 2 ? new long[] {-1, -1} : new long[] {parse(f[0]), parse(f[1])};
-    }
-
-    private static long parse(String v) {
-        return v.equals("unlimited") ? -1 : Long.parseLong(v);
+        return f.length < 2 ? new long[] {-1, -1} : Stream.of(f[0], f[1])
+                .mapToLong(v -> v.equals("unlimited") ? -1 : Long.parseLong(v)).toArray();
     }
 
     /** File descriptors a process has open now; -1 if unknown. */
@@ -32,8 +34,7 @@ final class Limits {
 
     /** Resident memory of a process, MiB; -1 if unknown. */
     static long rssMiB(long pid) {
-        long kb = number(field("/proc/" + pid + "/status", "VmRSS:"));
-        return kb < 0 ? -1 : kb / 1024;
+        return mib(number(field("/proc/" + pid + "/status", "VmRSS:")));
     }
 
     /** Threads of a process; -1 if unknown. */
@@ -43,38 +44,27 @@ final class Limits {
 
     /** The most common thread names of a process (digits as #), with counts: "10000 GraphQL-WsSessi…, 200 …". */
     static String threadNames(long pid) {
-        java.util.Map<String, Integer> names = new java.util.HashMap<>();
+        Map<String, Long> names;
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            tasks.forEach(t -> {
-                try {
-                    names.merge(Files.readAllLines(t.resolve("comm")).get(0).replaceAll("\\d+", "#"), 1, Integer::sum);
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended
-                }
-            });
+            names = tasks.map(t -> read(t.resolve("comm").toString())).filter(n -> n != null && !n.isEmpty())
+                    .collect(Collectors.groupingBy(n -> n.lines().findFirst().orElse("").replaceAll("\\d+", "#"),
+                            Collectors.counting()));
         } catch (IOException | RuntimeException e) {
             return "?";
         }
-        StringBuilder sb = new StringBuilder();
-        names.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(3).forEach(e ->
-                sb.append(sb.length() == 0 ? "" : ", ").append(String.format("%,d", e.getValue())).append(" ")
-                        .append(e.getKey()).append("…"));
-        return sb.toString();
+        return names.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(3)
+                .map(e -> String.format(Locale.ROOT, "%,d %s…", e.getValue(), e.getKey()))
+                .collect(Collectors.joining(", "));
     }
 
     /** Ephemeral ports per destination address (net.ipv4.ip_local_port_range); -1 if unknown. */
     static int ephemeralPorts() {
-        String r = read("/proc/sys/net/ipv4/ip_local_port_range");
-        if (r == null) {
-            return -1;
-        }
-        String[] f = r.trim().split("\\s+");
-        return Integer.parseInt(f[1]) - Integer.parseInt(f[0]) + 1;
+        String[] f = sysctl(PORT_RANGE).split("\\s+");
+        return f.length < 2 ? -1 : Integer.parseInt(f[1]) - Integer.parseInt(f[0]) + 1;
     }
 
     static String range() {
-        String r = read("/proc/sys/net/ipv4/ip_local_port_range");
-        return r == null ? "?" : r.trim().replaceAll("\\s+", "-");
+        return sysctl(PORT_RANGE).replaceAll("\\s+", "-");
     }
 
     static String sysctl(String path) {
@@ -84,8 +74,7 @@ final class Limits {
 
     /** MemAvailable, MiB; -1 if unknown. */
     static long availableMiB() {
-        long kb = number(field("/proc/meminfo", "MemAvailable:"));
-        return kb < 0 ? -1 : kb / 1024;
+        return mib(number(field("/proc/meminfo", "MemAvailable:")));
     }
 
     /** Whether this process may raise its hard limits (CAP_SYS_RESOURCE in its effective set). */
@@ -105,6 +94,10 @@ final class Limits {
     private static long number(String field) {
         String digits = field.replaceAll("[^0-9]", "");
         return digits.isEmpty() ? -1 : Long.parseLong(digits);
+    }
+
+    private static long mib(long kb) {
+        return kb < 0 ? -1 : kb / 1024;
     }
 
     private static String read(String file) {

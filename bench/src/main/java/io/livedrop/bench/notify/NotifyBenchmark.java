@@ -4,7 +4,6 @@ import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Tokens;
 import io.livedrop.bench.ProcCpu;
-import io.livedrop.bench.CpuWatch;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
@@ -36,6 +35,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -94,7 +96,7 @@ public final class NotifyBenchmark {
                 Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
                 run.appCommand = app.commandForReport();
                 results.appXmx = lastXmx(app.command);
-                new Session(o, broker, app, http, results, run.cpu).run();
+                new Session(o, broker, app, http, results).run();
                 Progress.say("stopping the instance");
             }
         } catch (Exception | Error e) {
@@ -105,20 +107,11 @@ public final class NotifyBenchmark {
                 + " request answered", "SOME DELIVERIES WERE MISSING OR SOME REQUESTS FAILED (see the report)");
     }
 
+    /** The instance's heap: the last -Xmx before -jar (BENCH_APP_JAVA_OPTS may override the default). */
     private static String lastXmx(List<String> command) {
-        String xmx = "?";
-        for (String c : command) {
-            if (c.startsWith("-Xmx")) {
-                xmx = c.substring(4);
-            }
-            if (c.equals("-jar")) {
-                break;
-            }
-        }
-        return xmx;
+        return command.subList(0, Math.max(0, command.indexOf("-jar"))).stream().filter(c -> c.startsWith("-Xmx"))
+                .reduce((a, b) -> b).map(c -> c.substring(4)).orElse("?");
     }
-
-    // ------------------------------------------------------------------ results
 
     /** One drop start as the subscribers of one cohort saw it. */
     record Round(String cohort, int subscribers, int number, boolean probe, String dropId, Instant startedAt, int told,
@@ -143,26 +136,21 @@ public final class NotifyBenchmark {
         int requested;
         int planned;
         String capReason;
-        int opened;
         int acked;
         int failed;
         String failures;
-        double seedSeconds;
-        double followersSeconds;
         double connectSeconds;
         long appRssBefore;
         long appRssAfter;
         long benchRssBefore;
         long benchRssAfter;
         long appFds;
-        long benchFds;
         long appThreads;
         String appThreadNames;
         int closedByServer;
         String closes;
         int protocolErrors;
         String firstProtocolError;
-        long unexpected;
         int probes;
         boolean probeComplete;
         final List<Round> rounds = new ArrayList<>();
@@ -201,8 +189,6 @@ public final class NotifyBenchmark {
         }
     }
 
-    // ------------------------------------------------------------------ the session
-
     private static final class Session {
         private final NotifyOptions o;
         private final KafkaBroker broker;
@@ -215,8 +201,7 @@ public final class NotifyBenchmark {
         private final Map<String, String> products = new java.util.concurrent.ConcurrentHashMap<>();
         private final Instant minted = Instant.now();
 
-        Session(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results,
-                CpuWatch cpu) {
+        Session(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results) {
             this.o = o;
             this.broker = broker;
             this.app = app;
@@ -270,12 +255,9 @@ public final class NotifyBenchmark {
         }
 
         private KafkaProducer<String, FollowEvent> followProducer() {
-            Map<String, Object> config = new LinkedHashMap<>();
-            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            config.put(ProducerConfig.ACKS_CONFIG, "all");
-            config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-            config.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows");
+            Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+                    ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows");
             TopologySerdes serdes = TopologySerdes.from(new LivedropConfig(Map.of()));
             return new KafkaProducer<>(config, new StringSerializer(), serdes.followEvent().serializer());
         }
@@ -351,8 +333,6 @@ public final class NotifyBenchmark {
             }
         }
 
-        // ------------------------------------------------------------------ online path
-
         private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
             // The baseline first: one subscriber, several drop starts measured the same way.
             cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
@@ -406,20 +386,18 @@ public final class NotifyBenchmark {
             product(probe);
             long t = System.nanoTime();
             seedFollows(producer, s, i -> userPrefix + i, List.of(creator, probe));
-            c.seedSeconds = (System.nanoTime() - t) / 1e9;
+            double seedSeconds = (System.nanoTime() - t) / 1e9;
             t = System.nanoTime();
             awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
             awaitFollowers(probe, s, Duration.ofSeconds(60));
-            c.followersSeconds = (System.nanoTime() - t) / 1e9;
             Progress.say("%s: followerCount of \"%s\" = %,d after %.1f s (produced in %.1f s)", label, creator, s,
-                    c.followersSeconds, c.seedSeconds);
+                    (System.nanoTime() - t) / 1e9, seedSeconds);
             c.appRssBefore = Limits.rssMiB(app.pid());
             c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
             try (Swarm swarm = new Swarm(label, size, app.port, i -> userToken(userPrefix + i))) {
                 t = System.nanoTime();
                 swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + size / 200));
                 c.connectSeconds = (System.nanoTime() - t) / 1e9;
-                c.opened = swarm.opened.get();
                 c.acked = swarm.acked.get();
                 c.failed = swarm.failed.get();
                 c.failures = swarm.failureSummary();
@@ -438,12 +416,11 @@ public final class NotifyBenchmark {
                 c.appRssAfter = Limits.rssMiB(app.pid());
                 c.benchRssAfter = Limits.rssMiB(ProcessHandle.current().pid());
                 c.appFds = Limits.openNow(app.pid());
-                c.benchFds = Limits.openNow(ProcessHandle.current().pid());
                 c.appThreads = Limits.threads(app.pid());
                 c.appThreadNames = Limits.threadNames(app.pid());
                 Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB, %,d fds",
                         label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames, c.benchRssBefore, c.benchRssAfter,
-                        c.benchFds);
+                        Limits.openNow(ProcessHandle.current().pid()));
                 for (int r = 1; r <= starts && c.acked > 0; r++) {
                     c.rounds.add(round(swarm, label, creator, size, r, false));
                     Waits.pause(Duration.ofSeconds(2));
@@ -452,7 +429,6 @@ public final class NotifyBenchmark {
                 c.closes = swarm.closeSummary();
                 c.protocolErrors = swarm.protocolErrors.get();
                 c.firstProtocolError = swarm.firstProtocolError;
-                c.unexpected = swarm.unexpected.get();
                 Progress.say("%s: closing %,d connections", label, size);
             }
             Waits.pause(Duration.ofSeconds(2));
@@ -460,8 +436,7 @@ public final class NotifyBenchmark {
 
         /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
         private Round round(Swarm swarm, String label, String creator, int size, int number, boolean probe) {
-            Map<String, Long> pidsNow = pids;
-            ProcCpu before = ProcCpu.snapshot(pidsNow);
+            ProcCpu before = ProcCpu.snapshot(pids);
             long requestMicros = Swarm.nowMicros();
             long t0 = System.nanoTime();
             String dropId = startDrop(creator);
@@ -484,7 +459,7 @@ public final class NotifyBenchmark {
                     Waits.pause(Duration.ofMillis(5));
                 }
             }
-            Map<String, Double> cores = ProcCpu.snapshot(pidsNow).since(before);
+            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             Instant started = d.startedAt == null ? null : Instant.parse(d.startedAt);
             long startedMicros = started == null ? requestMicros
                     : started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000;
@@ -507,8 +482,6 @@ public final class NotifyBenchmark {
             return r;
         }
 
-        // ------------------------------------------------------------------ inbox
-
         private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
             String viewer = "inbox-viewer";
             String token = userToken(viewer);
@@ -517,10 +490,7 @@ public final class NotifyBenchmark {
             results.inboxFollows = follows;
             Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
                     follows, topics.follows().name(), drops);
-            List<String> creators = new ArrayList<>();
-            for (int k = 0; k < follows; k++) {
-                creators.add("ic" + k);
-            }
+            List<String> creators = IntStream.range(0, follows).mapToObj(k -> "ic" + k).toList();
             // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
             // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
             List<String> order = new ArrayList<>(creators.subList(1, follows));
@@ -583,23 +553,17 @@ public final class NotifyBenchmark {
             Progress.say("  cores: %s", ProcCpu.format(cores));
         }
 
+        /** The 8 most frequent kinds among the instance's first 2,000 warnings and errors (digits as #); or null. */
         private String logWarnings() {
-            try (java.io.BufferedReader in = Files.newBufferedReader(app.log)) {
-                List<String> w = in.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
-                        || l.contains("Exception")).limit(2000).toList();
-                if (w.isEmpty()) {
-                    return null;
-                }
-                Map<String, Integer> kinds = new LinkedHashMap<>();
-                for (String l : w) {
-                    String key = l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#");
-                    key = key.length() > 200 ? key.substring(0, 200) : key;
-                    kinds.merge(key, 1, Integer::sum);
-                }
-                StringBuilder sb = new StringBuilder();
-                kinds.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(8)
-                        .forEach(e -> sb.append(e.getValue()).append("× ").append(e.getKey()).append('\n'));
-                return sb.toString();
+            try (Stream<String> lines = Files.lines(app.log)) {
+                Map<String, Long> kinds = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                        || l.contains("Exception")).limit(2000).map(l -> {
+                            String key = l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#");
+                            return key.length() > 200 ? key.substring(0, 200) : key;
+                        }).collect(Collectors.groupingBy(k -> k, LinkedHashMap::new, Collectors.counting()));
+                return kinds.isEmpty() ? null : kinds.entrySet().stream()
+                        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                        .map(e -> e.getValue() + "× " + e.getKey() + "\n").collect(Collectors.joining());
             } catch (IOException | RuntimeException e) {
                 return null;
             }

@@ -47,17 +47,15 @@ final class NotifyReport extends Markdown {
     }
 
     private void header() {
-        line("# Drop-start notifications: online path and inbox");
-        line();
+        paragraph("# Drop-start notifications: online path and inbox");
         line("```");
         line(env.command());
         line("```");
         line();
-        line(produced() + " Generated file: rerun the command to refresh it.");
-        line();
+        paragraph(produced() + " Generated file: rerun the command to refresh it.");
         sharedMachine();
         failure();
-        line("One Kafka broker and ONE livedrop instance (`livedrop.jar`, heap -Xmx" + r.appXmx + "), both child"
+        paragraph("One Kafka broker and ONE livedrop instance (`livedrop.jar`, heap -Xmx" + r.appXmx + "), both child"
                 + " processes of the benchmark JVM, all on this machine. The online path: S WebSocket subscribers"
                 + " (graphql-transport-ws, one JDK `HttpClient` for all of them, each a distinct user with their own"
                 + " token in `connection_init`) of `subscription { dropStarted { drop { id } startedAt } }`, each"
@@ -74,7 +72,6 @@ final class NotifyReport extends Markdown {
                 + " does not acknowledge a subscribe, so this proves every subscription is indexed; it also warms the"
                 + " path); probes are not in the tables. Baseline: one subscriber (S=1), measured the same way in the"
                 + " same run.");
-        line();
     }
 
     private Cohort baseline() {
@@ -96,8 +93,7 @@ final class NotifyReport extends Markdown {
     }
 
     private void targets() {
-        line("## Targets");
-        line();
+        paragraph("## Targets");
         table("| target | measured | met |");
         if (o.online()) {
             Cohort big = r.cohorts.stream().filter(c -> c.requested >= TARGET_SUBSCRIBERS).findFirst().orElse(null);
@@ -142,15 +138,14 @@ final class NotifyReport extends Markdown {
     }
 
     private void online() {
-        line("## Online path: `dropStarted` to S subscribers");
-        line();
+        paragraph("## Online path: `dropStarted` to S subscribers");
         double base = baselineMs();
-        line("Per drop start: subscribers told, and startedAt → arrival over all of them (HdrHistogram, ms); max is the"
+        paragraph("Per drop start: subscribers told, and startedAt → arrival over all of them (HdrHistogram, ms);"
+                + " max is the"
                 + " time to the last delivery. Ratios divide by the baseline: the median over its starts of one"
                 + " subscriber's delivery latency (" + ms(base) + " ms). \"scheduleDrop → startedAt\" is how long after the"
                 + " creator's request the topology made the drop LIVE (not in the latency). Cores: CPU used by each process"
                 + " from the request until the last delivery.");
-        line();
         table("| subscribers | start | told | missing | p50 | p99 | max = last delivery | first delivery | p50 ÷ baseline"
                 + " | max ÷ baseline | scheduleDrop → startedAt | cores: instance / bench JVM / broker / machine |");
         for (Cohort c : r.cohorts) {
@@ -159,37 +154,34 @@ final class NotifyReport extends Markdown {
                         + c.capReason : "no subscriber connected") + " |");
                 continue;
             }
+            boolean isBase = c == baseline();
             for (Round x : c.rounds) {
-                boolean isBase = c == baseline();
-                line("| " + (isBase ? c.label : "**" + c.label + "**" + (c.planned != c.requested ? " (of " + n(c.requested)
-                        + " asked)" : "")) + " | " + x.number() + " | " + n(x.told()) + " | "
-                        + (x.missing() > 0 ? "**" + n(x.missing()) + " MISSING**" : "0")
-                        + (x.duplicates() > 0 ? " (" + x.duplicates() + " duplicates)" : "") + " | " + ms(x.ms(50))
-                        + " | " + ms(x.ms(99)) + " | " + (isBase ? ms(x.maxMs()) : "**" + ms(x.maxMs()) + "**") + " | "
-                        + ms(x.firstMicros() / 1000.0) + " | " + (isBase ? "" : ratio(x.ms(50) / base)) + " | "
-                        + (isBase ? "" : ratio(x.maxMs() / base)) + " | " + ms(x.requestToStartMicros() / 1000.0) + " | "
-                        + cores(x.cores()) + " |");
+                row(isBase ? c.label : "**" + c.label + "**" + (c.planned != c.requested ? " (of " + n(c.requested)
+                        + " asked)" : ""), x.number(), n(x.told()), (x.missing() > 0 ? "**" + n(x.missing())
+                        + " MISSING**" : "0") + (x.duplicates() > 0 ? " (" + x.duplicates() + " duplicates)" : ""),
+                        ms(x.ms(50)), ms(x.ms(99)), isBase ? ms(x.maxMs()) : "**" + ms(x.maxMs()) + "**",
+                        ms(x.firstMicros() / 1000.0), isBase ? "" : ratio(x.ms(50) / base),
+                        isBase ? "" : ratio(x.maxMs() / base), ms(x.requestToStartMicros() / 1000.0), cores(x.cores()));
             }
         }
         line();
-        line("Connections (the subscribers' side and what they cost; RSS from /proc before connecting and after the"
+        paragraph("Connections (the subscribers' side and what they cost; RSS from /proc before connecting and"
+                + " after the"
                 + " probe):");
-        line();
         table("| cohort | asked | ran | subscribed | failed to connect | connect time | handshakes/s | instance RSS before"
                 + " → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance fds /"
                 + " threads | closed by server | protocol errors | probes |");
         for (Cohort c : r.cohorts) {
-            int ran = c.planned;
-            line("| " + c.label + " | " + n(c.requested) + " | " + n(ran) + " | " + n(c.acked) + " | "
-                    + (c.failed > 0 ? "**" + n(c.failed) + "** " + c.failures : "0") + " | "
-                    + String.format(Locale.ROOT, "%.1f s", c.connectSeconds) + " | "
-                    + (c.connectSeconds > 0 ? n(c.acked / c.connectSeconds) : "—") + " | " + c.appRssBefore + " → "
-                    + c.appRssAfter + " | " + perSubscriber(c.appRssAfter - c.appRssBefore, c.acked) + " | "
-                    + c.benchRssBefore + " → " + c.benchRssAfter + " | "
-                    + perSubscriber(c.benchRssAfter - c.benchRssBefore, c.acked) + " | " + n(c.appFds) + " / "
-                    + n(c.appThreads) + (c.appThreadNames == null ? "" : " (" + c.appThreadNames + ")") + " | " + (c.closedByServer > 0 ? "**" + n(c.closedByServer) + "** " + c.closes : "0")
-                    + " | " + (c.protocolErrors > 0 ? "**" + c.protocolErrors + "** `" + c.firstProtocolError + "`" : "0")
-                    + " | " + c.probes + (c.probeComplete ? "" : " (**never all told**)") + " |");
+            row(c.label, n(c.requested), n(c.planned), n(c.acked),
+                    c.failed > 0 ? "**" + n(c.failed) + "** " + c.failures : "0",
+                    String.format(Locale.ROOT, "%.1f s", c.connectSeconds),
+                    c.connectSeconds > 0 ? n(c.acked / c.connectSeconds) : "—", c.appRssBefore + " → " + c.appRssAfter,
+                    perSubscriber(c.appRssAfter - c.appRssBefore, c.acked), c.benchRssBefore + " → " + c.benchRssAfter,
+                    perSubscriber(c.benchRssAfter - c.benchRssBefore, c.acked), n(c.appFds) + " / " + n(c.appThreads)
+                    + (c.appThreadNames == null ? "" : " (" + c.appThreadNames + ")"),
+                    c.closedByServer > 0 ? "**" + n(c.closedByServer) + "** " + c.closes : "0",
+                    c.protocolErrors > 0 ? "**" + c.protocolErrors + "** `" + c.firstProtocolError + "`" : "0",
+                    c.probes + (c.probeComplete ? "" : " (**never all told**)"));
         }
         line();
     }
@@ -208,9 +200,8 @@ final class NotifyReport extends Markdown {
     }
 
     private void inbox() {
-        line("## Inbox read: `me.notifications(first: 20)`");
-        line();
-        line("A viewer following " + n(r.inboxFollows) + " creators (FollowEvents produced straight to the follows"
+        paragraph("## Inbox read: `me.notifications(first: 20)`");
+        paragraph("A viewer following " + n(r.inboxFollows) + " creators (FollowEvents produced straight to the follows"
                 + " topic), of which " + r.inboxDrops + " started a drop just before (each: `upsertProduct` +"
                 + " `scheduleDrop(startsAt: null)` with that creator's token, 4 at a time, "
                 + String.format(Locale.ROOT, "%.1f s", r.inboxCreateSeconds) + " for all); the page shows "
@@ -222,29 +213,26 @@ final class NotifyReport extends Markdown {
                 + " same token at the same rate (HTTP, token check, GraphQL execution, no store). Latency from each"
                 + " request's intended send time (no coordinated omission), at most " + o.connections
                 + " in flight; the API benchmark's load generator.");
-        line();
         table("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
                 + " | errors | cores: instance / bench JVM / broker / machine |");
         InboxRun base = inboxRun(true);
         for (InboxRun x : r.inbox) {
             boolean isBase = x == base;
-            line("| " + (isBase ? "`{ __typename }` (baseline)" : "**`me.notifications(first: 20)`**") + " | "
-                    + n(o.inboxRate) + " | " + n(x.run().achievedRate()) + " | " + n(x.run().servedRate())
-                    + (x.run().saturated() ? " **saturated**" : "") + " | " + n(x.histogram().getTotalCount()) + " | "
-                    + ms(x.ms(50)) + " | " + (isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99)) + "**") + " | "
-                    + ms(x.ms(99.9)) + " | " + ms(x.histogram().getMaxValue() / 1000.0) + " | "
-                    + (isBase || base == null ? "" : ratio(x.ms(50) / base.ms(50))) + " | "
-                    + (isBase || base == null ? "" : ratio(x.ms(99) / base.ms(99))) + " | "
-                    + (x.run().errors() + x.run().unanswered() > 0 ? "**" + n(x.run().errors()) + "** " + x.run().firstError()
-                    + (x.run().unanswered() > 0 ? ", " + n(x.run().unanswered()) + " unanswered" : "") : "0") + " | "
-                    + cores(x.cores()) + " |");
+            boolean ratios = !isBase && base != null;
+            row(isBase ? "`{ __typename }` (baseline)" : "**`me.notifications(first: 20)`**", n(o.inboxRate),
+                    n(x.run().achievedRate()), n(x.run().servedRate()) + (x.run().saturated() ? " **saturated**" : ""),
+                    n(x.histogram().getTotalCount()), ms(x.ms(50)), isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99)) + "**",
+                    ms(x.ms(99.9)), ms(x.histogram().getMaxValue() / 1000.0),
+                    ratios ? ratio(x.ms(50) / base.ms(50)) : "", ratios ? ratio(x.ms(99) / base.ms(99)) : "",
+                    x.run().errors() + x.run().unanswered() > 0 ? "**"
+                    + n(x.run().errors()) + "** " + x.run().firstError() + (x.run().unanswered() > 0 ? ", "
+                    + n(x.run().unanswered()) + " unanswered" : "") : "0", cores(x.cores()));
         }
         line();
     }
 
     private void bounds() {
-        line("## What bounds it");
-        line();
+        paragraph("## What bounds it");
         List<String> facts = new ArrayList<>();
         for (Cohort c : measured()) {
             for (Round x : c.rounds) {
@@ -270,8 +258,7 @@ final class NotifyReport extends Markdown {
         }
         facts.forEach(f -> line("- " + f));
         line();
-        line("Limits for many connections on this machine (what decides the largest S):");
-        line();
+        paragraph("Limits for many connections on this machine (what decides the largest S):");
         table("| limit | value |");
         line("| open files (RLIMIT_NOFILE) of the livedrop instance, soft / hard | " + r.appFdLimit[0] + " / "
                 + r.appFdLimit[1] + " (" + r.appFdsIdle + " open before any subscriber: jars, RocksDB, Kafka clients) |");
@@ -342,8 +329,7 @@ final class NotifyReport extends Markdown {
         if (notes.isEmpty()) {
             return;
         }
-        line("## Notes");
-        line();
+        paragraph("## Notes");
         notes.forEach(x -> line("- " + x));
         line();
     }

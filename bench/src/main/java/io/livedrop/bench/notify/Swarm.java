@@ -22,7 +22,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * N WebSocket subscribers of {@code dropStarted} over graphql-transport-ws, all on one shared JDK
@@ -30,7 +32,8 @@ import java.util.function.IntFunction;
  * {@code connection_init} with its own bearer token, and on {@code connection_ack} subscribes. Every {@code next}
  * message is stamped with the wall clock ({@link Instant#now()}, the clock the server's {@code startedAt} comes
  * from, same machine) as its first fragment arrives, before any parsing, and filed under its drop id: one
- * {@link Delivery} per drop, one slot per subscriber.
+ * {@link Delivery} per drop, one slot per subscriber. (The hostile benchmark's {@code GraphQlSocket} opens one
+ * socket at a time and keeps only counts: it cannot hold tens of thousands of sockets nor time each message.)
  *
  * <p>Connections go to 127.0.0.1, or for more than {@link #PER_ADDRESS} subscribers to 127.0.0.2, .3, ... as well
  * (the instance listens on every address): Linux picks a client's ephemeral port per destination, so each loopback
@@ -45,15 +48,16 @@ final class Swarm implements AutoCloseable {
     private final int size;
     private final int port;
     private final IntFunction<String> tokenOf;
-    private final HttpClient client;
-    private final ExecutorService executor;
+    private final ExecutorService executor = Daemons.pool(2, "bench-ws");
+    private final HttpClient client = HttpClient.newBuilder().executor(executor)
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
     private final WebSocket[] sockets;
-    final AtomicInteger opened = new AtomicInteger();
+    private final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger acked = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicInteger closedByServer = new AtomicInteger();
+    private final AtomicInteger closedBeforeAck = new AtomicInteger();
     final AtomicInteger protocolErrors = new AtomicInteger();
-    final AtomicLong unexpected = new AtomicLong();
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> closes = new ConcurrentHashMap<>();
     volatile String firstProtocolError;
@@ -62,26 +66,21 @@ final class Swarm implements AutoCloseable {
 
     /** One drop's messages: when each subscriber got it (epoch micros, 0 = not yet). */
     static final class Delivery {
-        final String dropId;
-        final long[] receivedMicros;
+        final AtomicLongArray receivedMicros;
         final AtomicInteger told = new AtomicInteger();
         final AtomicInteger duplicates = new AtomicInteger();
         final AtomicLong firstMicros = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong lastMicros = new AtomicLong();
         volatile String startedAt;
 
-        Delivery(String dropId, int size) {
-            this.dropId = dropId;
-            this.receivedMicros = new long[size];
+        Delivery(int size) {
+            this.receivedMicros = new AtomicLongArray(size);
         }
 
         void record(int index, long micros, String started) {
-            synchronized (this) {
-                if (receivedMicros[index] != 0) {
-                    duplicates.incrementAndGet();
-                    return;
-                }
-                receivedMicros[index] = micros;
+            if (!receivedMicros.compareAndSet(index, 0, micros)) {
+                duplicates.incrementAndGet();
+                return;
             }
             if (startedAt == null) {
                 startedAt = started;
@@ -91,8 +90,8 @@ final class Swarm implements AutoCloseable {
             told.incrementAndGet();
         }
 
-        synchronized long[] snapshot() {
-            return receivedMicros.clone();
+        long[] snapshot() {
+            return IntStream.range(0, receivedMicros.length()).mapToLong(receivedMicros::get).toArray();
         }
     }
 
@@ -102,22 +101,6 @@ final class Swarm implements AutoCloseable {
         this.port = port;
         this.tokenOf = tokenOf;
         this.sockets = new WebSocket[size];
-        this.executor = Daemons.pool(2, "bench-ws");
-        this.client = HttpClient.newBuilder().executor(executor).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build();
-    }
-
-    int size() {
-        return size;
-    }
-
-    /** Destination addresses used: 1 up to {@link #PER_ADDRESS} subscribers, then one more per block. */
-    int addresses() {
-        return (size - 1) / PER_ADDRESS + 1;
-    }
-
-    static String host(int index) {
-        return "127.0.0." + (1 + index / PER_ADDRESS);
     }
 
     /**
@@ -127,35 +110,34 @@ final class Swarm implements AutoCloseable {
     void open(int concurrency, Duration timeout) {
         Semaphore permits = new Semaphore(concurrency);
         long start = System.nanoTime();
-        try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), this::progressLine)) {
+        try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                "%s: %,d connected, %,d subscribed, %,d failed of %,d", label, opened.get(), acked.get(),
+                failed.get(), size))) {
             for (int i = 0; i < size; i++) {
                 permits.acquireUninterruptibly();
                 int index = i;
                 Listener listener = new Listener(index);
-                CompletableFuture<WebSocket> f;
                 try {
-                    f = client.newWebSocketBuilder()
-                            .subprotocols("graphql-transport-ws")
+                    client.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                             .connectTimeout(Duration.ofSeconds(30))
-                            .buildAsync(URI.create("ws://" + host(index) + ":" + port + "/graphql"), listener);
+                            .buildAsync(URI.create("ws://127.0.0." + (1 + index / PER_ADDRESS) + ":" + port
+                                    + "/graphql"), listener)
+                            .whenComplete((ws, e) -> {
+                                if (e != null) {
+                                    fail(e);
+                                    permits.release();
+                                } else {
+                                    sockets[index] = ws;
+                                    opened.incrementAndGet();
+                                    listener.permits = permits;
+                                }
+                            });
                 } catch (RuntimeException e) {
                     fail(e);
                     permits.release();
-                    continue;
                 }
-                f.whenComplete((ws, e) -> {
-                    if (e != null) {
-                        fail(e);
-                        permits.release();
-                    } else {
-                        sockets[index] = ws;
-                        opened.incrementAndGet();
-                        listener.permits = permits;
-                    }
-                });
             }
-            boolean done = Waits.await(() -> acked.get() + failed.get() + closedBeforeAck() >= size, timeout);
-            if (!done) {
+            if (!Waits.await(() -> acked.get() + failed.get() + closedBeforeAck.get() >= size, timeout)) {
                 Progress.say("  %s: not every subscriber acknowledged within %d s", label, timeout.toSeconds());
             }
         }
@@ -163,17 +145,6 @@ final class Swarm implements AutoCloseable {
         Progress.say("%s: %,d of %,d subscribed in %.1f s (%,.0f/s)%s", label, acked.get(), size, secs,
                 acked.get() / secs, failed.get() > 0 ? String.format(Locale.ROOT, "; %,d FAILED to connect: %s",
                         failed.get(), failureSummary()) : "");
-    }
-
-    private final AtomicInteger closedBeforeAckCount = new AtomicInteger();
-
-    private int closedBeforeAck() {
-        return closedBeforeAckCount.get();
-    }
-
-    String progressLine() {
-        return String.format(Locale.ROOT, "%s: %,d connected, %,d subscribed, %,d failed of %,d", label, opened.get(),
-                acked.get(), failed.get(), size);
     }
 
     private void fail(Throwable e) {
@@ -198,18 +169,7 @@ final class Swarm implements AutoCloseable {
 
     /** The messages of drop {@code dropId} (created empty if none came yet). */
     Delivery delivery(String dropId) {
-        return deliveries.computeIfAbsent(dropId, id -> new Delivery(id, size));
-    }
-
-    /** Subscribers whose socket is open and acknowledged, as far as this side knows. */
-    int live() {
-        int n = 0;
-        for (WebSocket ws : sockets) {
-            if (ws != null && !ws.isInputClosed() && !ws.isOutputClosed()) {
-                n++;
-            }
-        }
-        return n;
+        return deliveries.computeIfAbsent(dropId, id -> new Delivery(size));
     }
 
     @Override
@@ -225,11 +185,7 @@ final class Swarm implements AutoCloseable {
             }
         }
         Waits.await(() -> Arrays.stream(sockets).allMatch(ws -> ws == null || ws.isInputClosed()), Duration.ofSeconds(20));
-        for (WebSocket ws : sockets) {
-            if (ws != null) {
-                ws.abort();
-            }
-        }
+        Arrays.stream(sockets).filter(ws -> ws != null).forEach(WebSocket::abort);
         Arrays.fill(sockets, null);
         executor.shutdown();
         try {
@@ -254,12 +210,15 @@ final class Swarm implements AutoCloseable {
 
         @Override
         public void onOpen(WebSocket ws) {
-            String init = "{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + tokenOf.apply(index)
-                    + "\"}}";
-            synchronized (this) {
-                lastSend = ws.sendText(init, true);
-            }
+            send(ws, "{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + tokenOf.apply(index)
+                    + "\"}}");
             ws.request(1);
+        }
+
+        /** Sends after the previous send completed (the JDK WebSocket allows one outstanding send). */
+        private synchronized CompletableFuture<WebSocket> send(WebSocket ws, String text) {
+            lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> ws.sendText(text, true));
+            return lastSend;
         }
 
         @Override
@@ -294,26 +253,19 @@ final class Swarm implements AutoCloseable {
             } else if (text.contains("\"type\":\"connection_ack\"")) {
                 if (!ackSeen) {
                     ackSeen = true;
-                    String subscribe = "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + SUBSCRIPTION + "\"}}";
-                    synchronized (this) {
-                        lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> ws.sendText(subscribe, true));
-                    }
-                    lastSend.whenComplete((x, e) -> {
-                        if (e != null) {
-                            fail(e);
-                        } else {
-                            acked.incrementAndGet();
-                        }
-                        releasePermit();
-                    });
+                    send(ws, "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + SUBSCRIPTION + "\"}}")
+                            .whenComplete((x, e) -> {
+                                if (e != null) {
+                                    fail(e);
+                                } else {
+                                    acked.incrementAndGet();
+                                }
+                                releasePermit();
+                            });
                 }
             } else if (text.contains("\"type\":\"ping\"")) {
-                synchronized (this) {
-                    lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> ws.sendText("{\"type\":\"pong\"}", true));
-                }
-            } else if (text.contains("\"type\":\"pong\"")) {
-                return;
-            } else {
+                send(ws, "{\"type\":\"pong\"}");
+            } else if (!text.contains("\"type\":\"pong\"")) {
                 protocolError(text);
             }
         }
@@ -342,23 +294,23 @@ final class Swarm implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closedUnasked(statusCode + " " + reason);
             if (!closing) {
                 closedByServer.incrementAndGet();
-                closes.computeIfAbsent(statusCode + " " + reason, k -> new AtomicInteger()).incrementAndGet();
-                if (!ackSeen) {
-                    closedBeforeAckCount.incrementAndGet();
-                    releasePermit();
-                }
             }
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
+            closedUnasked("error " + Formats.rootCause(error));
+        }
+
+        private void closedUnasked(String how) {
             if (!closing) {
-                closes.computeIfAbsent("error " + Formats.rootCause(error), k -> new AtomicInteger()).incrementAndGet();
+                closes.computeIfAbsent(how, k -> new AtomicInteger()).incrementAndGet();
                 if (!ackSeen) {
-                    closedBeforeAckCount.incrementAndGet();
+                    closedBeforeAck.incrementAndGet();
                     releasePermit();
                 }
             }
@@ -372,11 +324,7 @@ final class Swarm implements AutoCloseable {
 
     static String between(String text, String marker) {
         int at = text.indexOf(marker);
-        if (at < 0) {
-            return null;
-        }
-        int from = at + marker.length();
-        int to = text.indexOf('"', from);
-        return to < 0 ? null : text.substring(from, to);
+        int to = at < 0 ? -1 : text.indexOf('"', at + marker.length());
+        return to < 0 ? null : text.substring(at + marker.length(), to);
     }
 }

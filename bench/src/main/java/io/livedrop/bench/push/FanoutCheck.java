@@ -2,10 +2,12 @@ package io.livedrop.bench.push;
 
 import io.livedrop.events.notification.PushBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -47,7 +49,7 @@ final class FanoutCheck {
         this.batchSize = batchSize;
         this.keep = keep;
         this.lastBatchNumber = new int[partitions];
-        java.util.Arrays.fill(lastBatchNumber, -1);
+        Arrays.fill(lastBatchNumber, -1);
     }
 
     synchronized void accept(ConsumerRecord<String, PushBatch> r, long now) {
@@ -118,13 +120,8 @@ final class FanoutCheck {
     }
 
     private boolean everyPartitionDone() {
-        for (int p = 0; p < partitions; p++) {
-            BitSet numbers = batchNumbers.get(p);
-            if (lastBatchNumber[p] < 0 || numbers == null || numbers.cardinality() != lastBatchNumber[p] + 1) {
-                return false;
-            }
-        }
-        return true;
+        return IntStream.range(0, partitions).allMatch(p -> lastBatchNumber[p] >= 0
+                && batchNumbers.getOrDefault(p, new BitSet()).cardinality() == lastBatchNumber[p] + 1);
     }
 
     private void problem(String p) {
@@ -138,13 +135,7 @@ final class FanoutCheck {
     }
 
     synchronized int partitionsDone() {
-        int done = 0;
-        for (int p = 0; p < partitions; p++) {
-            if (lastBatchNumber[p] >= 0) {
-                done++;
-            }
-        }
-        return done;
+        return (int) Arrays.stream(lastBatchNumber).filter(n -> n >= 0).count();
     }
 
     synchronized long ids() {

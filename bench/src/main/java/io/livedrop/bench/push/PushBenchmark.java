@@ -7,8 +7,10 @@ import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The push-path benchmark (see {@link PushOptions}): a drop start of a creator with N followers through the
@@ -31,8 +33,7 @@ public final class PushBenchmark {
         final int followers;
         SocialUnderTest.Seed seed;
         final List<FanoutCheck.FanoutRun> fanouts = new ArrayList<>();
-        final java.util.Map<RawProducerBaseline.Variant, List<RawProducerBaseline.Run>> raw =
-                new java.util.EnumMap<>(RawProducerBaseline.Variant.class);
+        final Map<RawProducerBaseline.Variant, List<RawProducerBaseline.Run>> raw = new LinkedHashMap<>();
         RocksScanBaseline.Result scan;
 
         Size(int followers) {
@@ -115,11 +116,11 @@ public final class PushBenchmark {
             Thread.sleep(1000);
         }
         if (!written.isEmpty()) {
-            for (RawProducerBaseline.Variant v : RawProducerBaseline.Variant.values()) {
+            for (RawProducerBaseline.Variant v : RawProducerBaseline.Variant.ALL) {
                 for (int r = 1; r <= o.runs; r++) {
                     RawProducerBaseline.Run run = raw.run(written, v);
                     size.raw.computeIfAbsent(v, x -> new ArrayList<>()).add(run);
-                    Progress.say("raw producer (%s) %d/%d: %,d records, %,d bytes acked in %.1f ms", v.label,
+                    Progress.say("raw producer (%s) %d/%d: %,d records, %,d bytes acked in %.1f ms", v.label(),
                             r, o.runs, run.records(), run.bytes(), run.ms());
                 }
             }

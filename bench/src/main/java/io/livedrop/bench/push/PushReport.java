@@ -10,7 +10,7 @@ import io.livedrop.bench.Markdown;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.push.FanoutCheck.FanoutRun;
 import io.livedrop.bench.push.PushBenchmark.Size;
-import java.util.ArrayList;
+import io.livedrop.topology.config.StreamsSettings;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -47,32 +47,27 @@ final class PushReport extends Markdown {
     }
 
     private void header() {
-        line("# Push fan-out benchmark" + (o.streamThreads == 1 ? "" : " — variant: num.stream.threads="
+        paragraph("# Push fan-out benchmark" + (o.streamThreads == 1 ? "" : " — variant: num.stream.threads="
                 + o.streamThreads) + (o.streamsConfig.isEmpty() ? "" : " — variant: " + o.streamsConfig));
-        line();
-        line("Command: `" + env.command() + "`");
-        line();
-        line(produced() + " Generated file: rerun the command to refresh it.");
-        line();
-        line("A drop start of creator `" + Follows.CREATOR + "` (one STARTED DropEvent on the drop-events topic) goes"
+        paragraph("Command: `" + env.command() + "`");
+        paragraph(produced() + " Generated file: rerun the command to refresh it.");
+        paragraph("A drop start of creator"
+                + " `" + Follows.CREATOR + "` (one STARTED DropEvent on the drop-events topic) goes"
                 + " through the social topology (SocialTopology, exactly_once_v2): DropStartsProcessor broadcasts it"
                 + " to every partition of drop-starts, and each follows task streams its followers of the creator"
                 + " (RocksDB prefix scan) into PushBatch records of at most 500 user ids on push-batches, the last of"
                 + " each follows partition marked `lastBatch`. Measured: from the start's send to the moment a"
                 + " read_committed consumer has every batch of every follows partition.");
-        line();
         failure();
         long bad = sizes.stream().flatMap(s -> s.fanouts.stream()).filter(r -> !r.ok()).count();
         if (bad > 0) {
-            line("> **CORRECTNESS VIOLATION: " + bad + " fan-out(s) did not name every follower exactly once** (or"
+            paragraph("> **CORRECTNESS VIOLATION: " + bad + " fan-out(s) did not name every follower exactly once** (or"
                     + " did not finish); see [Correctness](#correctness).");
-            line();
         }
     }
 
     private void target() {
-        line("## Target");
-        line();
+        paragraph("## Target");
         Size big = sizes.stream().filter(s -> s.followers == TARGET_FOLLOWERS && !s.fanouts.isEmpty()).findFirst()
                 .orElse(null);
         String target = "\"1M followers' batches committed < 2 s after the start\"";
@@ -91,12 +86,10 @@ final class PushReport extends Markdown {
     }
 
     private void results() {
-        line("## Results");
-        line();
-        line("Times in ms; fan-out: median of " + o.runs + " drop starts (all runs in brackets). Raw producer: the"
+        paragraph("## Results");
+        paragraph("Times in ms; fan-out: median of " + o.runs + " drop starts (all runs in brackets). Raw producer: the"
                 + " same records and bytes as the fan-out wrote, by a plain producer; RocksDB: the prefix scan alone."
                 + " Medians of " + o.runs + " runs each.");
-        line();
         line("| followers | drop start → last batch committed (median) | runs | followers/s | batches written | bytes"
                 + " (key + value) | raw producer, same records: defaults | raw producer: one transaction"
                 + " | raw producer: batch.size 256 KiB | RocksDB prefix scan + batching | fan-out / raw producer"
@@ -112,16 +105,14 @@ final class PushReport extends Markdown {
             double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
             double scan = s.scan == null ? Double.NaN : medianD(s.scan.ms());
             FanoutRun first = s.fanouts.get(0);
-            line("| " + n(s.followers) + " | **" + ms(fan) + "** | " + runs(s.fanouts, FanoutRun::completeMs) + " | "
-                    + n(s.followers / (fan / 1000)) + " | " + n(first.batches()) + " | " + n(first.bytes()) + " | "
-                    + ms(raw) + " | " + ms(tx) + " | " + ms(big) + " | " + ms(scan) + " | " + r(fan / raw) + " | "
-                    + r(fan / big) + " | " + r(fan / scan) + " |");
+            row(n(s.followers), "**" + ms(fan) + "**", runs(s.fanouts, FanoutRun::completeMs),
+                    n(s.followers / (fan / 1000)), n(first.batches()), n(first.bytes()), ms(raw), ms(tx), ms(big),
+                    ms(scan), r(fan / raw), r(fan / big), r(fan / scan));
         }
         line();
-        line("Raw producer runs (ms):");
-        line();
+        paragraph("Raw producer runs (ms):");
         for (Size s : sizes) {
-            s.raw.forEach((v, runs) -> line("- " + n(s.followers) + " followers, " + v.label + ": "
+            s.raw.forEach((v, runs) -> line("- " + n(s.followers) + " followers, " + v.label() + ": "
                     + runs(runs, RawProducerBaseline.Run::ms)));
             if (s.scan != null) {
                 line("- " + n(s.followers) + " followers, RocksDB scan: " + String.join(", ",
@@ -132,63 +123,57 @@ final class PushReport extends Markdown {
     }
 
     private void timeline() {
-        line("### Where the time goes, per drop start");
-        line();
-        line("Milliseconds after the start's send at which: the producer had the start acknowledged; a read_committed"
+        paragraph("### Where the time goes, per drop start");
+        paragraph("Milliseconds after the start's send at which: the producer had the start acknowledged; a"
+                + " read_committed"
                 + " consumer of drop-starts saw the broadcast start on its first and on its last partition (the"
                 + " DropStartsProcessor's transaction committed); the first push batch became visible; every batch of"
                 + " every follows partition had arrived.");
-        line();
         line("| followers | run | start acked | on drop-starts (first – all partitions) | first batch | last batch"
                 + " (done) | first → last batch | batches | followers/s |");
         line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Size s : sizes) {
             for (FanoutRun r : s.fanouts) {
-                line("| " + n(s.followers) + " | " + r.run() + " | " + ms(r.startAckedMs()) + " | " + ms(r.startsFirstMs())
-                        + " – " + ms(r.startsLastMs()) + " | " + ms(r.firstBatchMs()) + " | " + ms(r.completeMs()) + " | "
-                        + ms(r.completeMs() - r.firstBatchMs()) + " | " + n(r.batches()) + " | "
-                        + n(r.followersPerSecond()) + " |");
+                row(n(s.followers), r.run(), ms(r.startAckedMs()), ms(r.startsFirstMs()) + " – " + ms(r.startsLastMs()),
+                        ms(r.firstBatchMs()), ms(r.completeMs()), ms(r.completeMs() - r.firstBatchMs()),
+                        n(r.batches()), n(r.followersPerSecond()));
             }
         }
         line();
     }
 
     private void seeding() {
-        line("## Seeding (informative, not a target)");
-        line();
-        line("Follows produced (FOLLOW of `" + Follows.CREATOR + "` by fan-i, plus noise follows of " + Follows.NOISE_CREATORS
+        paragraph("## Seeding (informative, not a target)");
+        paragraph("Follows produced (FOLLOW of"
+                + " `" + Follows.CREATOR + "` by fan-i, plus noise follows of " + Follows.NOISE_CREATORS
                 + ") with the topology running, cumulatively from one size to the next; applied = the follower-counts"
                 + " store (interactive query) answers the size for `" + Follows.CREATOR + "`. Each follow is a"
                 + " following-store read and two store writes (both changelogged) and a follower-changes record, and"
                 + " the count a further store update, all under exactly_once_v2.");
-        line();
         line("| followers | follows added (of which noise) | producing took | all applied after | follows applied/s |");
         line("|---:|---:|---:|---:|---:|");
         for (Size s : sizes) {
             if (s.seed != null) {
-                line("| " + n(s.followers) + " | " + n(s.seed.added() + s.seed.noise()) + " (" + n(s.seed.noise()) + ") | "
-                        + String.format(Locale.ROOT, "%.1f s", s.seed.produceSeconds()) + " | "
-                        + String.format(Locale.ROOT, "%.1f s", s.seed.seconds()) + " | " + n(s.seed.followsPerSecond())
-                        + " |");
+                row(n(s.followers), n(s.seed.added() + s.seed.noise()) + " (" + n(s.seed.noise()) + ")",
+                        String.format(Locale.ROOT, "%.1f s", s.seed.produceSeconds()),
+                        String.format(Locale.ROOT, "%.1f s", s.seed.seconds()), n(s.seed.followsPerSecond()));
             }
         }
         line();
     }
 
     private void correctness() {
-        line("## Correctness");
-        line();
-        line("Each fan-out: every follower fan-0..fan-(N-1) named exactly once (distinct ids = N and total ids = N),"
+        paragraph("## Correctness");
+        paragraph("Each fan-out: every follower fan-0..fan-(N-1) named exactly once (distinct ids = N and total ids"
+                + " = N),"
                 + " nobody else, batches of at most 500 ids, from every follows partition gap-free batch numbers"
                 + " ending in one `lastBatch`, nothing more within a second after completion.");
-        line();
         line("| followers | run | drop | user ids | distinct | duplicates | not followers | verdict |");
         line("|---:|---:|---|---:|---:|---:|---:|---|");
         for (Size s : sizes) {
             for (FanoutRun r : s.fanouts) {
-                line("| " + n(s.followers) + " | " + r.run() + " | " + r.dropId() + " | " + n(r.ids()) + " | "
-                        + n(r.distinct()) + " | " + n(r.duplicates()) + " | " + n(r.unexpected()) + " | "
-                        + (r.ok() ? "ok" : "**VIOLATION:** " + String.join("; ", r.problems())) + " |");
+                row(n(s.followers), r.run(), r.dropId(), n(r.ids()), n(r.distinct()), n(r.duplicates()),
+                        n(r.unexpected()), r.ok() ? "ok" : "**VIOLATION:** " + String.join("; ", r.problems()));
             }
             if (s.scan != null && s.scan.ids() != s.followers) {
                 line("| " + n(s.followers) + " | RocksDB | — | " + n(s.scan.ids()) + " | | | | **the baseline scan found "
@@ -199,17 +184,15 @@ final class PushReport extends Markdown {
     }
 
     private void bounds() {
-        line("## What bounds it");
-        line();
+        paragraph("## What bounds it");
         Size s = null;
         for (Size x : sizes) {
-            if (!x.fanouts.isEmpty() && x.scan != null && x.raw.size() == RawProducerBaseline.Variant.values().length) {
+            if (!x.fanouts.isEmpty() && x.scan != null && x.raw.size() == RawProducerBaseline.Variant.ALL.size()) {
                 s = x;
             }
         }
         if (s == null) {
-            line("Not enough was measured to say.");
-            line();
+            paragraph("Not enough was measured to say.");
             return;
         }
         double done = median(s.fanouts, FanoutRun::completeMs);
@@ -221,17 +204,16 @@ final class PushReport extends Markdown {
         double tx = raw(s, RawProducerBaseline.Variant.TRANSACTION);
         double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
         double tasks = done - hop;
-        line(String.format(Locale.ROOT, "At %s followers (medians): the start is committed on every drop-starts"
+        paragraph(String.format(Locale.ROOT, "At %s followers (medians): the start is committed on every drop-starts"
                         + " partition after %s ms (%s of the %s ms) — the first hop, the DropStartsProcessor's"
                         + " transaction (commit.interval.ms %s) plus a read_committed fetch. The remaining %s ms are the"
                         + " fan-out tasks': %d follows partitions on %d stream thread(s), each task scanning its own"
                         + " followers and forwarding its batches in one process() call, the batches committed in the"
                         + " thread's next exactly-once transaction. The first batch is visible at %s ms and the last %s ms"
                         + " later.", n(s.followers), ms(hop), pct(hop / done), ms(done),
-                StreamsSettingsView.commitInterval(), ms(tasks), o.partitions, o.streamThreads, ms(first),
+                StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + " ms", ms(tasks), o.partitions, o.streamThreads, ms(first),
                 ms(spread)));
-        line();
-        line(String.format(Locale.ROOT, "The same keys scanned by a plain RocksDB take %s ms, and a plain producer"
+        paragraph(String.format(Locale.ROOT, "The same keys scanned by a plain RocksDB take %s ms, and a plain producer"
                         + " writes the same %s records (%s bytes) in %s ms with its default 16 KiB batches (%s ms"
                         + " inside one transaction, %s ms with 256 KiB batches): the scan plus the fastest raw write"
                         + " are %s of the fan-out tasks' %s ms; the rest is Kafka Streams' own path per record"
@@ -240,7 +222,6 @@ final class PushReport extends Markdown {
                         + " the other on the stream thread) and the exactly-once commit that makes the batches"
                         + " visible.", ms(scan), n(s.fanouts.get(0).batches()), n(s.fanouts.get(0).bytes()), ms(raw),
                 ms(tx), ms(big), pct((scan + Math.min(raw, Math.min(tx, big))) / tasks), ms(tasks)));
-        line();
         if (spread > 0.5 * tasks) {
             line("The batches do not become visible together: the first ones are committed well before the last, so"
                     + " the fan-out spans several transactions (the thread commits between tasks' records, or"
@@ -267,8 +248,6 @@ final class PushReport extends Markdown {
                 + " batch.size 16 KiB), fresh " + o.partitions + "-partition topic per run warmed by one tiny record per"
                 + " partition, each record to the same partition number as in push-batches; variants: all in one"
                 + " transaction (timed until commitTransaction returns), and batch.size=256 KiB"
-                + (System.getProperty("bench.push.raw.producer", "").isBlank() ? ""
-                : "; extra settings -Dbench.push.raw.producer=" + System.getProperty("bench.push.raw.producer"))
                 + ". Kafka Streams' own producer runs with linger.ms=100 (its default override) and is flushed at"
                 + " each commit |");
         line("| RocksDB baseline | one RocksDB (rocksdbjni, default Options) in a temp dir, the followers-store keys"
@@ -278,8 +257,7 @@ final class PushReport extends Markdown {
     }
 
     private void method() {
-        line("## Method");
-        line();
+        paragraph("## Method");
         line("1. One broker (child JVM), the social topology in the benchmark's JVM. For each size N in increasing"
                 + " order the followers fan-N(prev)..fan-(N-1) of `" + Follows.CREATOR + "` are added (noise follows"
                 + " too), and the benchmark waits until the follower count says N.");
@@ -290,16 +268,13 @@ final class PushReport extends Markdown {
         line("3. The first run's batches (keys, values, partitions) are sent again by a plain producer to a fresh"
                 + " topic (" + o.runs + " runs, then " + o.runs + " in one transaction), and the same follows'"
                 + " keys are scanned in a plain RocksDB (" + o.runs + " runs).");
-        line("4. CPU is shared: the broker, the stream thread, the readers and the benchmark run on the same "
+        paragraph("4. CPU is shared: the broker, the stream thread, the readers and the benchmark run on the same "
                 + env.cores() + " cores.");
-        line();
     }
 
     private void runOutput() {
-        line("## Output of the run");
-        line();
-        line("<details><summary>progress lines</summary>");
-        line();
+        paragraph("## Output of the run");
+        paragraph("<details><summary>progress lines</summary>");
         line("```");
         Progress.lines().forEach(this::line);
         line("```");
@@ -316,14 +291,11 @@ final class PushReport extends Markdown {
         return medianD(xs.stream().map(x -> f.applyAsDouble(x)).toList());
     }
 
+    /** The median of the values that are numbers; NaN if none. */
     private static double medianD(List<Double> xs) {
-        List<Double> v = new ArrayList<>(xs.stream().filter(d -> !Double.isNaN(d)).toList());
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        v.sort(Double::compare);
-        int m = v.size() / 2;
-        return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
+        double[] v = xs.stream().mapToDouble(d -> d).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        int m = v.length / 2;
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
 
     private static <T> String runs(List<T> xs, ToDoubleFunction<T> f) {
@@ -332,12 +304,5 @@ final class PushReport extends Markdown {
 
     private static String r(double v) {
         return Double.isNaN(v) || Double.isInfinite(v) ? "—" : ratio(v);
-    }
-
-    /** The commit interval the app runs with (StreamsSettings), for the text. */
-    private static final class StreamsSettingsView {
-        static String commitInterval() {
-            return io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + " ms";
-        }
     }
 }

@@ -38,39 +38,24 @@ final class RawProducerBaseline {
     }
 
     /** Producer settings on top of acks=all and idempotence. */
-    enum Variant {
-        DEFAULTS("producer defaults", Map.of(), false),
-        TRANSACTION("producer defaults, all in one transaction", Map.of(), true),
-        BIG_BATCHES("batch.size=262144 (default 16384)", Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 262_144), false);
-
-        final String label;
-        final Map<String, Object> settings;
-        final boolean transactional;
-
-        Variant(String label, Map<String, Object> settings, boolean transactional) {
-            this.label = label;
-            this.settings = settings;
-            this.transactional = transactional;
-        }
+    record Variant(String label, Map<String, Object> settings, boolean transactional) {
+        static final Variant DEFAULTS = new Variant("producer defaults", Map.of(), false);
+        static final Variant TRANSACTION = new Variant("producer defaults, all in one transaction", Map.of(), true);
+        static final Variant BIG_BATCHES = new Variant("batch.size=262144 (default 16384)",
+                Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 262_144), false);
+        static final List<Variant> ALL = List.of(DEFAULTS, TRANSACTION, BIG_BATCHES);
     }
 
     Run run(List<FanoutCheck.Written> records, Variant variant) {
-        boolean transactional = variant.transactional;
+        boolean transactional = variant.transactional();
         String topic = "bench-push-raw-" + (++topics);
         KafkaAdmin.create(bootstrap, topic, partitions);
         Map<String, Object> props = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, topic));
-        props.putAll(variant.settings);
+        props.putAll(variant.settings());
         if (transactional) {
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
-        }
-        // -Dbench.push.raw.producer=k=v,k=v: more producer settings, for experiments (stated in the report)
-        for (String kv : System.getProperty("bench.push.raw.producer", "").split(",")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                props.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
-            }
         }
         AtomicLong acked = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
@@ -83,21 +68,13 @@ final class RawProducerBaseline {
             // Outside the timing: metadata, the producer id, and one tiny record in every partition of the topic
             // (the first write to a fresh partition is slow), committed in a transaction of its own when transactional.
             producer.partitionsFor(topic);
-            if (transactional) {
-                producer.beginTransaction();
-            }
+            begin(producer, transactional);
             for (int p = 0; p < partitions; p++) {
                 producer.send(new ProducerRecord<>(topic, p, "warm-up", null));
             }
-            if (transactional) {
-                producer.commitTransaction();
-            } else {
-                producer.flush();
-            }
+            end(producer, transactional);
             long t0 = System.nanoTime();
-            if (transactional) {
-                producer.beginTransaction();
-            }
+            begin(producer, transactional);
             for (FanoutCheck.Written w : records) {
                 producer.send(new ProducerRecord<>(topic, w.partition() % partitions, w.key(), w.value()), (md, e) -> {
                     if (e != null) {
@@ -108,11 +85,7 @@ final class RawProducerBaseline {
                     }
                 });
             }
-            if (transactional) {
-                producer.commitTransaction();
-            } else {
-                producer.flush();
-            }
+            end(producer, transactional);
             Waits.await(() -> acked.get() + errors.get() == records.size(), Duration.ofSeconds(60));
             ms = (System.nanoTime() - t0) / 1e6;
         }
@@ -121,5 +94,20 @@ final class RawProducerBaseline {
             throw new IllegalStateException(errors.get() + " raw-producer sends failed");
         }
         return new Run(ms, acked.get(), bytes.get());
+    }
+
+    private static void begin(KafkaProducer<?, ?> producer, boolean transactional) {
+        if (transactional) {
+            producer.beginTransaction();
+        }
+    }
+
+    /** Commits the transaction, or flushes: either returns once every record is acknowledged. */
+    private static void end(KafkaProducer<?, ?> producer, boolean transactional) {
+        if (transactional) {
+            producer.commitTransaction();
+        } else {
+            producer.flush();
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
@@ -72,7 +73,7 @@ final class RocksScanBaseline {
                 try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
                     for (it.seek(prefix); it.isValid(); it.next()) {
                         byte[] k = it.key();
-                        if (!startsWith(k, prefix)) {
+                        if (k.length < prefix.length || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
                             break;
                         }
                         if (users.size() == batchSize) {
@@ -95,19 +96,7 @@ final class RocksScanBaseline {
         return new Result(List.copyOf(times), ids, batches, keys);
     }
 
-    private static byte[] key(String creator, String user) throws RocksDBException {
+    private static byte[] key(String creator, String user) {
         return (creator + '|' + user).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        if (key.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (key[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -21,13 +21,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,7 +59,6 @@ final class SocialUnderTest implements AutoCloseable {
     private KafkaProducer<String, FollowEvent> follows;
     private KafkaProducer<String, DropEvent> drops;
     private int seeded;
-    private long noiseSeeded;
     private Properties props;
 
     SocialUnderTest(PushOptions options, String bootstrap, Path workDir) {
@@ -76,15 +76,13 @@ final class SocialUnderTest implements AutoCloseable {
 
     /** The Streams settings that differ from Kafka Streams' defaults (for the report). */
     String settings() {
-        StringBuilder sb = new StringBuilder();
-        for (String k : List.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
-                StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)) {
-            Object v = props.get(k);
-            sb.append(k).append('=').append(v == null ? "(default)" : v).append(", ");
-        }
-        options.streamsConfig.forEach((k, v) -> sb.append(k).append('=').append(v).append(" (override), "));
-        return sb.substring(0, sb.length() - 2);
+        Stream<String> set = Stream.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
+                .map(k -> k + "=" + (props.get(k) == null ? "(default)" : props.get(k)));
+        Stream<String> overrides = options.streamsConfig.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue() + " (override)");
+        return Stream.concat(set, overrides).collect(Collectors.joining(", "));
     }
 
     void start() {
@@ -169,11 +167,10 @@ final class SocialUnderTest implements AutoCloseable {
                     throw new IllegalStateException("follower count of " + Follows.CREATOR + " is " + count()
                             + " after " + limit.toSeconds() + " s, expected " + n);
                 }
-                sleep(50);
+                Waits.pause(Duration.ofMillis(50));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             seeded = n;
-            noiseSeeded += noise;
             return new Seed(n, n - from, noise, seconds, produceSeconds);
         }
     }
@@ -210,8 +207,10 @@ final class SocialUnderTest implements AutoCloseable {
         FanoutCheck check = new FanoutCheck(dropId, n, options.partitions, config.pushBatchSize(), keep);
         checkOut[0] = check;
         Duration limit = Duration.ofSeconds(60 + n / 10_000);
+        // when the start was first seen on drop-starts, and when on its last new partition (the reader's thread)
         Set<Integer> startPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        long[] starts = new long[2];
+        AtomicLong startsFirst = new AtomicLong();
+        AtomicLong startsLast = new AtomicLong();
         long t0;
         long acked;
         String failed = null;
@@ -220,13 +219,9 @@ final class SocialUnderTest implements AutoCloseable {
              CommittedReader<DropEvent> dropStarts = new CommittedReader<>(bootstrap, topics.dropStarts().name(),
                      serdes.dropEvent().deserializer(), (r, now) -> {
                          if (r.value() != null && dropId.equals(r.value().getDropId())) {
-                             synchronized (starts) {
-                                 if (starts[0] == 0) {
-                                     starts[0] = now;
-                                 }
-                                 if (startPartitions.add(r.partition())) {
-                                     starts[1] = now;
-                                 }
+                             startsFirst.compareAndSet(0, now);
+                             if (startPartitions.add(r.partition())) {
+                                 startsLast.set(now);
                              }
                          }
                      }, limit.plusSeconds(30))) {
@@ -254,29 +249,11 @@ final class SocialUnderTest implements AutoCloseable {
             if (batches.failure() != null) {
                 failed = "push-batches reader failed: " + batches.failure();
             }
-            sleep(1000); // anything extra (a duplicate batch) would arrive now
+            Waits.pause(Duration.ofSeconds(1)); // anything extra (a duplicate batch) would arrive now
         }
         check();
-        long s0;
-        long s1;
-        synchronized (starts) {
-            s0 = starts[0];
-            s1 = startPartitions.size() == options.partitions ? starts[1] : 0;
-        }
-        return check.result(run, t0, acked, s0, s1, failed);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    long noiseSeeded() {
-        return noiseSeeded;
+        return check.result(run, t0, acked, startsFirst.get(),
+                startPartitions.size() == options.partitions ? startsLast.get() : 0, failed);
     }
 
     @Override
