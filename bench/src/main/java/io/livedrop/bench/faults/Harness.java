@@ -26,11 +26,13 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * What every scenario runs against: one broker (a child JVM on a fixed port, restartable), livedrop instances A and B (child processes, each with
- * its own home and state directory, 4 partitions per drop-keyed topic, one standby replica as configured by
- * default), a creator with a product, and the HTTP client the load, the reader and the checks share.
+ * What every scenario runs against: one broker (a child JVM on a fixed port, restartable), livedrop instances A and
+ * B (child processes, each with its own home and state directory, 4 partitions per drop-keyed topic, one standby
+ * replica as configured by default), a creator with a product, and the HTTP client the load, the reader and the
+ * checks share.
  */
 final class Harness implements AutoCloseable {
 
@@ -80,6 +82,22 @@ final class Harness implements AutoCloseable {
         void awaitReady() {
             app.awaitReady(setupClient, READY_TIMEOUT);
             inRotation = true;
+        }
+
+        /** Starts it again (same home and state directory) and waits until it is ready, back in rotation. */
+        void restart() throws IOException {
+            start();
+            awaitReady();
+        }
+
+        /** Takes it out of rotation, then stops it: SIGTERM, or kill -9 when {@code kill}. */
+        void stop(boolean kill) {
+            inRotation = false;
+            if (kill) {
+                app.kill();
+            } else {
+                app.close();
+            }
         }
 
         String url() {
@@ -142,11 +160,11 @@ final class Harness implements AutoCloseable {
         return tokens.mint(user, List.of(), Duration.ofHours(3), Instant.now());
     }
 
-    // ------------------------------------------------------------------ GraphQL
-
-    /** A synchronous GraphQL call that must succeed (set-up and checks); the body. */
-    String graphQl(Instance via, String query, String token) {
-        return setupClient.call(via.url(), "{\"query\":\"" + query + "\"}", token);
+    /** A scenario's order stampede on two new drops, after its {@code --before} seconds. */
+    Stampede load(String label, FaultOptions o) {
+        Stampede s = new Stampede(this, label, createDrops(o.stock), o.rate, FaultSuite.USERS).start();
+        Waits.pause(o.before);
+        return s;
     }
 
     CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
@@ -167,11 +185,9 @@ final class Harness implements AutoCloseable {
     /** {@code remainingStock} of a drop as the instance answers it, or null. */
     Integer remainingStock(Instance via, String dropId) {
         try {
-            HttpResponse<String> r = http.send(Http.graphQl(via.url(), dropQueryBody(dropId), null, Duration.ofSeconds(10)),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher m = Pattern.compile("\"remainingStock\"\\s*:\\s*(-?\\d+)").matcher(r.body());
-            return r.statusCode() == 200 && !r.body().contains("\"errors\"") && m.find()
-                    ? Integer.valueOf(m.group(1)) : null;
+            HttpResponse<String> r = http.send(Http.graphQl(via.url(), dropQueryBody(dropId), null,
+                    Duration.ofSeconds(10)), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && !r.body().contains("\"errors\"") ? Stampede.remaining(r.body()) : null;
         } catch (IOException | RuntimeException e) {
             return null;
         } catch (InterruptedException e) {
@@ -240,7 +256,7 @@ final class Harness implements AutoCloseable {
     /** Two LIVE drops of {@code stock}, one active on A and one on B when that can be had in 40 tries. */
     List<String> createDrops(int stock) {
         Map<String, String> by = new LinkedHashMap<>();
-        List<String> extra = new ArrayList<>();
+        String extra = null;
         for (int t = 0; t < 40 && by.size() < 2; t++) {
             String id = scheduleDrop(stock);
             String owner = null;
@@ -252,19 +268,13 @@ final class Harness implements AutoCloseable {
             }
             if (owner != null && !by.containsKey(owner)) {
                 by.put(owner, id);
-            } else if (extra.isEmpty()) {
-                extra.add(id);
+            } else if (extra == null) {
+                extra = id;
             }
         }
-        List<String> drops = new ArrayList<>();
-        if (by.containsKey("A")) {
-            drops.add(by.get("A"));
-        }
-        if (by.containsKey("B")) {
-            drops.add(by.get("B"));
-        }
+        List<String> drops = new ArrayList<>(Stream.of("A", "B").filter(by::containsKey).map(by::get).toList());
         if (drops.size() < 2) {
-            drops.add(extra.get(0));
+            drops.add(Objects.requireNonNull(extra));
         }
         setupClient.awaitLive(a().url(), drops);
         Progress.say("drops (stock %,d each): %s owned by A, %s owned by B", stock, by.get("A"), by.get("B"));

@@ -134,7 +134,8 @@ final class PoisonPills {
             }
         }
         v.figures.put("follow through each instance after the pills", follows.toString());
-        Map<String, String> health = FaultSuite.health(h);
+        Map<String, String> health = new LinkedHashMap<>();
+        h.instances.values().forEach(i -> health.put(i.name, FaultSuite.health(h, i)));
         health.forEach((name, body) -> {
             if (!body.startsWith("200") || !body.contains("\"UP\"")) {
                 v.violation("instance %s not healthy after the pills: %s", name, body.length() > 300
