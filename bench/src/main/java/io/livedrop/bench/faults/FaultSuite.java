@@ -43,6 +43,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class FaultSuite {
 
     static final int USERS = 2_000;
+    private static final Pattern RESTORED = Pattern.compile(
+            "^livedrop_state_restore_records_total\\{[^}]*}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
 
     private FaultSuite() {
     }
@@ -296,12 +298,12 @@ public final class FaultSuite {
         Progress.say("deleted B's state directory (%,d files, %,d bytes); starting B", size[0], size[1]);
         long[] changelog = changelogRecords(h);
         long started = System.nanoTime();
-        RestoreWatch watch = new RestoreWatch(h, b, started);
+        Sampler<Double> restored = new Sampler<>("faults-restore-watch", () -> restoredRecords(h, b));
         b.restart();
         long ready = System.nanoTime();
         Progress.say("B ready %.1f s after its start", (ready - started) / 1e9);
         Waits.pause(o.after);
-        watch.close();
+        restored.close();
         s.stop();
         v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, ready);
@@ -312,11 +314,57 @@ public final class FaultSuite {
                 Formats.n(changelog[0]) + " / " + Formats.n(changelog[1]));
         v.figures.put("recovery: B start → ready (RUNNING, stores queryable)", secs(ready - started));
         v.figures.put("restore rate: B's records restored into active tasks + applied to standby/warm-up tasks"
-                + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)", watch.summary());
+                + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)",
+                restoreRate(restored.samples(), started));
         v.notes.add("B comes back with no state, so Kafka Streams' high-availability assignor leaves the active tasks on"
                 + " A (caught up) and gives B warm-up/standby tasks, which rebuild from the changelogs; B is ready"
                 + " (answers by one hop) before it has caught up, and takes actives back after a probing rebalance.");
         return v;
+    }
+
+    /**
+     * The sum of an instance's {@code livedrop_state_restore_records_total} (records restored into active tasks and
+     * applied to standby and warm-up tasks, both applications), or null while it does not answer.
+     */
+    static Double restoredRecords(Harness h, Harness.Instance i) {
+        try {
+            HttpResponse<String> r = h.setupClient.get(i.app.peerUrl() + "/actuator/prometheus");
+            List<Double> values = RESTORED.matcher(r.body()).results().map(m -> Double.valueOf(m.group(1))).toList();
+            return r.statusCode() != 200 || values.isEmpty() ? null
+                    : values.stream().mapToDouble(Double::doubleValue).sum();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The restore phase: from the instance's start to the first second after the peak in which it applied no more
+     * than twice the live rate (the rate of its last 5 s, when only new traffic is applied); records in it and the
+     * rate.
+     */
+    static String restoreRate(List<Sampler.Sample<Double>> s, long startNanos) {
+        if (s.size() < 12) {
+            return "too few samples (" + s.size() + ")";
+        }
+        Sampler.Sample<Double> last = s.get(s.size() - 1);
+        Sampler.Sample<Double> fiveBefore = s.stream().filter(x -> x.nanos() <= last.nanos() - 5_000_000_000L)
+                .reduce((a, b) -> b).orElse(s.get(0));
+        double live = (last.value() - fiveBefore.value()) / ((last.nanos() - fiveBefore.nanos()) / 1e9);
+        // the rate over 1 s (two samples) ending at each sample
+        double[] rate = IntStream.range(0, s.size()).mapToDouble(i -> i < 2 ? 0 : (s.get(i).value()
+                - s.get(i - 2).value()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9)).toArray();
+        int peak = 0;
+        for (int i = 2; i < s.size(); i++) {
+            peak = rate[i] > rate[peak] ? i : peak;
+        }
+        int end = IntStream.range(peak, s.size()).filter(i -> rate[i] <= 2 * Math.max(live, 1)).findFirst()
+                .orElse(s.size() - 1);
+        Sampler.Sample<Double> done = s.get(end);
+        double seconds = (done.nanos() - startNanos) / 1e9;
+        return String.format(Locale.ROOT, "%,.0f records in %.1f s from the start of the JVM = %,.0f records/s"
+                        + " (peak %,.0f records/s over 1 s; afterwards %,.0f records/s of live traffic; %,.0f records"
+                        + " by the end)", done.value(), seconds, done.value() / seconds, rate[peak], live,
+                last.value());
     }
 
     /** Files and bytes under {@code dir}: {0, 0} when it does not exist, {-1, -1} when it cannot be read. */
