@@ -115,7 +115,7 @@ final class BrokerRestart {
         for (String owner : downAt.keySet()) {
             Progress.say("restarting %s", owner);
             h.instances.get(owner).stop(false);
-            h.instances.get(owner).restart();
+            h.instances.get(owner).startReady();
         }
         for (String drop : stuck) {
             Waits.await(() -> FaultSuite.firstDecided(s, back, drop, null) >= 0, Duration.ofMinutes(2));

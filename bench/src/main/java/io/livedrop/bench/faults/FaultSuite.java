@@ -100,8 +100,6 @@ public final class FaultSuite {
                 "VIOLATIONS OR FAILURES (see the report)");
     }
 
-    // ------------------------------------------------------------------ warm-up
-
     /**
      * Unmeasured load on drops of its own before the first scenario, so the scenarios meet warmed-up JVMs (a cold
      * start is what scenarios 1 and 7 measure); how late the topology decided in its first and last 10 s.
@@ -137,8 +135,6 @@ public final class FaultSuite {
         return figure;
     }
 
-    // ------------------------------------------------------------------ scenario 1
-
     /** kill -9 instance B mid-stampede, restart it on the same state directory, continue; verify. */
     static Verdict killAndRestart(Harness h, FaultOptions o) throws IOException {
         Verdict v = new Verdict("1. kill -9 one instance mid-stampede, restart it");
@@ -150,7 +146,7 @@ public final class FaultSuite {
         long fault = System.nanoTime();
         Instant faultWall = Instant.now();
         b.stop(true);
-        b.restart();
+        b.startReady();
         long ready = System.nanoTime();
         Progress.say("B ready again after %.1f s", (ready - fault) / 1e9);
         Waits.pause(o.after);
@@ -208,8 +204,6 @@ public final class FaultSuite {
     static String secs(long nanos) {
         return nanos < 0 ? "— (none)" : String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
-
-    // ------------------------------------------------------------------ scenario 3
 
     /** Lines of an instance's log naming fencing / task migration (counted before and after a fault). */
     static final List<String> FENCING = List.of("ProducerFencedException", "InvalidProducerEpochException",
@@ -279,8 +273,6 @@ public final class FaultSuite {
         return v;
     }
 
-    // ------------------------------------------------------------------ scenario 7
-
     /**
      * Instance B stopped mid-stampede, its state directory deleted, B started again: it restores from the
      * changelogs. Reports the restore time and rate from Kafka Streams' own task metrics.
@@ -299,7 +291,7 @@ public final class FaultSuite {
         long[] changelog = changelogRecords(h);
         long started = System.nanoTime();
         Sampler<Double> restored = new Sampler<>("faults-restore-watch", () -> restoredRecords(h, b));
-        b.restart();
+        b.startReady();
         long ready = System.nanoTime();
         Progress.say("B ready %.1f s after its start", (ready - started) / 1e9);
         Waits.pause(o.after);
@@ -399,8 +391,6 @@ public final class FaultSuite {
         }
     }
 
-    // ------------------------------------------------------------------ scenario 5
-
     /**
      * One (user, idempotency key) sent 100 times at once through both instances under the stampede, then A restarted
      * and the same sent 10 more times: one order id, one committed decision, every decided answer with its status.
@@ -415,7 +405,7 @@ public final class FaultSuite {
         long fault = System.nanoTime();
         Progress.say("restarting instance A (SIGTERM, same home and state directory)");
         h.a().stop(false);
-        h.a().restart();
+        h.a().startReady();
         long ready = System.nanoTime();
         Progress.say("A ready again after %.1f s", (ready - fault) / 1e9);
         List<Stampede.Answer> second = burst(h, s, order, 10);
@@ -486,8 +476,6 @@ public final class FaultSuite {
             }
         }).toList();
     }
-
-    // ------------------------------------------------------------------ util
 
     /** Health of an instance: "HTTP-status body" of its /actuator/health, or "unreachable: why". */
     static String health(Harness h, Harness.Instance i) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,14 +70,8 @@ final class Harness implements AutoCloseable {
         }
 
         void start() throws IOException {
-            start(List.of());
-        }
-
-        void start(List<String> extraArgs) throws IOException {
-            List<String> args = new ArrayList<>(List.of("--livedrop.topology.topics.partitions=" + PARTITIONS,
-                    "--livedrop.demo-data=false"));
-            args.addAll(extraArgs);
-            app = AppInstance.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), args);
+            app = AppInstance.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), List.of(
+                    "--livedrop.topology.topics.partitions=" + PARTITIONS, "--livedrop.demo-data=false"));
         }
 
         void awaitReady() {
@@ -84,8 +79,8 @@ final class Harness implements AutoCloseable {
             inRotation = true;
         }
 
-        /** Starts it again (same home and state directory) and waits until it is ready, back in rotation. */
-        void restart() throws IOException {
+        /** Starts it (again: same home and state directory) and waits until it is ready, in rotation. */
+        void startReady() throws IOException {
             start();
             awaitReady();
         }
@@ -123,9 +118,7 @@ final class Harness implements AutoCloseable {
         broker = KafkaBroker.restartable(work.resolve("broker-data"), logDir);
         Progress.say("broker at %s; starting livedrop instances A and B", broker.bootstrapServers());
         for (String n : List.of("A", "B")) {
-            Instance i = new Instance(n);
-            instances.put(n, i);
-            i.start();
+            add(n).start();
         }
         for (Instance i : instances.values()) {
             i.awaitReady();
@@ -196,42 +189,24 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ ownership and drops
-
-    /** HTTP status of the instance's owner endpoint for {@code key} (200/404 active, 503 not), -1 unreachable. */
-    int probe(Instance i, String key) {
-        return Ownership.probe(setupClient, i.app, key, Ownership.partition(key, PARTITIONS));
-    }
-
-    /** The name of the one instance active for {@code key}'s partition, or null. */
+    /** The name of the one instance active for {@code key}'s partition (owner endpoint 200 or 404), or null. */
     String owner(String key) {
-        String owner = null;
-        for (Instance i : instances.values()) {
-            int s = probe(i, key);
-            if (s == 200 || s == 404) {
-                if (owner != null) {
-                    return null;
-                }
-                owner = i.name;
-            }
-        }
-        return owner;
+        List<String> active = instances.values().stream().filter(i -> List.of(200, 404).contains(Ownership.probe(
+                setupClient, i.app, key, Ownership.partition(key, PARTITIONS)))).map(i -> i.name).toList();
+        return active.size() == 1 ? active.get(0) : null;
     }
 
     private void awaitBothOwnSomething() {
         Progress.say("waiting for both instances to own partitions");
-        boolean ok = Waits.await(() -> {
-            List<String> owners = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                owners.add(owner(Ownership.probeKey(p, PARTITIONS)));
+        List<AppInstance> apps = List.of(a().app, b().app);
+        if (!Waits.await(() -> {
+            Collection<String> owners = Ownership.partitionOwners(setupClient, apps, PARTITIONS).values();
+            boolean both = owners.contains("A") && owners.contains("B") && !owners.contains(null);
+            if (!both) {
+                Waits.pause(Duration.ofSeconds(1));
             }
-            if (owners.contains("A") && owners.contains("B") && !owners.contains(null)) {
-                return true;
-            }
-            Waits.pause(Duration.ofSeconds(1));
-            return false;
-        }, Duration.ofSeconds(180));
-        if (!ok) {
+            return both;
+        }, Duration.ofSeconds(180))) {
             throw new IllegalStateException("partitions not shared by A and B within 180 s");
         }
     }
