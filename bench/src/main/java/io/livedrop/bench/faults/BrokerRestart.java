@@ -55,7 +55,6 @@ final class BrokerRestart {
         Verdict v = new Verdict(variant.title + " (down " + down.toSeconds() + " s)");
         Map<String, Long> troubleBefore = troubleLines(h);
         Stampede s = h.load("s2" + variant.name().toLowerCase(Locale.ROOT), o);
-        List<String> drops = s.drops;
         long fault = System.nanoTime();
         if (variant == Variant.CLEAN) {
             Progress.say("stopping the broker (clean shutdown) for %d s", down.toSeconds());
@@ -64,8 +63,7 @@ final class BrokerRestart {
             Progress.say("kill -9 the broker (pid %d) for %d s", h.broker.pid(), down.toSeconds());
             h.broker.kill();
         }
-        long gone = System.nanoTime();
-        Waits.pause(down.minusNanos(gone - fault));
+        Waits.pause(down.minusNanos(System.nanoTime() - fault));
         long restarting = System.nanoTime();
         Progress.say("restarting the broker on the same data directory and port");
         h.broker.restart();
@@ -75,8 +73,8 @@ final class BrokerRestart {
         // an owner whose stream thread is stuck: the suite restarts that instance (what an operator or a liveness
         // probe would do) and counts it as a violation, so that the run can go on
         Map<String, String> owners = new LinkedHashMap<>();
-        drops.forEach(d -> owners.put(d, h.owner(d)));
-        List<String> stuck = drops.stream().filter(drop -> !Waits.await(() -> FaultSuite.firstDecided(s, back, drop,
+        s.drops.forEach(d -> owners.put(d, h.owner(d)));
+        List<String> stuck = s.drops.stream().filter(drop -> !Waits.await(() -> FaultSuite.firstDecided(s, back, drop,
                 null) >= 0, STUCK_AFTER.minusNanos(System.nanoTime() - back))).toList();
         if (stuck.isEmpty()) {
             Progress.say("orders decided again on both drops");

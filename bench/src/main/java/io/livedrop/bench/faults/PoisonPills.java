@@ -276,11 +276,11 @@ final class PoisonPills {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !found.keySet().containsAll(wanted)) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    String where = header(r, "__streams.errors.topic") + ":" + header(r, "__streams.errors.partition")
-                            + ":" + header(r, "__streams.errors.offset");
-                    String exception = header(r, "__streams.errors.exception");
-                    String message = header(r, "__streams.errors.message");
-                    found.put(where, header(r, "__streams.errors.topic") + " " + simple(exception)
+                    String source = header(r, "topic");
+                    String exception = header(r, "exception");
+                    String message = header(r, "message");
+                    found.put(source + ":" + header(r, "partition") + ":" + header(r, "offset"), source + " "
+                            + exception.substring(exception.lastIndexOf('.') + 1)
                             + (message.isEmpty() ? "" : ": " + abbreviate(message)));
                 }
             }
@@ -289,16 +289,13 @@ final class PoisonPills {
         return found;
     }
 
-    private static String simple(String className) {
-        return className.substring(className.lastIndexOf('.') + 1);
-    }
-
     private static String abbreviate(String s) {
         return s.length() <= 120 ? s.replace('\n', ' ') : s.replace('\n', ' ').substring(0, 120) + "…";
     }
 
+    /** A dead letter's {@code __streams.errors.<name>} header, or "". */
     private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header x = r.headers().lastHeader(name);
+        Header x = r.headers().lastHeader("__streams.errors." + name);
         return x == null ? "" : new String(x.value(), StandardCharsets.UTF_8);
     }
 }
