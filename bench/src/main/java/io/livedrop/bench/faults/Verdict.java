@@ -159,7 +159,8 @@ final class Verdict {
         by.values().stream().flatMap(List::stream).forEach(d -> topology.recordValue(Math.max(1, TimeUnit.MILLISECONDS
                 .toMicros(Math.max(0, Duration.between(d.getRequestedAt(), d.getDecidedAt()).toMillis())))));
         figures.put("topology: requestedAt → decidedAt p50 / p99 / max (ms)", topology.getTotalCount() == 0 ? "—"
-                : percentile(topology, 50) + " / " + percentile(topology, 99) + " / " + Formats.ms(topology.getMaxValue() / 1000.0));
+                : percentile(topology, 50) + " / " + percentile(topology, 99) + " / "
+                + Formats.ms(topology.getMaxValue() / 1000.0));
         return snap;
     }
 
