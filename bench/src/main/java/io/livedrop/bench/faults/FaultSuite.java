@@ -22,11 +22,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -419,25 +421,15 @@ public final class FaultSuite {
         if (ds.size() != 1) {
             v.violation("the one key has %d committed decisions (expected exactly 1)", ds.size());
         }
-        Set<String> ids = new HashSet<>();
-        long decided = 0;
-        long pending = 0;
-        List<String> errors = new ArrayList<>();
-        for (Stampede.Answer x : all) {
-            if (x.returnedId() != null) {
-                ids.add(x.returnedId());
-            }
-            if (x.decided()) {
-                decided++;
-                if (ds.size() == 1 && !ds.get(0).getStatus().toString().equals(x.status())) {
-                    v.violation("an answer said %s, the committed decision is %s", x.status(), ds.get(0).getStatus());
-                }
-            } else if ("PENDING".equals(x.status())) {
-                pending++;
-            } else {
-                errors.add(x.instance() + ":" + x.error());
-            }
-        }
+        all.stream().filter(x -> x.decided() && ds.size() == 1 && !ds.get(0).getStatus().toString().equals(x.status()))
+                .forEach(x -> v.violation("an answer said %s, the committed decision is %s", x.status(),
+                        ds.get(0).getStatus()));
+        Set<String> ids = all.stream().map(Stampede.Answer::returnedId).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        long decided = all.stream().filter(Stampede.Answer::decided).count();
+        long pending = all.stream().filter(x -> "PENDING".equals(x.status())).count();
+        List<String> errors = all.stream().filter(x -> !x.decided() && !"PENDING".equals(x.status()))
+                .map(x -> x.instance() + ":" + x.error()).toList();
         if (ids.size() != 1 || !ids.contains(order.orderId())) {
             v.violation("the answers name %d order id(s) %s, expected exactly %s", ids.size(), ids, order.orderId());
         }

@@ -7,7 +7,6 @@ import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderStatus;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,10 +170,8 @@ final class Verdict {
     }
 
     static Map<String, Long> confirmedUnits(Map<String, List<OrderDecision>> by) {
-        Map<String, Long> units = new HashMap<>();
-        by.values().forEach(ds -> ds.stream().filter(d -> d.getStatus() == OrderStatus.CONFIRMED)
-                .forEach(d -> units.merge(d.getDropId(), (long) d.getQuantity(), Long::sum)));
-        return units;
+        return by.values().stream().flatMap(List::stream).filter(d -> d.getStatus() == OrderStatus.CONFIRMED)
+                .collect(Collectors.groupingBy(OrderDecision::getDropId, Collectors.summingLong(d -> d.getQuantity())));
     }
 
     /**
