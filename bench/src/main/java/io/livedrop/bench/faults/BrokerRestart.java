@@ -2,10 +2,22 @@ package io.livedrop.bench.faults;
 
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.TransactionListing;
 
 /**
  * Scenario 2: the broker stopped mid-stampede and restarted on the same data and port, three ways: a clean stop, a
@@ -41,11 +53,8 @@ final class BrokerRestart {
     static Verdict run(Harness h, FaultOptions o, Variant variant) throws Exception {
         Duration down = variant == Variant.KILL_LONG ? o.brokerLongDown : o.brokerDown;
         Verdict v = new Verdict(variant.title + " (down " + down.toSeconds() + " s)");
-        List<String> drops = h.createDrops(o.stock);
         Map<String, Long> troubleBefore = troubleLines(h);
-        Stampede s = new Stampede(h, "s2" + variant.name().toLowerCase(java.util.Locale.ROOT), drops, o.rate,
-                FaultSuite.USERS).start();
-        Waits.pause(o.before);
+        Stampede s = h.load("s2" + variant.name().toLowerCase(Locale.ROOT), o);
         long fault = System.nanoTime();
         if (variant == Variant.CLEAN) {
             Progress.say("stopping the broker (clean shutdown) for %d s", down.toSeconds());
@@ -54,8 +63,7 @@ final class BrokerRestart {
             Progress.say("kill -9 the broker (pid %d) for %d s", h.broker.pid(), down.toSeconds());
             h.broker.kill();
         }
-        long gone = System.nanoTime();
-        Waits.pause(down.minusNanos(gone - fault));
+        Waits.pause(down.minusNanos(System.nanoTime() - fault));
         long restarting = System.nanoTime();
         Progress.say("restarting the broker on the same data directory and port");
         h.broker.restart();
@@ -64,22 +72,16 @@ final class BrokerRestart {
         // the after-phase starts once every drop decides orders again; a drop that does not within STUCK_AFTER has
         // an owner whose stream thread is stuck: the suite restarts that instance (what an operator or a liveness
         // probe would do) and counts it as a violation, so that the run can go on
-        Map<String, String> owners = new java.util.LinkedHashMap<>();
-        drops.forEach(d -> owners.put(d, h.owner(d)));
-        List<String> stuck = new java.util.ArrayList<>();
-        for (String drop : drops) {
-            boolean resumed = Waits.await(() -> FaultSuite.firstDecided(s, back, drop, null) >= 0,
-                    STUCK_AFTER.minusNanos(System.nanoTime() - back));
-            if (!resumed) {
-                stuck.add(drop);
-            }
-        }
+        Map<String, String> owners = new LinkedHashMap<>();
+        s.drops.forEach(d -> owners.put(d, h.owner(d)));
+        List<String> stuck = s.drops.stream().filter(drop -> !Waits.await(() -> FaultSuite.firstDecided(s, back, drop,
+                null) >= 0, STUCK_AFTER.minusNanos(System.nanoTime() - back))).toList();
         if (stuck.isEmpty()) {
             Progress.say("orders decided again on both drops");
         }
         // every stuck owner's stream-thread watchdog should say so: liveness DOWN (an orchestrator restarts on it);
         // the suite waits for that (all owners at once), keeps what each looked like, then restarts them
-        Map<String, Long> downAt = new java.util.LinkedHashMap<>();
+        Map<String, Long> downAt = new LinkedHashMap<>();
         for (String drop : stuck) {
             String owner = owners.get(drop);
             v.violation("liveness: drop %s (owner %s) decided no order within %d s of the broker's return; the suite"
@@ -106,15 +108,12 @@ final class BrokerRestart {
                 v.violation("%s's drop made no progress but its liveness stayed UP", owner);
             }
             v.notes.add("What " + owner + " looked like before its restart (threads, health, last poll): "
-                    + diagnose(h, i, variant.name().toLowerCase(java.util.Locale.ROOT)));
+                    + diagnose(h, i, variant.name().toLowerCase(Locale.ROOT)));
         }
         for (String owner : downAt.keySet()) {
-            Harness.Instance i = h.instances.get(owner);
             Progress.say("restarting %s", owner);
-            i.inRotation = false;
-            i.app.close();
-            i.start();
-            i.awaitReady();
+            h.instances.get(owner).stop(false);
+            h.instances.get(owner).startReady();
         }
         for (String drop : stuck) {
             Waits.await(() -> FaultSuite.firstDecided(s, back, drop, null) >= 0, Duration.ofMinutes(2));
@@ -149,10 +148,8 @@ final class BrokerRestart {
     }
 
     private static Map<String, Long> troubleLines(Harness h) {
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (Harness.Instance i : h.instances.values()) {
-            out.put(i.name, FaultSuite.countLog(i.app.log, TROUBLE));
-        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        h.instances.values().forEach(i -> out.put(i.name, FaultSuite.countLog(i.app.log, TROUBLE)));
         return out;
     }
 
@@ -179,17 +176,17 @@ final class BrokerRestart {
         try {
             Process jcmd = new ProcessBuilder("jcmd", String.valueOf(i.app.pid()), "Thread.print")
                     .redirectErrorStream(true).start();
-            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
             text.append("== jcmd Thread.print\n").append(dump);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             text.append("== jcmd: ").append(e).append('\n');
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
-            java.nio.file.Files.writeString(out, text);
-        } catch (java.io.IOException e) {
+            Files.writeString(out, text);
+        } catch (IOException e) {
             Progress.say("could not write %s: %s", out, e);
         }
         return out;
@@ -202,30 +199,28 @@ final class BrokerRestart {
      */
     static String transactions(String bootstrapServers) {
         StringBuilder text = new StringBuilder("== transactions (Admin.listTransactions, describeTransactions)\n");
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
             try {
-                List<String> ids = admin.listTransactions().all().get(20, java.util.concurrent.TimeUnit.SECONDS).stream()
-                        .map(org.apache.kafka.clients.admin.TransactionListing::transactionalId).toList();
-                admin.describeTransactions(ids).all().get(20, java.util.concurrent.TimeUnit.SECONDS).forEach((id, t) ->
+                List<String> ids = admin.listTransactions().all().get(20, TimeUnit.SECONDS).stream()
+                        .map(TransactionListing::transactionalId).toList();
+                admin.describeTransactions(ids).all().get(20, TimeUnit.SECONDS).forEach((id, t) ->
                         text.append(id).append(' ').append(t.state()).append(" producer ").append(t.producerId())
                                 .append('/').append(t.producerEpoch()).append(" partitions ").append(t.topicPartitions())
                                 .append('\n'));
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 text.append("could not list them: ").append(e).append('\n');
             }
             for (String group : List.of("livedrop", "livedrop-social")) {
                 text.append("== committed offsets of group ").append(group).append(", read as stable\n");
                 long start = System.nanoTime();
                 try {
-                    int partitions = admin.listConsumerGroupOffsets(group,
-                                    new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().requireStable(true))
-                            .partitionsToOffsetAndMetadata().get(20, java.util.concurrent.TimeUnit.SECONDS).size();
+                    int partitions = admin.listConsumerGroupOffsets(group, new ListConsumerGroupOffsetsOptions()
+                            .requireStable(true)).partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS).size();
                     text.append("read: ").append(partitions).append(" partitions in ")
                             .append(FaultSuite.secs(System.nanoTime() - start)).append('\n');
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     text.append("not readable as stable within 20 s: ").append(e).append('\n');
                 }
             }

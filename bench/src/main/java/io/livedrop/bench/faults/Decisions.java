@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,12 +22,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class Decisions {
 
-    /**
-     * Committed decisions of the given drops by order id (a list: more than one is a violation) and by drop (in
-     * the order they were decided: one drop is one partition), and counts.
-     */
-    record Snapshot(Map<String, List<OrderDecision>> byOrder, Map<String, List<OrderDecision>> byDrop, long committed,
-                    long uncommitted) {
+    /** Committed decisions of the given drops by order id (a list: more than one is a violation), and counts. */
+    record Snapshot(Map<String, List<OrderDecision>> byOrder, long committed, long uncommitted) {
         long aborted() {
             return uncommitted - committed;
         }
@@ -37,17 +34,13 @@ final class Decisions {
 
     static Snapshot read(Harness h, Set<String> drops) {
         Map<String, List<OrderDecision>> byOrder = new HashMap<>();
-        Map<String, List<OrderDecision>> byDrop = new HashMap<>();
-        long committed = scan(h, "read_committed", drops, d -> {
-            byOrder.computeIfAbsent(d.getOrderId(), k -> new ArrayList<>()).add(d);
-            byDrop.computeIfAbsent(d.getDropId(), k -> new ArrayList<>()).add(d);
-        });
-        long uncommitted = scan(h, "read_uncommitted", drops, d -> { });
-        return new Snapshot(byOrder, byDrop, committed, uncommitted);
+        long committed = scan(h, "read_committed", drops,
+                d -> byOrder.computeIfAbsent(d.getOrderId(), k -> new ArrayList<>()).add(d));
+        return new Snapshot(byOrder, committed, scan(h, "read_uncommitted", drops, d -> { }));
     }
 
     /** Reads every partition from the beginning to its end (the last stable offset for read_committed). */
-    static long scan(Harness h, String isolation, Set<String> drops, java.util.function.Consumer<OrderDecision> sink) {
+    static long scan(Harness h, String isolation, Set<String> drops, Consumer<OrderDecision> sink) {
         String topic = h.topics.orderDecisions().name();
         Deserializer<OrderDecision> values = h.serdes.orderDecision().deserializer();
         long count = 0;
@@ -69,12 +62,10 @@ final class Decisions {
                     throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
                 }
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() == null || !drops.contains(r.key())) {
-                        continue;
+                    if (r.key() != null && drops.contains(r.key())) {
+                        count++;
+                        sink.accept(values.deserialize(topic, r.value()));
                     }
-                    OrderDecision d = values.deserialize(topic, r.value());
-                    count++;
-                    sink.accept(d);
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.livedrop.bench.faults;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Markdown;
 import java.util.List;
+import java.util.Map;
 
 /** Writes OUT/NAME.md: the command, the machine, the date, one row per scenario, then each scenario's figures. */
 final class FaultReport extends Markdown {
@@ -20,7 +21,8 @@ final class FaultReport extends Markdown {
 
     /** Every scenario ran, and none violated an invariant. */
     boolean clean() {
-        return run.failure == null && verdicts.size() == o.expectedVerdicts() && verdicts.stream().allMatch(Verdict::clean);
+        return run.failure == null && verdicts.size() == o.expectedVerdicts()
+                && verdicts.stream().allMatch(Verdict::clean);
     }
 
     @Override
@@ -42,15 +44,14 @@ final class FaultReport extends Markdown {
                 + " order p99 ms before / during / after | read p99 ms before / during / after | recovery |"
                 + " records reprocessed |");
         for (Verdict v : verdicts) {
-            String recovery = v.figures.entrySet().stream().filter(e -> e.getKey().startsWith("recovery"))
-                    .findFirst().map(e -> e.getValue()).orElse("—");
-            line("| " + v.scenario + " | " + (v.clean() ? "ok" : "**VIOLATED (" + v.violations.size() + ")**") + " | "
-                    + v.lost + " | " + v.flipped + " | " + v.doubleDecided + " | " + v.oversold + " | "
-                    + first(v.figures.get("seconds unavailable: reads")) + " / "
-                    + v.figures.getOrDefault("seconds unavailable: orders (error answers)", "—") + " | "
-                    + v.figures.getOrDefault("order p99 before / during / after (ms)", "—") + " | "
-                    + v.figures.getOrDefault("read p99 before / during / after (ms)", "—") + " | " + recovery + " | "
-                    + v.figures.getOrDefault("decision records aborted (rolled back, reprocessed)", "—") + " |");
+            row(v.scenario, v.clean() ? "ok" : "**VIOLATED (" + v.violations.size() + ")**", v.lost, v.flipped,
+                    v.doubleDecided, v.oversold, v.figures.getOrDefault("seconds unavailable: reads", "—").split(" ")[0]
+                    + " / " + v.figures.getOrDefault("seconds unavailable: orders (error answers)", "—"),
+                    v.figures.getOrDefault("order p99 before / during / after (ms)", "—"),
+                    v.figures.getOrDefault("read p99 before / during / after (ms)", "—"),
+                    v.figures.entrySet().stream().filter(e -> e.getKey().startsWith("recovery")).findFirst()
+                            .map(Map.Entry::getValue).orElse("—"),
+                    v.figures.getOrDefault("decision records aborted (rolled back, reprocessed)", "—"));
         }
         for (int s : o.scenarios) {
             if (verdicts.stream().noneMatch(v -> v.scenario.matches(s + "[a-z]?\\..*"))) {
@@ -78,7 +79,7 @@ final class FaultReport extends Markdown {
                 line();
             }
             table("| figure | value |");
-            v.figures.forEach((k, x) -> line("| " + k + " | " + x.replace("|", "\\|") + " |"));
+            v.figures.forEach((k, x) -> row(k, x.replace("|", "\\|")));
             line();
             if (!v.details.isEmpty()) {
                 v.details.forEach(this::line);
@@ -97,13 +98,5 @@ final class FaultReport extends Markdown {
         line("| warm-up before the first scenario (unmeasured) | " + warmup + " |");
         loadAverages("the 2 cores may be shared with other work: figures of a loaded machine are noisy");
         line("| logs | " + run.logDir + " (broker.log, app-A.log, app-B.log) |");
-    }
-
-    private static String first(String s) {
-        if (s == null) {
-            return "—";
-        }
-        int sp = s.indexOf(' ');
-        return sp < 0 ? s : s.substring(0, sp);
     }
 }

@@ -1,27 +1,41 @@
 package io.livedrop.bench.faults;
 
-import io.livedrop.bench.Formats;
-import io.livedrop.bench.Http;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.Dirs;
+import io.livedrop.bench.Formats;
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.topology.order.OrderIds;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The fault suite (see {@link FaultOptions} and docs/reliability.md): the guarantees of API.md ("Semantics")
@@ -31,6 +45,8 @@ import java.util.stream.Stream;
 public final class FaultSuite {
 
     static final int USERS = 2_000;
+    private static final Pattern RESTORED = Pattern.compile(
+            "^livedrop_state_restore_records_total\\{[^}]*}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
 
     private FaultSuite() {
     }
@@ -46,7 +62,8 @@ public final class FaultSuite {
         } catch (Cli.Exit e) {
             return e.status;
         }
-        BenchRun run = new BenchRun("livedrop fault suite, scenarios " + o.scenarios, args, o.out.resolve(o.name + ".md"));
+        BenchRun run = new BenchRun("livedrop fault suite, scenarios " + o.scenarios, args,
+                o.out.resolve(o.name + ".md"));
         Path jar = run.snapshot(o.appJar);
         if (jar == null) {
             return 2;
@@ -85,8 +102,6 @@ public final class FaultSuite {
                 "VIOLATIONS OR FAILURES (see the report)");
     }
 
-    // ------------------------------------------------------------------ warm-up
-
     /**
      * Unmeasured load on drops of its own before the first scenario, so the scenarios meet warmed-up JVMs (a cold
      * start is what scenarios 1 and 7 measure); how late the topology decided in its first and last 10 s.
@@ -97,24 +112,24 @@ public final class FaultSuite {
         }
         Progress.say("warm-up: %d s of load at %d orders/s (not measured)", o.warmup.toSeconds(), o.rate);
         List<String> drops = h.createDrops(o.stock * 10);
-        java.time.Instant start = java.time.Instant.now();
+        Instant start = Instant.now();
         Stampede s = new Stampede(h, "warmup", drops, o.rate, USERS).start();
         Waits.pause(o.warmup);
         s.stop();
-        java.time.Instant end = java.time.Instant.now();
+        Instant end = Instant.now();
         Waits.pause(Duration.ofSeconds(5));
         Decisions.Snapshot snap = Decisions.read(h, new HashSet<>(drops));
-        org.HdrHistogram.Histogram first = new org.HdrHistogram.Histogram(3);
-        org.HdrHistogram.Histogram last = new org.HdrHistogram.Histogram(3);
-        snap.byOrder().values().forEach(ds -> ds.forEach(d -> {
+        Histogram first = new Histogram(3);
+        Histogram last = new Histogram(3);
+        snap.byOrder().values().stream().flatMap(List::stream).forEach(d -> {
             long ms = Math.max(1, Duration.between(d.getRequestedAt(), d.getDecidedAt()).toMillis());
             if (d.getRequestedAt().isBefore(start.plusSeconds(10))) {
                 first.recordValue(ms);
             } else if (d.getRequestedAt().isAfter(end.minusSeconds(10))) {
                 last.recordValue(ms);
             }
-        }));
-        String figure = String.format(java.util.Locale.ROOT, "%d s at %d orders/s, %,d orders decided; the topology's"
+        });
+        String figure = String.format(Locale.ROOT, "%d s at %d orders/s, %,d orders decided; the topology's"
                         + " requestedAt → decidedAt p99 %,d ms in its first 10 s, %,d ms in its last 10 s",
                 o.warmup.toSeconds(), o.rate, snap.byOrder().size(), first.getValueAtPercentile(99),
                 last.getValueAtPercentile(99));
@@ -122,42 +137,25 @@ public final class FaultSuite {
         return figure;
     }
 
-    // ------------------------------------------------------------------ scenario 1
-
     /** kill -9 instance B mid-stampede, restart it on the same state directory, continue; verify. */
     static Verdict killAndRestart(Harness h, FaultOptions o) throws IOException {
         Verdict v = new Verdict("1. kill -9 one instance mid-stampede, restart it");
-        List<String> drops = h.createDrops(o.stock);
-        String victimDrop = drops.get(1);
-        String victimOwner = h.owner(victimDrop);
-        Stampede s = new Stampede(h, "s1", drops, o.rate, USERS).start();
-        Waits.pause(o.before);
+        Stampede s = h.load("s1", o);
+        String victimOwner = h.owner(s.drops.get(1));
         Harness.Instance b = h.b();
-        Progress.say("kill -9 instance B (pid %d) after %,d requests", b.app.pid(), s.sent);
-        b.inRotation = false;
+        Progress.say("kill -9 instance B (pid %d) after %,d requests; restarting it on the same state", b.app.pid(),
+                s.sent);
         long fault = System.nanoTime();
-        java.time.Instant faultWall = java.time.Instant.now();
-        b.app.kill();
-        Progress.say("B killed; restarting it on the same home and state directory");
-        b.start();
-        b.awaitReady();
+        Instant faultWall = Instant.now();
+        b.stop(true);
+        b.startReady();
         long ready = System.nanoTime();
         Progress.say("B ready again after %.1f s", (ready - fault) / 1e9);
         Waits.pause(o.after);
         s.stop();
-        Progress.say("load stopped: %,d requests, %,d answers; verifying", s.sent, s.answers.size());
-        long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
         long firstThroughB = firstDecided(s, ready, null, "B");
-        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, List.of());
-        long resumed = firstCommittedAfter(snap, victimDrop, faultWall);
-        long restored = Math.max(ready, resumed < 0 ? ready : fault + resumed);
-        v.availability(s, fault, restored);
-        v.figures.put("recovery: fault → first committed decision on B's drop (" + victimDrop + ", owner before: "
-                + victimOwner + ") of an order placed after the fault", secs(resumed));
-        v.figures.put("fault → first such order answered CONFIRMED/REJECTED through A (within the 2 s wait)",
-                secs(firstThroughOther));
-        v.figures.put("recovery: fault → B ready (Kafka Streams RUNNING, stores queryable)",
-                String.format(java.util.Locale.ROOT, "%.1f s", (ready - fault) / 1e9));
+        verifyFault(h, o, v, s, "fault", fault, faultWall, ready, victimOwner);
+        v.figures.put("recovery: fault → B ready (Kafka Streams RUNNING, stores queryable)", secs(ready - fault));
         v.figures.put("recovery: fault → first order decided through the restarted B",
                 secs(firstThroughB < 0 ? -1 : firstThroughB + (ready - fault)));
         v.notes.add("The restarted B is a cold JVM: on 2 shared cores it starts in tens of seconds and decides"
@@ -165,6 +163,22 @@ public final class FaultSuite {
         v.notes.add("B is taken out of the load's rotation at the kill and put back when ready (a load balancer's health"
                 + " check); the reader likewise. The group sees B's old member leave only when its session times out.");
         return v;
+    }
+
+    /**
+     * Verifies the orders after a fault on instance B: restored once B is ready and B's drop decides again; when
+     * that drop decided again, and when A first answered for it.
+     */
+    static void verifyFault(Harness h, FaultOptions o, Verdict v, Stampede s, String fault, long faultNanos,
+                            Instant faultWall, long ready, String victimOwner) {
+        String drop = s.drops.get(1);
+        long throughA = firstDecided(s, faultNanos, drop, "A");
+        long resumed = firstCommittedAfter(v.verifyOrders(h, s, o.stock, List.of()), drop, faultWall);
+        v.availability(s, faultNanos, Math.max(ready, resumed < 0 ? ready : faultNanos + resumed));
+        v.figures.put("recovery: " + fault + " → first committed decision on B's drop (" + drop + ", owner before: "
+                + victimOwner + ") of an order placed after the " + fault, secs(resumed));
+        v.figures.put(fault + " → first such order answered CONFIRMED/REJECTED through A (within the 2 s wait)",
+                secs(throughA));
     }
 
     /**
@@ -183,17 +197,15 @@ public final class FaultSuite {
      * From {@code faultWall} to the first committed decision (its decidedAt, the topology's clock on this machine) of
      * an order on {@code drop} requested after the fault: when deciding resumed for that drop; -1 if never.
      */
-    static long firstCommittedAfter(Decisions.Snapshot snap, String drop, java.time.Instant faultWall) {
+    static long firstCommittedAfter(Decisions.Snapshot snap, String drop, Instant faultWall) {
         return snap.byOrder().values().stream().flatMap(List::stream)
                 .filter(d -> d.getDropId().equals(drop) && !d.getRequestedAt().isBefore(faultWall))
                 .mapToLong(d -> Duration.between(faultWall, d.getDecidedAt()).toNanos()).min().orElse(-1);
     }
 
     static String secs(long nanos) {
-        return nanos < 0 ? "— (none)" : String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
+        return nanos < 0 ? "— (none)" : String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
-
-    // ------------------------------------------------------------------ scenario 3
 
     /** Lines of an instance's log naming fencing / task migration (counted before and after a fault). */
     static final List<String> FENCING = List.of("ProducerFencedException", "InvalidProducerEpochException",
@@ -202,7 +214,7 @@ public final class FaultSuite {
     static long countLog(Path log, List<String> needles) {
         try (Stream<String> lines = Files.lines(log)) {
             return lines.filter(l -> needles.stream().anyMatch(l::contains)).count();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return -1;
         }
     }
@@ -220,17 +232,14 @@ public final class FaultSuite {
      */
     static Verdict freezeAndResume(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("3. an instance frozen (SIGSTOP " + o.freeze.toSeconds() + " s), then resumed");
-        List<String> drops = h.createDrops(o.stock);
-        String victimDrop = drops.get(1);
-        String victimOwner = h.owner(victimDrop);
         Harness.Instance b = h.b();
         long fencingBefore = countLog(b.app.log, FENCING);
-        Stampede s = new Stampede(h, "s3", drops, o.rate, USERS).start();
-        Waits.pause(o.before);
+        Stampede s = h.load("s3", o);
+        String victimOwner = h.owner(s.drops.get(1));
         Progress.say("SIGSTOP instance B (pid %d) for %d s", b.app.pid(), o.freeze.toSeconds());
         b.inRotation = false;
         long fault = System.nanoTime();
-        java.time.Instant faultWall = java.time.Instant.now();
+        Instant faultWall = Instant.now();
         signal(b.app.pid(), "STOP");
         Waits.pause(o.freeze);
         signal(b.app.pid(), "CONT");
@@ -239,15 +248,13 @@ public final class FaultSuite {
         // orchestrator restart a healthy instance)
         Sampler<Boolean> liveness = new Sampler<>("faults-liveness-watch", b::live);
         Progress.say("SIGCONT instance B; waiting for it to be ready");
-        long ready;
         try {
             b.awaitReady();
-            ready = System.nanoTime();
-            Progress.say("B ready again %.1f s after the SIGCONT", (ready - resumed) / 1e9);
         } catch (RuntimeException e) {
-            ready = System.nanoTime();
             v.violation("instance B did not recover after SIGCONT: %s", e.getMessage().lines().findFirst().orElse(""));
         }
+        long ready = System.nanoTime();
+        Progress.say("B ready again %.1f s after the SIGCONT", (ready - resumed) / 1e9);
         Waits.pause(o.after);
         liveness.close();
         s.stop();
@@ -257,14 +264,7 @@ public final class FaultSuite {
         if (down > 0) {
             v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread", down);
         }
-        long firstThroughOther = firstDecided(s, fault, victimDrop, "A");
-        Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, List.of());
-        long resumedDeciding = firstCommittedAfter(snap, victimDrop, faultWall);
-        v.availability(s, fault, Math.max(ready, resumedDeciding < 0 ? ready : fault + resumedDeciding));
-        v.figures.put("recovery: SIGSTOP → first committed decision on B's drop (" + victimDrop + ", owner before: "
-                + victimOwner + ") of an order placed after the SIGSTOP", secs(resumedDeciding));
-        v.figures.put("SIGSTOP → first such order answered CONFIRMED/REJECTED through A (within the 2 s wait)",
-                secs(firstThroughOther));
+        verifyFault(h, o, v, s, "SIGSTOP", fault, faultWall, ready, victimOwner);
         v.figures.put("recovery: SIGCONT → B ready (readiness UP: RUNNING or REBALANCING)", secs(ready - resumed));
         v.figures.put("recovery: SIGCONT → first order decided through B", secs(firstDecided(s, resumed, null, "B")));
         v.figures.put("log lines of B naming fencing or task migration (ProducerFenced, InvalidProducerEpoch,"
@@ -275,35 +275,29 @@ public final class FaultSuite {
         return v;
     }
 
-    // ------------------------------------------------------------------ scenario 7
-
     /**
      * Instance B stopped mid-stampede, its state directory deleted, B started again: it restores from the
      * changelogs. Reports the restore time and rate from Kafka Streams' own task metrics.
      */
     static Verdict stateDirectoryDeleted(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("7. state directory deleted while an instance is down");
-        List<String> drops = h.createDrops(o.stock);
         Harness.Instance b = h.b();
-        Stampede s = new Stampede(h, "s7", drops, o.rate, USERS).start();
-        Waits.pause(o.before);
-        b.inRotation = false;
+        Stampede s = h.load("s7", o);
         long fault = System.nanoTime();
         Progress.say("stopping instance B (SIGTERM)");
-        b.app.close();
+        b.stop(false);
         Path state = b.home.resolve("state");
         long[] size = sizeOf(state);
         Dirs.deleteRecursively(state);
         Progress.say("deleted B's state directory (%,d files, %,d bytes); starting B", size[0], size[1]);
         long[] changelog = changelogRecords(h);
         long started = System.nanoTime();
-        RestoreWatch watch = new RestoreWatch(h, b, started);
-        b.start();
-        b.awaitReady();
+        Sampler<Double> restored = new Sampler<>("faults-restore-watch", () -> restoredRecords(h, b));
+        b.startReady();
         long ready = System.nanoTime();
         Progress.say("B ready %.1f s after its start", (ready - started) / 1e9);
         Waits.pause(o.after);
-        watch.close();
+        restored.close();
         s.stop();
         v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, ready);
@@ -314,61 +308,90 @@ public final class FaultSuite {
                 Formats.n(changelog[0]) + " / " + Formats.n(changelog[1]));
         v.figures.put("recovery: B start → ready (RUNNING, stores queryable)", secs(ready - started));
         v.figures.put("restore rate: B's records restored into active tasks + applied to standby/warm-up tasks"
-                + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)", watch.summary());
+                + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)",
+                restoreRate(restored.samples(), started));
         v.notes.add("B comes back with no state, so Kafka Streams' high-availability assignor leaves the active tasks on"
                 + " A (caught up) and gives B warm-up/standby tasks, which rebuild from the changelogs; B is ready"
                 + " (answers by one hop) before it has caught up, and takes actives back after a probing rebalance.");
         return v;
     }
 
+    /**
+     * The sum of an instance's {@code livedrop_state_restore_records_total} (records restored into active tasks and
+     * applied to standby and warm-up tasks, both applications), or null while it does not answer.
+     */
+    static Double restoredRecords(Harness h, Harness.Instance i) {
+        try {
+            HttpResponse<String> r = h.setupClient.get(i.app.peerUrl() + "/actuator/prometheus");
+            List<Double> values = RESTORED.matcher(r.body()).results().map(m -> Double.valueOf(m.group(1))).toList();
+            return r.statusCode() != 200 || values.isEmpty() ? null
+                    : values.stream().mapToDouble(Double::doubleValue).sum();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The restore phase: from the instance's start to the first second after the peak in which it applied no more
+     * than twice the live rate (the rate of its last 5 s, when only new traffic is applied); records in it and the
+     * rate.
+     */
+    static String restoreRate(List<Sampler.Sample<Double>> s, long startNanos) {
+        if (s.size() < 12) {
+            return "too few samples (" + s.size() + ")";
+        }
+        Sampler.Sample<Double> last = s.get(s.size() - 1);
+        Sampler.Sample<Double> fiveBefore = s.stream().filter(x -> x.nanos() <= last.nanos() - 5_000_000_000L)
+                .reduce((a, b) -> b).orElse(s.get(0));
+        double live = (last.value() - fiveBefore.value()) / ((last.nanos() - fiveBefore.nanos()) / 1e9);
+        // the rate over 1 s (two samples) ending at each sample
+        double[] rate = IntStream.range(0, s.size()).mapToDouble(i -> i < 2 ? 0 : (s.get(i).value()
+                - s.get(i - 2).value()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9)).toArray();
+        int peak = 0;
+        for (int i = 2; i < s.size(); i++) {
+            peak = rate[i] > rate[peak] ? i : peak;
+        }
+        int end = IntStream.range(peak, s.size()).filter(i -> rate[i] <= 2 * Math.max(live, 1)).findFirst()
+                .orElse(s.size() - 1);
+        Sampler.Sample<Double> done = s.get(end);
+        double seconds = (done.nanos() - startNanos) / 1e9;
+        return String.format(Locale.ROOT, "%,.0f records in %.1f s from the start of the JVM = %,.0f records/s"
+                        + " (peak %,.0f records/s over 1 s; afterwards %,.0f records/s of live traffic; %,.0f records"
+                        + " by the end)", done.value(), seconds, done.value() / seconds, rate[peak], live,
+                last.value());
+    }
+
+    /** Files and bytes under {@code dir}: {0, 0} when it does not exist, {-1, -1} when it cannot be read. */
     static long[] sizeOf(Path dir) {
         if (!Files.isDirectory(dir)) {
             return new long[] {0, 0};
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            long[] out = new long[2];
-            files.filter(Files::isRegularFile).forEach(p -> {
-                out[0]++;
-                try {
-                    out[1] += Files.size(p);
-                } catch (IOException e) {
-                    // gone meanwhile
-                }
-            });
-            return out;
-        } catch (IOException | java.io.UncheckedIOException e) {
+            // a file gone meanwhile counts 0 bytes
+            List<Long> sizes = files.filter(Files::isRegularFile).map(p -> p.toFile().length()).toList();
+            return new long[] {sizes.size(), sizes.stream().mapToLong(Long::longValue).sum()};
+        } catch (IOException | UncheckedIOException e) {
             return new long[] {-1, -1};
         }
     }
 
     /** Records in the changelog topics (end − beginning offsets): of the orders application, of the social one. */
-    static long[] changelogRecords(Harness h) throws Exception {
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of(
-                             org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                             h.broker.bootstrapServers()),
-                             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+    static long[] changelogRecords(Harness h) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                h.broker.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             long[] out = new long[2];
-            for (var e : c.listTopics(Duration.ofSeconds(30)).entrySet()) {
-                if (!e.getKey().endsWith("-changelog")) {
-                    continue;
+            c.listTopics(Duration.ofSeconds(30)).forEach((topic, partitions) -> {
+                if (topic.endsWith("-changelog")) {
+                    List<TopicPartition> parts = partitions.stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    Map<TopicPartition, Long> begin = c.beginningOffsets(parts, Duration.ofSeconds(30));
+                    out[topic.startsWith("livedrop-social-") ? 1 : 0] += c.endOffsets(parts, Duration.ofSeconds(30))
+                            .entrySet().stream().mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
                 }
-                List<org.apache.kafka.common.TopicPartition> parts = e.getValue().stream()
-                        .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
-                long n = 0;
-                var end = c.endOffsets(parts, Duration.ofSeconds(30));
-                var begin = c.beginningOffsets(parts, Duration.ofSeconds(30));
-                for (var p : parts) {
-                    n += end.get(p) - begin.get(p);
-                }
-                out[e.getKey().startsWith("livedrop-social-") ? 1 : 0] += n;
-            }
+            });
             return out;
         }
     }
-
-    // ------------------------------------------------------------------ scenario 5
 
     /**
      * One (user, idempotency key) sent 100 times at once through both instances under the stampede, then A restarted
@@ -376,23 +399,18 @@ public final class FaultSuite {
      */
     static Verdict oneKeyManyTimes(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("5. one idempotency key 100× concurrently, and again after a restart");
-        List<String> drops = h.createDrops(o.stock);
-        Stampede s = new Stampede(h, "s5", drops, o.rate, USERS).start();
-        Waits.pause(o.before);
+        Stampede s = h.load("s5", o);
         String user = "s5-same-user";
         String key = "s5-the-one-key";
-        Stampede.Order order = new Stampede.Order(user, key, drops.get(0), 1, OrderIds.of(user, key));
-        List<Stampede.Answer> first = burst(h, s, order, 100, List.of(h.a(), h.b()));
+        Stampede.Order order = new Stampede.Order(user, key, s.drops.get(0), 1, OrderIds.of(user, key));
+        List<Stampede.Answer> first = burst(h, s, order, 100);
         long fault = System.nanoTime();
-        Harness.Instance a = h.a();
         Progress.say("restarting instance A (SIGTERM, same home and state directory)");
-        a.inRotation = false;
-        a.app.close();
-        a.start();
-        a.awaitReady();
+        h.a().stop(false);
+        h.a().startReady();
         long ready = System.nanoTime();
         Progress.say("A ready again after %.1f s", (ready - fault) / 1e9);
-        List<Stampede.Answer> second = burst(h, s, order, 10, List.of(h.a(), h.b()));
+        List<Stampede.Answer> second = burst(h, s, order, 10);
         Waits.pause(o.after);
         s.stop();
         List<Stampede.Answer> all = new ArrayList<>(first);
@@ -403,25 +421,15 @@ public final class FaultSuite {
         if (ds.size() != 1) {
             v.violation("the one key has %d committed decisions (expected exactly 1)", ds.size());
         }
-        var ids = new HashSet<String>();
-        long decided = 0;
-        long pending = 0;
-        List<String> errors = new ArrayList<>();
-        for (Stampede.Answer x : all) {
-            if (x.returnedId() != null) {
-                ids.add(x.returnedId());
-            }
-            if (x.decided()) {
-                decided++;
-                if (ds.size() == 1 && !ds.get(0).getStatus().toString().equals(x.status())) {
-                    v.violation("an answer said %s, the committed decision is %s", x.status(), ds.get(0).getStatus());
-                }
-            } else if ("PENDING".equals(x.status())) {
-                pending++;
-            } else {
-                errors.add(x.instance() + ":" + x.error());
-            }
-        }
+        all.stream().filter(x -> x.decided() && ds.size() == 1 && !ds.get(0).getStatus().toString().equals(x.status()))
+                .forEach(x -> v.violation("an answer said %s, the committed decision is %s", x.status(),
+                        ds.get(0).getStatus()));
+        Set<String> ids = all.stream().map(Stampede.Answer::returnedId).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        long decided = all.stream().filter(Stampede.Answer::decided).count();
+        long pending = all.stream().filter(x -> "PENDING".equals(x.status())).count();
+        List<String> errors = all.stream().filter(x -> !x.decided() && !"PENDING".equals(x.status()))
+                .map(x -> x.instance() + ":" + x.error()).toList();
         if (ids.size() != 1 || !ids.contains(order.orderId())) {
             v.violation("the answers name %d order id(s) %s, expected exactly %s", ids.size(), ids, order.orderId());
         }
@@ -438,74 +446,44 @@ public final class FaultSuite {
         return v;
     }
 
-    /** Sends {@code order} {@code n} times at once, alternating instances; waits for every answer. */
-    static List<Stampede.Answer> burst(Harness h, Stampede s, Stampede.Order order, int n, List<Harness.Instance> via)
-            throws InterruptedException {
-        Progress.say("sending (%s, %s) %d times at once through %s", order.user(), order.key(), n,
-                via.stream().map(i -> i.name).toList());
-        List<CompletableFuture<Stampede.Answer>> futures = new ArrayList<>();
-        String token = s.tokenOf(order.user());
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            Harness.Instance i = via.get(k % via.size());
-            CompletableFuture<Stampede.Answer> f = new CompletableFuture<>();
-            futures.add(f);
-            Thread t = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                long t0 = System.nanoTime();
-                h.send(Http.graphQl(i.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
-                        token, Stampede.ORDER_TIMEOUT)).whenComplete((r, e) -> f.complete(Stampede.classify(order,
-                        i.name, true, t0, System.nanoTime(), r == null ? -1 : r.statusCode(),
-                        r == null ? null : r.body(), e)));
-            });
-            t.start();
-            threads.add(t);
-        }
-        go.countDown();
-        List<Stampede.Answer> out = new ArrayList<>();
-        for (CompletableFuture<Stampede.Answer> f : futures) {
+    /**
+     * Sends {@code order} {@code n} times at once, through A and B in turn (every request built first, then all
+     * sent without waiting); waits for every answer.
+     */
+    static List<Stampede.Answer> burst(Harness h, Stampede s, Stampede.Order order, int n) {
+        List<Harness.Instance> via = List.of(h.a(), h.b());
+        Progress.say("sending (%s, %s) %d times at once through A and B", order.user(), order.key(), n);
+        List<HttpRequest> requests = IntStream.range(0, n).mapToObj(k -> Http.graphQl(via.get(k % 2).url(),
+                Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()), s.tokenOf(order.user()),
+                Stampede.ORDER_TIMEOUT)).toList();
+        long t0 = System.nanoTime();
+        List<CompletableFuture<Stampede.Answer>> answers = IntStream.range(0, n).mapToObj(k -> h.send(requests.get(k))
+                .handle((r, e) -> Stampede.classify(order, via.get(k % 2).name, true, t0, System.nanoTime(),
+                        r == null ? -1 : r.statusCode(), r == null ? null : r.body(), e))).toList();
+        return answers.stream().map(f -> {
             try {
-                out.add(f.get(Stampede.ORDER_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS));
+                return f.get(Stampede.ORDER_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
             } catch (Exception e) {
-                out.add(new Stampede.Answer(order, "?", true, 0, 0, null, null, "no answer: " + e));
+                return new Stampede.Answer(order, "?", true, 0, 0, null, null, "no answer: " + e);
             }
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        return out;
+        }).toList();
     }
 
-    // ------------------------------------------------------------------ util
-
-    /** Health of every instance: name → the body of /actuator/health (or the error). */
-    static Map<String, String> health(Harness h) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (Harness.Instance i : h.instances.values()) {
-            try {
-                HttpResponse<String> r = h.setupClient.get(i.url() + "/actuator/health");
-                out.put(i.name, r.statusCode() + " " + r.body());
-            } catch (RuntimeException e) {
-                out.put(i.name, "unreachable: " + e.getMessage());
-            }
+    /** Health of an instance: "HTTP-status body" of its /actuator/health, or "unreachable: why". */
+    static String health(Harness h, Harness.Instance i) {
+        try {
+            HttpResponse<String> r = h.setupClient.get(i.url() + "/actuator/health");
+            return r.statusCode() + " " + r.body();
+        } catch (RuntimeException e) {
+            return "unreachable: " + e.getMessage();
         }
-        return out;
     }
 
     /** "HTTP-status overall-status" of an instance's /actuator/health, or "unreachable". */
     static String healthStatus(Harness h, Harness.Instance i) {
-        try {
-            HttpResponse<String> r = h.setupClient.get(i.url() + "/actuator/health");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"")
-                    .matcher(r.body());
-            return r.statusCode() + (m.find() ? " " + m.group(1) : "");
-        } catch (RuntimeException e) {
-            return "unreachable";
-        }
+        String health = health(h, i);
+        Matcher m = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"").matcher(health);
+        return health.startsWith("unreachable") ? "unreachable"
+                : health.substring(0, health.indexOf(' ')) + (m.find() ? " " + m.group(1) : "");
     }
 }

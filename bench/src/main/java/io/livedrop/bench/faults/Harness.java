@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,13 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * What every scenario runs against: one broker (a child JVM on a fixed port, restartable), livedrop instances A and B (child processes, each with
- * its own home and state directory, 4 partitions per drop-keyed topic, one standby replica as configured by
- * default), a creator with a product, and the HTTP client the load, the reader and the checks share.
+ * What every scenario runs against: one broker (a child JVM on a fixed port, restartable), livedrop instances A and
+ * B (child processes, each with its own home and state directory, 4 partitions per drop-keyed topic, one standby
+ * replica as configured by default), a creator with a product, and the HTTP client the load, the reader and the
+ * checks share.
  */
 final class Harness implements AutoCloseable {
 
@@ -67,19 +70,29 @@ final class Harness implements AutoCloseable {
         }
 
         void start() throws IOException {
-            start(List.of());
-        }
-
-        void start(List<String> extraArgs) throws IOException {
-            List<String> args = new ArrayList<>(List.of("--livedrop.topology.topics.partitions=" + PARTITIONS,
-                    "--livedrop.demo-data=false"));
-            args.addAll(extraArgs);
-            app = AppInstance.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), args);
+            app = AppInstance.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), List.of(
+                    "--livedrop.topology.topics.partitions=" + PARTITIONS, "--livedrop.demo-data=false"));
         }
 
         void awaitReady() {
             app.awaitReady(setupClient, READY_TIMEOUT);
             inRotation = true;
+        }
+
+        /** Starts it (again: same home and state directory) and waits until it is ready, in rotation. */
+        void startReady() throws IOException {
+            start();
+            awaitReady();
+        }
+
+        /** Takes it out of rotation, then stops it: SIGTERM, or kill -9 when {@code kill}. */
+        void stop(boolean kill) {
+            inRotation = false;
+            if (kill) {
+                app.kill();
+            } else {
+                app.close();
+            }
         }
 
         String url() {
@@ -105,9 +118,7 @@ final class Harness implements AutoCloseable {
         broker = KafkaBroker.restartable(work.resolve("broker-data"), logDir);
         Progress.say("broker at %s; starting livedrop instances A and B", broker.bootstrapServers());
         for (String n : List.of("A", "B")) {
-            Instance i = new Instance(n);
-            instances.put(n, i);
-            i.start();
+            add(n).start();
         }
         for (Instance i : instances.values()) {
             i.awaitReady();
@@ -142,11 +153,11 @@ final class Harness implements AutoCloseable {
         return tokens.mint(user, List.of(), Duration.ofHours(3), Instant.now());
     }
 
-    // ------------------------------------------------------------------ GraphQL
-
-    /** A synchronous GraphQL call that must succeed (set-up and checks); the body. */
-    String graphQl(Instance via, String query, String token) {
-        return setupClient.call(via.url(), "{\"query\":\"" + query + "\"}", token);
+    /** A scenario's order stampede on two new drops, after its {@code --before} seconds. */
+    Stampede load(String label, FaultOptions o) {
+        Stampede s = new Stampede(this, label, createDrops(o.stock), o.rate, FaultSuite.USERS).start();
+        Waits.pause(o.before);
+        return s;
     }
 
     CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
@@ -167,11 +178,9 @@ final class Harness implements AutoCloseable {
     /** {@code remainingStock} of a drop as the instance answers it, or null. */
     Integer remainingStock(Instance via, String dropId) {
         try {
-            HttpResponse<String> r = http.send(Http.graphQl(via.url(), dropQueryBody(dropId), null, Duration.ofSeconds(10)),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher m = Pattern.compile("\"remainingStock\"\\s*:\\s*(-?\\d+)").matcher(r.body());
-            return r.statusCode() == 200 && !r.body().contains("\"errors\"") && m.find()
-                    ? Integer.valueOf(m.group(1)) : null;
+            HttpResponse<String> r = http.send(Http.graphQl(via.url(), dropQueryBody(dropId), null,
+                    Duration.ofSeconds(10)), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && !r.body().contains("\"errors\"") ? Stampede.remaining(r.body()) : null;
         } catch (IOException | RuntimeException e) {
             return null;
         } catch (InterruptedException e) {
@@ -180,42 +189,24 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ ownership and drops
-
-    /** HTTP status of the instance's owner endpoint for {@code key} (200/404 active, 503 not), -1 unreachable. */
-    int probe(Instance i, String key) {
-        return Ownership.probe(setupClient, i.app, key, Ownership.partition(key, PARTITIONS));
-    }
-
-    /** The name of the one instance active for {@code key}'s partition, or null. */
+    /** The name of the one instance active for {@code key}'s partition (owner endpoint 200 or 404), or null. */
     String owner(String key) {
-        String owner = null;
-        for (Instance i : instances.values()) {
-            int s = probe(i, key);
-            if (s == 200 || s == 404) {
-                if (owner != null) {
-                    return null;
-                }
-                owner = i.name;
-            }
-        }
-        return owner;
+        List<String> active = instances.values().stream().filter(i -> List.of(200, 404).contains(Ownership.probe(
+                setupClient, i.app, key, Ownership.partition(key, PARTITIONS)))).map(i -> i.name).toList();
+        return active.size() == 1 ? active.get(0) : null;
     }
 
     private void awaitBothOwnSomething() {
         Progress.say("waiting for both instances to own partitions");
-        boolean ok = Waits.await(() -> {
-            List<String> owners = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                owners.add(owner(Ownership.probeKey(p, PARTITIONS)));
+        List<AppInstance> apps = List.of(a().app, b().app);
+        if (!Waits.await(() -> {
+            Collection<String> owners = Ownership.partitionOwners(setupClient, apps, PARTITIONS).values();
+            boolean both = owners.contains("A") && owners.contains("B") && !owners.contains(null);
+            if (!both) {
+                Waits.pause(Duration.ofSeconds(1));
             }
-            if (owners.contains("A") && owners.contains("B") && !owners.contains(null)) {
-                return true;
-            }
-            Waits.pause(Duration.ofSeconds(1));
-            return false;
-        }, Duration.ofSeconds(180));
-        if (!ok) {
+            return both;
+        }, Duration.ofSeconds(180))) {
             throw new IllegalStateException("partitions not shared by A and B within 180 s");
         }
     }
@@ -240,7 +231,7 @@ final class Harness implements AutoCloseable {
     /** Two LIVE drops of {@code stock}, one active on A and one on B when that can be had in 40 tries. */
     List<String> createDrops(int stock) {
         Map<String, String> by = new LinkedHashMap<>();
-        List<String> extra = new ArrayList<>();
+        String extra = null;
         for (int t = 0; t < 40 && by.size() < 2; t++) {
             String id = scheduleDrop(stock);
             String owner = null;
@@ -252,19 +243,13 @@ final class Harness implements AutoCloseable {
             }
             if (owner != null && !by.containsKey(owner)) {
                 by.put(owner, id);
-            } else if (extra.isEmpty()) {
-                extra.add(id);
+            } else if (extra == null) {
+                extra = id;
             }
         }
-        List<String> drops = new ArrayList<>();
-        if (by.containsKey("A")) {
-            drops.add(by.get("A"));
-        }
-        if (by.containsKey("B")) {
-            drops.add(by.get("B"));
-        }
+        List<String> drops = new ArrayList<>(Stream.of("A", "B").filter(by::containsKey).map(by::get).toList());
         if (drops.size() < 2) {
-            drops.add(extra.get(0));
+            drops.add(Objects.requireNonNull(extra));
         }
         setupClient.awaitLive(a().url(), drops);
         Progress.say("drops (stock %,d each): %s owned by A, %s owned by B", stock, by.get("A"), by.get("B"));

@@ -8,7 +8,11 @@ import io.livedrop.events.order.OrderRequest;
 import io.livedrop.events.social.FollowAction;
 import io.livedrop.events.social.FollowEvent;
 import io.livedrop.topology.order.OrderIds;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +24,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,11 +60,10 @@ final class PoisonPills {
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("6. poison pills on every input topic" + (o.pillTopics.containsAll(
                 FaultOptions.PILL_TOPICS) ? "" : " (only: " + String.join(", ", o.pillTopics) + ")"));
-        List<String> drops = h.createDrops(o.stock);
-        Stampede s = new Stampede(h, "s6", drops, o.rate, FaultSuite.USERS).start();
-        Waits.pause(o.before);
-        List<Pill> pills = pills(h, drops.get(0)).stream().filter(p -> o.pillTopics.contains(shortName(h, p.topic())))
-                .toList();
+        Stampede s = h.load("s6", o);
+        Map<String, String> topics = topics(h);
+        List<Pill> pills = pills(h, s.drops.get(0)).stream()
+                .filter(p -> o.pillTopics.stream().anyMatch(t -> topics.get(t).equals(p.topic()))).toList();
         Map<Pill, String> produced = new LinkedHashMap<>();  // pill -> "topic:partition:offset" or "refused: ..."
         long fault = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -74,40 +81,30 @@ final class PoisonPills {
                 }
             }
         }
-        Progress.say("%d pills produced (%d refused by the broker)", pills.size(),
-                produced.values().stream().filter(x -> x.startsWith("refused")).count());
+        long refused = produced.values().stream().filter(x -> x.startsWith("refused")).count();
+        Progress.say("%d pills produced (%d refused by the broker)", pills.size(), refused);
         Waits.pause(o.after);
         s.stop();
         v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, fault);
 
         // every accepted pill in the dead-letter topic
-        Map<String, Pill> wanted = new HashMap<>();
-        produced.forEach((p, where) -> {
-            if (!where.startsWith("refused")) {
-                wanted.put(where, p);
-            }
-        });
-        Map<String, String> found = deadLetters(h, wanted.keySet(), Duration.ofSeconds(30));
-        List<String> rows = new ArrayList<>();
+        Map<String, String> found = deadLetters(h, produced.values().stream().filter(w -> !w.startsWith("refused"))
+                .collect(Collectors.toSet()), Duration.ofSeconds(30));
+        v.details.add("| topic | pill | partition:offset | fate |");
+        v.details.add("|---|---|---|---|");
         int missing = 0;
         for (Map.Entry<Pill, String> e : produced.entrySet()) {
             Pill p = e.getKey();
             String where = e.getValue();
-            String fate;
-            if (where.startsWith("refused")) {
-                fate = where;
-            } else if (found.containsKey(where)) {
-                fate = "dead-lettered (" + found.get(where) + ")";
-            } else if (p.topic().equals(h.topics.creators().name()) || p.topic().equals(h.topics.products().name())) {
-                // the catalog's global thread logs and skips (Kafka Streams 4.4 cannot dead-letter from it:
-                // DeadLetterHandlers); that nothing stopped is checked below (follows, health)
-                fate = "skipped and logged by the catalog's global thread (not a dead letter)";
-            } else {
-                fate = "NOT in the dead-letter topic";
-                missing++;
-            }
-            rows.add("| `" + p.topic() + "` | " + p.kind() + " | " + (where.startsWith("refused") ? "—" : where
+            boolean global = p.topic().equals(topics.get("creators")) || p.topic().equals(topics.get("products"));
+            // the catalog's global thread logs and skips (Kafka Streams 4.4 cannot dead-letter from it:
+            // DeadLetterHandlers); that nothing stopped is checked below (follows, health)
+            String fate = where.startsWith("refused") ? where : found.containsKey(where) ? "dead-lettered ("
+                    + found.get(where) + ")" : global ? "skipped and logged by the catalog's global thread (not a dead"
+                    + " letter)" : "NOT in the dead-letter topic";
+            missing += fate.startsWith("NOT") ? 1 : 0;
+            v.details.add("| `" + p.topic() + "` | " + p.kind() + " | " + (where.startsWith("refused") ? "—" : where
                     .substring(where.indexOf(':') + 1)) + " | " + fate.replace("|", "\\|") + " |");
         }
         if (missing > 0) {
@@ -116,41 +113,42 @@ final class PoisonPills {
         }
         // nothing stopped: a follow (answered once the instance's own follows tail shows it) through each instance
         List<String> follows = new ArrayList<>();
+        List<String> health = new ArrayList<>();
         for (Harness.Instance i : h.instances.values()) {
-            String user = "s6-follower-" + i.name;
-            String result;
-            try {
-                var r = h.http.send(Http.graphQl(i.url(), "{\"query\":\"mutation { follow(creatorId: \\\"fault-creator\\\")"
-                        + " { creator { id } } }\"}", h.token(user), Duration.ofSeconds(20)),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-                result = r.statusCode() == 200 && r.body().contains("\"fault-creator\"") && !r.body().contains("\"errors\"")
-                        ? "ok" : "HTTP " + r.statusCode() + " " + abbreviate(r.body());
-            } catch (Exception e) {
-                result = e.getClass().getSimpleName() + " " + e.getMessage();
-            }
+            String result = follow(h, i);
             follows.add(i.name + ": " + result);
             if (!result.equals("ok")) {
                 v.violation("follow through %s after the pills failed: %s", i.name, result);
             }
         }
-        v.figures.put("follow through each instance after the pills", follows.toString());
-        Map<String, String> health = FaultSuite.health(h);
-        health.forEach((name, body) -> {
-            if (!body.startsWith("200") || !body.contains("\"UP\"")) {
-                v.violation("instance %s not healthy after the pills: %s", name, body.length() > 300
+        for (Harness.Instance i : h.instances.values()) {
+            String body = FaultSuite.health(h, i);
+            boolean up = body.startsWith("200") && body.contains("\"UP\"");
+            health.add(i.name + " " + (up ? "UP" : "NOT UP"));
+            if (!up) {
+                v.violation("instance %s not healthy after the pills: %s", i.name, body.length() > 300
                         ? body.substring(0, 300) : body);
             }
-        });
+        }
+        v.figures.put("follow through each instance after the pills", follows.toString());
         v.figures.put("pills produced / refused by the broker / dead-lettered / missing", pills.size() + " / "
-                + produced.values().stream().filter(x -> x.startsWith("refused")).count() + " / " + found.size()
-                + " / " + missing);
-        v.figures.put("health after", health.entrySet().stream().map(e -> e.getKey() + " " + (e.getValue()
-                .startsWith("200") && e.getValue().contains("\"UP\"") ? "UP" : "NOT UP")).toList().toString());
-        logEvidence(h, fault, v);
-        v.details.add("| topic | pill | partition:offset | fate |");
-        v.details.add("|---|---|---|---|");
-        v.details.addAll(rows);
+                + refused + " / " + found.size() + " / " + missing);
+        v.figures.put("health after", health.toString());
+        logEvidence(h, v);
         return v;
+    }
+
+    /** A follow through {@code i}: "ok", or what it answered. */
+    private static String follow(Harness h, Harness.Instance i) {
+        try {
+            HttpResponse<String> r = h.http.send(Http.graphQl(i.url(), Http.json("mutation { follow(creatorId:"
+                    + " \\\"fault-creator\\\") { creator { id } } }"), h.token("s6-follower-" + i.name),
+                    Duration.ofSeconds(20)), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().contains("\"fault-creator\"") && !r.body().contains("\"errors\"")
+                    ? "ok" : "HTTP " + r.statusCode() + " " + abbreviate(r.body());
+        } catch (Exception e) {
+            return e.getClass().getSimpleName() + " " + e.getMessage();
+        }
     }
 
     /**
@@ -158,34 +156,28 @@ final class PoisonPills {
      * (the log message and its error); a consumer's tail or the global thread stopping is a violation of "nothing
      * stops".
      */
-    static void logEvidence(Harness h, long sinceNanos, Verdict v) {
+    static void logEvidence(Harness h, Verdict v) {
         List<String> patterns = List.of("Global thread has died", "Tail of ", "Skipping an undecodable",
-                "Error happened while maintaining global"
-                + " state store", "to ERROR", "Stream thread of the orders application failed");
-        java.util.regex.Pattern msg = java.util.regex.Pattern.compile("\"message\":\"([^\"]{0,200})");
-        java.util.regex.Pattern err = java.util.regex.Pattern.compile("\"error\":\\{\"type\":\"([^\"]*)\","
-                + "\"message\":\"([^\"]{0,240})");
+                "Error happened while maintaining global state store", "to ERROR",
+                "Stream thread of the orders application failed");
+        Pattern msg = Pattern.compile("\"message\":\"([^\"]{0,200})");
+        Pattern err = Pattern.compile("\"error\":\\{\"type\":\"([^\"]*)\",\"message\":\"([^\"]{0,240})");
         for (Harness.Instance i : h.instances.values()) {
             Map<String, Integer> seen = new LinkedHashMap<>();
             Map<String, String> cause = new HashMap<>();
-            try {
-                for (String line : java.nio.file.Files.readAllLines(i.app.log)) {
-                    java.util.regex.Matcher m = msg.matcher(line);
-                    if (!m.find()) {
-                        continue;
+            try (Stream<String> lines = Files.lines(i.app.log)) {
+                lines.forEach(line -> {
+                    Matcher m = msg.matcher(line);
+                    if (m.find() && patterns.stream().anyMatch(m.group(1)::contains)) {
+                        String key = m.group(1).replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "…");
+                        seen.merge(key, 1, Integer::sum);
+                        Matcher e = err.matcher(line);
+                        if (e.find()) {
+                            cause.putIfAbsent(key, e.group(1) + ": " + e.group(2));
+                        }
                     }
-                    String message = m.group(1);
-                    if (patterns.stream().noneMatch(message::contains)) {
-                        continue;
-                    }
-                    String key = message.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "…");
-                    seen.merge(key, 1, Integer::sum);
-                    java.util.regex.Matcher e = err.matcher(line);
-                    if (e.find()) {
-                        cause.putIfAbsent(key, e.group(1) + ": " + e.group(2));
-                    }
-                }
-            } catch (java.io.IOException e) {
+                });
+            } catch (IOException | UncheckedIOException e) {
                 continue;
             }
             seen.forEach((k, n) -> v.notes.add("app-" + i.name + ".log: \"" + k + "\" (" + n + "×)"
@@ -198,18 +190,18 @@ final class PoisonPills {
         }
     }
 
-    static String shortName(Harness h, String topic) {
-        return topic.equals(h.topics.orderRequests().name()) ? "orders" : topic.equals(h.topics.drops().name()) ? "drops"
-                : topic.equals(h.topics.follows().name()) ? "follows" : topic.equals(h.topics.creators().name())
-                ? "creators" : "products";
+    /** The input topics that get pills, by their --pill-topics name. */
+    static Map<String, String> topics(Harness h) {
+        return Map.of("orders", h.topics.orderRequests().name(), "drops", h.topics.drops().name(), "follows",
+                h.topics.follows().name(), "creators", h.topics.creators().name(), "products",
+                h.topics.products().name());
     }
 
     static List<Pill> pills(Harness h, String liveDrop) {
-        String orders = h.topics.orderRequests().name();
-        String dropsTopic = h.topics.drops().name();
-        String follows = h.topics.follows().name();
-        String creators = h.topics.creators().name();
-        String products = h.topics.products().name();
+        Map<String, String> topics = topics(h);
+        String orders = topics.get("orders");
+        String dropsTopic = topics.get("drops");
+        String follows = topics.get("follows");
         byte[] junk = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3};
         byte[] big = new byte[OVERSIZE_BYTES];
         Arrays.fill(big, (byte) 'x');
@@ -243,7 +235,7 @@ final class PoisonPills {
         p.add(new Pill(follows, "null key (a valid follow)", null, follow));
         p.add(new Pill(follows, "oversize (" + OVERSIZE_BYTES + " bytes of junk)", b("poison-user"), big));
         // catalog.creators and catalog.products (global stores; compacted)
-        for (String t : List.of(creators, products)) {
+        for (String t : List.of(topics.get("creators"), topics.get("products"))) {
             p.add(new Pill(t, "bad bytes", b("poison-" + t), junk));
             p.add(new Pill(t, "wrong schema (an OrderRequest)", b("poison-" + t), anOrder));
             p.add(new Pill(t, "null key", null, anOrder));
@@ -284,11 +276,11 @@ final class PoisonPills {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !found.keySet().containsAll(wanted)) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    String where = header(r, "__streams.errors.topic") + ":" + header(r, "__streams.errors.partition")
-                            + ":" + header(r, "__streams.errors.offset");
-                    String exception = header(r, "__streams.errors.exception");
-                    String message = header(r, "__streams.errors.message");
-                    found.put(where, header(r, "__streams.errors.topic") + " " + simple(exception)
+                    String source = header(r, "topic");
+                    String exception = header(r, "exception");
+                    String message = header(r, "message");
+                    found.put(source + ":" + header(r, "partition") + ":" + header(r, "offset"), source + " "
+                            + exception.substring(exception.lastIndexOf('.') + 1)
                             + (message.isEmpty() ? "" : ": " + abbreviate(message)));
                 }
             }
@@ -297,17 +289,13 @@ final class PoisonPills {
         return found;
     }
 
-    private static String simple(String className) {
-        return className.substring(className.lastIndexOf('.') + 1);
-    }
-
     private static String abbreviate(String s) {
-        String one = s.replace('\n', ' ');
-        return one.length() <= 120 ? one : one.substring(0, 120) + "…";
+        return s.length() <= 120 ? s.replace('\n', ' ') : s.replace('\n', ' ').substring(0, 120) + "…";
     }
 
+    /** A dead letter's {@code __streams.errors.<name>} header, or "". */
     private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header x = r.headers().lastHeader(name);
+        Header x = r.headers().lastHeader("__streams.errors." + name);
         return x == null ? "" : new String(x.value(), StandardCharsets.UTF_8);
     }
 }

@@ -4,6 +4,7 @@ import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.events.order.OrderDecision;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,15 +25,13 @@ final class Rescaling {
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("4. an instance added and one removed while reads run");
-        List<String> drops = h.createDrops(o.stock);
-        Stampede s = new Stampede(h, "s4", drops, o.rate, FaultSuite.USERS).start();
-        Waits.pause(o.before);
+        Stampede s = h.load("s4", o);
+        List<String> drops = s.drops;
 
         long added = System.nanoTime();
         Harness.Instance c = h.add("C");
         Progress.say("starting instance C while the load runs");
-        c.start();
-        c.awaitReady();
+        c.startReady();
         long cReady = System.nanoTime();
         s.addReader("C");
         Progress.say("C ready after %.1f s, in rotation; A's drop owner now %s", (cReady - added) / 1e9,
@@ -43,8 +42,8 @@ final class Rescaling {
         long removing = System.nanoTime();
         Progress.say("removing instance A: out of rotation, then SIGTERM (it leaves the group)");
         a.inRotation = false;
-        Waits.pause(java.time.Duration.ofSeconds(1));
-        a.app.close();
+        Waits.pause(Duration.ofSeconds(1));
+        a.stop(false);
         long removed = System.nanoTime();
         Progress.say("A stopped after %.1f s; owner of A's drop now %s", (removed - removing) / 1e9,
                 h.owner(drops.get(0)));
@@ -63,10 +62,8 @@ final class Rescaling {
                 + " to it only once it has caught up (probing rebalances), so C answers most reads by one hop.");
 
         Progress.say("restoring the harness: A back, C stopped");
-        a.start();
-        a.awaitReady();
-        c.inRotation = false;
-        c.app.close();
+        a.startReady();
+        c.stop(false);
         h.instances.remove("C");
         return v;
     }
@@ -77,14 +74,9 @@ final class Rescaling {
      */
     static void checkReads(Verdict v, Stampede s, Decisions.Snapshot snap, int stock) {
         Map<String, Set<Integer>> levels = new HashMap<>();
-        for (String d : s.drops) {
-            Set<Integer> l = new HashSet<>();
-            l.add(stock);
-            for (OrderDecision x : snap.byDrop().getOrDefault(d, List.of())) {
-                l.add(x.getRemainingStock());
-            }
-            levels.put(d, l);
-        }
+        s.drops.forEach(d -> levels.put(d, new HashSet<>(Set.of(stock))));
+        snap.byOrder().values().stream().flatMap(List::stream)
+                .forEach(x -> levels.get(x.getDropId()).add(x.getRemainingStock()));
         long ok = 0;
         long wrong = 0;
         Map<String, Long> errors = new TreeMap<>();

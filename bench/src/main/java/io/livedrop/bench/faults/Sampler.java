@@ -2,8 +2,8 @@ package io.livedrop.bench.faults;
 
 import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Waits;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -16,7 +16,7 @@ final class Sampler<T> implements AutoCloseable {
     }
 
     private final Supplier<T> read;
-    private final List<Sample<T>> samples = new ArrayList<>();
+    private final List<Sample<T>> samples = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean stop;
 
@@ -30,9 +30,7 @@ final class Sampler<T> implements AutoCloseable {
             long t = System.nanoTime();
             T value = read.get();
             if (value != null) {
-                synchronized (samples) {
-                    samples.add(new Sample<>(t, value));
-                }
+                samples.add(new Sample<>(t, value));
             }
             Waits.until(t + 500_000_000L);
         }
@@ -40,9 +38,7 @@ final class Sampler<T> implements AutoCloseable {
 
     /** The samples so far, oldest first. */
     List<Sample<T>> samples() {
-        synchronized (samples) {
-            return List.copyOf(samples);
-        }
+        return List.copyOf(samples);
     }
 
     @Override

@@ -5,10 +5,12 @@ import io.livedrop.bench.Http;
 import io.livedrop.bench.Waits;
 import io.livedrop.topology.order.OrderIds;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -74,7 +76,6 @@ final class Stampede {
     private final List<Thread> readers = new ArrayList<>();
     long startNanos;
     volatile long sent;
-    volatile long skipped;
 
     Stampede(Harness h, String label, List<String> drops, int rate, int users) {
         this.h = h;
@@ -110,7 +111,6 @@ final class Stampede {
             }
             List<Harness.Instance> targets = h.inRotation();
             if (targets.isEmpty()) {
-                skipped++;
                 continue;
             }
             Harness.Instance via = targets.get((int) (i % targets.size()));
@@ -156,19 +156,15 @@ final class Stampede {
             return new Answer(order, via, retry, intended, at, null, null, "HTTP " + httpStatus);
         }
         if (body.contains("\"errors\"")) {
-            Matcher c = CODE.matcher(body);
-            return new Answer(order, via, retry, intended, at, null, null, c.find() ? c.group(1) : "GraphQL error");
+            return new Answer(order, via, retry, intended, at, null, null, match(CODE, body).orElse("GraphQL error"));
         }
-        Matcher s = STATUS.matcher(body);
-        Matcher id = ID.matcher(body);
-        String status = s.find() ? s.group(1) : null;
-        return new Answer(order, via, retry, intended, at, status, id.find() ? id.group(1) : null,
+        String status = match(STATUS, body).orElse(null);
+        return new Answer(order, via, retry, intended, at, status, match(ID, body).orElse(null),
                 status == null ? "no status" : null);
     }
 
     private void readLoop(String name) {
-        int n = 0;
-        while (!stop) {
+        for (int n = 0; !stop; ) {
             Harness.Instance i = h.instances.get(name);
             if (i == null || !i.inRotation) {
                 Waits.pause(Duration.ofMillis(100));
@@ -176,23 +172,17 @@ final class Stampede {
             }
             String drop = drops.get(n++ % drops.size());
             long t0 = System.nanoTime();
-            String error = null;
-            Integer value = null;
+            String error;
             try {
-                var r = h.http.send(Http.graphQl(i.url(), Harness.dropQueryBody(drop), null, READ_TIMEOUT),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    error = "HTTP " + r.statusCode();
-                } else if (!r.body().contains("\"errors\"") && !r.body().contains("\"remainingStock\"")) {
-                    error = "no error, but no drop (null)";
-                } else if (r.body().contains("\"errors\"")) {
-                    Matcher c = CODE.matcher(r.body());
-                    Matcher m = MESSAGE.matcher(r.body());
-                    error = c.find() ? c.group(1) : m.find() ? "GraphQL error without code: " + m.group(1)
-                            : "GraphQL error";
-                } else {
-                    Matcher v = REMAINING.matcher(r.body());
-                    value = v.find() ? Integer.valueOf(v.group(1)) : null;
+                HttpResponse<String> r = h.http.send(Http.graphQl(i.url(), Harness.dropQueryBody(drop), null,
+                        READ_TIMEOUT), HttpResponse.BodyHandlers.ofString());
+                String body = r.body();
+                error = r.statusCode() != 200 ? "HTTP " + r.statusCode() : body.contains("\"errors\"")
+                        ? match(CODE, body).orElse(match(MESSAGE, body).map(m -> "GraphQL error without code: " + m)
+                        .orElse("GraphQL error")) : body.contains("\"remainingStock\"") ? null
+                        : "no error, but no drop (null)";
+                if (error == null) {
+                    reads.add(new Read(name, drop, t0, System.nanoTime(), remaining(body), null));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -200,13 +190,22 @@ final class Stampede {
             } catch (Exception e) {
                 error = e.getClass().getSimpleName();
             }
-            long t1 = System.nanoTime();
-            if (i.inRotation || error == null) {
-                reads.add(new Read(name, drop, t0, t1, value, error));
+            if (error != null && i.inRotation) {
+                reads.add(new Read(name, drop, t0, System.nanoTime(), null, error));
             }
-            long next = t0 + TimeUnit.MILLISECONDS.toNanos(100);
-            Waits.until(next);
+            Waits.until(t0 + TimeUnit.MILLISECONDS.toNanos(100));
         }
+    }
+
+    /** The first group of {@code pattern} in {@code body}. */
+    private static Optional<String> match(Pattern pattern, String body) {
+        Matcher m = pattern.matcher(body);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** {@code remainingStock} in a drop query's answer, or null. */
+    static Integer remaining(String body) {
+        return match(REMAINING, body).map(Integer::valueOf).orElse(null);
     }
 
     /** Stops sending, then waits (at most the order timeout and a bit) for every answer. */

@@ -7,15 +7,18 @@ import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderStatus;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -47,7 +50,7 @@ final class Verdict {
     }
 
     void violation(String format, Object... args) {
-        String v = String.format(java.util.Locale.ROOT, format, args);
+        String v = String.format(Locale.ROOT, format, args);
         violations.add(v);
         Progress.say("VIOLATION (%s): %s", scenario, v);
     }
@@ -56,62 +59,43 @@ final class Verdict {
     Decisions.Snapshot verifyOrders(Harness h, Stampede s, int stock, List<Stampede.Answer> extraAnswers) {
         List<Stampede.Answer> answers = new ArrayList<>(s.answers);
         answers.addAll(extraAnswers);
-        Set<String> drops = new HashSet<>(s.drops);
-        Set<String> pendingIds = new HashSet<>();
-        for (Stampede.Answer a : answers) {
-            if ("PENDING".equals(a.status())) {
-                pendingIds.add(a.order().orderId());
-            }
-        }
-        Decisions.Snapshot snap = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Set<String> pendingIds = answers.stream().filter(a -> "PENDING".equals(a.status()))
+                .map(a -> a.order().orderId()).collect(Collectors.toSet());
         Map<String, Integer> remaining = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Decisions.Snapshot snap;
         while (true) {
-            snap = Decisions.read(h, drops);
-            Map<String, List<OrderDecision>> by = snap.byOrder();
-            boolean pendingDone = by.keySet().containsAll(pendingIds);
+            snap = Decisions.read(h, new HashSet<>(s.drops));
+            Map<String, Long> confirmed = confirmedUnits(snap.byOrder());
             boolean stockDone = true;
-            Map<String, Long> confirmed = confirmedUnits(by);
             for (String d : s.drops) {
-                Integer r = null;
-                for (Harness.Instance i : h.inRotation()) {
-                    r = h.remainingStock(i, d);
-                    if (r != null) {
-                        break;
-                    }
-                }
+                Integer r = h.inRotation().stream().map(i -> h.remainingStock(i, d)).filter(Objects::nonNull)
+                        .findFirst().orElse(null);
                 remaining.put(d, r);
                 stockDone &= r != null && r == stock - confirmed.getOrDefault(d, 0L);
             }
-            if ((pendingDone && stockDone) || System.nanoTime() > deadline) {
+            if ((stockDone && snap.byOrder().keySet().containsAll(pendingIds)) || System.nanoTime() > deadline) {
                 break;
             }
             Waits.pause(Duration.ofSeconds(1));
         }
         Map<String, List<OrderDecision>> by = snap.byOrder();
-
         Set<String> sentIds = new HashSet<>();
         s.orders.forEach(o -> sentIds.add(o.orderId()));
         extraAnswers.forEach(a -> sentIds.add(a.order().orderId()));
-        // two decisions for one order
-        for (Map.Entry<String, List<OrderDecision>> e : by.entrySet()) {
-            if (e.getValue().size() > 1) {
-                doubleDecided++;
-                if (doubleDecided <= 5) {
-                    violation("order %s has %d committed decisions: %s", e.getKey(), e.getValue().size(),
-                            e.getValue().stream().map(d -> d.getStatus().toString()).toList());
-                }
+        by.forEach((id, ds) -> {
+            if (ds.size() > 1 && ++doubleDecided <= 5) {
+                violation("order %s has %d committed decisions: %s", id, ds.size(),
+                        ds.stream().map(d -> d.getStatus().toString()).toList());
             }
-            if (!sentIds.contains(e.getKey())) {
-                violation("committed decision for order %s that the load never placed", e.getKey());
+            if (!sentIds.contains(id)) {
+                violation("committed decision for order %s that the load never placed", id);
             }
-        }
-        // every decided answer has its committed decision, with the same status
+        });
+        // every decided or PENDING answer has its committed decision, a decided one with the same status
         long decidedAnswers = 0;
         long pendingAnswers = 0;
-        long errorAnswers = 0;
-        Set<String> lostIds = new TreeSet<>();
-        Map<String, String> lostAnswer = new HashMap<>();
+        Map<String, String> lostIds = new TreeMap<>();
         Set<String> flippedIds = new TreeSet<>();
         Map<String, Long> errorCodes = new TreeMap<>();
         Set<String> undecidedAnswered = new HashSet<>();
@@ -122,38 +106,33 @@ final class Verdict {
                         a.order().user(), a.order().key());
             }
             List<OrderDecision> ds = by.getOrDefault(id, List.of());
-            if (a.decided()) {
-                decidedAnswers++;
+            if (a.decided() || "PENDING".equals(a.status())) {
                 if (ds.isEmpty()) {
-                    lostIds.add(id);
-                    lostAnswer.putIfAbsent(id, describe(s, a));
-                } else if (!ds.get(0).getStatus().toString().equals(a.status())) {
+                    lostIds.putIfAbsent(id, id + " (" + describe(s, a) + ")");
+                } else if (a.decided() && !ds.get(0).getStatus().toString().equals(a.status())) {
                     flippedIds.add(id);
                 }
-            } else if ("PENDING".equals(a.status())) {
-                pendingAnswers++;
-                undecidedAnswered.add(id);
-                if (ds.isEmpty()) {
-                    lostIds.add(id);
-                    lostAnswer.putIfAbsent(id, describe(s, a));
-                }
             } else {
-                errorAnswers++;
-                undecidedAnswered.add(id);
                 errorCodes.merge(a.error(), 1L, Long::sum);
             }
+            if (a.decided()) {
+                decidedAnswers++;
+            } else {
+                pendingAnswers += "PENDING".equals(a.status()) ? 1 : 0;
+                undecidedAnswered.add(id);
+            }
         }
+        long errorAnswers = answers.size() - decidedAnswers - pendingAnswers;
         lost = lostIds.size();
         flipped = flippedIds.size();
         if (lost > 0) {
             violation("%d order(s) answered CONFIRMED/REJECTED/PENDING have no committed decision (LOST), e.g. %s",
-                    lost, lostIds.stream().limit(5).map(id -> id + " (" + lostAnswer.get(id) + ")").toList());
+                    lost, lostIds.values().stream().limit(5).toList());
         }
         if (flipped > 0) {
             violation("%d order(s) answered with a status other than their committed decision (FLIPPED), e.g. %s",
                     flipped, flippedIds.stream().limit(5).toList());
         }
-        // stock
         Map<String, Long> confirmed = confirmedUnits(by);
         for (String d : s.drops) {
             long c = confirmed.getOrDefault(d, 0L);
@@ -166,37 +145,33 @@ final class Verdict {
                 violation("drop %s: remainingStock %s, expected stock − Σ confirmed = %d", d, r, stock - c);
             }
         }
-        long eventuallyDecided = undecidedAnswered.stream().filter(by::containsKey).count();
-        long decisions = by.values().stream().mapToLong(List::size).sum();
         figures.put("orders placed (unique) / requests", Formats.n(sentIds.size()) + " / " + Formats.n(answers.size()));
         figures.put("answers decided / PENDING / error", decidedAnswers + " / " + pendingAnswers + " / " + errorAnswers
                 + (errorCodes.isEmpty() ? "" : " " + errorCodes));
-        figures.put("committed decisions", Formats.n(decisions) + " (" + Formats.n(snap.committed()) + " records; "
-                + confirmed.values().stream().mapToLong(Long::longValue).sum() + " units confirmed of " + stock + " × "
-                + s.drops.size() + ")");
-        figures.put("PENDING/error orders decided eventually", eventuallyDecided + " of " + undecidedAnswered.size());
+        figures.put("committed decisions", Formats.n(by.values().stream().mapToLong(List::size).sum()) + " ("
+                + Formats.n(snap.committed()) + " records; " + confirmed.values().stream().mapToLong(Long::longValue)
+                .sum() + " units confirmed of " + stock + " × " + s.drops.size() + ")");
+        figures.put("PENDING/error orders decided eventually", undecidedAnswered.stream().filter(by::containsKey)
+                .count() + " of " + undecidedAnswered.size());
         figures.put("decision records aborted (rolled back, reprocessed)", Formats.n(snap.aborted()));
         Histogram topology = hist();
-        by.values().forEach(ds -> ds.forEach(d -> topology.recordValue(Math.max(1, TimeUnit.MILLISECONDS.toMicros(
-                Math.max(0, Duration.between(d.getRequestedAt(), d.getDecidedAt()).toMillis()))))));
+        by.values().stream().flatMap(List::stream).forEach(d -> topology.recordValue(Math.max(1, TimeUnit.MILLISECONDS
+                .toMicros(Math.max(0, Duration.between(d.getRequestedAt(), d.getDecidedAt()).toMillis())))));
         figures.put("topology: requestedAt → decidedAt p50 / p99 / max (ms)", topology.getTotalCount() == 0 ? "—"
-                : io.livedrop.bench.Formats.ms(topology.getValueAtPercentile(50) / 1000.0) + " / "
-                + io.livedrop.bench.Formats.ms(topology.getValueAtPercentile(99) / 1000.0) + " / "
-                + io.livedrop.bench.Formats.ms(topology.getMaxValue() / 1000.0));
+                : percentile(topology, 50) + " / " + percentile(topology, 99) + " / "
+                + Formats.ms(topology.getMaxValue() / 1000.0));
         return snap;
     }
 
     /** "PENDING via A, sent at 14.2 s (retry)": one answer, for a violation's message. */
     static String describe(Stampede s, Stampede.Answer a) {
-        return String.format(java.util.Locale.ROOT, "%s via %s, sent at %.1f s%s", a.status(), a.instance(),
+        return String.format(Locale.ROOT, "%s via %s, sent at %.1f s%s", a.status(), a.instance(),
                 s.at(a.intendedNanos()), a.retry() ? " (retry)" : "");
     }
 
     static Map<String, Long> confirmedUnits(Map<String, List<OrderDecision>> by) {
-        Map<String, Long> units = new HashMap<>();
-        by.values().forEach(ds -> ds.stream().filter(d -> d.getStatus() == OrderStatus.CONFIRMED)
-                .forEach(d -> units.merge(d.getDropId(), (long) d.getQuantity(), Long::sum)));
-        return units;
+        return by.values().stream().flatMap(List::stream).filter(d -> d.getStatus() == OrderStatus.CONFIRMED)
+                .collect(Collectors.groupingBy(OrderDecision::getDropId, Collectors.summingLong(d -> d.getQuantity())));
     }
 
     /**
@@ -214,21 +189,19 @@ final class Verdict {
             long sec = (long) s.at(a.intendedNanos());
             if (a.status() == null) {
                 orderErrorSeconds.add(sec);
-            } else {
-                if ("PENDING".equals(a.status())) {
-                    orderPendingSeconds.add(sec);
-                }
-                orders[phase(a.intendedNanos(), faultNanos, restoredNanos)]
-                        .recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(a.answeredNanos() - a.intendedNanos())));
+                continue;
             }
+            if ("PENDING".equals(a.status())) {
+                orderPendingSeconds.add(sec);
+            }
+            record(orders, a.intendedNanos(), a.answeredNanos(), faultNanos, restoredNanos);
         }
         for (Stampede.Read r : s.reads) {
-            if (!r.ok()) {
+            if (r.ok()) {
+                record(reads, r.sentNanos(), r.answeredNanos(), faultNanos, restoredNanos);
+            } else {
                 readErrorSeconds.add((long) s.at(r.sentNanos()));
                 readErrors.merge(r.instance() + ":" + r.error(), 1L, Long::sum);
-            } else {
-                reads[phase(r.sentNanos(), faultNanos, restoredNanos)]
-                        .recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(r.answeredNanos() - r.sentNanos())));
             }
         }
         figures.put("seconds unavailable: reads", readErrorSeconds.size() + (readErrors.isEmpty() ? ""
@@ -237,12 +210,14 @@ final class Verdict {
         figures.put("seconds with PENDING order answers", String.valueOf(orderPendingSeconds.size()));
         figures.put("order p99 before / during / after (ms)", p99(orders));
         figures.put("read p99 before / during / after (ms)", p99(reads));
-        figures.put("fault at / restored at (s of the load)", String.format(java.util.Locale.ROOT, "%.1f / %.1f",
+        figures.put("fault at / restored at (s of the load)", String.format(Locale.ROOT, "%.1f / %.1f",
                 s.at(faultNanos), s.at(restoredNanos)));
     }
 
-    private static int phase(long t, long fault, long restored) {
-        return t < fault ? 0 : t < restored ? 1 : 2;
+    /** Records a latency (µs) in the histogram of its phase: before the fault, until restored, after. */
+    private static void record(Histogram[] phases, long sent, long answered, long fault, long restored) {
+        phases[sent < fault ? 0 : sent < restored ? 1 : 2].recordValue(Math.max(1,
+                TimeUnit.NANOSECONDS.toMicros(answered - sent)));
     }
 
     static Histogram hist() {
@@ -250,15 +225,11 @@ final class Verdict {
     }
 
     private static String p99(Histogram[] h) {
-        List<String> out = new ArrayList<>();
-        for (Histogram x : h) {
-            out.add(percentile(x, 99));
-        }
-        return String.join(" / ", out);
+        return Stream.of(h).map(x -> percentile(x, 99)).collect(Collectors.joining(" / "));
     }
 
     /** A percentile of a microsecond histogram in ms, or "—" when it is empty. */
     static String percentile(Histogram h, double percentile) {
-        return h.getTotalCount() == 0 ? "—" : io.livedrop.bench.Formats.ms(h.getValueAtPercentile(percentile) / 1000.0);
+        return h.getTotalCount() == 0 ? "—" : Formats.ms(h.getValueAtPercentile(percentile) / 1000.0);
     }
 }
