@@ -73,7 +73,6 @@ public final class LoadGenerator {
         final int requests;
         private final Histogram all = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
         private final Histogram[] byClass;
-        final AtomicLong due = new AtomicLong();
         final AtomicLong sent = new AtomicLong();
         final AtomicLong answered = new AtomicLong();
         final AtomicLong ok = new AtomicLong();
@@ -113,6 +112,12 @@ public final class LoadGenerator {
             }
         }
 
+        /** One more request out (for the progress line and the connection limit's check). */
+        void sending() {
+            sent.incrementAndGet();
+            peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        }
+
         void error(String detail) {
             errors.incrementAndGet();
             if (firstError == null) {
@@ -128,21 +133,8 @@ public final class LoadGenerator {
             return byClass[cls].copy();
         }
 
-        public String label() {
-            return label;
-        }
-
         public boolean open() {
             return open;
-        }
-
-        /** The intended rate (open loop) or the concurrency (closed loop). */
-        public double rate() {
-            return rate;
-        }
-
-        public long sent() {
-            return sent.get();
         }
 
         public long ok() {
@@ -169,6 +161,7 @@ public final class LoadGenerator {
             return firstError;
         }
 
+        /** The most requests that were out at once. */
         public int peakInFlight() {
             return peakInFlight.get();
         }
@@ -202,10 +195,6 @@ public final class LoadGenerator {
         /** Open loop: the target served less than 90% of the offered rate, or left requests unanswered. */
         public boolean saturated() {
             return open && (unanswered.get() > 0 || servedRate() < 0.9 * rate);
-        }
-
-        double percentileMs(double p) {
-            return histogram().getValueAtPercentile(p) / 1000.0;
         }
 
         String progressLine() {
@@ -255,9 +244,7 @@ public final class LoadGenerator {
         dispatcher.fire = i -> {
             long intended = t0 + (long) (i * periodNanos);
             CompletableFuture<Reply> reply = safeSend(target, i);
-            run.sent.incrementAndGet();
-            int now = run.inFlight.incrementAndGet();
-            run.peakInFlight.accumulateAndGet(now, Math::max);
+            run.sending();
             reply.whenComplete((r, e) -> {
                 long at = System.nanoTime();
                 run.inFlight.decrementAndGet();
@@ -272,7 +259,6 @@ public final class LoadGenerator {
             for (int i = 0; i < n; i++) {
                 long intended = t0 + (long) (i * periodNanos);
                 Waits.until(intended);
-                run.due.incrementAndGet();
                 run.lastDueNanos = intended;
                 dispatcher.submit(i);
             }
@@ -373,9 +359,7 @@ public final class LoadGenerator {
             int i = next.getAndIncrement();
             long sendAt = System.nanoTime();
             CompletableFuture<Reply> reply = safeSend(target, i);
-            run.sent.incrementAndGet();
-            int now = run.inFlight.incrementAndGet();
-            run.peakInFlight.accumulateAndGet(now, Math::max);
+            run.sending();
             reply.whenComplete((r, e) -> {
                 long at = System.nanoTime();
                 run.inFlight.decrementAndGet();
