@@ -117,7 +117,6 @@ public final class ApiBenchmark {
         private final ApiOptions o;
         private final KafkaBroker broker;
         private final AppInstance a;
-        private final AppInstance b;
         private final List<AppInstance> instances;
         private final Http http;
         private final Results results;
@@ -126,9 +125,9 @@ public final class ApiBenchmark {
         private final LivedropConfig config = new LivedropConfig(Map.of());
         private final Topics topics = Topics.from(config);
         private final Map<String, Long> pids = new LinkedHashMap<>();
-        private String[] orderDropIds = new String[0];
-        private String[] users = new String[0];
-        private String[] userTokens = new String[0];
+        private String[] orderDropIds;
+        private String[] users;
+        private String[] userTokens;
 
         Session(ApiOptions o, KafkaBroker broker, List<AppInstance> instances, Http http, Results results,
                 CpuWatch cpuWatch) {
@@ -137,12 +136,11 @@ public final class ApiBenchmark {
             this.broker = broker;
             this.instances = instances;
             this.a = instances.get(0);
-            this.b = instances.get(1);
             this.http = http;
             this.results = results;
             pids.put("bench JVM (load generator)", ProcessHandle.current().pid());
             pids.put("instance A", a.pid());
-            pids.put("instance B", b.pid());
+            pids.put("instance B", instances.get(1).pid());
             pids.put("broker", broker.pid());
         }
 
@@ -174,13 +172,10 @@ public final class ApiBenchmark {
             results.ownershipBefore = verifyOwnership(partitions);
             Progress.say("ownership verified: %s", results.ownershipBefore);
             orderDropIds = allOrderDrops.toArray(String[]::new);
-            users = new String[o.users];
-            userTokens = new String[o.users];
+            users = IntStream.range(0, o.users).mapToObj(u -> "bench-u" + u).toArray(String[]::new);
             Instant now = Instant.now();
-            for (int u = 0; u < users.length; u++) {
-                users[u] = "bench-u" + u;
-                userTokens[u] = tokens.mint(users[u], List.of(), Duration.ofHours(3), now);
-            }
+            userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), now))
+                    .toArray(String[]::new);
             warmJit();
 
             for (int rep = 1; rep <= o.runs; rep++) {
@@ -197,11 +192,7 @@ public final class ApiBenchmark {
             }
             results.ownershipAfter = verifyOwnership(partitions);
             Progress.say("ownership after the runs: %s", results.ownershipAfter);
-            for (AppInstance i : instances) {
-                if (!i.alive()) {
-                    throw new IllegalStateException("instance " + i.name + " died during the run; see " + i.log);
-                }
-            }
+            checkAlive();
         }
 
         // ------------------------------------------------------------------ set-up
@@ -296,11 +287,6 @@ public final class ApiBenchmark {
             return i -> LoadGenerator.send(http, reads[i % reads.length], ApiBenchmark::readOutcome);
         }
 
-        private IntUnaryOperator readClass() {
-            int n = 2 * results.readKeysLocal.size();
-            return i -> (i % n) % 2;
-        }
-
         private Target typenameTarget() {
             return LoadGenerator.typename(http, a.url(), null);
         }
@@ -335,7 +321,7 @@ public final class ApiBenchmark {
         private void reads(int rep, boolean baselineFirst) {
             Target read = readTarget();
             Target base = typenameTarget();
-            IntUnaryOperator readClass = readClass();
+            IntUnaryOperator readClass = i -> i % 2; // keys alternate: even index owned by A, odd by B
             for (int rate : o.readRates) {
                 inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1),
                         () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2));

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -94,10 +95,8 @@ public final class LoadGenerator {
             this.open = open;
             this.rate = rate;
             this.requests = requests;
-            this.byClass = new Histogram[Math.max(1, classes)];
-            for (int c = 0; c < byClass.length; c++) {
-                byClass[c] = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
-            }
+            this.byClass = Stream.generate(() -> new Histogram(HIGHEST_TRACKABLE_MICROS, 3)).limit(Math.max(1, classes))
+                    .toArray(Histogram[]::new);
         }
 
         synchronized void record(int cls, long nanos, Outcome outcome) {
