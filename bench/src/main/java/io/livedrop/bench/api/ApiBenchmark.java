@@ -347,8 +347,8 @@ public final class ApiBenchmark {
 
         private void apiOrders(int rate, int rep) {
             warmup(Measured.PLACE_ORDER, rate, orderTarget("api-r" + rep + "-" + rate + "-w"));
-            measure(Measured.ORDER, Measured.PLACE_ORDER, rate, rep, orderTarget("api-r" + rep + "-" + rate + "-m"), i -> 0,
-                    1);
+            measure(Measured.ORDER, Measured.PLACE_ORDER, rate, rep, orderTarget("api-r" + rep + "-" + rate + "-m"),
+                    i -> 0, 1);
         }
 
         /** The baseline, then the system measured, or the other way round (alternating between repetitions). */

@@ -171,7 +171,8 @@ final class ApiReport extends Markdown {
         Optional<Case> topo = find(Measured.ORDER, Measured.TOPOLOGY_ONLY, ORDER_TARGET_RATE);
         String readAt = " at " + n(READ_TARGET_RATE) + " req/s";
         String orderAt = " at " + n(ORDER_TARGET_RATE) + " orders/s";
-        line("| drop read p99 < " + ms(READ_TARGET_P99_MS) + " ms" + readAt + " | " + p99Target(read, READ_TARGET_P99_MS));
+        line("| drop read p99 < " + ms(READ_TARGET_P99_MS) + " ms" + readAt + " | "
+                + p99Target(read, READ_TARGET_P99_MS));
         line("| drop read p99 ≤ " + READ_TARGET_RATIO + " × `{ __typename }` p99" + readAt + " | "
                 + ratioTarget(read, typename, READ_TARGET_RATIO));
         line("| placeOrder p99 < " + ms(ORDER_TARGET_P99_MS) + " ms" + orderAt + " (HTTP → committed decision → response) | "
@@ -250,11 +251,12 @@ final class ApiReport extends Markdown {
         table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
-            base.ifPresent(c -> row(n(rate), "`{ __typename }` (baseline)", sent(c), served(c), answers(c, Measured.ALL),
-                    c.percentiles(Measured.ALL, false, true), " | ", errors(c) + warn(c)));
+            base.ifPresent(c -> row(n(rate), "`{ __typename }` (baseline)", sent(c), served(c),
+                    answers(c, Measured.ALL), c.percentiles(Measured.ALL, false, true), " | ", errors(c) + warn(c)));
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
                 row(n(rate), "**drop read, all keys**", sent(c), served(c), answers(c, Measured.ALL),
-                        c.percentiles(Measured.ALL, true, true), c.ratios(Measured.ALL, base, true), errors(c) + warn(c));
+                        c.percentiles(Measured.ALL, true, true), c.ratios(Measured.ALL, base, true),
+                        errors(c) + warn(c));
                 for (int cls : new int[] {ApiBenchmark.LOCAL, ApiBenchmark.REMOTE}) {
                     row(n(rate), cls == ApiBenchmark.LOCAL ? "drop read, local keys (owned by A)"
                             : "drop read, remote keys (owned by B, one hop)", "", "", answers(c, cls),
@@ -266,9 +268,9 @@ final class ApiReport extends Markdown {
         List<String> remoteCost = new ArrayList<>();
         for (int rate : rates(reads)) {
             find(Measured.READ, Measured.DROP_READ, rate).filter(c -> !c.saturated()).ifPresent(c -> remoteCost.add(
-                    n(rate) + "/s: p50 " + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 50) - m.ms(ApiBenchmark.LOCAL, 50)))
-                    + " ms, p99 " + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 99) - m.ms(ApiBenchmark.LOCAL, 99)))
-                    + " ms"));
+                    n(rate) + "/s: p50 "
+                    + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 50) - m.ms(ApiBenchmark.LOCAL, 50))) + " ms, p99 "
+                    + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 99) - m.ms(ApiBenchmark.LOCAL, 99))) + " ms"));
         }
         if (!remoteCost.isEmpty()) {
             line("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
@@ -298,7 +300,8 @@ final class ApiReport extends Markdown {
         for (Case c : max) {
             boolean read = c.system().equals(Measured.DROP_READ);
             double tput = c.median(m -> m.run().achievedRate());
-            row(read ? "**drop read** (half remote)" : "`{ __typename }` (baseline)", n(c.rate()), "**" + n(tput) + "**",
+            row(read ? "**drop read** (half remote)" : "`{ __typename }` (baseline)", n(c.rate()),
+                    "**" + n(tput) + "**",
                     read ? base.map(b -> ratio(tput / b.median(m -> m.run().achievedRate()))).orElse("") : "",
                     c.percentiles(Measured.ALL, false, false), read ? localRemote(c, ApiBenchmark.LOCAL) : "",
                     read ? localRemote(c, ApiBenchmark.REMOTE) : "", errors(c) + warn(c));
@@ -438,9 +441,10 @@ final class ApiReport extends Markdown {
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
                 Measured m = c.representative();
                 series.add(new LatencyChart.Series("drop read, all keys", m.all(), false));
-                series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(ApiBenchmark.LOCAL), false));
-                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)", m.histogram(ApiBenchmark.REMOTE),
+                series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(ApiBenchmark.LOCAL),
                         false));
+                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)",
+                        m.histogram(ApiBenchmark.REMOTE), false));
             });
             find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c ->
                     series.add(new LatencyChart.Series("{ __typename } (baseline)", c.representative().all(), true)));

@@ -70,9 +70,10 @@ final class HostileClients {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     /**
-     * One kind of bad request, built for an instance's base URL, or with {@code rawTarget} a GET of a request-target the
-     * JDK's client refuses to send (a bad %-escape), over a plain socket. {@code problem} names what is wrong with an
-     * answer beyond a 5xx (null: nothing), e.g. markup echoed back, or a token that should have been refused accepted.
+     * One kind of bad request, built for an instance's base URL, or with {@code rawTarget} a GET of a request-target
+     * the JDK's client refuses to send (a bad %-escape), over a plain socket. {@code problem} names what is wrong with
+     * an answer beyond a 5xx (null: nothing), e.g. markup echoed back, or a token that should have been refused
+     * accepted.
      */
     record Kind(String name, Function<String, HttpRequest> build, Function<Reply, String> problem, String rawTarget) {
         Kind(String name, Function<String, HttpRequest> build) {
@@ -102,15 +103,16 @@ final class HostileClients {
     static List<Kind> kinds(Harness h, String drop) {
         String token = h.token("hostile-user");
         Instant now = Instant.now();
-        String expired = h.tokens.mint("hostile-user", List.of(), Duration.ofMinutes(5), now.minus(Duration.ofHours(2)));
+        String expired = h.tokens.mint("hostile-user", List.of(), Duration.ofMinutes(5),
+                now.minus(Duration.ofHours(2)));
         String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         String numericRoles = h.tokens.sign("{\"sub\":\"hostile-roles\",\"roles\":[1,2],\"iat\":" + now.getEpochSecond()
                 + ",\"exp\":" + now.plus(Duration.ofHours(3)).getEpochSecond() + "}");
         String noExp = h.tokens.sign("{\"sub\":\"hostile-no-exp\",\"roles\":[],\"iat\":" + now.getEpochSecond() + "}");
         String aliases = IntStream.range(0, 1000).mapToObj(i -> "a" + i + ": drop(id: \\\"" + drop + "\\\") { id } ")
                 .collect(Collectors.joining());
-        String amplified = IntStream.range(0, 20).mapToObj(i -> " a" + i + ":" + NESTED.substring(1, NESTED.length() - 1))
-                .collect(Collectors.joining());
+        String amplified = IntStream.range(0, 20)
+                .mapToObj(i -> " a" + i + ":" + NESTED.substring(1, NESTED.length() - 1)).collect(Collectors.joining());
         List<Kind> k = new ArrayList<>(List.of(
                 Kind.post("malformed JSON", "{\"query\": \"mutation {", token),
                 Kind.post("not JSON (binary)", "\u0000\u00ff\u0001garbage\u0002", token),
@@ -122,7 +124,8 @@ final class HostileClients {
                 Kind.post("placeOrder quantity not a number", order(drop, "\"abc\"", "\"h-nan\""), token),
                 Kind.post("placeOrder unknown drop", order("d-doesnotexist0", "1", "\"h-unknown\""), token),
                 Kind.post("placeOrder malformed drop id", order("../../etc/passwd\\u0000", "1", "\"h-path\""), token),
-                Kind.post("placeOrder 10 KB idempotency key", order(drop, "1", "\"" + "x".repeat(10_000) + "\""), token),
+                Kind.post("placeOrder 10 KB idempotency key", order(drop, "1", "\"" + "x".repeat(10_000) + "\""),
+                        token),
                 Kind.post("placeOrder without a token", order(drop, "1", "\"h-anon\""), null),
                 Kind.post("placeOrder with a forged token", order(drop, "1", "\"h-forged\""), forged),
                 Kind.post("placeOrder with an expired token", order(drop, "1", "\"h-expired\""), expired),
@@ -155,7 +158,8 @@ final class HostileClients {
         k.add(Kind.post("token whose roles claim is [1,2]", Http.json("{ me { id } }"), numericRoles));
         k.add(Kind.post("token without exp", Http.json("{ me { id } }"), noExp, r -> r.status() == 200
                 && !r.body().contains("\"errors\"") ? "a token without exp was accepted" : null));
-        k.add(new Kind("bad %-escape in a query parameter (/graphql?query=%zz)", null, r -> null, "/graphql?query=%zz"));
+        k.add(new Kind("bad %-escape in a query parameter (/graphql?query=%zz)", null, r -> null,
+                "/graphql?query=%zz"));
         k.add(new Kind("bad %-escape in a query parameter (/internal/catalog/drops?kind=%zz)", null, r -> null,
                 "/internal/catalog/drops?limit=1&kind=%zz"));
         return k;
@@ -245,7 +249,8 @@ final class HostileClients {
             Waits.await(s::isClosed, Duration.ofSeconds(5));
             // the first answer of each is the drop as it is now: on a busy machine, given 10 s more
             s.awaitAnswers(sent, Duration.ofSeconds(10));
-            tally.socket("WebSocket: dropUpdates flood, " + n / 2 + " on one anonymous socket, held 5 s", s, sent, true);
+            tally.socket("WebSocket: dropUpdates flood, " + n / 2 + " on one anonymous socket, held 5 s", s, sent,
+                    true);
         }, () -> {
             List<GraphQlSocket> sockets = new ArrayList<>();
             String user = h.token("hostile-many-sessions");
@@ -320,7 +325,8 @@ final class HostileClients {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(15_000);
             socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
-                    + base.getPort() + "\r\nAccept: */*\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + base.getPort() + "\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int headEnd = answer.indexOf("\r\n\r\n");
             String head = headEnd < 0 ? answer : answer.substring(0, headEnd);
@@ -449,7 +455,8 @@ final class HostileClients {
         });
         new TreeMap<>(tally.problems()).forEach((p, n) -> v.violation("%d × %s", n, p));
         if (tally.serverErrors().get() > 0) {
-            v.violation("%d hostile request(s) answered with a 5xx (or a WebSocket close 1011)", tally.serverErrors().get());
+            v.violation("%d hostile request(s) answered with a 5xx (or a WebSocket close 1011)",
+                    tally.serverErrors().get());
         }
         if (tally.unanswered().get() > 0) {
             v.violation("%d hostile request(s) or subscription(s) got no answer", tally.unanswered().get());

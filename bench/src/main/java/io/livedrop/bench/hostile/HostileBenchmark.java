@@ -41,7 +41,8 @@ public final class HostileBenchmark {
             return 2;
         }
         HostileReport report = new HostileReport(o, run);
-        List<String> appArgs = Stream.concat(Stream.of("--livedrop.demo-data=false"), o.app.appArgs().stream()).toList();
+        List<String> appArgs = Stream.concat(Stream.of("--livedrop.demo-data=false"), o.app.appArgs().stream())
+                .toList();
         try (run; KafkaBroker broker = run.startBroker(o.app.broker);
              AppInstance app = AppInstance.start("H", jar, broker.bootstrapServers(), run.work.resolve("home-H"),
                      run.logDir, Map.of(), appArgs)) {
