@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -115,7 +117,6 @@ public final class ApiBenchmark {
         private final ApiOptions o;
         private final KafkaBroker broker;
         private final AppInstance a;
-        private final AppInstance b;
         private final List<AppInstance> instances;
         private final Http http;
         private final Results results;
@@ -124,9 +125,9 @@ public final class ApiBenchmark {
         private final LivedropConfig config = new LivedropConfig(Map.of());
         private final Topics topics = Topics.from(config);
         private final Map<String, Long> pids = new LinkedHashMap<>();
-        private String[] orderDropIds = new String[0];
-        private String[] users = new String[0];
-        private String[] userTokens = new String[0];
+        private String[] orderDropIds;
+        private String[] users;
+        private String[] userTokens;
 
         Session(ApiOptions o, KafkaBroker broker, List<AppInstance> instances, Http http, Results results,
                 CpuWatch cpuWatch) {
@@ -135,12 +136,11 @@ public final class ApiBenchmark {
             this.broker = broker;
             this.instances = instances;
             this.a = instances.get(0);
-            this.b = instances.get(1);
             this.http = http;
             this.results = results;
             pids.put("bench JVM (load generator)", ProcessHandle.current().pid());
             pids.put("instance A", a.pid());
-            pids.put("instance B", b.pid());
+            pids.put("instance B", instances.get(1).pid());
             pids.put("broker", broker.pid());
         }
 
@@ -172,13 +172,10 @@ public final class ApiBenchmark {
             results.ownershipBefore = verifyOwnership(partitions);
             Progress.say("ownership verified: %s", results.ownershipBefore);
             orderDropIds = allOrderDrops.toArray(String[]::new);
-            users = new String[o.users];
-            userTokens = new String[o.users];
+            users = IntStream.range(0, o.users).mapToObj(u -> "bench-u" + u).toArray(String[]::new);
             Instant now = Instant.now();
-            for (int u = 0; u < users.length; u++) {
-                users[u] = "bench-u" + u;
-                userTokens[u] = tokens.mint(users[u], List.of(), Duration.ofHours(3), now);
-            }
+            userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), now))
+                    .toArray(String[]::new);
             warmJit();
 
             for (int rep = 1; rep <= o.runs; rep++) {
@@ -195,11 +192,7 @@ public final class ApiBenchmark {
             }
             results.ownershipAfter = verifyOwnership(partitions);
             Progress.say("ownership after the runs: %s", results.ownershipAfter);
-            for (AppInstance i : instances) {
-                if (!i.alive()) {
-                    throw new IllegalStateException("instance " + i.name + " died during the run; see " + i.log);
-                }
-            }
+            checkAlive();
         }
 
         // ------------------------------------------------------------------ set-up
@@ -294,11 +287,6 @@ public final class ApiBenchmark {
             return i -> LoadGenerator.send(http, reads[i % reads.length], ApiBenchmark::readOutcome);
         }
 
-        private IntUnaryOperator readClass() {
-            int n = 2 * results.readKeysLocal.size();
-            return i -> (i % n) % 2;
-        }
-
         private Target typenameTarget() {
             return LoadGenerator.typename(http, a.url(), null);
         }
@@ -333,15 +321,10 @@ public final class ApiBenchmark {
         private void reads(int rep, boolean baselineFirst) {
             Target read = readTarget();
             Target base = typenameTarget();
-            IntUnaryOperator readClass = readClass();
+            IntUnaryOperator readClass = i -> i % 2; // keys alternate: even index owned by A, odd by B
             for (int rate : o.readRates) {
-                if (baselineFirst) {
-                    openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1);
-                    openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2);
-                } else {
-                    openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2);
-                    openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1);
-                }
+                inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1),
+                        () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2));
             }
             if (o.maxThroughput) {
                 closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
@@ -356,25 +339,22 @@ public final class ApiBenchmark {
             TopologySerdes serdes = TopologySerdes.from(config);
             try (TopologyOnly topology = new TopologyOnly(broker.bootstrapServers(), topics, serdes)) {
                 for (int rate : o.orderRates) {
-                    if (baselineFirst) {
-                        topologyOnly(topology, rate, rep, users, dropIds);
-                        apiOrders(rate, rep);
-                    } else {
-                        apiOrders(rate, rep);
-                        topologyOnly(topology, rate, rep, users, dropIds);
-                    }
+                    inOrder(baselineFirst, () -> topologyOnly(topology, rate, rep, users, dropIds),
+                            () -> apiOrders(rate, rep));
                 }
             }
         }
 
         private void apiOrders(int rate, int rep) {
-            for (boolean warm : new boolean[] {true, false}) {
-                Target t = orderTarget("api-r" + rep + "-" + rate + (warm ? "-w" : "-m"));
-                if (warm) {
-                    warmup(Measured.PLACE_ORDER, rate, t);
-                } else {
-                    measure(Measured.ORDER, Measured.PLACE_ORDER, rate, rep, t, i -> 0, 1);
-                }
+            warmup(Measured.PLACE_ORDER, rate, orderTarget("api-r" + rep + "-" + rate + "-w"));
+            measure(Measured.ORDER, Measured.PLACE_ORDER, rate, rep, orderTarget("api-r" + rep + "-" + rate + "-m"),
+                    i -> 0, 1);
+        }
+
+        /** The baseline, then the system measured, or the other way round (alternating between repetitions). */
+        private static void inOrder(boolean baselineFirst, Runnable baseline, Runnable system) {
+            for (Runnable r : baselineFirst ? List.of(baseline, system) : List.of(system, baseline)) {
+                r.run();
             }
         }
 
@@ -415,52 +395,40 @@ public final class ApiBenchmark {
 
         private void measure(String kind, String system, int rate, int rep, Target target, IntUnaryOperator classOf,
                              int classes) {
-            checkAlive();
-            ProcCpu before = ProcCpu.snapshot(pids);
-            long start = System.nanoTime();
-            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
-                    limit(system), target, classOf, classes, drain(), true);
-            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
-            record(kind, system, rate, rep, run, classes, cores, start);
+            record(kind, system, rate, rep, classes, () -> LoadGenerator.openLoop(system + " @ "
+                    + String.format("%,d", rate) + "/s", rate, o.duration, limit(system), target, classOf, classes,
+                    drain(), true));
         }
 
         private void closedLoop(String system, int rep, Target target, IntUnaryOperator classOf, int classes) {
-            checkAlive();
             int n = o.concurrency;
             if (!o.warmup.isZero()) {
                 Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n, o.warmup.toSeconds());
                 LoadGenerator.closedLoop(system + " warm-up", n, o.warmup, target, i -> 0, 1, Duration.ofSeconds(5),
                         false);
             }
-            ProcCpu before = ProcCpu.snapshot(pids);
-            long start = System.nanoTime();
-            Run run = LoadGenerator.closedLoop(system + ", closed loop, " + n + " in flight", n, o.duration, target,
-                    classOf, classes, drain(), true);
-            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
-            record(Measured.MAX, system, n, rep, run, classes, cores, start);
+            record(Measured.MAX, system, n, rep, classes, () -> LoadGenerator.closedLoop(system + ", closed loop, " + n
+                    + " in flight", n, o.duration, target, classOf, classes, drain(), true));
         }
 
-        private void record(String kind, String system, double rate, int rep, Run run, int classes,
-                            Map<String, Double> cores, long start) {
-            Histogram[] byClass = new Histogram[classes];
-            for (int c = 0; c < classes; c++) {
-                byClass[c] = run.histogram(c);
-            }
-            long now = System.nanoTime();
+        /** Runs {@code measured} (the instances alive), with the cores each process used and the foreign load. */
+        private void record(String kind, String system, double rate, int rep, int classes, Supplier<Run> measured) {
+            checkAlive();
+            ProcCpu before = ProcCpu.snapshot(pids);
+            long start = System.nanoTime();
+            Run run = measured.get();
+            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
+            Histogram[] byClass = IntStream.range(0, classes).mapToObj(run::histogram).toArray(Histogram[]::new);
             Measured m = new Measured(kind, system, rate, rep, run, run.histogram(), byClass, cores,
-                    foreign(start, now));
+                    cpuWatch.foreignBetween(start, System.nanoTime()));
             results.runs.add(m);
             Progress.say("%s", run.summaryLine());
             if (classes == 2) {
                 Progress.say("  local keys (owned by A): p50 %.2f ms, p99 %.2f ms; remote keys (owned by B, one hop):"
-                                + " p50 %.2f ms, p99 %.2f ms", m.classMs(LOCAL, 50), m.classMs(LOCAL, 99),
-                        m.classMs(REMOTE, 50), m.classMs(REMOTE, 99));
+                                + " p50 %.2f ms, p99 %.2f ms", m.ms(LOCAL, 50), m.ms(LOCAL, 99), m.ms(REMOTE, 50),
+                        m.ms(REMOTE, 99));
             }
             Progress.say("  cores: %s", ProcCpu.format(cores));
-        }
-
-        private double[] foreign(long from, long to) {
-            return cpuWatch.foreignBetween(from, to);
         }
 
         private void checkAlive() {

@@ -56,11 +56,11 @@ final class ApiReport extends Markdown {
         }
 
         double p(double percentile) {
-            return median(m -> m.ms(percentile));
+            return p(Measured.ALL, percentile);
         }
 
-        double max() {
-            return median(Measured::maxMs);
+        double p(int cls, double percentile) {
+            return median(m -> m.ms(cls, percentile));
         }
 
         /** More than half of the repetitions were saturated. */
@@ -76,10 +76,25 @@ final class ApiReport extends Markdown {
             return runs.stream().anyMatch(Measured::lowerBound);
         }
 
+        /** "p50 | p99 | p99.9 | max" of class {@code cls}; "≥ " before lower bounds when {@code bounded}. */
+        String percentiles(int cls, boolean boldP99, boolean bounded) {
+            String b = bounded && lowerBound() ? "≥ " : "";
+            String bold = boldP99 ? "**" : "";
+            return b + ms(p(cls, 50)) + " | " + bold + b + ms(p(cls, 99)) + bold + " | " + b + ms(p(cls, 99.9)) + " | "
+                    + b + ms(median(m -> m.maxMs(cls)));
+        }
+
+        /** "p50 ÷ baseline | p99 ÷ baseline" of class {@code cls} against the whole baseline (empty without one). */
+        String ratios(int cls, Optional<Case> baseline, boolean boldP99) {
+            String bold = boldP99 ? "**" : "";
+            return baseline.map(b -> ratio(p(cls, 50) / b.p(50)) + " | " + bold + ratio(p(cls, 99) / b.p(99)) + bold)
+                    .orElse(" | ");
+        }
+
         /** The repetition whose p99 is the median one: the one plotted. */
         Measured representative() {
             List<Measured> sorted = new ArrayList<>(runs);
-            sorted.sort(Comparator.comparingDouble(m -> m.ms(99)));
+            sorted.sort(Comparator.comparingDouble(m -> m.ms(Measured.ALL, 99)));
             return sorted.get((sorted.size() - 1) / 2);
         }
     }
@@ -156,14 +171,12 @@ final class ApiReport extends Markdown {
         Optional<Case> topo = find(Measured.ORDER, Measured.TOPOLOGY_ONLY, ORDER_TARGET_RATE);
         String readAt = " at " + n(READ_TARGET_RATE) + " req/s";
         String orderAt = " at " + n(ORDER_TARGET_RATE) + " orders/s";
-        line("| drop read p99 < " + ms(READ_TARGET_P99_MS) + " ms" + readAt + " | " + read.map(c -> bound(c)
-                + ms(c.p(99)) + " ms" + saturatedNote(c) + warn(c)).orElse("not measured") + " | "
-                + read.map(c -> yes(!c.lowerBound() && c.p(99) < READ_TARGET_P99_MS)).orElse("n/a") + " |");
+        line("| drop read p99 < " + ms(READ_TARGET_P99_MS) + " ms" + readAt + " | "
+                + p99Target(read, READ_TARGET_P99_MS));
         line("| drop read p99 ≤ " + READ_TARGET_RATIO + " × `{ __typename }` p99" + readAt + " | "
                 + ratioTarget(read, typename, READ_TARGET_RATIO));
         line("| placeOrder p99 < " + ms(ORDER_TARGET_P99_MS) + " ms" + orderAt + " (HTTP → committed decision → response) | "
-                + order.map(c -> bound(c) + ms(c.p(99)) + " ms" + saturatedNote(c) + warn(c)).orElse("not measured")
-                + " | " + order.map(c -> yes(!c.lowerBound() && c.p(99) < ORDER_TARGET_P99_MS)).orElse("n/a") + " |");
+                + p99Target(order, ORDER_TARGET_P99_MS));
         line("| placeOrder p99 ≤ " + ORDER_TARGET_RATIO + " × topology-only p99" + orderAt + " | "
                 + ratioTarget(order, topo, ORDER_TARGET_RATIO));
         line();
@@ -177,6 +190,12 @@ final class ApiReport extends Markdown {
                     + " closed-loop table gives the capacity; the CPU table says who had the cores.");
             line();
         }
+    }
+
+    /** "p99 ms" and whether it is under {@code targetMs}. */
+    private static String p99Target(Optional<Case> system, double targetMs) {
+        return system.map(c -> bound(c) + ms(c.p(99)) + " ms" + saturatedNote(c) + warn(c) + " | "
+                + yes(!c.lowerBound() && c.p(99) < targetMs)).orElse("not measured | n/a") + " |";
     }
 
     /** "a ÷ b = r" and the verdict; not scored when either side is saturated. */
@@ -202,6 +221,14 @@ final class ApiReport extends Markdown {
                 n(c.median(m -> m.run().servedRate())), n(c.rate())) : "";
     }
 
+    private static String sent(Case c) {
+        return n(c.median(m -> m.run().achievedRate()));
+    }
+
+    private static String answers(Case c, int cls) {
+        return n(c.sum(m -> m.histogram(cls).getTotalCount()));
+    }
+
     private static String served(Case c) {
         return n(c.median(m -> m.run().servedRate())) + (c.saturated() ? " **saturated**" : "");
     }
@@ -224,38 +251,26 @@ final class ApiReport extends Markdown {
         table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
-            Optional<Case> read = find(Measured.READ, Measured.DROP_READ, rate);
-            base.ifPresent(c -> line("| " + n(rate) + " | `{ __typename }` (baseline) | " + n(c.median(m ->
-                    m.run().achievedRate())) + " | " + served(c) + " | " + n(c.sum(m -> m.all().getTotalCount())) + " | " + bound(c)
-                    + ms(c.p(50)) + " | " + bound(c) + ms(c.p(99)) + " | " + bound(c) + ms(c.p(99.9)) + " | " + bound(c)
-                    + ms(c.max()) + " |  |  | " + errors(c) + warn(c) + " |"));
-            read.ifPresent(c -> {
-                String r50 = base.map(b -> ratio(c.p(50) / b.p(50))).orElse("");
-                String r99 = base.map(b -> "**" + ratio(c.p(99) / b.p(99)) + "**").orElse("");
-                line("| " + n(rate) + " | **drop read, all keys** | " + n(c.median(m -> m.run().achievedRate())) + " | "
-                        + served(c) + " | " + n(c.sum(m -> m.all().getTotalCount())) + " | " + bound(c) + ms(c.p(50)) + " | **" + bound(c)
-                        + ms(c.p(99)) + "** | " + bound(c) + ms(c.p(99.9)) + " | " + bound(c) + ms(c.max()) + " | "
-                        + r50 + " | " + r99 + " | " + errors(c) + warn(c) + " |");
+            base.ifPresent(c -> row(n(rate), "`{ __typename }` (baseline)", sent(c), served(c),
+                    answers(c, Measured.ALL), c.percentiles(Measured.ALL, false, true), " | ", errors(c) + warn(c)));
+            find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
+                row(n(rate), "**drop read, all keys**", sent(c), served(c), answers(c, Measured.ALL),
+                        c.percentiles(Measured.ALL, true, true), c.ratios(Measured.ALL, base, true),
+                        errors(c) + warn(c));
                 for (int cls : new int[] {ApiBenchmark.LOCAL, ApiBenchmark.REMOTE}) {
-                    String label = cls == ApiBenchmark.LOCAL ? "drop read, local keys (owned by A)"
-                            : "drop read, remote keys (owned by B, one hop)";
-                    double p50 = c.median(m -> m.classMs(cls, 50));
-                    double p99 = c.median(m -> m.classMs(cls, 99));
-                    line("| " + n(rate) + " | " + label + " |  |  | " + n(c.sum(m -> m.classes()[cls].getTotalCount()))
-                            + " | " + bound(c) + ms(p50) + " | " + bound(c) + ms(p99) + " | " + bound(c)
-                            + ms(c.median(m -> m.classMs(cls, 99.9))) + " | " + bound(c)
-                            + ms(c.median(m -> m.classMaxMs(cls))) + " | " + base.map(b -> ratio(p50 / b.p(50))).orElse("")
-                            + " | " + base.map(b -> ratio(p99 / b.p(99))).orElse("") + " |  |");
+                    row(n(rate), cls == ApiBenchmark.LOCAL ? "drop read, local keys (owned by A)"
+                            : "drop read, remote keys (owned by B, one hop)", "", "", answers(c, cls),
+                            c.percentiles(cls, false, true), c.ratios(cls, base, false), "");
                 }
             });
         }
         line();
         List<String> remoteCost = new ArrayList<>();
         for (int rate : rates(reads)) {
-            find(Measured.READ, Measured.DROP_READ, rate).filter(c -> !c.saturated()).ifPresent(c -> remoteCost.add(n(rate) + "/s: p50 "
-                    + ms(c.median(m -> m.classMs(ApiBenchmark.REMOTE, 50) - m.classMs(ApiBenchmark.LOCAL, 50)))
-                    + " ms, p99 " + ms(c.median(m -> m.classMs(ApiBenchmark.REMOTE, 99)
-                    - m.classMs(ApiBenchmark.LOCAL, 99))) + " ms"));
+            find(Measured.READ, Measured.DROP_READ, rate).filter(c -> !c.saturated()).ifPresent(c -> remoteCost.add(
+                    n(rate) + "/s: p50 "
+                    + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 50) - m.ms(ApiBenchmark.LOCAL, 50))) + " ms, p99 "
+                    + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 99) - m.ms(ApiBenchmark.LOCAL, 99))) + " ms"));
         }
         if (!remoteCost.isEmpty()) {
             line("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
@@ -285,15 +300,17 @@ final class ApiReport extends Markdown {
         for (Case c : max) {
             boolean read = c.system().equals(Measured.DROP_READ);
             double tput = c.median(m -> m.run().achievedRate());
-            line("| " + (read ? "**drop read** (half remote)" : "`{ __typename }` (baseline)") + " | " + n(c.rate())
-                    + " | **" + n(tput) + "** | " + (read ? base.map(b -> ratio(tput / b.median(m -> m.run().achievedRate())))
-                    .orElse("") : "") + " | " + ms(c.p(50)) + " | " + ms(c.p(99)) + " | " + ms(c.p(99.9)) + " | "
-                    + ms(c.max()) + " | " + (read ? ms(c.median(m -> m.classMs(ApiBenchmark.LOCAL, 50))) + " / "
-                    + ms(c.median(m -> m.classMs(ApiBenchmark.LOCAL, 99))) : "") + " | " + (read
-                    ? ms(c.median(m -> m.classMs(ApiBenchmark.REMOTE, 50))) + " / "
-                    + ms(c.median(m -> m.classMs(ApiBenchmark.REMOTE, 99))) : "") + " | " + errors(c) + warn(c) + " |");
+            row(read ? "**drop read** (half remote)" : "`{ __typename }` (baseline)", n(c.rate()),
+                    "**" + n(tput) + "**",
+                    read ? base.map(b -> ratio(tput / b.median(m -> m.run().achievedRate()))).orElse("") : "",
+                    c.percentiles(Measured.ALL, false, false), read ? localRemote(c, ApiBenchmark.LOCAL) : "",
+                    read ? localRemote(c, ApiBenchmark.REMOTE) : "", errors(c) + warn(c));
         }
         line();
+    }
+
+    private static String localRemote(Case c, int cls) {
+        return ms(c.p(cls, 50)) + " / " + ms(c.p(cls, 99));
     }
 
     private void orders() {
@@ -321,15 +338,10 @@ final class ApiReport extends Markdown {
             for (String system : List.of(Measured.TOPOLOGY_ONLY, Measured.PLACE_ORDER)) {
                 find(Measured.ORDER, system, rate).ifPresent(c -> {
                     boolean api = system.equals(Measured.PLACE_ORDER);
-                    line("| " + n(rate) + " | " + (api ? "**placeOrder via API**" : "topology only (baseline)") + " | "
-                            + n(c.median(m -> m.run().achievedRate())) + " | " + served(c) + " | "
-                            + n(c.sum(m -> m.all().getTotalCount()))
-                            + " | " + n(c.sum(m -> m.run().ok())) + " | " + n(c.sum(m -> m.run().rejected())) + " | "
-                            + n(c.sum(m -> m.run().pending())) + " | " + bound(c) + ms(c.p(50)) + " | " + (api ? "**" : "")
-                            + bound(c) + ms(c.p(99)) + (api ? "**" : "") + " | " + bound(c) + ms(c.p(99.9)) + " | "
-                            + bound(c) + ms(c.max()) + " | " + (api ? topo.map(t -> ratio(c.p(50) / t.p(50))).orElse("") : "")
-                            + " | " + (api ? topo.map(t -> "**" + ratio(c.p(99) / t.p(99)) + "**").orElse("") : "")
-                            + " | " + errors(c) + warn(c) + " |");
+                    row(n(rate), api ? "**placeOrder via API**" : "topology only (baseline)", sent(c), served(c),
+                            answers(c, Measured.ALL), n(c.sum(m -> m.run().ok())), n(c.sum(m -> m.run().rejected())),
+                            n(c.sum(m -> m.run().pending())), c.percentiles(Measured.ALL, api, true),
+                            api ? c.ratios(Measured.ALL, topo, true) : " | ", errors(c) + warn(c));
                 });
             }
         }
@@ -429,8 +441,10 @@ final class ApiReport extends Markdown {
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
                 Measured m = c.representative();
                 series.add(new LatencyChart.Series("drop read, all keys", m.all(), false));
-                series.add(new LatencyChart.Series("drop read, local keys (A)", m.classes()[ApiBenchmark.LOCAL], false));
-                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)", m.classes()[ApiBenchmark.REMOTE], false));
+                series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(ApiBenchmark.LOCAL),
+                        false));
+                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)",
+                        m.histogram(ApiBenchmark.REMOTE), false));
             });
             find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c ->
                     series.add(new LatencyChart.Series("{ __typename } (baseline)", c.representative().all(), true)));

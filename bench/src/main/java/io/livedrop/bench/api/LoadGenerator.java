@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -73,7 +74,6 @@ public final class LoadGenerator {
         final int requests;
         private final Histogram all = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
         private final Histogram[] byClass;
-        final AtomicLong due = new AtomicLong();
         final AtomicLong sent = new AtomicLong();
         final AtomicLong answered = new AtomicLong();
         final AtomicLong ok = new AtomicLong();
@@ -95,10 +95,8 @@ public final class LoadGenerator {
             this.open = open;
             this.rate = rate;
             this.requests = requests;
-            this.byClass = new Histogram[Math.max(1, classes)];
-            for (int c = 0; c < byClass.length; c++) {
-                byClass[c] = new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
-            }
+            this.byClass = Stream.generate(() -> new Histogram(HIGHEST_TRACKABLE_MICROS, 3)).limit(Math.max(1, classes))
+                    .toArray(Histogram[]::new);
         }
 
         synchronized void record(int cls, long nanos, Outcome outcome) {
@@ -111,6 +109,12 @@ public final class LoadGenerator {
                 case PENDING -> pending.incrementAndGet();
                 default -> { }
             }
+        }
+
+        /** One more request out (for the progress line and the connection limit's check). */
+        void sending() {
+            sent.incrementAndGet();
+            peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         }
 
         void error(String detail) {
@@ -128,21 +132,8 @@ public final class LoadGenerator {
             return byClass[cls].copy();
         }
 
-        public String label() {
-            return label;
-        }
-
         public boolean open() {
             return open;
-        }
-
-        /** The intended rate (open loop) or the concurrency (closed loop). */
-        public double rate() {
-            return rate;
-        }
-
-        public long sent() {
-            return sent.get();
         }
 
         public long ok() {
@@ -169,6 +160,7 @@ public final class LoadGenerator {
             return firstError;
         }
 
+        /** The most requests that were out at once. */
         public int peakInFlight() {
             return peakInFlight.get();
         }
@@ -202,10 +194,6 @@ public final class LoadGenerator {
         /** Open loop: the target served less than 90% of the offered rate, or left requests unanswered. */
         public boolean saturated() {
             return open && (unanswered.get() > 0 || servedRate() < 0.9 * rate);
-        }
-
-        double percentileMs(double p) {
-            return histogram().getValueAtPercentile(p) / 1000.0;
         }
 
         String progressLine() {
@@ -255,9 +243,7 @@ public final class LoadGenerator {
         dispatcher.fire = i -> {
             long intended = t0 + (long) (i * periodNanos);
             CompletableFuture<Reply> reply = safeSend(target, i);
-            run.sent.incrementAndGet();
-            int now = run.inFlight.incrementAndGet();
-            run.peakInFlight.accumulateAndGet(now, Math::max);
+            run.sending();
             reply.whenComplete((r, e) -> {
                 long at = System.nanoTime();
                 run.inFlight.decrementAndGet();
@@ -272,7 +258,6 @@ public final class LoadGenerator {
             for (int i = 0; i < n; i++) {
                 long intended = t0 + (long) (i * periodNanos);
                 Waits.until(intended);
-                run.due.incrementAndGet();
                 run.lastDueNanos = intended;
                 dispatcher.submit(i);
             }
@@ -373,9 +358,7 @@ public final class LoadGenerator {
             int i = next.getAndIncrement();
             long sendAt = System.nanoTime();
             CompletableFuture<Reply> reply = safeSend(target, i);
-            run.sent.incrementAndGet();
-            int now = run.inFlight.incrementAndGet();
-            run.peakInFlight.accumulateAndGet(now, Math::max);
+            run.sending();
             reply.whenComplete((r, e) -> {
                 long at = System.nanoTime();
                 run.inFlight.decrementAndGet();

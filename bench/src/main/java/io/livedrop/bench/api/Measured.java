@@ -20,24 +20,19 @@ record Measured(String kind, String system, double rate, int rep, LoadGenerator.
     static final String PLACE_ORDER = "placeOrder via API";
     static final String TOPOLOGY_ONLY = "topology only";
 
-    double ms(double percentile) {
-        return all.getValueAtPercentile(percentile) / 1000.0;
+    /** Every request, or one class ({@link ApiBenchmark#LOCAL}, {@link ApiBenchmark#REMOTE}). */
+    static final int ALL = -1;
+
+    Histogram histogram(int cls) {
+        return cls == ALL ? all : classes[cls];
     }
 
-    double maxMs() {
-        return all.getMaxValue() / 1000.0;
+    double ms(int cls, double percentile) {
+        return histogram(cls).getValueAtPercentile(percentile) / 1000.0;
     }
 
-    double classMs(int cls, double percentile) {
-        return classes[cls].getValueAtPercentile(percentile) / 1000.0;
-    }
-
-    double classMaxMs(int cls) {
-        return classes[cls].getMaxValue() / 1000.0;
-    }
-
-    boolean baseline() {
-        return system.equals(TYPENAME) || system.equals(TOPOLOGY_ONLY);
+    double maxMs(int cls) {
+        return histogram(cls).getMaxValue() / 1000.0;
     }
 
     /** Answers all came and none was an error. */

@@ -1,27 +1,44 @@
 package io.livedrop.bench.faults;
 
+import static io.livedrop.bench.hostile.HostileQueries.NESTED;
+
 import io.livedrop.bench.Daemons;
-import io.livedrop.bench.Http;
 import io.livedrop.bench.Formats;
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import io.livedrop.bench.hostile.GraphQlSocket;
 import io.livedrop.bench.hostile.Heap;
+import io.livedrop.bench.hostile.HostileQueries;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -49,25 +66,27 @@ final class HostileClients {
      */
     static final double HEAP_FACTOR = 1.1;
     static final int HEAP_SLACK_MB = 32;
+    static final String XSS = "<script>alert(1)</script>";
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     /**
-     * One kind of bad request; {@code problem} names what is wrong with an answer beyond a 5xx (null: nothing), e.g.
-     * markup echoed back, or a token that should have been refused being accepted.
+     * One kind of bad request, built for an instance's base URL, or with {@code rawTarget} a GET of a request-target
+     * the JDK's client refuses to send (a bad %-escape), over a plain socket. {@code problem} names what is wrong with
+     * an answer beyond a 5xx (null: nothing), e.g. markup echoed back, or a token that should have been refused
+     * accepted.
      */
-    record Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build,
-                java.util.function.Function<Reply, String> problem, String rawTarget) {
-        Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build) {
+    record Kind(String name, Function<String, HttpRequest> build, Function<Reply, String> problem, String rawTarget) {
+        Kind(String name, Function<String, HttpRequest> build) {
             this(name, build, r -> null, null);
         }
 
-        Kind(String name, java.util.function.BiFunction<Harness, String, HttpRequest> build,
-             java.util.function.Function<Reply, String> problem) {
-            this(name, build, problem, null);
+        /** A GraphQL POST of {@code body} with {@code token} (null: anonymous). */
+        static Kind post(String name, String body, String token) {
+            return post(name, body, token, r -> null);
         }
 
-        /** A GET of a request-target the JDK's client refuses to send (a bad %-escape), over a plain socket. */
-        static Kind raw(String name, String target) {
-            return new Kind(name, null, r -> null, target);
+        static Kind post(String name, String body, String token, Function<Reply, String> problem) {
+            return new Kind(name, url -> Http.graphQl(url, body, token, TIMEOUT), problem, null);
         }
     }
 
@@ -78,108 +97,101 @@ final class HostileClients {
         }
     }
 
-    /** The issue-14 query: 119 bytes, anonymous, each list of 100 nested twice under creators' drops. */
-    static final String NESTED = "{liveDrops(first:100){edges{node{creator{drops(first:100){edges{node{creator{drops"
-            + "(first:100){edges{node{id}}}}}}}}}}}}";
-    static final String XSS = "<script>alert(1)</script>";
-
     private HostileClients() {
     }
 
     static List<Kind> kinds(Harness h, String drop) {
         String token = h.token("hostile-user");
+        Instant now = Instant.now();
         String expired = h.tokens.mint("hostile-user", List.of(), Duration.ofMinutes(5),
-                Instant.now().minus(Duration.ofHours(2)));
+                now.minus(Duration.ofHours(2)));
         String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
-        String big = "x".repeat(10_000);
-        List<Kind> k = new ArrayList<>();
-        k.add(new Kind("malformed JSON", (x, url) -> post(url, "{\"query\": \"mutation {", token)));
-        k.add(new Kind("not JSON (binary)", (x, url) -> post(url, "\u0000\u00ff\u0001garbage\u0002", token)));
-        k.add(new Kind("GraphQL syntax error", (x, url) -> post(url, Http.json("{ drop(id: }"), token)));
-        k.add(new Kind("unknown field", (x, url) -> post(url, Http.json("{ dropz { id } }"), token)));
-        k.add(new Kind("placeOrder quantity -5", (x, url) -> post(url, order(drop, "-5", "\"h-neg\""), token)));
-        k.add(new Kind("placeOrder quantity 0", (x, url) -> post(url, order(drop, "0", "\"h-zero\""), token)));
-        k.add(new Kind("placeOrder quantity 2^31-1", (x, url) -> post(url, order(drop, "2147483647", "\"h-max\""),
-                token)));
-        k.add(new Kind("placeOrder quantity not a number", (x, url) -> post(url, order(drop, "\"abc\"", "\"h-nan\""),
-                token)));
-        k.add(new Kind("placeOrder unknown drop", (x, url) -> post(url, order("d-doesnotexist0", "1", "\"h-unknown\""),
-                token)));
-        k.add(new Kind("placeOrder malformed drop id", (x, url) -> post(url, order("../../etc/passwd\\u0000", "1",
-                "\"h-path\""), token)));
-        k.add(new Kind("placeOrder 10 KB idempotency key", (x, url) -> post(url, order(drop, "1", "\"" + big + "\""),
-                token)));
-        k.add(new Kind("placeOrder without a token", (x, url) -> post(url, order(drop, "1", "\"h-anon\""), null)));
-        k.add(new Kind("placeOrder with a forged token", (x, url) -> post(url, order(drop, "1", "\"h-forged\""),
-                forged)));
-        k.add(new Kind("placeOrder with an expired token", (x, url) -> post(url, order(drop, "1", "\"h-expired\""),
-                expired)));
-        k.add(new Kind("2 MB body", (x, url) -> post(url, "{\"query\":\"{ __typename }\",\"pad\":\""
-                + "y".repeat(2 * 1024 * 1024) + "\"}", token)));
-        k.add(new Kind("nesting bomb (depth 200)", (x, url) -> post(url, Http.json("{ __schema { types { "
-                + "fields { type { ofType { ".repeat(40) + "name" + " } } } }".repeat(40) + " } } }"), token)));
-        k.add(new Kind("alias bomb (1,000 aliases)", (x, url) -> {
-            StringBuilder b = new StringBuilder("{ ");
-            for (int i = 0; i < 1000; i++) {
-                b.append("a").append(i).append(": drop(id: \\\"").append(drop).append("\\\") { id } ");
-            }
-            return post(url, Http.json(b.append("}").toString()), token);
-        }));
-        k.add(new Kind("wrong content type", (x, url) -> HttpRequest.newBuilder(URI.create(url + "/graphql"))
-                .header("Content-Type", "text/plain").timeout(Duration.ofSeconds(15))
-                .POST(HttpRequest.BodyPublishers.ofString("{ __typename }")).build()));
-        k.add(new Kind("GET with a garbage query", (x, url) -> HttpRequest.newBuilder(URI.create(url
-                + "/graphql?query=%7B%20drop(id%3A%20%7D%7D%7D")).timeout(Duration.ofSeconds(15)).GET().build()));
-        k.add(new Kind("variables of the wrong shape", (x, url) -> post(url, "{\"query\":\"query($id: ID!) { drop(id:"
-                + " $id) { id } }\",\"variables\":[1,2,3]}", token)));
-        // issue 14's kinds
-        k.add(new Kind("cost amplification: liveDrops → creator.drops → creator.drops (first: 100 each)",
-                (x, url) -> post(url, Http.json(NESTED), null), HostileClients::notRefused));
-        k.add(new Kind("cost amplification × 20 aliases", (x, url) -> {
-            StringBuilder b = new StringBuilder("{");
-            for (int i = 0; i < 20; i++) {
-                b.append(" a").append(i).append(':').append(NESTED, 1, NESTED.length() - 1);
-            }
-            return post(url, Http.json(b.append(" }").toString()), null);
-        }, HostileClients::notRefused));
+        String numericRoles = h.tokens.sign("{\"sub\":\"hostile-roles\",\"roles\":[1,2],\"iat\":" + now.getEpochSecond()
+                + ",\"exp\":" + now.plus(Duration.ofHours(3)).getEpochSecond() + "}");
+        String noExp = h.tokens.sign("{\"sub\":\"hostile-no-exp\",\"roles\":[],\"iat\":" + now.getEpochSecond() + "}");
+        String aliases = IntStream.range(0, 1000).mapToObj(i -> "a" + i + ": drop(id: \\\"" + drop + "\\\") { id } ")
+                .collect(Collectors.joining());
+        String amplified = IntStream.range(0, 20)
+                .mapToObj(i -> " a" + i + ":" + NESTED.substring(1, NESTED.length() - 1)).collect(Collectors.joining());
+        List<Kind> k = new ArrayList<>(List.of(
+                Kind.post("malformed JSON", "{\"query\": \"mutation {", token),
+                Kind.post("not JSON (binary)", "\u0000\u00ff\u0001garbage\u0002", token),
+                Kind.post("GraphQL syntax error", Http.json("{ drop(id: }"), token),
+                Kind.post("unknown field", Http.json("{ dropz { id } }"), token),
+                Kind.post("placeOrder quantity -5", order(drop, "-5", "\"h-neg\""), token),
+                Kind.post("placeOrder quantity 0", order(drop, "0", "\"h-zero\""), token),
+                Kind.post("placeOrder quantity 2^31-1", order(drop, "2147483647", "\"h-max\""), token),
+                Kind.post("placeOrder quantity not a number", order(drop, "\"abc\"", "\"h-nan\""), token),
+                Kind.post("placeOrder unknown drop", order("d-doesnotexist0", "1", "\"h-unknown\""), token),
+                Kind.post("placeOrder malformed drop id", order("../../etc/passwd\\u0000", "1", "\"h-path\""), token),
+                Kind.post("placeOrder 10 KB idempotency key", order(drop, "1", "\"" + "x".repeat(10_000) + "\""),
+                        token),
+                Kind.post("placeOrder without a token", order(drop, "1", "\"h-anon\""), null),
+                Kind.post("placeOrder with a forged token", order(drop, "1", "\"h-forged\""), forged),
+                Kind.post("placeOrder with an expired token", order(drop, "1", "\"h-expired\""), expired),
+                Kind.post("2 MB body", "{\"query\":\"{ __typename }\",\"pad\":\"" + "y".repeat(2 * 1024 * 1024) + "\"}",
+                        token),
+                Kind.post("nesting bomb (depth 200)", Http.json("{ __schema { types { "
+                        + "fields { type { ofType { ".repeat(40) + "name" + " } } } }".repeat(40) + " } } }"), token),
+                Kind.post("alias bomb (1,000 aliases)", Http.json("{ " + aliases + "}"), token),
+                new Kind("wrong content type", url -> HttpRequest.newBuilder(URI.create(url + "/graphql"))
+                        .header("Content-Type", "text/plain").timeout(TIMEOUT)
+                        .POST(HttpRequest.BodyPublishers.ofString("{ __typename }")).build()),
+                new Kind("GET with a garbage query", url -> HttpRequest.newBuilder(URI.create(url
+                        + "/graphql?query=%7B%20drop(id%3A%20%7D%7D%7D")).timeout(TIMEOUT).GET().build()),
+                Kind.post("variables of the wrong shape", "{\"query\":\"query($id: ID!) { drop(id: $id) { id } }\","
+                        + "\"variables\":[1,2,3]}", token),
+                // issue 14's kinds
+                Kind.post("cost amplification: liveDrops → creator.drops → creator.drops (first: 100 each)",
+                        Http.json(NESTED), null, HostileClients::notRefused),
+                Kind.post("cost amplification × 20 aliases", Http.json("{" + amplified + " }"), null,
+                        HostileClients::notRefused)));
         for (String param : List.of("kind", "creatorId")) {
             k.add(new Kind("reflected-XSS probe: /internal/catalog/drops?" + param + "=<script>, Accept: text/html",
-                    (x, url) -> HttpRequest.newBuilder(URI.create(url + "/internal/catalog/drops?limit=1&" + param + "="
-                                    + java.net.URLEncoder.encode(XSS, java.nio.charset.StandardCharsets.UTF_8)))
+                    url -> HttpRequest.newBuilder(URI.create(url + "/internal/catalog/drops?limit=1&" + param + "="
+                                    + URLEncoder.encode(XSS, StandardCharsets.UTF_8)))
                             .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-                            .timeout(Duration.ofSeconds(15)).GET().build(), HostileClients::htmlOrEcho));
+                            .timeout(TIMEOUT).GET().build(), HostileClients::htmlOrEcho, null));
         }
-        k.add(new Kind("oversize body (3 MB in a variable, anonymous)", (x, url) -> post(url, "{\"query\":\"{"
-                + " __typename }\",\"variables\":{\"pad\":\"" + "z".repeat(3 * 1024 * 1024) + "\"}}", null)));
-        String numericRoles = h.tokens.sign("{\"sub\":\"hostile-roles\",\"roles\":[1,2],\"iat\":"
-                + Instant.now().getEpochSecond() + ",\"exp\":"
-                + Instant.now().plus(Duration.ofHours(3)).getEpochSecond() + "}");
-        k.add(new Kind("token whose roles claim is [1,2]", (x, url) -> post(url, Http.json("{ me { id } }"), numericRoles)));
-        String noExp = h.tokens.sign("{\"sub\":\"hostile-no-exp\",\"roles\":[],\"iat\":"
-                + Instant.now().getEpochSecond() + "}");
-        k.add(new Kind("token without exp", (x, url) -> post(url, Http.json("{ me { id } }"), noExp),
-                r -> r.status() == 200 && !r.body().contains("\"errors\"") ? "a token without exp was accepted"
-                        : null));
-        k.add(Kind.raw("bad %-escape in a query parameter (/graphql?query=%zz)", "/graphql?query=%zz"));
-        k.add(Kind.raw("bad %-escape in a query parameter (/internal/catalog/drops?kind=%zz)",
+        k.add(Kind.post("oversize body (3 MB in a variable, anonymous)", "{\"query\":\"{ __typename }\",\"variables\":"
+                + "{\"pad\":\"" + "z".repeat(3 * 1024 * 1024) + "\"}}", null));
+        k.add(Kind.post("token whose roles claim is [1,2]", Http.json("{ me { id } }"), numericRoles));
+        k.add(Kind.post("token without exp", Http.json("{ me { id } }"), noExp, r -> r.status() == 200
+                && !r.body().contains("\"errors\"") ? "a token without exp was accepted" : null));
+        k.add(new Kind("bad %-escape in a query parameter (/graphql?query=%zz)", null, r -> null,
+                "/graphql?query=%zz"));
+        k.add(new Kind("bad %-escape in a query parameter (/internal/catalog/drops?kind=%zz)", null, r -> null,
                 "/internal/catalog/drops?limit=1&kind=%zz"));
         return k;
     }
 
-    /** What the WebSocket kinds got, for the details table and the checks. */
-    static final class SocketTally {
-        final Map<String, Map<String, Long>> outcomes;
-        final AtomicLong serverErrors;
-        final AtomicLong unanswered;
-
-        SocketTally(Map<String, Map<String, Long>> outcomes, AtomicLong serverErrors, AtomicLong unanswered) {
-            this.outcomes = outcomes;
-            this.serverErrors = serverErrors;
-            this.unanswered = unanswered;
+    /** What the hostile requests and sockets got: answers by kind, 5xx (or close 1011), unanswered, failed checks. */
+    record Tally(Map<String, Map<String, Long>> outcomes, AtomicLong serverErrors, AtomicLong unanswered,
+                 Map<String, Long> problems) {
+        Tally() {
+            this(new ConcurrentHashMap<>(), new AtomicLong(), new AtomicLong(), new ConcurrentHashMap<>());
         }
 
         void add(String kind, String outcome, long n) {
             outcomes.computeIfAbsent(kind, x -> new ConcurrentHashMap<>()).merge(outcome, n, Long::sum);
+        }
+
+        /** A hostile HTTP request's answer (or its failure): a 5xx, no answer, or what its kind's check found. */
+        void reply(Kind kind, Reply r, Throwable e) {
+            if (e != null) {
+                unanswered.incrementAndGet();
+                add(kind.name(), "no answer: " + rootName(e), 1);
+                return;
+            }
+            if (r.status() >= 500) {
+                serverErrors.incrementAndGet();
+            }
+            String problem = kind.problem().apply(r);
+            if (problem != null) {
+                problems.merge(kind.name() + ": " + problem, 1L, Long::sum);
+            }
+            add(kind.name(), "HTTP " + r.status() + HostileQueries.code(r.body(), r.body() != null
+                    && r.body().contains("\"errors\"") ? " (error, no code)" : ""), 1);
         }
 
         /**
@@ -187,15 +199,16 @@ final class HostileClients {
          * close (server error) counts as a 5xx; with {@code expectAnswers}, a subscription the server neither answered
          * nor refused (by closing the socket) counts as unanswered.
          */
-        void socket(String kind, GraphQlSocket s, String stateBeforeOurClose, int sent, boolean expectAnswers) {
+        void socket(String kind, GraphQlSocket s, int sent, boolean expectAnswers) {
+            String state = s.closeState();
             s.received().forEach((type, n) -> {
                 if (!type.equals("connection_ack")) {
                     add(kind, type, n);
                 }
             });
-            if (!stateBeforeOurClose.equals("open")) {
-                add(kind, "socket " + stateBeforeOurClose + " by the server", 1);
-                if (stateBeforeOurClose.contains("1011") || stateBeforeOurClose.startsWith("error")) {
+            if (!state.equals("open")) {
+                add(kind, "socket " + state + " by the server", 1);
+                if (state.contains("1011") || state.startsWith("error")) {
                     serverErrors.incrementAndGet();
                 }
             } else if (!s.acked()) {
@@ -205,6 +218,7 @@ final class HostileClients {
                 unanswered.addAndGet(sent - s.answeredIds());
                 add(kind, "no answer", sent - s.answeredIds());
             }
+            s.close();
         }
     }
 
@@ -214,38 +228,29 @@ final class HostileClients {
      * n/2 dropUpdates on one anonymous socket to a drop taking orders, held 5 s; n/20 sessions of one user.
      */
     static List<Runnable> socketKinds(Harness h, HttpClient client, Harness.Instance via, String drop, int n,
-                                      SocketTally tally) {
+                                      Tally tally) {
         String token = h.token("hostile-ws-user");
-        String orderStatus = "subscription($id: ID!) { orderStatus(orderId: $id) { id status } }";
-        String malformedKind = "WebSocket: orderStatus on malformed 8,000-character ids, " + n + " on one socket";
-        String unknownKind = "WebSocket: orderStatus on unknown order ids, " + n / 4 + " on one socket, held 5 s";
-        String floodKind = "WebSocket: dropUpdates flood, " + n / 2 + " on one anonymous socket, held 5 s";
         String sessionsKind = "WebSocket: " + n / 20 + " sessions of one user";
         return List.of(() -> {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), token, Duration.ofSeconds(10));
-            String pad = "x".repeat(8_000 - 8);
-            int sent = s.subscribeEach("m", n, orderStatus,
-                    i -> "{\"id\":\"" + String.format(java.util.Locale.ROOT, "%07d-", i) + pad + "\"}");
-            int all = sent;
-            Waits.await(() -> s.answeredIds() >= all || s.isClosed(), Duration.ofSeconds(30));
-            tally.socket(malformedKind, s, s.closeState(), sent, true);
-            s.close();
+            int sent = s.subscribeMalformedIds(n, 8_000);
+            s.awaitAnswers(sent, Duration.ofSeconds(30));
+            tally.socket("WebSocket: orderStatus on malformed 8,000-character ids, " + n + " on one socket", s, sent,
+                    true);
         }, () -> {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), token, Duration.ofSeconds(10));
-            s.subscribeEach("k", n / 4, orderStatus, i -> "{\"id\":\"" + java.util.UUID.randomUUID() + "\"}");
+            s.subscribeUnknownIds(n / 4);
             Waits.await(s::isClosed, Duration.ofSeconds(5));
-            tally.socket(unknownKind, s, s.closeState(), 0, false);
-            s.close();
+            tally.socket("WebSocket: orderStatus on unknown order ids, " + n / 4 + " on one socket, held 5 s", s, 0,
+                    false);
         }, () -> {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), null, Duration.ofSeconds(10));
-            int sent = s.subscribeEach("u", n / 2, "subscription($id: ID!) { dropUpdates(dropId: $id) { drop { id"
-                    + " remainingStock } } }", i -> "{\"id\":\"" + drop + "\"}");
+            int sent = s.subscribeDropUpdates(n / 2, drop);
             Waits.await(s::isClosed, Duration.ofSeconds(5));
-            int all = sent;
             // the first answer of each is the drop as it is now: on a busy machine, given 10 s more
-            Waits.await(() -> s.answeredIds() >= all || s.isClosed(), Duration.ofSeconds(10));
-            tally.socket(floodKind, s, s.closeState(), sent, true);
-            s.close();
+            s.awaitAnswers(sent, Duration.ofSeconds(10));
+            tally.socket("WebSocket: dropUpdates flood, " + n / 2 + " on one anonymous socket, held 5 s", s, sent,
+                    true);
         }, () -> {
             List<GraphQlSocket> sockets = new ArrayList<>();
             String user = h.token("hostile-many-sessions");
@@ -308,7 +313,7 @@ final class HostileClients {
     /** A peer endpoint never answers HTML, nor echoes markup it was sent. */
     static String htmlOrEcho(Reply r) {
         String type = r.contentType();
-        if (type.toLowerCase(java.util.Locale.ROOT).contains("text/html")) {
+        if (type.toLowerCase(Locale.ROOT).contains("text/html")) {
             return "answered as " + type + (r.body().contains(XSS) ? ", the payload echoed unescaped" : "");
         }
         return r.body().contains(XSS) ? "echoed the payload unescaped (" + type + ")" : null;
@@ -317,24 +322,23 @@ final class HostileClients {
     /** GET {@code target} as it is (no client-side check of its escapes), HTTP/1.1 over a plain socket. */
     static Reply rawGet(String baseUrl, String target) {
         URI base = URI.create(baseUrl);
-        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(15_000);
             socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
                     + base.getPort() + "\r\nAccept: */*\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int headEnd = answer.indexOf("\r\n\r\n");
             String head = headEnd < 0 ? answer : answer.substring(0, headEnd);
-            java.util.regex.Matcher status = java.util.regex.Pattern.compile("^HTTP/1\\.[01] (\\d{3})").matcher(head);
-            java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?im)^content-type:\\s*(.*)$")
-                    .matcher(head);
+            Matcher status = Pattern.compile("^HTTP/1\\.[01] (\\d{3})").matcher(head);
+            Matcher type = Pattern.compile("(?im)^content-type:\\s*(.*)$").matcher(head);
             if (!status.find()) {
-                throw new java.io.UncheckedIOException(new java.io.IOException("no HTTP status line"));
+                throw new IOException("no HTTP status line");
             }
             return new Reply(Integer.parseInt(status.group(1)), type.find() ? type.group(1).strip() : "",
                     headEnd < 0 ? "" : answer.substring(headEnd + 4));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -344,25 +348,17 @@ final class HostileClients {
                 + ",\"idempotencyKey\":" + key + "}}}";
     }
 
-    static HttpRequest post(String url, String body, String token) {
-        return Http.graphQl(url, body, token, Duration.ofSeconds(15));
-    }
-
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("8. hostile clients: " + Formats.n(o.hostile) + " bad requests mixed into the load");
         int stock = o.stock * 2; // not sold out before the last window: sold-out answers are quicker
         List<String> drops = h.createDrops(stock);
         List<Kind> kinds = kinds(h, drops.get(0));
         HttpClient hostileHttp = Daemons.httpClient(2, "faults-hostile", Duration.ofSeconds(5));
-        Map<String, Map<String, Long>> outcomes = new ConcurrentHashMap<>();
-        AtomicLong serverErrors = new AtomicLong();
-        AtomicLong unanswered = new AtomicLong();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
-        Map<String, Long> problems = new ConcurrentHashMap<>();
-        SocketTally tally = new SocketTally(outcomes, serverErrors, unanswered);
+        Tally tally = new Tally();
         HttpClient socketHttp = Daemons.httpClient(2, "faults-hostile-ws", Duration.ofSeconds(5));
         ExecutorService socketWork = Daemons.pool(8, "faults-hostile-sockets");
-        List<java.util.concurrent.Future<?>> sockets = new ArrayList<>();
+        List<Future<?>> sockets = new ArrayList<>();
         ExecutorService rawWork = Daemons.pool(2, "faults-hostile-raw");
         Map<String, Long> heapAtStart = heaps(h);
         Map<String, Double> metered500AtStart = metered500(h);
@@ -377,51 +373,32 @@ final class HostileClients {
             long windowStart = t0 + w * WINDOW.toNanos();
             boolean hostile = w % 2 == 1;
             Progress.say("window %d of %d (%s)", w + 1, WINDOWS, hostile ? "hostile requests mixed in" : "clean");
-            if (!hostile) {
-                Waits.until(windowStart + WINDOW.toNanos());
-                continue;
-            }
-            for (Harness.Instance via : h.inRotation()) {
-                for (Runnable r : socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions, tally)) {
-                    sockets.add(socketWork.submit(r));
+            if (hostile) {
+                for (Harness.Instance via : h.inRotation()) {
+                    for (Runnable r : socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions, tally)) {
+                        sockets.add(socketWork.submit(r));
+                    }
                 }
-            }
-            int quota = (o.hostile * (w / 2 + 1)) / hostileWindows - sent;
-            for (int i = 0; i < quota; i++) {
-                Waits.until(windowStart + i * interval);
-                Kind kind = kinds.get(sent % kinds.size());
-                List<Harness.Instance> targets = h.inRotation();
-                Harness.Instance via = targets.get(sent % targets.size());
-                sent++;
-                CompletableFuture<Reply> reply = kind.rawTarget() != null
-                        ? CompletableFuture.supplyAsync(() -> rawGet(via.url(), kind.rawTarget()), rawWork)
-                        : hostileHttp.sendAsync(kind.build().apply(h, via.url()), HttpResponse.BodyHandlers.ofString())
-                                .thenApply(Reply::of);
-                inFlight.add(reply.whenComplete((r, e) -> {
-                            String outcome;
-                            if (e != null) {
-                                unanswered.incrementAndGet();
-                                outcome = "no answer: " + rootName(e);
-                            } else {
-                                if (r.status() >= 500) {
-                                    serverErrors.incrementAndGet();
-                                }
-                                outcome = "HTTP " + r.status() + codeOf(r.body());
-                                String problem = kind.problem().apply(r);
-                                if (problem != null) {
-                                    problems.merge(kind.name() + ": " + problem, 1L, Long::sum);
-                                }
-                            }
-                            outcomes.computeIfAbsent(kind.name(), x -> new ConcurrentHashMap<>())
-                                    .merge(outcome, 1L, Long::sum);
-                        }));
+                int quota = (o.hostile * (w / 2 + 1)) / hostileWindows - sent;
+                for (int i = 0; i < quota; i++) {
+                    Waits.until(windowStart + i * interval);
+                    Kind kind = kinds.get(sent % kinds.size());
+                    List<Harness.Instance> targets = h.inRotation();
+                    Harness.Instance via = targets.get(sent % targets.size());
+                    sent++;
+                    CompletableFuture<Reply> reply = kind.rawTarget() != null
+                            ? CompletableFuture.supplyAsync(() -> rawGet(via.url(), kind.rawTarget()), rawWork)
+                            : hostileHttp.sendAsync(kind.build().apply(via.url()), HttpResponse.BodyHandlers.ofString())
+                                    .thenApply(Reply::of);
+                    inFlight.add(reply.whenComplete((r, e) -> tally.reply(kind, r, e)));
+                }
             }
             Waits.until(windowStart + WINDOW.toNanos());
         }
         s.stop();
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(30, TimeUnit.SECONDS);
-        for (java.util.concurrent.Future<?> f : sockets) {
+        for (Future<?> f : sockets) {
             try {
                 f.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -432,20 +409,10 @@ final class HostileClients {
         rawWork.shutdownNow();
 
         v.verifyOrders(h, s, stock, List.of());
-        Histogram[] orders = {Verdict.hist(), Verdict.hist()};
-        Histogram[] reads = {Verdict.hist(), Verdict.hist()};
-        for (Stampede.Answer a : s.answers) {
-            int w = (int) ((a.intendedNanos() - t0) / WINDOW.toNanos());
-            if (a.status() != null && w < WINDOWS) {
-                orders[w % 2].recordValue(Math.max(1, (a.answeredNanos() - a.intendedNanos()) / 1000));
-            }
-        }
-        for (Stampede.Read r : s.reads) {
-            int w = (int) ((r.sentNanos() - t0) / WINDOW.toNanos());
-            if (r.ok() && w < WINDOWS) {
-                reads[w % 2].recordValue(Math.max(1, (r.answeredNanos() - r.sentNanos()) / 1000));
-            }
-        }
+        Histogram[] orders = byWindow(s.answers.stream().filter(a -> a.status() != null), t0,
+                Stampede.Answer::intendedNanos, Stampede.Answer::answeredNanos);
+        Histogram[] reads = byWindow(s.reads.stream().filter(Stampede.Read::ok), t0, Stampede.Read::sentNanos,
+                Stampede.Read::answeredNanos);
         double orderRatio = ratio(orders);
         double readRatio = ratio(reads);
         long errorAnswers = s.answers.stream().filter(a -> a.status() == null).count();
@@ -456,18 +423,18 @@ final class HostileClients {
         v.figures.put("order p99 before / during / after (ms)", "— / " + Verdict.percentile(orders[1], 99) + " / —");
         v.figures.put("read p99 before / during / after (ms)", "— / " + Verdict.percentile(reads[1], 99) + " / —");
         v.figures.put("hostile requests sent / answered 5xx / unanswered", Formats.n(sent) + " / "
-                + serverErrors.get() + " / " + unanswered.get());
+                + tally.serverErrors().get() + " / " + tally.unanswered().get());
         v.figures.put("normal orders p99: clean windows / hostile windows (ratio)", Verdict.percentile(orders[0], 99) + " / "
                 + Verdict.percentile(orders[1], 99) + " ms (" + Formats.ratio(orderRatio) + ")");
         v.figures.put("normal reads p99: clean windows / hostile windows (ratio)", Verdict.percentile(reads[0], 99) + " / "
                 + Verdict.percentile(reads[1], 99) + " ms (" + Formats.ratio(readRatio) + ")");
-        v.figures.put("normal orders p50: clean / hostile windows (ms)", Verdict.percentile(orders[0], 50) + " / " + Verdict.percentile(orders[1], 50));
+        v.figures.put("normal orders p50: clean / hostile windows (ms)", Verdict.percentile(orders[0], 50) + " / "
+                + Verdict.percentile(orders[1], 50));
         Map<String, Long> heapAtEnd = heaps(h);
         Map<String, Double> metered500AtEnd = metered500(h);
         v.figures.put("heap after a full GC, start → end of the scenario (bound: start × " + HEAP_FACTOR + " + "
                 + HEAP_SLACK_MB + " MB)", heapAtStart.keySet().stream().map(n -> n + " " + Heap.mb(heapAtStart.get(n))
-                + " → " + Heap.mb(heapAtEnd.getOrDefault(n, -1L)))
-                .collect(java.util.stream.Collectors.joining(", ")));
+                + " → " + Heap.mb(heapAtEnd.getOrDefault(n, -1L))).collect(Collectors.joining(", ")));
         heapAtStart.forEach((n, start) -> {
             long end = heapAtEnd.getOrDefault(n, -1L);
             if (start >= 0 && end >= 0 && end > start * HEAP_FACTOR + HEAP_SLACK_MB * 1048576L) {
@@ -479,19 +446,20 @@ final class HostileClients {
         v.figures.put("HTTP 500s metered by the instances during the scenario (http_server_requests)",
                 metered500AtEnd.isEmpty() ? "not readable (/actuator/prometheus on the peer listener)" : metered500AtEnd.keySet().stream()
                         .map(n -> n + " " + Math.round(metered500AtEnd.get(n) - metered500AtStart.getOrDefault(n, 0.0)))
-                        .collect(java.util.stream.Collectors.joining(", ")));
+                        .collect(Collectors.joining(", ")));
         metered500AtEnd.forEach((n, end) -> {
             double added = end - metered500AtStart.getOrDefault(n, 0.0);
             if (added > 0) {
                 v.violation("instance %s metered %.0f HTTP 500(s) during the scenario", n, added);
             }
         });
-        new TreeMap<>(problems).forEach((p, n) -> v.violation("%d × %s", n, p));
-        if (serverErrors.get() > 0) {
-            v.violation("%d hostile request(s) answered with a 5xx (or a WebSocket close 1011)", serverErrors.get());
+        new TreeMap<>(tally.problems()).forEach((p, n) -> v.violation("%d × %s", n, p));
+        if (tally.serverErrors().get() > 0) {
+            v.violation("%d hostile request(s) answered with a 5xx (or a WebSocket close 1011)",
+                    tally.serverErrors().get());
         }
-        if (unanswered.get() > 0) {
-            v.violation("%d hostile request(s) or subscription(s) got no answer", unanswered.get());
+        if (tally.unanswered().get() > 0) {
+            v.violation("%d hostile request(s) or subscription(s) got no answer", tally.unanswered().get());
         }
         if (orderRatio > P99_BOUND || readRatio > P99_BOUND) {
             v.violation("the normal traffic's p99 in the hostile windows is more than %.0f× the clean windows'"
@@ -499,7 +467,7 @@ final class HostileClients {
         }
         v.details.add("| hostile request kind | answers |");
         v.details.add("|---|---|");
-        new TreeMap<>(outcomes).forEach((k, m) -> v.details.add("| " + k + " | " + new TreeMap<>(m) + " |"));
+        new TreeMap<>(tally.outcomes()).forEach((k, m) -> v.details.add("| " + k + " | " + new TreeMap<>(m) + " |"));
         v.notes.add("Six windows of " + WINDOW.toSeconds() + " s; hostile requests in windows 2, 4 and 6 at "
                 + Math.round(o.hostile / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, each kind in turn"
                 + " through the instances in rotation; windows 1, 3 and 5 are the clean run. A GraphQL error answer"
@@ -520,10 +488,17 @@ final class HostileClients {
         return v;
     }
 
-    static String codeOf(String body) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(?:code|classification)\"\\s*:\\s*\"([A-Z_]+)\"")
-                .matcher(body == null ? "" : body);
-        return m.find() ? " " + m.group(1) : body != null && body.contains("\"errors\"") ? " (error, no code)" : "";
+    /** The latency (µs) of each answer by window: [0] the clean windows', [1] the hostile windows'. */
+    private static <T> Histogram[] byWindow(Stream<T> answers, long t0, ToLongFunction<T> sent,
+                                            ToLongFunction<T> answered) {
+        Histogram[] h = {Verdict.hist(), Verdict.hist()};
+        answers.forEach(a -> {
+            int w = (int) ((sent.applyAsLong(a) - t0) / WINDOW.toNanos());
+            if (w < WINDOWS) {
+                h[w % 2].recordValue(Math.max(1, (answered.applyAsLong(a) - sent.applyAsLong(a)) / 1000));
+            }
+        });
+        return h;
     }
 
     static String rootName(Throwable e) {

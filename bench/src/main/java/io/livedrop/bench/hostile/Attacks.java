@@ -1,16 +1,18 @@
 package io.livedrop.bench.hostile;
 
+import static io.livedrop.bench.hostile.HostileQueries.NESTED;
+
+import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Formats;
-import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.Http;
-import io.livedrop.bench.Tokens;
 import io.livedrop.bench.ProcCpu;
 import io.livedrop.bench.Progress;
+import io.livedrop.bench.Tokens;
 import io.livedrop.bench.Waits;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,18 +20,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 /**
  * The attacks of issue 14 against one instance, one at a time, each measured the same way ({@link Window}): a full GC
@@ -38,13 +43,6 @@ import java.util.regex.Pattern;
  */
 final class Attacks {
 
-    /** The issue's query, byte for byte (119 bytes). */
-    static final String NESTED = "{liveDrops(first:100){edges{node{creator{drops(first:100){edges{node{creator{drops"
-            + "(first:100){edges{node{id}}}}}}}}}}}}";
-    static final String ORDER_STATUS = "subscription($id: ID!) { orderStatus(orderId: $id) { id status } }";
-    static final String DROP_UPDATES = "subscription($id: ID!) { dropUpdates(dropId: $id) { at drop { id"
-            + " remainingStock status } } }";
-    private static final Pattern CODE = Pattern.compile("\"(?:code|classification)\"\\s*:\\s*\"([A-Z_]+)\"");
     private static final Duration SETTLE = Duration.ofSeconds(3);
 
     private final HostileOptions o;
@@ -156,7 +154,9 @@ final class Attacks {
         product = products.get(0);
 
         Window w = new Window();
-        Answer a = post(body("{\"query\":\"" + NESTED + "\"}"), null, Duration.ofMinutes(10));
+        Duration timeout = Duration.ofMinutes(10);
+        Answer a = send(Http.graphQl(app.url(), Http.json(NESTED), null, timeout))
+                .get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         w.end();
         return w.result("1. anonymous `liveDrops → creator → drops → creator → drops` query (" + NESTED.length()
                         + " bytes) over " + o.drops + " live drops, " + (o.drops - o.creators + 1)
@@ -173,20 +173,14 @@ final class Attacks {
         String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
-        String pad = "x".repeat(Math.max(1, o.malformedIdChars - 8));
-        int sent = s.subscribeEach("m", o.malformed, ORDER_STATUS,
-                i -> "{\"id\":\"" + String.format(java.util.Locale.ROOT, "%07d-", i) + pad + "\"}");
-        int n = sent;
-        Waits.await(() -> s.answeredIds() >= n || s.isClosed(), Duration.ofSeconds(120));
+        int sent = s.subscribeMalformedIds(o.malformed, o.malformedIdChars);
+        s.awaitAnswers(sent, Duration.ofSeconds(120));
         w.held();
-        String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.malformed);
-        s.close();
+        String[] got = answersAndRefusals(s, sent, o.malformed);
         return w.result("3. " + Formats.n(o.malformed) + " `orderStatus` subscriptions with malformed "
                         + Formats.n(o.malformedIdChars) + "-character ids on one socket (with a token), then the"
                         + " socket closed",
-                "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)",
-                answers, refusals(s, state));
+                "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)", got[0], got[1]);
     }
 
     // ------------------------------------------------------------------ 4: dropUpdates flood
@@ -196,39 +190,36 @@ final class Attacks {
                 o.subscriptions, o.orderRate, o.updateSeconds);
         ensureCreator();
         String drop = setup.scheduleDrop(app.url(), product, 1_000_000, 100, creatorToken);
-        List<String> buyers = new ArrayList<>();
-        for (int u = 0; u < 200; u++) {
-            buyers.add(tokens.mint("hostile-buyer-" + u, List.of(), Duration.ofHours(3), Instant.now()));
-        }
+        List<String> buyers = IntStream.range(0, 200).mapToObj(u -> tokens.mint("hostile-buyer-" + u, List.of(),
+                Duration.ofHours(3), Instant.now())).toList();
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), null, Duration.ofSeconds(30));
-        int sent = s.subscribeEach("u", o.subscriptions, DROP_UPDATES, i -> "{\"id\":\"" + drop + "\"}");
+        int sent = s.subscribeDropUpdates(o.subscriptions, drop);
         Progress.say("  %,d subscribed (%s); placing orders", sent, s.closeState());
         Map<String, AtomicLong> orders = new ConcurrentHashMap<>();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         AtomicLong placed = new AtomicLong();
-        List<CompletableFuture<?>> inFlight = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<?>> inFlight = Collections.synchronizedList(new ArrayList<>());
         load.scheduleAtFixedRate(() -> {
             long k = placed.getAndIncrement();
             String body = "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { status } }"
                     + " }\",\"variables\":{\"in\":{\"dropId\":\"" + drop + "\",\"quantity\":1,\"idempotencyKey\":\"h4-"
                     + k + "\"}}}";
-            inFlight.add(http.sendAsync(request(body(body), buyers.get((int) (k % buyers.size())),
+            inFlight.add(http.sendAsync(Http.graphQl(app.url(), body, buyers.get((int) (k % buyers.size())),
                     Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> orders
-                    .computeIfAbsent(e != null ? "no answer" : "HTTP " + r.statusCode() + code(r.body(), ""),
-                            x -> new AtomicLong()).incrementAndGet()));
+                    .computeIfAbsent(e != null ? "no answer" : "HTTP " + r.statusCode()
+                            + HostileQueries.code(r.body(), ""), x -> new AtomicLong()).incrementAndGet()));
         }, 0, 1_000_000 / o.orderRate, TimeUnit.MICROSECONDS);
         Waits.pause(Duration.ofSeconds(o.updateSeconds));
         load.shutdownNow();
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(60, TimeUnit.SECONDS);
         w.held();
-        String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.subscriptions) + "; orders placed: " + counts(orders);
-        s.close();
+        String[] got = answersAndRefusals(s, sent, o.subscriptions);
         return w.result("4. " + Formats.n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
                         + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
-                "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)", answers, refusals(s, state));
+                "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)",
+                got[0] + "; orders placed: " + counts(orders), got[1]);
     }
 
     // ------------------------------------------------------------------ 6: unknown orderStatus ids
@@ -239,16 +230,13 @@ final class Attacks {
         String token = tokens.mint("hostile-user-6", List.of(), Duration.ofHours(3), Instant.now());
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
         Window w = new Window();
-        int sent = s.subscribeEach("k", o.unknown, ORDER_STATUS, i -> "{\"id\":\"" + UUID.randomUUID() + "\"}");
-        Waits.await(() -> s.isClosed(), Duration.ofSeconds(o.unknownSeconds));
+        int sent = s.subscribeUnknownIds(o.unknown);
+        Waits.await(s::isClosed, Duration.ofSeconds(o.unknownSeconds));
         w.held();
-        String state = s.closeState();
-        String answers = socketAnswers(s, sent, o.unknown);
-        s.close();
-        Attack a = w.result("6. " + Formats.n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
+        String[] got = answersAndRefusals(s, sent, o.unknown);
+        return w.result("6. " + Formats.n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
                         + " order ids on one socket, held " + o.unknownSeconds + " s",
-                "0.71 of the 2 cores for 30 s (3,000 subscriptions)", answers, refusals(s, state));
-        return a;
+                "0.71 of the 2 cores for 30 s (3,000 subscriptions)", got[0], got[1]);
     }
 
     // ------------------------------------------------------------------ 7: large bodies
@@ -257,11 +245,10 @@ final class Attacks {
         long length = o.bodyMb * 1024L * 1024L;
         Progress.say("=== 7. %d concurrent anonymous %,d MB bodies ===", o.bodies, o.bodyMb);
         Window w = new Window();
+        HttpRequest request = Http.graphQl(app.url(), "", null, Duration.ofMinutes(5));
         List<CompletableFuture<Answer>> answers = new ArrayList<>();
         for (int i = 0; i < o.bodies; i++) {
-            HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> new Padded(length)), length);
-            answers.add(send(publisher, null, Duration.ofMinutes(5)));
+            answers.add(send(HttpRequest.newBuilder(request, (k, v) -> true).POST(padded(length)).build()));
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(6, TimeUnit.MINUTES);
         w.end();
@@ -296,9 +283,8 @@ final class Attacks {
         }
 
         String describe() {
-            return status < 0 ? outcome() + " after " + String.format(java.util.Locale.ROOT, "%.1f s", seconds)
-                    : outcome() + ", " + Formats.n(bytes) + " bytes in " + String.format(java.util.Locale.ROOT,
-                    "%.1f s", seconds);
+            return outcome() + String.format(Locale.ROOT, status < 0 ? " after %2$.1f s" : ", %s bytes in %.1f s",
+                    Formats.n(bytes), seconds);
         }
 
         String refusal() {
@@ -306,52 +292,24 @@ final class Attacks {
         }
     }
 
-    private static HttpRequest.BodyPublisher body(String json) {
-        return HttpRequest.BodyPublishers.ofString(json);
-    }
-
-    private HttpRequest request(HttpRequest.BodyPublisher body, String token, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.url() + "/graphql"))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .timeout(timeout).POST(body);
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return b.build();
-    }
-
-    private Answer post(HttpRequest.BodyPublisher body, String token, Duration timeout) throws Exception {
-        return send(body, token, timeout).get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-    }
-
     /** Sends; counts the answer's bytes as they come, keeping only the first 64 KB (for the error code). */
-    private CompletableFuture<Answer> send(HttpRequest.BodyPublisher body, String token, Duration timeout) {
+    private CompletableFuture<Answer> send(HttpRequest request) {
         long t0 = System.nanoTime();
-        return http.sendAsync(request(body, token, timeout), HttpResponse.BodyHandlers.ofInputStream())
-                .thenApply(r -> {
-                    byte[] head = new byte[64 * 1024];
-                    int kept = 0;
-                    long total = 0;
-                    try (InputStream in = r.body()) {
-                        byte[] buf = new byte[64 * 1024];
-                        for (int n; (n = in.read(buf)) > 0; ) {
-                            int keep = Math.min(n, head.length - kept);
-                            System.arraycopy(buf, 0, head, kept, keep);
-                            kept += keep;
-                            total += n;
-                        }
-                    } catch (IOException e) {
-                        return new Answer(r.statusCode(), total, " (body cut: " + e.getClass().getSimpleName() + ")",
-                                (System.nanoTime() - t0) / 1e9, null);
-                    }
-                    return new Answer(r.statusCode(), total, code(new String(head, 0, kept, StandardCharsets.UTF_8),
-                            null), (System.nanoTime() - t0) / 1e9, null);
-                }).exceptionally(e -> new Answer(-1, -1, null, (System.nanoTime() - t0) / 1e9, Formats.rootCause(e)));
-    }
-
-    static String code(String body, String none) {
-        Matcher m = CODE.matcher(body == null ? "" : body);
-        return m.find() ? " " + m.group(1) : none;
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenApply(r -> {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            long total = 0;
+            try (InputStream in = r.body()) {
+                byte[] buf = new byte[64 * 1024];
+                for (int n; (n = in.read(buf)) > 0; total += n) {
+                    head.write(buf, 0, Math.min(n, buf.length - head.size()));
+                }
+            } catch (IOException e) {
+                return new Answer(r.statusCode(), total, " (body cut: " + e.getClass().getSimpleName() + ")",
+                        (System.nanoTime() - t0) / 1e9, null);
+            }
+            return new Answer(r.statusCode(), total, HostileQueries.code(head.toString(StandardCharsets.UTF_8), null),
+                    (System.nanoTime() - t0) / 1e9, null);
+        }).exceptionally(e -> new Answer(-1, -1, null, (System.nanoTime() - t0) / 1e9, Formats.rootCause(e)));
     }
 
     private static String counts(Map<String, ?> m) {
@@ -360,61 +318,41 @@ final class Attacks {
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
-    private static String socketAnswers(GraphQlSocket s, int sent, int wanted) {
-        return Formats.n(sent) + " of " + Formats.n(wanted) + " subscribe messages sent"
+    /** What the socket got, its refusals, and closes it (its state taken before this client's close). */
+    private static String[] answersAndRefusals(GraphQlSocket s, int sent, int wanted) {
+        String state = s.closeState();
+        String answers = Formats.n(sent) + " of " + Formats.n(wanted) + " subscribe messages sent"
                 + (s.acked() ? "" : " (connection never acknowledged)") + ", " + Formats.n(s.answeredIds())
                 + " subscriptions answered; received " + counts(s.received()) + " (" + Formats.n(s.bytesReceived())
                 + " characters)";
-    }
-
-    private static String refusals(GraphQlSocket s, String stateBeforeClientClose) {
-        List<String> parts = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         s.received().forEach((k, v) -> {
             if (k.startsWith("error") || k.startsWith("next with errors")) {
-                parts.add(k + " × " + Formats.n(v));
+                refused.add(k + " × " + Formats.n(v));
             }
         });
-        if (!stateBeforeClientClose.equals("open")) {
-            parts.add("socket " + stateBeforeClientClose + " by the server");
+        if (!state.equals("open")) {
+            refused.add("socket " + state + " by the server");
         }
-        return parts.isEmpty() ? "nothing refused" : String.join(", ", parts);
+        s.close();
+        return new String[] {answers, refused.isEmpty() ? "nothing refused" : String.join(", ", refused)};
     }
 
     /**
      * {@code {"query":"{ __typename }","variables":{"pad":"yyy…"}}} of exactly {@code length} bytes, generated as it is
-     * read. The padding is a variable, which the server reads into its request (a top-level field it does not know
+     * sent. The padding is a variable, which the server reads into its request (a top-level field it does not know
      * would be skipped by the JSON parser without being held).
      */
-    static final class Padded extends InputStream {
-        private static final byte[] HEAD = "{\"query\":\"{ __typename }\",\"variables\":{\"pad\":\""
-                .getBytes(StandardCharsets.UTF_8);
-        private static final byte[] TAIL = "\"}}".getBytes(StandardCharsets.UTF_8);
-        private final long length;
-        private long position;
-
-        Padded(long length) {
-            this.length = Math.max(length, HEAD.length + TAIL.length);
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (position >= length) {
-                return -1;
-            }
-            int n = (int) Math.min(len, length - position);
-            for (int i = 0; i < n; i++) {
-                long p = position + i;
-                b[off + i] = p < HEAD.length ? HEAD[(int) p] : p >= length - TAIL.length
-                        ? TAIL[(int) (p - (length - TAIL.length))] : (byte) 'y';
-            }
-            position += n;
-            return n;
-        }
+    static HttpRequest.BodyPublisher padded(long length) {
+        byte[] head = "{\"query\":\"{ __typename }\",\"variables\":{\"pad\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\"}}".getBytes(StandardCharsets.UTF_8);
+        long pad = Math.max(0, length - head.length - tail.length);
+        byte[] chunk = "y".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        Iterable<byte[]> parts = () -> Stream.of(Stream.of(head), LongStream.range(0, (pad + chunk.length - 1)
+                / chunk.length).mapToObj(i -> pad - i * chunk.length >= chunk.length ? chunk
+                : Arrays.copyOf(chunk, (int) (pad - i * chunk.length))),
+                Stream.of(tail)).flatMap(x -> x).iterator();
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(parts),
+                head.length + pad + tail.length);
     }
 }

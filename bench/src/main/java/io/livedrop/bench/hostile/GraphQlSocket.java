@@ -1,13 +1,16 @@
 package io.livedrop.bench.hostile;
 
 import io.livedrop.bench.Progress;
+import io.livedrop.bench.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +31,6 @@ public final class GraphQlSocket implements AutoCloseable {
 
     private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([a-z_]+)\"");
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]{1,64})\"");
-    private static final Pattern CODE = Pattern.compile("\"(?:code|classification)\"\\s*:\\s*\"([A-Z_]+)\"");
 
     private final WebSocket socket;
     private final Listener listener;
@@ -59,7 +61,7 @@ public final class GraphQlSocket implements AutoCloseable {
     }
 
     /** Sends one {@code subscribe} of {@code query} with {@code variablesJson} (a JSON object) under {@code id}. */
-    public boolean subscribe(String id, String query, String variablesJson) {
+    private boolean subscribe(String id, String query, String variablesJson) {
         return sendRaw("{\"id\":\"" + id + "\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + query
                 + "\",\"variables\":" + variablesJson + "}}");
     }
@@ -79,8 +81,30 @@ public final class GraphQlSocket implements AutoCloseable {
         return sent;
     }
 
+    /** {@code n} orderStatus subscriptions on malformed ids of {@code idChars} characters; how many went. */
+    public int subscribeMalformedIds(int n, int idChars) {
+        String pad = "x".repeat(Math.max(1, idChars - 8));
+        return subscribeEach("m", n, HostileQueries.ORDER_STATUS,
+                i -> "{\"id\":\"" + String.format(Locale.ROOT, "%07d-", i) + pad + "\"}");
+    }
+
+    /** {@code n} orderStatus subscriptions on unknown (well-formed) order ids; how many went. */
+    public int subscribeUnknownIds(int n) {
+        return subscribeEach("k", n, HostileQueries.ORDER_STATUS, i -> "{\"id\":\"" + UUID.randomUUID() + "\"}");
+    }
+
+    /** {@code n} dropUpdates subscriptions on {@code drop}; how many went. */
+    public int subscribeDropUpdates(int n, String drop) {
+        return subscribeEach("u", n, HostileQueries.DROP_UPDATES, i -> "{\"id\":\"" + drop + "\"}");
+    }
+
+    /** Waits up to {@code timeout} until {@code sent} subscriptions got an answer or the socket closed. */
+    public void awaitAnswers(int sent, Duration timeout) {
+        Waits.await(() -> answeredIds() >= sent || isClosed(), timeout);
+    }
+
     /** Sends a text message as it is (false when the socket is closed or the send failed). */
-    public boolean sendRaw(String text) {
+    private boolean sendRaw(String text) {
         if (socket.isOutputClosed() || listener.closed.isDone()) {
             return false;
         }
@@ -124,15 +148,9 @@ public final class GraphQlSocket implements AutoCloseable {
         return listener.closed.join();
     }
 
-    /** Whether the server closed it (rather than this client). */
-    public boolean closedByServer() {
-        return listener.closed.isDone() && !listener.closing;
-    }
-
     /** Sends a normal close, waits up to 10 s for the server's, then drops the connection. */
     @Override
     public void close() {
-        listener.closing = true;
         try {
             if (!socket.isOutputClosed()) {
                 socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
@@ -150,7 +168,6 @@ public final class GraphQlSocket implements AutoCloseable {
         final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
         final Set<String> answered = ConcurrentHashMap.newKeySet();
         final AtomicLong bytes = new AtomicLong();
-        volatile boolean closing;
         private final StringBuilder partial = new StringBuilder();
 
         @Override
@@ -186,8 +203,7 @@ public final class GraphQlSocket implements AutoCloseable {
                     // a subscribe is being sent: the server's next ping gets the pong
                 }
             } else if (type.equals("error") || (type.equals("next") && head.contains("\"errors\""))) {
-                Matcher c = CODE.matcher(head);
-                key = (type.equals("next") ? "next with errors" : "error") + (c.find() ? " " + c.group(1) : "");
+                key = (type.equals("next") ? "next with errors" : "error") + HostileQueries.code(head, "");
             }
             if (type.equals("next") || type.equals("error") || type.equals("complete")) {
                 Matcher id = ID.matcher(head);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,19 +25,12 @@ public final class Heap {
 
     /** Heap used in bytes after a full GC of {@code pid} (G1: System.gc() is a full collection), or -1. */
     public static long usedAfterFullGc(long pid) {
-        if (jcmd(pid, "GC.run") == null) {
-            return -1;
-        }
-        return used(pid);
+        return jcmd(pid, "GC.run") == null ? -1 : used(pid);
     }
 
     /** Heap used in bytes now, without collecting, or -1. */
     public static long used(long pid) {
-        String info = jcmd(pid, "GC.heap_info");
-        if (info == null) {
-            return -1;
-        }
-        Matcher m = USED.matcher(info);
+        Matcher m = USED.matcher(Objects.requireNonNullElse(jcmd(pid, "GC.heap_info"), ""));
         return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
 
@@ -64,12 +58,7 @@ public final class Heap {
     }
 
     /** A GC log ({@code -Xlog:gc}) read from a mark on: the highest heap before a collection since then. */
-    public static final class GcLog {
-        private final Path file;
-
-        public GcLog(Path file) {
-            this.file = file;
-        }
+    public record GcLog(Path file) {
 
         /** The number of lines so far, to pass to {@link #peakMbSince}. */
         public int mark() {
@@ -79,14 +68,8 @@ public final class Heap {
         /** The highest heap in MB before any collection logged since {@code mark} (-1: none logged, or no log). */
         public long peakMbSince(int mark) {
             List<String> lines = lines();
-            long peak = -1;
-            for (String line : lines.subList(Math.min(mark, lines.size()), lines.size())) {
-                Matcher m = GC_LINE.matcher(line);
-                if (m.find()) {
-                    peak = Math.max(peak, Long.parseLong(m.group(1)));
-                }
-            }
-            return peak;
+            return lines.subList(Math.min(mark, lines.size()), lines.size()).stream().map(GC_LINE::matcher)
+                    .filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).max().orElse(-1);
         }
 
         private List<String> lines() {

@@ -8,9 +8,9 @@ import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * bench/hostile (see {@link HostileOptions}): the hostile clients of issue 14 (points 1, 3, 4, 6 and 7) against
@@ -41,8 +41,8 @@ public final class HostileBenchmark {
             return 2;
         }
         HostileReport report = new HostileReport(o, run);
-        List<String> appArgs = new ArrayList<>(List.of("--livedrop.demo-data=false"));
-        appArgs.addAll(o.app.appArgs());
+        List<String> appArgs = Stream.concat(Stream.of("--livedrop.demo-data=false"), o.app.appArgs().stream())
+                .toList();
         try (run; KafkaBroker broker = run.startBroker(o.app.broker);
              AppInstance app = AppInstance.start("H", jar, broker.bootstrapServers(), run.work.resolve("home-H"),
                      run.logDir, Map.of(), appArgs)) {
