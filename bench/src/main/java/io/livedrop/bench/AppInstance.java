@@ -12,17 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One livedrop instance: {@code java -jar livedrop.jar} in a child process on a free port, pointed at the benchmark's
- * broker, with a state directory of its own. Ready when the readiness probe says UP and a drop query answers
- * without error. BENCH_APP_JAVA_OPTS adds JVM flags ({@code {instance}} in them becomes A or B, e.g. for JFR
- * file names).
+ * One livedrop instance in a child JVM on free ports, on the benchmark's broker, with a home of its own; ready when
+ * the readiness probe says UP and a drop query answers. BENCH_APP_JAVA_OPTS adds JVM flags.
  */
 public final class AppInstance extends ChildJvm {
 
     public static final List<String> JVM_FLAGS = List.of("-Xmx1g");
 
     public final int port;
-    /** The peer listener (ADR 0010): interactive-query hops and the actuator's metrics. */
+    /** The peer listener (ADR 0010): query hops and metrics. */
     public final int peerPort;
     public final Path home;
 
@@ -55,12 +53,11 @@ public final class AppInstance extends ChildJvm {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Where the peer endpoints and the metrics are (not on {@link #url()} outside the local profile). */
     public String peerUrl() {
         return "http://127.0.0.1:" + peerPort;
     }
 
-    /** The command line as the report shows it: the port, paths and secret generic. */
+    /** The command line with ports, paths and broker generic. */
     public String commandForReport() {
         return command.stream().map(c -> c.endsWith("/bin/java") ? "java"
                 : c.replaceFirst("^(--server\\.port=|--livedrop\\.http\\.peer-port=).*", "$1<free port>")
@@ -69,10 +66,7 @@ public final class AppInstance extends ChildJvm {
                 .replaceFirst(".*\\.jar$", "livedrop.jar")).collect(Collectors.joining(" "));
     }
 
-    /**
-     * Waits until the readiness probe answers UP and {@code drop(id:)} answers without error (Kafka Streams RUNNING,
-     * its stores queryable); fails early if the process dies.
-     */
+    /** Waits for readiness UP and a {@code drop(id:)} answer (stores queryable); fails early if the process dies. */
     public void awaitReady(Http http, Duration timeout) {
         String probe = "{\"query\":\"{ drop(id: \\\"bench-ready-probe\\\") { id } }\"}";
         boolean ready = Waits.await(() -> {
@@ -101,13 +95,13 @@ public final class AppInstance extends ChildJvm {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    /** Stops the instances at once, and waits for each ({@link #close}). */
+    /** Stops the instances at once, then waits for each. */
     public static void stopAll(java.util.Collection<AppInstance> instances) {
         instances.forEach(AppInstance::signalStop);
         instances.forEach(AppInstance::close);

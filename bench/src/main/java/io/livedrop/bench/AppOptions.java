@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options of every benchmark that runs livedrop instances (a picocli mixin): the jar, the broker, extra settings. */
+/** The options of every benchmark that runs livedrop instances (a picocli mixin). */
 public final class AppOptions {
 
     @Option(names = "--app-jar", description = "the application (default query-api/target/livedrop.jar)")
@@ -17,7 +17,6 @@ public final class AppOptions {
             + " for experiments, e.g. management.observations.enable.spring.security=false; shown in the report")
     Map<String, String> appArgs = new LinkedHashMap<>();
 
-    /** The extra settings as Spring arguments ({@code --K=V}). */
     public List<String> appArgs() {
         return Cli.springArgs(appArgs);
     }

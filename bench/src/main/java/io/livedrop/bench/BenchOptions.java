@@ -7,30 +7,26 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/**
- * The stampede benchmark's options. Sizes scale with {@code --scale}: 1 is the issue's stampede (stock 100,000;
- * 1,000,000 order requests from 200,000 users, 5% of them retries), 0.1 a quick run.
- */
+/** The stampede benchmark's options; sizes scale with {@code --scale} (0.1 is a quick run). */
 @Command(name = "bench/run stampede", description = {"Stampede benchmark: the livedrop order-decision topology under"
         + " open-loop load, against a raw Kafka transactional round trip and a Redis Lua script, in one run on this"
         + " machine.", ""})
 final class BenchOptions implements Cli.Options {
 
     static final Set<String> ALL_PHASES = Set.of("raw", "redis", "streams", "spread", "latency", "throughput");
-    /** Fixed settings of the systems under test, stated in the report. */
     static final int STREAM_THREADS = 1;
     static final int PRODUCER_LINGER_MS = 5; // the Kafka 4 default
 
+    /** Sizes from the scale, and fixed settings; the report states them. */
+    int requests;
+    int users;
+    int stock;
+    final double retryFraction = 0.05;
+    final long seed = 42;
+    final int partitions = 12; // as in production
+
     @Option(names = "--scale", description = "size factor (1 = stock 100,000, 1,000,000 requests, 200,000 users); default 1")
     double scale = 1;
-    @Option(names = "--requests", description = "order requests per throughput run (default 1,000,000 x scale)")
-    Integer requests;
-    @Option(names = "--users", description = "distinct users (default 200,000 x scale)")
-    Integer users;
-    @Option(names = "--stock", description = "units of the hot drop (default 100,000 x scale); the spread drops share it")
-    Integer stock;
-    @Option(names = "--retries", description = "fraction of requests that repeat an earlier request (default 0.05)")
-    double retryFraction = 0.05;
     @Option(names = "--spread-drops", description = "drops of the spread case (default 100)")
     int spreadDrops = 100;
     @Option(names = "--rates", split = ",", description = "open-loop arrival rates, requests/s (default 2000,5000)")
@@ -47,10 +43,6 @@ final class BenchOptions implements Cli.Options {
     Set<String> phases = ALL_PHASES;
     @Option(names = "--broker", description = "child|in-process: the Kafka broker in a child JVM (default) or in this JVM")
     String broker = "child";
-    @Option(names = "--partitions", description = "partitions of the drop-keyed topics (default 12, as in production)")
-    int partitions = 12;
-    @Option(names = "--seed", description = "workload seed (default 42)")
-    long seed = 42;
     @Option(names = "--out", description = "where the report goes (default docs/benchmarks)")
     Path out = Path.of("docs/benchmarks");
     @Option(names = "--name", description = "report file name without extension (default stampede, or stampede-scale-F)")
@@ -59,9 +51,9 @@ final class BenchOptions implements Cli.Options {
     @Override
     public void check() {
         Cli.require(scale > 0 && scale <= 10, "--scale must be in (0, 10]");
-        requests = requests != null ? requests : (int) Math.round(1_000_000 * scale);
-        users = users != null ? users : Math.max(1, (int) Math.round(200_000 * scale));
-        stock = stock != null ? stock : Math.max(1, (int) Math.round(100_000 * scale));
+        requests = (int) Math.round(1_000_000 * scale);
+        users = Math.max(1, (int) Math.round(200_000 * scale));
+        stock = Math.max(1, (int) Math.round(100_000 * scale));
         duration = duration != null ? duration : Duration.ofMillis(Math.round(1000 * Math.max(5, 20 * scale)));
         warmup = warmup != null ? warmup : Duration.ofMillis(Math.round(1000 * Math.max(3, 10 * scale)));
         name = name != null ? name : scale == 1.0 ? "stampede" : "stampede-scale-" + Report.trim(scale);
@@ -69,11 +61,9 @@ final class BenchOptions implements Cli.Options {
         Cli.require(List.of("exactly_once_v2", "at_least_once").containsAll(guarantees),
                 "--guarantees takes exactly_once_v2 and/or at_least_once, not " + guarantees);
         Cli.requireBroker(broker);
-        Cli.require(requests >= 10 && users >= 1 && stock >= 1 && retryFraction >= 0 && retryFraction < 0.5
-                && spreadDrops >= 1 && !rates.isEmpty() && rates.stream().allMatch(r -> r >= 1) && partitions >= 1
+        Cli.require(requests >= 10 && spreadDrops >= 1 && !rates.isEmpty() && rates.stream().allMatch(r -> r >= 1)
                 && duration.toMillis() >= 1000 && stock >= spreadDrops,
-                "Out-of-range value: need requests >= 10, users, stock, rates, partitions >= 1,"
-                        + " 0 <= retries < 0.5, duration >= 1 s, stock >= spread-drops");
+                "Out-of-range value: need scale >= 0.00001, rates >= 1, duration >= 1 s, stock >= spread-drops");
     }
 
     boolean runs(String phase) {

@@ -5,27 +5,33 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * One run of a benchmark: what every benchmark has around its measurements. A fresh work directory (deleted on
- * close); the log directory (bench.log.file's, as bench/run sets it, else beside the work directory), emptied of
- * the previous run's child logs; the environment the report states; the CPU watch; the application jar's snapshot
- * and description, the broker's and the instances' descriptions; and the failure that ended the run early.
+ * What every benchmark run has around its measurements: a work directory (deleted on close), the log directory
+ * (emptied of the previous run's child logs), the environment, the CPU watch, the jar, broker and failure to report.
  */
 public final class BenchRun implements AutoCloseable {
+
+    private static final Pattern LIB = Pattern.compile("BOOT-INF/lib/(spring-boot|spring-graphql|tomcat-embed-core"
+            + "|kafka-streams|graphql-java)-(\\d[^/]*)\\.jar");
 
     public final Path work;
     public final Path logDir;
     public final Environment env;
     public final CpuWatch cpu = new CpuWatch();
-    /** The application jar as the report describes it ({@link AppJar#describe}), once {@link #snapshot} ran. */
     public String appJar;
-    /** An instance's command line as the report shows it. */
     public String appCommand;
     public String broker;
     public String failure;
 
-    /** Starts a run: says {@code title}, the command, where the log and the report go. */
     public BenchRun(String title, String[] args, Path report) throws IOException {
         System.setProperty("java.awt.headless", "true");
         work = Files.createTempDirectory("livedrop-bench-");
@@ -33,7 +39,7 @@ public final class BenchRun implements AutoCloseable {
         if (System.getProperty("bench.log.file") == null) {
             System.setProperty("bench.log.file", logDir.resolve("bench.log").toString());
         }
-        // the children append to their logs: each run starts with empty ones
+        // the children append to their logs
         try (DirectoryStream<Path> old = Files.newDirectoryStream(logDir, "{app-*.log,gc-*.log,broker.log}")) {
             for (Path p : old) {
                 Files.delete(p);
@@ -45,10 +51,7 @@ public final class BenchRun implements AutoCloseable {
         cpu.start();
     }
 
-    /**
-     * Copies the application jar into the work directory, so that a rebuild during the run cannot change it under
-     * the instances (nor mix two builds); null, and why on stderr, when there is none.
-     */
+    /** A copy of the jar, so that a rebuild during the run cannot change it; null (and why) when there is none. */
     public Path snapshot(Path original) throws IOException {
         if (!Files.isRegularFile(original)) {
             System.err.println("No application jar at " + original.toAbsolutePath() + ": build it with"
@@ -57,11 +60,10 @@ public final class BenchRun implements AutoCloseable {
         }
         Path jar = work.resolve("livedrop.jar");
         Files.copy(original, jar, StandardCopyOption.COPY_ATTRIBUTES);
-        appJar = AppJar.describe(original, jar);
+        appJar = describe(original, jar);
         return jar;
     }
 
-    /** The broker ({@link KafkaBroker#start}), its description kept for the report. */
     public KafkaBroker startBroker(String mode) {
         Progress.say("starting the Kafka broker (%s)", mode);
         KafkaBroker b = KafkaBroker.start(mode, logDir);
@@ -70,14 +72,46 @@ public final class BenchRun implements AutoCloseable {
         return b;
     }
 
-    /** Keeps what ended the run early, for the report. */
     public void failed(Throwable e) {
         failure = e.toString();
         Progress.say("FAILED: %s", e);
         e.printStackTrace(System.out);
     }
 
-    /** Says where the report went and how the run ended; the exit status, 0 when {@code clean} and nothing failed. */
+    /** When the jar was built, whether the sources changed since, its main libraries. */
+    private static String describe(Path original, Path jar) {
+        StringBuilder sb = new StringBuilder("`" + original + "` (a copy of it taken at the start ran)");
+        try {
+            sb.append(", built ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+                    .format(Files.getLastModifiedTime(jar).toInstant().atOffset(ZoneOffset.UTC)));
+            List<String> libs;
+            try (JarFile j = new JarFile(jar.toFile())) {
+                libs = j.stream().map(e -> LIB.matcher(e.getName())).filter(Matcher::matches)
+                        .map(m -> m.group(1) + " " + m.group(2)).sorted().toList();
+            }
+            if (!libs.isEmpty()) {
+                sb.append("; ").append(String.join(", ", libs));
+            }
+            Path sources = original.toAbsolutePath().getParent().getParent().resolve("src/main");
+            if (Files.isDirectory(sources)) {
+                long built = Files.getLastModifiedTime(jar).toMillis();
+                try (Stream<Path> files = Files.walk(sources)) {
+                    // File.lastModified: 0, no exception, for a file gone meanwhile
+                    long newer = files.filter(Files::isRegularFile).filter(p -> p.toFile().lastModified() > built)
+                            .count();
+                    if (newer > 0) {
+                        sb.append("; note: ").append(newer).append(" source file(s) under query-api/src/main changed"
+                                + " after this jar was built (the figures are this jar's)");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            sb.append(" (").append(e.getMessage()).append(")");
+        }
+        return sb.toString();
+    }
+
+    /** The exit status: 0 when {@code clean} and nothing failed. */
     public int exit(Path report, boolean clean, String cleanMessage, String dirtyMessage) {
         Progress.say("report written: %s", report);
         boolean ok = clean && failure == null;
@@ -85,7 +119,6 @@ public final class BenchRun implements AutoCloseable {
         return ok ? 0 : 1;
     }
 
-    /** Stops the CPU watch and deletes the work directory. */
     @Override
     public void close() {
         cpu.close();

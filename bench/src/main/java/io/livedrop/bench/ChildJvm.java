@@ -9,11 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A child JVM of a benchmark (the broker, a livedrop instance): this machine's {@code java} with the given flags,
- * then those of an environment variable ({@code {instance}} in them becomes the child's name, e.g. for JFR file
- * names), its output appended to a log. Stopped on close, and at the latest when this JVM exits, with SIGTERM: its
- * shutdown hooks run (the broker closes its logs and leaves the quorum; Spring's graceful shutdown lets Kafka
- * Streams leave its group), forced after 60 s. {@link #kill} is a crash: SIGKILL, no shutdown at all.
+ * A child JVM (the broker, an instance): {@code java} with the given flags, then an environment variable's
+ * ({@code {instance}} becomes the name), output appended to a log. Closed with SIGTERM (its shutdown hooks run),
+ * forced after 60 s, at the latest when this JVM exits; {@link #kill} is a crash (SIGKILL).
  */
 public abstract class ChildJvm implements AutoCloseable {
 
@@ -34,7 +32,7 @@ public abstract class ChildJvm implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-stop"));
     }
 
-    /** Starts the command with stderr (and, unless {@code pipeStdout}, stdout) appended to the log. */
+    /** Starts the command, stderr (and unless {@code pipeStdout} stdout) appended to the log. */
     protected Process spawn(boolean pipeStdout) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = (pipeStdout ? pb : pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))).start();
@@ -59,7 +57,6 @@ public abstract class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, then waits for the process to be gone: a crash, no shutdown. */
     public synchronized void kill() {
         process.destroyForcibly();
         try {
@@ -69,12 +66,11 @@ public abstract class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Sends SIGTERM without waiting (to stop several at once; {@link #close} then waits). */
+    /** SIGTERM without waiting, to stop several at once. */
     public void signalStop() {
         process.destroy();
     }
 
-    /** SIGTERM, then SIGKILL if it is still running after 60 s. */
     @Override
     public synchronized void close() {
         Process p = process;

@@ -8,16 +8,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The benchmarks' one option parser (picocli): {@code --name=value} options, {@code --help}, and {@code --quick}
- * where a benchmark has smoke-sized defaults ({@link Options#quickDefaults}). Integers may group digits with '_'
- * (1_000_000); durations are given in seconds, fractions allowed.
+ * The benchmarks' option parser (picocli): {@code --help}, {@code --quick} for smoke-sized defaults, integers with
+ * '_' (1_000_000), durations in seconds (fractions allowed).
  */
 public final class Cli {
 
     private Cli() {
     }
 
-    /** A benchmark's options: a picocli {@code @Command} with {@code @Option} fields. */
     public interface Options {
         /** Option name -> its default under {@code --quick}. */
         default Map<String, String> quickDefaults() {
@@ -29,7 +27,7 @@ public final class Cli {
         }
     }
 
-    /** --help (status 0) or a bad command line (status 2): the usage has been printed. */
+    /** --help (status 0) or a bad command line (status 2), the usage printed. */
     public static final class Exit extends Exception {
         public final int status;
 
@@ -39,7 +37,6 @@ public final class Cli {
         }
     }
 
-    /** Fills {@code options} from {@code args}; prints the usage and throws {@link Exit} for --help or a bad value. */
     public static <T extends Options> T parse(T options, String[] args) throws Exit {
         boolean quick = Arrays.asList(args).contains("--quick");
         CommandLine cl = new CommandLine(options);
@@ -64,19 +61,16 @@ public final class Cli {
         }
     }
 
-    /** Fails the command line with {@code message} unless {@code ok}. */
     public static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
     }
 
-    /** {@code --broker}'s values. */
     public static void requireBroker(String broker) {
         require(List.of("child", "in-process").contains(broker), "--broker is child or in-process");
     }
 
-    /** {@code --app-args=K=V,...} as the instance's Spring arguments, {@code --K=V}. */
     public static List<String> springArgs(Map<String, String> appArgs) {
         return appArgs.entrySet().stream()
                 .map(e -> (e.getKey().startsWith("--") ? "" : "--") + e.getKey() + "=" + e.getValue()).toList();

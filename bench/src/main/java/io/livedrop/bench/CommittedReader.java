@@ -15,9 +15,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A read_committed consumer of every partition of one topic, from its end at construction, on a thread of its own;
- * the handler gets each record with the time its batch became visible: {@link System#nanoTime()} when {@code poll}
- * returned it to a committed reader (deserialization included, as any client pays it).
+ * A read_committed consumer of every partition of a topic from its end, on a thread of its own; the handler gets
+ * each record with the nanoTime its poll returned (deserialization included, as any client pays it).
  */
 public final class CommittedReader<V> implements AutoCloseable {
 

@@ -10,16 +10,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Watches the machine's CPU once a second (Linux /proc): how busy it is in total, and how much of that is not this
- * benchmark (its JVM, the broker JVM, redis-server: this process and its descendants). A benchmark on 2 shared
- * cores is only as good as the quiet around it, so the report states the foreign load, and the progress lines warn
- * when another process takes more than a fifth of a core.
+ * Samples /proc once a second: the machine's load, and the part that is not this benchmark (this process and its
+ * descendants). On 2 shared cores the figures are only as good as the quiet around them, so reports state it.
  */
 public final class CpuWatch implements AutoCloseable {
 
     private static final double WARN_CORES = 0.2;
 
-    /** One second's sample: its end (nanoTime), the seconds it covers, the cores others and everyone used in it. */
+    /** One sample: its end (nanoTime), its length, the cores others and everyone used. */
     private record Sample(double endNanos, double seconds, double foreignCores, double totalCores) {
     }
 
@@ -58,7 +56,7 @@ public final class CpuWatch implements AutoCloseable {
             for (var e : ours.entrySet()) {
                 oursDelta += e.getValue() - lastOurs.getOrDefault(e.getKey(), 0L);
             }
-            // A process of ours that exited took its last ticks with it: that second cannot be attributed.
+            // a process of ours that exited took its last ticks with it
             double foreign = !ours.keySet().containsAll(lastOurs.keySet()) ? 0
                     : Math.max(0, total - Math.max(0, oursDelta) / ProcCpu.TICKS_PER_SECOND);
             synchronized (this) {
@@ -75,7 +73,6 @@ public final class CpuWatch implements AutoCloseable {
         }
     }
 
-    /** For the report: average total and foreign load in cores, and the worst foreign second. */
     public synchronized String summary() {
         if (!available()) {
             return "not measured (no /proc)";
@@ -90,7 +87,7 @@ public final class CpuWatch implements AutoCloseable {
                 Runtime.getRuntime().availableProcessors(), foreignCores(), worstForeignCores());
     }
 
-    /** Average and worst foreign cores over the samples that ended between the two nanoTimes. */
+    /** Average and worst foreign cores between the two nanoTimes. */
     public synchronized double[] foreignBetween(long fromNanos, long toNanos) {
         double secs = 0;
         double coreSecs = 0;
@@ -113,7 +110,6 @@ public final class CpuWatch implements AutoCloseable {
         return foreignBetween(Long.MIN_VALUE, Long.MAX_VALUE)[1];
     }
 
-    /** pid -> CPU ticks of this process and each of its descendants. */
     private static Map<Long, Long> ourTicks() {
         return Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
                 .collect(Collectors.toMap(ProcessHandle::pid, p -> ProcCpu.processTicks(p.pid())));

@@ -11,7 +11,6 @@ public final class Daemons {
     private Daemons() {
     }
 
-    /** Starts {@code work} on a daemon thread named {@code name}. */
     public static Thread start(String name, Runnable work) {
         Thread t = new Thread(work, name);
         t.setDaemon(true);
@@ -19,7 +18,6 @@ public final class Daemons {
         return t;
     }
 
-    /** A fixed pool of {@code threads} daemon threads named {@code name}. */
     public static ExecutorService pool(int threads, String name) {
         return Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, name);
@@ -28,7 +26,7 @@ public final class Daemons {
         });
     }
 
-    /** An HTTP/1.1 client completing its responses on {@code threads} daemon threads named {@code name}. */
+    /** An HTTP/1.1 client completing responses on {@code threads} daemons. */
     public static HttpClient httpClient(int threads, String name, Duration connectTimeout) {
         return HttpClient.newBuilder().executor(pool(threads, name)).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout).build();

@@ -6,10 +6,9 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * What came back for one workload: one entry per order (first decision, confirmed or not), duplicates, units
- * confirmed per drop, and the latency histogram in microseconds. Open-loop latency is measured from the
- * <em>intended</em> send time of the order's first request ({@link Schedule}), never from the actual send, so a
- * sender or a system that falls behind shows up as latency (no coordinated omission).
+ * The decisions seen for one workload: first decision per order, duplicates, units confirmed per drop, latency in
+ * µs. Latency counts from the <em>intended</em> send time ({@link Schedule}), so falling behind shows (no coordinated
+ * omission).
  */
 final class DecisionTracker {
 
@@ -39,11 +38,7 @@ final class DecisionTracker {
         this.schedule = schedule;
     }
 
-    /**
-     * A decision seen for {@code order} at {@code nowNanos}. The first one counts (and, open loop, records latency
-     * from its first request's intended send time); another for the same order is a duplicate, unless
-     * {@code replyToRetry} (a request-reply baseline answers each retry), where it must match the first.
-     */
+    /** The first decision of an order counts; a later one is a duplicate, or with replyToRetry must match it. */
     synchronized void decision(int order, boolean confirmed, int units, long nowNanos, boolean replyToRetry) {
         if (order < 0) {
             foreign++;
@@ -74,7 +69,7 @@ final class DecisionTracker {
         }
     }
 
-    /** A request-reply latency sample (Redis): from the request's own intended send time to its reply. */
+    /** A request-reply sample (Redis): from the request's own intended send time. */
     synchronized void latencySample(int slot, long replyNanos) {
         record(replyNanos - schedule.intended(slot));
     }
@@ -83,11 +78,7 @@ final class DecisionTracker {
         latencyMicros.recordValue(Math.min(Math.max(0, nanos / 1000), HIGHEST_TRACKABLE_MICROS));
     }
 
-    /**
-     * Gives up on the orders still undecided at {@code nowNanos}: each is recorded with the latency it has at least
-     * (now - intended), so the percentiles are lower bounds rather than flattering (the verification counts them
-     * as missing).
-     */
+    /** Records each undecided order at the latency it has at least, so the percentiles are lower bounds. */
     synchronized void giveUp(long nowNanos) {
         for (int order = 0; order < outcome.length; order++) {
             if (outcome[order] == 0 && schedule != null) {
@@ -124,7 +115,7 @@ final class DecisionTracker {
                 rejected, retryReplies, retryMismatches, foreign, sendErrors);
     }
 
-    /** The intended send time of each slot of an open-loop run: {@code t0 + slot / rate}. */
+    /** Slot i of an open-loop run is due at {@code t0 + i / rate}. */
     record Schedule(long t0Nanos, double periodNanos) {
         static Schedule of(long t0Nanos, double ratePerSecond) {
             return new Schedule(t0Nanos, 1e9 / ratePerSecond);
@@ -135,11 +126,7 @@ final class DecisionTracker {
         }
     }
 
-    /**
-     * The correctness checks of one run. {@code ok()} needs: one decision per distinct order (none missing, no
-     * duplicate), no drop sold beyond its stock, exactly the units that could be sold confirmed (one unit per order,
-     * no per-user limit: min(stock, orders) per drop), retries answered consistently, no failed send.
-     */
+    /** One run's checks: none missing or twice, no oversell, min(stock, orders) confirmed, retries consistent. */
     record Verification(long requests, long orders, long decided, long duplicates, long missing, long confirmedUnits,
                         long expectedConfirmed, long stock, long oversold, long rejected, long retryReplies,
                         long retryMismatches, long foreign, long sendErrors) {

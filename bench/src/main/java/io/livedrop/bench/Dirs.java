@@ -12,7 +12,7 @@ public final class Dirs {
     private Dirs() {
     }
 
-    /** Deletes {@code dir} and everything in it, best effort: a leftover temp file must not fail a finished run. */
+    /** Best effort: a leftover temp file must not fail a finished run. */
     public static void deleteRecursively(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> {

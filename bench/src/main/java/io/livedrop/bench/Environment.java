@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 public record Environment(String date, String cpuModel, int cores, String memory, String os, String java, String jvmFlags,
                    Map<String, String> versions, String command, String loadAtStart) {
 
-    /** The opening rows of a report's "Machine, software, setup" table (a header and the machine). */
+    /** The opening rows of the "Machine, software, setup" table. */
     public List<String> setupRows() {
         return List.of("| | |", "|---|---|", "| date | " + date + " |", "| command | `" + command() + "` |",
                 "| CPU | " + cpuModel + ", " + cores + " cores (nproc) |", "| memory | " + memory + " |",
@@ -69,7 +69,6 @@ public record Environment(String date, String cpuModel, int cores, String memory
                 .getProperty("version"));
     }
 
-    /** A properties resource of the class path; empty when missing or unreadable. */
     private static Properties resource(String name) {
         Properties p = new Properties();
         try (InputStream in = Environment.class.getResourceAsStream(name)) {
@@ -87,7 +86,6 @@ public record Environment(String date, String cpuModel, int cores, String memory
                 Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0)).orElse("?");
     }
 
-    /** The rest of the first line of {@code file} that starts with {@code prefix}. */
     private static Optional<String> field(String file, String prefix) {
         try (Stream<String> lines = Files.lines(Path.of(file))) {
             return lines.filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()));
@@ -96,7 +94,7 @@ public record Environment(String date, String cpuModel, int cores, String memory
         }
     }
 
-    /** The 1, 5 and 15 minute load averages from /proc/loadavg, "?" where unreadable: a shared machine's noise, said. */
+    /** The 1, 5 and 15 minute load averages, "?" where unreadable. */
     public static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
@@ -106,7 +104,7 @@ public record Environment(String date, String cpuModel, int cores, String memory
         }
     }
 
-    /** Where a benchmark's logs go: beside bench.log.file when the script set it, else beside {@code work}. */
+    /** Beside bench.log.file when the script set it, else beside {@code work}. */
     public static Path logDir(Path work) throws IOException {
         Path dir = System.getProperty("bench.log.file") != null
                 ? Path.of(System.getProperty("bench.log.file")).toAbsolutePath().getParent()

@@ -9,12 +9,11 @@ public final class Formats {
     private Formats() {
     }
 
-    /** A count or rate: 12,345. */
     public static String n(double v) {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
-    /** Milliseconds with three significant figures or so (1,234 / 12.3 / 1.23); — for no value. */
+    /** About three significant figures (1,234 / 12.3 / 1.23); — for NaN. */
     public static String ms(double v) {
         if (Double.isNaN(v)) {
             return "—";
@@ -40,7 +39,7 @@ public final class Formats {
         return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
     }
 
-    /** The root cause of a failure as a report names it: its class and the start of its message. */
+    /** The root cause's class and the start of its message. */
     public static String rootCause(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {

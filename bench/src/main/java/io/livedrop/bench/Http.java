@@ -11,11 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The benchmark's HTTP client: the JDK's, HTTP/1.1 with kept-alive connections (a new one opens whenever every open
- * one is busy), asynchronous. Two executor threads complete the responses (the default cached pool, and a timer per
- * request, cost the load generator about a third more CPU, which it takes from the cores the instances run on);
- * measured requests carry no timeout of their own: the load generator's drain deadline bounds them. Also the few
- * synchronous calls of the set-up, which do time out.
+ * The benchmarks' HTTP client: the JDK's, HTTP/1.1 kept alive, two completion threads (the default pool and a timer
+ * per request cost a third more CPU). Measured requests have no timeout (the drain deadline bounds them); the
+ * set-up's synchronous calls do.
  */
 public final class Http {
 
@@ -23,17 +21,16 @@ public final class Http {
 
     public final HttpClient client = Daemons.httpClient(2, "bench-http", Duration.ofSeconds(10));
 
-    /** A GraphQL POST, ready to send (and to send again: the request and its body are immutable). */
+    /** A GraphQL POST (immutable: it may be sent again). */
     public static HttpRequest graphQl(String baseUrl, String body, String token) {
         return graphQlBuilder(baseUrl, body, token).build();
     }
 
-    /** A GraphQL request body for a query whose quotes are already escaped for JSON. */
+    /** A GraphQL body of a query already escaped for JSON. */
     public static String json(String escapedQuery) {
         return "{\"query\":\"" + escapedQuery + "\"}";
     }
 
-    /** A GraphQL POST that times out. */
     public static HttpRequest graphQl(String baseUrl, String body, String token, Duration timeout) {
         return graphQlBuilder(baseUrl, body, token).timeout(timeout).build();
     }
@@ -49,7 +46,7 @@ public final class Http {
         return b;
     }
 
-    /** A synchronous GraphQL call of the set-up; its body, or an exception for HTTP errors and GraphQL errors. */
+    /** A set-up call: its body; throws on an HTTP or GraphQL error. */
     public String call(String baseUrl, String body, String token) {
         HttpResponse<String> response = exchange(graphQlBuilder(baseUrl, body, token).timeout(SETUP_TIMEOUT).build());
         if (response.statusCode() != 200 || response.body().contains("\"errors\"")) {
@@ -59,20 +56,20 @@ public final class Http {
         return response.body();
     }
 
-    /** Creates (or updates) the product {@code name} of the creator whose token this is; its id. */
+    /** The id of the creator's product {@code name}, created or updated. */
     public String upsertProduct(String baseUrl, String name, String creatorToken) {
         return Objects.requireNonNull(field(call(baseUrl, json("mutation { upsertProduct(input: {name: \\\"" + name
                 + "\\\"}) { id } }"), creatorToken), "id"), "upsertProduct returned no id");
     }
 
-    /** Schedules a drop of {@code product} that starts now; its id. */
+    /** The id of a drop of {@code product} starting now. */
     public String scheduleDrop(String baseUrl, String product, int stock, int priceCents, String creatorToken) {
         String body = call(baseUrl, json("mutation { scheduleDrop(input: {productId: \\\"" + product + "\\\", stock: "
                 + stock + ", priceCents: " + priceCents + "}) { id } }"), creatorToken);
         return Objects.requireNonNull(field(body, "id"), "scheduleDrop returned no id: " + abbreviate(body));
     }
 
-    /** Waits up to 60 s for each drop to be LIVE (a failed call is retried), else throws. */
+    /** Waits up to 60 s for each drop to be LIVE, else throws. */
     public void awaitLive(String baseUrl, java.util.Collection<String> dropIds) {
         for (String id : dropIds) {
             String query = json("{ drop(id: \\\"" + id + "\\\") { status } }");
@@ -88,7 +85,6 @@ public final class Http {
         }
     }
 
-    /** GET {@code url}: status and body; status -1 when nothing answered. */
     public HttpResponse<String> get(String url) {
         return exchange(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
     }
@@ -104,13 +100,12 @@ public final class Http {
         }
     }
 
-    /** The first string value of {@code "field":"..."} in a JSON text, or null. Enough for our own small answers. */
+    /** The first string value of {@code "field"} in our own small JSON answers, or null. */
     public static String field(String json, String field) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
         return m.find() ? m.group(1) : null;
     }
 
-    /** How many times {@code needle} occurs in {@code text}. */
     public static int count(String text, String needle) {
         return text.split(Pattern.quote(needle), -1).length - 1;
     }

@@ -37,14 +37,14 @@ public final class KafkaAdmin {
         }
     }
 
-    /** Creates the topics of a topology as the application does ({@link TopicProvisioner}). */
+    /** Creates a topology's topics as the application does. */
     public static void provision(String bootstrap, Topics topics) {
         try (Admin admin = admin(bootstrap)) {
             new TopicProvisioner(admin, Duration.ofSeconds(60)).provision(topics);
         }
     }
 
-    /** Deletes the topics whose names match, to free the broker's disk and memory; a failure is only said. */
+    /** Deletes the matching topics; a failure is only said. */
     public static void delete(String bootstrap, Predicate<String> names) {
         try (Admin admin = admin(bootstrap)) {
             List<String> mine = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(names).toList();
@@ -54,10 +54,7 @@ public final class KafkaAdmin {
         }
     }
 
-    /**
-     * Starts {@code streams} and waits up to 120 s for RUNNING; an uncaught exception shuts the client down and is
-     * kept in {@code failure}.
-     */
+    /** Starts {@code streams}, waits for RUNNING; an uncaught exception shuts it down and lands in {@code failure}. */
     public static void start(KafkaStreams streams, AtomicReference<Throwable> failure, String what) {
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);

@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Kafka broker under the benchmark: Kafka's own KRaft server ({@link EmbeddedKafkaBroker}), either in a child
- * JVM (the default: its garbage collector and heap are its own, as a real broker's are, though it still shares the
- * machine's cores) or in this JVM.
+ * The benchmark's KRaft broker ({@link EmbeddedKafkaBroker}): in a child JVM (the default: its GC and heap its own,
+ * as a real broker's) or in this JVM.
  */
 public interface KafkaBroker extends AutoCloseable {
 
@@ -23,18 +22,16 @@ public interface KafkaBroker extends AutoCloseable {
 
     String description();
 
-    /** The broker JVM's process id, or -1 when it runs in this JVM. */
+    /** -1 in this JVM. */
     long pid();
 
-    /** A clean shutdown (the broker closes its logs and leaves the quorum): {@link #restart()} brings it back. */
     void close();
 
-    /** SIGKILL, then waits for the process to be gone: a crash. {@link #restart()} brings it back. */
     default void kill() {
         throw new UnsupportedOperationException("only a restartable child broker can be killed and restarted");
     }
 
-    /** Starts the stopped or killed broker again on the same data directory and port; waits until it answers. */
+    /** Starts the stopped or killed broker again on the same data and port. */
     default void restart() {
         throw new UnsupportedOperationException("only a restartable child broker can be restarted");
     }
@@ -43,15 +40,11 @@ public interface KafkaBroker extends AutoCloseable {
         return mode.equals("in-process") ? new InProcess() : new Child(logDir, null);
     }
 
-    /**
-     * A child-JVM broker whose data survives it, on the port its first start found free: clients keep their bootstrap
-     * address across {@link #close()}/{@link #kill()} and {@link #restart()}. The caller deletes {@code dataDirectory}.
-     */
+    /** A child broker whose data and port survive {@link #close()} or {@link #kill()}; the caller deletes the data. */
     static KafkaBroker restartable(Path dataDirectory, Path logDir) {
         return new Child(logDir, dataDirectory);
     }
 
-    /** The broker in this JVM. */
     final class InProcess implements KafkaBroker {
         private final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.temporary().start();
 
@@ -76,7 +69,7 @@ public interface KafkaBroker extends AutoCloseable {
         }
     }
 
-    /** The broker in a child JVM ({@link BrokerMain}), which reports its address on stdout. */
+    /** The broker in a child JVM ({@link Main}), which prints its address. */
     final class Child extends ChildJvm implements KafkaBroker {
         private final boolean restartable;
         private volatile String bootstrap;
@@ -84,7 +77,7 @@ public interface KafkaBroker extends AutoCloseable {
         Child(Path logDir, Path dataDirectory) {
             super("broker", logDir.resolve("broker.log"), CHILD_JVM_FLAGS, "BENCH_BROKER_JAVA_OPTS");
             command.addAll(List.of("-Dbench.log.file=" + log, "-cp", System.getProperty("java.class.path"),
-                    BrokerMain.class.getName()));
+                    Main.class.getName()));
             restartable = dataDirectory != null;
             if (restartable) {
                 command.addAll(List.of(dataDirectory.toAbsolutePath().toString(), "0"));
@@ -112,7 +105,6 @@ public interface KafkaBroker extends AutoCloseable {
                 throw new IllegalStateException("The restarted broker is at " + found + ", not " + bootstrap);
             }
             if (bootstrap == null && restartable) {
-                // restarts listen where the first start found a free port
                 command.set(command.size() - 1, found.substring(found.lastIndexOf(':') + 1));
             }
             bootstrap = found;
@@ -145,6 +137,28 @@ public interface KafkaBroker extends AutoCloseable {
                 throw new IllegalStateException("The broker is still running (pid " + pid() + ")");
             }
             start();
+        }
+    }
+
+    /**
+     * The child broker's JVM: a temporary broker, or with {@code <data dir> <port>} one for restarts; prints
+     * {@code BOOTSTRAP <host:port>} and stops on SIGTERM or when stdin closes (the parent died).
+     */
+    final class Main {
+        private Main() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            EmbeddedKafkaBroker broker = (args.length == 2 ? EmbeddedKafkaBroker.builder()
+                    .dataDirectory(Path.of(args[0])).port(Integer.parseInt(args[1])).build()
+                    : EmbeddedKafkaBroker.temporary()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
+            System.out.println("BOOTSTRAP " + broker.bootstrapServers());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for the parent
+            }
+            System.exit(0);
         }
     }
 }

@@ -33,10 +33,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The benchmarks' one latency plot, HdrHistogram's classic percentile distribution: x is the percentile on a
- * {@code 1/(1-p)} log scale, so that 90%, 99%, 99.9% and 99.99% are evenly spaced; y is latency in ms, log scale.
- * One panel per case (an arrival rate, a kind of request), one line per system; baselines dashed; a panel may
- * carry its target as a dotted line. Line colours follow one sequence across the panels.
+ * The benchmarks' latency plot, HdrHistogram's percentile distribution: x on a {@code 1/(1-p)} log scale (90%, 99%,
+ * 99.9% evenly spaced), y in ms on a log scale; a panel per case, a line per system (one colour across panels),
+ * baselines dashed, an optional dotted target.
  */
 public final class LatencyChart {
 
@@ -57,7 +56,6 @@ public final class LatencyChart {
 
     public static void write(List<Panel> panels, String title, Path png) throws IOException {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(
-                // x: percentile on a 1/(1-p) log scale, 0% to 99.999%
                 logAxis("percentile", 1, 1, 100_000, new PercentileFormat()));
         combined.setGap(14);
         Map<String, Color> colors = new LinkedHashMap<>();
@@ -116,7 +114,6 @@ public final class LatencyChart {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 120 + 350 * Math.max(1, panels.size()));
     }
 
-    /** A base-10 log axis with a tick at each power of ten. */
     private static LogAxis logAxis(String label, double smallest, double from, double to, NumberFormat format) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
@@ -128,7 +125,7 @@ public final class LatencyChart {
         return axis;
     }
 
-    /** Percentile points of the histogram, in ms, up to its max (plotted at the last finite percentile). */
+    /** The percentiles in ms, then the max (just past the last finite percentile). */
     private static XYSeries series(String name, Histogram h) {
         XYSeries s = new XYSeries(name, false, true);
         if (h.getTotalCount() == 0) {

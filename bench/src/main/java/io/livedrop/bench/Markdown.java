@@ -5,11 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/**
- * A benchmark's report, OUT/NAME.md: the lines its {@link #sections()} add, and the parts every report shares (who
- * produced it on which machine, the failure that ended the run early, the machine and software table, the load
- * the run shared the machine with).
- */
+/** A benchmark's report, OUT/NAME.md: its {@link #sections()}, and the parts every report shares. */
 public abstract class Markdown {
 
     protected final BenchRun run;
@@ -23,7 +19,6 @@ public abstract class Markdown {
         this.file = out.resolve(name + ".md");
     }
 
-    /** Adds the report's sections, in order. */
     protected abstract void sections() throws IOException;
 
     public Path write() throws IOException {
@@ -41,19 +36,18 @@ public abstract class Markdown {
         md.append('\n');
     }
 
-    /** A paragraph or heading: the text, then the blank line that ends it. */
+    /** The text, then a blank line. */
     protected void paragraph(String s) {
         line(s);
         line();
     }
 
-    /** A table's header row {@code "| a | b |"} and the separator row under it. */
+    /** A header row {@code "| a | b |"} and its separator row. */
     protected void table(String header) {
         line(header);
         line("|" + "---|".repeat(header.split("\\|", -1).length - 2));
     }
 
-    /** A table row of cells. */
     protected void row(Object... cells) {
         StringBuilder sb = new StringBuilder("|");
         for (Object c : cells) {
@@ -62,13 +56,11 @@ public abstract class Markdown {
         line(sb.toString());
     }
 
-    /** "Produced by `command` on date in N min, on C cores (model) and M of memory, Java J." */
     protected String produced() {
         return "Produced by `" + env.command() + "` on " + env.date() + " in " + Formats.minutes(Progress.elapsed())
                 + ", on " + env.cores() + " cores (" + env.cpuModel() + ") and " + env.memory() + " of memory, " + env.java() + ".";
     }
 
-    /** The failure that ended the run early, if there was one, as a quote. */
     protected void failure() {
         if (run.failure != null) {
             line("> **The run failed before it finished:** " + run.failure + ". The tables hold what was measured"
@@ -77,7 +69,6 @@ public abstract class Markdown {
         }
     }
 
-    /** What other processes took of the machine while the run lasted, as a quote. */
     protected void sharedMachine() {
         line(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f cores on average and %.2f in"
                 + " the worst second while this ran (%s). Absolute figures are this machine's on that day; the ratios"
@@ -86,11 +77,7 @@ public abstract class Markdown {
         line();
     }
 
-    /**
-     * "## Machine, software, setup": the machine, the software versions (of this benchmark's libraries when
-     * {@code withBaselineLibraries}, else without Jedis and RocksDB), the broker and the application when the run
-     * had them; the caller adds its own rows.
-     */
+    /** "## Machine, software, setup" (Jedis and RocksDB only {@code withBaselineLibraries}); callers add rows. */
     protected void machine(boolean withBaselineLibraries) {
         line("## Machine, software, setup");
         line();
@@ -108,13 +95,11 @@ public abstract class Markdown {
         }
     }
 
-    /** The load averages at the start and at the end, with {@code note} on what they mean for the figures. */
     protected void loadAverages(String note) {
         row("load average (1/5/15 min) at the start / end", env.loadAtStart() + " / " + Environment.loadAverage()
                 + " (" + note + ")");
     }
 
-    /** The CPU watch's summary of the whole run. */
     protected void cpuLoad() {
         row("CPU load during the run", run.cpu.summary());
     }

@@ -17,11 +17,8 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Which instance owns (serves as the active copy) the partition of a drop id. The partition is the default Kafka
- * partitioner's on the UTF-8 drop id (murmur2, the same as {@code queryMetadataForKey} with a String serializer);
- * the owner is asked of the instances themselves, through the endpoint the API's own routed reads use
- * ({@code GET /internal/stores/drop-state/keys/{id}?partition=P&stale=false}): the active owner answers 200 (or 404
- * for an absent key), any other instance 503. So the split is the one the application routes by, not a prediction.
+ * Which instance holds the active copy of a drop id's partition (Kafka's murmur2 partitioner), asked of the instances
+ * through the endpoint routed reads use: the owner answers 200 (404 for an absent key), the others 503.
  */
 public final class Ownership {
 
@@ -32,7 +29,7 @@ public final class Ownership {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
-    /** HTTP status of the owner endpoint of {@code instance} for {@code key} in {@code partition}. */
+    /** The owner endpoint's HTTP status, -1 when nothing answered. */
     public static int probe(Http http, AppInstance instance, String key, int partition) {
         try {
             return http.get(instance.peerUrl() + "/internal/stores/" + Stores.DROP_STATE + "/keys/" + key
@@ -42,10 +39,7 @@ public final class Ownership {
         }
     }
 
-    /**
-     * The one instance whose drop-state copy of {@code key}'s partition is active and holds {@code key} (HTTP 200
-     * while the others answer 503), or null.
-     */
+    /** The one instance that answers 200 for {@code key} while the others answer 503, or null. */
     public static AppInstance ownerOfExisting(Http http, List<AppInstance> instances, String key, int partitions) {
         int p = partition(key, partitions);
         AppInstance owner = null;
@@ -63,7 +57,7 @@ public final class Ownership {
         return owner;
     }
 
-    /** partition -> name of the instance active for it (null: none, or more than one, answered as active). */
+    /** partition -> the one instance active for it, or null. */
     public static Map<Integer, String> partitionOwners(Http http, List<AppInstance> instances, int partitions) {
         Map<Integer, String> owners = new TreeMap<>();
         for (int p = 0; p < partitions; p++) {
@@ -100,10 +94,7 @@ public final class Ownership {
         return by.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 
-    /**
-     * A second opinion from the broker: the active partitions of {@code topic} that the consumer group
-     * {@code groupId} has assigned to each member (Kafka Streams' consumers), compared with the owners above.
-     */
+    /** A second opinion: the partitions of {@code topic} the broker assigned to each member, against the owners. */
     public static String groupCrossCheck(String bootstrap, String groupId, String topic, Map<Integer, String> owners) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all()

@@ -8,22 +8,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/**
- * CPU time of the benchmark's processes (this JVM, the broker, instance A, instance B) from /proc, so that each run
- * can say which process used how many cores: on 2 shared cores, that names what bounds the figures.
- */
+/** CPU time of the benchmark's processes from /proc: which process used how many cores names what bounds a figure. */
 public record ProcCpu(Map<String, Long> pids, Map<String, Long> ticks, long nanos, long machineBusy) {
 
     static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
-    /** A snapshot of the named processes (a pid < 0 is skipped). */
+    /** A pid < 0 is skipped. */
     public static ProcCpu snapshot(Map<String, Long> pids) {
         Map<String, Long> ticks = new LinkedHashMap<>();
         pids.forEach((name, pid) -> ticks.put(name, pid < 0 ? 0 : processTicks(pid)));
         return new ProcCpu(pids, ticks, System.nanoTime(), machineBusyTicks());
     }
 
-    /** Cores each process used since {@code earlier}, and the whole machine's. */
     public Map<String, Double> since(ProcCpu earlier) {
         double seconds = Math.max(1e-9, (nanos - earlier.nanos) / 1e9);
         Map<String, Double> cores = new LinkedHashMap<>();
@@ -41,16 +37,15 @@ public record ProcCpu(Map<String, Long> pids, Map<String, Long> ticks, long nano
                 .collect(Collectors.joining(", "));
     }
 
-    /** utime + stime of a process (all its threads) in clock ticks; 0 when it is gone. */
     static long processTicks(long pid) {
         return ticks(Path.of("/proc/" + pid + "/stat"));
     }
 
-    /** utime + stime of a /proc/.../stat file (a process, or a thread under task/) in clock ticks; 0 if unreadable. */
+    /** utime + stime of a /proc stat file (process or thread) in ticks; 0 if unreadable. */
     static long ticks(Path stat) {
         try {
             String s = Files.readString(stat);
-            // after "pid (comm) ": utime is field 14 overall, i.e. index 11 here; stime index 12
+            // utime is field 14, stime 15
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         } catch (IOException | RuntimeException e) {
@@ -58,7 +53,7 @@ public record ProcCpu(Map<String, Long> pids, Map<String, Long> ticks, long nano
         }
     }
 
-    /** The machine's busy ticks: user, nice, system (irq and softirq time, our loopback traffic, and steal are no process's). */
+    /** User, nice and system ticks (irq time, our loopback traffic, is no process's). */
     static long machineBusyTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");

@@ -33,7 +33,7 @@ public final class Progress {
         System.out.flush();
     }
 
-    /** Every line said so far, for a report that shows its run's output. */
+    /** Every line said so far. */
     public static List<String> lines() {
         return List.copyOf(LINES);
     }
@@ -54,7 +54,6 @@ public final class Progress {
         return () -> f.cancel(false);
     }
 
-    /** A running progress line; closing stops it. */
     public interface Ticker extends AutoCloseable {
         @Override
         void close();

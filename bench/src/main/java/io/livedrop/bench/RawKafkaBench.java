@@ -17,10 +17,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Baseline 1, the floor under any Kafka design: a transactional producer writes records of an order request's size
- * to a one-partition topic, a read_committed consumer on the same broker sees them. No processing, no state.
- * Commit mode "asap" commits as soon as the records due are sent (each transaction carries what arrived during the
- * previous commit); an interval commits every N ms like Kafka Streams does.
+ * Baseline 1, the floor under any Kafka design: a transactional producer writes order-request-sized records to one
+ * partition, a read_committed consumer reads them; commits "asap" (interval 0) or every N ms like Kafka Streams.
  */
 final class RawKafkaBench {
 
@@ -36,7 +34,7 @@ final class RawKafkaBench {
     }
 
     static String label(int commitIntervalMs) {
-        return commitIntervalMs == 0 ? "transactions committed asap" : "transactions committed every " + commitIntervalMs + " ms";
+        return "transactions committed " + (commitIntervalMs == 0 ? "asap" : "every " + commitIntervalMs + " ms");
     }
 
     LatencyRun openLoop(int rate, Duration duration, int commitIntervalMs) {
@@ -51,7 +49,8 @@ final class RawKafkaBench {
         Outcome o = run(n, 0, commitIntervalMs, "max throughput");
         double seconds = o.verification.decided() == 0 ? 0 : (o.tracker.lastDecisionNanos() - o.t0) / 1e9;
         ThroughputRun run = new ThroughputRun(Results.System.RAW_KAFKA, label(commitIntervalMs),
-                "1 partition, " + valueBytes + "-byte records", n, n, o.sendSeconds, seconds, o.verification, o.note);
+                "1 partition, " + valueBytes + "-byte records", n, n, o.sendSeconds, seconds, o.verification, o.note,
+                Double.NaN, "");
         Progress.say("raw Kafka (%s) max throughput: %,.0f records/s; checks: %s", label(commitIntervalMs),
                 run.decisionsPerSecond(), o.verification.problems());
         return run;
@@ -61,7 +60,7 @@ final class RawKafkaBench {
                            double sendSeconds, String note) {
     }
 
-    /** rate 0 = everything due at once (max throughput). */
+    /** rate 0: everything due at once. */
     private Outcome run(int n, int rate, int commitIntervalMs, String what) {
         String topic = "bench-raw-" + (++runs);
         KafkaAdmin.create(bootstrap, topic, 1);

@@ -4,8 +4,6 @@ import io.livedrop.bench.DecisionTracker.Schedule;
 import io.livedrop.bench.Results.LatencyRun;
 import io.livedrop.bench.Results.ThroughputRun;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,14 +22,12 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
 /**
- * Baseline 2, the original design's alternative: one Redis Lua script per order request that checks the idempotency
- * record and decrements the stock atomically (Redis runs scripts one at a time). The benchmark starts its own
- * {@code redis-server} on a free loopback port, in a temporary directory, with AOF on and
- * {@code appendfsync everysec} (acknowledged writes may be lost for up to a second on a crash), and stops it.
+ * Baseline 2, the design livedrop replaces: one Lua script per request checks the idempotency record and decrements
+ * the stock atomically, on a redis-server of its own (AOF, appendfsync everysec: a crash may lose a second).
  */
 final class RedisLuaBench implements AutoCloseable {
 
-    /** Same steps as the topology's decision: idempotency record first, then the stock rule, then the record. */
+    /** The topology's steps: idempotency record, stock rule, record. */
     static final String SCRIPT = """
             -- KEYS[1] stock of the drop, KEYS[2] idempotency record of the order
             -- ARGV[1] quantity, ARGV[2] record TTL in seconds, ARGV[3] drop id
@@ -79,10 +75,7 @@ final class RedisLuaBench implements AutoCloseable {
 
     static RedisLuaBench start(Path server, Path workDir) throws IOException {
         Path dir = Files.createDirectories(workDir.resolve("redis"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            port = s.getLocalPort();
-        }
+        int port = AppInstance.freePort();
         List<String> command = List.of(server.toString(), "--port", String.valueOf(port), "--bind", HOST,
                 "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                 "--daemonize", "no", "--protected-mode", "yes", "--logfile", dir.resolve("redis.log").toString());
@@ -119,7 +112,6 @@ final class RedisLuaBench implements AutoCloseable {
         return "stock:{" + dropId + "}";
     }
 
-    /** The script call of {@code order}: keys its drop's stock and its record; args quantity, TTL and drop id. */
     private Response<Object> call(Pipeline p, Workload w, int order) {
         return p.evalsha(sha, keys(w, order), List.of("1", TTL_SECONDS, w.dropId(order)));
     }
@@ -140,12 +132,11 @@ final class RedisLuaBench implements AutoCloseable {
         return s.startsWith("C:");
     }
 
-    /** The pipelined run: {@link #PIPELINED_CONNECTIONS} connections x pipelines of {@link #PIPELINE_DEPTH}. */
     ThroughputRun pipelined(Workload w, String scenario) throws InterruptedException {
         return throughput(w, PIPELINED_CONNECTIONS, PIPELINE_DEPTH, scenario);
     }
 
-    /** Closed loop, {@code connections} connections each sending pipelines of {@code depth} script calls. */
+    /** Closed loop: {@code connections} connections sending pipelines of {@code depth} calls. */
     ThroughputRun throughput(Workload w, int connections, int depth, String scenario) throws InterruptedException {
         prepare(w);
         DecisionTracker tracker = new DecisionTracker(w);
@@ -180,13 +171,13 @@ final class RedisLuaBench implements AutoCloseable {
         var v = tracker.verification(0);
         ThroughputRun run = new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests(), w.orders(),
                 seconds, seconds, v, String.format(Locale.ROOT, "%,.0f script calls/s (retries included)",
-                w.requests() / seconds));
+                w.requests() / seconds), Double.NaN, "");
         Progress.say("Redis Lua (%s) %s: %,.0f calls/s, %,.0f decisions/s; checks: %s", how, scenario,
                 w.requests() / seconds, run.decisionsPerSecond(), v.problems());
         return run;
     }
 
-    /** Open loop at {@code rate}: slot i is sent at its intended time by connection i mod {@code connections}. */
+    /** Open loop: slot i is sent when due by connection i mod {@code connections}. */
     LatencyRun openLoop(Workload w, int rate, int connections) throws InterruptedException {
         prepare(w);
         DecisionTracker tracker = new DecisionTracker(w);
@@ -214,7 +205,6 @@ final class RedisLuaBench implements AutoCloseable {
                 .say(String.format(Locale.ROOT, "Redis Lua open loop %,d/s", rate));
     }
 
-    /** A clean slate: only the workload's drops, with their stock. */
     private void prepare(Workload w) {
         try (Jedis j = connect()) {
             j.flushAll();
@@ -224,10 +214,7 @@ final class RedisLuaBench implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs {@code client} on {@code connections} threads (connection number and a connection of its own each), then
-     * checks that no client failed and that no stock went negative.
-     */
+    /** Runs {@code client} on a thread and connection per number, then checks that no stock went negative. */
     private void clients(Workload w, int connections, Supplier<String> progress, BiConsumer<Jedis, Integer> client)
             throws InterruptedException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -259,20 +246,10 @@ final class RedisLuaBench implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Jedis j = connect()) {
-            j.shutdown();
-        } catch (RuntimeException e) {
-            // it may already be gone
-        }
+        process.destroy(); // SIGTERM: redis-server shuts down as on SHUTDOWN
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroy();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (process.isAlive()) {
+            process.onExit().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
             process.destroyForcibly();
         }
         Dirs.deleteRecursively(dir);

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Writes the run as markdown tables, with the plot beside it. */
+/** The stampede report: NAME.md, its tables, and NAME-latency.png beside it. */
 final class Report extends Markdown {
 
     static final double TARGET_P99_MS = 50;
@@ -33,7 +33,6 @@ final class Report extends Markdown {
         this.setup = setup;
     }
 
-    /** NAME.md, and NAME-latency.png beside it. */
     @Override
     protected void sections() throws IOException {
         Files.createDirectories(o.out);
@@ -61,10 +60,10 @@ final class Report extends Markdown {
         failure();
         long disturbedRuns = r.foreign.values().stream().filter(Results::disturbed).count();
         if (disturbedRuns > 0) {
-            line(String.format(Locale.ROOT, "> **Disturbed run:** other processes on this machine used %.2f cores on"
-                    + " average (%.2f in the worst second) while it ran; %s marked ⚠ below ran beside them and"
-                    + " may understate what this machine can do. Rerun on a quiet machine.", run.cpu.foreignCores(),
-                    run.cpu.worstForeignCores(), disturbedRuns == 1 ? "the run" : "the " + disturbedRuns + " runs"));
+            line(String.format(Locale.ROOT, "> **Disturbed run:** other processes used %.2f cores on average (%.2f"
+                    + " in the worst second); %s marked ⚠ below may understate this machine. Rerun on a quiet one.",
+                    run.cpu.foreignCores(), run.cpu.worstForeignCores(), disturbedRuns == 1 ? "the run"
+                    : "the " + disturbedRuns + " runs"));
             line();
         }
         if (r.redisUnavailable != null) {
@@ -89,20 +88,19 @@ final class Report extends Markdown {
         for (ThroughputRun t : r.throughput) {
             if (t.system() == Results.System.TOPOLOGY && t.config().startsWith("exactly_once_v2")
                     && t.scenario().equals("hot drop")) {
-                String measured = n(t.decisionsPerSecond()) + " decisions/s" + redis
-                        .map(x -> " ÷ " + n(redisOps(x)) + " Redis Lua calls/s = **" + ratio(t.decisionsPerSecond() / redisOps(x)) + "**")
-                        .orElse(" (no Redis Lua figure)");
+                String measured = n(t.decisionsPerSecond()) + " decisions/s" + redis.map(x -> " ÷ "
+                        + n(redisOps(x)) + " Redis Lua calls/s = **" + ratio(t.decisionsPerSecond() / redisOps(x))
+                        + "**").orElse(" (no Redis Lua figure)");
                 String met = redis.map(x -> t.decisionsPerSecond() / redisOps(x) >= 1.0 ? "yes" : "no").orElse("n/a");
-                line("| hot drop, " + t.config() + ": decisions/s ≥ 1.0 × Redis Lua ops/s | " + measured + warn(t) + " | "
-                        + met + " |");
+                row("hot drop, " + t.config() + ": decisions/s ≥ 1.0 × Redis Lua ops/s", measured + warn(t), met);
             }
         }
         for (LatencyRun l : r.latency) {
             if (l.system() == Results.System.TOPOLOGY && l.rate() == TARGET_RATE) {
                 boolean lowerBound = !l.note().isEmpty();
-                line("| send → committed decision p99 ≤ " + (int) TARGET_P99_MS + " ms at " + n(TARGET_RATE)
-                        + " orders/s, " + l.config() + " | " + (lowerBound ? "≥ " : "") + ms(l.percentileMs(99))
-                        + " ms" + warn(l) + " | " + (l.percentileMs(99) <= TARGET_P99_MS && !lowerBound ? "yes" : "no") + " |");
+                row("send → committed decision p99 ≤ " + (int) TARGET_P99_MS + " ms at " + n(TARGET_RATE)
+                        + " orders/s, " + l.config(), (lowerBound ? "≥ " : "") + ms(l.percentileMs(99)) + " ms"
+                        + warn(l), l.percentileMs(99) <= TARGET_P99_MS && !lowerBound ? "yes" : "no");
             }
         }
         line();
@@ -125,11 +123,9 @@ final class Report extends Markdown {
         Optional<ThroughputRun> redis = redisReference();
         line("## Throughput (max-throughput mode: everything sent as fast as possible)");
         line();
-        line("decisions/s = distinct orders decided ÷ (last decision visible − first send), the rate a backlog of"
-                + " that size clears at, ramp-up included; steady decisions/s counts only from the 25th to the 90th"
-                + " percent of the decisions, after the sender finished and the JIT settled; requests/s counts every "
-                + "request, retries included." + redis.map(x -> " The ratio column divides by the pipelined Redis Lua"
-                + " hot-drop run: " + n(redisOps(x)) + " script calls/s.").orElse(""));
+        line("Columns: see [methodology.md](methodology.md#stampede-report-tables)." + redis.map(x -> " The ratio"
+                + " column divides by the pipelined Redis Lua hot-drop run: " + n(redisOps(x)) + " script calls/s.")
+                .orElse(""));
         line();
         table("| system | configuration | case | requests (distinct orders) | send took | decisions/s | requests/s | ÷ Redis Lua calls/s | steady decisions/s (25→90%) | checks |");
         for (ThroughputRun t : r.throughput) {
@@ -143,8 +139,7 @@ final class Report extends Markdown {
         line();
         List<ThroughputRun> withCpu = r.throughput.stream().filter(t -> !t.cpu().isEmpty()).toList();
         if (!withCpu.isEmpty()) {
-            line("CPU by thread while the topology drained the backlog (25→90% of the decisions), in cores; one"
-                    + " stream thread decides every order of a drop partition, so a hot drop is bound by that thread:");
+            line("CPU by thread while the topology drained the backlog (25→90% of the decisions), in cores:");
             line();
             for (ThroughputRun t : withCpu) {
                 line("- " + t.config() + ", " + t.scenario() + ": " + t.cpu());
@@ -159,13 +154,8 @@ final class Report extends Markdown {
         }
         line("## Latency (open loop at fixed arrival rates)");
         line();
-        line("From each request's intended send time (slot i at t0 + i/rate, whether or not the sender was on time)"
-                + " to its committed decision being visible to a read_committed consumer (topology: the order's first"
-                + " request to its one decision; raw Kafka: the record; Redis: the script's reply, every request)."
-                + " Milliseconds; HdrHistogram, 3 significant digits. The ratio column divides the topology's p99 by the"
-                + " raw round trip's at the same rate with transactions committed at the same interval (its own"
-                + " commit.interval.ms): what the topology adds to the transport and commit cadence it runs on."
-                + " \"asap\" commits back to back, each transaction carrying what arrived during the previous commit.");
+        line("From intended send to committed decision visible, in ms; columns: see"
+                + " [methodology.md](methodology.md#stampede-report-tables).");
         line();
         table("| rate/s | system | configuration | achieved rate/s | samples | p50 | p99 | p99.9 | max | p99 ÷ raw p99, same commit interval | checks |");
         for (LatencyRun l : r.latency) {
@@ -183,7 +173,7 @@ final class Report extends Markdown {
         }
     }
 
-    /** One panel per arrival rate; one line per system and configuration, the baselines dashed. */
+    /** One panel per arrival rate, the baselines dashed. */
     private List<LatencyChart.Panel> panels() {
         return r.latency.stream().map(LatencyRun::rate).distinct().sorted().map(rate -> new LatencyChart.Panel(
                 String.format(Locale.ROOT, "latency at %,.0f requests/s (ms)", rate), r.latency.stream()
@@ -193,7 +183,6 @@ final class Report extends Markdown {
                 .toList();
     }
 
-    /** The raw round trip at the same rate committed at the same interval as a topology run. */
     private Optional<LatencyRun> rawReference(LatencyRun l) {
         int interval = Integer.parseInt(l.config().replaceAll(".*commit (\\d+) ms.*", "$1"));
         return r.latency.stream().filter(x -> x.system() == Results.System.RAW_KAFKA && x.rate() == l.rate()
@@ -203,9 +192,7 @@ final class Report extends Markdown {
     private void correctness() {
         line("## Correctness of every run");
         line();
-        line("One decision per distinct order (none missing, none twice), confirmed units ≤ stock for every drop"
-                + " (zero oversell), and exactly min(stock, orders) units confirmed per drop (every order is one unit, no"
-                + " per-user limit, so nothing may be left unsold while orders were refused).");
+        line("Checks: see [methodology.md](methodology.md#stampede-report-tables).");
         line();
         table("| run | requests | distinct orders | decided | duplicates | missing | confirmed / stock | oversold | rejected | verdict |");
         for (ThroughputRun t : r.throughput) {

@@ -19,10 +19,7 @@ final class Results {
         }
     }
 
-    /**
-     * One open-loop run at a fixed arrival rate: latency from each request's intended send time to its committed
-     * decision being visible (topology, raw Kafka) or to its reply (Redis), in microseconds.
-     */
+    /** One open-loop run at a fixed arrival rate, latency in µs. */
     record LatencyRun(System system, String config, double rate, double seconds, double achievedRate,
                       Histogram micros, Verification verification, String note) {
         double percentileMs(double p) {
@@ -33,7 +30,6 @@ final class Results {
             return micros.getMaxValue() / 1000.0;
         }
 
-        /** Says the run's percentiles and checks, after {@code what} ran. */
         LatencyRun say(String what) {
             Progress.say("%s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; checks: %s", what, percentileMs(50),
                     percentileMs(99), percentileMs(99.9), maxMs(), verification.problems());
@@ -41,15 +37,10 @@ final class Results {
         }
     }
 
-    /** One max-throughput run: everything sent as fast as possible, decisions/s from first send to last decision. */
+    /** One max-throughput run: decisions/s from first send to last decision. */
     record ThroughputRun(System system, String config, String scenario, long requests, long orders,
                          double sendSeconds, double seconds, Verification verification, String note,
                          double steadyDecisionsPerSecond, String cpu) {
-        ThroughputRun(System system, String config, String scenario, long requests, long orders, double sendSeconds,
-                      double seconds, Verification verification, String note) {
-            this(system, config, scenario, requests, orders, sendSeconds, seconds, verification, note, Double.NaN, "");
-        }
-
         double decisionsPerSecond() {
             return seconds <= 0 ? 0 : verification.decided() / seconds;
         }
@@ -64,7 +55,7 @@ final class Results {
     String redisUnavailable;
     String redisVersion;
 
-    /** Other processes' CPU (average, worst second) while each run, and the set-up before it, ran. */
+    /** Other processes' cores (average, worst second) during each run and its set-up. */
     final java.util.Map<Object, double[]> foreign = new java.util.IdentityHashMap<>();
     private final CpuWatch cpu;
     private long windowStart = java.lang.System.nanoTime();
@@ -89,7 +80,6 @@ final class Results {
         windowStart = now;
     }
 
-    /** Disturbed: other processes took more than 0.1 core on average, or more than half a core in some second. */
     static boolean disturbed(double[] f) {
         return f != null && (f[0] > 0.1 || f[1] > 0.5);
     }

@@ -12,10 +12,9 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
- * The stampede benchmark: see {@link BenchOptions} and docs/benchmarks/methodology.md. Runs, in order, the
- * Redis Lua baseline (before the broker starts, so that it has the machine to itself as it would in production),
- * the raw Kafka round trip, then the livedrop topology under every processing guarantee and commit interval; writes
- * docs/benchmarks/NAME.md and NAME-latency.png. Exit status 0 when every run passed its correctness checks.
+ * The stampede benchmark (docs/benchmarks/methodology.md): the Redis Lua baseline first (before the broker, so it has
+ * the machine to itself), the raw Kafka round trip, then the topology under every guarantee and commit interval.
+ * Exit status 0 when every run passed its checks.
  */
 public final class StampedeBenchmark {
 
@@ -26,7 +25,6 @@ public final class StampedeBenchmark {
         System.exit(run(args));
     }
 
-    /** Runs the benchmark and writes the report; returns the exit status (0 all checks passed, 1 not, 2 usage). */
     static int run(String[] args) throws Exception {
         BenchOptions o;
         try {
@@ -70,16 +68,15 @@ public final class StampedeBenchmark {
     private static void redis(BenchOptions o, Path work, Results results, List<String> setup) throws Exception {
         Optional<Path> server = RedisServerBinary.find();
         if (server.isEmpty()) {
-            results.redisUnavailable = "`redis-server` was not found on PATH, so there are no Redis figures and no"
-                    + " ratios against them (none are made up). Install it with `apt-get install -y redis-server`"
-                    + " (Debian's package, as root) and rerun the same command.";
+            results.redisUnavailable = "`redis-server` not found, so no Redis figures nor ratios against them."
+                    + " Install it (`apt-get install -y redis-server`, as root) and rerun the same command.";
             Progress.say("Redis Lua baseline skipped: redis-server not found (apt-get install -y redis-server)");
             return;
         }
         Progress.say("Redis Lua baseline: starting %s", server.get());
         try (RedisLuaBench redis = RedisLuaBench.start(server.get(), work)) {
             results.redisVersion = redis.description();
-            setup.add("Redis Lua script: " + "GET idempotency record → (conflict | earlier decision) or GET stock →"
+            setup.add("Redis Lua script: GET idempotency record → (conflict | earlier decision) or GET stock →"
                     + " DECRBY → SET record EX 86400, one EVALSHA per request");
             String[] hot = {"redis-hot"};
             Workload warm = Workload.generate("rw", Math.min(o.requests, 100_000), o.retryFraction, o.users, hot,

@@ -12,13 +12,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/**
- * CPU time per thread between two snapshots: this JVM's threads by name (ThreadMXBean), and, on Linux, the broker
- * JVM's threads by their (15-character) /proc names. Says which thread a throughput run is bound by.
- */
+/** CPU per kind of thread between two snapshots, of this JVM (ThreadMXBean) and the broker's (/proc): the bound. */
 final class ThreadCpu {
 
-    /** Thread name prefix -> the kind of thread it counts as. */
     private static final Map<String, String> KINDS = Map.of("bench-reader-", "decision reader", "C1 Compiler",
             "JIT compiler", "C2 Compiler", "JIT compiler", "data-plane-kafk", "request handlers and network",
             "kafka-log-clean", "log cleaner");
@@ -60,7 +56,7 @@ final class ThreadCpu {
         return new ThreadCpu(brokerPid);
     }
 
-    /** Threads of one kind count together: numbers and ids are dropped from the name. */
+    /** The kind of a thread: its name without numbers and ids. */
     static String group(String name) {
         String kind = KINDS.entrySet().stream().filter(k -> name.startsWith(k.getKey())).map(Map.Entry::getValue)
                 .findFirst().orElse(null);
@@ -79,7 +75,7 @@ final class ThreadCpu {
         return g.isEmpty() ? name : g;
     }
 
-    /** The {@code top} busiest thread groups from {@code before} to now, in cores, and the machine's total. */
+    /** The {@code top} busiest kinds since {@code before} in cores, and the machine's total. */
     String since(ThreadCpu before, int top) {
         double seconds = (nanos - before.nanos) / 1e9;
         if (seconds <= 0) {

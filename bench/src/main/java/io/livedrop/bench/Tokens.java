@@ -10,13 +10,10 @@ import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/**
- * Bearer tokens as livedrop's TokenCommand mints them (API.md, Identity): HS256 JWTs with {@code sub} = the user
- * id and a {@code roles} array claim, signed with the instances' {@code livedrop.security.jwt-secret}.
- */
+/** Bearer tokens as livedrop's TokenCommand mints them (API.md, Identity): HS256 JWTs with sub and roles. */
 public final class Tokens {
 
-    /** The local profile's secret (API.md); the benchmark passes it to both instances explicitly. */
+    /** The local profile's secret (API.md), passed to the instances. */
     public static final String SECRET = "livedrop-local-development-secret-0123456789";
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -34,7 +31,7 @@ public final class Tokens {
         }
     }
 
-    /** A token for {@code user} with {@code roles}, valid from {@code now} for {@code ttl}. Ids are [A-Za-z0-9_-]. */
+    /** Ids are [A-Za-z0-9_-] (not escaped). */
     public synchronized String mint(String user, List<String> roles, Duration ttl, Instant now) {
         String claims = "{\"sub\":\"" + user + "\",\"roles\":["
                 + roles.stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(",")) + "],\"iat\":"
@@ -42,7 +39,7 @@ public final class Tokens {
         return sign(claims);
     }
 
-    /** A token of any claims (a JSON object), signed with the secret: for hostile tokens (odd claims, no exp). */
+    /** Any claims, for hostile tokens. */
     public synchronized String sign(String claims) {
         String signingInput = HEADER + "." + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         byte[] signature = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));

@@ -37,13 +37,12 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The system under test: livedrop's topology ({@link LivedropTopology}) in a {@link KafkaStreams} instance of this
- * JVM with one processing guarantee and commit interval, its topics under a prefix of their own, fed order requests
- * keyed by drop id and read back from the order-decisions topic by a read_committed consumer.
+ * The system under test: {@link LivedropTopology} in this JVM with one guarantee and commit interval, on topics of
+ * its own, fed order requests and read back from the order-decisions topic by a read_committed consumer.
  */
 final class TopologyBench implements AutoCloseable {
 
-    /** Thread-level Kafka Streams metrics that say where the time goes (averages over the metric window). */
+    /** Stream-thread metrics that say where the time goes. */
     private static final List<String> METRICS = List.of("process-rate", "process-latency-avg", "commit-rate",
             "commit-latency-avg", "poll-records-avg", "poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio");
 
@@ -106,7 +105,7 @@ final class TopologyBench implements AutoCloseable {
         }
     }
 
-    /** Publishes the drops (starting a second ago) and waits until each has gone LIVE (its STARTED event). */
+    /** Publishes the drops and waits for each one's STARTED event. */
     private void launch(Workload w) {
         Set<String> started = ConcurrentHashMap.newKeySet();
         Set<String> wanted = Set.of(w.dropIds());
@@ -135,7 +134,7 @@ final class TopologyBench implements AutoCloseable {
         checkStreams();
     }
 
-    /** One run's drops launched, its decisions read and counted, its sends counted. */
+    /** One run: its drops launched, its sends and decisions counted. */
     private final class Run implements AutoCloseable {
         final Workload w;
         final DecisionTracker tracker;
@@ -157,7 +156,6 @@ final class TopologyBench implements AutoCloseable {
                     }, maxRuntime).start();
         }
 
-        /** Sends the order request of {@code slot}; a failed send is counted. */
         void send(int slot) {
             int order = w.slotOrder()[slot];
             String dropId = w.dropId(order);
@@ -186,7 +184,7 @@ final class TopologyBench implements AutoCloseable {
         }
     }
 
-    /** One open-loop run on a fresh hot drop: {@code rate} requests/s for {@code duration}, then the drain. */
+    /** Open loop on a fresh hot drop at {@code rate} for {@code duration}, then the drain. */
     LatencyRun openLoop(String phase, int rate, Duration duration) {
         int requests = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
         Workload w = Workload.hot(tag + "-" + phase, requests, options.retryFraction, options.users,
@@ -223,7 +221,7 @@ final class TopologyBench implements AutoCloseable {
                 .say(String.format(Locale.ROOT, "%s open loop %,d/s", config, rate));
     }
 
-    /** Sends {@code options.requests} requests as fast as possible; decisions/s from first send to last decision. */
+    /** Sends {@code options.requests} requests as fast as possible. */
     ThroughputRun maxThroughput(String phase, boolean spread) {
         String[] dropIds = spread
                 ? IntStream.range(0, options.spreadDrops).mapToObj(i -> tag + "-" + phase + "-d" + i).toArray(String[]::new)
@@ -295,7 +293,6 @@ final class TopologyBench implements AutoCloseable {
         return result;
     }
 
-    /** The {@link #METRICS} at the end of a run, summed over the stream threads. */
     private String streamsMetrics() {
         Map<String, Double> sums = new LinkedHashMap<>();
         streams.metrics().forEach((name, metric) -> {
@@ -321,7 +318,7 @@ final class TopologyBench implements AutoCloseable {
             streams.close(Duration.ofSeconds(60));
             streams.cleanUp();
         }
-        // Free the broker's disk and memory for the next configuration: this one's topics and internal topics.
+        // frees the broker's disk and memory for the next configuration
         KafkaAdmin.delete(bootstrap, n -> n.startsWith("bench-" + tag + ".") || n.startsWith("bench-" + tag + "-"));
         Dirs.deleteRecursively(stateDir);
     }

@@ -10,7 +10,7 @@ public final class Waits {
     private Waits() {
     }
 
-    /** Parks until {@code nanoTime() >= target} (no spinning: two cores are shared with the system under test). */
+    /** Parks (no spinning: the system under test needs the cores) until {@code target}. */
     public static void until(long targetNanos) {
         long d;
         while ((d = targetNanos - System.nanoTime()) > 0) {
@@ -18,12 +18,11 @@ public final class Waits {
         }
     }
 
-    /** Sleeps for {@code d} (a wait that nothing ends early). */
     public static void pause(Duration d) {
         await(() -> false, d);
     }
 
-    /** Polls {@code condition} every 10 ms until it holds or {@code timeout} passes; returns whether it held. */
+    /** Polls every 10 ms; whether {@code condition} held before {@code timeout}. */
     public static boolean await(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

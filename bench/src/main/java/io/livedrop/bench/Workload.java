@@ -5,19 +5,14 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic stampede: {@code requests} send slots, each either a new order (a random user of
- * {@code users}, one unit, a random drop of {@code dropIds}) or, for {@code retryFraction} of the slots, a repeat of
- * a recent order (the same request again, as a client that timed out would send it). Order number {@code n} has the
- * idempotency key {@code <tag>-<n>}, so a decision names its order without any lookup table.
+ * A deterministic stampede: send slots, each a new order (random user and drop, one unit) or, for retryFraction of
+ * them, a recent order again. Order n has the idempotency key {@code <tag>-<n>}, so decisions need no lookup table.
  */
 record Workload(String tag, int requests, int orders, String[] dropIds, int stockPerDrop, int[] slotOrder,
                 int[] orderFirstSlot, int[] orderUser, short[] orderDrop, int[] ordersPerDrop) {
 
-    /** A retry repeats one of the last this-many distinct orders (about half a second at 2,000 orders/s). */
+    /** A retry repeats one of the last this-many orders. */
     static final int RETRY_WINDOW = 1000;
-
-    // slotOrder: slot -> order; orderFirstSlot, orderUser, orderDrop (null for one drop): order -> its first slot,
-    // user number, drop index; ordersPerDrop: drop index -> distinct orders for it.
 
     static Workload generate(String tag, int requests, double retryFraction, int users, String[] dropIds,
                              int stockPerDrop, long seed) {
@@ -58,7 +53,6 @@ record Workload(String tag, int requests, int orders, String[] dropIds, int stoc
                 perDrop);
     }
 
-    /** One drop. */
     static Workload hot(String tag, int requests, double retryFraction, int users, String dropId, int stock, long seed) {
         return generate(tag, requests, retryFraction, users, new String[] {dropId}, stock, seed);
     }
@@ -83,7 +77,7 @@ record Workload(String tag, int requests, int orders, String[] dropIds, int stoc
         return tag + "-" + order;
     }
 
-    /** The order number named by an idempotency key of this workload, or -1 for any other key. */
+    /** The order of an idempotency key of this workload, or -1. */
     int orderOf(String idempotencyKey) {
         if (idempotencyKey == null || !idempotencyKey.startsWith(tag + "-")) {
             return -1;
@@ -96,12 +90,11 @@ record Workload(String tag, int requests, int orders, String[] dropIds, int stoc
         }
     }
 
-    /** The topology's order id of an order: a name-based UUID of user id and idempotency key. */
     String orderId(int order) {
         return OrderIds.of(userId(order), idempotencyKey(order));
     }
 
-    /** Units that can be confirmed in total: per drop, the smaller of its stock and its orders (one unit each). */
+    /** Per drop, the smaller of its stock and its orders (one unit each). */
     long expectedConfirmed() {
         return Arrays.stream(ordersPerDrop).mapToLong(n -> Math.min(n, stockPerDrop)).sum();
     }
