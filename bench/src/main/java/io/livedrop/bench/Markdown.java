@@ -63,24 +63,21 @@ public abstract class Markdown {
 
     protected void failure() {
         if (run.failure != null) {
-            line("> **The run failed before it finished:** " + run.failure + ". The tables hold what was measured"
+            paragraph("> **The run failed before it finished:** " + run.failure + ". The tables hold what was measured"
                     + " before the failure.");
-            line();
         }
     }
 
     protected void sharedMachine() {
-        line(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f cores on average and %.2f in"
-                + " the worst second while this ran (%s). Absolute figures are this machine's on that day; the ratios"
+        paragraph(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f cores on average and %.2f"
+                + " in the worst second while this ran (%s). Absolute figures are this machine's on that day; the ratios"
                 + " against the baselines of the same run are the portable part.", run.cpu.foreignCores(),
                 run.cpu.worstForeignCores(), run.cpu.summary()));
-        line();
     }
 
     /** "## Machine, software, setup" (Jedis and RocksDB only {@code withBaselineLibraries}); callers add rows. */
     protected void machine(boolean withBaselineLibraries) {
-        line("## Machine, software, setup");
-        line();
+        paragraph("## Machine, software, setup");
         env.setupRows().forEach(this::line);
         env.versions().forEach((k, v) -> {
             if (withBaselineLibraries || !(k.startsWith("Jedis") || k.startsWith("RocksDB"))) {

@@ -52,37 +52,31 @@ final class Report extends Markdown {
     }
 
     private void header() {
-        line("# Stampede benchmark" + (o.scale == 1.0 ? "" : " (scale " + trim(o.scale) + ")"));
-        line();
+        paragraph("# Stampede benchmark" + (o.scale == 1.0 ? "" : " (scale " + trim(o.scale) + ")"));
         line(produced());
-        line("Generated file: rerun the command to refresh it; the method is in [methodology.md](methodology.md).");
-        line();
+        paragraph("Generated file: rerun the command to refresh it; method: [methodology.md](methodology.md).");
         failure();
         long disturbedRuns = r.foreign.values().stream().filter(Results::disturbed).count();
         if (disturbedRuns > 0) {
-            line(String.format(Locale.ROOT, "> **Disturbed run:** other processes used %.2f cores on average (%.2f"
+            paragraph(String.format(Locale.ROOT, "> **Disturbed run:** other processes used %.2f cores on average (%.2f"
                     + " in the worst second); %s marked ⚠ below may understate this machine. Rerun on a quiet one.",
                     run.cpu.foreignCores(), run.cpu.worstForeignCores(), disturbedRuns == 1 ? "the run"
                     : "the " + disturbedRuns + " runs"));
-            line();
         }
         if (r.redisUnavailable != null) {
-            line("> **Redis Lua baseline not run:** " + r.redisUnavailable);
-            line();
+            paragraph("> **Redis Lua baseline not run:** " + r.redisUnavailable);
         }
-        line("Scale " + trim(o.scale) + ": hot drop of " + n(o.stock) + " units; " + n(o.requests)
+        paragraph("Scale " + trim(o.scale) + ": hot drop of " + n(o.stock) + " units; " + n(o.requests)
                 + " order requests per throughput run from " + n(o.users) + " users, "
                 + pct(o.retryFraction) + " of them retries of an earlier request; spread case: the same over "
                 + o.spreadDrops + " drops of " + n(o.stock / o.spreadDrops) + " units. Open-loop runs: "
                 + secs(o.duration) + " at each rate, after " + secs(o.warmup)
                 + " of untimed warm-up per configuration. " + o.partitions + " partitions per drop-keyed topic, "
                 + BenchOptions.STREAM_THREADS + " stream thread(s).");
-        line();
     }
 
     private void targets() {
-        line("## Targets");
-        line();
+        paragraph("## Targets");
         table("| target | measured | met |");
         Optional<ThroughputRun> redis = redisReference();
         for (ThroughputRun t : r.throughput) {
@@ -121,8 +115,7 @@ final class Report extends Markdown {
             return;
         }
         Optional<ThroughputRun> redis = redisReference();
-        line("## Throughput (max-throughput mode: everything sent as fast as possible)");
-        line();
+        paragraph("## Throughput (max-throughput mode: everything sent as fast as possible)");
         line("Columns: see [methodology.md](methodology.md#stampede-report-tables)." + redis.map(x -> " The ratio"
                 + " column divides by the pipelined Redis Lua hot-drop run: " + n(redisOps(x)) + " script calls/s.")
                 .orElse(""));
@@ -139,8 +132,7 @@ final class Report extends Markdown {
         line();
         List<ThroughputRun> withCpu = r.throughput.stream().filter(t -> !t.cpu().isEmpty()).toList();
         if (!withCpu.isEmpty()) {
-            line("CPU by thread while the topology drained the backlog (25→90% of the decisions), in cores:");
-            line();
+            paragraph("CPU by thread while the topology drained the backlog (25→90% of the decisions), in cores:");
             for (ThroughputRun t : withCpu) {
                 line("- " + t.config() + ", " + t.scenario() + ": " + t.cpu());
             }
@@ -152,8 +144,7 @@ final class Report extends Markdown {
         if (r.latency.isEmpty()) {
             return;
         }
-        line("## Latency (open loop at fixed arrival rates)");
-        line();
+        paragraph("## Latency (open loop at fixed arrival rates)");
         line("From intended send to committed decision visible, in ms; columns: see"
                 + " [methodology.md](methodology.md#stampede-report-tables).");
         line();
@@ -168,8 +159,7 @@ final class Report extends Markdown {
         }
         line();
         if (png != null) {
-            line("![Latency by percentile, one panel per arrival rate](" + png + ")");
-            line();
+            paragraph("![Latency by percentile, one panel per arrival rate](" + png + ")");
         }
     }
 
@@ -190,8 +180,7 @@ final class Report extends Markdown {
     }
 
     private void correctness() {
-        line("## Correctness of every run");
-        line();
+        paragraph("## Correctness of every run");
         line("Checks: see [methodology.md](methodology.md#stampede-report-tables).");
         line();
         table("| run | requests | distinct orders | decided | duplicates | missing | confirmed / stock | oversold | rejected | verdict |");
@@ -222,8 +211,7 @@ final class Report extends Markdown {
         if (notes.isEmpty()) {
             return;
         }
-        line("## Notes from the run");
-        line();
+        paragraph("## Notes from the run");
         notes.forEach(n -> line("- " + n));
         line();
     }
