@@ -29,10 +29,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -45,13 +48,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The drop-start notification benchmark (see {@link NotifyOptions}): one Kafka broker and ONE livedrop instance
- * as child processes (the API benchmark's {@code AppInstance} and {@code KafkaBroker}), driven from this JVM.
- * Online path: S WebSocket subscribers of {@code dropStarted}, each a distinct follower of creator "famous"; the
- * creator starts a drop and every subscriber's delivery is timed from the event's {@code startedAt}; baseline S=1.
- * Inbox: {@code me.notifications(first: 20)} of a viewer following 1,000 creators, open loop, against
- * {@code { __typename }}. Writes docs/benchmarks/NAME.md. Exit status 0 when every subscriber was told of every
- * measured start and every inbox request was answered without error.
+ * The drop-start notification benchmark (method: docs/benchmarks/methodology.md#notify-benchmark): one broker and
+ * ONE livedrop instance as child processes; S WebSocket subscribers of {@code dropStarted} timed from the event's
+ * {@code startedAt} against S=1, and the inbox read against {@code { __typename }}. Exit status 0 when every
+ * subscriber was told of every measured start and every inbox request was answered without error. Known gap: the
+ * largest S is bounded by this machine's open files and threads (the report says which).
  */
 public final class NotifyBenchmark {
 
@@ -80,7 +81,7 @@ public final class NotifyBenchmark {
             return 2;
         }
         Results results = new Results();
-        int maxSubscribers = o.online() ? o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
+        int maxSubscribers = o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1);
         List<String> appArgs = new ArrayList<>();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         appArgs.add("--server.tomcat.max-connections=" + (maxSubscribers + 2_000));
@@ -198,7 +199,7 @@ public final class NotifyBenchmark {
         private final Tokens tokens = new Tokens(Tokens.SECRET);
         private final Topics topics = Topics.from(new LivedropConfig(Map.of()));
         private final Map<String, Long> pids = new LinkedHashMap<>();
-        private final Map<String, String> products = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, String> products = new ConcurrentHashMap<>();
         private final Instant minted = Instant.now();
 
         Session(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results) {
@@ -223,12 +224,8 @@ public final class NotifyBenchmark {
                     results.appFdLimit[0], results.appFdLimit[1], results.appFdsIdle, results.benchFdLimit[0],
                     results.benchFdLimit[1], results.benchFdsIdle, Limits.range(), results.capacity, results.capacityWhy);
             try (KafkaProducer<String, FollowEvent> follows = followProducer()) {
-                if (o.inbox()) {
-                    inbox(follows);
-                }
-                if (o.online()) {
-                    online(follows);
-                }
+                inbox(follows);
+                online(follows);
             }
             if (!app.alive()) {
                 throw new IllegalStateException("the instance died during the run; see " + app.log + ":\n" + app.tail());
@@ -263,7 +260,7 @@ public final class NotifyBenchmark {
         }
 
         /** FollowEvents straight to the follows topic (key = the follower), as the follow mutation writes them. */
-        private void seedFollows(KafkaProducer<String, FollowEvent> producer, int users, java.util.function.IntFunction<String> user,
+        private void seedFollows(KafkaProducer<String, FollowEvent> producer, int users, IntFunction<String> user,
                                  List<String> creators) {
             Instant at = Instant.now();
             String topic = topics.follows().name();
@@ -295,13 +292,8 @@ public final class NotifyBenchmark {
 
         /** The creator's product (created with its catalog entry on first use). */
         private String product(String creator) {
-            String known = products.get(creator);
-            if (known != null) {
-                return known;
-            }
-            String id = http.upsertProduct(app.url(), "Bench product of " + creator, creatorToken(creator));
-            products.put(creator, id);
-            return id;
+            return products.computeIfAbsent(creator, c -> http.upsertProduct(app.url(), "Bench product of " + c,
+                    creatorToken(c)));
         }
 
         /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
@@ -499,13 +491,9 @@ public final class NotifyBenchmark {
             long t = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
-                List<Future<String>> made = new ArrayList<>();
-                for (int k = 0; k < drops; k++) {
-                    String creator = creators.get(k);
-                    made.add(pool.submit(() -> startDrop(creator)));
-                }
-                for (Future<String> f : made) {
-                    f.get();
+                for (Future<String> made : pool.invokeAll(creators.subList(0, drops).stream()
+                        .<Callable<String>>map(c -> () -> startDrop(c)).toList())) {
+                    made.get();
                 }
             } finally {
                 pool.shutdown();

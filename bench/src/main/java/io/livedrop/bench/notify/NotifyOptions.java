@@ -11,12 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The notification benchmark's options. */
-@Command(name = "bench/run notify", description = {"Drop-start notification benchmark: one Kafka broker and ONE livedrop"
-        + " instance (child processes). Online path: S WebSocket subscribers of dropStarted (graphql-transport-ws), each"
-        + " a distinct user following creator \"famous\"; the creator starts a drop; every subscriber's delivery is"
-        + " timed from the event's startedAt. Baseline: one subscriber (S=1), same run. Inbox: a viewer following 1,000"
-        + " creators, some with recent drop starts, reads me.notifications(first: 20) at a fixed open-loop rate against"
-        + " { __typename }. Writes docs/benchmarks/NAME.md.", ""})
+@Command(name = "bench/run notify", description = {"Drop-start notification benchmark: dropStarted to S WebSocket"
+        + " subscribers of one livedrop instance (baseline S=1), and the inbox me.notifications(first: 20) against"
+        + " { __typename }. Method: docs/benchmarks/methodology.md. Writes docs/benchmarks/NAME.md.", ""})
 final class NotifyOptions implements Cli.Options {
 
     @Option(names = "--quick", description = "smoke test (~3 min): 2,000 subscribers, 2 drop starts, inbox with 20"
@@ -53,8 +50,6 @@ final class NotifyOptions implements Cli.Options {
     Duration jitWarmup;
     @Option(names = "--connections", description = "most HTTP requests in flight in the open-loop runs (default 512)")
     int connections = 512;
-    @Option(names = "--only", description = "online|inbox: run one half only")
-    String only;
     @Mixin
     AppOptions app = new AppOptions();
     @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
@@ -70,7 +65,6 @@ final class NotifyOptions implements Cli.Options {
 
     @Override
     public void check() {
-        Cli.require(only == null || List.of("online", "inbox").contains(only), "--only is online or inbox");
         Cli.require(List.of("cap", "try", "skip").contains(overLimit), "--over-limit is cap, try or skip");
         Cli.requireBroker(app.broker);
         Cli.require(!subscribers.isEmpty() && subscribers.stream().allMatch(s -> s >= 1) && starts >= 1
@@ -78,13 +72,5 @@ final class NotifyOptions implements Cli.Options {
                 && inboxDrops <= inboxFollows && inboxRate >= 1 && duration.toMillis() >= 1000
                 && !warmup.isNegative() && !jitWarmup.isNegative() && connections >= 1,
                 "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s");
-    }
-
-    boolean online() {
-        return !"inbox".equals(only);
-    }
-
-    boolean inbox() {
-        return !"online".equals(only);
     }
 }
