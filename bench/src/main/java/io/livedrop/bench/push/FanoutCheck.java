@@ -11,10 +11,9 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * What one drop start's committed push batches said, checked as they arrive (on the reader's thread): every
- * follower {@code fan-0 .. fan-(N-1)} exactly once, nobody else, batches of at most the batch size, and from every
- * follows partition a gap-free run of batch numbers 0..k whose batch k alone is marked last. Complete when every
- * partition's last batch and every batch before it have arrived.
+ * One drop start's committed push batches, checked as they arrive (on the reader's thread): every follower
+ * {@code fan-0 .. fan-(N-1)} exactly once, nobody else, batches of at most the batch size, and from every follows
+ * partition gap-free batch numbers 0..k, k alone marked last. Complete when every partition's batches arrived.
  */
 final class FanoutCheck {
 
@@ -37,9 +36,7 @@ final class FanoutCheck {
     private long unexpected;
     private long batches;
     private long bytes;
-    private long lateRecords;
     private long firstNanos;
-    private long lastNanos;
     private long completeNanos;
 
     FanoutCheck(String dropId, int followers, int partitions, int batchSize, boolean keep) {
@@ -58,13 +55,11 @@ final class FanoutCheck {
             return;
         }
         if (completeNanos != 0) {
-            lateRecords++;
             problem("a batch arrived after the fan-out was complete: " + r.key());
         }
         if (firstNanos == 0) {
             firstNanos = now;
         }
-        lastNanos = now;
         batches++;
         bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         if (keep) {
@@ -163,8 +158,8 @@ final class FanoutCheck {
             all.add(unexpected + " user ids that do not follow " + Follows.CREATOR);
         }
         return new FanoutRun(run, dropId, followers, ms(ackNanos, t0), ms(startsFirst, t0), ms(startsLast, t0),
-                ms(firstNanos, t0), ms(completeNanos, t0), lastNanos == 0 ? Double.NaN : ms(lastNanos, t0), batches,
-                bytes, ids, distinct, duplicates, unexpected, lateRecords, List.copyOf(all));
+                ms(firstNanos, t0), ms(completeNanos, t0), batches, bytes, ids, distinct, duplicates, unexpected,
+                List.copyOf(all));
     }
 
     synchronized List<Written> written() {
@@ -177,9 +172,8 @@ final class FanoutCheck {
 
     /** One fan-out: times in ms from the drop start's send; problems empty when every check passed. */
     record FanoutRun(int run, String dropId, int followers, double startAckedMs, double startsFirstMs,
-                     double startsLastMs, double firstBatchMs, double completeMs, double lastRecordMs, long batches,
-                     long bytes, long ids, long distinct, long duplicates, long unexpected, long late,
-                     List<String> problems) {
+                     double startsLastMs, double firstBatchMs, double completeMs, long batches, long bytes, long ids,
+                     long distinct, long duplicates, long unexpected, List<String> problems) {
 
         boolean ok() {
             return problems.isEmpty();

@@ -15,10 +15,9 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Baseline (a): the records the fan-out wrote (same keys, same PushBatch values serialized by the same Avro
- * serializer, same partitions) sent by a plain KafkaProducer (acks=all, idempotent, producer defaults otherwise) to
- * a fresh topic with as many partitions (warmed up by one tiny record per partition first); timed from the first send until the last is acknowledged. Optionally the
- * same inside one transaction, timed until {@code commitTransaction} returns.
+ * Baseline (a): the fan-out's records (same keys, Avro values and partitions) sent by a plain KafkaProducer
+ * (acks=all, idempotent) to a fresh topic warmed by one tiny record per partition; timed from the first send until
+ * the last is acknowledged, or in a transaction until {@code commitTransaction} returns.
  */
 final class RawProducerBaseline {
 
@@ -65,8 +64,7 @@ final class RawProducerBaseline {
             if (transactional) {
                 producer.initTransactions();
             }
-            // Outside the timing: metadata, the producer id, and one tiny record in every partition of the topic
-            // (the first write to a fresh partition is slow), committed in a transaction of its own when transactional.
+            // untimed: metadata, producer id, and a first write to each partition (slow on a fresh one)
             producer.partitionsFor(topic);
             begin(producer, transactional);
             for (int p = 0; p < partitions; p++) {

@@ -7,6 +7,7 @@ import io.livedrop.bench.Waits;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;
 import io.livedrop.events.drop.DropStatus;
+import io.livedrop.events.notification.PushBatch;
 import io.livedrop.events.social.FollowAction;
 import io.livedrop.events.social.FollowEvent;
 import io.livedrop.events.social.FollowerCount;
@@ -21,9 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,10 +42,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/**
- * The system under test: the social topology ({@link SocialTopology}) in one {@link KafkaStreams} instance of this
- * JVM, with the settings of {@link StreamsSettings#of} as the application runs it, under a topic prefix of its own.
- */
+/** The social topology in one {@link KafkaStreams} of this JVM, with {@link StreamsSettings#of} as the app runs it. */
 final class SocialUnderTest implements AutoCloseable {
 
     static final String PREFIX = "bench-push.";
@@ -119,7 +119,7 @@ final class SocialUnderTest implements AutoCloseable {
     }
 
     /** Seeding of one size: follows of the creator added, noise follows added, seconds until all applied. */
-    record Seed(int followers, int added, long noise, double seconds, double produceSeconds) {
+    record Seed(int added, long noise, double seconds, double produceSeconds) {
         double followsPerSecond() {
             return (added + noise) / seconds;
         }
@@ -144,7 +144,7 @@ final class SocialUnderTest implements AutoCloseable {
             double rate = (count - last[1]) / ((now - last[0]) / 1e9);
             last[0] = now;
             last[1] = count;
-            return String.format(java.util.Locale.ROOT, "seeding %,d followers: produced %,d follows, applied %,d"
+            return String.format(Locale.ROOT, "seeding %,d followers: produced %,d follows, applied %,d"
                     + " (count of %s; %,.0f/s now)", n, sent.get(), count, Follows.CREATOR, rate);
         })) {
             for (int i = from; i < n; i++) {
@@ -171,7 +171,7 @@ final class SocialUnderTest implements AutoCloseable {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             seeded = n;
-            return new Seed(n, n - from, noise, seconds, produceSeconds);
+            return new Seed(n - from, noise, seconds, produceSeconds);
         }
     }
 
@@ -198,23 +198,19 @@ final class SocialUnderTest implements AutoCloseable {
     }
 
     /**
-     * One fan-out: readers of push-batches and drop-starts positioned at their ends, then one STARTED drop event
-     * for the creator; waits until every follows partition's batches have all arrived (read_committed), then a
-     * second more for anything extra.
+     * One fan-out: readers of push-batches and drop-starts at their ends, then one STARTED drop event; waits until
+     * every follows partition's batches have arrived, then a second more for anything extra.
      */
-    FanoutCheck.FanoutRun fanout(int run, String dropId, boolean keep, FanoutCheck[] checkOut) {
+    FanoutCheck.FanoutRun fanout(int run, String dropId, FanoutCheck check) {
         int n = seeded;
-        FanoutCheck check = new FanoutCheck(dropId, n, options.partitions, config.pushBatchSize(), keep);
-        checkOut[0] = check;
         Duration limit = Duration.ofSeconds(60 + n / 10_000);
-        // when the start was first seen on drop-starts, and when on its last new partition (the reader's thread)
-        Set<Integer> startPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Integer> startPartitions = ConcurrentHashMap.newKeySet();
         AtomicLong startsFirst = new AtomicLong();
         AtomicLong startsLast = new AtomicLong();
         long t0;
         long acked;
         String failed = null;
-        try (CommittedReader<io.livedrop.events.notification.PushBatch> batches = new CommittedReader<>(bootstrap,
+        try (CommittedReader<PushBatch> batches = new CommittedReader<>(bootstrap,
                 topics.pushBatches().name(), serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30));
              CommittedReader<DropEvent> dropStarts = new CommittedReader<>(bootstrap, topics.dropStarts().name(),
                      serdes.dropEvent().deserializer(), (r, now) -> {
@@ -238,7 +234,7 @@ final class SocialUnderTest implements AutoCloseable {
                 throw new IllegalStateException("could not produce the drop start: " + e, e);
             }
             acked = System.nanoTime();
-            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(java.util.Locale.ROOT,
+            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                     "fan-out %s: %d/%d follows partitions done, %,d/%,d user ids received", dropId,
                     check.partitionsDone(), options.partitions, check.ids(), n))) {
                 if (!Waits.await(() -> check.complete() || failure.get() != null || batches.failure() != null,
@@ -249,7 +245,7 @@ final class SocialUnderTest implements AutoCloseable {
             if (batches.failure() != null) {
                 failed = "push-batches reader failed: " + batches.failure();
             }
-            Waits.pause(Duration.ofSeconds(1)); // anything extra (a duplicate batch) would arrive now
+            Waits.pause(Duration.ofSeconds(1));
         }
         check();
         return check.result(run, t0, acked, startsFirst.get(),
