@@ -24,11 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -115,9 +115,8 @@ public final class NotifyBenchmark {
     }
 
     /** One drop start as the subscribers of one cohort saw it. */
-    record Round(String cohort, int subscribers, int number, boolean probe, String dropId, Instant startedAt, int told,
-                 int duplicates, Histogram micros, long firstMicros, long lastMicros, long requestToStartMicros,
-                 long requestMillis, Map<String, Double> cores) {
+    record Round(int subscribers, int number, boolean probe, String dropId, int told, int duplicates, Histogram micros,
+                 long firstMicros, long lastMicros, long requestToStartMicros, Map<String, Double> cores) {
         int missing() {
             return subscribers - told;
         }
@@ -219,10 +218,6 @@ public final class NotifyBenchmark {
             results.appFdsIdle = Limits.openNow(app.pid());
             results.benchFdsIdle = Limits.openNow(ProcessHandle.current().pid());
             capacity();
-            Progress.say("limits: app open files %d (soft) / %d (hard), %d open now; this JVM %d / %d, %d open now;"
-                            + " ephemeral ports %s per destination; most subscribers that fit: %,d (%s)",
-                    results.appFdLimit[0], results.appFdLimit[1], results.appFdsIdle, results.benchFdLimit[0],
-                    results.benchFdLimit[1], results.benchFdsIdle, Limits.range(), results.capacity, results.capacityWhy);
             try (KafkaProducer<String, FollowEvent> follows = followProducer()) {
                 inbox(follows);
                 online(follows);
@@ -298,14 +293,12 @@ public final class NotifyBenchmark {
 
         /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
         private String startDrop(String creator) {
-            String product = product(creator);
-            String body = http.call(app.url(), Http.json("mutation { scheduleDrop(input: {productId: \\\"" + product
-                    + "\\\", stock: 100, priceCents: 1999, startsAt: null}) { id status } }"), creatorToken(creator));
-            return Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id: " + body);
+            return http.scheduleDrop(app.url(), product(creator), 100, 1999, creatorToken(creator));
         }
 
         private long followerCount(String creator) {
-            String body = http.call(app.url(), Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"), null);
+            String body = http.call(app.url(), Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"),
+                    null);
             Matcher m = FOLLOWER_COUNT.matcher(body);
             return m.find() ? Long.parseLong(m.group(1)) : -1;
         }
@@ -326,7 +319,6 @@ public final class NotifyBenchmark {
         }
 
         private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
-            // The baseline first: one subscriber, several drop starts measured the same way.
             cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
             int n = 0;
             for (int s : o.subscribers) {
@@ -345,33 +337,18 @@ public final class NotifyBenchmark {
             c.label = label;
             c.requested = requested;
             results.cohorts.add(c);
-            int s = requested;
-            if (requested > results.capacity) {
-                String why = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as many in"
-                                + " this JVM; the most that fits is %,d (%s)%s", requested, requested,
+            int s = Math.min(requested, results.capacity);
+            if (s < requested) {
+                c.capReason = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as many in"
+                                + " this JVM; the most that fits is %,d (%s)%s: ran %,d instead", requested, requested,
                         results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
-                                : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)");
-                switch (o.overLimit) {
-                    case "skip" -> {
-                        c.capReason = why + ": skipped (--over-limit=skip)";
-                        Progress.say("%s: NOT RUN: %s", label, c.capReason);
-                        return;
-                    }
-                    case "cap" -> {
-                        s = results.capacity;
-                        c.capReason = why + String.format(": ran %,d instead (--over-limit=cap)", s);
-                    }
-                    default -> c.capReason = why + ": tried anyway (--over-limit=try)";
-                }
+                                : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
+                label = "S=" + String.format("%,d", s);
+                c.label = label;
                 Progress.say("%s: %s", label, c.capReason);
             }
             c.planned = s;
-            if (s != requested) {
-                label = "S=" + String.format("%,d", s);
-                c.label = label;
-            }
             String probe = creator + "-probe";
-            int size = s;
             Progress.say("%s: seeding %,d followers of \"%s\" (and of \"%s\") straight to %s", label, s, creator, probe,
                     topics.follows().name());
             product(creator);
@@ -386,17 +363,16 @@ public final class NotifyBenchmark {
                     (System.nanoTime() - t) / 1e9, seedSeconds);
             c.appRssBefore = Limits.rssMiB(app.pid());
             c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-            try (Swarm swarm = new Swarm(label, size, app.port, i -> userToken(userPrefix + i))) {
+            try (Swarm swarm = new Swarm(label, s, app.port, i -> userToken(userPrefix + i))) {
                 t = System.nanoTime();
-                swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + size / 200));
+                swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + s / 200));
                 c.connectSeconds = (System.nanoTime() - t) / 1e9;
                 c.acked = swarm.acked.get();
                 c.failed = swarm.failed.get();
                 c.failures = swarm.failureSummary();
-                // Probe drops by a second creator they all follow: proves every subscription is indexed (the
-                // server does not acknowledge a subscribe) and warms the delivery path. Not measured.
+                // probes: the server does not acknowledge a subscribe (see the methodology)
                 for (int p = 1; p <= 3 && c.acked > 0; p++) {
-                    Round r = round(swarm, label, probe, size, -p, true);
+                    Round r = round(swarm, label, probe, s, -p, true);
                     c.probes = p;
                     if (r.told() >= c.acked) {
                         c.probeComplete = true;
@@ -410,18 +386,18 @@ public final class NotifyBenchmark {
                 c.appFds = Limits.openNow(app.pid());
                 c.appThreads = Limits.threads(app.pid());
                 c.appThreadNames = Limits.threadNames(app.pid());
-                Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB, %,d fds",
-                        label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames, c.benchRssBefore, c.benchRssAfter,
-                        Limits.openNow(ProcessHandle.current().pid()));
+                Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB",
+                        label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames,
+                        c.benchRssBefore, c.benchRssAfter);
                 for (int r = 1; r <= starts && c.acked > 0; r++) {
-                    c.rounds.add(round(swarm, label, creator, size, r, false));
+                    c.rounds.add(round(swarm, label, creator, s, r, false));
                     Waits.pause(Duration.ofSeconds(2));
                 }
                 c.closedByServer = swarm.closedByServer.get();
                 c.closes = swarm.closeSummary();
                 c.protocolErrors = swarm.protocolErrors.get();
                 c.firstProtocolError = swarm.firstProtocolError;
-                Progress.say("%s: closing %,d connections", label, size);
+                Progress.say("%s: closing %,d connections", label, s);
             }
             Waits.pause(Duration.ofSeconds(2));
         }
@@ -452,9 +428,8 @@ public final class NotifyBenchmark {
                 }
             }
             Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
-            Instant started = d.startedAt == null ? null : Instant.parse(d.startedAt);
-            long startedMicros = started == null ? requestMicros
-                    : started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000;
+            long startedMicros = d.startedAt == null ? requestMicros
+                    : ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(d.startedAt));
             Histogram h = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_MICROS, 3);
             for (long at : d.snapshot()) {
                 if (at != 0) {
@@ -464,8 +439,8 @@ public final class NotifyBenchmark {
             int told = d.told.get();
             long first = told == 0 ? -1 : d.firstMicros.get() - startedMicros;
             long last = told == 0 ? -1 : d.lastMicros.get() - startedMicros;
-            Round r = new Round(label, size, number, probe, dropId, started, told, d.duplicates.get(), h, first, last,
-                    startedMicros - requestMicros, requestMillis, cores);
+            Round r = new Round(size, number, probe, dropId, told, d.duplicates.get(), h, first, last,
+                    startedMicros - requestMicros, cores);
             Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms"
                             + " (first %.1f ms); scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent;"
                             + " cores: %s", label, probe ? "probe" : "start " + number, dropId, told, size,

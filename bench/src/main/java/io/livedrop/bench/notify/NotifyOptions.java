@@ -23,8 +23,6 @@ final class NotifyOptions implements Cli.Options {
             + " after the other (default 10000; quick 2000). Counts above what this machine's limits allow (open files"
             + " per process, ephemeral ports) are capped to the most that fits, and the report says why")
     List<Integer> subscribers;
-    @Option(names = "--over-limit", description = "cap|try|skip: what to do with a count above the limits (default cap)")
-    String overLimit = "cap";
     @Option(names = "--starts", defaultValue = "3", description = "measured drop starts per subscriber count (default 3; quick 2)")
     int starts;
     @Option(names = "--baseline-starts", defaultValue = "5", description = "drop starts measured with one subscriber (default 5; quick 3)")
@@ -65,7 +63,6 @@ final class NotifyOptions implements Cli.Options {
 
     @Override
     public void check() {
-        Cli.require(List.of("cap", "try", "skip").contains(overLimit), "--over-limit is cap, try or skip");
         Cli.requireBroker(app.broker);
         Cli.require(!subscribers.isEmpty() && subscribers.stream().allMatch(s -> s >= 1) && starts >= 1
                 && baselineStarts >= 1 && connectConcurrency >= 1 && inboxFollows >= 1 && inboxDrops >= 0

@@ -10,6 +10,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
@@ -307,8 +308,7 @@ final class Swarm implements AutoCloseable {
     }
 
     static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
     static String between(String text, String marker) {
