@@ -112,8 +112,7 @@ final class SocialUnderTest implements AutoCloseable {
         if (t != null) {
             throw new IllegalStateException("Kafka Streams failed: " + t, t);
         }
-        if (streams != null && (streams.state() == KafkaStreams.State.ERROR
-                || streams.state() == KafkaStreams.State.NOT_RUNNING)) {
+        if (streams != null && !streams.state().isRunningOrRebalancing()) {
             throw new IllegalStateException("Kafka Streams is " + streams.state());
         }
     }
@@ -136,17 +135,9 @@ final class SocialUnderTest implements AutoCloseable {
         long noise = 0;
         Instant at = Instant.now();
         long t0 = System.nanoTime();
-        long[] last = {t0, 0};
         Duration limit = Duration.ofSeconds(120 + (n - from) / 1000);
-        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
-            long now = System.nanoTime();
-            long count = count();
-            double rate = (count - last[1]) / ((now - last[0]) / 1e9);
-            last[0] = now;
-            last[1] = count;
-            return String.format(Locale.ROOT, "seeding %,d followers: produced %,d follows, applied %,d"
-                    + " (count of %s; %,.0f/s now)", n, sent.get(), count, Follows.CREATOR, rate);
-        })) {
+        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT, "seeding %,d"
+                + " followers: produced %,d follows, applied %,d (count of %s)", n, sent.get(), count(), Follows.CREATOR))) {
             for (int i = from; i < n; i++) {
                 String user = Follows.user(i);
                 send(user, Follows.CREATOR, at, sent, errors);
@@ -160,18 +151,15 @@ final class SocialUnderTest implements AutoCloseable {
             if (errors.get() > 0) {
                 throw new IllegalStateException(errors.get() + " follows could not be produced");
             }
-            long deadline = t0 + limit.toNanos();
-            while (count() != n) {
+            if (!Waits.await(() -> {
                 check();
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("follower count of " + Follows.CREATOR + " is " + count()
-                            + " after " + limit.toSeconds() + " s, expected " + n);
-                }
-                Waits.pause(Duration.ofMillis(50));
+                return count() == n;
+            }, limit)) {
+                throw new IllegalStateException("follower count of " + Follows.CREATOR + " is " + count() + " after "
+                        + limit.toSeconds() + " s, expected " + n);
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
             seeded = n;
-            return new Seed(n - from, noise, seconds, produceSeconds);
+            return new Seed(n - from, noise, (System.nanoTime() - t0) / 1e9, produceSeconds);
         }
     }
 
@@ -201,7 +189,7 @@ final class SocialUnderTest implements AutoCloseable {
      * One fan-out: readers of push-batches and drop-starts at their ends, then one STARTED drop event; waits until
      * every follows partition's batches have arrived, then a second more for anything extra.
      */
-    FanoutCheck.FanoutRun fanout(int run, String dropId, FanoutCheck check) {
+    FanoutCheck.FanoutRun fanout(int run, String dropId, FanoutCheck check) throws Exception {
         int n = seeded;
         Duration limit = Duration.ofSeconds(60 + n / 10_000);
         Set<Integer> startPartitions = ConcurrentHashMap.newKeySet();
@@ -225,14 +213,10 @@ final class SocialUnderTest implements AutoCloseable {
             dropStarts.start();
             Instant now = Instant.now();
             t0 = System.nanoTime();
-            try {
-                drops.send(new ProducerRecord<>(topics.dropEvents().name(), dropId, DropEvent.newBuilder()
-                        .setDropId(dropId).setCreatorId(Follows.CREATOR).setType(DropEventType.STARTED)
-                        .setStatus(DropStatus.LIVE).setInitialStock(100).setRemainingStock(100).setAt(now).build()))
-                        .get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not produce the drop start: " + e, e);
-            }
+            drops.send(new ProducerRecord<>(topics.dropEvents().name(), dropId, DropEvent.newBuilder()
+                    .setDropId(dropId).setCreatorId(Follows.CREATOR).setType(DropEventType.STARTED)
+                    .setStatus(DropStatus.LIVE).setInitialStock(100).setRemainingStock(100).setAt(now).build()))
+                    .get(30, TimeUnit.SECONDS);
             acked = System.nanoTime();
             try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                     "fan-out %s: %d/%d follows partitions done, %,d/%,d user ids received", dropId,
