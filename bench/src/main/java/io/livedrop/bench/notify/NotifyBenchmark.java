@@ -339,8 +339,8 @@ public final class NotifyBenchmark {
             results.cohorts.add(c);
             int s = Math.min(requested, results.capacity);
             if (s < requested) {
-                c.capReason = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as many in"
-                                + " this JVM; the most that fits is %,d (%s)%s: ran %,d instead", requested, requested,
+                c.capReason = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as"
+                                + " many in this JVM; the most that fits is %,d (%s)%s: ran %,d instead", requested, requested,
                         results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
                                 : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
                 label = "S=" + String.format("%,d", s);
@@ -452,17 +452,14 @@ public final class NotifyBenchmark {
         private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
             String viewer = "inbox-viewer";
             String token = userToken(viewer);
-            int follows = o.inboxFollows;
             int drops = o.inboxDrops;
-            results.inboxFollows = follows;
+            results.inboxFollows = o.inboxFollows;
             Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
-                    follows, topics.follows().name(), drops);
-            List<String> creators = IntStream.range(0, follows).mapToObj(k -> "ic" + k).toList();
+                    o.inboxFollows, topics.follows().name(), drops);
             // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
             // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
-            List<String> order = new ArrayList<>(creators.subList(1, follows));
-            order.add(creators.get(0));
-            seedFollows(producer, 1, i -> viewer, order);
+            List<String> creators = IntStream.range(0, o.inboxFollows).mapToObj(k -> "ic" + k).toList();
+            seedFollows(producer, 1, i -> viewer, Stream.concat(creators.stream().skip(1), Stream.of("ic0")).toList());
             long t = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
@@ -494,9 +491,8 @@ public final class NotifyBenchmark {
                 Progress.say("inbox: WARNING: %d notifications shown, expected %d", results.inboxEdges, expected);
             }
             HttpRequest inboxRequest = Http.graphQl(app.url(), body, token);
-            int edges = expected;
             Target inbox = i -> LoadGenerator.send(http, inboxRequest, b -> !b.contains("\"errors\"")
-                    && Http.count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
+                    && Http.count(b, "\"kind\":\"DROP_STARTED\"") == expected ? Outcome.OK : Outcome.ERROR);
             Target typename = LoadGenerator.typename(http, app.url(), token);
             LoadGenerator.jitWarmup(List.of(inbox, typename), "inbox and __typename", 16, o.jitWarmup);
             openLoop("{ __typename } (baseline)", typename);
@@ -507,9 +503,8 @@ public final class NotifyBenchmark {
             int rate = o.inboxRate;
             LoadGenerator.warmup(system, rate, o.warmup, o.connections, target);
             ProcCpu before = ProcCpu.snapshot(pids);
-            Duration drain = Duration.ofSeconds(30);
             Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
-                    o.connections, target, i -> 0, 1, drain, true);
+                    o.connections, target, i -> 0, 1, Duration.ofSeconds(30), true);
             Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
             results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
             Progress.say("%s", run.summaryLine());

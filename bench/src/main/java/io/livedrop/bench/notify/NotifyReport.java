@@ -53,7 +53,8 @@ final class NotifyReport extends Markdown {
         sharedMachine();
         failure();
         paragraph("One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + "), child processes on this"
-                + " machine; baselines: one subscriber (S=1) and `{ __typename }`, same run. Method: see " + METHOD + ".");
+                + " machine; baselines: one subscriber (S=1) and `{ __typename }`, same run. Method: see " + METHOD
+                + ".");
     }
 
     private Cohort baseline() {
@@ -176,8 +177,8 @@ final class NotifyReport extends Markdown {
     private void inbox() {
         paragraph("## Inbox read: `me.notifications(first: 20)`");
         paragraph(String.format(Locale.ROOT, "A viewer following %s creators, %d of which started a drop just before"
-                + " (%.1f s for all); the page shows %d notifications, an answer counts with exactly %d. `%s`, open loop"
-                + " at %s req/s for %d s after %d s of warm-up (and %d s of JIT warm-up), at most %d in flight.",
+                + " (%.1f s for all); the page shows %d notifications, an answer counts with exactly %d. `%s`, open"
+                + " loop at %s req/s for %d s after %d s of warm-up (and %d s of JIT warm-up), at most %d in flight.",
                 n(r.inboxFollows), r.inboxDrops, r.inboxCreateSeconds, r.inboxEdges, Math.min(20, r.inboxDrops),
                 NotifyBenchmark.INBOX_QUERY, n(o.inboxRate), o.duration.toSeconds(), o.warmup.toSeconds(),
                 o.jitWarmup.toSeconds(), o.connections));
@@ -201,11 +202,10 @@ final class NotifyReport extends Markdown {
 
     private void bounds() {
         paragraph("## What bounds it");
-        List<String> facts = new ArrayList<>();
         for (Cohort c : measured()) {
             for (Round x : c.rounds) {
                 long spread = x.lastMicros() - x.firstMicros();
-                facts.add(String.format(Locale.ROOT, "%s start %d: cores (instance / bench JVM with all subscribers /"
+                line("- " + String.format(Locale.ROOT, "%s start %d: cores (instance / bench JVM with all subscribers /"
                         + " broker / machine of %d) %s over the %.2f s from the request to the last delivery;"
                         + " deliveries spread over %s ms (first %s ms, last %s ms after startedAt), %s deliveries/s.",
                         c.label, x.number(), env.cores(), cores(x.cores()),
@@ -215,10 +215,9 @@ final class NotifyReport extends Markdown {
             }
         }
         for (InboxRun x : r.inbox) {
-            facts.add(String.format(Locale.ROOT, "%s at %s/s: cores (instance / bench JVM, the load generator / broker /"
-                    + " machine of %d) %s.", x.system(), n(o.inboxRate), env.cores(), cores(x.cores())));
+            line("- " + String.format(Locale.ROOT, "%s at %s/s: cores (instance / bench JVM, the load generator /"
+                    + " broker / machine of %d) %s.", x.system(), n(o.inboxRate), env.cores(), cores(x.cores())));
         }
-        facts.forEach(f -> line("- " + f));
         line();
         paragraph("Limits for many connections on this machine (what decides the largest S):");
         table("| limit | value |");

@@ -137,7 +137,8 @@ final class SocialUnderTest implements AutoCloseable {
         long t0 = System.nanoTime();
         Duration limit = Duration.ofSeconds(120 + (n - from) / 1000);
         try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT, "seeding %,d"
-                + " followers: produced %,d follows, applied %,d (count of %s)", n, sent.get(), count(), Follows.CREATOR))) {
+                + " followers: produced %,d follows, applied %,d (count of %s)", n, sent.get(), count(),
+                Follows.CREATOR))) {
             for (int i = from; i < n; i++) {
                 String user = Follows.user(i);
                 send(user, Follows.CREATOR, at, sent, errors);
