@@ -340,8 +340,8 @@ public final class NotifyBenchmark {
             int s = Math.min(requested, results.capacity);
             if (s < requested) {
                 c.capReason = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as"
-                                + " many in this JVM; the most that fits is %,d (%s)%s: ran %,d instead", requested, requested,
-                        results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
+                                + " many in this JVM; the most that fits is %,d (%s)%s: ran %,d instead", requested,
+                        requested, results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
                                 : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
                 label = "S=" + String.format("%,d", s);
                 c.label = label;
