@@ -221,23 +221,21 @@ final class NotifyReport extends Markdown {
         line();
         paragraph("Limits for many connections on this machine (what decides the largest S):");
         table("| limit | value |");
-        line("| open files (RLIMIT_NOFILE) of the livedrop instance, soft / hard | " + r.appFdLimit[0] + " / "
-                + r.appFdLimit[1] + " (" + r.appFdsIdle + " open before any subscriber: jars, RocksDB, Kafka clients) |");
-        line("| open files of the benchmark JVM, soft / hard | " + r.benchFdLimit[0] + " / " + r.benchFdLimit[1] + " ("
-                + r.benchFdsIdle + " open before any subscriber) |");
-        line("| may this process raise the hard limit (CAP_SYS_RESOURCE) | " + (Limits.canRaiseLimits() ? "yes" : "no") + " |");
-        line("| ephemeral ports (net.ipv4.ip_local_port_range) | " + Limits.range() + " = " + n(Limits.ephemeralPorts())
-                + " per destination address; the benchmark spreads subscribers over 127.0.0.1, .2, … (" + n(Swarm.PER_ADDRESS)
-                + " each) so ports do not bind first |");
-        line("| listen backlog (net.core.somaxconn) | " + Limits.sysctl("/proc/sys/net/core/somaxconn") + " |");
-        line("| Tomcat | `--server.tomcat.max-connections` raised to the largest S + 2,000 (default 8,192);"
-                + " `server.tomcat.threads.max` left at 200: an idle WebSocket holds no request thread |");
-        line("| threads: kernel.pid_max / kernel.threads-max / vm.max_map_count | "
-                + Limits.sysctl("/proc/sys/kernel/pid_max") + " / " + Limits.sysctl("/proc/sys/kernel/threads-max") + " / "
-                + Limits.sysctl("/proc/sys/vm/max_map_count") + " (every thread takes a pid, and its stack two memory"
-                + " mappings) |");
-        line("| memory available | " + n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx"
-                + r.appXmx + " |");
+        row("open files (RLIMIT_NOFILE) of the livedrop instance, soft / hard", r.appFdLimit[0] + " / "
+                + r.appFdLimit[1] + " (" + r.appFdsIdle + " open before any subscriber: jars, RocksDB, Kafka clients)");
+        row("open files of the benchmark JVM, soft / hard", r.benchFdLimit[0] + " / " + r.benchFdLimit[1] + " ("
+                + r.benchFdsIdle + " open before any subscriber)");
+        row("may this process raise the hard limit (CAP_SYS_RESOURCE)", Limits.canRaiseLimits() ? "yes" : "no");
+        row("ephemeral ports (net.ipv4.ip_local_port_range)", Limits.range() + " = " + n(Limits.ephemeralPorts())
+                + " per destination address; subscribers spread over 127.0.0.1, .2, … (" + n(Swarm.PER_ADDRESS)
+                + " each) so ports do not bind first");
+        row("listen backlog (net.core.somaxconn)", Limits.sysctl("/proc/sys/net/core/somaxconn"));
+        row("Tomcat", "`--server.tomcat.max-connections` raised to the largest S + 2,000 (default 8,192);"
+                + " `server.tomcat.threads.max` left at 200: an idle WebSocket holds no request thread");
+        row("threads: kernel.pid_max / kernel.threads-max / vm.max_map_count", Limits.sysctl("/proc/sys/kernel/pid_max")
+                + " / " + Limits.sysctl("/proc/sys/kernel/threads-max") + " / "
+                + Limits.sysctl("/proc/sys/vm/max_map_count") + " (every thread takes a pid, its stack two mappings)");
+        row("memory available", n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx" + r.appXmx);
         line("| most subscribers one run can hold here | " + n(r.capacity) + " (" + r.capacityWhy + ") |");
         line();
     }

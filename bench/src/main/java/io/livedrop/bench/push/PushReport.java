@@ -219,15 +219,13 @@ final class PushReport extends Markdown {
         line("| drop-start producer | acks=all, idempotent, linger.ms=0 |");
         line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
                 + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
-        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, other settings default (linger.ms 5,"
-                + " batch.size 16 KiB), fresh " + o.partitions + "-partition topic per run warmed by one tiny record per"
-                + " partition, each record to the same partition number as in push-batches; variants: all in one"
-                + " transaction (timed until commitTransaction returns), and batch.size=256 KiB"
-                + ". Kafka Streams' own producer runs with linger.ms=100 (its default override) and is flushed at"
-                + " each commit |");
-        line("| RocksDB baseline | one RocksDB (rocksdbjni, default Options) in a temp dir, the followers-store keys"
-                + " `creator|user` of the same follows with 8-byte values, written without WAL, flushed and compacted,"
-                + " then seek(`famous|`) and iterate while the prefix matches, ids into lists of 500 |");
+        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, defaults otherwise (linger.ms 5,"
+                + " batch.size 16 KiB), a fresh " + o.partitions + "-partition topic per run warmed by one record per partition,"
+                + " records to their push-batches partition numbers; variants: one transaction (until commitTransaction"
+                + " returns), batch.size=256 KiB. Kafka Streams' producer: linger.ms=100, flushed at each commit |");
+        line("| RocksDB baseline | one RocksDB (default Options), the followers-store keys `creator|user` of the same"
+                + " follows (8-byte values) written without WAL, flushed, compacted; seek(`famous|`) while the prefix"
+                + " matches, ids into lists of 500 |");
         line();
     }
 
