@@ -220,9 +220,10 @@ final class PushReport extends Markdown {
         line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
                 + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
         line("| raw producer baseline | KafkaProducer, acks=all, idempotent, defaults otherwise (linger.ms 5,"
-                + " batch.size 16 KiB), a fresh " + o.partitions + "-partition topic per run warmed by one record per partition,"
-                + " records to their push-batches partition numbers; variants: one transaction (until commitTransaction"
-                + " returns), batch.size=256 KiB. Kafka Streams' producer: linger.ms=100, flushed at each commit |");
+                + " batch.size 16 KiB), a fresh " + o.partitions + "-partition topic per run warmed by one record per"
+                + " partition, records to their push-batches partition numbers; variants: one transaction (until"
+                + " commitTransaction returns), batch.size=256 KiB. Kafka Streams' producer: linger.ms=100, flushed at"
+                + " each commit |");
         line("| RocksDB baseline | one RocksDB (default Options), the followers-store keys `creator|user` of the same"
                 + " follows (8-byte values) written without WAL, flushed, compacted; seek(`famous|`) while the prefix"
                 + " matches, ids into lists of 500 |");
