@@ -17,10 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class FanoutCheck {
 
-    /** A batch as it was written (for the raw-producer baseline): its push-batches partition, key and value. */
-    record Written(int partition, String key, PushBatch value) {
-    }
-
     private final String dropId;
     private final int followers;
     private final int partitions;
@@ -30,7 +26,7 @@ final class FanoutCheck {
     private final int[] lastBatchNumber;
     private final Map<Integer, BitSet> batchNumbers = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private final List<Written> written = new ArrayList<>();
+    private final List<ConsumerRecord<String, PushBatch>> written = new ArrayList<>(); // for the raw producer
     private long ids;
     private long duplicates;
     private long unexpected;
@@ -63,7 +59,7 @@ final class FanoutCheck {
         batches++;
         bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         if (keep) {
-            written.add(new Written(r.partition(), r.key(), b));
+            written.add(r);
         }
         if (!Follows.CREATOR.equals(b.getCreatorId())) {
             problem("batch " + r.key() + " names creator " + b.getCreatorId());
@@ -162,7 +158,7 @@ final class FanoutCheck {
                 List.copyOf(all));
     }
 
-    synchronized List<Written> written() {
+    synchronized List<ConsumerRecord<String, PushBatch>> written() {
         return List.copyOf(written);
     }
 

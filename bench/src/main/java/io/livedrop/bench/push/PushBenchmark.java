@@ -5,12 +5,14 @@ import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
+import io.livedrop.events.notification.PushBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The push-path benchmark (method: docs/benchmarks/methodology.md#push-benchmark): a drop start of a creator with N
@@ -93,7 +95,7 @@ public final class PushBenchmark {
                 size.seed.added() + size.seed.noise(), size.seed.added(), Follows.CREATOR, size.seed.noise(),
                 size.seed.produceSeconds(), size.seed.seconds(), size.seed.followsPerSecond());
         Thread.sleep(2000); // the last commits and changelog writes settle
-        List<FanoutCheck.Written> written = List.of();
+        List<ConsumerRecord<String, PushBatch>> written = List.of();
         for (int r = 1; r <= o.runs; r++) {
             String dropId = "drop-" + n + "-" + r;
             Progress.say("fan-out %d/%d of %,d followers (drop %s)", r, o.runs, n, dropId);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,7 +46,7 @@ final class RawProducerBaseline {
         static final List<Variant> ALL = List.of(DEFAULTS, TRANSACTION, BIG_BATCHES);
     }
 
-    Run run(List<FanoutCheck.Written> records, Variant variant) {
+    Run run(List<ConsumerRecord<String, PushBatch>> records, Variant variant) {
         boolean transactional = variant.transactional();
         String topic = "bench-push-raw-" + (++topics);
         KafkaAdmin.create(bootstrap, topic, partitions);
@@ -73,7 +74,7 @@ final class RawProducerBaseline {
             end(producer, transactional);
             long t0 = System.nanoTime();
             begin(producer, transactional);
-            for (FanoutCheck.Written w : records) {
+            for (ConsumerRecord<String, PushBatch> w : records) {
                 producer.send(new ProducerRecord<>(topic, w.partition() % partitions, w.key(), w.value()), (md, e) -> {
                     if (e != null) {
                         errors.incrementAndGet();

@@ -40,8 +40,7 @@ final class RocksScanBaseline {
         try (Options options = new Options().setCreateIfMissing(true);
              RocksDB db = RocksDB.open(options, dir.toString())) {
             byte[] value = ByteBuffer.allocate(8).putLong(System.currentTimeMillis()).array();
-            try (WriteOptions write = new WriteOptions().setDisableWAL(true)) {
-                WriteBatch batch = new WriteBatch();
+            try (WriteOptions write = new WriteOptions().setDisableWAL(true); WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < followers; i++) {
                     String user = Follows.user(i);
                     batch.put(key(Follows.CREATOR, user), value);
@@ -52,12 +51,10 @@ final class RocksScanBaseline {
                     }
                     if (batch.count() >= 10_000) {
                         db.write(write, batch);
-                        batch.close();
-                        batch = new WriteBatch();
+                        batch.clear();
                     }
                 }
                 db.write(write, batch);
-                batch.close();
             }
             try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
                 db.flush(flush);
