@@ -59,6 +59,9 @@ public final class NotifyBenchmark {
     static final String INBOX_QUERY = "{ me { notifications(first: 20) { edges { node { id kind createdAt } } } } }";
     static final String FAMOUS = "famous";
     static final int FD_MARGIN = 600;
+    static final int CONNECT_CONCURRENCY = 256; // WebSocket handshakes in flight
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60); // for every subscriber to be told of a start
+    static final int CONNECTIONS = 512; // HTTP requests in flight in the open-loop inbox runs
     private static final Pattern FOLLOWER_COUNT = Pattern.compile("\"followerCount\"\\s*:\\s*(\\d+)");
 
     public static void main(String[] args) throws Exception {
@@ -361,7 +364,7 @@ public final class NotifyBenchmark {
         c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
         try (Swarm swarm = new Swarm(label, s, app.port, i -> userToken(userPrefix + i))) {
             t = System.nanoTime();
-            swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + s / 200));
+            swarm.open(CONNECT_CONCURRENCY, Duration.ofSeconds(120 + s / 200));
             c.connectSeconds = (System.nanoTime() - t) / 1e9;
             c.acked = swarm.acked.get();
             c.failed = swarm.failed.get();
@@ -407,7 +410,7 @@ public final class NotifyBenchmark {
         long requestMillis = (System.nanoTime() - t0) / 1_000_000;
         Swarm.Delivery d = swarm.delivery(dropId);
         int expected = swarm.acked.get();
-        long deadline = System.nanoTime() + o.deliveryTimeout.toNanos();
+        long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
         int lastTold = -1;
         long lastChange = System.nanoTime();
         try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
@@ -497,10 +500,10 @@ public final class NotifyBenchmark {
 
     private void openLoop(String system, Target target) {
         int rate = o.inboxRate;
-        LoadGenerator.warmup(system, rate, o.warmup, o.connections, target);
+        LoadGenerator.warmup(system, rate, o.warmup, CONNECTIONS, target);
         ProcCpu before = ProcCpu.snapshot(pids);
         Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
-                o.connections, target, i -> 0, 1, Duration.ofSeconds(30), true);
+                CONNECTIONS, target, i -> 0, 1, Duration.ofSeconds(30), true);
         Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
         results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
         Progress.say("%s", run.summaryLine());

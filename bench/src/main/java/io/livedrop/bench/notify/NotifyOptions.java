@@ -27,11 +27,6 @@ final class NotifyOptions implements Cli.Options {
     int starts;
     @Option(names = "--baseline-starts", defaultValue = "5", description = "drop starts measured with one subscriber (default 5; quick 3)")
     int baselineStarts;
-    @Option(names = "--connect-concurrency", description = "WebSocket handshakes in flight while connecting (default 256)")
-    int connectConcurrency = 256;
-    @Option(names = "--delivery-timeout", defaultValue = "60", description = "seconds to wait for every subscriber to be"
-            + " told of one start (default 60)")
-    Duration deliveryTimeout;
     @Option(names = "--inbox-follows", description = "creators the inbox viewer follows (default 1000)")
     int inboxFollows = 1000;
     @Option(names = "--inbox-drops", defaultValue = "100", description = "of those, creators that start a drop (default 100; quick 20)")
@@ -46,8 +41,6 @@ final class NotifyOptions implements Cli.Options {
     @Option(names = "--jit-warmup", defaultValue = "20", description = "seconds of untimed closed-loop inbox + baseline"
             + " traffic first (default 20; quick 10)")
     Duration jitWarmup;
-    @Option(names = "--connections", description = "most HTTP requests in flight in the open-loop runs (default 512)")
-    int connections = 512;
     @Mixin
     AppOptions app = new AppOptions();
     @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
@@ -65,9 +58,9 @@ final class NotifyOptions implements Cli.Options {
     public void check() {
         Cli.requireBroker(app.broker);
         Cli.require(!subscribers.isEmpty() && subscribers.stream().allMatch(s -> s >= 1) && starts >= 1
-                && baselineStarts >= 1 && connectConcurrency >= 1 && inboxFollows >= 1 && inboxDrops >= 0
+                && baselineStarts >= 1 && inboxFollows >= 1 && inboxDrops >= 0
                 && inboxDrops <= inboxFollows && inboxRate >= 1 && duration.toMillis() >= 1000
-                && !warmup.isNegative() && !jitWarmup.isNegative() && connections >= 1,
+                && !warmup.isNegative() && !jitWarmup.isNegative(),
                 "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s");
     }
 }

@@ -162,10 +162,8 @@ final class NotifyReport extends Markdown {
     }
 
     private static String perSubscriber(long deltaMiB, int subscribers) {
-        if (subscribers < 100 || deltaMiB <= 0) {
-            return "—";
-        }
-        return String.format(Locale.ROOT, "%.0f KiB", deltaMiB * 1024.0 / subscribers);
+        return subscribers < 100 || deltaMiB <= 0 ? "—"
+                : String.format(Locale.ROOT, "%.0f KiB", deltaMiB * 1024.0 / subscribers);
     }
 
     private static String cores(Map<String, Double> c) {
@@ -181,7 +179,7 @@ final class NotifyReport extends Markdown {
                 + " loop at %s req/s for %d s after %d s of warm-up (and %d s of JIT warm-up), at most %d in flight.",
                 n(r.inboxFollows), r.inboxDrops, r.inboxCreateSeconds, r.inboxEdges, Math.min(20, r.inboxDrops),
                 NotifyBenchmark.INBOX_QUERY, n(o.inboxRate), o.duration.toSeconds(), o.warmup.toSeconds(),
-                o.jitWarmup.toSeconds(), o.connections));
+                o.jitWarmup.toSeconds(), NotifyBenchmark.CONNECTIONS));
         table("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
                 + " | errors | cores: instance / bench JVM / broker / machine |");
         InboxRun base = inboxRun(true);
@@ -244,7 +242,8 @@ final class NotifyReport extends Markdown {
         machine(false);
         line("| livedrop instance | `" + run.appCommand + "` |");
         line("| subscribers' client | JDK `java.net.http.HttpClient` WebSocket, one client (1 selector thread, 2 executor"
-                + " threads) for all subscribers; handshakes at most " + o.connectConcurrency + " in flight |");
+                + " threads) for all subscribers; handshakes at most " + NotifyBenchmark.CONNECT_CONCURRENCY
+                + " in flight |");
         line("| inbox load | the API benchmark's `LoadGenerator` (open loop) over the JDK HttpClient, HTTP/1.1 |");
         cpuLoad();
         line();
@@ -257,7 +256,7 @@ final class NotifyReport extends Markdown {
                 if (x.missing() > 0) {
                     notes.add("**" + c.label + ", start " + x.number() + " (drop " + x.dropId() + "): " + n(x.missing())
                             + " of " + n(x.subscribers()) + " subscribers were NOT told** within "
-                            + o.deliveryTimeout.toSeconds() + " s (or 15 s without a new delivery).");
+                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or 15 s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
                     notes.add(c.label + ", start " + x.number() + ": " + x.duplicates() + " subscribers were told twice.");
@@ -268,18 +267,14 @@ final class NotifyReport extends Markdown {
                         + " connection_ack** (failures: " + c.failures + "; closed by the server: " + c.closes + ").");
             }
         }
-        for (Cohort c : r.cohorts) {
-            if (c.acked >= 1000 && c.appThreads >= 0.9 * c.acked) {
+        r.cohorts.stream().filter(c -> c.acked >= 1000 && c.appThreads >= 0.9 * c.acked).findFirst().ifPresent(c ->
                 notes.add("**The instance runs one thread per WebSocket session**: " + n(c.appThreads) + " threads"
                         + " with " + n(c.acked) + " subscribers (" + c.label + "; " + c.appThreadNames + "), from"
                         + " Spring GraphQL's WebMVC GraphQlWebSocketHandler (`Schedulers.newSingle` per session). So"
                         + " 100,000 subscribers need 100,000 threads, more than kernel.pid_max ("
                         + Limits.sysctl("/proc/sys/kernel/pid_max") + ") and, at two mappings per thread stack,"
                         + " vm.max_map_count (" + Limits.sysctl("/proc/sys/vm/max_map_count") + ") allow here, even"
-                        + " with the open-files limit lifted.");
-                break;
-            }
-        }
+                        + " with the open-files limit lifted."));
         if (r.appLogWarnings != null) {
             notes.add("Warnings and errors in the instance's log (most frequent, digits as #):\n\n```\n"
                     + r.appLogWarnings.strip() + "\n```");

@@ -49,7 +49,7 @@ final class PushReport extends Markdown {
 
     private void header() {
         paragraph("# Push fan-out benchmark" + (o.streamThreads == 1 ? "" : " — variant: num.stream.threads="
-                + o.streamThreads) + (o.streamsConfig.isEmpty() ? "" : " — variant: " + o.streamsConfig));
+                + o.streamThreads));
         paragraph("Command: `" + env.command() + "`");
         paragraph(produced() + " Generated file: rerun the command to refresh it.");
         paragraph("A drop start of creator `" + Follows.CREATOR + "` through the social topology until a read_committed"

@@ -21,7 +21,6 @@ import io.livedrop.topology.social.SocialTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -76,23 +75,17 @@ final class SocialUnderTest implements AutoCloseable {
 
     /** The Streams settings that differ from Kafka Streams' defaults (for the report). */
     String settings() {
-        Stream<String> set = Stream.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
-                .map(k -> k + "=" + (props.get(k) == null ? "(default)" : props.get(k)));
-        Stream<String> overrides = options.streamsConfig.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue() + " (override)");
-        return Stream.concat(set, overrides).collect(Collectors.joining(", "));
+        return Stream.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
+                .map(k -> k + "=" + (props.get(k) == null ? "(default)" : props.get(k)))
+                .collect(Collectors.joining(", "));
     }
 
     void start() {
         KafkaAdmin.provision(bootstrap, topics);
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        if (options.streamThreads != 1) {
-            overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads);
-        }
-        overrides.putAll(options.streamsConfig);
-        props = StreamsSettings.of(config, applicationId(), bootstrap, stateDir, overrides);
+        props = StreamsSettings.of(config, applicationId(), bootstrap, stateDir, options.streamThreads == 1 ? Map.of()
+                : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads));
         streams = new KafkaStreams(SocialTopology.build(config, serdes), props);
         KafkaAdmin.start(streams, failure, "Kafka Streams");
         check();
