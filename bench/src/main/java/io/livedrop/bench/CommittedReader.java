@@ -33,7 +33,7 @@ public final class CommittedReader<V> implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.getInteger("bench.fetch.max.wait.ms", 100),
                 ConsumerConfig.CLIENT_ID_CONFIG, "bench-reader-" + topic);
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), valueDeserializer);
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

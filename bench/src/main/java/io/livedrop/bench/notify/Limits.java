@@ -34,7 +34,7 @@ final class Limits {
 
     /** Resident memory of a process, MiB; -1 if unknown. */
     static long rssMiB(long pid) {
-        return mib(number(field("/proc/" + pid + "/status", "VmRSS:")));
+        return Math.floorDiv(number(field("/proc/" + pid + "/status", "VmRSS:")), 1024);
     }
 
     /** Threads of a process; -1 if unknown. */
@@ -46,9 +46,8 @@ final class Limits {
     static String threadNames(long pid) {
         Map<String, Long> names;
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            names = tasks.map(t -> read(t.resolve("comm").toString())).filter(n -> n != null && !n.isEmpty())
-                    .collect(Collectors.groupingBy(n -> n.lines().findFirst().orElse("").replaceAll("\\d+", "#"),
-                            Collectors.counting()));
+            names = tasks.map(t -> field(t.resolve("comm").toString(), "")).filter(n -> !n.isEmpty())
+                    .collect(Collectors.groupingBy(n -> n.replaceAll("\\d+", "#"), Collectors.counting()));
         } catch (IOException | RuntimeException e) {
             return "?";
         }
@@ -68,13 +67,13 @@ final class Limits {
     }
 
     static String sysctl(String path) {
-        String r = read(path);
-        return r == null ? "?" : r.trim();
+        String value = field(path, "");
+        return value.isEmpty() ? "?" : value;
     }
 
     /** MemAvailable, MiB; -1 if unknown. */
     static long availableMiB() {
-        return mib(number(field("/proc/meminfo", "MemAvailable:")));
+        return Math.floorDiv(number(field("/proc/meminfo", "MemAvailable:")), 1024);
     }
 
     /** Whether this process may raise its hard limits (CAP_SYS_RESOURCE in its effective set). */
@@ -83,29 +82,19 @@ final class Limits {
         return !caps.isEmpty() && (Long.parseUnsignedLong(caps, 16) & (1L << 24)) != 0; // CAP_SYS_RESOURCE = 24
     }
 
-    /** The rest of the line of {@code file} that starts with {@code key}, stripped; "" if none or unreadable. */
+    /** The rest of the first line of {@code file} that starts with {@code key}, stripped; "" if none or unreadable. */
     private static String field(String file, String key) {
-        String all = read(file);
-        return all == null ? "" : all.lines().filter(l -> l.startsWith(key)).findFirst()
-                .map(l -> l.substring(key.length()).strip()).orElse("");
+        try (Stream<String> lines = Files.lines(Path.of(file))) {
+            return lines.filter(l -> l.startsWith(key)).findFirst().map(l -> l.substring(key.length()).strip())
+                    .orElse("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** The digits of a field ("123 kB": 123); -1 if it has none. */
     private static long number(String field) {
         String digits = field.replaceAll("[^0-9]", "");
         return digits.isEmpty() ? -1 : Long.parseLong(digits);
-    }
-
-    private static long mib(long kb) {
-        return kb < 0 ? -1 : kb / 1024;
-    }
-
-    private static String read(String file) {
-        try {
-            // not Files.readString: /proc files report size 0 and it reads one byte of them
-            return String.join("\n", Files.readAllLines(Path.of(file)));
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -24,15 +24,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -45,23 +48,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The drop-start notification benchmark (see {@link NotifyOptions}): one Kafka broker and ONE livedrop instance
- * as child processes (the API benchmark's {@code AppInstance} and {@code KafkaBroker}), driven from this JVM.
- * Online path: S WebSocket subscribers of {@code dropStarted}, each a distinct follower of creator "famous"; the
- * creator starts a drop and every subscriber's delivery is timed from the event's {@code startedAt}; baseline S=1.
- * Inbox: {@code me.notifications(first: 20)} of a viewer following 1,000 creators, open loop, against
- * {@code { __typename }}. Writes docs/benchmarks/NAME.md. Exit status 0 when every subscriber was told of every
- * measured start and every inbox request was answered without error.
+ * The drop-start notification benchmark (method: docs/benchmarks/methodology.md#notify-benchmark): one broker and
+ * ONE livedrop instance as child processes; S WebSocket subscribers of {@code dropStarted} timed from the event's
+ * {@code startedAt} against S=1, and the inbox read against {@code { __typename }}. Exit status 0 when every
+ * subscriber was told of every measured start and every inbox request was answered without error. Known gap: the
+ * largest S is bounded by this machine's open files and threads (the report says which).
  */
 public final class NotifyBenchmark {
 
     static final String INBOX_QUERY = "{ me { notifications(first: 20) { edges { node { id kind createdAt } } } } }";
     static final String FAMOUS = "famous";
     static final int FD_MARGIN = 600;
+    static final int CONNECT_CONCURRENCY = 256; // WebSocket handshakes in flight
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60); // for every subscriber to be told of a start
+    static final int CONNECTIONS = 512; // HTTP requests in flight in the open-loop inbox runs
     private static final Pattern FOLLOWER_COUNT = Pattern.compile("\"followerCount\"\\s*:\\s*(\\d+)");
-
-    private NotifyBenchmark() {
-    }
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args));
@@ -80,7 +81,7 @@ public final class NotifyBenchmark {
             return 2;
         }
         Results results = new Results();
-        int maxSubscribers = o.online() ? o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
+        int maxSubscribers = o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1);
         List<String> appArgs = new ArrayList<>();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         appArgs.add("--server.tomcat.max-connections=" + (maxSubscribers + 2_000));
@@ -96,7 +97,7 @@ public final class NotifyBenchmark {
                 Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
                 run.appCommand = app.commandForReport();
                 results.appXmx = lastXmx(app.command);
-                new Session(o, broker, app, http, results).run();
+                new NotifyBenchmark(o, broker, app, http, results).measure();
                 Progress.say("stopping the instance");
             }
         } catch (Exception | Error e) {
@@ -114,9 +115,8 @@ public final class NotifyBenchmark {
     }
 
     /** One drop start as the subscribers of one cohort saw it. */
-    record Round(String cohort, int subscribers, int number, boolean probe, String dropId, Instant startedAt, int told,
-                 int duplicates, Histogram micros, long firstMicros, long lastMicros, long requestToStartMicros,
-                 long requestMillis, Map<String, Double> cores) {
+    record Round(int subscribers, int number, boolean probe, String dropId, int told, int duplicates, Histogram micros,
+                 long firstMicros, long lastMicros, long requestToStartMicros, Map<String, Double> cores) {
         int missing() {
             return subscribers - told;
         }
@@ -189,384 +189,340 @@ public final class NotifyBenchmark {
         }
     }
 
-    private static final class Session {
-        private final NotifyOptions o;
-        private final KafkaBroker broker;
-        private final AppInstance app;
-        private final Http http;
-        private final Results results;
-        private final Tokens tokens = new Tokens(Tokens.SECRET);
-        private final Topics topics = Topics.from(new LivedropConfig(Map.of()));
-        private final Map<String, Long> pids = new LinkedHashMap<>();
-        private final Map<String, String> products = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Instant minted = Instant.now();
+    private final NotifyOptions o;
+    private final KafkaBroker broker;
+    private final AppInstance app;
+    private final Http http;
+    private final Results results;
+    private final Tokens tokens = new Tokens(Tokens.SECRET);
+    private final Topics topics = Topics.from(new LivedropConfig(Map.of()));
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<String, String> products = new ConcurrentHashMap<>();
+    private final Instant minted = Instant.now();
 
-        Session(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results) {
-            this.o = o;
-            this.broker = broker;
-            this.app = app;
-            this.http = http;
-            this.results = results;
-            pids.put("bench JVM (clients)", ProcessHandle.current().pid());
-            pids.put("livedrop instance", app.pid());
-            pids.put("broker", broker.pid());
+    private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results) {
+        this.o = o;
+        this.broker = broker;
+        this.app = app;
+        this.http = http;
+        this.results = results;
+        pids.put("bench JVM (clients)", ProcessHandle.current().pid());
+        pids.put("livedrop instance", app.pid());
+        pids.put("broker", broker.pid());
+    }
+
+    void measure() throws Exception {
+        results.appFdLimit = Limits.openFiles(app.pid());
+        results.benchFdLimit = Limits.openFiles(ProcessHandle.current().pid());
+        results.appFdsIdle = Limits.openNow(app.pid());
+        results.benchFdsIdle = Limits.openNow(ProcessHandle.current().pid());
+        capacity();
+        try (KafkaProducer<String, FollowEvent> follows = followProducer()) {
+            inbox(follows);
+            online(follows);
         }
+        if (!app.alive()) {
+            throw new IllegalStateException("the instance died during the run; see " + app.log + ":\n" + app.tail());
+        }
+        results.appLogWarnings = logWarnings();
+    }
 
-        void run() throws Exception {
-            results.appFdLimit = Limits.openFiles(app.pid());
-            results.benchFdLimit = Limits.openFiles(ProcessHandle.current().pid());
-            results.appFdsIdle = Limits.openNow(app.pid());
-            results.benchFdsIdle = Limits.openNow(ProcessHandle.current().pid());
-            capacity();
-            Progress.say("limits: app open files %d (soft) / %d (hard), %d open now; this JVM %d / %d, %d open now;"
-                            + " ephemeral ports %s per destination; most subscribers that fit: %,d (%s)",
-                    results.appFdLimit[0], results.appFdLimit[1], results.appFdsIdle, results.benchFdLimit[0],
-                    results.benchFdLimit[1], results.benchFdsIdle, Limits.range(), results.capacity, results.capacityWhy);
-            try (KafkaProducer<String, FollowEvent> follows = followProducer()) {
-                if (o.inbox()) {
-                    inbox(follows);
-                }
-                if (o.online()) {
-                    online(follows);
-                }
+    /** The most subscribers one run can hold: open files of the instance and of this JVM (one socket each). */
+    private void capacity() {
+        long appRoom = room(results.appFdLimit, results.appFdsIdle);
+        long benchRoom = room(results.benchFdLimit, results.benchFdsIdle);
+        long ports = (long) Math.max(0, Limits.ephemeralPorts()) * 250; // 127.0.0.1-250 as destinations
+        long cap = Math.min(Math.min(appRoom, benchRoom), ports);
+        results.capacity = (int) Math.min(Integer.MAX_VALUE, cap);
+        results.capacityWhy = cap == appRoom ? "open files of the livedrop instance: hard limit "
+                + results.appFdLimit[1] + ", " + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare"
+                : cap == benchRoom ? "open files of this JVM: hard limit " + results.benchFdLimit[1] + ", "
+                + results.benchFdsIdle + " already open, " + FD_MARGIN + " kept spare" : "ephemeral ports";
+    }
+
+    private static long room(long[] limit, long open) {
+        long soft = limit[0] < 0 ? Long.MAX_VALUE / 4 : limit[0];
+        return Math.max(0, soft - Math.max(0, open) - FD_MARGIN);
+    }
+
+    private KafkaProducer<String, FollowEvent> followProducer() {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows");
+        TopologySerdes serdes = TopologySerdes.from(new LivedropConfig(Map.of()));
+        return new KafkaProducer<>(config, new StringSerializer(), serdes.followEvent().serializer());
+    }
+
+    /** FollowEvents straight to the follows topic (key = the follower), as the follow mutation writes them. */
+    private void seedFollows(KafkaProducer<String, FollowEvent> producer, int users, IntFunction<String> user,
+                             List<String> creators) {
+        Instant at = Instant.now();
+        String topic = topics.follows().name();
+        AtomicInteger failures = new AtomicInteger();
+        for (int i = 0; i < users; i++) {
+            String u = user.apply(i);
+            for (String c : creators) {
+                producer.send(new ProducerRecord<>(topic, u, FollowEvent.newBuilder().setUserId(u).setCreatorId(c)
+                        .setAction(FollowAction.FOLLOW).setAt(at).build()), (m, e) -> {
+                            if (e != null) {
+                                failures.incrementAndGet();
+                            }
+                        });
             }
+        }
+        producer.flush();
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " follow events could not be produced");
+        }
+    }
+
+    private String creatorToken(String creator) {
+        return tokens.mint(creator, List.of("CREATOR"), Duration.ofHours(3), minted);
+    }
+
+    private String userToken(String user) {
+        return tokens.mint(user, List.of(), Duration.ofHours(3), minted);
+    }
+
+    /** The creator's product (created with its catalog entry on first use). */
+    private String product(String creator) {
+        return products.computeIfAbsent(creator, c -> http.upsertProduct(app.url(), "Bench product of " + c,
+                creatorToken(c)));
+    }
+
+    /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
+    private String startDrop(String creator) {
+        return http.scheduleDrop(app.url(), product(creator), 100, 1999, creatorToken(creator));
+    }
+
+    private long followerCount(String creator) {
+        String body = http.call(app.url(), Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"),
+                null);
+        Matcher m = FOLLOWER_COUNT.matcher(body);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private void awaitFollowers(String creator, long expected, Duration timeout) {
+        long[] last = {-1};
+        boolean ok = Waits.await(() -> {
+            last[0] = followerCount(creator);
+            if (last[0] != expected) {
+                Waits.pause(Duration.ofMillis(200));
+            }
+            return last[0] == expected;
+        }, timeout);
+        if (!ok) {
+            throw new IllegalStateException("creator(id: \"" + creator + "\").followerCount is " + last[0]
+                    + ", not " + expected + ", after " + timeout.toSeconds() + " s");
+        }
+    }
+
+    private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
+        cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
+        int n = 0;
+        for (int s : o.subscribers) {
+            n++;
+            cohort(producer, "S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s,
+                    o.starts);
             if (!app.alive()) {
-                throw new IllegalStateException("the instance died during the run; see " + app.log + ":\n" + app.tail());
-            }
-            results.appLogWarnings = logWarnings();
-        }
-
-        /** The most subscribers one run can hold: open files of the instance and of this JVM (one socket each). */
-        private void capacity() {
-            long appRoom = room(results.appFdLimit, results.appFdsIdle);
-            long benchRoom = room(results.benchFdLimit, results.benchFdsIdle);
-            long ports = (long) Math.max(0, Limits.ephemeralPorts()) * 250; // 127.0.0.1-250 as destinations
-            long cap = Math.min(Math.min(appRoom, benchRoom), ports);
-            results.capacity = (int) Math.min(Integer.MAX_VALUE, cap);
-            results.capacityWhy = cap == appRoom ? "open files of the livedrop instance: hard limit "
-                    + results.appFdLimit[1] + ", " + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare"
-                    : cap == benchRoom ? "open files of this JVM: hard limit " + results.benchFdLimit[1] + ", "
-                    + results.benchFdsIdle + " already open, " + FD_MARGIN + " kept spare" : "ephemeral ports";
-        }
-
-        private static long room(long[] limit, long open) {
-            long soft = limit[0] < 0 ? Long.MAX_VALUE / 4 : limit[0];
-            return Math.max(0, soft - Math.max(0, open) - FD_MARGIN);
-        }
-
-        private KafkaProducer<String, FollowEvent> followProducer() {
-            Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
-                    ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows");
-            TopologySerdes serdes = TopologySerdes.from(new LivedropConfig(Map.of()));
-            return new KafkaProducer<>(config, new StringSerializer(), serdes.followEvent().serializer());
-        }
-
-        /** FollowEvents straight to the follows topic (key = the follower), as the follow mutation writes them. */
-        private void seedFollows(KafkaProducer<String, FollowEvent> producer, int users, java.util.function.IntFunction<String> user,
-                                 List<String> creators) {
-            Instant at = Instant.now();
-            String topic = topics.follows().name();
-            AtomicInteger failures = new AtomicInteger();
-            for (int i = 0; i < users; i++) {
-                String u = user.apply(i);
-                for (String c : creators) {
-                    producer.send(new ProducerRecord<>(topic, u, FollowEvent.newBuilder().setUserId(u).setCreatorId(c)
-                            .setAction(FollowAction.FOLLOW).setAt(at).build()), (m, e) -> {
-                                if (e != null) {
-                                    failures.incrementAndGet();
-                                }
-                            });
-                }
-            }
-            producer.flush();
-            if (failures.get() > 0) {
-                throw new IllegalStateException(failures.get() + " follow events could not be produced");
+                throw new IllegalStateException("the instance died; see " + app.log + ":\n" + app.tail());
             }
         }
+    }
 
-        private String creatorToken(String creator) {
-            return tokens.mint(creator, List.of("CREATOR"), Duration.ofHours(3), minted);
-        }
-
-        private String userToken(String user) {
-            return tokens.mint(user, List.of(), Duration.ofHours(3), minted);
-        }
-
-        /** The creator's product (created with its catalog entry on first use). */
-        private String product(String creator) {
-            String known = products.get(creator);
-            if (known != null) {
-                return known;
-            }
-            String id = http.upsertProduct(app.url(), "Bench product of " + creator, creatorToken(creator));
-            products.put(creator, id);
-            return id;
-        }
-
-        /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
-        private String startDrop(String creator) {
-            String product = product(creator);
-            String body = http.call(app.url(), Http.json("mutation { scheduleDrop(input: {productId: \\\"" + product
-                    + "\\\", stock: 100, priceCents: 1999, startsAt: null}) { id status } }"), creatorToken(creator));
-            return Objects.requireNonNull(Http.field(body, "id"), "scheduleDrop returned no id: " + body);
-        }
-
-        private long followerCount(String creator) {
-            String body = http.call(app.url(), Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"), null);
-            Matcher m = FOLLOWER_COUNT.matcher(body);
-            return m.find() ? Long.parseLong(m.group(1)) : -1;
-        }
-
-        private void awaitFollowers(String creator, long expected, Duration timeout) {
-            long[] last = {-1};
-            boolean ok = Waits.await(() -> {
-                last[0] = followerCount(creator);
-                if (last[0] != expected) {
-                    Waits.pause(Duration.ofMillis(200));
-                }
-                return last[0] == expected;
-            }, timeout);
-            if (!ok) {
-                throw new IllegalStateException("creator(id: \"" + creator + "\").followerCount is " + last[0]
-                        + ", not " + expected + ", after " + timeout.toSeconds() + " s");
-            }
-        }
-
-        private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
-            // The baseline first: one subscriber, several drop starts measured the same way.
-            cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
-            int n = 0;
-            for (int s : o.subscribers) {
-                n++;
-                cohort(producer, "S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s,
-                        o.starts);
-                if (!app.alive()) {
-                    throw new IllegalStateException("the instance died; see " + app.log + ":\n" + app.tail());
-                }
-            }
-        }
-
-        private void cohort(KafkaProducer<String, FollowEvent> producer, String label, String creator, String userPrefix,
-                            int requested, int starts) throws Exception {
-            Cohort c = new Cohort();
+    private void cohort(KafkaProducer<String, FollowEvent> producer, String label, String creator, String userPrefix,
+                        int requested, int starts) throws Exception {
+        Cohort c = new Cohort();
+        c.label = label;
+        c.requested = requested;
+        results.cohorts.add(c);
+        int s = Math.min(requested, results.capacity);
+        if (s < requested) {
+            c.capReason = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as"
+                            + " many in this JVM; the most that fits is %,d (%s)%s: ran %,d instead", requested,
+                    requested, results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
+                            : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
+            label = "S=" + String.format("%,d", s);
             c.label = label;
-            c.requested = requested;
-            results.cohorts.add(c);
-            int s = requested;
-            if (requested > results.capacity) {
-                String why = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as many in"
-                                + " this JVM; the most that fits is %,d (%s)%s", requested, requested,
-                        results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
-                                : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)");
-                switch (o.overLimit) {
-                    case "skip" -> {
-                        c.capReason = why + ": skipped (--over-limit=skip)";
-                        Progress.say("%s: NOT RUN: %s", label, c.capReason);
-                        return;
-                    }
-                    case "cap" -> {
-                        s = results.capacity;
-                        c.capReason = why + String.format(": ran %,d instead (--over-limit=cap)", s);
-                    }
-                    default -> c.capReason = why + ": tried anyway (--over-limit=try)";
-                }
-                Progress.say("%s: %s", label, c.capReason);
-            }
-            c.planned = s;
-            if (s != requested) {
-                label = "S=" + String.format("%,d", s);
-                c.label = label;
-            }
-            String probe = creator + "-probe";
-            int size = s;
-            Progress.say("%s: seeding %,d followers of \"%s\" (and of \"%s\") straight to %s", label, s, creator, probe,
-                    topics.follows().name());
-            product(creator);
-            product(probe);
-            long t = System.nanoTime();
-            seedFollows(producer, s, i -> userPrefix + i, List.of(creator, probe));
-            double seedSeconds = (System.nanoTime() - t) / 1e9;
+            Progress.say("%s: %s", label, c.capReason);
+        }
+        c.planned = s;
+        String probe = creator + "-probe";
+        Progress.say("%s: seeding %,d followers of \"%s\" (and of \"%s\") straight to %s", label, s, creator, probe,
+                topics.follows().name());
+        product(creator);
+        product(probe);
+        long t = System.nanoTime();
+        seedFollows(producer, s, i -> userPrefix + i, List.of(creator, probe));
+        double seedSeconds = (System.nanoTime() - t) / 1e9;
+        t = System.nanoTime();
+        awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
+        awaitFollowers(probe, s, Duration.ofSeconds(60));
+        Progress.say("%s: followerCount of \"%s\" = %,d after %.1f s (produced in %.1f s)", label, creator, s,
+                (System.nanoTime() - t) / 1e9, seedSeconds);
+        c.appRssBefore = Limits.rssMiB(app.pid());
+        c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
+        try (Swarm swarm = new Swarm(label, s, app.port, i -> userToken(userPrefix + i))) {
             t = System.nanoTime();
-            awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
-            awaitFollowers(probe, s, Duration.ofSeconds(60));
-            Progress.say("%s: followerCount of \"%s\" = %,d after %.1f s (produced in %.1f s)", label, creator, s,
-                    (System.nanoTime() - t) / 1e9, seedSeconds);
-            c.appRssBefore = Limits.rssMiB(app.pid());
-            c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-            try (Swarm swarm = new Swarm(label, size, app.port, i -> userToken(userPrefix + i))) {
-                t = System.nanoTime();
-                swarm.open(o.connectConcurrency, Duration.ofSeconds(120 + size / 200));
-                c.connectSeconds = (System.nanoTime() - t) / 1e9;
-                c.acked = swarm.acked.get();
-                c.failed = swarm.failed.get();
-                c.failures = swarm.failureSummary();
-                // Probe drops by a second creator they all follow: proves every subscription is indexed (the
-                // server does not acknowledge a subscribe) and warms the delivery path. Not measured.
-                for (int p = 1; p <= 3 && c.acked > 0; p++) {
-                    Round r = round(swarm, label, probe, size, -p, true);
-                    c.probes = p;
-                    if (r.told() >= c.acked) {
-                        c.probeComplete = true;
-                        break;
-                    }
-                    Progress.say("%s: probe %d told %,d of %,d subscribers; probing again", label, p, r.told(), c.acked);
+            swarm.open(CONNECT_CONCURRENCY, Duration.ofSeconds(120 + s / 200));
+            c.connectSeconds = (System.nanoTime() - t) / 1e9;
+            c.acked = swarm.acked.get();
+            c.failed = swarm.failed.get();
+            c.failures = swarm.failureSummary();
+            // probes: the server does not acknowledge a subscribe (see the methodology)
+            for (int p = 1; p <= 3 && c.acked > 0; p++) {
+                Round r = round(swarm, label, probe, s, -p, true);
+                c.probes = p;
+                if (r.told() >= c.acked) {
+                    c.probeComplete = true;
+                    break;
                 }
-                Waits.pause(Duration.ofSeconds(1));
-                c.appRssAfter = Limits.rssMiB(app.pid());
-                c.benchRssAfter = Limits.rssMiB(ProcessHandle.current().pid());
-                c.appFds = Limits.openNow(app.pid());
-                c.appThreads = Limits.threads(app.pid());
-                c.appThreadNames = Limits.threadNames(app.pid());
-                Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB, %,d fds",
-                        label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames, c.benchRssBefore, c.benchRssAfter,
-                        Limits.openNow(ProcessHandle.current().pid()));
-                for (int r = 1; r <= starts && c.acked > 0; r++) {
-                    c.rounds.add(round(swarm, label, creator, size, r, false));
-                    Waits.pause(Duration.ofSeconds(2));
-                }
-                c.closedByServer = swarm.closedByServer.get();
-                c.closes = swarm.closeSummary();
-                c.protocolErrors = swarm.protocolErrors.get();
-                c.firstProtocolError = swarm.firstProtocolError;
-                Progress.say("%s: closing %,d connections", label, size);
+                Progress.say("%s: probe %d told %,d of %,d subscribers; probing again", label, p, r.told(), c.acked);
             }
-            Waits.pause(Duration.ofSeconds(2));
+            Waits.pause(Duration.ofSeconds(1));
+            c.appRssAfter = Limits.rssMiB(app.pid());
+            c.benchRssAfter = Limits.rssMiB(ProcessHandle.current().pid());
+            c.appFds = Limits.openNow(app.pid());
+            c.appThreads = Limits.threads(app.pid());
+            c.appThreadNames = Limits.threadNames(app.pid());
+            Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB",
+                    label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames,
+                    c.benchRssBefore, c.benchRssAfter);
+            for (int r = 1; r <= starts && c.acked > 0; r++) {
+                c.rounds.add(round(swarm, label, creator, s, r, false));
+                Waits.pause(Duration.ofSeconds(2));
+            }
+            c.closedByServer = swarm.closedByServer.get();
+            c.closes = swarm.closeSummary();
+            c.protocolErrors = swarm.protocolErrors.get();
+            c.firstProtocolError = swarm.firstProtocolError;
+            Progress.say("%s: closing %,d connections", label, s);
         }
+        Waits.pause(Duration.ofSeconds(2));
+    }
 
-        /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
-        private Round round(Swarm swarm, String label, String creator, int size, int number, boolean probe) {
-            ProcCpu before = ProcCpu.snapshot(pids);
-            long requestMicros = Swarm.nowMicros();
-            long t0 = System.nanoTime();
-            String dropId = startDrop(creator);
-            long requestMillis = (System.nanoTime() - t0) / 1_000_000;
-            Swarm.Delivery d = swarm.delivery(dropId);
-            int expected = swarm.acked.get();
-            long deadline = System.nanoTime() + o.deliveryTimeout.toNanos();
-            int lastTold = -1;
-            long lastChange = System.nanoTime();
-            try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
-                    "%s drop %s: told %,d of %,d", label, dropId, d.told.get(), expected))) {
-                while (d.told.get() < expected && System.nanoTime() < deadline) {
-                    int told = d.told.get();
-                    if (told != lastTold) {
-                        lastTold = told;
-                        lastChange = System.nanoTime();
-                    } else if (told > 0 && System.nanoTime() - lastChange > Duration.ofSeconds(15).toNanos()) {
-                        break; // nothing new for 15 s: the rest are not coming
-                    }
-                    Waits.pause(Duration.ofMillis(5));
+    /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
+    private Round round(Swarm swarm, String label, String creator, int size, int number, boolean probe) {
+        ProcCpu before = ProcCpu.snapshot(pids);
+        long requestMicros = Swarm.nowMicros();
+        long t0 = System.nanoTime();
+        String dropId = startDrop(creator);
+        long requestMillis = (System.nanoTime() - t0) / 1_000_000;
+        Swarm.Delivery d = swarm.delivery(dropId);
+        int expected = swarm.acked.get();
+        long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+        int lastTold = -1;
+        long lastChange = System.nanoTime();
+        try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
+                "%s drop %s: told %,d of %,d", label, dropId, d.told.get(), expected))) {
+            while (d.told.get() < expected && System.nanoTime() < deadline) {
+                int told = d.told.get();
+                if (told != lastTold) {
+                    lastTold = told;
+                    lastChange = System.nanoTime();
+                } else if (told > 0 && System.nanoTime() - lastChange > Duration.ofSeconds(15).toNanos()) {
+                    break; // nothing new for 15 s: the rest are not coming
                 }
+                Waits.pause(Duration.ofMillis(5));
             }
-            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
-            Instant started = d.startedAt == null ? null : Instant.parse(d.startedAt);
-            long startedMicros = started == null ? requestMicros
-                    : started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000;
-            Histogram h = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_MICROS, 3);
-            for (long at : d.snapshot()) {
-                if (at != 0) {
-                    h.recordValue(Math.min(LoadGenerator.HIGHEST_TRACKABLE_MICROS, Math.max(0, at - startedMicros)));
-                }
-            }
-            int told = d.told.get();
-            long first = told == 0 ? -1 : d.firstMicros.get() - startedMicros;
-            long last = told == 0 ? -1 : d.lastMicros.get() - startedMicros;
-            Round r = new Round(label, size, number, probe, dropId, started, told, d.duplicates.get(), h, first, last,
-                    startedMicros - requestMicros, requestMillis, cores);
-            Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                            + " (first %.1f ms); scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent;"
-                            + " cores: %s", label, probe ? "probe" : "start " + number, dropId, told, size,
-                    told < size ? String.format(" (%,d MISSING)", size - told) : "", r.ms(50), r.ms(99), r.maxMs(),
-                    first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0, ProcCpu.format(cores));
-            return r;
         }
-
-        private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
-            String viewer = "inbox-viewer";
-            String token = userToken(viewer);
-            int follows = o.inboxFollows;
-            int drops = o.inboxDrops;
-            results.inboxFollows = follows;
-            Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
-                    follows, topics.follows().name(), drops);
-            List<String> creators = IntStream.range(0, follows).mapToObj(k -> "ic" + k).toList();
-            // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
-            // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
-            List<String> order = new ArrayList<>(creators.subList(1, follows));
-            order.add(creators.get(0));
-            seedFollows(producer, 1, i -> viewer, order);
-            long t = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            try {
-                List<Future<String>> made = new ArrayList<>();
-                for (int k = 0; k < drops; k++) {
-                    String creator = creators.get(k);
-                    made.add(pool.submit(() -> startDrop(creator)));
-                }
-                for (Future<String> f : made) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
+        Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
+        long startedMicros = d.startedAt == null ? requestMicros
+                : ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(d.startedAt));
+        Histogram h = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_MICROS, 3);
+        for (long at : d.snapshot()) {
+            if (at != 0) {
+                h.recordValue(Math.min(LoadGenerator.HIGHEST_TRACKABLE_MICROS, Math.max(0, at - startedMicros)));
             }
-            results.inboxDrops = drops;
-            results.inboxCreateSeconds = (System.nanoTime() - t) / 1e9;
-            Progress.say("inbox: %d drops started (upsertProduct + scheduleDrop by %d creator tokens, 4 at a time) in"
-                    + " %.1f s", drops, drops, results.inboxCreateSeconds);
-            if (drops > 0) {
-                awaitFollowers(creators.get(0), 1, Duration.ofSeconds(120));
-            }
-            int expected = Math.min(20, drops);
-            String body = Http.json(INBOX_QUERY.replace("\"", "\\\""));
-            String[] last = {""};
-            boolean ok = Waits.await(() -> {
-                last[0] = http.call(app.url(), body, token);
-                return Http.count(last[0], "\"kind\":\"DROP_STARTED\"") == expected;
-            }, Duration.ofSeconds(60));
-            results.inboxEdges = Http.count(last[0], "\"kind\":\"DROP_STARTED\"");
-            if (!ok) {
-                results.notes.add("The inbox showed " + results.inboxEdges + " notifications, not " + expected
-                        + ", within 60 s of the drops starting.");
-                Progress.say("inbox: WARNING: %d notifications shown, expected %d", results.inboxEdges, expected);
-            }
-            HttpRequest inboxRequest = Http.graphQl(app.url(), body, token);
-            int edges = expected;
-            Target inbox = i -> LoadGenerator.send(http, inboxRequest, b -> !b.contains("\"errors\"")
-                    && Http.count(b, "\"kind\":\"DROP_STARTED\"") == edges ? Outcome.OK : Outcome.ERROR);
-            Target typename = LoadGenerator.typename(http, app.url(), token);
-            LoadGenerator.jitWarmup(List.of(inbox, typename), "inbox and __typename", 16, o.jitWarmup);
-            openLoop("{ __typename } (baseline)", typename);
-            openLoop("me.notifications(first: 20)", inbox);
         }
+        int told = d.told.get();
+        long first = told == 0 ? -1 : d.firstMicros.get() - startedMicros;
+        long last = told == 0 ? -1 : d.lastMicros.get() - startedMicros;
+        Round r = new Round(size, number, probe, dropId, told, d.duplicates.get(), h, first, last,
+                startedMicros - requestMicros, cores);
+        Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                        + " (first %.1f ms); scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent;"
+                        + " cores: %s", label, probe ? "probe" : "start " + number, dropId, told, size,
+                told < size ? String.format(" (%,d MISSING)", size - told) : "", r.ms(50), r.ms(99), r.maxMs(),
+                first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0, ProcCpu.format(cores));
+        return r;
+    }
 
-        private void openLoop(String system, Target target) {
-            int rate = o.inboxRate;
-            LoadGenerator.warmup(system, rate, o.warmup, o.connections, target);
-            ProcCpu before = ProcCpu.snapshot(pids);
-            Duration drain = Duration.ofSeconds(30);
-            Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
-                    o.connections, target, i -> 0, 1, drain, true);
-            Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
-            results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
-            Progress.say("%s", run.summaryLine());
-            Progress.say("  cores: %s", ProcCpu.format(cores));
-        }
-
-        /** The 8 most frequent kinds among the instance's first 2,000 warnings and errors (digits as #); or null. */
-        private String logWarnings() {
-            try (Stream<String> lines = Files.lines(app.log)) {
-                Map<String, Long> kinds = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
-                        || l.contains("Exception")).limit(2000).map(l -> {
-                            String key = l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#");
-                            return key.length() > 200 ? key.substring(0, 200) : key;
-                        }).collect(Collectors.groupingBy(k -> k, LinkedHashMap::new, Collectors.counting()));
-                return kinds.isEmpty() ? null : kinds.entrySet().stream()
-                        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
-                        .map(e -> e.getValue() + "× " + e.getKey() + "\n").collect(Collectors.joining());
-            } catch (IOException | RuntimeException e) {
-                return null;
+    private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
+        String viewer = "inbox-viewer";
+        String token = userToken(viewer);
+        int drops = o.inboxDrops;
+        results.inboxFollows = o.inboxFollows;
+        Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
+                o.inboxFollows, topics.follows().name(), drops);
+        // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
+        // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
+        List<String> creators = IntStream.range(0, o.inboxFollows).mapToObj(k -> "ic" + k).toList();
+        seedFollows(producer, 1, i -> viewer, Stream.concat(creators.stream().skip(1), Stream.of("ic0")).toList());
+        long t = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (Future<String> made : pool.invokeAll(creators.subList(0, drops).stream()
+                    .<Callable<String>>map(c -> () -> startDrop(c)).toList())) {
+                made.get();
             }
+        } finally {
+            pool.shutdown();
+        }
+        results.inboxDrops = drops;
+        results.inboxCreateSeconds = (System.nanoTime() - t) / 1e9;
+        Progress.say("inbox: %d drops started (upsertProduct + scheduleDrop by %d creator tokens, 4 at a time) in"
+                + " %.1f s", drops, drops, results.inboxCreateSeconds);
+        if (drops > 0) {
+            awaitFollowers(creators.get(0), 1, Duration.ofSeconds(120));
+        }
+        int expected = Math.min(20, drops);
+        String body = Http.json(INBOX_QUERY.replace("\"", "\\\""));
+        String[] last = {""};
+        boolean ok = Waits.await(() -> {
+            last[0] = http.call(app.url(), body, token);
+            return Http.count(last[0], "\"kind\":\"DROP_STARTED\"") == expected;
+        }, Duration.ofSeconds(60));
+        results.inboxEdges = Http.count(last[0], "\"kind\":\"DROP_STARTED\"");
+        if (!ok) {
+            results.notes.add("The inbox showed " + results.inboxEdges + " notifications, not " + expected
+                    + ", within 60 s of the drops starting.");
+            Progress.say("inbox: WARNING: %d notifications shown, expected %d", results.inboxEdges, expected);
+        }
+        HttpRequest inboxRequest = Http.graphQl(app.url(), body, token);
+        Target inbox = i -> LoadGenerator.send(http, inboxRequest, b -> !b.contains("\"errors\"")
+                && Http.count(b, "\"kind\":\"DROP_STARTED\"") == expected ? Outcome.OK : Outcome.ERROR);
+        Target typename = LoadGenerator.typename(http, app.url(), token);
+        LoadGenerator.jitWarmup(List.of(inbox, typename), "inbox and __typename", 16, o.jitWarmup);
+        openLoop("{ __typename } (baseline)", typename);
+        openLoop("me.notifications(first: 20)", inbox);
+    }
+
+    private void openLoop(String system, Target target) {
+        int rate = o.inboxRate;
+        LoadGenerator.warmup(system, rate, o.warmup, CONNECTIONS, target);
+        ProcCpu before = ProcCpu.snapshot(pids);
+        Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
+                CONNECTIONS, target, i -> 0, 1, Duration.ofSeconds(30), true);
+        Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
+        results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
+        Progress.say("%s", run.summaryLine());
+        Progress.say("  cores: %s", ProcCpu.format(cores));
+    }
+
+    /** The 8 most frequent kinds among the instance's first 2,000 warnings and errors (digits as #); or null. */
+    private String logWarnings() {
+        try (Stream<String> lines = Files.lines(app.log)) {
+            Map<String, Long> kinds = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                    || l.contains("Exception")).limit(2000).map(l -> {
+                        String key = l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#");
+                        return key.length() > 200 ? key.substring(0, 200) : key;
+                    }).collect(Collectors.groupingBy(k -> k, LinkedHashMap::new, Collectors.counting()));
+            return kinds.isEmpty() ? null : kinds.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                    .map(e -> e.getValue() + "× " + e.getKey() + "\n").collect(Collectors.joining());
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 }

@@ -11,12 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The notification benchmark's options. */
-@Command(name = "bench/run notify", description = {"Drop-start notification benchmark: one Kafka broker and ONE livedrop"
-        + " instance (child processes). Online path: S WebSocket subscribers of dropStarted (graphql-transport-ws), each"
-        + " a distinct user following creator \"famous\"; the creator starts a drop; every subscriber's delivery is"
-        + " timed from the event's startedAt. Baseline: one subscriber (S=1), same run. Inbox: a viewer following 1,000"
-        + " creators, some with recent drop starts, reads me.notifications(first: 20) at a fixed open-loop rate against"
-        + " { __typename }. Writes docs/benchmarks/NAME.md.", ""})
+@Command(name = "bench/run notify", description = {"Drop-start notification benchmark: dropStarted to S WebSocket"
+        + " subscribers of one livedrop instance (baseline S=1), and the inbox me.notifications(first: 20) against"
+        + " { __typename }. Method: docs/benchmarks/methodology.md. Writes docs/benchmarks/NAME.md.", ""})
 final class NotifyOptions implements Cli.Options {
 
     @Option(names = "--quick", description = "smoke test (~3 min): 2,000 subscribers, 2 drop starts, inbox with 20"
@@ -26,17 +23,10 @@ final class NotifyOptions implements Cli.Options {
             + " after the other (default 10000; quick 2000). Counts above what this machine's limits allow (open files"
             + " per process, ephemeral ports) are capped to the most that fits, and the report says why")
     List<Integer> subscribers;
-    @Option(names = "--over-limit", description = "cap|try|skip: what to do with a count above the limits (default cap)")
-    String overLimit = "cap";
     @Option(names = "--starts", defaultValue = "3", description = "measured drop starts per subscriber count (default 3; quick 2)")
     int starts;
     @Option(names = "--baseline-starts", defaultValue = "5", description = "drop starts measured with one subscriber (default 5; quick 3)")
     int baselineStarts;
-    @Option(names = "--connect-concurrency", description = "WebSocket handshakes in flight while connecting (default 256)")
-    int connectConcurrency = 256;
-    @Option(names = "--delivery-timeout", defaultValue = "60", description = "seconds to wait for every subscriber to be"
-            + " told of one start (default 60)")
-    Duration deliveryTimeout;
     @Option(names = "--inbox-follows", description = "creators the inbox viewer follows (default 1000)")
     int inboxFollows = 1000;
     @Option(names = "--inbox-drops", defaultValue = "100", description = "of those, creators that start a drop (default 100; quick 20)")
@@ -51,10 +41,6 @@ final class NotifyOptions implements Cli.Options {
     @Option(names = "--jit-warmup", defaultValue = "20", description = "seconds of untimed closed-loop inbox + baseline"
             + " traffic first (default 20; quick 10)")
     Duration jitWarmup;
-    @Option(names = "--connections", description = "most HTTP requests in flight in the open-loop runs (default 512)")
-    int connections = 512;
-    @Option(names = "--only", description = "online|inbox: run one half only")
-    String only;
     @Mixin
     AppOptions app = new AppOptions();
     @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
@@ -70,21 +56,11 @@ final class NotifyOptions implements Cli.Options {
 
     @Override
     public void check() {
-        Cli.require(only == null || List.of("online", "inbox").contains(only), "--only is online or inbox");
-        Cli.require(List.of("cap", "try", "skip").contains(overLimit), "--over-limit is cap, try or skip");
         Cli.requireBroker(app.broker);
         Cli.require(!subscribers.isEmpty() && subscribers.stream().allMatch(s -> s >= 1) && starts >= 1
-                && baselineStarts >= 1 && connectConcurrency >= 1 && inboxFollows >= 1 && inboxDrops >= 0
+                && baselineStarts >= 1 && inboxFollows >= 1 && inboxDrops >= 0
                 && inboxDrops <= inboxFollows && inboxRate >= 1 && duration.toMillis() >= 1000
-                && !warmup.isNegative() && !jitWarmup.isNegative() && connections >= 1,
+                && !warmup.isNegative() && !jitWarmup.isNegative(),
                 "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s");
-    }
-
-    boolean online() {
-        return !"inbox".equals(only);
-    }
-
-    boolean inbox() {
-        return !"online".equals(only);
     }
 }

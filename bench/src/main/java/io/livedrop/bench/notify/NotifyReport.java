@@ -21,6 +21,7 @@ final class NotifyReport extends Markdown {
     static final int TARGET_SUBSCRIBERS = 100_000;
     static final double TARGET_LAST_DELIVERY_MS = 1_000;
     static final double TARGET_INBOX_P99_MS = 10;
+    static final String METHOD = "[docs/benchmarks/methodology.md#notify-benchmark](methodology.md#notify-benchmark)";
 
     private final NotifyOptions o;
     private final Results r;
@@ -35,12 +36,8 @@ final class NotifyReport extends Markdown {
     protected void sections() {
         header();
         targets();
-        if (o.online()) {
-            online();
-        }
-        if (o.inbox()) {
-            inbox();
-        }
+        online();
+        inbox();
         bounds();
         setup();
         notes();
@@ -55,27 +52,14 @@ final class NotifyReport extends Markdown {
         paragraph(produced() + " Generated file: rerun the command to refresh it.");
         sharedMachine();
         failure();
-        paragraph("One Kafka broker and ONE livedrop instance (`livedrop.jar`, heap -Xmx" + r.appXmx + "), both child"
-                + " processes of the benchmark JVM, all on this machine. The online path: S WebSocket subscribers"
-                + " (graphql-transport-ws, one JDK `HttpClient` for all of them, each a distinct user with their own"
-                + " token in `connection_init`) of `subscription { dropStarted { drop { id } startedAt } }`, each"
-                + " following the drop's creator; the follows are produced straight to the follows topic (FollowEvents,"
-                + " key = the user, the application's own Avro serde), and the run waits until"
-                + " `creator(id:) { followerCount }` shows S. The creator then starts a drop"
-                + " (`scheduleDrop(input: {…, startsAt: null})`, answered once LIVE), and each subscriber's message is"
-                + " stamped with the wall clock as it arrives. Latency = arrival − the event's `startedAt` (the"
-                + " topology's clock when it made the drop LIVE; same machine, same clock; `startedAt` has millisecond"
-                + " precision, so each figure may be up to 1 ms high). So it covers the topology's transaction commit,"
-                + " the instance's read_committed tail of the drop events, the drop read, and the per-subscriber GraphQL"
-                + " execution and WebSocket write. Before the measured starts, each cohort gets probe drop starts by a"
-                + " second creator all of its subscribers also follow, until every subscriber is told once (the server"
-                + " does not acknowledge a subscribe, so this proves every subscription is indexed; it also warms the"
-                + " path); probes are not in the tables. Baseline: one subscriber (S=1), measured the same way in the"
-                + " same run.");
+        paragraph("One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + "), child processes on this"
+                + " machine; baselines: one subscriber (S=1) and `{ __typename }`, same run. Method: see " + METHOD
+                + ".");
     }
 
     private Cohort baseline() {
-        return r.cohorts.stream().filter(c -> c.requested == 1 && c.label.startsWith("baseline")).findFirst().orElse(null);
+        return r.cohorts.stream().filter(c -> c.requested == 1 && c.label.startsWith("baseline")).findFirst()
+                .orElse(null);
     }
 
     /** The baseline's figure: the median over its starts of its one delivery's latency. */
@@ -95,57 +79,50 @@ final class NotifyReport extends Markdown {
     private void targets() {
         paragraph("## Targets");
         table("| target | measured | met |");
-        if (o.online()) {
-            Cohort big = r.cohorts.stream().filter(c -> c.requested >= TARGET_SUBSCRIBERS).findFirst().orElse(null);
-            Cohort largest = measured().stream().filter(c -> !c.rounds.isEmpty())
-                    .max((a, b) -> Integer.compare(a.planned, b.planned)).orElse(null);
-            String measuredText;
-            String met;
-            if (big != null && big.planned >= TARGET_SUBSCRIBERS && !big.rounds.isEmpty()) {
-                double worst = big.rounds.stream().mapToDouble(Round::maxMs).max().orElse(Double.NaN);
-                int missing = big.rounds.stream().mapToInt(Round::missing).max().orElse(0);
-                measuredText = "last of " + n(big.planned) + " told " + ms(worst) + " ms after startedAt (worst of "
-                        + big.rounds.size() + " starts)" + (missing > 0 ? ", " + n(missing) + " MISSING" : "");
-                met = worst < TARGET_LAST_DELIVERY_MS && missing == 0 ? "yes" : "**no**";
-            } else {
-                String why = big != null && big.capReason != null ? big.capReason
-                        : "not run at " + n(TARGET_SUBSCRIBERS) + " (pass --subscribers=10000,100000)";
-                String instead = largest == null ? "" : "; largest measured: S=" + n(largest.planned) + ", last told "
-                        + ms(largest.rounds.stream().mapToDouble(Round::maxMs).max().orElse(Double.NaN))
-                        + " ms after startedAt (worst of its starts)";
-                measuredText = "**not measurable on this machine**: " + why + instead;
-                met = "not measured";
-            }
-            line("| " + n(TARGET_SUBSCRIBERS) + " online subscribers all told < " + ms(TARGET_LAST_DELIVERY_MS)
-                    + " ms after the drop starts | " + measuredText + " | " + met + " |");
+        Cohort big = r.cohorts.stream().filter(c -> c.requested >= TARGET_SUBSCRIBERS).findFirst().orElse(null);
+        Cohort largest = measured().stream().filter(c -> !c.rounds.isEmpty())
+                .max((a, b) -> Integer.compare(a.planned, b.planned)).orElse(null);
+        String measuredText;
+        String met;
+        if (big != null && big.planned >= TARGET_SUBSCRIBERS && !big.rounds.isEmpty()) {
+            double worst = big.rounds.stream().mapToDouble(Round::maxMs).max().orElse(Double.NaN);
+            int missing = big.rounds.stream().mapToInt(Round::missing).max().orElse(0);
+            measuredText = "last of " + n(big.planned) + " told " + ms(worst) + " ms after startedAt (worst of "
+                    + big.rounds.size() + " starts)" + (missing > 0 ? ", " + n(missing) + " MISSING" : "");
+            met = worst < TARGET_LAST_DELIVERY_MS && missing == 0 ? "yes" : "**no**";
+        } else {
+            String why = big != null && big.capReason != null ? big.capReason
+                    : "not run at " + n(TARGET_SUBSCRIBERS) + " (pass --subscribers=10000,100000)";
+            String instead = largest == null ? "" : "; largest measured: S=" + n(largest.planned) + ", last told "
+                    + ms(largest.rounds.stream().mapToDouble(Round::maxMs).max().orElse(Double.NaN))
+                    + " ms after startedAt (worst of its starts)";
+            measuredText = "**not measurable on this machine**: " + why + instead;
+            met = "not measured";
         }
-        if (o.inbox()) {
-            InboxRun inbox = inboxRun(false);
-            if (inbox != null) {
-                double p99 = inbox.ms(99);
-                line("| inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at "
-                        + n(o.inboxRate) + " req/s (viewer following " + n(r.inboxFollows) + " creators, "
-                        + r.inboxDrops + " recent starts) | " + ms(p99) + " ms" + (inbox.run().saturated()
-                        ? " (saturated)" : "") + " | " + (p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0
-                        ? "yes" : "**no**") + " |");
-            }
+        line("| " + n(TARGET_SUBSCRIBERS) + " online subscribers all told < " + ms(TARGET_LAST_DELIVERY_MS)
+                + " ms after the drop starts | " + measuredText + " | " + met + " |");
+        InboxRun inbox = inboxRun(false);
+        if (inbox != null) {
+            double p99 = inbox.ms(99);
+            line("| inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at "
+                    + n(o.inboxRate) + " req/s (viewer following " + n(r.inboxFollows) + " creators, "
+                    + r.inboxDrops + " recent starts) | " + ms(p99) + " ms" + (inbox.run().saturated()
+                    ? " (saturated)" : "") + " | " + (p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0
+                    ? "yes" : "**no**") + " |");
         }
         line();
     }
 
     private InboxRun inboxRun(boolean baseline) {
-        return r.inbox.stream().filter(x -> x.system().startsWith("{ __typename }") == baseline).findFirst().orElse(null);
+        return r.inbox.stream().filter(x -> x.system().startsWith("{ __typename }") == baseline).findFirst()
+                .orElse(null);
     }
 
     private void online() {
         paragraph("## Online path: `dropStarted` to S subscribers");
         double base = baselineMs();
-        paragraph("Per drop start: subscribers told, and startedAt → arrival over all of them (HdrHistogram, ms);"
-                + " max is the"
-                + " time to the last delivery. Ratios divide by the baseline: the median over its starts of one"
-                + " subscriber's delivery latency (" + ms(base) + " ms). \"scheduleDrop → startedAt\" is how long after the"
-                + " creator's request the topology made the drop LIVE (not in the latency). Cores: CPU used by each process"
-                + " from the request until the last delivery.");
+        paragraph("Per drop start, over its subscribers: startedAt → arrival (ms); ratios divide by the baseline, the"
+                + " median of one subscriber's latency (" + ms(base) + " ms).");
         table("| subscribers | start | told | missing | p50 | p99 | max = last delivery | first delivery | p50 ÷ baseline"
                 + " | max ÷ baseline | scheduleDrop → startedAt | cores: instance / bench JVM / broker / machine |");
         for (Cohort c : r.cohorts) {
@@ -165,9 +142,7 @@ final class NotifyReport extends Markdown {
             }
         }
         line();
-        paragraph("Connections (the subscribers' side and what they cost; RSS from /proc before connecting and"
-                + " after the"
-                + " probe):");
+        paragraph("Connections (RSS before connecting and after the probes):");
         table("| cohort | asked | ran | subscribed | failed to connect | connect time | handshakes/s | instance RSS before"
                 + " → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance fds /"
                 + " threads | closed by server | protocol errors | probes |");
@@ -187,10 +162,8 @@ final class NotifyReport extends Markdown {
     }
 
     private static String perSubscriber(long deltaMiB, int subscribers) {
-        if (subscribers < 100 || deltaMiB <= 0) {
-            return "—";
-        }
-        return String.format(Locale.ROOT, "%.0f KiB", deltaMiB * 1024.0 / subscribers);
+        return subscribers < 100 || deltaMiB <= 0 ? "—"
+                : String.format(Locale.ROOT, "%.0f KiB", deltaMiB * 1024.0 / subscribers);
     }
 
     private static String cores(Map<String, Double> c) {
@@ -201,18 +174,12 @@ final class NotifyReport extends Markdown {
 
     private void inbox() {
         paragraph("## Inbox read: `me.notifications(first: 20)`");
-        paragraph("A viewer following " + n(r.inboxFollows) + " creators (FollowEvents produced straight to the follows"
-                + " topic), of which " + r.inboxDrops + " started a drop just before (each: `upsertProduct` +"
-                + " `scheduleDrop(startsAt: null)` with that creator's token, 4 at a time, "
-                + String.format(Locale.ROOT, "%.1f s", r.inboxCreateSeconds) + " for all); the page shows "
-                + r.inboxEdges + " notifications. `POST /graphql` of `" + NotifyBenchmark.INBOX_QUERY + "` with the"
-                + " viewer's token, open loop at " + n(o.inboxRate) + " req/s for " + o.duration.toSeconds()
-                + " s after " + o.warmup.toSeconds() + " s of warm-up (and " + o.jitWarmup.toSeconds()
-                + " s of closed-loop JIT warm-up of both requests first); an answer counts only with exactly "
-                + Math.min(20, r.inboxDrops) + " DROP_STARTED nodes and no error. Baseline: `{ __typename }` with the"
-                + " same token at the same rate (HTTP, token check, GraphQL execution, no store). Latency from each"
-                + " request's intended send time (no coordinated omission), at most " + o.connections
-                + " in flight; the API benchmark's load generator.");
+        paragraph(String.format(Locale.ROOT, "A viewer following %s creators, %d of which started a drop just before"
+                + " (%.1f s for all); the page shows %d notifications, an answer counts with exactly %d. `%s`, open"
+                + " loop at %s req/s for %d s after %d s of warm-up (and %d s of JIT warm-up), at most %d in flight.",
+                n(r.inboxFollows), r.inboxDrops, r.inboxCreateSeconds, r.inboxEdges, Math.min(20, r.inboxDrops),
+                NotifyBenchmark.INBOX_QUERY, n(o.inboxRate), o.duration.toSeconds(), o.warmup.toSeconds(),
+                o.jitWarmup.toSeconds(), NotifyBenchmark.CONNECTIONS));
         table("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
                 + " | errors | cores: instance / bench JVM / broker / machine |");
         InboxRun base = inboxRun(true);
@@ -233,50 +200,40 @@ final class NotifyReport extends Markdown {
 
     private void bounds() {
         paragraph("## What bounds it");
-        List<String> facts = new ArrayList<>();
         for (Cohort c : measured()) {
             for (Round x : c.rounds) {
-                Map<String, Double> k = x.cores();
-                double window = x.lastMicros() / 1e6;
-                facts.add(String.format(Locale.ROOT, "%s start %d: the instance used %.2f cores, the bench JVM (all"
-                                + " subscribers) %.2f, the broker %.2f, the machine %.2f of %d, over the %.2f s from the"
-                                + " request to the last delivery; deliveries spread over %s ms (first %s ms, last %s ms"
-                                + " after startedAt), i.e. %s deliveries/s once started.", c.label, x.number(),
-                        k.getOrDefault("livedrop instance", Double.NaN), k.getOrDefault("bench JVM (clients)", Double.NaN),
-                        k.getOrDefault("broker", Double.NaN), k.getOrDefault("machine", Double.NaN), env.cores(),
-                        window + x.requestToStartMicros() / 1e6, ms((x.lastMicros() - x.firstMicros()) / 1000.0),
+                long spread = x.lastMicros() - x.firstMicros();
+                line("- " + String.format(Locale.ROOT, "%s start %d: cores (instance / bench JVM with all subscribers /"
+                        + " broker / machine of %d) %s over the %.2f s from the request to the last delivery;"
+                        + " deliveries spread over %s ms (first %s ms, last %s ms after startedAt), %s deliveries/s.",
+                        c.label, x.number(), env.cores(), cores(x.cores()),
+                        (x.lastMicros() + x.requestToStartMicros()) / 1e6, ms(spread / 1000.0),
                         ms(x.firstMicros() / 1000.0), ms(x.lastMicros() / 1000.0),
-                        x.lastMicros() > x.firstMicros() ? n(x.told() / ((x.lastMicros() - x.firstMicros()) / 1e6)) : "—"));
+                        spread > 0 ? n(x.told() / (spread / 1e6)) : "—"));
             }
         }
         for (InboxRun x : r.inbox) {
-            facts.add(String.format(Locale.ROOT, "%s at %s/s: the instance used %.2f cores, the bench JVM (load"
-                            + " generator) %.2f, the broker %.2f, the machine %.2f of %d.", x.system(), n(o.inboxRate),
-                    x.cores().getOrDefault("livedrop instance", Double.NaN),
-                    x.cores().getOrDefault("bench JVM (clients)", Double.NaN), x.cores().getOrDefault("broker", Double.NaN),
-                    x.cores().getOrDefault("machine", Double.NaN), env.cores()));
+            line("- " + String.format(Locale.ROOT, "%s at %s/s: cores (instance / bench JVM, the load generator /"
+                    + " broker / machine of %d) %s.", x.system(), n(o.inboxRate), env.cores(), cores(x.cores())));
         }
-        facts.forEach(f -> line("- " + f));
         line();
         paragraph("Limits for many connections on this machine (what decides the largest S):");
         table("| limit | value |");
-        line("| open files (RLIMIT_NOFILE) of the livedrop instance, soft / hard | " + r.appFdLimit[0] + " / "
-                + r.appFdLimit[1] + " (" + r.appFdsIdle + " open before any subscriber: jars, RocksDB, Kafka clients) |");
-        line("| open files of the benchmark JVM, soft / hard | " + r.benchFdLimit[0] + " / " + r.benchFdLimit[1] + " ("
-                + r.benchFdsIdle + " open before any subscriber) |");
-        line("| may this process raise the hard limit (CAP_SYS_RESOURCE) | " + (Limits.canRaiseLimits() ? "yes" : "no") + " |");
-        line("| ephemeral ports (net.ipv4.ip_local_port_range) | " + Limits.range() + " = " + n(Limits.ephemeralPorts())
-                + " per destination address; the benchmark spreads subscribers over 127.0.0.1, .2, … (" + n(Swarm.PER_ADDRESS)
-                + " each) so ports do not bind first |");
-        line("| listen backlog (net.core.somaxconn) | " + Limits.sysctl("/proc/sys/net/core/somaxconn") + " |");
-        line("| Tomcat | `--server.tomcat.max-connections` raised to the largest S + 2,000 (default 8,192);"
-                + " `server.tomcat.threads.max` left at 200: an idle WebSocket holds no request thread |");
-        line("| threads: kernel.pid_max / kernel.threads-max / vm.max_map_count | "
-                + Limits.sysctl("/proc/sys/kernel/pid_max") + " / " + Limits.sysctl("/proc/sys/kernel/threads-max") + " / "
-                + Limits.sysctl("/proc/sys/vm/max_map_count") + " (every thread takes a pid, and its stack two memory"
-                + " mappings) |");
-        line("| memory available | " + n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx"
-                + r.appXmx + " |");
+        row("open files (RLIMIT_NOFILE) of the livedrop instance, soft / hard", r.appFdLimit[0] + " / "
+                + r.appFdLimit[1] + " (" + r.appFdsIdle + " open before any subscriber: jars, RocksDB, Kafka clients)");
+        row("open files of the benchmark JVM, soft / hard", r.benchFdLimit[0] + " / " + r.benchFdLimit[1] + " ("
+                + r.benchFdsIdle + " open before any subscriber)");
+        row("may this process raise the hard limit (CAP_SYS_RESOURCE)", Limits.canRaiseLimits() ? "yes" : "no");
+        row("ephemeral ports (net.ipv4.ip_local_port_range)", Limits.range() + " = " + n(Limits.ephemeralPorts())
+                + " per destination address; subscribers spread over 127.0.0.1, .2, … (" + n(Swarm.PER_ADDRESS)
+                + " each) so ports do not bind first");
+        row("listen backlog (net.core.somaxconn)", Limits.sysctl("/proc/sys/net/core/somaxconn"));
+        row("Tomcat", "`--server.tomcat.max-connections` raised to the largest S + 2,000 (default 8,192);"
+                + " `server.tomcat.threads.max` left at 200: an idle WebSocket holds no request thread");
+        row("threads: kernel.pid_max / kernel.threads-max / vm.max_map_count", Limits.sysctl("/proc/sys/kernel/pid_max")
+                + " / " + Limits.sysctl("/proc/sys/kernel/threads-max") + " / "
+                + Limits.sysctl("/proc/sys/vm/max_map_count") + " (every thread takes a pid, its stack two mappings)");
+        row("memory available", n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx" + r.appXmx);
         line("| most subscribers one run can hold here | " + n(r.capacity) + " (" + r.capacityWhy + ") |");
         line();
     }
@@ -285,7 +242,8 @@ final class NotifyReport extends Markdown {
         machine(false);
         line("| livedrop instance | `" + run.appCommand + "` |");
         line("| subscribers' client | JDK `java.net.http.HttpClient` WebSocket, one client (1 selector thread, 2 executor"
-                + " threads) for all subscribers; handshakes at most " + o.connectConcurrency + " in flight |");
+                + " threads) for all subscribers; handshakes at most " + NotifyBenchmark.CONNECT_CONCURRENCY
+                + " in flight |");
         line("| inbox load | the API benchmark's `LoadGenerator` (open loop) over the JDK HttpClient, HTTP/1.1 |");
         cpuLoad();
         line();
@@ -298,7 +256,7 @@ final class NotifyReport extends Markdown {
                 if (x.missing() > 0) {
                     notes.add("**" + c.label + ", start " + x.number() + " (drop " + x.dropId() + "): " + n(x.missing())
                             + " of " + n(x.subscribers()) + " subscribers were NOT told** within "
-                            + o.deliveryTimeout.toSeconds() + " s (or 15 s without a new delivery).");
+                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or 15 s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
                     notes.add(c.label + ", start " + x.number() + ": " + x.duplicates() + " subscribers were told twice.");
@@ -309,19 +267,14 @@ final class NotifyReport extends Markdown {
                         + " connection_ack** (failures: " + c.failures + "; closed by the server: " + c.closes + ").");
             }
         }
-        for (Cohort c : r.cohorts) {
-            if (c.acked >= 1000 && c.appThreads >= 0.9 * c.acked) {
-                notes.add("**The instance runs one thread per WebSocket session**: with " + n(c.acked) + " subscribers ("
-                        + c.label + ") it had " + n(c.appThreads) + " threads (" + c.appThreadNames + "). The names are"
-                        + " Spring GraphQL's: its WebMVC GraphQlWebSocketHandler gives each session a"
-                        + " `Schedulers.newSingle(\"GraphQL-WsSession-<id>\")`. Every delivery therefore wakes one more"
-                        + " thread, and 100,000 subscribers need 100,000 threads in one process: more than kernel.pid_max ("
-                        + Limits.sysctl("/proc/sys/kernel/pid_max") + ") and, with two mappings per thread stack,"
-                        + " vm.max_map_count (" + Limits.sysctl("/proc/sys/vm/max_map_count") + ") allow here, even with the"
-                        + " open-files limit lifted.");
-                break;
-            }
-        }
+        r.cohorts.stream().filter(c -> c.acked >= 1000 && c.appThreads >= 0.9 * c.acked).findFirst().ifPresent(c ->
+                notes.add("**The instance runs one thread per WebSocket session**: " + n(c.appThreads) + " threads"
+                        + " with " + n(c.acked) + " subscribers (" + c.label + "; " + c.appThreadNames + "), from"
+                        + " Spring GraphQL's WebMVC GraphQlWebSocketHandler (`Schedulers.newSingle` per session). So"
+                        + " 100,000 subscribers need 100,000 threads, more than kernel.pid_max ("
+                        + Limits.sysctl("/proc/sys/kernel/pid_max") + ") and, at two mappings per thread stack,"
+                        + " vm.max_map_count (" + Limits.sysctl("/proc/sys/vm/max_map_count") + ") allow here, even"
+                        + " with the open-files limit lifted."));
         if (r.appLogWarnings != null) {
             notes.add("Warnings and errors in the instance's log (most frequent, digits as #):\n\n```\n"
                     + r.appLogWarnings.strip() + "\n```");

@@ -10,8 +10,9 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,20 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * N WebSocket subscribers of {@code dropStarted} over graphql-transport-ws, all on one shared JDK
- * {@link HttpClient} (one selector thread, two executor threads). Subscriber i connects, sends
- * {@code connection_init} with its own bearer token, and on {@code connection_ack} subscribes. Every {@code next}
- * message is stamped with the wall clock ({@link Instant#now()}, the clock the server's {@code startedAt} comes
- * from, same machine) as its first fragment arrives, before any parsing, and filed under its drop id: one
- * {@link Delivery} per drop, one slot per subscriber. (The hostile benchmark's {@code GraphQlSocket} opens one
- * socket at a time and keeps only counts: it cannot hold tens of thousands of sockets nor time each message.)
- *
- * <p>Connections go to 127.0.0.1, or for more than {@link #PER_ADDRESS} subscribers to 127.0.0.2, .3, ... as well
- * (the instance listens on every address): Linux picks a client's ephemeral port per destination, so each loopback
- * destination address gets its own ~28k ports.
+ * N WebSocket subscribers of {@code dropStarted} (graphql-transport-ws) on one shared JDK {@link HttpClient}, each
+ * with its own bearer token in {@code connection_init}, subscribing on {@code connection_ack}. Each {@code next} is
+ * stamped with {@link Instant#now()} (the clock of the server's {@code startedAt}, same machine) as its first fragment
+ * arrives, before parsing: one {@link Delivery} per drop, one slot per subscriber. Beyond {@link #PER_ADDRESS}
+ * subscribers it also connects to 127.0.0.2, .3, ...: Linux picks ephemeral ports per destination address.
  */
 final class Swarm implements AutoCloseable {
 
@@ -58,8 +54,8 @@ final class Swarm implements AutoCloseable {
     final AtomicInteger closedByServer = new AtomicInteger();
     private final AtomicInteger closedBeforeAck = new AtomicInteger();
     final AtomicInteger protocolErrors = new AtomicInteger();
-    private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> closes = new ConcurrentHashMap<>();
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private final Map<String, Integer> closes = new ConcurrentHashMap<>();
     volatile String firstProtocolError;
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
     private volatile boolean closing;
@@ -149,7 +145,7 @@ final class Swarm implements AutoCloseable {
 
     private void fail(Throwable e) {
         failed.incrementAndGet();
-        failures.computeIfAbsent(Formats.rootCause(e), k -> new AtomicInteger()).incrementAndGet();
+        failures.merge(Formats.rootCause(e), 1, Integer::sum);
     }
 
     String failureSummary() {
@@ -160,11 +156,10 @@ final class Swarm implements AutoCloseable {
         return summary(closes);
     }
 
-    private static String summary(Map<String, AtomicInteger> counts) {
-        Map<String, Integer> top = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted((a, b) -> b.getValue().get() - a.getValue().get()).limit(3)
-                .forEach(e -> top.put(e.getKey(), e.getValue().get()));
-        return top.toString();
+    /** The three most frequent, as "{cause=count, ...}". */
+    private static String summary(Map<String, Integer> counts) {
+        return counts.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.reverseOrder())).limit(3)
+                .map(Object::toString).collect(Collectors.joining(", ", "{", "}"));
     }
 
     /** The messages of drop {@code dropId} (created empty if none came yet). */
@@ -223,20 +218,15 @@ final class Swarm implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            long micros = nowMicros();
-            if (partial == null && last) {
-                handle(ws, data.toString(), micros);
-            } else {
-                if (partial == null) {
-                    partial = new StringBuilder();
-                    partialMicros = micros;
-                }
-                partial.append(data);
-                if (last) {
-                    String whole = partial.toString();
-                    partial = null;
-                    handle(ws, whole, partialMicros);
-                }
+            if (partial == null) {
+                partial = new StringBuilder();
+                partialMicros = nowMicros();
+            }
+            partial.append(data);
+            if (last) {
+                String whole = partial.toString();
+                partial = null;
+                handle(ws, whole, partialMicros);
             }
             ws.request(1);
             return null;
@@ -308,7 +298,7 @@ final class Swarm implements AutoCloseable {
 
         private void closedUnasked(String how) {
             if (!closing) {
-                closes.computeIfAbsent(how, k -> new AtomicInteger()).incrementAndGet();
+                closes.merge(how, 1, Integer::sum);
                 if (!ackSeen) {
                     closedBeforeAck.incrementAndGet();
                     releasePermit();
@@ -318,8 +308,7 @@ final class Swarm implements AutoCloseable {
     }
 
     static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
     static String between(String text, String marker) {

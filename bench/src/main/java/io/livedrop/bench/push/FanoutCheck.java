@@ -11,16 +11,11 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * What one drop start's committed push batches said, checked as they arrive (on the reader's thread): every
- * follower {@code fan-0 .. fan-(N-1)} exactly once, nobody else, batches of at most the batch size, and from every
- * follows partition a gap-free run of batch numbers 0..k whose batch k alone is marked last. Complete when every
- * partition's last batch and every batch before it have arrived.
+ * One drop start's committed push batches, checked as they arrive (on the reader's thread): every follower
+ * {@code fan-0 .. fan-(N-1)} exactly once, nobody else, batches of at most the batch size, and from every follows
+ * partition gap-free batch numbers 0..k, k alone marked last. Complete when every partition's batches arrived.
  */
 final class FanoutCheck {
-
-    /** A batch as it was written (for the raw-producer baseline): its push-batches partition, key and value. */
-    record Written(int partition, String key, PushBatch value) {
-    }
 
     private final String dropId;
     private final int followers;
@@ -31,15 +26,13 @@ final class FanoutCheck {
     private final int[] lastBatchNumber;
     private final Map<Integer, BitSet> batchNumbers = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private final List<Written> written = new ArrayList<>();
+    private final List<ConsumerRecord<String, PushBatch>> written = new ArrayList<>(); // for the raw producer
     private long ids;
     private long duplicates;
     private long unexpected;
     private long batches;
     private long bytes;
-    private long lateRecords;
     private long firstNanos;
-    private long lastNanos;
     private long completeNanos;
 
     FanoutCheck(String dropId, int followers, int partitions, int batchSize, boolean keep) {
@@ -58,17 +51,15 @@ final class FanoutCheck {
             return;
         }
         if (completeNanos != 0) {
-            lateRecords++;
             problem("a batch arrived after the fan-out was complete: " + r.key());
         }
         if (firstNanos == 0) {
             firstNanos = now;
         }
-        lastNanos = now;
         batches++;
         bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         if (keep) {
-            written.add(new Written(r.partition(), r.key(), b));
+            written.add(r);
         }
         if (!Follows.CREATOR.equals(b.getCreatorId())) {
             problem("batch " + r.key() + " names creator " + b.getCreatorId());
@@ -163,11 +154,11 @@ final class FanoutCheck {
             all.add(unexpected + " user ids that do not follow " + Follows.CREATOR);
         }
         return new FanoutRun(run, dropId, followers, ms(ackNanos, t0), ms(startsFirst, t0), ms(startsLast, t0),
-                ms(firstNanos, t0), ms(completeNanos, t0), lastNanos == 0 ? Double.NaN : ms(lastNanos, t0), batches,
-                bytes, ids, distinct, duplicates, unexpected, lateRecords, List.copyOf(all));
+                ms(firstNanos, t0), ms(completeNanos, t0), batches, bytes, ids, distinct, duplicates, unexpected,
+                List.copyOf(all));
     }
 
-    synchronized List<Written> written() {
+    synchronized List<ConsumerRecord<String, PushBatch>> written() {
         return List.copyOf(written);
     }
 
@@ -177,9 +168,8 @@ final class FanoutCheck {
 
     /** One fan-out: times in ms from the drop start's send; problems empty when every check passed. */
     record FanoutRun(int run, String dropId, int followers, double startAckedMs, double startsFirstMs,
-                     double startsLastMs, double firstBatchMs, double completeMs, double lastRecordMs, long batches,
-                     long bytes, long ids, long distinct, long duplicates, long unexpected, long late,
-                     List<String> problems) {
+                     double startsLastMs, double firstBatchMs, double completeMs, long batches, long bytes, long ids,
+                     long distinct, long duplicates, long unexpected, List<String> problems) {
 
         boolean ok() {
             return problems.isEmpty();

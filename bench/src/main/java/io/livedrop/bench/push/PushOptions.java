@@ -2,9 +2,9 @@ package io.livedrop.bench.push;
 
 import io.livedrop.bench.Cli;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,8 +27,6 @@ final class PushOptions implements Cli.Options {
     @Option(names = "--stream-threads", description = "num.stream.threads of the one Kafka Streams instance (default 1;"
             + " another value is a separate, labelled variant: report push-threads-N.md)")
     int streamThreads = 1;
-    @Option(names = "--streams-config", split = ",", description = "k=v,..: more Kafka Streams overrides (labelled in the report)")
-    Map<String, String> streamsConfig = new LinkedHashMap<>();
     @Option(names = "--broker", description = "child|in-process: where the broker runs (default child: a JVM of its own)")
     String broker = "child";
     @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
@@ -48,10 +46,8 @@ final class PushOptions implements Cli.Options {
                 && noise >= 0 && noise <= Follows.NOISE_CREATORS.size() && streamThreads >= 1, "Out-of-range value:"
                 + " need followers >= 1, runs >= 1, partitions >= 1, 0 <= noise <= " + Follows.NOISE_CREATORS.size()
                 + ", stream-threads >= 1");
-        for (int i = 1; i < followers.size(); i++) {
-            Cli.require(followers.get(i) > followers.get(i - 1),
-                    "--followers must increase (they are seeded cumulatively): " + followers);
-        }
+        Cli.require(IntStream.range(1, followers.size()).allMatch(i -> followers.get(i) > followers.get(i - 1)),
+                "--followers must increase (they are seeded cumulatively): " + followers);
         Cli.requireBroker(broker);
     }
 }

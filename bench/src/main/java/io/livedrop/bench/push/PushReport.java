@@ -20,6 +20,7 @@ final class PushReport extends Markdown {
 
     static final int TARGET_FOLLOWERS = 1_000_000;
     static final double TARGET_MS = 2000;
+    static final String METHOD = "[docs/benchmarks/methodology.md#push-benchmark](methodology.md#push-benchmark)";
 
     private final PushOptions o;
     private final List<Size> sizes;
@@ -48,16 +49,11 @@ final class PushReport extends Markdown {
 
     private void header() {
         paragraph("# Push fan-out benchmark" + (o.streamThreads == 1 ? "" : " — variant: num.stream.threads="
-                + o.streamThreads) + (o.streamsConfig.isEmpty() ? "" : " — variant: " + o.streamsConfig));
+                + o.streamThreads));
         paragraph("Command: `" + env.command() + "`");
         paragraph(produced() + " Generated file: rerun the command to refresh it.");
-        paragraph("A drop start of creator"
-                + " `" + Follows.CREATOR + "` (one STARTED DropEvent on the drop-events topic) goes"
-                + " through the social topology (SocialTopology, exactly_once_v2): DropStartsProcessor broadcasts it"
-                + " to every partition of drop-starts, and each follows task streams its followers of the creator"
-                + " (RocksDB prefix scan) into PushBatch records of at most 500 user ids on push-batches, the last of"
-                + " each follows partition marked `lastBatch`. Measured: from the start's send to the moment a"
-                + " read_committed consumer has every batch of every follows partition.");
+        paragraph("A drop start of creator `" + Follows.CREATOR + "` through the social topology until a read_committed"
+                + " consumer has every push batch of every follows partition. Method: see " + METHOD + ".");
         failure();
         long bad = sizes.stream().flatMap(s -> s.fanouts.stream()).filter(r -> !r.ok()).count();
         if (bad > 0) {
@@ -87,9 +83,8 @@ final class PushReport extends Markdown {
 
     private void results() {
         paragraph("## Results");
-        paragraph("Times in ms; fan-out: median of " + o.runs + " drop starts (all runs in brackets). Raw producer: the"
-                + " same records and bytes as the fan-out wrote, by a plain producer; RocksDB: the prefix scan alone."
-                + " Medians of " + o.runs + " runs each.");
+        paragraph("Times in ms, medians of " + o.runs + " runs (fan-outs: all runs in brackets). Raw producer: the"
+                + " same records and bytes, by a plain producer; RocksDB: the prefix scan alone.");
         line("| followers | drop start → last batch committed (median) | runs | followers/s | batches written | bytes"
                 + " (key + value) | raw producer, same records: defaults | raw producer: one transaction"
                 + " | raw producer: batch.size 256 KiB | RocksDB prefix scan + batching | fan-out / raw producer"
@@ -124,11 +119,7 @@ final class PushReport extends Markdown {
 
     private void timeline() {
         paragraph("### Where the time goes, per drop start");
-        paragraph("Milliseconds after the start's send at which: the producer had the start acknowledged; a"
-                + " read_committed"
-                + " consumer of drop-starts saw the broadcast start on its first and on its last partition (the"
-                + " DropStartsProcessor's transaction committed); the first push batch became visible; every batch of"
-                + " every follows partition had arrived.");
+        paragraph("Milliseconds after the start's send (see " + METHOD + "):");
         line("| followers | run | start acked | on drop-starts (first – all partitions) | first batch | last batch"
                 + " (done) | first → last batch | batches | followers/s |");
         line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -144,12 +135,9 @@ final class PushReport extends Markdown {
 
     private void seeding() {
         paragraph("## Seeding (informative, not a target)");
-        paragraph("Follows produced (FOLLOW of"
-                + " `" + Follows.CREATOR + "` by fan-i, plus noise follows of " + Follows.NOISE_CREATORS
-                + ") with the topology running, cumulatively from one size to the next; applied = the follower-counts"
-                + " store (interactive query) answers the size for `" + Follows.CREATOR + "`. Each follow is a"
-                + " following-store read and two store writes (both changelogged) and a follower-changes record, and"
-                + " the count a further store update, all under exactly_once_v2.");
+        paragraph("Follows of `" + Follows.CREATOR + "` by fan-i, plus noise follows of " + Follows.NOISE_CREATORS
+                + ", produced with the topology running, cumulatively; applied = the follower-counts store answers"
+                + " the size.");
         line("| followers | follows added (of which noise) | producing took | all applied after | follows applied/s |");
         line("|---:|---:|---:|---:|---:|");
         for (Size s : sizes) {
@@ -164,10 +152,8 @@ final class PushReport extends Markdown {
 
     private void correctness() {
         paragraph("## Correctness");
-        paragraph("Each fan-out: every follower fan-0..fan-(N-1) named exactly once (distinct ids = N and total ids"
-                + " = N),"
-                + " nobody else, batches of at most 500 ids, from every follows partition gap-free batch numbers"
-                + " ending in one `lastBatch`, nothing more within a second after completion.");
+        paragraph("Each fan-out names every follower exactly once, nobody else, in complete batch runs (see " + METHOD
+                + ").");
         line("| followers | run | drop | user ids | distinct | duplicates | not followers | verdict |");
         line("|---:|---:|---|---:|---:|---:|---:|---|");
         for (Size s : sizes) {
@@ -204,33 +190,22 @@ final class PushReport extends Markdown {
         double tx = raw(s, RawProducerBaseline.Variant.TRANSACTION);
         double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
         double tasks = done - hop;
-        paragraph(String.format(Locale.ROOT, "At %s followers (medians): the start is committed on every drop-starts"
-                        + " partition after %s ms (%s of the %s ms) — the first hop, the DropStartsProcessor's"
-                        + " transaction (commit.interval.ms %s) plus a read_committed fetch. The remaining %s ms are the"
-                        + " fan-out tasks': %d follows partitions on %d stream thread(s), each task scanning its own"
-                        + " followers and forwarding its batches in one process() call, the batches committed in the"
-                        + " thread's next exactly-once transaction. The first batch is visible at %s ms and the last %s ms"
-                        + " later.", n(s.followers), ms(hop), pct(hop / done), ms(done),
+        paragraph(String.format(Locale.ROOT, "At %s followers (medians): the start is on every drop-starts partition"
+                        + " after %s ms (%s of the %s ms; commit.interval.ms %s). The remaining %s ms are the fan-out"
+                        + " tasks' (%d follows partitions, %d stream thread(s)); the first batch is visible at %s ms,"
+                        + " the last %s ms later.", n(s.followers), ms(hop), pct(hop / done), ms(done),
                 StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + " ms", ms(tasks), o.partitions, o.streamThreads, ms(first),
                 ms(spread)));
-        paragraph(String.format(Locale.ROOT, "The same keys scanned by a plain RocksDB take %s ms, and a plain producer"
-                        + " writes the same %s records (%s bytes) in %s ms with its default 16 KiB batches (%s ms"
-                        + " inside one transaction, %s ms with 256 KiB batches): the scan plus the fastest raw write"
-                        + " are %s of the fan-out tasks' %s ms; the rest is Kafka Streams' own path per record"
-                        + " (the metered/changelogging store layers and String serdes of the prefix scan, one"
-                        + " Avro PushBatch serialization and sink per batch, the per-partition tasks run one after"
-                        + " the other on the stream thread) and the exactly-once commit that makes the batches"
-                        + " visible.", ms(scan), n(s.fanouts.get(0).batches()), n(s.fanouts.get(0).bytes()), ms(raw),
-                ms(tx), ms(big), pct((scan + Math.min(raw, Math.min(tx, big))) / tasks), ms(tasks)));
-        if (spread > 0.5 * tasks) {
-            line("The batches do not become visible together: the first ones are committed well before the last, so"
-                    + " the fan-out spans several transactions (the thread commits between tasks' records, or"
-                    + " several commit intervals pass while the tasks process their starts).");
-        } else {
-            line("Most batches become visible together (first → last is a small part of the fan-out), i.e. in one or"
-                    + " few transactions at the end: nothing is visible until the thread has processed the start in"
-                    + " all its tasks and committed.");
-        }
+        paragraph(String.format(Locale.ROOT, "A plain RocksDB scans the same keys in %s ms; a plain producer writes the"
+                        + " same %s records (%s bytes) in %s ms (%s ms in one transaction, %s ms with 256 KiB batches):"
+                        + " the scan plus the fastest raw write are %s of the tasks' %s ms. The rest is Kafka Streams'"
+                        + " own path per record and the exactly-once commit (see " + METHOD + ").", ms(scan),
+                n(s.fanouts.get(0).batches()), n(s.fanouts.get(0).bytes()), ms(raw), ms(tx), ms(big),
+                pct((scan + Math.min(raw, Math.min(tx, big))) / tasks), ms(tasks)));
+        line(spread > 0.5 * tasks ? "The batches become visible in several transactions: the first well before the"
+                + " last (the thread commits between tasks' records, or commit intervals pass while they run)."
+                : "Most batches become visible together, in one or few transactions at the end: nothing is visible"
+                + " until the thread has processed the start in all its tasks and committed.");
         line();
     }
 
@@ -244,32 +219,21 @@ final class PushReport extends Markdown {
         line("| drop-start producer | acks=all, idempotent, linger.ms=0 |");
         line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
                 + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
-        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, other settings default (linger.ms 5,"
-                + " batch.size 16 KiB), fresh " + o.partitions + "-partition topic per run warmed by one tiny record per"
-                + " partition, each record to the same partition number as in push-batches; variants: all in one"
-                + " transaction (timed until commitTransaction returns), and batch.size=256 KiB"
-                + ". Kafka Streams' own producer runs with linger.ms=100 (its default override) and is flushed at"
+        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, defaults otherwise (linger.ms 5,"
+                + " batch.size 16 KiB), a fresh " + o.partitions + "-partition topic per run warmed by one record per"
+                + " partition, records to their push-batches partition numbers; variants: one transaction (until"
+                + " commitTransaction returns), batch.size=256 KiB. Kafka Streams' producer: linger.ms=100, flushed at"
                 + " each commit |");
-        line("| RocksDB baseline | one RocksDB (rocksdbjni, default Options) in a temp dir, the followers-store keys"
-                + " `creator|user` of the same follows with 8-byte values, written without WAL, flushed and compacted,"
-                + " then seek(`famous|`) and iterate while the prefix matches, ids into lists of 500 |");
+        line("| RocksDB baseline | one RocksDB (default Options), the followers-store keys `creator|user` of the same"
+                + " follows (8-byte values) written without WAL, flushed, compacted; seek(`famous|`) while the prefix"
+                + " matches, ids into lists of 500 |");
         line();
     }
 
     private void method() {
         paragraph("## Method");
-        line("1. One broker (child JVM), the social topology in the benchmark's JVM. For each size N in increasing"
-                + " order the followers fan-N(prev)..fan-(N-1) of `" + Follows.CREATOR + "` are added (noise follows"
-                + " too), and the benchmark waits until the follower count says N.");
-        line("2. " + o.runs + " times: readers of push-batches and drop-starts are positioned at the end; a STARTED"
-                + " DropEvent (fresh drop id) is produced; the time runs from just before its send until a"
-                + " read_committed consumer has seen every batch of every follows partition (each partition's batches"
-                + " 0..k with k the `lastBatch`). Then one more second catches extra or duplicate batches.");
-        line("3. The first run's batches (keys, values, partitions) are sent again by a plain producer to a fresh"
-                + " topic (" + o.runs + " runs, then " + o.runs + " in one transaction), and the same follows'"
-                + " keys are scanned in a plain RocksDB (" + o.runs + " runs).");
-        paragraph("4. CPU is shared: the broker, the stream thread, the readers and the benchmark run on the same "
-                + env.cores() + " cores.");
+        paragraph("See " + METHOD + "; here " + o.runs + " runs of each fan-out and baseline, on " + env.cores()
+                + " shared cores.");
     }
 
     private void runOutput() {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,10 +16,9 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Baseline (a): the records the fan-out wrote (same keys, same PushBatch values serialized by the same Avro
- * serializer, same partitions) sent by a plain KafkaProducer (acks=all, idempotent, producer defaults otherwise) to
- * a fresh topic with as many partitions (warmed up by one tiny record per partition first); timed from the first send until the last is acknowledged. Optionally the
- * same inside one transaction, timed until {@code commitTransaction} returns.
+ * Baseline (a): the fan-out's records (same keys, Avro values and partitions) sent by a plain KafkaProducer
+ * (acks=all, idempotent) to a fresh topic warmed by one tiny record per partition; timed from the first send until
+ * the last is acknowledged, or in a transaction until {@code commitTransaction} returns.
  */
 final class RawProducerBaseline {
 
@@ -46,7 +46,7 @@ final class RawProducerBaseline {
         static final List<Variant> ALL = List.of(DEFAULTS, TRANSACTION, BIG_BATCHES);
     }
 
-    Run run(List<FanoutCheck.Written> records, Variant variant) {
+    Run run(List<ConsumerRecord<String, PushBatch>> records, Variant variant) {
         boolean transactional = variant.transactional();
         String topic = "bench-push-raw-" + (++topics);
         KafkaAdmin.create(bootstrap, topic, partitions);
@@ -65,8 +65,7 @@ final class RawProducerBaseline {
             if (transactional) {
                 producer.initTransactions();
             }
-            // Outside the timing: metadata, the producer id, and one tiny record in every partition of the topic
-            // (the first write to a fresh partition is slow), committed in a transaction of its own when transactional.
+            // untimed: metadata, producer id, and a first write to each partition (slow on a fresh one)
             producer.partitionsFor(topic);
             begin(producer, transactional);
             for (int p = 0; p < partitions; p++) {
@@ -75,7 +74,7 @@ final class RawProducerBaseline {
             end(producer, transactional);
             long t0 = System.nanoTime();
             begin(producer, transactional);
-            for (FanoutCheck.Written w : records) {
+            for (ConsumerRecord<String, PushBatch> w : records) {
                 producer.send(new ProducerRecord<>(topic, w.partition() % partitions, w.key(), w.value()), (md, e) -> {
                     if (e != null) {
                         errors.incrementAndGet();

@@ -17,10 +17,9 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Baseline (b): a plain RocksDB (default options, one database rather than one per follows partition) holding the
- * followers store's keys ({@code creator|user}, UTF-8, an 8-byte followed-at value) of the same follows, flushed and
- * compacted; then a prefix scan of {@code famous|} that collects the user ids into batches of at most the batch
- * size, as the fan-out processor does, without Kafka Streams' store layers, serdes or a producer.
+ * Baseline (b): one plain RocksDB (default options; the app has one per follows partition) holding the followers
+ * store's keys ({@code creator|user}, 8-byte values) of the same follows, flushed and compacted; then a prefix scan
+ * of {@code famous|} into batches, as the fan-out processor does, without Kafka Streams' layers, serdes or producer.
  */
 final class RocksScanBaseline {
 
@@ -41,8 +40,7 @@ final class RocksScanBaseline {
         try (Options options = new Options().setCreateIfMissing(true);
              RocksDB db = RocksDB.open(options, dir.toString())) {
             byte[] value = ByteBuffer.allocate(8).putLong(System.currentTimeMillis()).array();
-            try (WriteOptions write = new WriteOptions().setDisableWAL(true)) {
-                WriteBatch batch = new WriteBatch();
+            try (WriteOptions write = new WriteOptions().setDisableWAL(true); WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < followers; i++) {
                     String user = Follows.user(i);
                     batch.put(key(Follows.CREATOR, user), value);
@@ -53,12 +51,10 @@ final class RocksScanBaseline {
                     }
                     if (batch.count() >= 10_000) {
                         db.write(write, batch);
-                        batch.close();
-                        batch = new WriteBatch();
+                        batch.clear();
                     }
                 }
                 db.write(write, batch);
-                batch.close();
             }
             try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
                 db.flush(flush);

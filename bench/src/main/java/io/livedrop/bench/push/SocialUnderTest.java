@@ -7,6 +7,7 @@ import io.livedrop.bench.Waits;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;
 import io.livedrop.events.drop.DropStatus;
+import io.livedrop.events.notification.PushBatch;
 import io.livedrop.events.social.FollowAction;
 import io.livedrop.events.social.FollowEvent;
 import io.livedrop.events.social.FollowerCount;
@@ -20,10 +21,11 @@ import io.livedrop.topology.social.SocialTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,10 +41,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/**
- * The system under test: the social topology ({@link SocialTopology}) in one {@link KafkaStreams} instance of this
- * JVM, with the settings of {@link StreamsSettings#of} as the application runs it, under a topic prefix of its own.
- */
+/** The social topology in one {@link KafkaStreams} of this JVM, with {@link StreamsSettings#of} as the app runs it. */
 final class SocialUnderTest implements AutoCloseable {
 
     static final String PREFIX = "bench-push.";
@@ -76,23 +75,17 @@ final class SocialUnderTest implements AutoCloseable {
 
     /** The Streams settings that differ from Kafka Streams' defaults (for the report). */
     String settings() {
-        Stream<String> set = Stream.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
-                .map(k -> k + "=" + (props.get(k) == null ? "(default)" : props.get(k)));
-        Stream<String> overrides = options.streamsConfig.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue() + " (override)");
-        return Stream.concat(set, overrides).collect(Collectors.joining(", "));
+        return Stream.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
+                .map(k -> k + "=" + (props.get(k) == null ? "(default)" : props.get(k)))
+                .collect(Collectors.joining(", "));
     }
 
     void start() {
         KafkaAdmin.provision(bootstrap, topics);
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        if (options.streamThreads != 1) {
-            overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads);
-        }
-        overrides.putAll(options.streamsConfig);
-        props = StreamsSettings.of(config, applicationId(), bootstrap, stateDir, overrides);
+        props = StreamsSettings.of(config, applicationId(), bootstrap, stateDir, options.streamThreads == 1 ? Map.of()
+                : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads));
         streams = new KafkaStreams(SocialTopology.build(config, serdes), props);
         KafkaAdmin.start(streams, failure, "Kafka Streams");
         check();
@@ -112,14 +105,13 @@ final class SocialUnderTest implements AutoCloseable {
         if (t != null) {
             throw new IllegalStateException("Kafka Streams failed: " + t, t);
         }
-        if (streams != null && (streams.state() == KafkaStreams.State.ERROR
-                || streams.state() == KafkaStreams.State.NOT_RUNNING)) {
+        if (streams != null && !streams.state().isRunningOrRebalancing()) {
             throw new IllegalStateException("Kafka Streams is " + streams.state());
         }
     }
 
     /** Seeding of one size: follows of the creator added, noise follows added, seconds until all applied. */
-    record Seed(int followers, int added, long noise, double seconds, double produceSeconds) {
+    record Seed(int added, long noise, double seconds, double produceSeconds) {
         double followsPerSecond() {
             return (added + noise) / seconds;
         }
@@ -136,17 +128,10 @@ final class SocialUnderTest implements AutoCloseable {
         long noise = 0;
         Instant at = Instant.now();
         long t0 = System.nanoTime();
-        long[] last = {t0, 0};
         Duration limit = Duration.ofSeconds(120 + (n - from) / 1000);
-        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
-            long now = System.nanoTime();
-            long count = count();
-            double rate = (count - last[1]) / ((now - last[0]) / 1e9);
-            last[0] = now;
-            last[1] = count;
-            return String.format(java.util.Locale.ROOT, "seeding %,d followers: produced %,d follows, applied %,d"
-                    + " (count of %s; %,.0f/s now)", n, sent.get(), count, Follows.CREATOR, rate);
-        })) {
+        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT, "seeding %,d"
+                + " followers: produced %,d follows, applied %,d (count of %s)", n, sent.get(), count(),
+                Follows.CREATOR))) {
             for (int i = from; i < n; i++) {
                 String user = Follows.user(i);
                 send(user, Follows.CREATOR, at, sent, errors);
@@ -160,18 +145,15 @@ final class SocialUnderTest implements AutoCloseable {
             if (errors.get() > 0) {
                 throw new IllegalStateException(errors.get() + " follows could not be produced");
             }
-            long deadline = t0 + limit.toNanos();
-            while (count() != n) {
+            if (!Waits.await(() -> {
                 check();
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("follower count of " + Follows.CREATOR + " is " + count()
-                            + " after " + limit.toSeconds() + " s, expected " + n);
-                }
-                Waits.pause(Duration.ofMillis(50));
+                return count() == n;
+            }, limit)) {
+                throw new IllegalStateException("follower count of " + Follows.CREATOR + " is " + count() + " after "
+                        + limit.toSeconds() + " s, expected " + n);
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
             seeded = n;
-            return new Seed(n, n - from, noise, seconds, produceSeconds);
+            return new Seed(n - from, noise, (System.nanoTime() - t0) / 1e9, produceSeconds);
         }
     }
 
@@ -198,23 +180,19 @@ final class SocialUnderTest implements AutoCloseable {
     }
 
     /**
-     * One fan-out: readers of push-batches and drop-starts positioned at their ends, then one STARTED drop event
-     * for the creator; waits until every follows partition's batches have all arrived (read_committed), then a
-     * second more for anything extra.
+     * One fan-out: readers of push-batches and drop-starts at their ends, then one STARTED drop event; waits until
+     * every follows partition's batches have arrived, then a second more for anything extra.
      */
-    FanoutCheck.FanoutRun fanout(int run, String dropId, boolean keep, FanoutCheck[] checkOut) {
+    FanoutCheck.FanoutRun fanout(int run, String dropId, FanoutCheck check) throws Exception {
         int n = seeded;
-        FanoutCheck check = new FanoutCheck(dropId, n, options.partitions, config.pushBatchSize(), keep);
-        checkOut[0] = check;
         Duration limit = Duration.ofSeconds(60 + n / 10_000);
-        // when the start was first seen on drop-starts, and when on its last new partition (the reader's thread)
-        Set<Integer> startPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Integer> startPartitions = ConcurrentHashMap.newKeySet();
         AtomicLong startsFirst = new AtomicLong();
         AtomicLong startsLast = new AtomicLong();
         long t0;
         long acked;
         String failed = null;
-        try (CommittedReader<io.livedrop.events.notification.PushBatch> batches = new CommittedReader<>(bootstrap,
+        try (CommittedReader<PushBatch> batches = new CommittedReader<>(bootstrap,
                 topics.pushBatches().name(), serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30));
              CommittedReader<DropEvent> dropStarts = new CommittedReader<>(bootstrap, topics.dropStarts().name(),
                      serdes.dropEvent().deserializer(), (r, now) -> {
@@ -229,16 +207,12 @@ final class SocialUnderTest implements AutoCloseable {
             dropStarts.start();
             Instant now = Instant.now();
             t0 = System.nanoTime();
-            try {
-                drops.send(new ProducerRecord<>(topics.dropEvents().name(), dropId, DropEvent.newBuilder()
-                        .setDropId(dropId).setCreatorId(Follows.CREATOR).setType(DropEventType.STARTED)
-                        .setStatus(DropStatus.LIVE).setInitialStock(100).setRemainingStock(100).setAt(now).build()))
-                        .get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not produce the drop start: " + e, e);
-            }
+            drops.send(new ProducerRecord<>(topics.dropEvents().name(), dropId, DropEvent.newBuilder()
+                    .setDropId(dropId).setCreatorId(Follows.CREATOR).setType(DropEventType.STARTED)
+                    .setStatus(DropStatus.LIVE).setInitialStock(100).setRemainingStock(100).setAt(now).build()))
+                    .get(30, TimeUnit.SECONDS);
             acked = System.nanoTime();
-            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(java.util.Locale.ROOT,
+            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                     "fan-out %s: %d/%d follows partitions done, %,d/%,d user ids received", dropId,
                     check.partitionsDone(), options.partitions, check.ids(), n))) {
                 if (!Waits.await(() -> check.complete() || failure.get() != null || batches.failure() != null,
@@ -249,7 +223,7 @@ final class SocialUnderTest implements AutoCloseable {
             if (batches.failure() != null) {
                 failed = "push-batches reader failed: " + batches.failure();
             }
-            Waits.pause(Duration.ofSeconds(1)); // anything extra (a duplicate batch) would arrive now
+            Waits.pause(Duration.ofSeconds(1));
         }
         check();
         return check.result(run, t0, acked, startsFirst.get(),
