@@ -125,6 +125,8 @@ public final class ApiBenchmark {
         private final LivedropConfig config = new LivedropConfig(Map.of());
         private final Topics topics = Topics.from(config);
         private final Map<String, Long> pids = new LinkedHashMap<>();
+        /** Each drop created -> the instance expected to own it. */
+        private final Map<String, String> expectedOwners = new LinkedHashMap<>();
         private String[] orderDropIds;
         private String[] users;
         private String[] userTokens;
@@ -195,7 +197,6 @@ public final class ApiBenchmark {
             checkAlive();
         }
 
-        // ------------------------------------------------------------------ set-up
 
         /** Waits until each partition has exactly one active owner, both instances own some, and it holds for 2 s. */
         private Map<Integer, String> awaitBalancedOwnership(int partitions) {
@@ -243,44 +244,33 @@ public final class ApiBenchmark {
                 List<String> list = by.get(owner.name);
                 if (list.size() < count / 2) {
                     list.add(id);
+                    expectedOwners.put(id, owner.name);
                 }
             }
             Progress.say("drops (stock %,d): owned by A %s, by B %s (%d created)", stock, by.get("A"), by.get("B"), made);
             return by;
         }
 
-        /** Each read key and order drop: its owner asked again (200 from it, 503 from the other). */
+        /** Each drop's owner asked again (200 from it, 503 from the other). */
         private String verifyOwnership(int partitions) {
-            int ok = 0;
             List<String> wrong = new ArrayList<>();
-            Map<String, List<String>> expected = new LinkedHashMap<>();
-            expected.put("A", new ArrayList<>(results.readKeysLocal));
-            expected.put("B", new ArrayList<>(results.readKeysRemote));
-            for (int i = 0; i < results.orderDrops.size(); i++) {
-                expected.get(i % 2 == 0 ? "A" : "B").add(results.orderDrops.get(i));
-            }
-            for (Map.Entry<String, List<String>> e : expected.entrySet()) {
-                for (String id : e.getValue()) {
-                    AppInstance owner = Ownership.ownerOfExisting(http, instances, id, partitions);
-                    if (owner != null && owner.name.equals(e.getKey())) {
-                        ok++;
-                    } else {
-                        wrong.add(id + " (expected " + e.getKey() + ", found " + (owner == null ? "none" : owner.name) + ")");
-                    }
+            expectedOwners.forEach((id, expected) -> {
+                AppInstance owner = Ownership.ownerOfExisting(http, instances, id, partitions);
+                if (owner == null || !owner.name.equals(expected)) {
+                    wrong.add(id + " (expected " + expected + ", found " + (owner == null ? "none" : owner.name) + ")");
                 }
-            }
+            });
+            int ok = expectedOwners.size() - wrong.size();
             return wrong.isEmpty() ? "all " + ok + " drops answered by their expected owner (200) and refused by the"
                     + " other instance (503)" : ok + " drops as expected; MOVED: " + wrong;
         }
-
-        // ------------------------------------------------------------------ reads
 
         /** Request i reads key i mod 2K of A's and B's keys interleaved: even = owned by A, odd = owned by B. */
         private Target readTarget() {
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < results.readKeysLocal.size(); i++) {
-                keys.add(results.readKeysLocal.get(i));   // even index: owned by A (local)
-                keys.add(results.readKeysRemote.get(i));  // odd index: owned by B (one hop)
+                keys.add(results.readKeysLocal.get(i));
+                keys.add(results.readKeysRemote.get(i));
             }
             HttpRequest[] reads = keys.stream().map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY
                     + "\",\"variables\":{\"id\":\"" + k + "\"}}", null)).toArray(HttpRequest[]::new);
@@ -301,10 +291,7 @@ public final class ApiBenchmark {
             };
         }
 
-        /**
-         * An untimed closed-loop warm-up of the instances' JIT before the first measured case: everything the runs
-         * will send (the __typename baseline, drop reads, orders), interleaved.
-         */
+        /** Untimed closed-loop traffic of everything the runs will send, for the instances' JIT. */
         private void warmJit() {
             List<Target> targets = new ArrayList<>();
             if (o.reads()) {
@@ -321,7 +308,7 @@ public final class ApiBenchmark {
         private void reads(int rep, boolean baselineFirst) {
             Target read = readTarget();
             Target base = typenameTarget();
-            IntUnaryOperator readClass = i -> i % 2; // keys alternate: even index owned by A, odd by B
+            IntUnaryOperator readClass = i -> i % 2;
             for (int rate : o.readRates) {
                 inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1),
                         () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2));
@@ -332,7 +319,6 @@ public final class ApiBenchmark {
             }
         }
 
-        // ------------------------------------------------------------------ orders
 
         private void orders(int rep, boolean baselineFirst) {
             String[] dropIds = orderDropIds;
@@ -381,7 +367,6 @@ public final class ApiBenchmark {
             }
         }
 
-        // ------------------------------------------------------------------ runs
 
         private void openLoop(String kind, String system, int rate, int rep, Target target, IntUnaryOperator classOf,
                               int classes) {
@@ -450,7 +435,6 @@ public final class ApiBenchmark {
         }
     }
 
-    // ------------------------------------------------------------------ answers
 
     static Outcome readOutcome(String body) {
         return body.contains("\"remainingStock\":") && body.contains("\"name\":") && !body.contains("\"errors\"")

@@ -21,11 +21,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One graphql-transport-ws socket as a (hostile) client holds it, over the JDK's {@link WebSocket}: connection_init
- * (with a bearer token or anonymous), then as many {@code subscribe} messages as the caller sends, one at a time.
- * It reads everything the server sends and keeps only counts: messages by type and error code ("next", "error
- * BAD_REQUEST", "next with errors RATE_LIMITED"), bytes, the subscription ids that got any answer, and the close
- * code and reason. Answers pings. Used by bench/hostile and by the fault suite's scenario 8.
+ * A graphql-transport-ws socket as a hostile client holds it (JDK {@link WebSocket}): connection_init, then
+ * subscribes one at a time. Keeps only counts of what the server sends: messages by type and error code ("error
+ * BAD_REQUEST", "next with errors RATE_LIMITED"), bytes, subscription ids answered, and the close. Answers pings.
  */
 public final class GraphQlSocket implements AutoCloseable {
 
@@ -40,10 +38,7 @@ public final class GraphQlSocket implements AutoCloseable {
         this.listener = listener;
     }
 
-    /**
-     * Opens a socket to {@code baseUrl}'s /graphql, sends connection_init ({@code token} in its payload, or an empty
-     * payload) and waits up to {@code timeout} for connection_ack or a close; see {@link #acked()}.
-     */
+    /** Opens /graphql, sends connection_init ({@code token} or anonymous), waits for connection_ack or a close. */
     public static GraphQlSocket open(HttpClient client, String baseUrl, String token, Duration timeout) {
         Listener listener = new Listener();
         WebSocket ws = client.newWebSocketBuilder().subprotocols("graphql-transport-ws").connectTimeout(timeout)
@@ -60,16 +55,12 @@ public final class GraphQlSocket implements AutoCloseable {
         return s;
     }
 
-    /** Sends one {@code subscribe} of {@code query} with {@code variablesJson} (a JSON object) under {@code id}. */
     private boolean subscribe(String id, String query, String variablesJson) {
         return sendRaw("{\"id\":\"" + id + "\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + query
                 + "\",\"variables\":" + variablesJson + "}}");
     }
 
-    /**
-     * Sends {@code n} subscribes of {@code query} under ids {@code idPrefix}0, 1, ..., the i-th with the variables
-     * {@code variables.apply(i)}, until one cannot be sent (or the socket was never acknowledged); how many went.
-     */
+    /** Sends {@code n} subscribes (ids {@code idPrefix}0, 1, ...) until one cannot be sent; how many went. */
     public int subscribeEach(String idPrefix, int n, String query, IntFunction<String> variables) {
         int sent = 0;
         while (sent < n && acked() && subscribe(idPrefix + sent, query, variables.apply(sent))) {
@@ -103,7 +94,7 @@ public final class GraphQlSocket implements AutoCloseable {
         Waits.await(() -> answeredIds() >= sent || isClosed(), timeout);
     }
 
-    /** Sends a text message as it is (false when the socket is closed or the send failed). */
+    /** False when the socket is closed or the send failed. */
     private boolean sendRaw(String text) {
         if (socket.isOutputClosed() || listener.closed.isDone()) {
             return false;
@@ -189,7 +180,7 @@ public final class GraphQlSocket implements AutoCloseable {
         }
 
         private void handle(WebSocket ws, String message) {
-            // only the head of a large message is looked at: type, id and an error code come first
+            // type, id and an error code come first
             String head = message.length() > 4096 ? message.substring(0, 4096) : message;
             Matcher t = TYPE.matcher(head);
             String type = t.find() ? t.group(1) : "unparsable";

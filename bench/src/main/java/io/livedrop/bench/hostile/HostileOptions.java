@@ -10,11 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** bench/hostile's options; defaults are the sizes of issue 14. */
-@Command(name = "bench/run hostile", description = {"What the hostile clients of issue 14 cost one livedrop instance."
-        + " One Kafka broker and ONE instance (child processes on loopback); the attacks run one at a time, and for each"
-        + " the report gives the instance's CPU seconds during it (/proc), its heap used after a full GC (jcmd GC.run,"
-        + " then GC.heap_info) before it, with the clients still connected and after they have gone, its highest heap"
-        + " during it (GC log), the bytes and status of the answers, and what was refused and how. Writes"
+@Command(name = "bench/run hostile", description = {"What the hostile clients of issue 14 cost one livedrop instance"
+        + " (CPU, heap, answers), one attack at a time; see docs/benchmarks/methodology.md. Writes"
         + " docs/benchmarks/NAME.md (quick: bench/target/hostile-quick/).", ""})
 final class HostileOptions implements Cli.Options {
 

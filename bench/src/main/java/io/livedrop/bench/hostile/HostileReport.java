@@ -39,17 +39,8 @@ final class HostileReport extends Markdown {
                     + cell(a.refused()) + " |");
         }
         line();
-        line("CPU: the instance's process (user + system, /proc/PID/stat) from the attack's first byte until its"
-                + " last answer (1, 7), its socket's close by the server or the end of the hold (3, 4, 6); the"
-                + " full GCs of the measurement come after. Heap: `jcmd PID GC.run` then `GC.heap_info` (used),"
-                + " 3 s after the previous step: before the attack, at its end with the clients still connected"
-                + " (what they hold), and after they closed their sockets or got their answers. Highest heap: the"
-                + " largest heap before a collection in the instance's GC log (`-Xlog:gc`) during the attack, or"
-                + " the heap used at its end if larger (a lower bound of its peak). Answers: HTTP status and the"
-                + " first `extensions.code`;"
-                + " over WebSocket, graphql-transport-ws messages by type (`error CODE`, `next with errors CODE`)"
-                + " and the close code the server sent. Instance health at the end: "
-                + (finalHealth < 0 ? "not reachable" : "HTTP " + finalHealth) + ".");
+        line("How each column is measured: [methodology.md](methodology.md#hostile-clients-bench-hostile)."
+                + " Instance health at the end: " + (finalHealth < 0 ? "not reachable" : "HTTP " + finalHealth) + ".");
         line();
         machine(false);
         line("| instance | `" + run.appCommand + "` |");
