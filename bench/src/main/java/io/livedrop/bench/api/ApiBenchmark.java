@@ -277,10 +277,6 @@ public final class ApiBenchmark {
             return i -> LoadGenerator.send(http, reads[i % reads.length], ApiBenchmark::readOutcome);
         }
 
-        private Target typenameTarget() {
-            return LoadGenerator.typename(http, a.url(), null);
-        }
-
         /** Request i is order PREFIX-i of buyer i mod users on order drop i mod drops. */
         private Target orderTarget(String prefix) {
             return i -> {
@@ -295,7 +291,7 @@ public final class ApiBenchmark {
         private void warmJit() {
             List<Target> targets = new ArrayList<>();
             if (o.reads()) {
-                targets.add(typenameTarget());
+                targets.add(LoadGenerator.typename(http, a.url(), null));
                 targets.add(readTarget());
             }
             if (o.orders()) {
@@ -307,7 +303,7 @@ public final class ApiBenchmark {
 
         private void reads(int rep, boolean baselineFirst) {
             Target read = readTarget();
-            Target base = typenameTarget();
+            Target base = LoadGenerator.typename(http, a.url(), null);
             IntUnaryOperator readClass = i -> i % 2;
             for (int rate : o.readRates) {
                 inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1),
@@ -337,7 +333,7 @@ public final class ApiBenchmark {
                     i -> 0, 1);
         }
 
-        /** The baseline, then the system measured, or the other way round (alternating between repetitions). */
+        /** Baseline and system in the order given (alternating between repetitions). */
         private static void inOrder(boolean baselineFirst, Runnable baseline, Runnable system) {
             for (Runnable r : baselineFirst ? List.of(baseline, system) : List.of(system, baseline)) {
                 r.run();
@@ -425,7 +421,7 @@ public final class ApiBenchmark {
             }
         }
 
-        /** HTTP requests in flight are capped (connections); produced orders awaiting their decision are not. */
+        /** Produced orders awaiting their decision are not capped. */
         private int limit(String system) {
             return system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections;
         }
