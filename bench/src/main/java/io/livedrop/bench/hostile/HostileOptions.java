@@ -19,11 +19,9 @@ final class HostileOptions implements Cli.Options {
 
     @Option(names = "--quick", description = "a smoke run (~2 min): small sizes, report in bench/target/hostile-quick/")
     boolean quick;
-    @Option(names = "--attacks", split = ",", defaultValue = "1,3,4,6,7", description = "which attacks (issue 14's"
-            + " points), in order (default all): 1 the 119-byte anonymous nested liveDrops/creator.drops query over live"
-            + " drops, 3 orderStatus subscriptions on malformed ids, then the socket closed, 4 dropUpdates subscriptions"
-            + " on one anonymous socket to a drop taking orders, 6 orderStatus subscriptions on unknown well-formed order"
-            + " ids, held, 7 concurrent anonymous bodies of many MB")
+    @Option(names = "--attacks", split = ",", defaultValue = "1,3,4,6,7", description = "issue 14's points, in order"
+            + " (default all): 1 nested query, 3 malformed orderStatus ids, 4 dropUpdates flood, 6 unknown orderStatus"
+            + " ids, held, 7 large bodies")
     List<Integer> attacks;
     @Option(names = "--drops", defaultValue = "110", description = "attack 1: live drops (default 110; quick 30)")
     int drops;
