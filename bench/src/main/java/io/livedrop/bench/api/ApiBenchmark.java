@@ -309,10 +309,8 @@ public final class ApiBenchmark {
                 inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1),
                         () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2));
             }
-            if (o.maxThroughput) {
-                closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
-                closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
-            }
+            closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
+            closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
         }
 
 
@@ -438,23 +436,17 @@ public final class ApiBenchmark {
     }
 
     static Outcome orderOutcome(String body) {
-        if (body.contains("\"errors\"")) {
-            return Outcome.ERROR;
-        }
-        if (body.contains("\"status\":\"CONFIRMED\"")) {
-            return Outcome.OK;
-        }
-        if (body.contains("\"status\":\"REJECTED\"")) {
-            return Outcome.REJECTED;
-        }
-        return body.contains("\"status\":\"PENDING\"") ? Outcome.PENDING : Outcome.ERROR;
+        return body.contains("\"errors\"") ? Outcome.ERROR
+                : body.contains("\"status\":\"CONFIRMED\"") ? Outcome.OK
+                : body.contains("\"status\":\"REJECTED\"") ? Outcome.REJECTED
+                : body.contains("\"status\":\"PENDING\"") ? Outcome.PENDING : Outcome.ERROR;
     }
 
     private static String plan(ApiOptions o) {
         List<String> parts = new ArrayList<>();
         if (o.reads()) {
             parts.add("reads through A at " + o.readRates + "/s vs { __typename }"
-                    + (o.maxThroughput ? ", then closed loop with " + o.concurrency + " in flight" : ""));
+                    + ", then closed loop with " + o.concurrency + " in flight");
         }
         if (o.orders()) {
             parts.add("placeOrder through A at " + o.orderRates + "/s vs topology only");

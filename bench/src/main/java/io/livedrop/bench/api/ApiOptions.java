@@ -28,8 +28,6 @@ final class ApiOptions implements Cli.Options {
     @Option(names = "--order-rates", split = ",", defaultValue = "250,500,1000",
             description = "open-loop placeOrder rates, orders/s (default 250,500,1000)")
     List<Integer> orderRates;
-    @Option(names = "--max-throughput", arity = "1", description = "true|false: the closed-loop read run (default true)")
-    boolean maxThroughput = true;
     @Option(names = "--concurrency", description = "requests in flight in the closed-loop (max-throughput) run (default 64)")
     int concurrency = 64;
     @Option(names = "--connections", description = "most requests in flight (HTTP/1.1 connections) in open-loop runs;"

@@ -10,7 +10,6 @@ import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.LatencyChart;
 import io.livedrop.bench.Markdown;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -100,7 +99,6 @@ final class ApiReport extends Markdown {
 
     @Override
     protected void sections() throws IOException {
-        Files.createDirectories(o.out);
         String png = o.name + "-latency.png";
         List<LatencyChart.Panel> panels = panels();
         if (!panels.isEmpty()) {
@@ -113,8 +111,7 @@ final class ApiReport extends Markdown {
         maxThroughput();
         orders();
         if (!panels.isEmpty()) {
-            line("![Latency by percentile: one panel per case and rate, baselines dashed](" + png + ")");
-            line();
+            paragraph("![Latency by percentile: one panel per case and rate, baselines dashed](" + png + ")");
         }
         cpu();
         ownership();
@@ -126,13 +123,11 @@ final class ApiReport extends Markdown {
     }
 
     private void header() {
-        line("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
-        line();
+        paragraph("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
         line(produced());
-        line("Generated file: rerun the command to refresh it. Method, and how to read the tables: [api-method.md]"
+        paragraph("Generated file: rerun the command to refresh it. Method, and how to read the tables: [api-method.md]"
                 + "(api-method.md) (house rules: [methodology.md](methodology.md)); what bounds the figures:"
                 + " [api-method.md](api-method.md#what-bounds-the-figures).");
-        line();
         failure();
         long dirty = r.runs.stream().filter(m -> !m.clean()).count();
         if (dirty > 0) {
@@ -144,18 +139,16 @@ final class ApiReport extends Markdown {
                         + " second are marked ⚠. Only the ratios to the same run's baselines are portable.",
                 run.cpu.foreignCores(), env.cores(), run.cpu.worstForeignCores(), run.cpu.summary()));
         line();
-        line("Instances A and B (`" + o.app.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each) on one"
+        paragraph("Instances A and B (`" + o.app.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each) on one"
                 + " Kafka broker, all on this machine; every request goes to A over HTTP/1.1, at most " + o.connections
                 + " in flight. Each measured run lasts " + secs(o.duration) + " after " + secs(o.warmup) + " of warm-up"
                 + (o.jitWarmup.isZero() ? "" : "; before the first case, " + secs(o.jitWarmup) + " of JIT warm-up")
                 + (o.runs > 1 ? "; every case ran " + o.runs + " times, the tables quote medians" : "")
                 + ". Latency in ms from each request's intended send time (HdrHistogram, 3 significant digits).");
-        line();
     }
 
     private void targets() {
-        line("## Targets (from the issue)");
-        line();
+        paragraph("## Targets (from the issue)");
         table("| target | measured | met |");
         Optional<Case> read = find(Measured.READ, Measured.DROP_READ, READ_TARGET_RATE);
         Optional<Case> typename = find(Measured.READ, Measured.TYPENAME, READ_TARGET_RATE);
@@ -173,10 +166,9 @@ final class ApiReport extends Markdown {
                 + ratioTarget(order, topo, ORDER_TARGET_RATIO));
         line();
         if (cases.values().stream().anyMatch(Case::saturated)) {
-            line("**Saturated runs** served less than 90% of the offered rate or left requests unanswered: their"
+            paragraph("**Saturated runs** served less than 90% of the offered rate or left requests unanswered: their"
                     + " latency is mostly queueing, and ratios against a saturated baseline are not scored"
                     + " ([api-method.md](api-method.md#reading-the-report)).");
-            line();
         }
     }
 
@@ -225,13 +217,11 @@ final class ApiReport extends Markdown {
         if (reads.isEmpty()) {
             return;
         }
-        line("## Reads (open loop, fixed arrival rates)");
-        line();
-        line("`POST /graphql` to A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys + " drops alternating, "
+        paragraph("## Reads (open loop, fixed arrival rates)");
+        paragraph("`POST /graphql` to A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys + " drops alternating, "
                 + o.readKeys / 2 + " owned by A (local) and " + o.readKeys / 2 + " by B (remote: one hop from A)."
                 + " Baseline: `" + LoadGenerator.TYPENAME_QUERY + "` at the same rate; ratios divide by its"
                 + " percentile.");
-        line();
         table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
@@ -257,12 +247,10 @@ final class ApiReport extends Markdown {
                     + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 99) - m.ms(ApiBenchmark.LOCAL, 99))) + " ms"));
         }
         if (!remoteCost.isEmpty()) {
-            line("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
+            paragraph("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
                     + String.join("; ", remoteCost) + ".");
-            line();
         } else {
-            line("Every rate saturated: the hop's own cost is hidden by the queue; see the closed loop.");
-            line();
+            paragraph("Every rate saturated: the hop's own cost is hidden by the queue; see the closed loop.");
         }
     }
 
@@ -271,11 +259,9 @@ final class ApiReport extends Markdown {
         if (max.isEmpty()) {
             return;
         }
-        line("## Reads at maximum throughput (closed loop)");
-        line();
-        line("Closed loop for " + secs(o.duration) + ": the throughput A sustains; latency from each actual send"
+        paragraph("## Reads at maximum throughput (closed loop)");
+        paragraph("Closed loop for " + secs(o.duration) + ": the throughput A sustains; latency from each actual send"
                 + " (service times under saturation).");
-        line();
         table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99 | remote p50 / p99 | errors |");
         Optional<Case> base = max.stream().filter(c -> c.system().equals(Measured.TYPENAME)).findFirst();
         for (Case c : max) {
@@ -299,8 +285,7 @@ final class ApiReport extends Markdown {
         if (orders.isEmpty()) {
             return;
         }
-        line("## Orders (open loop, fixed arrival rates)");
-        line();
+        paragraph("## Orders (open loop, fixed arrival rates)");
         line("`placeOrder` to A, end to end (HTTP → committed decision → response), from " + n(o.users) + " buyers,"
                 + " a fresh idempotency key each, on " + o.orderDrops + " drops of 10,000,000 units (half owned by A,"
                 + " half by B). PENDING answers (no decision within the API's wait) are counted apart, at their answer"
@@ -327,42 +312,35 @@ final class ApiReport extends Markdown {
         if (r.runs.isEmpty()) {
             return;
         }
-        line("## CPU by process during each measured run (cores)");
-        line();
-        line("From /proc: cores each process used over the run; \"others\" is every process not this benchmark's;"
+        paragraph("## CPU by process during each measured run (cores)");
+        paragraph("From /proc: cores each process used over the run; \"others\" is every process not this benchmark's;"
                 + " the last two columns are ms of CPU per answer"
                 + " ([api-method.md](api-method.md#reading-the-report)).");
-        line();
         List<String> names = new ArrayList<>(r.runs.get(0).cores().keySet());
-        line("| run | " + String.join(" | ", names) + " | others | A ms CPU / answer | load generator ms CPU / answer |");
-        line("|---|" + "---|".repeat(names.size() + 3));
+        table("| run | " + String.join(" | ", names) + " | others | A ms CPU / answer | load generator ms CPU / answer |");
         for (Measured m : r.runs) {
-            StringBuilder sb = new StringBuilder("| " + label(m) + " | ");
-            for (String k : names) {
-                sb.append(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))).append(" | ");
-            }
-            sb.append(m.foreign() == null ? "" : String.format(Locale.ROOT, "%.2f", m.foreign()[0])).append(" | ");
+            List<Object> cells = new ArrayList<>(List.of(label(m)));
+            names.forEach(k -> cells.add(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))));
+            cells.add(m.foreign() == null ? "" : String.format(Locale.ROOT, "%.2f", m.foreign()[0]));
             double perSecond = m.run().open() ? m.run().servedRate() : m.run().achievedRate();
-            sb.append(perSecond <= 0 ? " | |" : String.format(Locale.ROOT, "%.2f | %.2f |",
+            cells.add(perSecond <= 0 ? " | " : String.format(Locale.ROOT, "%.2f | %.2f",
                     1000 * m.cores().getOrDefault("instance A", Double.NaN) / perSecond,
                     1000 * m.cores().getOrDefault("bench JVM (load generator)", Double.NaN) / perSecond));
-            line(sb.toString());
+            row(cells.toArray());
         }
         line();
     }
 
     private void ownership() {
-        line("## Key ownership");
-        line();
+        paragraph("## Key ownership");
         line("- Partitions of the drop-keyed topics (" + r.partitions + ") by active owner, as the instances answered"
                 + " ([how](api-method.md#how-ownership-is-split)): " + dash(r.partitionMap) + ".");
         line("- Cross-check with the broker: " + dash(r.groupCheck) + ".");
         line("- Read keys owned by A (local): " + String.join(", ", r.readKeysLocal) + ".");
         line("- Read keys owned by B (remote, routed one hop): " + String.join(", ", r.readKeysRemote) + ".");
         line("- Order drops (alternately A's and B's): " + String.join(", ", r.orderDrops) + ".");
-        line("- Each drop's owner confirmed by asking both instances: before the runs, " + dash(r.ownershipBefore)
+        paragraph("- Each drop's owner confirmed by asking both instances: before the runs, " + dash(r.ownershipBefore)
                 + "; after them, " + dash(r.ownershipAfter) + ".");
-        line();
     }
 
     private void setup() {
@@ -385,8 +363,7 @@ final class ApiReport extends Markdown {
         cpuLoad();
         line();
         if (!r.notes.isEmpty()) {
-            line("Notes:");
-            line();
+            paragraph("Notes:");
             r.notes.forEach(n -> line("- " + n));
             line();
         }
@@ -394,8 +371,7 @@ final class ApiReport extends Markdown {
                 .map(m -> label(m) + ": " + n(m.run().errors()) + " errors, first: `" + m.run().firstError()
                         .replace('`', '\'') + "`").toList();
         if (!errors.isEmpty()) {
-            line("Errors:");
-            line();
+            paragraph("Errors:");
             errors.forEach(e -> line("- " + e));
             line();
         }

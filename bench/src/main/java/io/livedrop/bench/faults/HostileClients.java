@@ -213,7 +213,7 @@ final class HostileClients {
         String sessionsKind = "WebSocket: " + n / 20 + " sessions of one user";
         return List.of(() -> {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), token, Duration.ofSeconds(10));
-            int sent = s.subscribeMalformedIds(n, 8_000);
+            int sent = s.subscribeMalformedIds(n);
             s.awaitAnswers(sent, Duration.ofSeconds(30));
             tally.socket("WebSocket: orderStatus on malformed 8,000-character ids, " + n + " on one socket", s, sent,
                     true);

@@ -159,16 +159,16 @@ final class Attacks {
 
     Attack malformedOrderStatus() {
         Progress.say("=== 3. %,d orderStatus subscriptions on malformed %,d-character ids, then the socket closed ===",
-                o.malformed, o.malformedIdChars);
+                o.malformed, GraphQlSocket.MALFORMED_ID_CHARS);
         String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
-        int sent = s.subscribeMalformedIds(o.malformed, o.malformedIdChars);
+        int sent = s.subscribeMalformedIds(o.malformed);
         s.awaitAnswers(sent, Duration.ofSeconds(120));
         w.held();
         String[] got = answersAndRefusals(s, sent, o.malformed);
         return w.result("3. " + Formats.n(o.malformed) + " `orderStatus` subscriptions with malformed "
-                        + Formats.n(o.malformedIdChars) + "-character ids on one socket (with a token), then the"
+                        + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS) + "-character ids on one socket (with a token), then the"
                         + " socket closed",
                 "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)", got[0], got[1]);
     }

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class GraphQlSocket implements AutoCloseable {
 
+    /** The length of a malformed id: its subscribe message still fits the server's 8 KB WebSocket buffer. */
+    public static final int MALFORMED_ID_CHARS = 8_000;
     private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([a-z_]+)\"");
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]{1,64})\"");
 
@@ -72,9 +74,9 @@ public final class GraphQlSocket implements AutoCloseable {
         return sent;
     }
 
-    /** {@code n} orderStatus subscriptions on malformed ids of {@code idChars} characters; how many went. */
-    public int subscribeMalformedIds(int n, int idChars) {
-        String pad = "x".repeat(Math.max(1, idChars - 8));
+    /** {@code n} orderStatus subscriptions on malformed ids of {@link #MALFORMED_ID_CHARS}; how many went. */
+    public int subscribeMalformedIds(int n) {
+        String pad = "x".repeat(MALFORMED_ID_CHARS - 8);
         return subscribeEach("m", n, HostileQueries.ORDER_STATUS,
                 i -> "{\"id\":\"" + String.format(Locale.ROOT, "%07d-", i) + pad + "\"}");
     }
@@ -162,11 +164,6 @@ public final class GraphQlSocket implements AutoCloseable {
         private final StringBuilder partial = new StringBuilder();
 
         @Override
-        public void onOpen(WebSocket ws) {
-            ws.request(1);
-        }
-
-        @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             bytes.addAndGet(data.length());
             partial.append(data);
@@ -209,12 +206,6 @@ public final class GraphQlSocket implements AutoCloseable {
         public CompletionStage<?> onBinary(WebSocket ws, java.nio.ByteBuffer data, boolean last) {
             bytes.addAndGet(data.remaining());
             counts.computeIfAbsent("binary", k -> new AtomicLong()).incrementAndGet();
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
             ws.request(1);
             return null;
         }

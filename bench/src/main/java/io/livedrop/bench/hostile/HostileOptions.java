@@ -29,9 +29,6 @@ final class HostileOptions implements Cli.Options {
     int creators = 3;
     @Option(names = "--malformed", defaultValue = "20000", description = "attack 3: subscriptions (default 20000; quick 2000)")
     int malformed;
-    @Option(names = "--malformed-id-chars", description = "attack 3: length of each malformed id (default 8000: the"
-            + " message fits the server's 8 KB WebSocket message buffer)")
-    int malformedIdChars = 8_000;
     @Option(names = "--subscriptions", defaultValue = "5000", description = "attack 4: dropUpdates subscriptions on the"
             + " one socket (default 5000; quick 500)")
     int subscriptions;
@@ -67,7 +64,7 @@ final class HostileOptions implements Cli.Options {
     public void check() {
         Cli.require(!attacks.isEmpty() && ATTACKS.containsAll(attacks), "--attacks takes some of " + ATTACKS);
         Cli.requireBroker(app.broker);
-        Cli.require(drops >= 1 && creators >= 1 && creators <= drops && malformed >= 1 && malformedIdChars >= 1
+        Cli.require(drops >= 1 && creators >= 1 && creators <= drops && malformed >= 1
                 && subscriptions >= 1 && orderRate >= 1 && updateSeconds >= 1 && unknown >= 1 && unknownSeconds >= 1
                 && bodies >= 1 && bodyMb >= 1, "Out-of-range value: every size must be >= 1, and creators <= drops");
     }

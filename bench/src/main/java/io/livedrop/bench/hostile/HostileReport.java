@@ -21,8 +21,7 @@ final class HostileReport extends Markdown {
 
     @Override
     protected void sections() {
-        line("# Hostile clients: what each attack of issue 14 costs one instance" + (o.quick ? " (quick)" : ""));
-        line();
+        paragraph("# Hostile clients: what each attack of issue 14 costs one instance" + (o.quick ? " (quick)" : ""));
         line(produced() + " Against " + run.appJar + ". One livedrop instance and one Kafka broker, child processes on loopback;"
                 + " the attacks one at a time, as issue 14 describes them. Rerun the same command with another"
                 + " `--app-jar=` (default: the current build) to compare.");
@@ -39,14 +38,13 @@ final class HostileReport extends Markdown {
                     + cell(a.refused()) + " |");
         }
         line();
-        line("How each column is measured: [methodology.md](methodology.md#hostile-clients-bench-hostile)."
+        paragraph("How each column is measured: [methodology.md](methodology.md#hostile-clients-bench-hostile)."
                 + " Instance health at the end: " + (finalHealth < 0 ? "not reachable" : "HTTP " + finalHealth) + ".");
-        line();
         machine(false);
         line("| instance | `" + run.appCommand + "` |");
         line("| sizes | " + o.drops + " drops (one for each of " + o.creators + " creators, the rest by the"
                 + " first); " + Formats.n(o.malformed)
-                + " malformed ids of " + Formats.n(o.malformedIdChars) + " characters; "
+                + " malformed ids of " + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS) + " characters; "
                 + Formats.n(o.subscriptions) + " dropUpdates subscriptions, " + o.orderRate + " orders/s for "
                 + o.updateSeconds + " s; " + Formats.n(o.unknown) + " unknown ids held " + o.unknownSeconds
                 + " s; " + o.bodies + " × " + o.bodyMb + " MB |");
