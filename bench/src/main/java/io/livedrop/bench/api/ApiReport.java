@@ -317,7 +317,8 @@ final class ApiReport extends Markdown {
                 + " the last two columns are ms of CPU per answer"
                 + " ([api-method.md](api-method.md#reading-the-report)).");
         List<String> names = new ArrayList<>(r.runs.get(0).cores().keySet());
-        table("| run | " + String.join(" | ", names) + " | others | A ms CPU / answer | load generator ms CPU / answer |");
+        table("| run | " + String.join(" | ", names)
+                + " | others | A ms CPU / answer | load generator ms CPU / answer |");
         for (Measured m : r.runs) {
             List<Object> cells = new ArrayList<>(List.of(label(m)));
             names.forEach(k -> cells.add(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))));

@@ -168,7 +168,8 @@ final class Attacks {
         w.held();
         String[] got = answersAndRefusals(s, sent, o.malformed);
         return w.result("3. " + Formats.n(o.malformed) + " `orderStatus` subscriptions with malformed "
-                        + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS) + "-character ids on one socket (with a token), then the"
+                        + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS)
+                        + "-character ids on one socket (with a token), then the"
                         + " socket closed",
                 "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)", got[0], got[1]);
     }
@@ -325,8 +326,8 @@ final class Attacks {
     }
 
     /**
-     * A {@code { __typename }} body of exactly {@code length} bytes, generated as sent; the padding is a variable, which
-     * the server holds (an unknown top-level field would be skipped unread).
+     * A {@code { __typename }} body of exactly {@code length} bytes, generated as sent; the padding is a variable,
+     * which the server holds (an unknown top-level field would be skipped unread).
      */
     static HttpRequest.BodyPublisher padded(long length) {
         byte[] head = "{\"query\":\"{ __typename }\",\"variables\":{\"pad\":\"".getBytes(StandardCharsets.UTF_8);
