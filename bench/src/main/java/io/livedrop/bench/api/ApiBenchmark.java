@@ -164,13 +164,10 @@ public final class ApiBenchmark {
                     10_000_000, partitions) : Map.of("A", List.of(), "B", List.of());
             results.readKeysLocal = readDrops.get("A");
             results.readKeysRemote = readDrops.get("B");
-            List<String> allOrderDrops = new ArrayList<>();
-            for (int i = 0; i < orderDrops.get("A").size(); i++) {
-                allOrderDrops.add(orderDrops.get("A").get(i));
-                allOrderDrops.add(orderDrops.get("B").get(i));
-            }
+            List<String> allOrderDrops = interleave(orderDrops.get("A"), orderDrops.get("B"));
             results.orderDrops = allOrderDrops;
-            http.awaitLive(a.url(), Stream.concat(readDrops.values().stream().flatMap(List::stream), allOrderDrops.stream()).toList());
+            http.awaitLive(a.url(), Stream.concat(readDrops.values().stream().flatMap(List::stream),
+                    allOrderDrops.stream()).toList());
             results.ownershipBefore = verifyOwnership(partitions);
             Progress.say("ownership verified: %s", results.ownershipBefore);
             orderDropIds = allOrderDrops.toArray(String[]::new);
@@ -267,12 +264,7 @@ public final class ApiBenchmark {
 
         /** Request i reads key i mod 2K of A's and B's keys interleaved: even = owned by A, odd = owned by B. */
         private Target readTarget() {
-            List<String> keys = new ArrayList<>();
-            for (int i = 0; i < results.readKeysLocal.size(); i++) {
-                keys.add(results.readKeysLocal.get(i));
-                keys.add(results.readKeysRemote.get(i));
-            }
-            HttpRequest[] reads = keys.stream().map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY
+            HttpRequest[] reads = interleave(results.readKeysLocal, results.readKeysRemote).stream().map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY
                     + "\",\"variables\":{\"id\":\"" + k + "\"}}", null)).toArray(HttpRequest[]::new);
             return i -> LoadGenerator.send(http, reads[i % reads.length], ApiBenchmark::readOutcome);
         }
@@ -429,6 +421,11 @@ public final class ApiBenchmark {
         }
     }
 
+
+    /** a0, b0, a1, b1, ...: A's and B's drops alternating. */
+    private static List<String> interleave(List<String> a, List<String> b) {
+        return IntStream.range(0, a.size()).boxed().flatMap(i -> Stream.of(a.get(i), b.get(i))).toList();
+    }
 
     static Outcome readOutcome(String body) {
         return body.contains("\"remainingStock\":") && body.contains("\"name\":") && !body.contains("\"errors\"")
