@@ -125,6 +125,8 @@ public final class ApiBenchmark {
         private final LivedropConfig config = new LivedropConfig(Map.of());
         private final Topics topics = Topics.from(config);
         private final Map<String, Long> pids = new LinkedHashMap<>();
+        /** Each drop created -> the instance expected to own it. */
+        private final Map<String, String> expectedOwners = new LinkedHashMap<>();
         private String[] orderDropIds;
         private String[] users;
         private String[] userTokens;
@@ -162,13 +164,10 @@ public final class ApiBenchmark {
                     10_000_000, partitions) : Map.of("A", List.of(), "B", List.of());
             results.readKeysLocal = readDrops.get("A");
             results.readKeysRemote = readDrops.get("B");
-            List<String> allOrderDrops = new ArrayList<>();
-            for (int i = 0; i < orderDrops.get("A").size(); i++) {
-                allOrderDrops.add(orderDrops.get("A").get(i));
-                allOrderDrops.add(orderDrops.get("B").get(i));
-            }
+            List<String> allOrderDrops = interleave(orderDrops.get("A"), orderDrops.get("B"));
             results.orderDrops = allOrderDrops;
-            http.awaitLive(a.url(), Stream.concat(readDrops.values().stream().flatMap(List::stream), allOrderDrops.stream()).toList());
+            http.awaitLive(a.url(), Stream.concat(readDrops.values().stream().flatMap(List::stream),
+                    allOrderDrops.stream()).toList());
             results.ownershipBefore = verifyOwnership(partitions);
             Progress.say("ownership verified: %s", results.ownershipBefore);
             orderDropIds = allOrderDrops.toArray(String[]::new);
@@ -195,7 +194,6 @@ public final class ApiBenchmark {
             checkAlive();
         }
 
-        // ------------------------------------------------------------------ set-up
 
         /** Waits until each partition has exactly one active owner, both instances own some, and it holds for 2 s. */
         private Map<Integer, String> awaitBalancedOwnership(int partitions) {
@@ -243,52 +241,32 @@ public final class ApiBenchmark {
                 List<String> list = by.get(owner.name);
                 if (list.size() < count / 2) {
                     list.add(id);
+                    expectedOwners.put(id, owner.name);
                 }
             }
             Progress.say("drops (stock %,d): owned by A %s, by B %s (%d created)", stock, by.get("A"), by.get("B"), made);
             return by;
         }
 
-        /** Each read key and order drop: its owner asked again (200 from it, 503 from the other). */
+        /** Each drop's owner asked again (200 from it, 503 from the other). */
         private String verifyOwnership(int partitions) {
-            int ok = 0;
             List<String> wrong = new ArrayList<>();
-            Map<String, List<String>> expected = new LinkedHashMap<>();
-            expected.put("A", new ArrayList<>(results.readKeysLocal));
-            expected.put("B", new ArrayList<>(results.readKeysRemote));
-            for (int i = 0; i < results.orderDrops.size(); i++) {
-                expected.get(i % 2 == 0 ? "A" : "B").add(results.orderDrops.get(i));
-            }
-            for (Map.Entry<String, List<String>> e : expected.entrySet()) {
-                for (String id : e.getValue()) {
-                    AppInstance owner = Ownership.ownerOfExisting(http, instances, id, partitions);
-                    if (owner != null && owner.name.equals(e.getKey())) {
-                        ok++;
-                    } else {
-                        wrong.add(id + " (expected " + e.getKey() + ", found " + (owner == null ? "none" : owner.name) + ")");
-                    }
+            expectedOwners.forEach((id, expected) -> {
+                AppInstance owner = Ownership.ownerOfExisting(http, instances, id, partitions);
+                if (owner == null || !owner.name.equals(expected)) {
+                    wrong.add(id + " (expected " + expected + ", found " + (owner == null ? "none" : owner.name) + ")");
                 }
-            }
+            });
+            int ok = expectedOwners.size() - wrong.size();
             return wrong.isEmpty() ? "all " + ok + " drops answered by their expected owner (200) and refused by the"
                     + " other instance (503)" : ok + " drops as expected; MOVED: " + wrong;
         }
 
-        // ------------------------------------------------------------------ reads
-
         /** Request i reads key i mod 2K of A's and B's keys interleaved: even = owned by A, odd = owned by B. */
         private Target readTarget() {
-            List<String> keys = new ArrayList<>();
-            for (int i = 0; i < results.readKeysLocal.size(); i++) {
-                keys.add(results.readKeysLocal.get(i));   // even index: owned by A (local)
-                keys.add(results.readKeysRemote.get(i));  // odd index: owned by B (one hop)
-            }
-            HttpRequest[] reads = keys.stream().map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY
+            HttpRequest[] reads = interleave(results.readKeysLocal, results.readKeysRemote).stream().map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY
                     + "\",\"variables\":{\"id\":\"" + k + "\"}}", null)).toArray(HttpRequest[]::new);
             return i -> LoadGenerator.send(http, reads[i % reads.length], ApiBenchmark::readOutcome);
-        }
-
-        private Target typenameTarget() {
-            return LoadGenerator.typename(http, a.url(), null);
         }
 
         /** Request i is order PREFIX-i of buyer i mod users on order drop i mod drops. */
@@ -301,14 +279,11 @@ public final class ApiBenchmark {
             };
         }
 
-        /**
-         * An untimed closed-loop warm-up of the instances' JIT before the first measured case: everything the runs
-         * will send (the __typename baseline, drop reads, orders), interleaved.
-         */
+        /** Untimed closed-loop traffic of everything the runs will send, for the instances' JIT. */
         private void warmJit() {
             List<Target> targets = new ArrayList<>();
             if (o.reads()) {
-                targets.add(typenameTarget());
+                targets.add(LoadGenerator.typename(http, a.url(), null));
                 targets.add(readTarget());
             }
             if (o.orders()) {
@@ -320,19 +295,16 @@ public final class ApiBenchmark {
 
         private void reads(int rep, boolean baselineFirst) {
             Target read = readTarget();
-            Target base = typenameTarget();
-            IntUnaryOperator readClass = i -> i % 2; // keys alternate: even index owned by A, odd by B
+            Target base = LoadGenerator.typename(http, a.url(), null);
+            IntUnaryOperator readClass = i -> i % 2;
             for (int rate : o.readRates) {
                 inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, i -> 0, 1),
                         () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, readClass, 2));
             }
-            if (o.maxThroughput) {
-                closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
-                closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
-            }
+            closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
+            closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
         }
 
-        // ------------------------------------------------------------------ orders
 
         private void orders(int rep, boolean baselineFirst) {
             String[] dropIds = orderDropIds;
@@ -351,7 +323,7 @@ public final class ApiBenchmark {
                     i -> 0, 1);
         }
 
-        /** The baseline, then the system measured, or the other way round (alternating between repetitions). */
+        /** Baseline and system in the order given (alternating between repetitions). */
         private static void inOrder(boolean baselineFirst, Runnable baseline, Runnable system) {
             for (Runnable r : baselineFirst ? List.of(baseline, system) : List.of(system, baseline)) {
                 r.run();
@@ -381,7 +353,6 @@ public final class ApiBenchmark {
             }
         }
 
-        // ------------------------------------------------------------------ runs
 
         private void openLoop(String kind, String system, int rate, int rep, Target target, IntUnaryOperator classOf,
                               int classes) {
@@ -440,7 +411,7 @@ public final class ApiBenchmark {
             }
         }
 
-        /** HTTP requests in flight are capped (connections); produced orders awaiting their decision are not. */
+        /** Produced orders awaiting their decision are not capped. */
         private int limit(String system) {
             return system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections;
         }
@@ -450,7 +421,11 @@ public final class ApiBenchmark {
         }
     }
 
-    // ------------------------------------------------------------------ answers
+
+    /** a0, b0, a1, b1, ...: A's and B's drops alternating. */
+    private static List<String> interleave(List<String> a, List<String> b) {
+        return IntStream.range(0, a.size()).boxed().flatMap(i -> Stream.of(a.get(i), b.get(i))).toList();
+    }
 
     static Outcome readOutcome(String body) {
         return body.contains("\"remainingStock\":") && body.contains("\"name\":") && !body.contains("\"errors\"")
@@ -458,23 +433,17 @@ public final class ApiBenchmark {
     }
 
     static Outcome orderOutcome(String body) {
-        if (body.contains("\"errors\"")) {
-            return Outcome.ERROR;
-        }
-        if (body.contains("\"status\":\"CONFIRMED\"")) {
-            return Outcome.OK;
-        }
-        if (body.contains("\"status\":\"REJECTED\"")) {
-            return Outcome.REJECTED;
-        }
-        return body.contains("\"status\":\"PENDING\"") ? Outcome.PENDING : Outcome.ERROR;
+        return body.contains("\"errors\"") ? Outcome.ERROR
+                : body.contains("\"status\":\"CONFIRMED\"") ? Outcome.OK
+                : body.contains("\"status\":\"REJECTED\"") ? Outcome.REJECTED
+                : body.contains("\"status\":\"PENDING\"") ? Outcome.PENDING : Outcome.ERROR;
     }
 
     private static String plan(ApiOptions o) {
         List<String> parts = new ArrayList<>();
         if (o.reads()) {
             parts.add("reads through A at " + o.readRates + "/s vs { __typename }"
-                    + (o.maxThroughput ? ", then closed loop with " + o.concurrency + " in flight" : ""));
+                    + ", then closed loop with " + o.concurrency + " in flight");
         }
         if (o.orders()) {
             parts.add("placeOrder through A at " + o.orderRates + "/s vs topology only");

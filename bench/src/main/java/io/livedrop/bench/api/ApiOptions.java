@@ -12,11 +12,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The API benchmark's options. */
-@Command(name = "bench/run api", description = {"API benchmark: two livedrop instances (A and B) on one Kafka broker,"
-        + " driven over HTTP by an open-loop load generator on this machine. Reads of drop state (half of the keys owned"
-        + " by B, so routed one hop) against the same server answering { __typename }; placeOrder end to end against"
-        + " the topology's own send -> committed-decision latency. Writes docs/benchmarks/NAME.md and NAME-latency.png.",
-        ""})
+@Command(name = "bench/run api", description = {"API benchmark: two livedrop instances (A, B) on one Kafka broker"
+        + " under open-loop HTTP load: drop reads (half routed to B) against { __typename }, placeOrder against the"
+        + " topology alone. Writes docs/benchmarks/NAME.md and NAME-latency.png.", ""})
 final class ApiOptions implements Cli.Options {
 
     @Option(names = "--quick", description = "smoke test: 5 s runs after 3 s warm-ups, reads at 2000/s, orders at"
@@ -30,12 +28,10 @@ final class ApiOptions implements Cli.Options {
     @Option(names = "--order-rates", split = ",", defaultValue = "250,500,1000",
             description = "open-loop placeOrder rates, orders/s (default 250,500,1000)")
     List<Integer> orderRates;
-    @Option(names = "--max-throughput", arity = "1", description = "true|false: the closed-loop read run (default true)")
-    boolean maxThroughput = true;
     @Option(names = "--concurrency", description = "requests in flight in the closed-loop (max-throughput) run (default 64)")
     int concurrency = 64;
-    @Option(names = "--connections", description = "most requests in flight (= HTTP/1.1 connections) in open-loop runs;"
-            + " a request that finds them all busy waits, and its wait counts as latency (default 512)")
+    @Option(names = "--connections", description = "most requests in flight (HTTP/1.1 connections) in open-loop runs;"
+            + " a wait for one counts as latency (default 512)")
     int connections = 512;
     @Option(names = "--duration", defaultValue = "20", description = "seconds per measured run (default 20; quick 5)")
     Duration duration;

@@ -10,7 +10,6 @@ import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.LatencyChart;
 import io.livedrop.bench.Markdown;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,7 +31,7 @@ final class ApiReport extends Markdown {
 
     private final ApiOptions o;
     private final ApiBenchmark.Results r;
-    /** kind|system|rate -> the repetitions of that case, in the order measured. */
+    /** kind|system|rate -> the repetitions of that case. */
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
     ApiReport(ApiOptions o, BenchRun run, ApiBenchmark.Results r) {
@@ -93,15 +92,13 @@ final class ApiReport extends Markdown {
 
         /** The repetition whose p99 is the median one: the one plotted. */
         Measured representative() {
-            List<Measured> sorted = new ArrayList<>(runs);
-            sorted.sort(Comparator.comparingDouble(m -> m.ms(Measured.ALL, 99)));
-            return sorted.get((sorted.size() - 1) / 2);
+            return runs.stream().sorted(Comparator.comparingDouble(m -> m.ms(Measured.ALL, 99)))
+                    .toList().get((runs.size() - 1) / 2);
         }
     }
 
     @Override
     protected void sections() throws IOException {
-        Files.createDirectories(o.out);
         String png = o.name + "-latency.png";
         List<LatencyChart.Panel> panels = panels();
         if (!panels.isEmpty()) {
@@ -114,8 +111,7 @@ final class ApiReport extends Markdown {
         maxThroughput();
         orders();
         if (!panels.isEmpty()) {
-            line("![Latency by percentile: one panel per case and rate, baselines dashed](" + png + ")");
-            line();
+            paragraph("![Latency by percentile: one panel per case and rate, baselines dashed](" + png + ")");
         }
         cpu();
         ownership();
@@ -126,44 +122,33 @@ final class ApiReport extends Markdown {
         return Optional.ofNullable(cases.get(kind + "|" + system + "|" + rate));
     }
 
-    // ------------------------------------------------------------------ sections
-
     private void header() {
-        line("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
-        line();
+        paragraph("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
         line(produced());
-        line("Generated file: rerun the command to refresh it; the method is in [api-method.md](api-method.md) (the"
-                + " house rules in [methodology.md](methodology.md)), and what bounds the figures, from profiles of the"
-                + " instances, in [api-method.md, What bounds the figures](api-method.md#what-bounds-the-figures).");
-        line();
+        paragraph("Generated file: rerun the command to refresh it. Method, and how to read the tables: [api-method.md]"
+                + "(api-method.md) (house rules: [methodology.md](methodology.md)); what bounds the figures:"
+                + " [api-method.md](api-method.md#what-bounds-the-figures).");
         failure();
         long dirty = r.runs.stream().filter(m -> !m.clean()).count();
         if (dirty > 0) {
             line("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the notes.");
             line();
         }
-        line(String.format(Locale.ROOT, "> **Shared machine.** These %d cores were shared with other engineers' builds"
-                        + " and test runs while the benchmark ran: other processes used %.2f cores on average and %.2f in"
-                        + " the worst second (%s). Runs during which they used more than 0.1 core on average or 0.5 in a"
-                        + " second are marked ⚠. Absolute figures are this machine's on that day; the ratios against the"
-                        + " baselines measured in the same run are the portable part.", env.cores(), run.cpu.foreignCores(),
-                run.cpu.worstForeignCores(), run.cpu.summary()));
+        line(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f of the %d cores on average"
+                        + " and %.2f in the worst second (%s); runs beside more than 0.1 core on average or 0.5 in a"
+                        + " second are marked ⚠. Only the ratios to the same run's baselines are portable.",
+                run.cpu.foreignCores(), env.cores(), run.cpu.worstForeignCores(), run.cpu.summary()));
         line();
-        line("Two livedrop instances, A and B (`" + o.app.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each),"
-                + " on one Kafka broker, all on this machine; every request goes to A over HTTP/1.1 (JDK HttpClient,"
-                + " kept-alive connections, at most " + o.connections + " in flight). Each measured run lasts "
-                + secs(o.duration) + " after " + secs(o.warmup) + " of warm-up at the same rate against the same"
-                + " target" + (o.jitWarmup.isZero() ? "" : ", and before the first case both instances got "
-                + secs(o.jitWarmup) + " of untimed closed-loop traffic of every kind measured (JIT warm-up)")
-                + (o.runs > 1 ? "; every case ran " + o.runs + " times and the tables quote medians"
-                + " across the runs" : "") + ". Latency in milliseconds from each request's intended send time;"
-                + " HdrHistogram, 3 significant digits.");
-        line();
+        paragraph("Instances A and B (`" + o.app.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each) on one"
+                + " Kafka broker, all on this machine; every request goes to A over HTTP/1.1, at most " + o.connections
+                + " in flight. Each measured run lasts " + secs(o.duration) + " after " + secs(o.warmup) + " of warm-up"
+                + (o.jitWarmup.isZero() ? "" : "; before the first case, " + secs(o.jitWarmup) + " of JIT warm-up")
+                + (o.runs > 1 ? "; every case ran " + o.runs + " times, the tables quote medians" : "")
+                + ". Latency in ms from each request's intended send time (HdrHistogram, 3 significant digits).");
     }
 
     private void targets() {
-        line("## Targets (from the issue)");
-        line();
+        paragraph("## Targets (from the issue)");
         table("| target | measured | met |");
         Optional<Case> read = find(Measured.READ, Measured.DROP_READ, READ_TARGET_RATE);
         Optional<Case> typename = find(Measured.READ, Measured.TYPENAME, READ_TARGET_RATE);
@@ -181,18 +166,12 @@ final class ApiReport extends Markdown {
                 + ratioTarget(order, topo, ORDER_TARGET_RATIO));
         line();
         if (cases.values().stream().anyMatch(Case::saturated)) {
-            line("**Saturated runs.** A run is marked *saturated* when the target served less than 90% of the offered"
-                    + " rate (answers ÷ time from the first intended send to the last answer) or left requests"
-                    + " unanswered: the offered rate was more than the instances could serve with the CPU they got, so"
-                    + " requests queued for the whole run and their latency is mostly that queue, growing with the run's"
-                    + " length. Such percentiles say \"over capacity\", not how long a request takes, and a ratio"
-                    + " against a baseline that was itself saturated compares two queues, so it is not scored. The"
-                    + " closed-loop table gives the capacity; the CPU table says who had the cores.");
-            line();
+            paragraph("**Saturated runs** served less than 90% of the offered rate or left requests unanswered: their"
+                    + " latency is mostly queueing, and ratios against a saturated baseline are not scored"
+                    + " ([api-method.md](api-method.md#reading-the-report)).");
         }
     }
 
-    /** "p99 ms" and whether it is under {@code targetMs}. */
     private static String p99Target(Optional<Case> system, double targetMs) {
         return system.map(c -> bound(c) + ms(c.p(99)) + " ms" + saturatedNote(c) + warn(c) + " | "
                 + yes(!c.lowerBound() && c.p(99) < targetMs)).orElse("not measured | n/a") + " |";
@@ -238,16 +217,11 @@ final class ApiReport extends Markdown {
         if (reads.isEmpty()) {
             return;
         }
-        line("## Reads (open loop, fixed arrival rates)");
-        line();
-        line("`POST /graphql` to instance A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys + " drops, "
-                + o.readKeys / 2 + " owned by A (local: A's own store) and " + o.readKeys / 2 + " by B (remote: A"
-                + " fetches the drop state from B in one HTTP hop), alternating, so exactly half of the requests are"
-                + " routed; the product name comes from the global catalog store, local on A. Baseline: the same"
-                + " server, client and rate answering `" + LoadGenerator.TYPENAME_QUERY + "` (HTTP, Spring MVC and"
-                + " GraphQL execution without touching any store). Ratios divide the read's percentile by the"
-                + " baseline's at the same rate.");
-        line();
+        paragraph("## Reads (open loop, fixed arrival rates)");
+        paragraph("`POST /graphql` to A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys + " drops alternating, "
+                + o.readKeys / 2 + " owned by A (local) and " + o.readKeys / 2 + " by B (remote: one hop from A)."
+                + " Baseline: `" + LoadGenerator.TYPENAME_QUERY + "` at the same rate; ratios divide by its"
+                + " percentile.");
         table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
@@ -273,13 +247,10 @@ final class ApiReport extends Markdown {
                     + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 99) - m.ms(ApiBenchmark.LOCAL, 99))) + " ms"));
         }
         if (!remoteCost.isEmpty()) {
-            line("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
+            paragraph("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
                     + String.join("; ", remoteCost) + ".");
-            line();
         } else {
-            line("The hop's own cost cannot be read off saturated runs (local and remote requests wait in the same"
-                    + " queue); the closed-loop table below gives local and remote latencies side by side.");
-            line();
+            paragraph("Every rate saturated: the hop's own cost is hidden by the queue; see the closed loop.");
         }
     }
 
@@ -288,13 +259,9 @@ final class ApiReport extends Markdown {
         if (max.isEmpty()) {
             return;
         }
-        line("## Reads at maximum throughput (closed loop)");
-        line();
-        line("A fixed number of requests always in flight, each next one sent as soon as one is answered, for "
-                + secs(o.duration) + ": the throughput A sustains on this machine with the load generator, B and the"
-                + " broker beside it. Latency here is from each request's actual send (a closed loop waits for the"
-                + " server, so these percentiles are service times under saturation, not an arrival process's).");
-        line();
+        paragraph("## Reads at maximum throughput (closed loop)");
+        paragraph("Closed loop for " + secs(o.duration) + ": the throughput A sustains; latency from each actual send"
+                + " (service times under saturation).");
         table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99 | remote p50 / p99 | errors |");
         Optional<Case> base = max.stream().filter(c -> c.system().equals(Measured.TYPENAME)).findFirst();
         for (Case c : max) {
@@ -318,19 +285,12 @@ final class ApiReport extends Markdown {
         if (orders.isEmpty()) {
             return;
         }
-        line("## Orders (open loop, fixed arrival rates)");
-        line();
-        line("`placeOrder(input: {dropId, quantity: 1, idempotencyKey})` to instance A, end to end: HTTP → token"
-                + " check → GraphQL → A produces the OrderRequest → the owning instance's Kafka Streams task decides"
-                + " and commits → A's read_committed decision tail sees it → the response. " + n(o.users)
-                + " distinct buyers (one pre-minted token each, rate limit lifted), a fresh idempotency key per order, "
-                + o.orderDrops + " drops of 10,000,000 units (half owned by A, half by B), so every order is"
-                + " CONFIRMED. An answer counts when CONFIRMED or REJECTED; a PENDING answer (no committed decision"
-                + " within the API's wait) is counted apart and recorded at its answer time, a lower bound (≥). Baseline,"
-                + " same rate, same drops and users: the topology only — a producer configured as the API's writes the"
-                + " same OrderRequest records straight to `" + "livedrop.orders.requests" + "` (key = drop id, the"
-                + " application's own serdes: single-object Avro) and a read_committed consumer of"
-                + " `livedrop.orders.decisions` stamps each decision when its poll returns.");
+        paragraph("## Orders (open loop, fixed arrival rates)");
+        line("`placeOrder` to A, end to end (HTTP → committed decision → response), from " + n(o.users) + " buyers,"
+                + " a fresh idempotency key each, on " + o.orderDrops + " drops of 10,000,000 units (half owned by A,"
+                + " half by B). PENDING answers (no decision within the API's wait) are counted apart, at their answer"
+                + " time (≥). Baseline: topology only, the same records produced straight to"
+                + " `livedrop.orders.requests`, stamped by a read_committed consumer of `livedrop.orders.decisions`.");
         line();
         table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max | p50 ÷ topology | p99 ÷ topology | errors |");
         for (int rate : rates(orders)) {
@@ -352,53 +312,41 @@ final class ApiReport extends Markdown {
         if (r.runs.isEmpty()) {
             return;
         }
-        line("## CPU by process during each measured run (cores)");
-        line();
-        line("From /proc: user + system time of each process over the run ÷ its length. \"others\" is every process"
-                + " that is not this benchmark's (other engineers' work on the shared machine). The last two columns"
-                + " divide instance A's and the load generator's CPU by the answers per second: the CPU each answer"
-                + " cost them, in ms (for topology-only runs A's share is its Kafka Streams work). The load generator"
-                + " runs on the same cores, so what it uses is not available to the instances.");
-        line();
+        paragraph("## CPU by process during each measured run (cores)");
+        paragraph("From /proc: cores each process used over the run; \"others\" is every process not this benchmark's;"
+                + " the last two columns are ms of CPU per answer"
+                + " ([api-method.md](api-method.md#reading-the-report)).");
         List<String> names = new ArrayList<>(r.runs.get(0).cores().keySet());
-        line("| run | " + String.join(" | ", names) + " | others | A ms CPU / answer | load generator ms CPU / answer |");
-        line("|---|" + "---|".repeat(names.size() + 3));
+        table("| run | " + String.join(" | ", names)
+                + " | others | A ms CPU / answer | load generator ms CPU / answer |");
         for (Measured m : r.runs) {
-            StringBuilder sb = new StringBuilder("| " + label(m) + " | ");
-            for (String k : names) {
-                sb.append(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))).append(" | ");
-            }
-            sb.append(m.foreign() == null ? "" : String.format(Locale.ROOT, "%.2f", m.foreign()[0])).append(" | ");
+            List<Object> cells = new ArrayList<>(List.of(label(m)));
+            names.forEach(k -> cells.add(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))));
+            cells.add(m.foreign() == null ? "" : String.format(Locale.ROOT, "%.2f", m.foreign()[0]));
             double perSecond = m.run().open() ? m.run().servedRate() : m.run().achievedRate();
-            sb.append(perSecond <= 0 ? " | |" : String.format(Locale.ROOT, "%.2f | %.2f |",
+            cells.add(perSecond <= 0 ? " | " : String.format(Locale.ROOT, "%.2f | %.2f",
                     1000 * m.cores().getOrDefault("instance A", Double.NaN) / perSecond,
                     1000 * m.cores().getOrDefault("bench JVM (load generator)", Double.NaN) / perSecond));
-            line(sb.toString());
+            row(cells.toArray());
         }
         line();
     }
 
     private void ownership() {
-        line("## Key ownership");
-        line();
+        paragraph("## Key ownership");
         line("- Partitions of the drop-keyed topics (" + r.partitions + ") by active owner, as the instances answered"
-                + " on their owner endpoint (`GET /internal/stores/drop-state/keys/{key}?partition=P&stale=false`: 200"
-                + " or 404 from the active owner, 503 from the other): " + nullToDash(r.partitionMap) + ".");
-        line("- Cross-check with the broker: " + nullToDash(r.groupCheck) + ".");
+                + " ([how](api-method.md#how-ownership-is-split)): " + dash(r.partitionMap) + ".");
+        line("- Cross-check with the broker: " + dash(r.groupCheck) + ".");
         line("- Read keys owned by A (local): " + String.join(", ", r.readKeysLocal) + ".");
         line("- Read keys owned by B (remote, routed one hop): " + String.join(", ", r.readKeysRemote) + ".");
         line("- Order drops (alternately A's and B's): " + String.join(", ", r.orderDrops) + ".");
-        line("- Drops were created through A's API until each instance owned half of the needed ones (a drop's"
-                + " partition is murmur2 of its id mod " + r.partitions + ", as Kafka's default partitioner and"
-                + " `queryMetadataForKey` compute it); each drop's owner was then confirmed by asking both instances"
-                + " for it: before the runs, " + nullToDash(r.ownershipBefore) + "; after the runs, "
-                + nullToDash(r.ownershipAfter) + ".");
-        line();
+        paragraph("- Each drop's owner confirmed by asking both instances: before the runs, " + dash(r.ownershipBefore)
+                + "; after them, " + dash(r.ownershipAfter) + ".");
     }
 
     private void setup() {
         machine(false);
-        line("| each instance | `" + nullToDash(run.appCommand) + "` (B the same with its own port and home) |");
+        line("| each instance | `" + dash(run.appCommand) + "` (B the same with its own port and home) |");
         line("| Kafka Streams settings | " + (o.streamsConfig.isEmpty() ? "the application's own (StreamsSettings:"
                 + " exactly_once_v2, commit.interval.ms "
                 + io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby replica)"
@@ -412,12 +360,11 @@ final class ApiReport extends Markdown {
                 + " requests (connections) in flight in open loop, " + o.concurrency + " in the closed loop |");
         line("| baseline producer / reader | idempotent, acks=all, linger.ms=1 (the API's CommandProducer settings) /"
                 + " read_committed, assigned to all partitions, fetch.max.wait.ms=" + System.getProperty(
-                "bench.fetch.max.wait.ms", "10") + " (the API's decision tail uses 10) |");
+                "bench.fetch.max.wait.ms", "10") + " (as the API's decision tail) |");
         cpuLoad();
         line();
         if (!r.notes.isEmpty()) {
-            line("Notes:");
-            line();
+            paragraph("Notes:");
             r.notes.forEach(n -> line("- " + n));
             line();
         }
@@ -425,14 +372,11 @@ final class ApiReport extends Markdown {
                 .map(m -> label(m) + ": " + n(m.run().errors()) + " errors, first: `" + m.run().firstError()
                         .replace('`', '\'') + "`").toList();
         if (!errors.isEmpty()) {
-            line("Errors:");
-            line();
+            paragraph("Errors:");
             errors.forEach(e -> line("- " + e));
             line();
         }
     }
-
-    // ------------------------------------------------------------------ plot
 
     private List<LatencyChart.Panel> panels() {
         List<LatencyChart.Panel> panels = new ArrayList<>();
@@ -463,18 +407,13 @@ final class ApiReport extends Markdown {
         return panels;
     }
 
-    // ------------------------------------------------------------------ helpers
-
     private static List<Integer> rates(List<Case> cs) {
         return cs.stream().map(c -> (int) c.rate()).distinct().sorted().toList();
     }
 
     private static String label(Measured m) {
-        String what = switch (m.kind()) {
-            case Measured.MAX -> m.system() + ", closed loop " + n(m.rate()) + " in flight";
-            default -> m.system() + " @ " + n(m.rate()) + "/s";
-        };
-        return what + (m.rep() > 1 ? " (run " + m.rep() + ")" : "");
+        return m.system() + (m.kind().equals(Measured.MAX) ? ", closed loop " + n(m.rate()) + " in flight"
+                : " @ " + n(m.rate()) + "/s") + (m.rep() > 1 ? " (run " + m.rep() + ")" : "");
     }
 
     private static String errors(Case c) {
@@ -496,7 +435,7 @@ final class ApiReport extends Markdown {
         return met ? "yes" : "**no**";
     }
 
-    private static String nullToDash(String s) {
+    private static String dash(String s) {
         return s == null ? "—" : s;
     }
 }

@@ -26,13 +26,10 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The load generator. {@link #openLoop open loop}: request {@code i} of a run is due at its <em>intended</em> time
- * {@code t0 + i / rate}; one sender thread parks until then and hands it to the target (or, when
- * {@code maxInFlight} requests are already out, to a local queue that the next completion drains), and its latency
- * is measured from that intended time to its reply, whatever happened in between: a late sender, a full connection
- * pool or a stalled server all show up in the percentiles (no coordinated omission). {@link #closedLoop Closed loop}:
- * N requests always in flight, each measured from its actual send, for the throughput a client of that concurrency
- * gets. HdrHistogram, microseconds, 3 significant digits.
+ * The load generator. {@link #openLoop Open loop}: request {@code i} is due at {@code t0 + i / rate} and its latency
+ * runs from then to its reply, so a late sender, a full connection pool or a stalled server all count (no coordinated
+ * omission). {@link #closedLoop Closed loop}: N requests always in flight, each timed from its actual send.
+ * HdrHistogram, microseconds, 3 significant digits.
  */
 public final class LoadGenerator {
 
@@ -46,10 +43,7 @@ public final class LoadGenerator {
     /** What a reply meant. OK, REJECTED and PENDING are answers (their latency counts); ERROR is not. */
     public enum Outcome { OK, REJECTED, PENDING, ERROR }
 
-    /**
-     * One reply: its outcome, when it became visible ({@code atNanos}, {@link System#nanoTime()}; 0 = when the
-     * future completed) and, for an error, what went wrong.
-     */
+    /** One reply: its outcome, when it became visible ({@code atNanos}; 0: when the future completed), an error. */
     public record Reply(Outcome outcome, long atNanos, String detail) {
         public static Reply of(Outcome outcome) {
             return new Reply(outcome, 0, null);
@@ -111,7 +105,6 @@ public final class LoadGenerator {
             }
         }
 
-        /** One more request out (for the progress line and the connection limit's check). */
         void sending() {
             sent.incrementAndGet();
             peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
@@ -171,10 +164,7 @@ public final class LoadGenerator {
             return Math.max(1e-9, (end - t0Nanos) / 1e9);
         }
 
-        /**
-         * Open loop: requests sent per second over the sending window (the schedule's own rate if the sender kept
-         * up). Closed loop: replies per second within the window.
-         */
+        /** Open loop: requests sent per second over the sending window; closed loop: replies per second in it. */
         public double achievedRate() {
             if (open) {
                 return requests <= 1 ? requests : (requests - 1) / seconds();
@@ -182,10 +172,7 @@ public final class LoadGenerator {
             return completedInWindow / seconds();
         }
 
-        /**
-         * Answers per second from the first intended send to the last answer: the rate the target actually served.
-         * Well below the offered rate, the target could not keep up (its latency is then mostly queueing).
-         */
+        /** Answers per second from the first intended send to the last answer: the rate actually served. */
         public double servedRate() {
             long last = lastAnswerNanos.get();
             return last <= t0Nanos ? 0 : answered.get() / ((last - t0Nanos) / 1e9);
@@ -221,13 +208,9 @@ public final class LoadGenerator {
     }
 
     /**
-     * Open loop at {@code rate}/s for {@code duration}: request i is due at t0 + i/rate and its latency runs from then
-     * to its reply. At most {@code maxInFlight} requests are out at once (a client's connection limit); the rest wait
-     * in a local queue, in order, with the clock running. After the last request, replies are awaited for up to
-     * {@code drain}; a request still unanswered then is recorded at the latency it had reached (so the percentiles
-     * become lower bounds) and counted as unanswered; the requests still in flight then are awaited (up to
-     * {@code drain} again) so that they do not spill into the next run. {@code classOf} sorts requests into
-     * {@code classes} extra histograms (local and remote keys).
+     * Open loop at {@code rate}/s for {@code duration}, at most {@code maxInFlight} out at once (the rest queue here
+     * with the clock running). A request unanswered {@code drain} after the last is recorded at the latency it reached
+     * (a lower bound) and counted unanswered. {@code classOf} sorts requests into {@code classes} extra histograms.
      */
     public static Run openLoop(String label, double rate, Duration duration, int maxInFlight, Target target,
                                IntUnaryOperator classOf, int classes, Duration drain, boolean progress) {
@@ -273,17 +256,14 @@ public final class LoadGenerator {
                     }
                 }
             }
-            // What is still in flight must not spill into the next run (a backlog it did not cause): wait it out.
+            // no backlog spills into the next run
             Waits.await(() -> run.inFlight.get() == 0, drain);
         }
         run.endNanos = System.nanoTime();
         return run;
     }
 
-    /**
-     * An untimed open-loop run of {@code target} at {@code rate} before a measured one; a short drain: what is still
-     * queued after it is dropped, what is in flight is awaited, not carried over.
-     */
+    /** An untimed open-loop run before a measured one; what is queued after a short drain is dropped. */
     public static void warmup(String system, int rate, Duration duration, int maxInFlight, Target target) {
         if (duration.isZero()) {
             return;
@@ -295,7 +275,7 @@ public final class LoadGenerator {
         }
     }
 
-    /** Untimed closed-loop traffic of the {@code targets} in turn, for the instances' JIT ({@code what} says which). */
+    /** Untimed closed-loop traffic of the {@code targets} in turn, for the instances' JIT. */
     public static void jitWarmup(List<Target> targets, String what, int inFlight, Duration duration) {
         if (duration.isZero()) {
             return;
@@ -333,11 +313,7 @@ public final class LoadGenerator {
         });
     }
 
-    /**
-     * Closed loop: {@code concurrency} requests always in flight for {@code duration}, each next one sent when one
-     * is answered; latency from each request's actual send (service time as that client sees it, not an arrival
-     * process). The achieved rate counts replies within the window.
-     */
+    /** Closed loop: {@code concurrency} requests in flight for {@code duration}, timed from each actual send. */
     public static Run closedLoop(String label, int concurrency, Duration duration, Target target,
                                  IntUnaryOperator classOf, int classes, Duration drain, boolean progress) {
         Run run = new Run(label, false, concurrency, 0, classes);
@@ -419,10 +395,7 @@ public final class LoadGenerator {
         return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     }
 
-    /**
-     * Hands requests to the target in order, at most {@code max} at a time; the rest queue here. Lock-free: the
-     * sender and the completions both drain, so a freed slot is always used.
-     */
+    /** Hands requests on in order, at most {@code max} out; lock-free: sender and completions both drain. */
     static final class Dispatcher {
         private final int max;
         private final AtomicBoolean stopped;

@@ -4,9 +4,8 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * One measured run of one case: what kind ({@link #READ}, {@link #MAX}, {@link #ORDER}), which system, at which
- * rate (or concurrency), in which repetition; its load-generator run, its latency histograms (all requests, and per
- * class: local and remote keys for reads), the cores each process used and the foreign load while it ran.
+ * One measured run of one case (kind, system, rate or concurrency, repetition): its histograms (all, and per class:
+ * local and remote keys for reads), the cores each process used and the foreign load while it ran.
  */
 record Measured(String kind, String system, double rate, int rep, LoadGenerator.Run run, Histogram all,
                 Histogram[] classes, Map<String, Double> cores, double[] foreign) {

@@ -19,12 +19,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The orders baseline: the topology's own send → committed-decision latency, with the instances' Kafka Streams
- * doing the deciding exactly as for API orders, but no HTTP, GraphQL, token check or API-side lookups. A producer
- * configured as the API's CommandProducer (idempotent, acks=all, linger.ms=1) writes OrderRequest records straight
- * to the order-requests topic, key = drop id, value serialized with the application's own TopologySerdes; a
- * read_committed consumer of every order-decisions partition stamps each decision when its poll returns
- * (CommittedReader, as the stampede benchmark's DecisionTracker uses it).
+ * The orders baseline: send → committed decision through the instances' topology, without HTTP, GraphQL, token
+ * check or API lookups. A producer configured as the API's writes OrderRequest records (the application's serdes);
+ * a read_committed consumer of the decisions stamps each when its poll returns.
  */
 final class TopologyOnly implements AutoCloseable {
 

@@ -42,38 +42,26 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * Scenario 8: hostile requests of every bad-input kind mixed into the normal load. The load runs six windows;
- * in the 2nd, 4th and 6th the hostile requests go out at an even rate through the instances in turn, the 1st, 3rd and
- * 5th are the clean run it is compared with (alternating, so drift on a shared machine hits both alike). At the start
- * of each hostile window every instance in rotation also gets the WebSocket kinds ({@link #socketKinds}: malformed and
- * unknown orderStatus ids, a dropUpdates flood on one socket, many sessions of one user). No hostile request may get a
- * 5xx (nor a WebSocket close 1011, nor be metered as an HTTP 500) or go unanswered; some kinds have a check of their
- * own (a cost-amplifying query refused, never an HTML answer or the markup echoed, a token without exp refused); the
- * heap after a full GC at the end stays within a bound of the start's ({@link #HEAP_FACTOR}); the normal traffic's p99
- * in the hostile windows must stay within 2× of the clean windows'; and the orders are verified as in every scenario.
+ * Scenario 8: hostile requests of every bad-input kind mixed into the normal load, in windows 2, 4 and 6 of six (1, 3
+ * and 5 are the clean run, alternating so drift hits both alike), plus the WebSocket kinds ({@link #socketKinds}).
+ * No hostile request may get a 5xx (nor a close 1011, nor a metered HTTP 500) or go unanswered; some kinds have a
+ * check of their own; the heap after a full GC stays within {@link #HEAP_FACTOR} of the start's; the normal p99 in
+ * the hostile windows within 2× the clean windows'; the orders are verified as in every scenario.
  */
 final class HostileClients {
 
     static final int WINDOWS = 6;
     static final Duration WINDOW = Duration.ofSeconds(10);
     static final double P99_BOUND = 2.0;
-    /**
-     * Stable memory: each instance's heap after a full GC at the end within start × 1.1 + 32 MB. A healthy instance
-     * grows by 8-18 MB between the two points under this load (measured: recent decisions cached for a minute,
-     * waiters of PENDING orders, Kafka clients' pooled buffers); a leak of the kind issue 14 found (~8 KB per malformed
-     * orderStatus subscription kept 10 minutes: +158 MB for 20,000 in docs/benchmarks/hostile-before.md) adds ~47 MB with
-     * the scenario's 3 × 2,000 such subscriptions per instance, past the bound.
-     */
+    /** Heap after a full GC at the end within start × 1.1 + 32 MB: why, in docs/benchmarks/methodology.md. */
     static final double HEAP_FACTOR = 1.1;
     static final int HEAP_SLACK_MB = 32;
     static final String XSS = "<script>alert(1)</script>";
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     /**
-     * One kind of bad request, built for an instance's base URL, or with {@code rawTarget} a GET of a request-target
-     * the JDK's client refuses to send (a bad %-escape), over a plain socket. {@code problem} names what is wrong with
-     * an answer beyond a 5xx (null: nothing), e.g. markup echoed back, or a token that should have been refused
-     * accepted.
+     * One kind of bad request for an instance's base URL, or with {@code rawTarget} a GET the JDK's client refuses to
+     * send (a bad %-escape), over a plain socket. {@code problem}: what is wrong with an answer beyond a 5xx, or null.
      */
     record Kind(String name, Function<String, HttpRequest> build, Function<Reply, String> problem, String rawTarget) {
         Kind(String name, Function<String, HttpRequest> build) {
@@ -194,11 +182,7 @@ final class HostileClients {
                     && r.body().contains("\"errors\"") ? " (error, no code)" : ""), 1);
         }
 
-        /**
-         * One socket's end: what it received (connection_ack aside) and how the server closed it, if it did. A 1011
-         * close (server error) counts as a 5xx; with {@code expectAnswers}, a subscription the server neither answered
-         * nor refused (by closing the socket) counts as unanswered.
-         */
+        /** One socket's end: a close 1011 counts as a 5xx; with {@code expectAnswers}, silence as unanswered. */
         void socket(String kind, GraphQlSocket s, int sent, boolean expectAnswers) {
             String state = s.closeState();
             s.received().forEach((type, n) -> {
@@ -222,18 +206,14 @@ final class HostileClients {
         }
     }
 
-    /**
-     * The WebSocket kinds, each on its own socket(s) to {@code via}: {@code n} orderStatus subscriptions on malformed
-     * 8,000-character ids (the message still fits the server's 8 KB buffer); n/4 on unknown well-formed ids, held 5 s;
-     * n/2 dropUpdates on one anonymous socket to a drop taking orders, held 5 s; n/20 sessions of one user.
-     */
+    /** The WebSocket kinds, each on its own socket(s) to {@code via} (8,000-character ids fit the 8 KB buffer). */
     static List<Runnable> socketKinds(Harness h, HttpClient client, Harness.Instance via, String drop, int n,
                                       Tally tally) {
         String token = h.token("hostile-ws-user");
         String sessionsKind = "WebSocket: " + n / 20 + " sessions of one user";
         return List.of(() -> {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), token, Duration.ofSeconds(10));
-            int sent = s.subscribeMalformedIds(n, 8_000);
+            int sent = s.subscribeMalformedIds(n);
             s.awaitAnswers(sent, Duration.ofSeconds(30));
             tally.socket("WebSocket: orderStatus on malformed 8,000-character ids, " + n + " on one socket", s, sent,
                     true);
@@ -247,7 +227,7 @@ final class HostileClients {
             GraphQlSocket s = GraphQlSocket.open(client, via.url(), null, Duration.ofSeconds(10));
             int sent = s.subscribeDropUpdates(n / 2, drop);
             Waits.await(s::isClosed, Duration.ofSeconds(5));
-            // the first answer of each is the drop as it is now: on a busy machine, given 10 s more
+            // each first answer is the drop as it is now: 10 s more on a busy machine
             s.awaitAnswers(sent, Duration.ofSeconds(10));
             tally.socket("WebSocket: dropUpdates flood, " + n / 2 + " on one anonymous socket, held 5 s", s, sent,
                     true);
@@ -481,10 +461,7 @@ final class HostileClients {
                 + " message type and error code; a close 1011 counts as a 5xx.");
         v.notes.add("Stable memory: each instance's heap after a full GC (jcmd GC.run, GC.heap_info) before the load"
                 + " and after the verification must stay within start × " + HEAP_FACTOR + " + " + HEAP_SLACK_MB
-                + " MB: a healthy instance grows by 8-18 MB between these two points (recent decisions cached for a"
-                + " minute, waiters of PENDING orders, Kafka clients' pooled buffers), while a leak of the kind issue"
-                + " 14 found (~8 KB per malformed orderStatus subscription, kept 10 minutes) adds ~47 MB with the"
-                + " default 3 × 2,000 such subscriptions per instance.");
+                + " MB; why this bound: docs/benchmarks/methodology.md#fault-scenario-8-hostile-clients.");
         return v;
     }
 

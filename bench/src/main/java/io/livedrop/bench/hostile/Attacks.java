@@ -36,11 +36,7 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
-/**
- * The attacks of issue 14 against one instance, one at a time, each measured the same way ({@link Window}): a full GC
- * and the heap before it, the instance's CPU over it, the heap after a full GC with the clients still connected
- * (when they hold something), and again once they have gone.
- */
+/** The attacks of issue 14 against one instance, one at a time, each measured the same way ({@link Window}). */
 final class Attacks {
 
     private static final Duration SETTLE = Duration.ofSeconds(3);
@@ -71,9 +67,8 @@ final class Attacks {
         };
     }
 
-    // ------------------------------------------------------------------ the measurement window
 
-    /** One attack's measurement: started after a full GC, ended once ({@link #end}), the held heap optional. */
+    /** One attack's measurement: started after a full GC, ended once, the held heap optional. */
     final class Window {
         final long heapBefore;
         final int mark;
@@ -92,18 +87,17 @@ final class Attacks {
             t0 = System.nanoTime();
         }
 
-        /** The end of the attack: CPU and highest heap so far (the collections a measurement forces come after). */
+        /** CPU and highest heap so far (before the collections a measurement forces). */
         void end() {
             if (cpuSeconds >= 0) {
                 return;
             }
             seconds = (System.nanoTime() - t0) / 1e9;
             cpuSeconds = ProcCpu.snapshot(Map.of("app", app.pid())).since(cpu0).getOrDefault("app", 0.0) * seconds;
-            // the heap as the attack leaves it counts too: a collection may not have come yet
             peakMb = Math.max(gcLog.peakMbSince(mark), Heap.used(app.pid()) / 1048576);
         }
 
-        /** The end, then the heap after a full GC while the clients still hold what they opened. */
+        /** The end, then the heap after a full GC with the clients still connected. */
         void held() {
             end();
             heapHeld = Heap.usedAfterFullGc(app.pid());
@@ -122,7 +116,6 @@ final class Attacks {
         }
     }
 
-    // ------------------------------------------------------------------ 1: cost amplification
 
     Attack nestedQuery() throws Exception {
         Progress.say("=== 1. the %d-byte anonymous nested query over %d live drops ===", NESTED.length(), o.drops);
@@ -134,8 +127,7 @@ final class Attacks {
             products.add(setup.upsertProduct(app.url(), "Hostile tee " + c, token));
         }
         for (int d = 0; d < o.drops; d++) {
-            // one drop for each other creator, the rest by the first (a busy creator): each creator.drops then
-            // lists up to 100, as on the stack the issue measured
+            // the rest by the first creator: its creator.drops lists up to 100, as in the issue
             int c = d < o.creators ? d : 0;
             setup.scheduleDrop(app.url(), products.get(c), 1000, 100, creatorTokens.get(c));
             if ((d + 1) % 25 == 0) {
@@ -147,7 +139,6 @@ final class Attacks {
                 + "{id}}}}\"}", null), "\"id\"") >= expected, Duration.ofSeconds(60));
         Progress.say("  %d drops LIVE over %d creators%s", o.drops, o.creators,
                 live ? "" : " (NOT ALL LIVE in 60 s)");
-        // the query's code paths warmed once, unmeasured
         setup.call(app.url(), "{\"query\":\"{liveDrops(first:1){edges{node{id creator{drops(first:1){edges{node{id}}}}"
                 + "}}}}\"}", null);
         creatorToken = creatorTokens.get(0);
@@ -165,25 +156,24 @@ final class Attacks {
                 a.describe(), a.refusal());
     }
 
-    // ------------------------------------------------------------------ 3: malformed orderStatus ids
 
     Attack malformedOrderStatus() {
         Progress.say("=== 3. %,d orderStatus subscriptions on malformed %,d-character ids, then the socket closed ===",
-                o.malformed, o.malformedIdChars);
+                o.malformed, GraphQlSocket.MALFORMED_ID_CHARS);
         String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
         Window w = new Window();
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
-        int sent = s.subscribeMalformedIds(o.malformed, o.malformedIdChars);
+        int sent = s.subscribeMalformedIds(o.malformed);
         s.awaitAnswers(sent, Duration.ofSeconds(120));
         w.held();
         String[] got = answersAndRefusals(s, sent, o.malformed);
         return w.result("3. " + Formats.n(o.malformed) + " `orderStatus` subscriptions with malformed "
-                        + Formats.n(o.malformedIdChars) + "-character ids on one socket (with a token), then the"
+                        + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS)
+                        + "-character ids on one socket (with a token), then the"
                         + " socket closed",
                 "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)", got[0], got[1]);
     }
 
-    // ------------------------------------------------------------------ 4: dropUpdates flood
 
     Attack dropUpdatesFlood() throws Exception {
         Progress.say("=== 4. %,d dropUpdates subscriptions on one anonymous socket, %d orders/s for %d s ===",
@@ -222,7 +212,6 @@ final class Attacks {
                 got[0] + "; orders placed: " + counts(orders), got[1]);
     }
 
-    // ------------------------------------------------------------------ 6: unknown orderStatus ids
 
     Attack unknownOrderStatus() {
         Progress.say("=== 6. %,d orderStatus subscriptions on unknown order ids, held %d s ===", o.unknown,
@@ -239,7 +228,6 @@ final class Attacks {
                 "0.71 of the 2 cores for 30 s (3,000 subscriptions)", got[0], got[1]);
     }
 
-    // ------------------------------------------------------------------ 7: large bodies
 
     Attack largeBodies() throws Exception {
         long length = o.bodyMb * 1024L * 1024L;
@@ -267,7 +255,6 @@ final class Attacks {
                         : "nothing refused");
     }
 
-    // ------------------------------------------------------------------ helpers
 
     private void ensureCreator() {
         if (creatorToken == null) {
@@ -276,7 +263,7 @@ final class Attacks {
         }
     }
 
-    /** An answer: status (-1: none), bytes, the first error code, how long it took. */
+    /** An answer: status (-1: none), bytes, the first error code, seconds. */
     record Answer(int status, long bytes, String code, double seconds, String error) {
         String outcome() {
             return status < 0 ? "no answer (" + error + ")" : "HTTP " + status + (code == null ? "" : code);
@@ -339,9 +326,8 @@ final class Attacks {
     }
 
     /**
-     * {@code {"query":"{ __typename }","variables":{"pad":"yyy…"}}} of exactly {@code length} bytes, generated as it is
-     * sent. The padding is a variable, which the server reads into its request (a top-level field it does not know
-     * would be skipped by the JSON parser without being held).
+     * A {@code { __typename }} body of exactly {@code length} bytes, generated as sent; the padding is a variable,
+     * which the server holds (an unknown top-level field would be skipped unread).
      */
     static HttpRequest.BodyPublisher padded(long length) {
         byte[] head = "{\"query\":\"{ __typename }\",\"variables\":{\"pad\":\"".getBytes(StandardCharsets.UTF_8);

@@ -21,14 +21,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One graphql-transport-ws socket as a (hostile) client holds it, over the JDK's {@link WebSocket}: connection_init
- * (with a bearer token or anonymous), then as many {@code subscribe} messages as the caller sends, one at a time.
- * It reads everything the server sends and keeps only counts: messages by type and error code ("next", "error
- * BAD_REQUEST", "next with errors RATE_LIMITED"), bytes, the subscription ids that got any answer, and the close
- * code and reason. Answers pings. Used by bench/hostile and by the fault suite's scenario 8.
+ * A graphql-transport-ws socket as a hostile client holds it (JDK {@link WebSocket}): connection_init, then
+ * subscribes one at a time. Keeps only counts of what the server sends: messages by type and error code ("error
+ * BAD_REQUEST", "next with errors RATE_LIMITED"), bytes, subscription ids answered, and the close. Answers pings.
  */
 public final class GraphQlSocket implements AutoCloseable {
 
+    /** The length of a malformed id: its subscribe message still fits the server's 8 KB WebSocket buffer. */
+    public static final int MALFORMED_ID_CHARS = 8_000;
     private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([a-z_]+)\"");
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]{1,64})\"");
 
@@ -40,10 +40,7 @@ public final class GraphQlSocket implements AutoCloseable {
         this.listener = listener;
     }
 
-    /**
-     * Opens a socket to {@code baseUrl}'s /graphql, sends connection_init ({@code token} in its payload, or an empty
-     * payload) and waits up to {@code timeout} for connection_ack or a close; see {@link #acked()}.
-     */
+    /** Opens /graphql, sends connection_init ({@code token} or anonymous), waits for connection_ack or a close. */
     public static GraphQlSocket open(HttpClient client, String baseUrl, String token, Duration timeout) {
         Listener listener = new Listener();
         WebSocket ws = client.newWebSocketBuilder().subprotocols("graphql-transport-ws").connectTimeout(timeout)
@@ -60,16 +57,12 @@ public final class GraphQlSocket implements AutoCloseable {
         return s;
     }
 
-    /** Sends one {@code subscribe} of {@code query} with {@code variablesJson} (a JSON object) under {@code id}. */
     private boolean subscribe(String id, String query, String variablesJson) {
         return sendRaw("{\"id\":\"" + id + "\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + query
                 + "\",\"variables\":" + variablesJson + "}}");
     }
 
-    /**
-     * Sends {@code n} subscribes of {@code query} under ids {@code idPrefix}0, 1, ..., the i-th with the variables
-     * {@code variables.apply(i)}, until one cannot be sent (or the socket was never acknowledged); how many went.
-     */
+    /** Sends {@code n} subscribes (ids {@code idPrefix}0, 1, ...) until one cannot be sent; how many went. */
     public int subscribeEach(String idPrefix, int n, String query, IntFunction<String> variables) {
         int sent = 0;
         while (sent < n && acked() && subscribe(idPrefix + sent, query, variables.apply(sent))) {
@@ -81,9 +74,9 @@ public final class GraphQlSocket implements AutoCloseable {
         return sent;
     }
 
-    /** {@code n} orderStatus subscriptions on malformed ids of {@code idChars} characters; how many went. */
-    public int subscribeMalformedIds(int n, int idChars) {
-        String pad = "x".repeat(Math.max(1, idChars - 8));
+    /** {@code n} orderStatus subscriptions on malformed ids of {@link #MALFORMED_ID_CHARS}; how many went. */
+    public int subscribeMalformedIds(int n) {
+        String pad = "x".repeat(MALFORMED_ID_CHARS - 8);
         return subscribeEach("m", n, HostileQueries.ORDER_STATUS,
                 i -> "{\"id\":\"" + String.format(Locale.ROOT, "%07d-", i) + pad + "\"}");
     }
@@ -103,7 +96,7 @@ public final class GraphQlSocket implements AutoCloseable {
         Waits.await(() -> answeredIds() >= sent || isClosed(), timeout);
     }
 
-    /** Sends a text message as it is (false when the socket is closed or the send failed). */
+    /** False when the socket is closed or the send failed. */
     private boolean sendRaw(String text) {
         if (socket.isOutputClosed() || listener.closed.isDone()) {
             return false;
@@ -171,11 +164,6 @@ public final class GraphQlSocket implements AutoCloseable {
         private final StringBuilder partial = new StringBuilder();
 
         @Override
-        public void onOpen(WebSocket ws) {
-            ws.request(1);
-        }
-
-        @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             bytes.addAndGet(data.length());
             partial.append(data);
@@ -189,7 +177,7 @@ public final class GraphQlSocket implements AutoCloseable {
         }
 
         private void handle(WebSocket ws, String message) {
-            // only the head of a large message is looked at: type, id and an error code come first
+            // type, id and an error code come first
             String head = message.length() > 4096 ? message.substring(0, 4096) : message;
             Matcher t = TYPE.matcher(head);
             String type = t.find() ? t.group(1) : "unparsable";
@@ -218,12 +206,6 @@ public final class GraphQlSocket implements AutoCloseable {
         public CompletionStage<?> onBinary(WebSocket ws, java.nio.ByteBuffer data, boolean last) {
             bytes.addAndGet(data.remaining());
             counts.computeIfAbsent("binary", k -> new AtomicLong()).incrementAndGet();
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
             ws.request(1);
             return null;
         }

@@ -10,10 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The heap of a livedrop instance (a child JVM of this machine): used after a full GC, through the JDK's own
- * {@code jcmd <pid> GC.run} and {@code GC.heap_info} (the application need not expose anything), and the highest heap
- * before any collection in a window, from the instance's GC log ({@code -Xlog:gc:file=...}, which bench/hostile
- * passes). Public for the fault suite's scenario 8.
+ * A child JVM's heap: used after a full GC ({@code jcmd <pid> GC.run}, {@code GC.heap_info}: the application need
+ * expose nothing), and the highest heap before a collection, from its GC log ({@code -Xlog:gc:file=...}).
  */
 public final class Heap {
 
@@ -60,7 +58,6 @@ public final class Heap {
     /** A GC log ({@code -Xlog:gc}) read from a mark on: the highest heap before a collection since then. */
     public record GcLog(Path file) {
 
-        /** The number of lines so far, to pass to {@link #peakMbSince}. */
         public int mark() {
             return lines().size();
         }

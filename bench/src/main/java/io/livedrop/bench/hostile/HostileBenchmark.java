@@ -13,10 +13,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * bench/hostile (see {@link HostileOptions}): the hostile clients of issue 14 (points 1, 3, 4, 6 and 7) against
- * one livedrop instance of a given jar, one attack at a time, and what each cost the instance. Run on a jar before
- * and after the fixes, the two reports are the issue's before/after figures. Exit status 0 when every attack ran
- * (whatever it cost: this measures, it does not judge), 1 on a failure, 2 for a bad command line.
+ * bench/hostile: what each hostile client of issue 14 costs one livedrop instance of a given jar (run before and
+ * after a fix, the two reports compare). Exit status 0 when every attack ran (it measures, it does not judge), 1 on
+ * a failure, 2 for a bad command line.
  */
 public final class HostileBenchmark {
 

@@ -10,11 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** bench/hostile's options; defaults are the sizes of issue 14. */
-@Command(name = "bench/run hostile", description = {"What the hostile clients of issue 14 cost one livedrop instance."
-        + " One Kafka broker and ONE instance (child processes on loopback); the attacks run one at a time, and for each"
-        + " the report gives the instance's CPU seconds during it (/proc), its heap used after a full GC (jcmd GC.run,"
-        + " then GC.heap_info) before it, with the clients still connected and after they have gone, its highest heap"
-        + " during it (GC log), the bytes and status of the answers, and what was refused and how. Writes"
+@Command(name = "bench/run hostile", description = {"What the hostile clients of issue 14 cost one livedrop instance"
+        + " (CPU, heap, answers), one attack at a time; see docs/benchmarks/methodology.md. Writes"
         + " docs/benchmarks/NAME.md (quick: bench/target/hostile-quick/).", ""})
 final class HostileOptions implements Cli.Options {
 
@@ -22,11 +19,9 @@ final class HostileOptions implements Cli.Options {
 
     @Option(names = "--quick", description = "a smoke run (~2 min): small sizes, report in bench/target/hostile-quick/")
     boolean quick;
-    @Option(names = "--attacks", split = ",", defaultValue = "1,3,4,6,7", description = "which attacks (issue 14's"
-            + " points), in order (default all): 1 the 119-byte anonymous nested liveDrops/creator.drops query over live"
-            + " drops, 3 orderStatus subscriptions on malformed ids, then the socket closed, 4 dropUpdates subscriptions"
-            + " on one anonymous socket to a drop taking orders, 6 orderStatus subscriptions on unknown well-formed order"
-            + " ids, held, 7 concurrent anonymous bodies of many MB")
+    @Option(names = "--attacks", split = ",", defaultValue = "1,3,4,6,7", description = "issue 14's points, in order"
+            + " (default all): 1 nested query, 3 malformed orderStatus ids, 4 dropUpdates flood, 6 unknown orderStatus"
+            + " ids, held, 7 large bodies")
     List<Integer> attacks;
     @Option(names = "--drops", defaultValue = "110", description = "attack 1: live drops (default 110; quick 30)")
     int drops;
@@ -34,9 +29,6 @@ final class HostileOptions implements Cli.Options {
     int creators = 3;
     @Option(names = "--malformed", defaultValue = "20000", description = "attack 3: subscriptions (default 20000; quick 2000)")
     int malformed;
-    @Option(names = "--malformed-id-chars", description = "attack 3: length of each malformed id (default 8000: the"
-            + " message fits the server's 8 KB WebSocket message buffer)")
-    int malformedIdChars = 8_000;
     @Option(names = "--subscriptions", defaultValue = "5000", description = "attack 4: dropUpdates subscriptions on the"
             + " one socket (default 5000; quick 500)")
     int subscriptions;
@@ -72,7 +64,7 @@ final class HostileOptions implements Cli.Options {
     public void check() {
         Cli.require(!attacks.isEmpty() && ATTACKS.containsAll(attacks), "--attacks takes some of " + ATTACKS);
         Cli.requireBroker(app.broker);
-        Cli.require(drops >= 1 && creators >= 1 && creators <= drops && malformed >= 1 && malformedIdChars >= 1
+        Cli.require(drops >= 1 && creators >= 1 && creators <= drops && malformed >= 1
                 && subscriptions >= 1 && orderRate >= 1 && updateSeconds >= 1 && unknown >= 1 && unknownSeconds >= 1
                 && bodies >= 1 && bodyMb >= 1, "Out-of-range value: every size must be >= 1, and creators <= drops");
     }

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /** The hostile documents of issue 14 and how an answer's error code is read: bench/hostile's and fault scenario 8's. */
 public final class HostileQueries {
 
-    /** The issue's query, byte for byte (119 bytes, anonymous): each list of 100 nested twice under creators' drops. */
+    /** The issue's query, byte for byte (119 bytes, anonymous). */
     public static final String NESTED = "{liveDrops(first:100){edges{node{creator{drops(first:100){edges{node{creator"
             + "{drops(first:100){edges{node{id}}}}}}}}}}}}";
     public static final String ORDER_STATUS = "subscription($id: ID!) { orderStatus(orderId: $id) { id status } }";

@@ -21,8 +21,7 @@ final class HostileReport extends Markdown {
 
     @Override
     protected void sections() {
-        line("# Hostile clients: what each attack of issue 14 costs one instance" + (o.quick ? " (quick)" : ""));
-        line();
+        paragraph("# Hostile clients: what each attack of issue 14 costs one instance" + (o.quick ? " (quick)" : ""));
         line(produced() + " Against " + run.appJar + ". One livedrop instance and one Kafka broker, child processes on loopback;"
                 + " the attacks one at a time, as issue 14 describes them. Rerun the same command with another"
                 + " `--app-jar=` (default: the current build) to compare.");
@@ -39,23 +38,13 @@ final class HostileReport extends Markdown {
                     + cell(a.refused()) + " |");
         }
         line();
-        line("CPU: the instance's process (user + system, /proc/PID/stat) from the attack's first byte until its"
-                + " last answer (1, 7), its socket's close by the server or the end of the hold (3, 4, 6); the"
-                + " full GCs of the measurement come after. Heap: `jcmd PID GC.run` then `GC.heap_info` (used),"
-                + " 3 s after the previous step: before the attack, at its end with the clients still connected"
-                + " (what they hold), and after they closed their sockets or got their answers. Highest heap: the"
-                + " largest heap before a collection in the instance's GC log (`-Xlog:gc`) during the attack, or"
-                + " the heap used at its end if larger (a lower bound of its peak). Answers: HTTP status and the"
-                + " first `extensions.code`;"
-                + " over WebSocket, graphql-transport-ws messages by type (`error CODE`, `next with errors CODE`)"
-                + " and the close code the server sent. Instance health at the end: "
-                + (finalHealth < 0 ? "not reachable" : "HTTP " + finalHealth) + ".");
-        line();
+        paragraph("How each column is measured: [methodology.md](methodology.md#hostile-clients-bench-hostile)."
+                + " Instance health at the end: " + (finalHealth < 0 ? "not reachable" : "HTTP " + finalHealth) + ".");
         machine(false);
         line("| instance | `" + run.appCommand + "` |");
         line("| sizes | " + o.drops + " drops (one for each of " + o.creators + " creators, the rest by the"
                 + " first); " + Formats.n(o.malformed)
-                + " malformed ids of " + Formats.n(o.malformedIdChars) + " characters; "
+                + " malformed ids of " + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS) + " characters; "
                 + Formats.n(o.subscriptions) + " dropUpdates subscriptions, " + o.orderRate + " orders/s for "
                 + o.updateSeconds + " s; " + Formats.n(o.unknown) + " unknown ids held " + o.unknownSeconds
                 + " s; " + o.bodies + " × " + o.bodyMb + " MB |");
