@@ -57,9 +57,6 @@ final class Rescaling {
         v.figures.put("A out of rotation → stopped (closed, left the group)", FaultSuite.secs(removed - removing));
         v.figures.put("first order decided on A's drop after A stopped (through B or C)",
                 FaultSuite.secs(FaultSuite.firstDecided(s, removed, drops.get(0), null)));
-        v.notes.add("\"during\" is from C's start until A has stopped; \"after\" is with B and C only. A new instance"
-                + " gets standby and warm-up tasks first: Kafka Streams' high-availability assignor moves active tasks"
-                + " to it only once it has caught up (probing rebalances), so C answers most reads by one hop.");
 
         Progress.say("restoring the harness: A back, C stopped");
         a.startReady();
