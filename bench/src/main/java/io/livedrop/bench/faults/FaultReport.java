@@ -4,6 +4,7 @@ import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Markdown;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** OUT/NAME.md: the command, one row per scenario, each scenario's figures, the machine. */
 final class FaultReport extends Markdown {
@@ -29,9 +30,10 @@ final class FaultReport extends Markdown {
     protected void sections() {
         line("# Reliability: the fault suite" + (o.quick ? " (quick, CI-sized)" : ""));
         line();
-        line(produced() + " The guarantees of API.md (\"Semantics\") under faults, each scenario under an order stampede"
-                + " (" + o.rate + " placeOrder/s) against two livedrop instances and one broker, then a verifier of the"
-                + " committed decisions. Method and columns: see docs/benchmarks/methodology.md#fault-suite.");
+        line(produced() + " The guarantees of API.md (\"Semantics\") under faults, each scenario under an order"
+                + " stampede (" + o.rate + " placeOrder/s) against two livedrop instances and one broker, then a"
+                + " verifier of the committed decisions. Method and columns: see"
+                + " docs/benchmarks/methodology.md#fault-suite.");
         line();
         failure();
         line(clean() ? "**Result: no invariant violated in any scenario.**"
@@ -41,14 +43,14 @@ final class FaultReport extends Markdown {
                 + " order p99 ms before / during / after | read p99 ms before / during / after | recovery |"
                 + " records reprocessed |");
         for (Verdict v : verdicts) {
+            Function<String, String> f = key -> v.figures.getOrDefault(key, "—");
             row(v.scenario, v.clean() ? "ok" : "**VIOLATED (" + v.violations.size() + ")**", v.lost, v.flipped,
-                    v.doubleDecided, v.oversold, v.figures.getOrDefault("seconds unavailable: reads", "—").split(" ")[0]
-                    + " / " + v.figures.getOrDefault("seconds unavailable: orders (error answers)", "—"),
-                    v.figures.getOrDefault("order p99 before / during / after (ms)", "—"),
-                    v.figures.getOrDefault("read p99 before / during / after (ms)", "—"),
+                    v.doubleDecided, v.oversold, f.apply("seconds unavailable: reads").split(" ")[0] + " / "
+                            + f.apply("seconds unavailable: orders (error answers)"),
+                    f.apply("order p99 before / during / after (ms)"), f.apply("read p99 before / during / after (ms)"),
                     v.figures.entrySet().stream().filter(e -> e.getKey().startsWith("recovery")).findFirst()
                             .map(Map.Entry::getValue).orElse("—"),
-                    v.figures.getOrDefault("decision records aborted (rolled back, reprocessed)", "—"));
+                    f.apply("decision records aborted (rolled back, reprocessed)"));
         }
         for (int s : o.scenarios) {
             if (verdicts.stream().noneMatch(v -> v.scenario.matches(s + "[a-z]?\\..*"))) {

@@ -2,6 +2,7 @@ package io.livedrop.bench.faults;
 
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Http;
@@ -24,9 +25,11 @@ import java.util.Locale;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -204,8 +207,7 @@ public final class FaultSuite {
     }
 
     static void signal(long pid, String sig) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
-        if (p.waitFor() != 0) {
+        if (new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start().waitFor() != 0) {
             throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
         }
     }
@@ -240,9 +242,11 @@ public final class FaultSuite {
         s.stop();
         List<Sampler.Sample<Boolean>> answers = liveness.samples();
         long down = answers.stream().filter(a -> !a.value()).count();
-        v.figures.put("B's /actuator/health/liveness after the SIGCONT: answers / not UP", answers.size() + " / " + down);
+        v.figures.put("B's /actuator/health/liveness after the SIGCONT: answers / not UP", answers.size() + " / "
+                + down);
         if (down > 0) {
-            v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread", down);
+            v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread",
+                    down);
         }
         verifyFault(h, o, v, s, "SIGSTOP", fault, faultWall, ready, victimOwner);
         v.figures.put("recovery: SIGCONT → B ready (readiness UP: RUNNING or REBALANCING)", secs(ready - resumed));
@@ -315,10 +319,7 @@ public final class FaultSuite {
         // the rate over 1 s (two samples) ending at each sample
         double[] rate = IntStream.range(0, s.size()).mapToDouble(i -> i < 2 ? 0 : (s.get(i).value()
                 - s.get(i - 2).value()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9)).toArray();
-        int peak = 0;
-        for (int i = 2; i < s.size(); i++) {
-            peak = rate[i] > rate[peak] ? i : peak;
-        }
+        int peak = IntStream.range(0, s.size()).reduce((a, b) -> rate[b] > rate[a] ? b : a).orElse(0);
         int end = IntStream.range(peak, s.size()).filter(i -> rate[i] <= 2 * Math.max(live, 1)).findFirst()
                 .orElse(s.size() - 1);
         Sampler.Sample<Double> done = s.get(end);
@@ -375,8 +376,7 @@ public final class FaultSuite {
         List<Stampede.Answer> second = burst(h, s, order, 10);
         Waits.pause(o.after);
         s.stop();
-        List<Stampede.Answer> all = new ArrayList<>(first);
-        all.addAll(second);
+        List<Stampede.Answer> all = Stream.concat(first.stream(), second.stream()).toList();
         Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, all);
         v.availability(s, fault, ready);
         List<OrderDecision> ds = snap.byOrder().getOrDefault(order.orderId(), List.of());
@@ -416,16 +416,41 @@ public final class FaultSuite {
                 Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()), s.tokenOf(order.user()),
                 Stampede.ORDER_TIMEOUT)).toList();
         long t0 = System.nanoTime();
-        List<CompletableFuture<Stampede.Answer>> answers = IntStream.range(0, n).mapToObj(k -> h.send(requests.get(k))
-                .handle((r, e) -> Stampede.classify(order, via.get(k % 2).name, true, t0, System.nanoTime(),
-                        r == null ? -1 : r.statusCode(), r == null ? null : r.body(), e))).toList();
-        return answers.stream().map(f -> {
-            try {
-                return f.get(Stampede.ORDER_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return new Stampede.Answer(order, "?", true, 0, 0, null, null, "no answer: " + e);
-            }
-        }).toList();
+        // each request times out, and handle() turns a failure into an answer: join() returns
+        return IntStream.range(0, n).mapToObj(k -> h.send(requests.get(k)).handle((r, e) -> Stampede.classify(order,
+                via.get(k % 2).name, true, t0, System.nanoTime(), r == null ? -1 : r.statusCode(),
+                r == null ? null : r.body(), e))).toList().stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Reads {@code read} every 500 ms on a daemon thread until closed; a null answer (none yet) is not kept. */
+    static final class Sampler<T> implements AutoCloseable {
+        record Sample<T>(long nanos, T value) {
+        }
+
+        private final List<Sample<T>> samples = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        Sampler(String name, Supplier<T> read) {
+            thread = Daemons.start(name, () -> {
+                while (!stop) {
+                    long t = System.nanoTime();
+                    Optional.ofNullable(read.get()).ifPresent(value -> samples.add(new Sample<>(t, value)));
+                    Waits.until(t + 500_000_000L);
+                }
+            });
+        }
+
+        /** The samples so far, oldest first. */
+        List<Sample<T>> samples() {
+            return List.copyOf(samples);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(5_000);
+        }
     }
 
     /** Health of an instance: "HTTP-status body" of its /actuator/health, or "unreachable: why". */

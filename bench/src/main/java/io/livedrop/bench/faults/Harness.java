@@ -38,7 +38,7 @@ final class Harness implements AutoCloseable {
 
     static final int PARTITIONS = 4;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
-    private static final Pattern NOT_VISIBLE_YET = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but is not visible");
+    private static final Pattern NOT_VISIBLE_YET = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but");
 
     final KafkaBroker broker;
     final Path jar;

@@ -3,7 +3,6 @@ package io.livedrop.bench.faults;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import io.livedrop.events.order.OrderDecision;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Scenario 4: while the stampede and the readers run, instance C joins (a scale-out), then A leaves (a scale-in: the
@@ -65,41 +65,24 @@ final class Rescaling {
         return v;
     }
 
-    /**
-     * Every read answered a remainingStock the drop had at some point (its stock, or one in a committed decision),
-     * or a retryable UNAVAILABLE.
-     */
+    /** Every read answered a level the drop had (its stock, or one in a committed decision) or UNAVAILABLE. */
     static void checkReads(Verdict v, Stampede s, Decisions.Snapshot snap, int stock) {
         Map<String, Set<Integer>> levels = new HashMap<>();
         s.drops.forEach(d -> levels.put(d, new HashSet<>(Set.of(stock))));
         snap.byOrder().values().stream().flatMap(List::stream)
                 .forEach(x -> levels.get(x.getDropId()).add(x.getRemainingStock()));
-        long ok = 0;
-        long wrong = 0;
-        Map<String, Long> errors = new TreeMap<>();
-        Map<String, Long> byInstance = new TreeMap<>();
-        for (Stampede.Read r : s.reads) {
-            byInstance.merge(r.instance(), 1L, Long::sum);
-            if (r.ok()) {
-                if (r.remainingStock() == null || !levels.get(r.drop()).contains(r.remainingStock())) {
-                    wrong++;
-                    if (wrong <= 5) {
-                        v.violation("a read through %s answered remainingStock %s for %s, a level the drop never had",
-                                r.instance(), r.remainingStock(), r.drop());
-                    }
-                } else {
-                    ok++;
-                }
-            } else {
-                errors.merge(r.error(), 1L, Long::sum);
-                if (!"UNAVAILABLE".equals(r.error())) {
-                    v.violation("a read through %s failed with %s (only a retryable UNAVAILABLE is allowed)",
-                            r.instance(), r.error());
-                }
-            }
-        }
+        List<Stampede.Read> wrong = s.reads.stream().filter(r -> r.ok() && (r.remainingStock() == null
+                || !levels.get(r.drop()).contains(r.remainingStock()))).toList();
+        wrong.stream().limit(5).forEach(r -> v.violation("a read through %s answered remainingStock %s for %s, a level"
+                + " the drop never had", r.instance(), r.remainingStock(), r.drop()));
+        s.reads.stream().filter(r -> !r.ok() && !"UNAVAILABLE".equals(r.error())).forEach(r -> v.violation("a read"
+                + " through %s failed with %s (only a retryable UNAVAILABLE is allowed)", r.instance(), r.error()));
+        Map<String, Long> errors = s.reads.stream().filter(r -> !r.ok()).collect(Collectors.groupingBy(
+                Stampede.Read::error, TreeMap::new, Collectors.counting()));
+        long ok = s.reads.stream().filter(Stampede.Read::ok).count() - wrong.size();
         v.figures.put("reads: with a true remainingStock / wrong / UNAVAILABLE or other error", Formats.n(ok) + " / "
-                + wrong + " / " + (errors.isEmpty() ? "0" : errors.toString()));
-        v.figures.put("reads per instance", byInstance.toString());
+                + wrong.size() + " / " + (errors.isEmpty() ? "0" : errors.toString()));
+        v.figures.put("reads per instance", s.reads.stream().collect(Collectors.groupingBy(Stampede.Read::instance,
+                TreeMap::new, Collectors.counting())).toString());
     }
 }

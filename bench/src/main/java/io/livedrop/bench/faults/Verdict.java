@@ -76,9 +76,8 @@ final class Verdict {
         }, Duration.ofSeconds(60));
         Decisions.Snapshot snap = last[0];
         Map<String, List<OrderDecision>> by = snap.byOrder();
-        Set<String> sentIds = new HashSet<>();
-        s.orders.forEach(o -> sentIds.add(o.orderId()));
-        extraAnswers.forEach(a -> sentIds.add(a.order().orderId()));
+        Set<String> sentIds = Stream.concat(s.orders.stream(), extraAnswers.stream().map(Stampede.Answer::order))
+                .map(Stampede.Order::orderId).collect(Collectors.toSet());
         by.forEach((id, ds) -> {
             if (ds.size() > 1 && ++doubleDecided <= 5) {
                 violation("order %s has %d committed decisions: %s", id, ds.size(),
@@ -98,7 +97,8 @@ final class Verdict {
             }
             List<OrderDecision> ds = by.getOrDefault(id, List.of());
             if ((a.decided() || "PENDING".equals(a.status())) && ds.isEmpty()) {
-                lostIds.putIfAbsent(id, id + " (" + describe(s, a) + ")");
+                lostIds.putIfAbsent(id, String.format(Locale.ROOT, "%s (%s via %s, sent at %.1f s%s)", id, a.status(),
+                        a.instance(), s.at(a.intendedNanos()), a.retry() ? " (retry)" : ""));
             } else if (a.decided() && !ds.get(0).getStatus().toString().equals(a.status())) {
                 flippedIds.add(id);
             }
@@ -148,12 +148,6 @@ final class Verdict {
                 : percentile(topology, 50) + " / " + percentile(topology, 99) + " / "
                 + Formats.ms(topology.getMaxValue() / 1000.0));
         return snap;
-    }
-
-    /** "PENDING via A, sent at 14.2 s (retry)": one answer, for a violation's message. */
-    static String describe(Stampede s, Stampede.Answer a) {
-        return String.format(Locale.ROOT, "%s via %s, sent at %.1f s%s", a.status(), a.instance(),
-                s.at(a.intendedNanos()), a.retry() ? " (retry)" : "");
     }
 
     static Map<String, Long> confirmedUnits(Map<String, List<OrderDecision>> by) {
