@@ -13,8 +13,6 @@ import picocli.CommandLine.Option;
         + " child processes; each scenario under an order stampede, then a verifier of the committed decisions.", ""})
 final class FaultOptions implements Cli.Options {
 
-    static final List<String> PILL_TOPICS = List.of("orders", "drops", "follows", "creators", "products");
-
     @Option(names = "--scenarios", split = ",", defaultValue = "1,2,3,4,5,6,7,8", description = "which scenarios"
             + " (default all, quick 1,5,6): 1 kill -9 + restart, 2 broker stopped / killed / killed past the delivery"
             + " timeout, 3 SIGSTOP + SIGCONT, 4 an instance added and one removed, 5 one idempotency key 100x, 6 poison"
@@ -51,9 +49,6 @@ final class FaultOptions implements Cli.Options {
     @Option(names = "--hostile-subscriptions", description = "scenario 8: malformed orderStatus subscriptions per"
             + " hostile window and instance (default 2000; other kinds scale with it)")
     int hostileSubscriptions = 2000;
-    @Option(names = "--pill-topics", split = ",", defaultValue = "orders,drops,follows,creators,products",
-            description = "scenario 6: the input topics that get pills (default all)")
-    List<String> pillTopics;
     @Option(names = "--out", defaultValue = "docs", description = "where the report goes (default docs)")
     Path out;
     @Option(names = "--name", defaultValue = "reliability", description = "report file name without .md (default"
@@ -70,8 +65,6 @@ final class FaultOptions implements Cli.Options {
 
     @Override
     public void check() {
-        Cli.require(!pillTopics.isEmpty() && PILL_TOPICS.containsAll(pillTopics),
-                "--pill-topics takes some of " + PILL_TOPICS);
         Cli.require(scenarios.stream().allMatch(s -> s >= 1 && s <= 8), "Scenarios are 1 to 8, not " + scenarios);
         Cli.require(!scenarios.isEmpty() && rate >= 1 && stock >= 1 && before.toSeconds() >= 1 && after.toSeconds() >= 1
                 && brokerDown.toSeconds() >= 1 && brokerLongDown.toSeconds() >= 1 && hostile >= 1

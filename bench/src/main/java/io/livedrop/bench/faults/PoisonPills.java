@@ -10,7 +10,6 @@ import io.livedrop.events.social.FollowEvent;
 import io.livedrop.topology.order.OrderIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -55,12 +54,9 @@ final class PoisonPills {
     }
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
-        Verdict v = new Verdict("6. poison pills on every input topic" + (o.pillTopics.containsAll(
-                FaultOptions.PILL_TOPICS) ? "" : " (only: " + String.join(", ", o.pillTopics) + ")"));
+        Verdict v = new Verdict("6. poison pills on every input topic");
         Stampede s = h.load("s6", o);
-        Map<String, String> topics = topics(h);
-        List<Pill> pills = pills(h, s.drops.get(0)).stream()
-                .filter(p -> o.pillTopics.stream().anyMatch(t -> topics.get(t).equals(p.topic()))).toList();
+        List<Pill> pills = pills(h, s.drops.get(0));
         Map<Pill, String> produced = new LinkedHashMap<>(); // "topic:partition:offset" or "refused ..."
         long fault = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -93,7 +89,8 @@ final class PoisonPills {
         for (Map.Entry<Pill, String> e : produced.entrySet()) {
             Pill p = e.getKey();
             String where = e.getValue();
-            boolean global = p.topic().equals(topics.get("creators")) || p.topic().equals(topics.get("products"));
+            boolean global = p.topic().equals(h.topics.creators().name()) || p.topic().equals(h.topics.products()
+                    .name());
             // Kafka Streams 4.4's global thread cannot dead-letter: it logs and skips
             String fate = where.startsWith("refused") ? where : found.containsKey(where) ? "dead-lettered ("
                     + found.get(where) + ")" : global ? "skipped and logged by the catalog's global thread (not a dead"
@@ -134,12 +131,10 @@ final class PoisonPills {
     /** A follow through {@code i}: "ok", or what it answered. */
     private static String follow(Harness h, Harness.Instance i) {
         try {
-            HttpResponse<String> r = h.http.send(Http.graphQl(i.url(), Http.json("mutation { follow(creatorId:"
-                    + " \\\"fault-creator\\\") { creator { id } } }"), h.token("s6-follower-" + i.name),
-                    Duration.ofSeconds(20)), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && r.body().contains("\"fault-creator\"") && !r.body().contains("\"errors\"")
-                    ? "ok" : "HTTP " + r.statusCode() + " " + abbreviate(r.body());
-        } catch (Exception e) {
+            String body = h.setupClient.call(i.url(), Http.json("mutation { follow(creatorId: \\\"fault-creator\\\")"
+                    + " { creator { id } } }"), h.token("s6-follower-" + i.name));
+            return body.contains("\"fault-creator\"") ? "ok" : "no creator in " + abbreviate(body);
+        } catch (RuntimeException e) {
             return e.getClass().getSimpleName() + " " + e.getMessage();
         }
     }
@@ -177,18 +172,10 @@ final class PoisonPills {
         }
     }
 
-    /** The input topics that get pills, by their --pill-topics name. */
-    static Map<String, String> topics(Harness h) {
-        return Map.of("orders", h.topics.orderRequests().name(), "drops", h.topics.drops().name(), "follows",
-                h.topics.follows().name(), "creators", h.topics.creators().name(), "products",
-                h.topics.products().name());
-    }
-
     static List<Pill> pills(Harness h, String liveDrop) {
-        Map<String, String> topics = topics(h);
-        String orders = topics.get("orders");
-        String dropsTopic = topics.get("drops");
-        String follows = topics.get("follows");
+        String orders = h.topics.orderRequests().name();
+        String dropsTopic = h.topics.drops().name();
+        String follows = h.topics.follows().name();
         byte[] junk = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3};
         byte[] big = new byte[OVERSIZE_BYTES];
         Arrays.fill(big, (byte) 'x');
@@ -220,7 +207,7 @@ final class PoisonPills {
         p.add(new Pill(follows, "null key (a valid follow)", null, follow));
         p.add(new Pill(follows, "oversize (" + OVERSIZE_BYTES + " bytes of junk)", b("poison-user"), big));
         // catalog.creators and catalog.products (global stores; compacted)
-        for (String t : List.of(topics.get("creators"), topics.get("products"))) {
+        for (String t : List.of(h.topics.creators().name(), h.topics.products().name())) {
             p.add(new Pill(t, "bad bytes", b("poison-" + t), junk));
             p.add(new Pill(t, "wrong schema (an OrderRequest)", b("poison-" + t), anOrder));
             p.add(new Pill(t, "null key", null, anOrder));

@@ -26,7 +26,6 @@ final class Rescaling {
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("4. an instance added and one removed while reads run");
         Stampede s = h.load("s4", o);
-        List<String> drops = s.drops;
 
         long added = System.nanoTime();
         Harness.Instance c = h.add("C");
@@ -35,7 +34,7 @@ final class Rescaling {
         long cReady = System.nanoTime();
         s.addReader("C");
         Progress.say("C ready after %.1f s, in rotation; A's drop owner now %s", (cReady - added) / 1e9,
-                h.owner(drops.get(0)));
+                h.owner(s.drops.get(0)));
         Waits.pause(o.after);
 
         Harness.Instance a = h.a();
@@ -46,7 +45,7 @@ final class Rescaling {
         a.stop(false);
         long removed = System.nanoTime();
         Progress.say("A stopped after %.1f s; owner of A's drop now %s", (removed - removing) / 1e9,
-                h.owner(drops.get(0)));
+                h.owner(s.drops.get(0)));
         Waits.pause(o.after);
         s.stop();
 
@@ -56,7 +55,7 @@ final class Rescaling {
         v.figures.put("recovery: C start → ready (RUNNING, stores queryable)", FaultSuite.secs(cReady - added));
         v.figures.put("A out of rotation → stopped (closed, left the group)", FaultSuite.secs(removed - removing));
         v.figures.put("first order decided on A's drop after A stopped (through B or C)",
-                FaultSuite.secs(FaultSuite.firstDecided(s, removed, drops.get(0), null)));
+                FaultSuite.secs(FaultSuite.firstDecided(s, removed, s.drops.get(0), null)));
 
         Progress.say("restoring the harness: A back, C stopped");
         a.startReady();

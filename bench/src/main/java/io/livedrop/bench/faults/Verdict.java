@@ -109,7 +109,6 @@ final class Verdict {
                 .collect(Collectors.groupingBy(Stampede.Answer::error, TreeMap::new, Collectors.counting()));
         Set<String> undecidedAnswered = answers.stream().filter(a -> !a.decided()).map(a -> a.order().orderId())
                 .collect(Collectors.toSet());
-        long errorAnswers = answers.size() - decidedAnswers - pendingAnswers;
         lost = lostIds.size();
         flipped = flippedIds.size();
         if (lost > 0) {
@@ -133,8 +132,8 @@ final class Verdict {
             }
         }
         figures.put("orders placed (unique) / requests", Formats.n(sentIds.size()) + " / " + Formats.n(answers.size()));
-        figures.put("answers decided / PENDING / error", decidedAnswers + " / " + pendingAnswers + " / " + errorAnswers
-                + (errorCodes.isEmpty() ? "" : " " + errorCodes));
+        figures.put("answers decided / PENDING / error", decidedAnswers + " / " + pendingAnswers + " / "
+                + (answers.size() - decidedAnswers - pendingAnswers) + (errorCodes.isEmpty() ? "" : " " + errorCodes));
         figures.put("committed decisions", Formats.n(by.values().stream().mapToLong(List::size).sum()) + " ("
                 + Formats.n(snap.committed()) + " records; " + confirmed.values().stream().mapToLong(Long::longValue)
                 .sum() + " units confirmed of " + stock + " × " + s.drops.size() + ")");
