@@ -1,6 +1,7 @@
 package io.livedrop.bench.faults;
 
 import io.livedrop.events.order.OrderDecision;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The order-decisions topic read from the beginning to its end: read_committed (what clients may rely on) and
@@ -44,25 +44,17 @@ final class Decisions {
         String topic = h.topics.orderDecisions().name();
         Deserializer<OrderDecision> values = h.serdes.orderDecision().deserializer();
         long count = 0;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, h.broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "faults-verifier-" + isolation), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
+        try (KafkaConsumer<byte[], byte[]> c = fromBeginning(h, topic, Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                isolation, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000, ConsumerConfig.CLIENT_ID_CONFIG,
+                "faults-verifier-" + isolation))) {
+            Map<TopicPartition, Long> end = c.endOffsets(c.assignment(), Duration.ofSeconds(30));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(p -> c.position(p, Duration.ofSeconds(30)) < end.get(p))) {
+            while (end.keySet().stream().anyMatch(p -> c.position(p, Duration.ofSeconds(30)) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
                 }
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && drops.contains(r.key())) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && drops.contains(new String(r.key(), StandardCharsets.UTF_8))) {
                         count++;
                         sink.accept(values.deserialize(topic, r.value()));
                     }
@@ -70,5 +62,19 @@ final class Decisions {
             }
         }
         return count;
+    }
+
+    /** A consumer of every partition of {@code topic} from its beginning, with {@code config} added. */
+    static KafkaConsumer<byte[], byte[]> fromBeginning(Harness h, String topic, Map<String, Object> config) {
+        Map<String, Object> all = new HashMap<>(config);
+        all.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, h.broker.bootstrapServers());
+        all.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(all, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return c;
     }
 }

@@ -4,8 +4,9 @@ import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Markdown;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
-/** Writes OUT/NAME.md: the command, the machine, the date, one row per scenario, then each scenario's figures. */
+/** OUT/NAME.md: the command, one row per scenario, each scenario's figures, the machine. */
 final class FaultReport extends Markdown {
 
     private final FaultOptions o;
@@ -29,12 +30,10 @@ final class FaultReport extends Markdown {
     protected void sections() {
         line("# Reliability: the fault suite" + (o.quick ? " (quick, CI-sized)" : ""));
         line();
-        line(produced() + " The guarantees of API.md (\"Semantics\") under faults, each scenario under an order stampede"
-                + " (" + o.rate + " placeOrder/s, open loop, 10 % retries of an earlier key, spread over the instances"
-                + " in rotation) against two livedrop instances (A, B; exactly_once_v2, one standby replica, "
-                + Harness.PARTITIONS + " partitions) and one broker, all child processes on loopback. After each"
-                + " scenario a verifier reads the committed `orders.decisions` topic from the beginning"
-                + " (read_committed) and checks every answer the clients got.");
+        line(produced() + " The guarantees of API.md (\"Semantics\") under faults, each scenario under an order"
+                + " stampede (" + o.rate + " placeOrder/s) against two livedrop instances and one broker, then a"
+                + " verifier of the committed decisions. Method and columns: see"
+                + " docs/benchmarks/methodology.md#fault-suite.");
         line();
         failure();
         line(clean() ? "**Result: no invariant violated in any scenario.**"
@@ -44,30 +43,20 @@ final class FaultReport extends Markdown {
                 + " order p99 ms before / during / after | read p99 ms before / during / after | recovery |"
                 + " records reprocessed |");
         for (Verdict v : verdicts) {
+            Function<String, String> f = key -> v.figures.getOrDefault(key, "—");
             row(v.scenario, v.clean() ? "ok" : "**VIOLATED (" + v.violations.size() + ")**", v.lost, v.flipped,
-                    v.doubleDecided, v.oversold, v.figures.getOrDefault("seconds unavailable: reads", "—").split(" ")[0]
-                    + " / " + v.figures.getOrDefault("seconds unavailable: orders (error answers)", "—"),
-                    v.figures.getOrDefault("order p99 before / during / after (ms)", "—"),
-                    v.figures.getOrDefault("read p99 before / during / after (ms)", "—"),
+                    v.doubleDecided, v.oversold, f.apply("seconds unavailable: reads").split(" ")[0] + " / "
+                            + f.apply("seconds unavailable: orders (error answers)"),
+                    f.apply("order p99 before / during / after (ms)"), f.apply("read p99 before / during / after (ms)"),
                     v.figures.entrySet().stream().filter(e -> e.getKey().startsWith("recovery")).findFirst()
                             .map(Map.Entry::getValue).orElse("—"),
-                    v.figures.getOrDefault("decision records aborted (rolled back, reprocessed)", "—"));
+                    f.apply("decision records aborted (rolled back, reprocessed)"));
         }
         for (int s : o.scenarios) {
             if (verdicts.stream().noneMatch(v -> v.scenario.matches(s + "[a-z]?\\..*"))) {
                 line("| " + s + ". | **DID NOT RUN** | | | | | | | | | |");
             }
         }
-        line();
-        line("Lost: an order answered CONFIRMED, REJECTED or PENDING with no committed decision. Flipped: a committed"
-                + " decision other than the status a client was told. Double-decided: two committed decisions for one"
-                + " order id. Oversold: units confirmed beyond a drop's stock (and `remainingStock` must equal stock −"
-                + " Σ confirmed). Seconds unavailable: seconds of the load in which at least one read (`drop(id)`"
-                + " through an instance in rotation, every 100 ms) or one order got an error. p99: orders from their"
-                + " intended send time (open loop: PENDING answers count, at the server's 2 s wait), reads from their"
-                + " send; before the fault / from the fault until restored / after. Records reprocessed: decision"
-                + " records written in transactions that were aborted (read_uncommitted − read_committed counts on"
-                + " the scenario's drops), i.e. work a crash rolled back and the new owner did again.");
         line();
         for (Verdict v : verdicts) {
             line("## " + v.scenario);

@@ -2,6 +2,7 @@ package io.livedrop.bench.faults;
 
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Http;
@@ -21,12 +22,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -102,10 +105,7 @@ public final class FaultSuite {
                 "VIOLATIONS OR FAILURES (see the report)");
     }
 
-    /**
-     * Unmeasured load on drops of its own before the first scenario, so the scenarios meet warmed-up JVMs (a cold
-     * start is what scenarios 1 and 7 measure); how late the topology decided in its first and last 10 s.
-     */
+    /** Unmeasured load before the first scenario, so that scenarios meet warm JVMs; the p99 of its first/last 10 s. */
     static String warmUp(Harness h, FaultOptions o) {
         if (o.warmup.isZero()) {
             return "none";
@@ -137,7 +137,6 @@ public final class FaultSuite {
         return figure;
     }
 
-    /** kill -9 instance B mid-stampede, restart it on the same state directory, continue; verify. */
     static Verdict killAndRestart(Harness h, FaultOptions o) throws IOException {
         Verdict v = new Verdict("1. kill -9 one instance mid-stampede, restart it");
         Stampede s = h.load("s1", o);
@@ -158,17 +157,10 @@ public final class FaultSuite {
         v.figures.put("recovery: fault → B ready (Kafka Streams RUNNING, stores queryable)", secs(ready - fault));
         v.figures.put("recovery: fault → first order decided through the restarted B",
                 secs(firstThroughB < 0 ? -1 : firstThroughB + (ready - fault)));
-        v.notes.add("The restarted B is a cold JVM: on 2 shared cores it starts in tens of seconds and decides"
-                + " slowly for its first minute (see the warm-up figure under Machine, software, setup).");
-        v.notes.add("B is taken out of the load's rotation at the kill and put back when ready (a load balancer's health"
-                + " check); the reader likewise. The group sees B's old member leave only when its session times out.");
         return v;
     }
 
-    /**
-     * Verifies the orders after a fault on instance B: restored once B is ready and B's drop decides again; when
-     * that drop decided again, and when A first answered for it.
-     */
+    /** Verifies a fault on B: restored once B is ready and its drop decides again; when each happened. */
     static void verifyFault(Harness h, FaultOptions o, Verdict v, Stampede s, String fault, long faultNanos,
                             Instant faultWall, long ready, String victimOwner) {
         String drop = s.drops.get(1);
@@ -182,21 +174,17 @@ public final class FaultSuite {
     }
 
     /**
-     * Nanoseconds from {@code from} to the first CONFIRMED/REJECTED answer to a new order sent after it, through
-     * {@code via} (null: any instance), on {@code drop} (null: any); -1 if none.
+     * Nanoseconds from {@code from} to the first decided answer to a new order (not a retry: that may be answered
+     * from the index) sent since, through {@code via} on {@code drop} (null: any); -1 if none.
      */
     static long firstDecided(Stampede s, long from, String drop, String via) {
-        // retries are left out: one of an order decided before the fault is answered from the index at once
         return s.answers.stream().filter(a -> a.decided() && !a.retry() && a.intendedNanos() >= from
                         && (via == null || a.instance().equals(via))
                         && (drop == null || a.order().dropId().equals(drop)))
                 .mapToLong(a -> a.answeredNanos() - from).min().orElse(-1);
     }
 
-    /**
-     * From {@code faultWall} to the first committed decision (its decidedAt, the topology's clock on this machine) of
-     * an order on {@code drop} requested after the fault: when deciding resumed for that drop; -1 if never.
-     */
+    /** From {@code faultWall} to the decidedAt of the first order on {@code drop} requested since; -1 if none. */
     static long firstCommittedAfter(Decisions.Snapshot snap, String drop, Instant faultWall) {
         return snap.byOrder().values().stream().flatMap(List::stream)
                 .filter(d -> d.getDropId().equals(drop) && !d.getRequestedAt().isBefore(faultWall))
@@ -207,7 +195,6 @@ public final class FaultSuite {
         return nanos < 0 ? "— (none)" : String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
-    /** Lines of an instance's log naming fencing / task migration (counted before and after a fault). */
     static final List<String> FENCING = List.of("ProducerFencedException", "InvalidProducerEpochException",
             "TaskMigratedException", "fenced", "Fenced");
 
@@ -220,16 +207,12 @@ public final class FaultSuite {
     }
 
     static void signal(long pid, String sig) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
-        if (p.waitFor() != 0) {
+        if (new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start().waitFor() != 0) {
             throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
         }
     }
 
-    /**
-     * SIGSTOP instance B mid-stampede for {@code --freeze} seconds (the group evicts it; A takes its partitions), then
-     * SIGCONT: B's stale transaction must be fenced, and no order decided twice.
-     */
+    /** SIGSTOP B past its eviction, then SIGCONT: its stale transaction must be fenced, no order decided twice. */
     static Verdict freezeAndResume(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("3. an instance frozen (SIGSTOP " + o.freeze.toSeconds() + " s), then resumed");
         Harness.Instance b = h.b();
@@ -244,8 +227,7 @@ public final class FaultSuite {
         Waits.pause(o.freeze);
         signal(b.app.pid(), "CONT");
         long resumed = System.nanoTime();
-        // a pause is not a stuck thread: B's stream-thread watchdog must not turn liveness DOWN (that would have an
-        // orchestrator restart a healthy instance)
+        // a pause is not a stuck thread: liveness DOWN would have an orchestrator restart a healthy instance
         Sampler<Boolean> liveness = new Sampler<>("faults-liveness-watch", b::live);
         Progress.say("SIGCONT instance B; waiting for it to be ready");
         try {
@@ -260,9 +242,11 @@ public final class FaultSuite {
         s.stop();
         List<Sampler.Sample<Boolean>> answers = liveness.samples();
         long down = answers.stream().filter(a -> !a.value()).count();
-        v.figures.put("B's /actuator/health/liveness after the SIGCONT: answers / not UP", answers.size() + " / " + down);
+        v.figures.put("B's /actuator/health/liveness after the SIGCONT: answers / not UP", answers.size() + " / "
+                + down);
         if (down > 0) {
-            v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread", down);
+            v.violation("B's liveness was DOWN %d times after the SIGCONT: a pause taken for a stuck stream thread",
+                    down);
         }
         verifyFault(h, o, v, s, "SIGSTOP", fault, faultWall, ready, victimOwner);
         v.figures.put("recovery: SIGCONT → B ready (readiness UP: RUNNING or REBALANCING)", secs(ready - resumed));
@@ -270,15 +254,10 @@ public final class FaultSuite {
         v.figures.put("log lines of B naming fencing or task migration (ProducerFenced, InvalidProducerEpoch,"
                 + " TaskMigrated, fenced)", String.valueOf(countLog(b.app.log, FENCING) - fencingBefore));
         v.figures.put("B alive at the end", String.valueOf(b.app.alive()));
-        v.notes.add("B is out of the load's rotation from the SIGSTOP until it is ready again; requests already sent to"
-                + " it wait for it (they time out after " + Stampede.ORDER_TIMEOUT.toSeconds() + " s).");
         return v;
     }
 
-    /**
-     * Instance B stopped mid-stampede, its state directory deleted, B started again: it restores from the
-     * changelogs. Reports the restore time and rate from Kafka Streams' own task metrics.
-     */
+    /** B stopped, its state directory deleted, B started: it restores from the changelogs; how fast. */
     static Verdict stateDirectoryDeleted(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("7. state directory deleted while an instance is down");
         Harness.Instance b = h.b();
@@ -310,16 +289,10 @@ public final class FaultSuite {
         v.figures.put("restore rate: B's records restored into active tasks + applied to standby/warm-up tasks"
                 + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)",
                 restoreRate(restored.samples(), started));
-        v.notes.add("B comes back with no state, so Kafka Streams' high-availability assignor leaves the active tasks on"
-                + " A (caught up) and gives B warm-up/standby tasks, which rebuild from the changelogs; B is ready"
-                + " (answers by one hop) before it has caught up, and takes actives back after a probing rebalance.");
         return v;
     }
 
-    /**
-     * The sum of an instance's {@code livedrop_state_restore_records_total} (records restored into active tasks and
-     * applied to standby and warm-up tasks, both applications), or null while it does not answer.
-     */
+    /** The sum of an instance's {@code livedrop_state_restore_records_total}, or null while it does not answer. */
     static Double restoredRecords(Harness h, Harness.Instance i) {
         try {
             HttpResponse<String> r = h.setupClient.get(i.app.peerUrl() + "/actuator/prometheus");
@@ -332,9 +305,8 @@ public final class FaultSuite {
     }
 
     /**
-     * The restore phase: from the instance's start to the first second after the peak in which it applied no more
-     * than twice the live rate (the rate of its last 5 s, when only new traffic is applied); records in it and the
-     * rate.
+     * The restore phase: from the start to the first second after the peak that applied at most twice the live rate
+     * (that of the last 5 s, new traffic only); its records and rate.
      */
     static String restoreRate(List<Sampler.Sample<Double>> s, long startNanos) {
         if (s.size() < 12) {
@@ -347,10 +319,7 @@ public final class FaultSuite {
         // the rate over 1 s (two samples) ending at each sample
         double[] rate = IntStream.range(0, s.size()).mapToDouble(i -> i < 2 ? 0 : (s.get(i).value()
                 - s.get(i - 2).value()) / ((s.get(i).nanos() - s.get(i - 2).nanos()) / 1e9)).toArray();
-        int peak = 0;
-        for (int i = 2; i < s.size(); i++) {
-            peak = rate[i] > rate[peak] ? i : peak;
-        }
+        int peak = IntStream.range(0, s.size()).reduce((a, b) -> rate[b] > rate[a] ? b : a).orElse(0);
         int end = IntStream.range(peak, s.size()).filter(i -> rate[i] <= 2 * Math.max(live, 1)).findFirst()
                 .orElse(s.size() - 1);
         Sampler.Sample<Double> done = s.get(end);
@@ -361,21 +330,18 @@ public final class FaultSuite {
                 last.value());
     }
 
-    /** Files and bytes under {@code dir}: {0, 0} when it does not exist, {-1, -1} when it cannot be read. */
+    /** Files and bytes under {@code dir} (none if it does not exist), {-1, -1} when it cannot be read. */
     static long[] sizeOf(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return new long[] {0, 0};
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            // a file gone meanwhile counts 0 bytes
-            List<Long> sizes = files.filter(Files::isRegularFile).map(p -> p.toFile().length()).toList();
-            return new long[] {sizes.size(), sizes.stream().mapToLong(Long::longValue).sum()};
+        try (Stream<Path> files = Files.isDirectory(dir) ? Files.walk(dir) : Stream.empty()) {
+            LongSummaryStatistics sizes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length())
+                    .summaryStatistics();
+            return new long[] {sizes.getCount(), sizes.getSum()};
         } catch (IOException | UncheckedIOException e) {
             return new long[] {-1, -1};
         }
     }
 
-    /** Records in the changelog topics (end − beginning offsets): of the orders application, of the social one. */
+    /** Changelog records (end − beginning offsets): of the orders application, of the social one. */
     static long[] changelogRecords(Harness h) {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 h.broker.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -393,16 +359,12 @@ public final class FaultSuite {
         }
     }
 
-    /**
-     * One (user, idempotency key) sent 100 times at once through both instances under the stampede, then A restarted
-     * and the same sent 10 more times: one order id, one committed decision, every decided answer with its status.
-     */
+    /** One key 100× at once via A and B, 10× more after A's restart: one order id, one decision, its status. */
     static Verdict oneKeyManyTimes(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("5. one idempotency key 100× concurrently, and again after a restart");
         Stampede s = h.load("s5", o);
-        String user = "s5-same-user";
-        String key = "s5-the-one-key";
-        Stampede.Order order = new Stampede.Order(user, key, s.drops.get(0), 1, OrderIds.of(user, key));
+        Stampede.Order order = new Stampede.Order("s5-same-user", "s5-the-one-key", s.drops.get(0), 1,
+                OrderIds.of("s5-same-user", "s5-the-one-key"));
         List<Stampede.Answer> first = burst(h, s, order, 100);
         long fault = System.nanoTime();
         Progress.say("restarting instance A (SIGTERM, same home and state directory)");
@@ -413,17 +375,16 @@ public final class FaultSuite {
         List<Stampede.Answer> second = burst(h, s, order, 10);
         Waits.pause(o.after);
         s.stop();
-        List<Stampede.Answer> all = new ArrayList<>(first);
-        all.addAll(second);
+        List<Stampede.Answer> all = Stream.concat(first.stream(), second.stream()).toList();
         Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, all);
         v.availability(s, fault, ready);
         List<OrderDecision> ds = snap.byOrder().getOrDefault(order.orderId(), List.of());
-        if (ds.size() != 1) {
+        String committed = ds.size() == 1 ? ds.get(0).getStatus().toString() : null;
+        if (committed == null) {
             v.violation("the one key has %d committed decisions (expected exactly 1)", ds.size());
         }
-        all.stream().filter(x -> x.decided() && ds.size() == 1 && !ds.get(0).getStatus().toString().equals(x.status()))
-                .forEach(x -> v.violation("an answer said %s, the committed decision is %s", x.status(),
-                        ds.get(0).getStatus()));
+        all.stream().filter(x -> x.decided() && committed != null && !committed.equals(x.status())).forEach(x ->
+                v.violation("an answer said %s, the committed decision is %s", x.status(), committed));
         Set<String> ids = all.stream().map(Stampede.Answer::returnedId).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
         long decided = all.stream().filter(Stampede.Answer::decided).count();
@@ -435,7 +396,7 @@ public final class FaultSuite {
         }
         v.figures.put("the one key: answers (before restart + after)", first.size() + " + " + second.size());
         v.figures.put("the one key: order ids named / committed decisions", ids.size() + " / " + ds.size()
-                + (ds.size() == 1 ? " (" + ds.get(0).getStatus() + ")" : ""));
+                + (committed == null ? "" : " (" + committed + ")"));
         v.figures.put("the one key: answers decided / PENDING / error", decided + " / " + pending + " / "
                 + errors.size() + (errors.isEmpty() ? "" : " " + errors.stream().distinct().toList()));
         v.figures.put("recovery: restart of A → A ready", secs(ready - fault));
@@ -446,10 +407,7 @@ public final class FaultSuite {
         return v;
     }
 
-    /**
-     * Sends {@code order} {@code n} times at once, through A and B in turn (every request built first, then all
-     * sent without waiting); waits for every answer.
-     */
+    /** Sends {@code order} {@code n} times at once (requests built first), via A and B in turn; the answers. */
     static List<Stampede.Answer> burst(Harness h, Stampede s, Stampede.Order order, int n) {
         List<Harness.Instance> via = List.of(h.a(), h.b());
         Progress.say("sending (%s, %s) %d times at once through A and B", order.user(), order.key(), n);
@@ -457,16 +415,41 @@ public final class FaultSuite {
                 Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()), s.tokenOf(order.user()),
                 Stampede.ORDER_TIMEOUT)).toList();
         long t0 = System.nanoTime();
-        List<CompletableFuture<Stampede.Answer>> answers = IntStream.range(0, n).mapToObj(k -> h.send(requests.get(k))
-                .handle((r, e) -> Stampede.classify(order, via.get(k % 2).name, true, t0, System.nanoTime(),
-                        r == null ? -1 : r.statusCode(), r == null ? null : r.body(), e))).toList();
-        return answers.stream().map(f -> {
-            try {
-                return f.get(Stampede.ORDER_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return new Stampede.Answer(order, "?", true, 0, 0, null, null, "no answer: " + e);
-            }
-        }).toList();
+        // each request times out, and handle() turns a failure into an answer: join() returns
+        return IntStream.range(0, n).mapToObj(k -> h.send(requests.get(k)).handle((r, e) -> Stampede.classify(order,
+                via.get(k % 2).name, true, t0, System.nanoTime(), r == null ? -1 : r.statusCode(),
+                r == null ? null : r.body(), e))).toList().stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Reads {@code read} every 500 ms on a daemon thread until closed; a null answer (none yet) is not kept. */
+    static final class Sampler<T> implements AutoCloseable {
+        record Sample<T>(long nanos, T value) {
+        }
+
+        private final List<Sample<T>> samples = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        Sampler(String name, Supplier<T> read) {
+            thread = Daemons.start(name, () -> {
+                while (!stop) {
+                    long t = System.nanoTime();
+                    Optional.ofNullable(read.get()).ifPresent(value -> samples.add(new Sample<>(t, value)));
+                    Waits.until(t + 500_000_000L);
+                }
+            });
+        }
+
+        /** The samples so far, oldest first. */
+        List<Sample<T>> samples() {
+            return List.copyOf(samples);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(5_000);
+        }
     }
 
     /** Health of an instance: "HTTP-status body" of its /actuator/health, or "unreachable: why". */
@@ -482,8 +465,7 @@ public final class FaultSuite {
     /** "HTTP-status overall-status" of an instance's /actuator/health, or "unreachable". */
     static String healthStatus(Harness h, Harness.Instance i) {
         String health = health(h, i);
-        Matcher m = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"").matcher(health);
         return health.startsWith("unreachable") ? "unreachable"
-                : health.substring(0, health.indexOf(' ')) + (m.find() ? " " + m.group(1) : "");
+                : health.substring(0, health.indexOf(' ')) + " " + Http.field(health, "status");
     }
 }

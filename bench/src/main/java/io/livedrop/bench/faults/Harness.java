@@ -30,15 +30,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What every scenario runs against: one broker (a child JVM on a fixed port, restartable), livedrop instances A and
- * B (child processes, each with its own home and state directory, 4 partitions per drop-keyed topic, one standby
- * replica as configured by default), a creator with a product, and the HTTP client the load, the reader and the
- * checks share.
+ * What every scenario runs against: one restartable broker and livedrop instances A and B (child processes, each with
+ * its own home and state directory, 4 partitions, the default standby replica), a creator with a product, and the
+ * HTTP client of the load and the reader.
  */
 final class Harness implements AutoCloseable {
 
     static final int PARTITIONS = 4;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    private static final Pattern NOT_VISIBLE_YET = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but");
 
     final KafkaBroker broker;
     final Path jar;
@@ -50,18 +50,18 @@ final class Harness implements AutoCloseable {
     final Http setupClient = new Http();
     final Tokens tokens = new Tokens(Tokens.SECRET);
     final HttpClient http = Daemons.httpClient(4, "faults-http", Duration.ofSeconds(5));
-    /** By name, in name order; the load iterates it while scenario 4 adds and removes instances. */
+    /** By name, in name order; scenario 4 adds and removes instances while the load iterates it. */
     final Map<String, Instance> instances = new java.util.concurrent.ConcurrentSkipListMap<>();
     String creatorToken;
     String product;
     String appCommand;
 
-    /** One named instance; its process is replaced on a restart (same home, same state directory). */
+    /** One named instance; a restart replaces its process (same home and state directory). */
     final class Instance {
         final String name;
         final Path home;
         volatile AppInstance app;
-        /** Whether the load and the reader send to it (a load balancer's health check would take it out). */
+        /** Whether the load and the reader send to it (as a load balancer's health check would decide). */
         volatile boolean inRotation;
 
         Instance(String name) {
@@ -79,7 +79,7 @@ final class Harness implements AutoCloseable {
             inRotation = true;
         }
 
-        /** Starts it (again: same home and state directory) and waits until it is ready, in rotation. */
+        /** Starts it (again) and waits until it is ready, in rotation. */
         void startReady() throws IOException {
             start();
             awaitReady();
@@ -99,7 +99,7 @@ final class Harness implements AutoCloseable {
             return app.url();
         }
 
-        /** Its liveness probe: UP (true), DOWN (false), or no answer (null: down, or still waking up). */
+        /** Its liveness probe: UP (true), DOWN (false), or no answer (null). */
         Boolean live() {
             try {
                 return setupClient.get(url() + "/actuator/health/liveness").statusCode() == 200;
@@ -114,7 +114,6 @@ final class Harness implements AutoCloseable {
         this.work = work;
         this.logDir = logDir;
         Progress.say("starting the Kafka broker (child JVM)");
-        // its data survives a stop or kill -9 (scenario 2); deleted with the work directory
         broker = KafkaBroker.restartable(work.resolve("broker-data"), logDir);
         Progress.say("broker at %s; starting livedrop instances A and B", broker.bootstrapServers());
         for (String n : List.of("A", "B")) {
@@ -130,7 +129,7 @@ final class Harness implements AutoCloseable {
         awaitBothOwnSomething();
     }
 
-    /** A new instance (own home and state directory) in the harness, not started yet. */
+    /** A new instance, not started yet. */
     Instance add(String name) {
         Instance i = new Instance(name);
         instances.put(name, i);
@@ -178,13 +177,8 @@ final class Harness implements AutoCloseable {
     /** {@code remainingStock} of a drop as the instance answers it, or null. */
     Integer remainingStock(Instance via, String dropId) {
         try {
-            HttpResponse<String> r = http.send(Http.graphQl(via.url(), dropQueryBody(dropId), null,
-                    Duration.ofSeconds(10)), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && !r.body().contains("\"errors\"") ? Stampede.remaining(r.body()) : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return Stampede.remaining(setupClient.call(via.url(), dropQueryBody(dropId), null));
+        } catch (IllegalStateException e) {
             return null;
         }
     }
@@ -211,16 +205,12 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /**
-     * Schedules a drop that starts now; its id. The API may answer UNAVAILABLE "accepted but not visible yet" (in a
-     * rebalance): the drop exists then, and its id is in the message.
-     */
+    /** Schedules a drop that starts now; its id (also when answered "accepted but not visible yet"). */
     String scheduleDrop(int stock) {
         try {
             return setupClient.scheduleDrop(a().url(), product, stock, 1999, creatorToken);
         } catch (IllegalStateException e) {
-            Matcher m = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but is not visible yet").matcher(
-                    String.valueOf(e.getMessage()));
+            Matcher m = NOT_VISIBLE_YET.matcher(String.valueOf(e.getMessage()));
             if (m.find()) {
                 return m.group(1);
             }
@@ -235,11 +225,8 @@ final class Harness implements AutoCloseable {
         for (int t = 0; t < 40 && by.size() < 2; t++) {
             String id = scheduleDrop(stock);
             String owner = null;
-            for (int k = 0; k < 100 && owner == null; k++) {
-                owner = owner(id);
-                if (owner == null) {
-                    Waits.pause(Duration.ofMillis(100));
-                }
+            for (int k = 0; k < 100 && (owner = owner(id)) == null; k++) {
+                Waits.pause(Duration.ofMillis(100));
             }
             if (owner != null && !by.containsKey(owner)) {
                 by.put(owner, id);

@@ -10,7 +10,6 @@ import io.livedrop.events.social.FollowEvent;
 import io.livedrop.topology.order.OrderIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -35,22 +34,19 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Scenario 6: poison pills produced straight to every input topic mid-stampede; then the orders are still decided
- * (the usual verifier), both instances still healthy, and each pill the broker accepted is found in the dead-letter
- * topic by its source topic, partition and offset ({@code __streams.errors.*} headers).
+ * Scenario 6: poison pills produced to every input topic mid-stampede; the orders are still decided, both instances
+ * stay healthy, and each pill the broker accepted is in the dead-letter topic ({@code __streams.errors.*} headers
+ * name its topic, partition and offset), except the global stores' pills, which can only be logged and skipped.
  */
 final class PoisonPills {
 
-    /** Just under the broker's default message.max.bytes (1,048,588) once key, headers and batch overhead are added. */
+    /** Just under the broker's default message.max.bytes (1,048,588) with key, headers and batch overhead. */
     static final int OVERSIZE_BYTES = 1_000_000;
 
-    /** One pill: where it went and what became of it. */
     record Pill(String topic, String kind, byte[] key, byte[] value) {
     }
 
@@ -58,13 +54,10 @@ final class PoisonPills {
     }
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {
-        Verdict v = new Verdict("6. poison pills on every input topic" + (o.pillTopics.containsAll(
-                FaultOptions.PILL_TOPICS) ? "" : " (only: " + String.join(", ", o.pillTopics) + ")"));
+        Verdict v = new Verdict("6. poison pills on every input topic");
         Stampede s = h.load("s6", o);
-        Map<String, String> topics = topics(h);
-        List<Pill> pills = pills(h, s.drops.get(0)).stream()
-                .filter(p -> o.pillTopics.stream().anyMatch(t -> topics.get(t).equals(p.topic()))).toList();
-        Map<Pill, String> produced = new LinkedHashMap<>();  // pill -> "topic:partition:offset" or "refused: ..."
+        List<Pill> pills = pills(h, s.drops.get(0));
+        Map<Pill, String> produced = new LinkedHashMap<>(); // "topic:partition:offset" or "refused ..."
         long fault = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, h.broker.bootstrapServers(),
@@ -88,7 +81,6 @@ final class PoisonPills {
         v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, fault);
 
-        // every accepted pill in the dead-letter topic
         Map<String, String> found = deadLetters(h, produced.values().stream().filter(w -> !w.startsWith("refused"))
                 .collect(Collectors.toSet()), Duration.ofSeconds(30));
         v.details.add("| topic | pill | partition:offset | fate |");
@@ -97,9 +89,9 @@ final class PoisonPills {
         for (Map.Entry<Pill, String> e : produced.entrySet()) {
             Pill p = e.getKey();
             String where = e.getValue();
-            boolean global = p.topic().equals(topics.get("creators")) || p.topic().equals(topics.get("products"));
-            // the catalog's global thread logs and skips (Kafka Streams 4.4 cannot dead-letter from it:
-            // DeadLetterHandlers); that nothing stopped is checked below (follows, health)
+            boolean global = p.topic().equals(h.topics.creators().name()) || p.topic().equals(h.topics.products()
+                    .name());
+            // Kafka Streams 4.4's global thread cannot dead-letter: it logs and skips
             String fate = where.startsWith("refused") ? where : found.containsKey(where) ? "dead-lettered ("
                     + found.get(where) + ")" : global ? "skipped and logged by the catalog's global thread (not a dead"
                     + " letter)" : "NOT in the dead-letter topic";
@@ -111,7 +103,7 @@ final class PoisonPills {
             v.violation("%d accepted pill(s) not found in %s within 30 s (see the table)", missing,
                     h.topics.deadLetters().name());
         }
-        // nothing stopped: a follow (answered once the instance's own follows tail shows it) through each instance
+        // nothing stopped: a follow through each instance (answered once its own follows tail shows it)
         List<String> follows = new ArrayList<>();
         List<String> health = new ArrayList<>();
         for (Harness.Instance i : h.instances.values()) {
@@ -120,8 +112,6 @@ final class PoisonPills {
             if (!result.equals("ok")) {
                 v.violation("follow through %s after the pills failed: %s", i.name, result);
             }
-        }
-        for (Harness.Instance i : h.instances.values()) {
             String body = FaultSuite.health(h, i);
             boolean up = body.startsWith("200") && body.contains("\"UP\"");
             health.add(i.name + " " + (up ? "UP" : "NOT UP"));
@@ -141,21 +131,15 @@ final class PoisonPills {
     /** A follow through {@code i}: "ok", or what it answered. */
     private static String follow(Harness h, Harness.Instance i) {
         try {
-            HttpResponse<String> r = h.http.send(Http.graphQl(i.url(), Http.json("mutation { follow(creatorId:"
-                    + " \\\"fault-creator\\\") { creator { id } } }"), h.token("s6-follower-" + i.name),
-                    Duration.ofSeconds(20)), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && r.body().contains("\"fault-creator\"") && !r.body().contains("\"errors\"")
-                    ? "ok" : "HTTP " + r.statusCode() + " " + abbreviate(r.body());
-        } catch (Exception e) {
+            String body = h.setupClient.call(i.url(), Http.json("mutation { follow(creatorId: \\\"fault-creator\\\")"
+                    + " { creator { id } } }"), h.token("s6-follower-" + i.name));
+            return body.contains("\"fault-creator\"") ? "ok" : "no creator in " + abbreviate(body);
+        } catch (RuntimeException e) {
             return e.getClass().getSimpleName() + " " + e.getMessage();
         }
     }
 
-    /**
-     * Lines of the instances' logs (emptied at the start of a run) that say something stopped, quoted as evidence
-     * (the log message and its error); a consumer's tail or the global thread stopping is a violation of "nothing
-     * stops".
-     */
+    /** Quotes the instances' log lines about pills or stopping; a tail or the global thread that stopped violates. */
     static void logEvidence(Harness h, Verdict v) {
         List<String> patterns = List.of("Global thread has died", "Tail of ", "Skipping an undecodable",
                 "Error happened while maintaining global state store", "to ERROR",
@@ -182,33 +166,24 @@ final class PoisonPills {
             }
             seen.forEach((k, n) -> v.notes.add("app-" + i.name + ".log: \"" + k + "\" (" + n + "×)"
                     + (cause.containsKey(k) ? " — " + cause.get(k) : "")));
-            // a tail that skips a pill ("skipping an undecodable record") goes on; one that stops does not
-            seen.keySet().stream().filter(k -> (k.contains("Tail of ") && k.contains(" stopped"))
-                            || k.contains("Global thread has died") || k.contains("Error happened while maintaining global"))
-                    .forEach(k -> v.violation("instance %s: something stopped after the pills (its log: \"%s\")",
-                            i.name, k));
+            seen.keySet().stream().filter(k -> k.contains("Tail of ") && k.contains(" stopped") || k.contains(
+                    "Global thread has died") || k.contains("Error happened while maintaining global")).forEach(k ->
+                    v.violation("instance %s: something stopped after the pills (its log: \"%s\")", i.name, k));
         }
     }
 
-    /** The input topics that get pills, by their --pill-topics name. */
-    static Map<String, String> topics(Harness h) {
-        return Map.of("orders", h.topics.orderRequests().name(), "drops", h.topics.drops().name(), "follows",
-                h.topics.follows().name(), "creators", h.topics.creators().name(), "products",
-                h.topics.products().name());
-    }
-
     static List<Pill> pills(Harness h, String liveDrop) {
-        Map<String, String> topics = topics(h);
-        String orders = topics.get("orders");
-        String dropsTopic = topics.get("drops");
-        String follows = topics.get("follows");
+        String orders = h.topics.orderRequests().name();
+        String dropsTopic = h.topics.drops().name();
+        String follows = h.topics.follows().name();
         byte[] junk = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3};
         byte[] big = new byte[OVERSIZE_BYTES];
         Arrays.fill(big, (byte) 'x');
         Instant now = Instant.now();
         byte[] follow = h.serdes.followEvent().serializer().serialize(follows, FollowEvent.newBuilder()
-                .setUserId("poison-user").setCreatorId("poison-creator").setAction(FollowAction.FOLLOW).setAt(now).build());
-        byte[] anOrder = order(h, orders, liveDrop, "poison-user", "poison-wrong-schema", 1, now);
+                .setUserId("poison-user").setCreatorId("poison-creator").setAction(FollowAction.FOLLOW).setAt(now)
+                .build());
+        byte[] anOrder = order(h, liveDrop, "poison-wrong-schema", 1, now);
         byte[] noStock = h.serdes.drop().serializer().serialize(dropsTopic, Drop.newBuilder().setId("poison-drop-0")
                 .setCreatorId("fault-creator").setProductId(h.product).setInitialStock(0).setPriceCents(100)
                 .setCurrency("USD").setStartsAt(now).setEndsAt(null).setPerUserLimit(null).setCreatedAt(now).build());
@@ -216,12 +191,9 @@ final class PoisonPills {
         // orders.requests (the ledger)
         p.add(new Pill(orders, "bad bytes", b(liveDrop), junk));
         p.add(new Pill(orders, "wrong schema (a FollowEvent)", b(liveDrop), follow));
-        p.add(new Pill(orders, "null key (a valid order)", null,
-                order(h, orders, liveDrop, "poison-user", "poison-null-key", 1, now)));
-        p.add(new Pill(orders, "negative quantity (-3)", b(liveDrop),
-                order(h, orders, liveDrop, "poison-user", "poison-negative", -3, now)));
-        p.add(new Pill(orders, "unknown drop", b("no-such-drop"),
-                order(h, orders, "no-such-drop", "poison-user", "poison-unknown", 1, now)));
+        p.add(new Pill(orders, "null key (a valid order)", null, order(h, liveDrop, "poison-null-key", 1, now)));
+        p.add(new Pill(orders, "negative quantity (-3)", b(liveDrop), order(h, liveDrop, "poison-negative", -3, now)));
+        p.add(new Pill(orders, "unknown drop", b("no-such-drop"), order(h, "no-such-drop", "poison-unknown", 1, now)));
         p.add(new Pill(orders, "oversize (" + OVERSIZE_BYTES + " bytes of junk)", b(liveDrop), big));
         // catalog.drops (the ledger; compacted)
         p.add(new Pill(dropsTopic, "bad bytes", b("poison-drop-1"), junk));
@@ -235,7 +207,7 @@ final class PoisonPills {
         p.add(new Pill(follows, "null key (a valid follow)", null, follow));
         p.add(new Pill(follows, "oversize (" + OVERSIZE_BYTES + " bytes of junk)", b("poison-user"), big));
         // catalog.creators and catalog.products (global stores; compacted)
-        for (String t : List.of(topics.get("creators"), topics.get("products"))) {
+        for (String t : List.of(h.topics.creators().name(), h.topics.products().name())) {
             p.add(new Pill(t, "bad bytes", b("poison-" + t), junk));
             p.add(new Pill(t, "wrong schema (an OrderRequest)", b("poison-" + t), anOrder));
             p.add(new Pill(t, "null key", null, anOrder));
@@ -244,35 +216,25 @@ final class PoisonPills {
         return p;
     }
 
-    private static byte[] order(Harness h, String topic, String drop, String user, String key, int quantity,
-                                Instant now) {
-        return h.serdes.orderRequest().serializer().serialize(topic, OrderRequest.newBuilder()
-                .setOrderId(OrderIds.of(user, key)).setDropId(drop).setUserId(user).setIdempotencyKey(key)
-                .setQuantity(quantity).setRequestedAt(now).build());
+    /** A valid OrderRequest of "poison-user" (but for a bad quantity or drop). */
+    private static byte[] order(Harness h, String drop, String key, int quantity, Instant now) {
+        return h.serdes.orderRequest().serializer().serialize(h.topics.orderRequests().name(), OrderRequest.newBuilder()
+                .setOrderId(OrderIds.of("poison-user", key)).setDropId(drop).setUserId("poison-user")
+                .setIdempotencyKey(key).setQuantity(quantity).setRequestedAt(now).build());
     }
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * Reads the dead-letter topic from the beginning until every wanted "topic:partition:offset" is found or the
-     * timeout passes; found key → "source-topic exception class (application)".
-     */
+    /** The dead letters among {@code wanted} ("topic:partition:offset") → "source-topic exception: message". */
     static Map<String, String> deadLetters(Harness h, Set<String> wanted, Duration timeout) {
         String topic = h.topics.deadLetters().name();
         Map<String, String> found = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, h.broker.bootstrapServers(),
+        try (KafkaConsumer<byte[], byte[]> c = Decisions.fromBeginning(h, topic, Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * OVERSIZE_BYTES,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * OVERSIZE_BYTES), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * OVERSIZE_BYTES))) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !found.keySet().containsAll(wanted)) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {

@@ -4,13 +4,12 @@ import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Waits;
 import io.livedrop.topology.order.OrderIds;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,33 +17,25 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The order stampede of one scenario, open loop at a fixed rate: request i is due at t0 + i / rate and goes to the
- * instances in rotation in turn; 90 % are new orders (one of {@code users} buyers, a unique idempotency key, one of
- * the scenario's drops, quantity 1 or every fifth 2), 10 % a retry of an earlier order with the same key and payload
- * (possibly through the other instance). Every answer is kept: order id, status, error code, times. Alongside, a
- * reader asks each instance in rotation for each drop every 100 ms.
+ * The order stampede of one scenario, open loop: request i is due at t0 + i / rate, through the instances in rotation
+ * in turn; 90 % new orders (one of {@code users} buyers, a unique key, the scenario's drops in turn, every fifth for 2
+ * units), 10 % a retry of one of the last 200 orders (same key and payload, maybe through the other instance). Every
+ * answer is kept. Alongside, a reader per instance asks for each drop in turn every 100 ms.
  */
 final class Stampede {
 
     static final Duration ORDER_TIMEOUT = Duration.ofSeconds(15);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_IN_FLIGHT = 400;
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]*)\"");
-    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
-    private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
     private static final Pattern REMAINING = Pattern.compile("\"remainingStock\"\\s*:\\s*(-?\\d+)");
-    private static final Pattern MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"([^\"]{0,60})");
 
-    /** One order the load generator placed (its first request). */
     record Order(String user, String key, String dropId, int quantity, String orderId) {
     }
 
-    /**
-     * One answer to one placeOrder request. {@code status} CONFIRMED/REJECTED/PENDING or null for an error;
-     * {@code error} the GraphQL code, "HTTP nnn" or the exception; times are System.nanoTime().
-     */
+    /** {@code status} CONFIRMED/REJECTED/PENDING, else null and {@code error} says why; times from nanoTime(). */
     record Answer(Order order, String instance, boolean retry, long intendedNanos, long answeredNanos, String status,
                   String returnedId, String error) {
         boolean decided() {
@@ -52,7 +43,7 @@ final class Stampede {
         }
     }
 
-    /** One read of a drop through one instance: its remainingStock when it answered, else the error. */
+    /** One read of a drop: its remainingStock, or the error. */
     record Read(String instance, String drop, long sentNanos, long answeredNanos, Integer remainingStock,
                 String error) {
         boolean ok() {
@@ -106,61 +97,49 @@ final class Stampede {
         for (long i = 0; !stop; i++) {
             long due = startNanos + i * interval;
             Waits.until(due);
-            if (stop) {
-                break;
-            }
             List<Harness.Instance> targets = h.inRotation();
-            if (targets.isEmpty()) {
+            if (stop || targets.isEmpty()) {
                 continue;
             }
             Harness.Instance via = targets.get((int) (i % targets.size()));
-            Order order;
             boolean retry = !orders.isEmpty() && random.nextInt(10) == 0;
-            if (retry) {
-                order = orders.get(orders.size() - 1 - random.nextInt(Math.min(orders.size(), 200)));
-            } else {
-                String user = label + "-u" + random.nextInt(users);
-                String key = label + "-k" + i;
-                order = new Order(user, key, drops.get((int) (i % drops.size())), i % 5 == 4 ? 2 : 1,
-                        OrderIds.of(user, key));
-                orders.add(order);
-            }
-            place(order, via, retry, due);
+            Order order = retry ? orders.get(orders.size() - 1 - random.nextInt(Math.min(orders.size(), 200)))
+                    : newOrder(i);
+            inFlight.acquireUninterruptibly(); // at most MAX_IN_FLIGHT out: the client's connection limit
+            sent++;
+            h.send(Http.graphQl(via.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
+                    tokenOf(order.user()), ORDER_TIMEOUT)).whenComplete((r, e) -> {
+                        long at = System.nanoTime();
+                        inFlight.release();
+                        answers.add(classify(order, via.name, retry, due, at, r == null ? -1 : r.statusCode(),
+                                r == null ? null : r.body(), e));
+                    });
         }
     }
 
-    /** Sends one placeOrder and records its answer (waits for a slot when MAX_IN_FLIGHT are out). */
-    void place(Order order, Harness.Instance via, boolean retry, long intendedNanos) {
-        inFlight.acquireUninterruptibly();
-        sent++;
-        HttpRequest request = Http.graphQl(via.url(), Harness.placeOrderBody(order.dropId(), order.quantity(),
-                order.key()), tokenOf(order.user()), ORDER_TIMEOUT);
-        h.send(request).whenComplete((r, e) -> {
-            long at = System.nanoTime();
-            inFlight.release();
-            answers.add(classify(order, via.name, retry, intendedNanos, at, r == null ? -1 : r.statusCode(),
-                    r == null ? null : r.body(), e));
-        });
+    private Order newOrder(long i) {
+        String user = label + "-u" + random.nextInt(users);
+        String key = label + "-k" + i;
+        Order order = new Order(user, key, drops.get((int) (i % drops.size())), i % 5 == 4 ? 2 : 1,
+                OrderIds.of(user, key));
+        orders.add(order);
+        return order;
     }
 
     static Answer classify(Order order, String via, boolean retry, long intended, long at, int httpStatus, String body,
                            Throwable error) {
-        if (error != null) {
-            Throwable root = error;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            return new Answer(order, via, retry, intended, at, null, null, root.getClass().getSimpleName());
+        if (error != null || httpStatus != 200 || body.contains("\"errors\"")) {
+            return new Answer(order, via, retry, intended, at, null, null, error != null ? Stream.iterate(error,
+                    Objects::nonNull, Throwable::getCause).reduce((x, cause) -> cause).orElseThrow().getClass()
+                    .getSimpleName() : httpStatus != 200 ? "HTTP " + httpStatus : errorCode(body));
         }
-        if (httpStatus != 200) {
-            return new Answer(order, via, retry, intended, at, null, null, "HTTP " + httpStatus);
-        }
-        if (body.contains("\"errors\"")) {
-            return new Answer(order, via, retry, intended, at, null, null, match(CODE, body).orElse("GraphQL error"));
-        }
-        String status = match(STATUS, body).orElse(null);
-        return new Answer(order, via, retry, intended, at, status, match(ID, body).orElse(null),
+        String status = Http.field(body, "status");
+        return new Answer(order, via, retry, intended, at, status, Http.field(body, "id"),
                 status == null ? "no status" : null);
+    }
+
+    private static String errorCode(String body) {
+        return Objects.requireNonNullElse(Http.field(body, "code"), "GraphQL error");
     }
 
     private void readLoop(String name) {
@@ -172,40 +151,42 @@ final class Stampede {
             }
             String drop = drops.get(n++ % drops.size());
             long t0 = System.nanoTime();
+            Integer remaining = null;
             String error;
             try {
                 HttpResponse<String> r = h.http.send(Http.graphQl(i.url(), Harness.dropQueryBody(drop), null,
                         READ_TIMEOUT), HttpResponse.BodyHandlers.ofString());
-                String body = r.body();
-                error = r.statusCode() != 200 ? "HTTP " + r.statusCode() : body.contains("\"errors\"")
-                        ? match(CODE, body).orElse(match(MESSAGE, body).map(m -> "GraphQL error without code: " + m)
-                        .orElse("GraphQL error")) : body.contains("\"remainingStock\"") ? null
-                        : "no error, but no drop (null)";
-                if (error == null) {
-                    reads.add(new Read(name, drop, t0, System.nanoTime(), remaining(body), null));
-                }
+                remaining = remaining(r.body());
+                error = readError(r.statusCode(), r.body());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
                 error = e.getClass().getSimpleName();
             }
-            if (error != null && i.inRotation) {
-                reads.add(new Read(name, drop, t0, System.nanoTime(), null, error));
+            // an error of an instance taken out of rotation meanwhile is not counted
+            if (error == null || i.inRotation) {
+                reads.add(new Read(name, drop, t0, System.nanoTime(), error == null ? remaining : null, error));
             }
             Waits.until(t0 + TimeUnit.MILLISECONDS.toNanos(100));
         }
     }
 
-    /** The first group of {@code pattern} in {@code body}. */
-    private static Optional<String> match(Pattern pattern, String body) {
-        Matcher m = pattern.matcher(body);
-        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    /** Why a drop query's answer holds no drop, or null. */
+    private static String readError(int httpStatus, String body) {
+        String message = Http.field(body, "message");
+        if (httpStatus != 200 || !body.contains("\"errors\"")) {
+            return httpStatus != 200 ? "HTTP " + httpStatus
+                    : body.contains("\"remainingStock\"") ? null : "no error, but no drop (null)";
+        }
+        return Http.field(body, "code") != null ? errorCode(body) : message == null ? "GraphQL error"
+                : "GraphQL error without code: " + message.substring(0, Math.min(60, message.length()));
     }
 
     /** {@code remainingStock} in a drop query's answer, or null. */
     static Integer remaining(String body) {
-        return match(REMAINING, body).map(Integer::valueOf).orElse(null);
+        Matcher m = REMAINING.matcher(body);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
 
     /** Stops sending, then waits (at most the order timeout and a bit) for every answer. */

@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The verifier and the figures of one scenario run. After the load, waits (at most 60 s) until every order answered
- * PENDING is decided and each drop's remainingStock equals stock − Σ confirmed, then checks the committed decisions
- * against every answer the clients got.
+ * The verifier and the figures of one scenario. After the load it waits (at most 60 s) until every PENDING order is
+ * decided and each drop's remainingStock is stock − Σ confirmed, then checks the committed decisions against every
+ * answer the clients got.
  */
 final class Verdict {
 
@@ -32,14 +32,13 @@ final class Verdict {
     final List<String> violations = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     final Map<String, String> figures = new LinkedHashMap<>();
-    /** Markdown lines of a detail table for the report (scenario 6: every pill). */
+    /** Markdown lines of a detail table (scenario 6: every pill). */
     final List<String> details = new ArrayList<>();
     long lost;
     long flipped;
     long doubleDecided;
     long oversold;
 
-    /** Starts a scenario's verdict, and says so. */
     Verdict(String scenario) {
         this.scenario = scenario;
         Progress.say("=== %s ===", scenario);
@@ -62,27 +61,23 @@ final class Verdict {
         Set<String> pendingIds = answers.stream().filter(a -> "PENDING".equals(a.status()))
                 .map(a -> a.order().orderId()).collect(Collectors.toSet());
         Map<String, Integer> remaining = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Decisions.Snapshot snap;
-        while (true) {
-            snap = Decisions.read(h, new HashSet<>(s.drops));
-            Map<String, Long> confirmed = confirmedUnits(snap.byOrder());
-            boolean stockDone = true;
-            for (String d : s.drops) {
-                Integer r = h.inRotation().stream().map(i -> h.remainingStock(i, d)).filter(Objects::nonNull)
-                        .findFirst().orElse(null);
-                remaining.put(d, r);
-                stockDone &= r != null && r == stock - confirmed.getOrDefault(d, 0L);
+        Decisions.Snapshot[] last = new Decisions.Snapshot[1];
+        Waits.await(() -> {
+            last[0] = Decisions.read(h, new HashSet<>(s.drops));
+            Map<String, Long> confirmed = confirmedUnits(last[0].byOrder());
+            s.drops.forEach(d -> remaining.put(d, h.inRotation().stream().map(i -> h.remainingStock(i, d))
+                    .filter(Objects::nonNull).findFirst().orElse(null)));
+            boolean settled = last[0].byOrder().keySet().containsAll(pendingIds) && s.drops.stream().allMatch(d ->
+                    remaining.get(d) != null && remaining.get(d) == stock - confirmed.getOrDefault(d, 0L));
+            if (!settled) {
+                Waits.pause(Duration.ofSeconds(1));
             }
-            if ((stockDone && snap.byOrder().keySet().containsAll(pendingIds)) || System.nanoTime() > deadline) {
-                break;
-            }
-            Waits.pause(Duration.ofSeconds(1));
-        }
+            return settled;
+        }, Duration.ofSeconds(60));
+        Decisions.Snapshot snap = last[0];
         Map<String, List<OrderDecision>> by = snap.byOrder();
-        Set<String> sentIds = new HashSet<>();
-        s.orders.forEach(o -> sentIds.add(o.orderId()));
-        extraAnswers.forEach(a -> sentIds.add(a.order().orderId()));
+        Set<String> sentIds = Stream.concat(s.orders.stream(), extraAnswers.stream().map(Stampede.Answer::order))
+                .map(Stampede.Order::orderId).collect(Collectors.toSet());
         by.forEach((id, ds) -> {
             if (ds.size() > 1 && ++doubleDecided <= 5) {
                 violation("order %s has %d committed decisions: %s", id, ds.size(),
@@ -92,13 +87,8 @@ final class Verdict {
                 violation("committed decision for order %s that the load never placed", id);
             }
         });
-        // every decided or PENDING answer has its committed decision, a decided one with the same status
-        long decidedAnswers = 0;
-        long pendingAnswers = 0;
         Map<String, String> lostIds = new TreeMap<>();
         Set<String> flippedIds = new TreeSet<>();
-        Map<String, Long> errorCodes = new TreeMap<>();
-        Set<String> undecidedAnswered = new HashSet<>();
         for (Stampede.Answer a : answers) {
             String id = a.order().orderId();
             if (a.returnedId() != null && !a.returnedId().equals(id)) {
@@ -106,23 +96,19 @@ final class Verdict {
                         a.order().user(), a.order().key());
             }
             List<OrderDecision> ds = by.getOrDefault(id, List.of());
-            if (a.decided() || "PENDING".equals(a.status())) {
-                if (ds.isEmpty()) {
-                    lostIds.putIfAbsent(id, id + " (" + describe(s, a) + ")");
-                } else if (a.decided() && !ds.get(0).getStatus().toString().equals(a.status())) {
-                    flippedIds.add(id);
-                }
-            } else {
-                errorCodes.merge(a.error(), 1L, Long::sum);
-            }
-            if (a.decided()) {
-                decidedAnswers++;
-            } else {
-                pendingAnswers += "PENDING".equals(a.status()) ? 1 : 0;
-                undecidedAnswered.add(id);
+            if ((a.decided() || "PENDING".equals(a.status())) && ds.isEmpty()) {
+                lostIds.putIfAbsent(id, String.format(Locale.ROOT, "%s (%s via %s, sent at %.1f s%s)", id, a.status(),
+                        a.instance(), s.at(a.intendedNanos()), a.retry() ? " (retry)" : ""));
+            } else if (a.decided() && !ds.get(0).getStatus().toString().equals(a.status())) {
+                flippedIds.add(id);
             }
         }
-        long errorAnswers = answers.size() - decidedAnswers - pendingAnswers;
+        long decidedAnswers = answers.stream().filter(Stampede.Answer::decided).count();
+        long pendingAnswers = answers.stream().filter(a -> "PENDING".equals(a.status())).count();
+        Map<String, Long> errorCodes = answers.stream().filter(a -> !a.decided() && !"PENDING".equals(a.status()))
+                .collect(Collectors.groupingBy(Stampede.Answer::error, TreeMap::new, Collectors.counting()));
+        Set<String> undecidedAnswered = answers.stream().filter(a -> !a.decided()).map(a -> a.order().orderId())
+                .collect(Collectors.toSet());
         lost = lostIds.size();
         flipped = flippedIds.size();
         if (lost > 0) {
@@ -146,8 +132,8 @@ final class Verdict {
             }
         }
         figures.put("orders placed (unique) / requests", Formats.n(sentIds.size()) + " / " + Formats.n(answers.size()));
-        figures.put("answers decided / PENDING / error", decidedAnswers + " / " + pendingAnswers + " / " + errorAnswers
-                + (errorCodes.isEmpty() ? "" : " " + errorCodes));
+        figures.put("answers decided / PENDING / error", decidedAnswers + " / " + pendingAnswers + " / "
+                + (answers.size() - decidedAnswers - pendingAnswers) + (errorCodes.isEmpty() ? "" : " " + errorCodes));
         figures.put("committed decisions", Formats.n(by.values().stream().mapToLong(List::size).sum()) + " ("
                 + Formats.n(snap.committed()) + " records; " + confirmed.values().stream().mapToLong(Long::longValue)
                 .sum() + " units confirmed of " + stock + " × " + s.drops.size() + ")");
@@ -163,12 +149,6 @@ final class Verdict {
         return snap;
     }
 
-    /** "PENDING via A, sent at 14.2 s (retry)": one answer, for a violation's message. */
-    static String describe(Stampede s, Stampede.Answer a) {
-        return String.format(Locale.ROOT, "%s via %s, sent at %.1f s%s", a.status(), a.instance(),
-                s.at(a.intendedNanos()), a.retry() ? " (retry)" : "");
-    }
-
     static Map<String, Long> confirmedUnits(Map<String, List<OrderDecision>> by) {
         return by.values().stream().flatMap(List::stream).filter(d -> d.getStatus() == OrderStatus.CONFIRMED)
                 .collect(Collectors.groupingBy(OrderDecision::getDropId, Collectors.summingLong(d -> d.getQuantity())));
@@ -181,37 +161,27 @@ final class Verdict {
     void availability(Stampede s, long faultNanos, long restoredNanos) {
         Histogram[] orders = {hist(), hist(), hist()};
         Histogram[] reads = {hist(), hist(), hist()};
-        Set<Long> orderErrorSeconds = new TreeSet<>();
-        Set<Long> orderPendingSeconds = new TreeSet<>();
-        Set<Long> readErrorSeconds = new TreeSet<>();
-        Map<String, Long> readErrors = new TreeMap<>();
-        for (Stampede.Answer a : s.answers) {
-            long sec = (long) s.at(a.intendedNanos());
-            if (a.status() == null) {
-                orderErrorSeconds.add(sec);
-                continue;
-            }
-            if ("PENDING".equals(a.status())) {
-                orderPendingSeconds.add(sec);
-            }
-            record(orders, a.intendedNanos(), a.answeredNanos(), faultNanos, restoredNanos);
-        }
-        for (Stampede.Read r : s.reads) {
-            if (r.ok()) {
-                record(reads, r.sentNanos(), r.answeredNanos(), faultNanos, restoredNanos);
-            } else {
-                readErrorSeconds.add((long) s.at(r.sentNanos()));
-                readErrors.merge(r.instance() + ":" + r.error(), 1L, Long::sum);
-            }
-        }
-        figures.put("seconds unavailable: reads", readErrorSeconds.size() + (readErrors.isEmpty() ? ""
-                : " " + readErrors));
-        figures.put("seconds unavailable: orders (error answers)", String.valueOf(orderErrorSeconds.size()));
-        figures.put("seconds with PENDING order answers", String.valueOf(orderPendingSeconds.size()));
+        s.answers.stream().filter(a -> a.status() != null).forEach(a -> record(orders, a.intendedNanos(),
+                a.answeredNanos(), faultNanos, restoredNanos));
+        s.reads.stream().filter(Stampede.Read::ok).forEach(r -> record(reads, r.sentNanos(), r.answeredNanos(),
+                faultNanos, restoredNanos));
+        Map<String, Long> readErrors = s.reads.stream().filter(r -> !r.ok()).collect(Collectors.groupingBy(r ->
+                r.instance() + ":" + r.error(), TreeMap::new, Collectors.counting()));
+        figures.put("seconds unavailable: reads", seconds(s, s.reads.stream().filter(r -> !r.ok())
+                .map(Stampede.Read::sentNanos)) + (readErrors.isEmpty() ? "" : " " + readErrors));
+        figures.put("seconds unavailable: orders (error answers)", String.valueOf(seconds(s, s.answers.stream()
+                .filter(a -> a.status() == null).map(Stampede.Answer::intendedNanos))));
+        figures.put("seconds with PENDING order answers", String.valueOf(seconds(s, s.answers.stream()
+                .filter(a -> "PENDING".equals(a.status())).map(Stampede.Answer::intendedNanos))));
         figures.put("order p99 before / during / after (ms)", p99(orders));
         figures.put("read p99 before / during / after (ms)", p99(reads));
         figures.put("fault at / restored at (s of the load)", String.format(Locale.ROOT, "%.1f / %.1f",
                 s.at(faultNanos), s.at(restoredNanos)));
+    }
+
+    /** How many distinct seconds of the load these times fall in. */
+    private static long seconds(Stampede s, Stream<Long> nanos) {
+        return nanos.map(t -> (long) s.at(t)).distinct().count();
     }
 
     /** Records a latency (µs) in the histogram of its phase: before the fault, until restored, after. */
