@@ -73,13 +73,19 @@ public abstract class ChildJvm implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
+        if (process != null) {
+            stop(process, 60);
+        }
+    }
+
+    /** SIGTERM, then SIGKILL if {@code p} has not exited within {@code graceSeconds}. */
+    static void stop(Process p, int graceSeconds) {
+        if (!p.isAlive()) {
             return;
         }
         p.destroy();
         try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(graceSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
             }

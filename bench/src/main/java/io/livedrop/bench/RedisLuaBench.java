@@ -246,12 +246,7 @@ final class RedisLuaBench implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM: redis-server shuts down as on SHUTDOWN
-        try {
-            process.onExit().get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            process.destroyForcibly();
-        }
+        ChildJvm.stop(process, 20); // on SIGTERM redis-server shuts down as on SHUTDOWN
         Dirs.deleteRecursively(dir);
     }
 }
