@@ -1,17 +1,17 @@
 package io.livedrop.bench;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The stampede benchmark's options; sizes scale with {@code --scale} (0.1 is a quick run). */
+/** The stampede benchmark's options; sizes scale with {@code --scale} (--quick: 0.1). */
 @Command(name = "bench/run stampede", description = {"Stampede benchmark: the livedrop order-decision topology under"
         + " open-loop load, against a raw Kafka transactional round trip and a Redis Lua script, in one run on this"
         + " machine.", ""})
-final class BenchOptions implements Cli.Options {
+final class BenchOptions extends Cli.Options {
 
     static final Set<String> ALL_PHASES = Set.of("raw", "redis", "streams", "spread", "latency", "throughput");
     static final int STREAM_THREADS = 1;
@@ -25,7 +25,8 @@ final class BenchOptions implements Cli.Options {
     final long seed = 42;
     final int partitions = 12; // as in production
 
-    @Option(names = "--scale", description = "size factor (1 = stock 100,000, 1,000,000 requests, 200,000 users); default 1")
+    @Option(names = "--scale", description = "size factor (1 = stock 100,000, 1,000,000 requests, 200,000 users);"
+            + " default 1, quick 0.1")
     double scale = 1;
     @Option(names = "--spread-drops", description = "drops of the spread case (default 100)")
     int spreadDrops = 100;
@@ -43,13 +44,14 @@ final class BenchOptions implements Cli.Options {
     Set<String> phases = ALL_PHASES;
     @Option(names = "--broker", description = "child|in-process: the Kafka broker in a child JVM (default) or in this JVM")
     String broker = "child";
-    @Option(names = "--out", description = "where the report goes (default docs/benchmarks)")
-    Path out = Path.of("docs/benchmarks");
-    @Option(names = "--name", description = "report file name without extension (default stampede, or stampede-scale-F)")
-    String name;
 
     @Override
-    public void check() {
+    protected Map<String, String> quickDefaults() {
+        return Map.of("--scale", "0.1");
+    }
+
+    @Override
+    protected void check() {
         Cli.require(scale > 0 && scale <= 10, "--scale must be in (0, 10]");
         requests = (int) Math.round(1_000_000 * scale);
         users = Math.max(1, (int) Math.round(200_000 * scale));

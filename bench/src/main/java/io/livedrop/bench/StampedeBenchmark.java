@@ -26,14 +26,11 @@ public final class StampedeBenchmark {
     }
 
     static int run(String[] args) throws Exception {
-        BenchOptions o;
-        try {
-            o = Cli.parse(new BenchOptions(), args);
-        } catch (Cli.Exit e) {
-            return e.status;
-        }
-        BenchRun run = new BenchRun("livedrop stampede benchmark, scale " + Report.trim(o.scale), args,
-                o.out.resolve(o.name + ".md"));
+        return Cli.run(args, new BenchOptions(), o -> "livedrop stampede benchmark, scale " + Report.trim(o.scale),
+                StampedeBenchmark::run);
+    }
+
+    private static int run(BenchOptions o, BenchRun run) throws Exception {
         Results results = new Results(run.cpu);
         List<String> setup = new ArrayList<>();
         int requestBytes = sampleRequestSize();

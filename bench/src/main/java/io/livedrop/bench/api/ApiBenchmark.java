@@ -49,22 +49,15 @@ public final class ApiBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args));
-    }
-
-    /** Runs the benchmark and writes the report; the exit status (0 clean, 1 errors or failure, 2 usage). */
-    static int run(String[] args) throws Exception {
-        ApiOptions o;
-        try {
-            o = Cli.parse(new ApiOptions(), args);
-        } catch (Cli.Exit e) {
-            return e.status;
-        }
         // The API's own decision tail polls with fetch.max.wait.ms=10; the baseline's reader does the same.
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {
             System.setProperty("bench.fetch.max.wait.ms", "10");
         }
-        BenchRun run = new BenchRun("livedrop API benchmark", args, o.out.resolve(o.name + ".md"));
+        System.exit(Cli.run(args, new ApiOptions(), o -> "livedrop API benchmark", ApiBenchmark::run));
+    }
+
+    /** Runs the benchmark and writes the report; the exit status (0 clean, 1 errors or failure). */
+    private static int run(ApiOptions o, BenchRun run) throws Exception {
         Progress.say("plan: %s", plan(o));
         Path jar = run.snapshot(o.app.appJar);
         if (jar == null) {

@@ -2,7 +2,6 @@ package io.livedrop.bench.api;
 
 import io.livedrop.bench.AppOptions;
 import io.livedrop.bench.Cli;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,18 +14,15 @@ import picocli.CommandLine.Option;
 @Command(name = "bench/run api", description = {"API benchmark: two livedrop instances (A, B) on one Kafka broker"
         + " under open-loop HTTP load: drop reads (half routed to B) against { __typename }, placeOrder against the"
         + " topology alone. Writes docs/benchmarks/NAME.md and NAME-latency.png.", ""})
-final class ApiOptions implements Cli.Options {
+final class ApiOptions extends Cli.Options {
 
-    @Option(names = "--quick", description = "smoke test: 5 s runs after 3 s warm-ups, reads at 2000/s, orders at"
-            + " 1000/s; the report goes to bench/target/api-quick/ unless --out is given")
-    boolean quick;
     @Option(names = "--runs", description = "repeat every case N times; the report quotes medians across runs (default 1)")
     int runs = 1;
     @Option(names = "--read-rates", split = ",", defaultValue = "1000,2000,5000",
-            description = "open-loop read rates, requests/s (default 1000,2000,5000)")
+            description = "open-loop read rates, requests/s (default 1000,2000,5000; quick 2000)")
     List<Integer> readRates;
     @Option(names = "--order-rates", split = ",", defaultValue = "250,500,1000",
-            description = "open-loop placeOrder rates, orders/s (default 250,500,1000)")
+            description = "open-loop placeOrder rates, orders/s (default 250,500,1000; quick 1000)")
     List<Integer> orderRates;
     @Option(names = "--concurrency", description = "requests in flight in the closed-loop (max-throughput) run (default 64)")
     int concurrency = 64;
@@ -54,19 +50,15 @@ final class ApiOptions implements Cli.Options {
     Map<String, String> streamsConfig = new LinkedHashMap<>();
     @Option(names = "--only", description = "reads|orders: run one half only")
     String only;
-    @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
-    Path out;
-    @Option(names = "--name", description = "report file name without extension (default api)")
-    String name = "api";
 
     @Override
-    public Map<String, String> quickDefaults() {
+    protected Map<String, String> quickDefaults() {
         return Map.of("--read-rates", "2000", "--order-rates", "1000", "--duration", "5", "--warmup", "3",
-                "--jit-warmup", "20", "--out", "bench/target/api-quick");
+                "--jit-warmup", "20");
     }
 
     @Override
-    public void check() {
+    protected void check() {
         Cli.require(only == null || List.of("reads", "orders").contains(only), "--only is reads or orders");
         Cli.requireBroker(app.broker);
         Cli.require(runs >= 1 && concurrency >= 1 && connections >= 1 && readKeys >= 2 && readKeys % 2 == 0

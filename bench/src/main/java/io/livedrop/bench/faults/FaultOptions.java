@@ -11,16 +11,13 @@ import picocli.CommandLine.Option;
 /** The fault suite's options. */
 @Command(name = "bench/run faults", description = {"The fault suite: one broker and two livedrop instances (A, B) as"
         + " child processes; each scenario under an order stampede, then a verifier of the committed decisions.", ""})
-final class FaultOptions implements Cli.Options {
+final class FaultOptions extends Cli.Options {
 
     @Option(names = "--scenarios", split = ",", defaultValue = "1,2,3,4,5,6,7,8", description = "which scenarios"
             + " (default all, quick 1,5,6): 1 kill -9 + restart, 2 broker stopped / killed / killed past the delivery"
             + " timeout, 3 SIGSTOP + SIGCONT, 4 an instance added and one removed, 5 one idempotency key 100x, 6 poison"
             + " pills (always last), 7 state directory deleted, 8 hostile requests mixed into the load")
     List<Integer> scenarios;
-    @Option(names = "--quick", description = "CI-sized: scenarios 1,5,6, lower rate, shorter phases; report in"
-            + " bench/target/faults-quick/")
-    boolean quick;
     @Option(names = "--rate", defaultValue = "150", description = "orders per second (default 150, quick 60)")
     int rate;
     @Option(names = "--stock", defaultValue = "4000", description = "stock of each of a scenario's two drops (default"
@@ -49,22 +46,18 @@ final class FaultOptions implements Cli.Options {
     @Option(names = "--hostile-subscriptions", description = "scenario 8: malformed orderStatus subscriptions per"
             + " hostile window and instance (default 2000; other kinds scale with it)")
     int hostileSubscriptions = 2000;
-    @Option(names = "--out", defaultValue = "docs", description = "where the report goes (default docs)")
-    Path out;
-    @Option(names = "--name", defaultValue = "reliability", description = "report file name without .md (default"
-            + " reliability, quick reliability-quick)")
-    String name;
     @Option(names = "--app-jar", description = "the application jar (default query-api/target/livedrop.jar)")
     Path appJar = Path.of("query-api/target/livedrop.jar");
 
     @Override
-    public Map<String, String> quickDefaults() {
+    protected Map<String, String> quickDefaults() {
         return Map.of("--scenarios", "1,5,6", "--freeze", "30", "--rate", "60", "--stock", "600", "--before", "5",
-                "--after", "6", "--warmup", "20", "--out", "bench/target/faults-quick", "--name", "reliability-quick");
+                "--after", "6", "--warmup", "20", "--name", "reliability-quick");
     }
 
     @Override
-    public void check() {
+    protected void check() {
+        name = name == null ? "reliability" : name;
         Cli.require(scenarios.stream().allMatch(s -> s >= 1 && s <= 8), "Scenarios are 1 to 8, not " + scenarios);
         Cli.require(!scenarios.isEmpty() && rate >= 1 && stock >= 1 && before.toSeconds() >= 1 && after.toSeconds() >= 1
                 && brokerDown.toSeconds() >= 1 && brokerLongDown.toSeconds() >= 1 && hostile >= 1
@@ -74,6 +67,11 @@ final class FaultOptions implements Cli.Options {
         warmup = warmup.isNegative() ? Duration.ZERO : warmup;
         // 6 last: pills may leave the instances broken
         scenarios = scenarios.stream().distinct().sorted((a, b) -> Boolean.compare(a == 6, b == 6)).toList();
+    }
+
+    @Override
+    protected String defaultOut() {
+        return "docs";
     }
 
     /** Verdicts a complete run has: one per scenario, three for scenario 2 (clean stop, kill -9, long kill -9). */

@@ -59,14 +59,10 @@ public final class FaultSuite {
     }
 
     public static int run(String[] args) throws Exception {
-        FaultOptions o;
-        try {
-            o = Cli.parse(new FaultOptions(), args);
-        } catch (Cli.Exit e) {
-            return e.status;
-        }
-        BenchRun run = new BenchRun("livedrop fault suite, scenarios " + o.scenarios, args,
-                o.out.resolve(o.name + ".md"));
+        return Cli.run(args, new FaultOptions(), o -> "livedrop fault suite, scenarios " + o.scenarios, FaultSuite::run);
+    }
+
+    private static int run(FaultOptions o, BenchRun run) throws Exception {
         Path jar = run.snapshot(o.appJar);
         if (jar == null) {
             return 2;

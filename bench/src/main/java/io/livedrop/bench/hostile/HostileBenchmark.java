@@ -23,18 +23,11 @@ public final class HostileBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args));
+        System.exit(Cli.run(args, new HostileOptions(), o -> "livedrop hostile-clients benchmark, attacks " + o.attacks,
+                HostileBenchmark::run));
     }
 
-    static int run(String[] args) throws Exception {
-        HostileOptions o;
-        try {
-            o = Cli.parse(new HostileOptions(), args);
-        } catch (Cli.Exit e) {
-            return e.status;
-        }
-        BenchRun run = new BenchRun("livedrop hostile-clients benchmark, attacks " + o.attacks, args,
-                o.out.resolve(o.name + ".md"));
+    private static int run(HostileOptions o, BenchRun run) throws Exception {
         Path jar = run.snapshot(o.app.appJar);
         if (jar == null) {
             return 2;

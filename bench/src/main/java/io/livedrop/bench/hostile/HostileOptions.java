@@ -2,7 +2,6 @@ package io.livedrop.bench.hostile;
 
 import io.livedrop.bench.AppOptions;
 import io.livedrop.bench.Cli;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -13,12 +12,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench/run hostile", description = {"What the hostile clients of issue 14 cost one livedrop instance"
         + " (CPU, heap, answers), one attack at a time; see docs/benchmarks/methodology.md. Writes"
         + " docs/benchmarks/NAME.md (quick: bench/target/hostile-quick/).", ""})
-final class HostileOptions implements Cli.Options {
+final class HostileOptions extends Cli.Options {
 
     static final List<Integer> ATTACKS = List.of(1, 3, 4, 6, 7);
 
-    @Option(names = "--quick", description = "a smoke run (~2 min): small sizes, report in bench/target/hostile-quick/")
-    boolean quick;
     @Option(names = "--attacks", split = ",", defaultValue = "1,3,4,6,7", description = "issue 14's points, in order"
             + " (default all): 1 nested query, 3 malformed orderStatus ids, 4 dropUpdates flood, 6 unknown orderStatus"
             + " ids, held, 7 large bodies")
@@ -47,21 +44,15 @@ final class HostileOptions implements Cli.Options {
     int bodyMb;
     @Mixin
     AppOptions app = new AppOptions();
-    @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default"
-            + " docs/benchmarks; quick bench/target/hostile-quick)")
-    Path out;
-    @Option(names = "--name", description = "report file name without extension (default hostile)")
-    String name = "hostile";
 
     @Override
-    public Map<String, String> quickDefaults() {
+    protected Map<String, String> quickDefaults() {
         return Map.of("--drops", "30", "--malformed", "2000", "--subscriptions", "500", "--order-rate", "20",
-                "--update-seconds", "5", "--unknown", "300", "--unknown-seconds", "5", "--bodies", "2", "--body-mb", "10",
-                "--out", "bench/target/hostile-quick");
+                "--update-seconds", "5", "--unknown", "300", "--unknown-seconds", "5", "--bodies", "2", "--body-mb", "10");
     }
 
     @Override
-    public void check() {
+    protected void check() {
         Cli.require(!attacks.isEmpty() && ATTACKS.containsAll(attacks), "--attacks takes some of " + ATTACKS);
         Cli.requireBroker(app.broker);
         Cli.require(drops >= 1 && creators >= 1 && creators <= drops && malformed >= 1

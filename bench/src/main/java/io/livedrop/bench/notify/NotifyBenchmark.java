@@ -65,17 +65,10 @@ public final class NotifyBenchmark {
     private static final Pattern FOLLOWER_COUNT = Pattern.compile("\"followerCount\"\\s*:\\s*(\\d+)");
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args));
+        System.exit(Cli.run(args, new NotifyOptions(), o -> "livedrop notification benchmark", NotifyBenchmark::run));
     }
 
-    static int run(String[] args) throws Exception {
-        NotifyOptions o;
-        try {
-            o = Cli.parse(new NotifyOptions(), args);
-        } catch (Cli.Exit e) {
-            return e.status;
-        }
-        BenchRun run = new BenchRun("livedrop notification benchmark", args, o.out.resolve(o.name + ".md"));
+    private static int run(NotifyOptions o, BenchRun run) throws Exception {
         Path jar = run.snapshot(o.app.appJar);
         if (jar == null) {
             return 2;

@@ -2,7 +2,6 @@ package io.livedrop.bench.notify;
 
 import io.livedrop.bench.AppOptions;
 import io.livedrop.bench.Cli;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench/run notify", description = {"Drop-start notification benchmark: dropStarted to S WebSocket"
         + " subscribers of one livedrop instance (baseline S=1), and the inbox me.notifications(first: 20) against"
         + " { __typename }. Method: docs/benchmarks/methodology.md. Writes docs/benchmarks/NAME.md.", ""})
-final class NotifyOptions implements Cli.Options {
+final class NotifyOptions extends Cli.Options {
 
-    @Option(names = "--quick", description = "smoke test (~3 min): 2,000 subscribers, 2 drop starts, inbox with 20"
-            + " drops, 10 s runs; report in bench/target/notify-quick/ unless --out is given")
-    boolean quick;
     @Option(names = "--subscribers", split = ",", defaultValue = "10000", description = "online subscriber counts, one"
             + " after the other (default 10000; quick 2000). Counts above what this machine's limits allow (open files"
             + " per process, ephemeral ports) are capped to the most that fits, and the report says why")
@@ -43,19 +39,15 @@ final class NotifyOptions implements Cli.Options {
     Duration jitWarmup;
     @Mixin
     AppOptions app = new AppOptions();
-    @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
-    Path out;
-    @Option(names = "--name", description = "report file name without extension (default notify)")
-    String name = "notify";
 
     @Override
-    public Map<String, String> quickDefaults() {
+    protected Map<String, String> quickDefaults() {
         return Map.of("--subscribers", "2000", "--starts", "2", "--baseline-starts", "3", "--inbox-drops", "20",
-                "--duration", "10", "--warmup", "5", "--jit-warmup", "10", "--out", "bench/target/notify-quick");
+                "--duration", "10", "--warmup", "5", "--jit-warmup", "10");
     }
 
     @Override
-    public void check() {
+    protected void check() {
         Cli.requireBroker(app.broker);
         Cli.require(!subscribers.isEmpty() && subscribers.stream().allMatch(s -> s >= 1) && starts >= 1
                 && baselineStarts >= 1 && inboxFollows >= 1 && inboxDrops >= 0

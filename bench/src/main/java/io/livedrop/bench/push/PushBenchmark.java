@@ -43,17 +43,14 @@ public final class PushBenchmark {
     }
 
     static int run(String[] args) throws Exception {
-        PushOptions o;
-        try {
-            o = Cli.parse(new PushOptions(), args);
-        } catch (Cli.Exit e) {
-            return e.status;
-        }
         // batches visible to the readers at once, not after a 100 ms fetch wait
         if (System.getProperty("bench.fetch.max.wait.ms") == null) {
             System.setProperty("bench.fetch.max.wait.ms", "10");
         }
-        BenchRun run = new BenchRun("livedrop push benchmark", args, o.out.resolve(o.name + ".md"));
+        return Cli.run(args, new PushOptions(), o -> "livedrop push benchmark", PushBenchmark::run);
+    }
+
+    private static int run(PushOptions o, BenchRun run) throws Exception {
         List<Size> sizes = new ArrayList<>();
         List<String> setup = new ArrayList<>();
         Progress.say("plan: followers %s (seeded cumulatively, noise %.2f follows of other creators per follower); %d"

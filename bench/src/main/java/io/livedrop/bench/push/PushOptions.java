@@ -1,7 +1,6 @@
 package io.livedrop.bench.push;
 
 import io.livedrop.bench.Cli;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -11,13 +10,11 @@ import picocli.CommandLine.Option;
 /** The push benchmark's options. */
 @Command(name = "bench/run push", description = {"The push fan-out of a drop start (SocialTopology) for one creator's"
         + " followers.", ""})
-final class PushOptions implements Cli.Options {
+final class PushOptions extends Cli.Options {
 
     @Option(names = "--followers", split = ",", defaultValue = "10000,100000,1000000", description = "follower counts,"
-            + " seeded cumulatively in this order (default 10000,100000,1000000)")
+            + " seeded cumulatively in this order (default 10000,100000,1000000; quick 10000,100000)")
     List<Integer> followers;
-    @Option(names = "--quick", description = "10000,100000 only; report in bench/target/push-quick/ unless --out is given")
-    boolean quick;
     @Option(names = "--runs", description = "fan-outs per size, and runs of each baseline (default 3)")
     int runs = 3;
     @Option(names = "--partitions", description = "topics.partitions: the follows / drop-starts / push-batches partitions (default 12)")
@@ -29,18 +26,14 @@ final class PushOptions implements Cli.Options {
     int streamThreads = 1;
     @Option(names = "--broker", description = "child|in-process: where the broker runs (default child: a JVM of its own)")
     String broker = "child";
-    @Option(names = "--out", defaultValue = "docs/benchmarks", description = "where the report goes (default docs/benchmarks)")
-    Path out;
-    @Option(names = "--name", description = "report file name without .md (default push, or push-threads-N)")
-    String name;
 
     @Override
-    public Map<String, String> quickDefaults() {
-        return Map.of("--followers", "10000,100000", "--out", "bench/target/push-quick");
+    protected Map<String, String> quickDefaults() {
+        return Map.of("--followers", "10000,100000");
     }
 
     @Override
-    public void check() {
+    protected void check() {
         name = name != null ? name : streamThreads == 1 ? "push" : "push-threads-" + streamThreads;
         Cli.require(!followers.isEmpty() && followers.stream().allMatch(n -> n >= 1) && runs >= 1 && partitions >= 1
                 && noise >= 0 && noise <= Follows.NOISE_CREATORS.size() && streamThreads >= 1, "Out-of-range value:"
