@@ -41,19 +41,15 @@ final class RawKafkaBench {
         int n = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
         Outcome o = run(n, rate, commitIntervalMs, "open loop " + rate + "/s");
         return new LatencyRun(Results.System.RAW_KAFKA, label(commitIntervalMs), rate, o.sendSeconds,
-                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.verification, o.note)
-                .say(String.format(Locale.ROOT, "raw Kafka (%s) open loop %,d/s", label(commitIntervalMs), rate));
+                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.verification, o.note).say();
     }
 
     ThroughputRun maxThroughput(int n, int commitIntervalMs) {
         Outcome o = run(n, 0, commitIntervalMs, "max throughput");
         double seconds = o.verification.decided() == 0 ? 0 : (o.tracker.lastDecisionNanos() - o.t0) / 1e9;
-        ThroughputRun run = new ThroughputRun(Results.System.RAW_KAFKA, label(commitIntervalMs),
+        return new ThroughputRun(Results.System.RAW_KAFKA, label(commitIntervalMs),
                 "1 partition, " + valueBytes + "-byte records", n, n, o.sendSeconds, seconds, o.verification, o.note,
-                Double.NaN, "");
-        Progress.say("raw Kafka (%s) max throughput: %,.0f records/s; checks: %s", label(commitIntervalMs),
-                run.decisionsPerSecond(), o.verification.problems());
-        return run;
+                Double.NaN, "").say();
     }
 
     private record Outcome(DecisionTracker tracker, DecisionTracker.Verification verification, long t0,

@@ -66,7 +66,7 @@ public final class StampedeBenchmark {
     }
 
     private static void redis(BenchOptions o, Path work, Results results, List<String> setup) throws Exception {
-        Optional<Path> server = RedisServerBinary.find();
+        Optional<Path> server = RedisLuaBench.server();
         if (server.isEmpty()) {
             results.redisUnavailable = "`redis-server` not found, so no Redis figures nor ratios against them."
                     + " Install it (`apt-get install -y redis-server`, as root) and rerun the same command.";

@@ -59,7 +59,6 @@ final class TopologyBench implements AutoCloseable {
     private final AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
     private KafkaStreams streams;
     private KafkaProducer<String, OrderRequest> orders;
-    private KafkaProducer<String, Drop> drops;
 
     TopologyBench(BenchOptions options, String bootstrap, long brokerPid, Path workDir, String guarantee,
                   int commitIntervalMs) {
@@ -88,7 +87,6 @@ final class TopologyBench implements AutoCloseable {
         KafkaAdmin.start(streams, streamsFailure, "Kafka Streams (" + config + ")");
         checkStreams();
         orders = producer("bench-orders-" + tag, serdes.orderRequest().serializer());
-        drops = producer("bench-drops-" + tag, serdes.drop().serializer());
     }
 
     private <V> KafkaProducer<String, V> producer(String clientId, Serializer<V> values) {
@@ -109,13 +107,14 @@ final class TopologyBench implements AutoCloseable {
     private void launch(Workload w) {
         Set<String> started = ConcurrentHashMap.newKeySet();
         Set<String> wanted = Set.of(w.dropIds());
-        try (CommittedReader<DropEvent> events = new CommittedReader<>(bootstrap, topics.dropEvents().name(),
-                serdes.dropEvent().deserializer(), (r, now) -> {
-                    DropEvent e = r.value();
-                    if (e != null && e.getType() == DropEventType.STARTED && wanted.contains(e.getDropId())) {
-                        started.add(e.getDropId());
-                    }
-                }, Duration.ofMinutes(2)).start()) {
+        try (var drops = producer("bench-drops-" + tag, serdes.drop().serializer());
+             var events = new CommittedReader<>(bootstrap, topics.dropEvents().name(),
+                     serdes.dropEvent().deserializer(), (r, now) -> {
+                         DropEvent e = r.value();
+                         if (e != null && e.getType() == DropEventType.STARTED && wanted.contains(e.getDropId())) {
+                             started.add(e.getDropId());
+                         }
+                     }, Duration.ofMinutes(2)).start()) {
             Instant now = Instant.now();
             for (String id : w.dropIds()) {
                 drops.send(new ProducerRecord<>(topics.drops().name(), id, Drop.newBuilder()
@@ -217,8 +216,7 @@ final class TopologyBench implements AutoCloseable {
         String note = tracker.complete() ? "" : "INCOMPLETE after a " + drain.toSeconds()
                 + " s drain: percentiles are lower bounds";
         return new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests() / Math.max(seconds, 1e-9),
-                tracker.latency(), tracker.verification(run.sendErrors.get()), note)
-                .say(String.format(Locale.ROOT, "%s open loop %,d/s", config, rate));
+                tracker.latency(), tracker.verification(run.sendErrors.get()), note).say();
     }
 
     /** Sends {@code options.requests} requests as fast as possible. */
@@ -232,9 +230,8 @@ final class TopologyBench implements AutoCloseable {
         long t0;
         long sendEnd;
         String metrics;
-        ThreadCpu cpuFrom = null;
-        ThreadCpu cpuTo = null;
-        long[] steady = new long[4]; // nanos and decisions at 25% and at 90% of the orders
+        Mark from = null;
+        Mark to = null;
         Run run = new Run(w, limit.plusSeconds(30));
         DecisionTracker tracker = run.tracker;
         try (run) {
@@ -261,15 +258,11 @@ final class TopologyBench implements AutoCloseable {
                         break;
                     }
                     long d = tracker.decided();
-                    if (cpuFrom == null && d >= w.orders() / 4) {
-                        cpuFrom = ThreadCpu.snapshot(brokerPid);
-                        steady[0] = now;
-                        steady[1] = d;
+                    if (from == null && d >= w.orders() / 4) {
+                        from = new Mark(now, d, ProcCpu.threads(brokerPid));
                     }
-                    if (cpuFrom != null && cpuTo == null && d >= w.orders() * 9L / 10) {
-                        cpuTo = ThreadCpu.snapshot(brokerPid);
-                        steady[2] = now;
-                        steady[3] = d;
+                    if (from != null && to == null && d >= w.orders() * 9L / 10) {
+                        to = new Mark(now, d, ProcCpu.threads(brokerPid));
                     }
                     Waits.until(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2));
                 }
@@ -279,18 +272,15 @@ final class TopologyBench implements AutoCloseable {
         var v = tracker.verification(run.sendErrors.get());
         double seconds = v.decided() == 0 ? 0 : (tracker.lastDecisionNanos() - t0) / 1e9;
         String note = (tracker.complete() ? "" : "INCOMPLETE after " + limit.toSeconds() + " s; ") + metrics;
-        double steadyRate = steady[2] > steady[0] ? (steady[3] - steady[1]) / ((steady[2] - steady[0]) / 1e9) : Double.NaN;
-        String cpu = cpuTo != null ? cpuTo.since(cpuFrom, 6) : "";
-        ThroughputRun result = new ThroughputRun(Results.System.TOPOLOGY, config,
+        boolean steady = to != null && to.nanos > from.nanos;
+        return new ThroughputRun(Results.System.TOPOLOGY, config,
                 spread ? "spread: " + dropIds.length + " drops" : "hot drop", w.requests(), w.orders(),
-                (sendEnd - t0) / 1e9, seconds, v, note, steadyRate, cpu);
-        Progress.say("%s %s: %,.0f decisions/s (%,d decisions in %.1f s; sending took %.1f s; %,.0f/s from 25%% to"
-                        + " 90%% of the decisions); checks: %s", config, result.scenario(), result.decisionsPerSecond(),
-                v.decided(), seconds, result.sendSeconds(), steadyRate, v.problems());
-        if (!cpu.isEmpty()) {
-            Progress.say("  CPU from 25%% to 90%% of the decisions, in cores: %s", cpu);
-        }
-        return result;
+                (sendEnd - t0) / 1e9, seconds, v, note, steady ? (to.decided - from.decided) / ((to.nanos - from.nanos)
+                / 1e9) : Double.NaN, to != null ? to.cpu.busiest(from.cpu, 6) : "").say();
+    }
+
+    /** The decisions and thread CPU at a point of the drain. */
+    private record Mark(long nanos, long decided, ProcCpu cpu) {
     }
 
     private String streamsMetrics() {
@@ -310,9 +300,6 @@ final class TopologyBench implements AutoCloseable {
     public void close() {
         if (orders != null) {
             orders.close(Duration.ofSeconds(10));
-        }
-        if (drops != null) {
-            drops.close(Duration.ofSeconds(10));
         }
         if (streams != null) {
             streams.close(Duration.ofSeconds(60));
