@@ -133,15 +133,16 @@ final class TopologyBench implements AutoCloseable {
         checkStreams();
     }
 
-    /** One run: its drops launched, its sends and decisions counted. */
+    /** One run: its drops launched, its sends and decisions counted and shown every 5 s. */
     private final class Run implements AutoCloseable {
         final Workload w;
         final DecisionTracker tracker;
         final CommittedReader<OrderDecision> reader;
         final AtomicLong sent = new AtomicLong();
         final AtomicLong sendErrors = new AtomicLong();
+        final Progress.Ticker ticker;
 
-        Run(Workload w, Duration maxRuntime) {
+        Run(String phase, Workload w, Duration maxRuntime) {
             this.w = w;
             launch(w);
             tracker = new DecisionTracker(w);
@@ -153,6 +154,9 @@ final class TopologyBench implements AutoCloseable {
                                     d.getQuantity(), now, false);
                         }
                     }, maxRuntime).start();
+            ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                    "%s %s: sent %,d/%,d, decided %,d/%,d", config, phase, sent.get(), w.requests(), tracker.decided(),
+                    w.orders()));
         }
 
         void send(int slot) {
@@ -175,6 +179,7 @@ final class TopologyBench implements AutoCloseable {
 
         @Override
         public void close() {
+            ticker.close();
             reader.close();
             if (reader.failure() != null) {
                 throw new IllegalStateException("The decision reader failed: " + reader.failure(), reader.failure());
@@ -191,25 +196,20 @@ final class TopologyBench implements AutoCloseable {
         Duration drain = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
         long t0;
         long lastSend;
-        Run run = new Run(w, duration.plus(drain).plusSeconds(30));
+        Run run = new Run(phase + " @ " + rate + "/s", w, duration.plus(drain).plusSeconds(30));
         DecisionTracker tracker = run.tracker;
         try (run) {
             t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             Schedule schedule = Schedule.of(t0, rate);
             tracker.schedule(schedule);
-            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
-                    "%s %s @ %,d/s: sent %,d/%,d, decided %,d/%,d, p99 so far %.1f ms", config, phase, rate,
-                    run.sent.get(), w.requests(), tracker.decided(), w.orders(),
-                    tracker.latency().getValueAtPercentile(99) / 1000.0))) {
-                for (int slot = 0; slot < w.requests(); slot++) {
-                    Waits.until(schedule.intended(slot));
-                    run.send(slot);
-                }
-                lastSend = System.nanoTime();
-                orders.flush();
-                if (!Waits.await(run::over, drain)) {
-                    tracker.giveUp(System.nanoTime());
-                }
+            for (int slot = 0; slot < w.requests(); slot++) {
+                Waits.until(schedule.intended(slot));
+                run.send(slot);
+            }
+            lastSend = System.nanoTime();
+            orders.flush();
+            if (!Waits.await(run::over, drain)) {
+                tracker.giveUp(System.nanoTime());
             }
         }
         double seconds = (lastSend - t0) / 1e9;
@@ -232,40 +232,29 @@ final class TopologyBench implements AutoCloseable {
         String metrics;
         Mark from = null;
         Mark to = null;
-        Run run = new Run(w, limit.plusSeconds(30));
+        Run run = new Run(phase, w, limit.plusSeconds(30));
         DecisionTracker tracker = run.tracker;
         try (run) {
-            long[] last = {System.nanoTime(), 0};
-            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
+            t0 = System.nanoTime();
+            for (int slot = 0; slot < w.requests(); slot++) {
+                run.send(slot);
+            }
+            orders.flush();
+            sendEnd = System.nanoTime();
+            while (!run.over()) {
                 long now = System.nanoTime();
+                if (now > t0 + limit.toNanos()) {
+                    tracker.giveUp(now);
+                    break;
+                }
                 long d = tracker.decided();
-                double rate = (d - last[1]) / ((now - last[0]) / 1e9);
-                last[0] = now;
-                last[1] = d;
-                return String.format(Locale.ROOT, "%s %s: sent %,d/%,d, decided %,d/%,d (%,.0f decisions/s now)",
-                        config, phase, run.sent.get(), w.requests(), d, w.orders(), rate);
-            })) {
-                t0 = System.nanoTime();
-                for (int slot = 0; slot < w.requests(); slot++) {
-                    run.send(slot);
+                if (from == null && d >= w.orders() / 4) {
+                    from = new Mark(now, d, ProcCpu.threads(brokerPid));
                 }
-                orders.flush();
-                sendEnd = System.nanoTime();
-                while (!run.over()) {
-                    long now = System.nanoTime();
-                    if (now > t0 + limit.toNanos()) {
-                        tracker.giveUp(now);
-                        break;
-                    }
-                    long d = tracker.decided();
-                    if (from == null && d >= w.orders() / 4) {
-                        from = new Mark(now, d, ProcCpu.threads(brokerPid));
-                    }
-                    if (from != null && to == null && d >= w.orders() * 9L / 10) {
-                        to = new Mark(now, d, ProcCpu.threads(brokerPid));
-                    }
-                    Waits.until(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2));
+                if (from != null && to == null && d >= w.orders() * 9L / 10) {
+                    to = new Mark(now, d, ProcCpu.threads(brokerPid));
                 }
+                Waits.until(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2));
             }
             metrics = streamsMetrics();
         }
