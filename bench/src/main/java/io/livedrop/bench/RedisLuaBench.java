@@ -17,10 +17,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
@@ -167,16 +165,12 @@ final class RedisLuaBench implements AutoCloseable {
         return "stock:{" + dropId + "}";
     }
 
-    private Response<Object> call(Pipeline p, Workload w, int order) {
-        return p.evalsha(sha, keys(w, order), List.of("1", TTL_SECONDS, w.dropId(order)));
-    }
-
-    private Object call(Jedis j, Workload w, int order) {
-        return j.evalsha(sha, keys(w, order), List.of("1", TTL_SECONDS, w.dropId(order)));
-    }
-
     private static List<String> keys(Workload w, int order) {
         return List.of(stockKey(w.dropId(order)), "order:" + w.orderId(order));
+    }
+
+    private static List<String> args(Workload w, int order) {
+        return List.of("1", TTL_SECONDS, w.dropId(order));
     }
 
     private static boolean confirmed(Object reply) {
@@ -196,22 +190,21 @@ final class RedisLuaBench implements AutoCloseable {
         prepare(w);
         DecisionTracker tracker = new DecisionTracker(w);
         AtomicInteger next = new AtomicInteger();
-        AtomicLong done = new AtomicLong();
         String how = depth > 1 ? connections + " connections x pipelines of " + depth
                 : connections + " connections, one call in flight each";
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, w.requests() / 2000));
-        clients(w, connections, () -> String.format(Locale.ROOT, "Redis Lua (%s): %,d/%,d calls", how, done.get(),
-                w.requests()), (j, c) -> {
+        clients(w, tracker, how, connections, (j, c) -> {
                     for (int start; System.nanoTime() < deadline && (start = next.getAndAdd(depth)) < w.requests(); ) {
                         int end = Math.min(start + depth, w.requests());
                         if (depth == 1) {
                             int order = w.slotOrder()[start];
-                            tracker.decision(order, confirmed(call(j, w, order)), 1, System.nanoTime(), true);
+                            Object reply = j.evalsha(sha, keys(w, order), args(w, order));
+                            tracker.decision(order, confirmed(reply), 1, System.nanoTime(), true);
                         } else {
                             Pipeline p = j.pipelined();
-                            List<Response<Object>> replies = IntStream.range(start, end).mapToObj(slot -> call(p, w,
-                                    w.slotOrder()[slot])).toList();
+                            List<Response<Object>> replies = IntStream.range(start, end).map(slot -> w.slotOrder()[slot])
+                                    .mapToObj(order -> p.evalsha(sha, keys(w, order), args(w, order))).toList();
                             p.sync();
                             long now = System.nanoTime();
                             for (int i = 0; i < replies.size(); i++) {
@@ -219,7 +212,6 @@ final class RedisLuaBench implements AutoCloseable {
                                 tracker.decision(w.slotOrder()[start + i], confirmed, 1, now, true);
                             }
                         }
-                        done.addAndGet(end - start);
                     }
                 });
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -235,18 +227,15 @@ final class RedisLuaBench implements AutoCloseable {
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         Schedule schedule = Schedule.of(t0, rate);
         tracker.schedule(schedule);
-        AtomicLong done = new AtomicLong();
         long deadline = schedule.intended(w.requests()) + TimeUnit.SECONDS.toNanos(60);
-        clients(w, connections, () -> String.format(Locale.ROOT, "Redis Lua open loop %,d/s: %,d/%,d calls", rate,
-                done.get(), w.requests()), (j, c) -> {
+        clients(w, tracker, "open loop " + rate + "/s", connections, (j, c) -> {
                     for (int slot = c; slot < w.requests() && System.nanoTime() < deadline; slot += connections) {
                         Waits.until(schedule.intended(slot));
                         int order = w.slotOrder()[slot];
-                        Object reply = call(j, w, order);
+                        Object reply = j.evalsha(sha, keys(w, order), args(w, order));
                         long now = System.nanoTime();
                         tracker.decision(order, confirmed(reply), 1, now, true);
                         tracker.latencySample(slot, now);
-                        done.incrementAndGet();
                     }
                 });
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -265,8 +254,8 @@ final class RedisLuaBench implements AutoCloseable {
     }
 
     /** Runs {@code client} on a thread and connection per number, then checks that no stock went negative. */
-    private void clients(Workload w, int connections, Supplier<String> progress, BiConsumer<Jedis, Integer> client)
-            throws InterruptedException {
+    private void clients(Workload w, DecisionTracker tracker, String what, int connections,
+                         BiConsumer<Jedis, Integer> client) throws InterruptedException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = IntStream.range(0, connections).mapToObj(c -> new Thread(() -> {
             try (Jedis j = connect()) {
@@ -275,7 +264,8 @@ final class RedisLuaBench implements AutoCloseable {
                 failure.compareAndSet(null, e);
             }
         }, "redis-client-" + c)).toList();
-        try (var ticker = Progress.every(Duration.ofSeconds(5), progress)) {
+        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                "Redis Lua (%s): %,d/%,d orders decided", what, tracker.decided(), w.orders()))) {
             threads.forEach(Thread::start);
             for (Thread t : threads) {
                 t.join();
