@@ -22,7 +22,6 @@ public final class CpuWatch implements AutoCloseable {
     }
 
     private final List<Sample> samples = new ArrayList<>();
-    private volatile boolean stop;
     private Thread thread;
 
     static boolean available() {
@@ -41,7 +40,7 @@ public final class CpuWatch implements AutoCloseable {
         Map<Long, Long> lastOurs = ourTicks();
         long lastNanos = System.nanoTime();
         long lastWarnNanos = 0;
-        while (!stop) {
+        while (true) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
@@ -117,7 +116,6 @@ public final class CpuWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        stop = true;
         if (thread != null) {
             thread.interrupt();
         }
