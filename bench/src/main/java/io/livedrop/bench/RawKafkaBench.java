@@ -65,7 +65,6 @@ final class RawKafkaBench {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.CLIENT_ID_CONFIG, topic);
-        AtomicLong sendErrors = new AtomicLong();
         AtomicLong sent = new AtomicLong();
         Duration maxRuntime = Duration.ofSeconds(rate == 0 ? Math.max(120, n / 2000) : n / rate + 30 + 60);
         long t0;
@@ -90,11 +89,7 @@ final class RawKafkaBench {
                 long txStart = System.nanoTime();
                 while (true) {
                     while (slot < n && schedule.intended(slot) <= System.nanoTime()) {
-                        producer.send(new ProducerRecord<>(topic, "raw", value(slot)), (md, e) -> {
-                            if (e != null) {
-                                sendErrors.incrementAndGet();
-                            }
-                        });
+                        producer.send(new ProducerRecord<>(topic, "raw", value(slot)), tracker::sent);
                         slot++;
                         sent.incrementAndGet();
                     }
@@ -120,7 +115,7 @@ final class RawKafkaBench {
         }
         KafkaAdmin.delete(bootstrap, topic::equals);
         String note = tracker.complete() ? "" : "INCOMPLETE: " + (n - tracker.decided()) + " records not seen";
-        return new Outcome(tracker, tracker.verification(sendErrors.get()), t0, sendSeconds, note);
+        return new Outcome(tracker, tracker.verification(), t0, sendSeconds, note);
     }
 
     private byte[] value(int slot) {

@@ -216,7 +216,7 @@ final class RedisLuaBench implements AutoCloseable {
                 });
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests(), w.orders(), seconds, seconds,
-                tracker.verification(0), String.format(Locale.ROOT, "%,.0f script calls/s (retries included)",
+                tracker.verification(), String.format(Locale.ROOT, "%,.0f script calls/s (retries included)",
                 w.requests() / seconds), Double.NaN, "").say();
     }
 
@@ -240,7 +240,7 @@ final class RedisLuaBench implements AutoCloseable {
                 });
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new LatencyRun(Results.System.REDIS_LUA, connections + " connections, one call in flight each",
-                rate, seconds, w.requests() / seconds, tracker.latency(), tracker.verification(0),
+                rate, seconds, w.requests() / seconds, tracker.latency(), tracker.verification(),
                 "request to reply, retries included").say();
     }
 

@@ -139,7 +139,6 @@ final class TopologyBench implements AutoCloseable {
         final DecisionTracker tracker;
         final CommittedReader<OrderDecision> reader;
         final AtomicLong sent = new AtomicLong();
-        final AtomicLong sendErrors = new AtomicLong();
         final Progress.Ticker ticker;
 
         Run(String phase, Workload w, Duration maxRuntime) {
@@ -165,11 +164,7 @@ final class TopologyBench implements AutoCloseable {
             orders.send(new ProducerRecord<>(topics.orderRequests().name(), dropId, OrderRequest.newBuilder()
                     .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(w.userId(order))
                     .setIdempotencyKey(w.idempotencyKey(order)).setQuantity(1).setRequestedAt(Instant.now()).build()),
-                    (md, e) -> {
-                        if (e != null) {
-                            sendErrors.incrementAndGet();
-                        }
-                    });
+                    tracker::sent);
             sent.incrementAndGet();
         }
 
@@ -216,7 +211,7 @@ final class TopologyBench implements AutoCloseable {
         String note = tracker.complete() ? "" : "INCOMPLETE after a " + drain.toSeconds()
                 + " s drain: percentiles are lower bounds";
         return new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests() / Math.max(seconds, 1e-9),
-                tracker.latency(), tracker.verification(run.sendErrors.get()), note).say();
+                tracker.latency(), tracker.verification(), note).say();
     }
 
     /** Sends {@code options.requests} requests as fast as possible. */
@@ -258,7 +253,7 @@ final class TopologyBench implements AutoCloseable {
             }
             metrics = streamsMetrics();
         }
-        var v = tracker.verification(run.sendErrors.get());
+        var v = tracker.verification();
         double seconds = v.decided() == 0 ? 0 : (tracker.lastDecisionNanos() - t0) / 1e9;
         String note = (tracker.complete() ? "" : "INCOMPLETE after " + limit.toSeconds() + " s; ") + metrics;
         boolean steady = to != null && to.nanos > from.nanos;
