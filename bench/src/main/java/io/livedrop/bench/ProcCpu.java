@@ -31,7 +31,7 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) 
         Map<String, Long> cpu = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
             if (pid >= 0) {
-                cpu.put(name, processTicks(pid) * NANOS_PER_TICK);
+                cpu.put(name, ticks(Path.of("/proc/" + pid + "/stat")) * NANOS_PER_TICK);
             }
         });
         return new ProcCpu(cpu, System.nanoTime(), machineBusyTicks());
@@ -106,10 +106,6 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) 
                 .replaceAll("[0-9a-f]{8}-[0-9a-f-]{0,27}$", "").replaceAll("bench-[ae][0-9]+-+", "")
                 .replaceAll("[-#]?\\d+", "").replaceAll("\\s*\\|.*", "").strip();
         return g.isEmpty() ? name : g;
-    }
-
-    static long processTicks(long pid) {
-        return ticks(Path.of("/proc/" + pid + "/stat"));
     }
 
     /** utime + stime of a /proc stat file (process or thread) in ticks; 0 if unreadable. */
