@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.FieldPosition;
 import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,7 @@ public final class LatencyChart {
 
     public static void write(List<Panel> panels, String title, Path png) throws IOException {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(
-                logAxis("percentile", 1, 1, 100_000, percentileFormat()));
+                logAxis("percentile", 1, 1, 100_000, new PercentileFormat()));
         combined.setGap(14);
         Map<String, Color> colors = new LinkedHashMap<>();
         panels.stream().flatMap(p -> p.series().stream())
@@ -140,14 +141,22 @@ public final class LatencyChart {
     }
 
     /** Axis value x = 1/(1-p) shown as the percentile p. */
-    private static NumberFormat percentileFormat() {
-        return new DecimalFormat() {
-            @Override
-            public StringBuffer format(double x, StringBuffer to, FieldPosition pos) {
-                int decimals = Math.max(0, (int) Math.round(Math.log10(x)) - 2);
-                double p = 100.0 * (1.0 - 1.0 / x);
-                return to.append(x < 1.5 ? "0%" : String.format(Locale.ROOT, "%." + decimals + "f%%", p));
-            }
-        };
+    private static final class PercentileFormat extends NumberFormat {
+        @Override
+        public StringBuffer format(double x, StringBuffer to, FieldPosition pos) {
+            int decimals = Math.max(0, (int) Math.round(Math.log10(x)) - 2);
+            double p = 100.0 * (1.0 - 1.0 / x);
+            return to.append(x < 1.5 ? "0%" : String.format(Locale.ROOT, "%." + decimals + "f%%", p));
+        }
+
+        @Override
+        public StringBuffer format(long x, StringBuffer to, FieldPosition pos) {
+            return format((double) x, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, ParsePosition pos) {
+            return null;
+        }
     }
 }

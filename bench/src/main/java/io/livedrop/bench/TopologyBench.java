@@ -52,12 +52,10 @@ final class TopologyBench implements AutoCloseable {
     private final String tag;
     private final String config;
     private final Path stateDir;
-    private final LivedropConfig livedropConfig;
     private final Topics topics;
-    private final Map<String, Object> overrides;
     private final TopologySerdes serdes = TopologySerdes.from(AvroSerdes.singleObject());
     private final AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
-    private KafkaStreams streams;
+    private final KafkaStreams streams;
     private KafkaProducer<String, OrderRequest> orders;
 
     TopologyBench(BenchOptions options, String bootstrap, long brokerPid, Path workDir, String guarantee,
@@ -68,12 +66,13 @@ final class TopologyBench implements AutoCloseable {
         this.tag = (guarantee.equals("exactly_once_v2") ? "e" : "a") + commitIntervalMs;
         this.config = label(guarantee, commitIntervalMs);
         this.stateDir = workDir.resolve("state-" + tag);
-        this.livedropConfig = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
+        LivedropConfig livedropConfig = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
                 LivedropConfig.PARTITIONS, String.valueOf(options.partitions)));
         this.topics = Topics.from(livedropConfig);
-        this.overrides = Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
-                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs,
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, BenchOptions.STREAM_THREADS);
+        this.streams = new KafkaStreams(LivedropTopology.build(livedropConfig, serdes),
+                StreamsSettings.of(livedropConfig, "bench-" + tag, bootstrap, stateDir, Map.of(
+                        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                        commitIntervalMs, StreamsConfig.NUM_STREAM_THREADS_CONFIG, BenchOptions.STREAM_THREADS)));
     }
 
     static String label(String guarantee, int commitIntervalMs) {
@@ -82,8 +81,6 @@ final class TopologyBench implements AutoCloseable {
 
     void start() {
         KafkaAdmin.provision(bootstrap, topics);
-        streams = new KafkaStreams(LivedropTopology.build(livedropConfig, serdes),
-                StreamsSettings.of(livedropConfig, "bench-" + tag, bootstrap, stateDir, overrides));
         KafkaAdmin.start(streams, streamsFailure, "Kafka Streams (" + config + ")");
         checkStreams();
         orders = producer("bench-orders-" + tag, serdes.orderRequest().serializer());
@@ -285,10 +282,8 @@ final class TopologyBench implements AutoCloseable {
         if (orders != null) {
             orders.close(Duration.ofSeconds(10));
         }
-        if (streams != null) {
-            streams.close(Duration.ofSeconds(60));
-            streams.cleanUp();
-        }
+        streams.close(Duration.ofSeconds(60));
+        streams.cleanUp();
         // frees the broker's disk and memory for the next configuration
         KafkaAdmin.delete(bootstrap, n -> n.startsWith("bench-" + tag + ".") || n.startsWith("bench-" + tag + "-"));
         Dirs.deleteRecursively(stateDir);
