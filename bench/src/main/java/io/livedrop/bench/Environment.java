@@ -90,12 +90,8 @@ public record Environment(String date, String cpuModel, int cores, String memory
 
     /** The 1, 5 and 15 minute load averages, "?" where unreadable. */
     public static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
+        return field("/proc/loadavg", "").map(l -> l.strip().split("\\s+")).filter(f -> f.length >= 3)
+                .map(f -> f[0] + " " + f[1] + " " + f[2]).orElse("?");
     }
 
     /** Beside bench.log.file when the script set it, else beside {@code work}. */
