@@ -203,7 +203,8 @@ final class RedisLuaBench implements AutoCloseable {
                             tracker.decision(order, confirmed(reply), 1, System.nanoTime(), true);
                         } else {
                             Pipeline p = j.pipelined();
-                            List<Response<Object>> replies = IntStream.range(start, end).map(slot -> w.slotOrder()[slot])
+                            List<Response<Object>> replies = IntStream.range(start, end)
+                                    .map(slot -> w.slotOrder()[slot])
                                     .mapToObj(order -> p.evalsha(sha, keys(w, order), args(w, order))).toList();
                             p.sync();
                             long now = System.nanoTime();
