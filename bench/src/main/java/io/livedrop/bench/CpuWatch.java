@@ -22,7 +22,6 @@ public final class CpuWatch implements AutoCloseable {
     }
 
     private final List<Sample> samples = new ArrayList<>();
-    private volatile boolean stop;
     private Thread thread;
 
     static boolean available() {
@@ -37,39 +36,29 @@ public final class CpuWatch implements AutoCloseable {
     }
 
     private void run() {
-        long lastBusy = ProcCpu.machineBusyTicks();
-        Map<Long, Long> lastOurs = ourTicks();
-        long lastNanos = System.nanoTime();
+        ProcCpu last = ours();
         long lastWarnNanos = 0;
-        while (!stop) {
+        while (true) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
                 return;
             }
-            long busy = ProcCpu.machineBusyTicks();
-            Map<Long, Long> ours = ourTicks();
-            long now = System.nanoTime();
-            double dt = (now - lastNanos) / 1e9;
-            double total = (busy - lastBusy) / ProcCpu.TICKS_PER_SECOND;
-            long oursDelta = 0;
-            for (var e : ours.entrySet()) {
-                oursDelta += e.getValue() - lastOurs.getOrDefault(e.getKey(), 0L);
-            }
+            ProcCpu now = ours();
+            Map<String, Double> cores = now.since(last);
+            double total = cores.remove("machine");
             // a process of ours that exited took its last ticks with it
-            double foreign = !ours.keySet().containsAll(lastOurs.keySet()) ? 0
-                    : Math.max(0, total - Math.max(0, oursDelta) / ProcCpu.TICKS_PER_SECOND);
+            double foreign = !now.cpuNanos().keySet().containsAll(last.cpuNanos().keySet()) ? 0
+                    : Math.max(0, total - Math.max(0, cores.values().stream().mapToDouble(c -> c).sum()));
             synchronized (this) {
-                samples.add(new Sample(now, dt, foreign / dt, total / dt));
+                samples.add(new Sample(now.nanos(), (now.nanos() - last.nanos()) / 1e9, foreign, total));
             }
-            if (foreign / dt > WARN_CORES && now - lastWarnNanos > 30e9) {
-                lastWarnNanos = now;
+            if (foreign > WARN_CORES && now.nanos() - lastWarnNanos > 30e9) {
+                lastWarnNanos = now.nanos();
                 Progress.say("  WARNING: other processes use %.0f%% of a core right now; figures will be disturbed",
-                        100 * foreign / dt);
+                        100 * foreign);
             }
-            lastBusy = busy;
-            lastOurs = ours;
-            lastNanos = now;
+            last = now;
         }
     }
 
@@ -110,14 +99,14 @@ public final class CpuWatch implements AutoCloseable {
         return foreignBetween(Long.MIN_VALUE, Long.MAX_VALUE)[1];
     }
 
-    private static Map<Long, Long> ourTicks() {
-        return Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
-                .collect(Collectors.toMap(ProcessHandle::pid, p -> ProcCpu.processTicks(p.pid())));
+    /** This process and its descendants. */
+    private static ProcCpu ours() {
+        return ProcCpu.snapshot(Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
+                .collect(Collectors.toMap(p -> String.valueOf(p.pid()), ProcessHandle::pid)));
     }
 
     @Override
     public void close() {
-        stop = true;
         if (thread != null) {
             thread.interrupt();
         }

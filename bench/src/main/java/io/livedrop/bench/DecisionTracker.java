@@ -1,6 +1,7 @@
 package io.livedrop.bench;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -25,6 +26,7 @@ final class DecisionTracker {
     private long retryReplies;
     private long retryMismatches;
     private long foreign;
+    private final AtomicLong sendErrors = new AtomicLong();
     private long rejected;
     private volatile long lastDecisionNanos;
 
@@ -69,6 +71,13 @@ final class DecisionTracker {
         }
     }
 
+    /** A producer send's callback: counts the failed sends (no lock: it runs once per send). */
+    void sent(Object metadata, Exception e) {
+        if (e != null) {
+            sendErrors.incrementAndGet();
+        }
+    }
+
     /** A request-reply sample (Redis): from the request's own intended send time. */
     synchronized void latencySample(int slot, long replyNanos) {
         record(replyNanos - schedule.intended(slot));
@@ -103,7 +112,7 @@ final class DecisionTracker {
         return latencyMicros.copy();
     }
 
-    synchronized Verification verification(long sendErrors) {
+    synchronized Verification verification() {
         long confirmed = 0;
         long oversold = 0;
         for (long units : confirmedUnits) {
@@ -112,7 +121,7 @@ final class DecisionTracker {
         }
         return new Verification(workload.requests(), workload.orders(), decided, duplicates,
                 workload.orders() - decided, confirmed, workload.expectedConfirmed(), workload.totalStock(), oversold,
-                rejected, retryReplies, retryMismatches, foreign, sendErrors);
+                rejected, retryReplies, retryMismatches, foreign, sendErrors.get());
     }
 
     /** Slot i of an open-loop run is due at {@code t0 + i / rate}. */

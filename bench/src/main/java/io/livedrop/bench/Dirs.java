@@ -1,10 +1,8 @@
 package io.livedrop.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 
 /** The benchmarks' work directories. */
 public final class Dirs {
@@ -14,14 +12,8 @@ public final class Dirs {
 
     /** Best effort: a leftover temp file must not fail a finished run. */
     public static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
+        try {
+            Utils.delete(dir.toFile());
         } catch (IOException e) {
             // best effort
         }

@@ -36,8 +36,10 @@ public record Environment(String date, String cpuModel, int cores, String memory
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("livedrop", Optional.ofNullable(Environment.class.getPackage().getImplementationVersion())
                 .orElse(mavenVersion("io.livedrop", "livedrop-bench").orElse("0.1.0-SNAPSHOT")));
-        versions.put("Apache Kafka (broker, clients, Streams)", kafkaVersion());
-        versions.put("RocksDB (rocksdbjni)", mavenVersion("org.rocksdb", "rocksdbjni").orElse(rocksdbVersion()));
+        String kafka = "/kafka/kafka-version.properties";
+        versions.put("Apache Kafka (broker, clients, Streams)", property(kafka, "version").orElse("?") + " (commit "
+                + property(kafka, "commitId").orElse("?") + ")");
+        versions.put("RocksDB (rocksdbjni)", rocksdbVersion()); // its jar has no pom.properties
         versions.put("Avro", mavenVersion("org.apache.avro", "avro").orElse("?"));
         versions.put("HdrHistogram", mavenVersion("org.hdrhistogram", "HdrHistogram").orElse("?"));
         versions.put("Jedis", mavenVersion("redis.clients", "jedis").orElse("?"));
@@ -59,26 +61,18 @@ public record Environment(String date, String cpuModel, int cores, String memory
         }
     }
 
-    private static String kafkaVersion() {
-        Properties p = resource("/kafka/kafka-version.properties");
-        return p.getProperty("version", "?") + " (commit " + p.getProperty("commitId", "?") + ")";
-    }
-
     static Optional<String> mavenVersion(String group, String artifact) {
-        return Optional.ofNullable(resource("/META-INF/maven/" + group + "/" + artifact + "/pom.properties")
-                .getProperty("version"));
+        return property("/META-INF/maven/" + group + "/" + artifact + "/pom.properties", "version");
     }
 
-    private static Properties resource(String name) {
+    private static Optional<String> property(String resource, String key) {
         Properties p = new Properties();
-        try (InputStream in = Environment.class.getResourceAsStream(name)) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            // empty
+        try (InputStream in = Environment.class.getResourceAsStream(resource)) {
+            p.load(in);
+        } catch (IOException | RuntimeException e) {
+            // no such resource
         }
-        return p;
+        return Optional.ofNullable(p.getProperty(key));
     }
 
     private static String readMemory() {
@@ -96,12 +90,8 @@ public record Environment(String date, String cpuModel, int cores, String memory
 
     /** The 1, 5 and 15 minute load averages, "?" where unreadable. */
     public static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
+        return field("/proc/loadavg", "").map(l -> l.strip().split("\\s+")).filter(f -> f.length >= 3)
+                .map(f -> f[0] + " " + f[1] + " " + f[2]).orElse("?");
     }
 
     /** Beside bench.log.file when the script set it, else beside {@code work}. */

@@ -37,8 +37,7 @@ public final class Http {
 
     private static HttpRequest.Builder graphQlBuilder(String baseUrl, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/graphql"))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
+                .headers("Content-Type", "application/json", "Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

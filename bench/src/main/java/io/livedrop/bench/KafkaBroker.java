@@ -27,21 +27,12 @@ public interface KafkaBroker extends AutoCloseable {
 
     void close();
 
-    default void kill() {
-        throw new UnsupportedOperationException("only a restartable child broker can be killed and restarted");
-    }
-
-    /** Starts the stopped or killed broker again on the same data and port. */
-    default void restart() {
-        throw new UnsupportedOperationException("only a restartable child broker can be restarted");
-    }
-
     static KafkaBroker start(String mode, Path logDir) {
         return mode.equals("in-process") ? new InProcess() : new Child(logDir, null);
     }
 
     /** A child broker whose data and port survive {@link #close()} or {@link #kill()}; the caller deletes the data. */
-    static KafkaBroker restartable(Path dataDirectory, Path logDir) {
+    static Child restartable(Path dataDirectory, Path logDir) {
         return new Child(logDir, dataDirectory);
     }
 
@@ -128,10 +119,10 @@ public interface KafkaBroker extends AutoCloseable {
                     + String.join(" ", CHILD_JVM_FLAGS.subList(0, 5)) + ")";
         }
 
-        @Override
+        /** Starts the stopped or killed broker again on the same data and port. */
         public synchronized void restart() {
             if (!restartable) {
-                KafkaBroker.super.restart();
+                throw new UnsupportedOperationException("only a restartable child broker can be restarted");
             }
             if (alive()) {
                 throw new IllegalStateException("The broker is still running (pid " + pid() + ")");

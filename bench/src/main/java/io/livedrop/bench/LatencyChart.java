@@ -29,6 +29,8 @@ import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.Range;
+import org.jfree.data.general.DatasetUtils;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -64,25 +66,17 @@ public final class LatencyChart {
         for (Panel p : panels) {
             XYSeriesCollection data = new XYSeriesCollection();
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-            double lo = Double.MAX_VALUE;
-            double hi = 0.01;
-            int i = 0;
             for (Series s : p.series()) {
-                XYSeries xy = series(s.name(), s.micros());
-                data.addSeries(xy);
-                if (!xy.isEmpty()) {
-                    lo = Math.min(lo, xy.getMinY());
-                    hi = Math.max(hi, xy.getMaxY());
-                }
+                int i = data.getSeriesCount();
+                data.addSeries(series(s.name(), s.micros()));
                 renderer.setSeriesPaint(i, colors.get(s.name()));
                 renderer.setSeriesStroke(i, new BasicStroke(s.dashed() ? 1.6f : 2.2f, BasicStroke.CAP_ROUND,
                         BasicStroke.JOIN_ROUND, 1f, s.dashed() ? new float[] {6f, 4f} : null, 0f));
-                i++;
             }
-            if (!Double.isNaN(p.targetMs())) {
-                hi = Math.max(hi, p.targetMs());
-            }
-            lo = lo == Double.MAX_VALUE ? 0.01 : lo;
+            Range y = DatasetUtils.findRangeBounds(data); // null when every series is empty
+            double lo = y == null ? 0.01 : y.getLowerBound();
+            double minHi = Double.isNaN(p.targetMs()) ? 0.01 : p.targetMs();
+            double hi = y == null ? minHi : Math.max(minHi, y.getUpperBound());
             LogAxis ms = logAxis(p.axisLabel(), 0.01, Math.pow(10, Math.floor(Math.log10(lo))),
                     Math.pow(10, Math.ceil(Math.log10(hi * 1.01))), new DecimalFormat("#,##0.###"));
             ms.setMinorTickCount(9);

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** A benchmark's report, OUT/NAME.md: its {@link #sections()}, and the parts every report shares. */
 public abstract class Markdown {
@@ -49,11 +51,7 @@ public abstract class Markdown {
     }
 
     protected void row(Object... cells) {
-        StringBuilder sb = new StringBuilder("|");
-        for (Object c : cells) {
-            sb.append(' ').append(c).append(" |");
-        }
-        line(sb.toString());
+        line(Stream.of(cells).map(String::valueOf).collect(Collectors.joining(" | ", "| ", " |")));
     }
 
     protected String produced() {

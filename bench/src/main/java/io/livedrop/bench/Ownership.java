@@ -41,41 +41,31 @@ public final class Ownership {
 
     /** The one instance that answers 200 for {@code key} while the others answer 503, or null. */
     public static AppInstance ownerOfExisting(Http http, List<AppInstance> instances, String key, int partitions) {
-        int p = partition(key, partitions);
-        AppInstance owner = null;
-        for (AppInstance i : instances) {
-            int status = probe(http, i, key, p);
-            if (status == 200) {
-                if (owner != null) {
-                    return null;
-                }
-                owner = i;
-            } else if (status != 503) {
-                return null;
-            }
-        }
-        return owner;
+        return owner(http, instances, key, partition(key, partitions), Set.of(200));
     }
 
     /** partition -> the one instance active for it, or null. */
     public static Map<Integer, String> partitionOwners(Http http, List<AppInstance> instances, int partitions) {
         Map<Integer, String> owners = new TreeMap<>();
         for (int p = 0; p < partitions; p++) {
-            String key = probeKey(p, partitions);
-            String owner = null;
-            boolean clear = true;
-            for (AppInstance i : instances) {
-                int status = probe(http, i, key, p);
-                if (status == 200 || status == 404) {
-                    clear &= owner == null;
-                    owner = i.name;
-                } else if (status != 503) {
-                    clear = false;
-                }
-            }
-            owners.put(p, clear ? owner : null);
+            AppInstance owner = owner(http, instances, probeKey(p, partitions), p, Set.of(200, 404));
+            owners.put(p, owner == null ? null : owner.name);
         }
         return owners;
+    }
+
+    /** The one instance whose answer is in {@code owns} while the others answer 503; null when none or unclear. */
+    private static AppInstance owner(Http http, List<AppInstance> instances, String key, int p, Set<Integer> owns) {
+        AppInstance owner = null;
+        for (AppInstance i : instances) {
+            int status = probe(http, i, key, p);
+            if (owns.contains(status) && owner == null) {
+                owner = i;
+            } else if (status != 503) {
+                return null;
+            }
+        }
+        return owner;
     }
 
     /** A key (absent from every store) that falls in {@code partition}. */

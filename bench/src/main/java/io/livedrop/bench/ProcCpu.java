@@ -1,33 +1,74 @@
 package io.livedrop.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** CPU time of the benchmark's processes from /proc: which process used how many cores names what bounds a figure. */
-public record ProcCpu(Map<String, Long> pids, Map<String, Long> ticks, long nanos, long machineBusy) {
+/**
+ * CPU time by name between two snapshots, of the benchmark's processes (/proc) or of kinds of threads (this JVM's from
+ * ThreadMXBean, the broker's from /proc): which one used how many cores names what bounds a figure.
+ */
+public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) {
 
     static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
+    private static final Map<String, String> KINDS = Map.of("bench-reader-", "decision reader", "C1 Compiler",
+            "JIT compiler", "C2 Compiler", "JIT compiler", "data-plane-kafk", "request handlers and network",
+            "kafka-log-clean", "log cleaner");
 
     /** A pid < 0 is skipped. */
     public static ProcCpu snapshot(Map<String, Long> pids) {
-        Map<String, Long> ticks = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> ticks.put(name, pid < 0 ? 0 : processTicks(pid)));
-        return new ProcCpu(pids, ticks, System.nanoTime(), machineBusyTicks());
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            if (pid >= 0) {
+                cpu.put(name, ticks(Path.of("/proc/" + pid + "/stat")) * NANOS_PER_TICK);
+            }
+        });
+        return new ProcCpu(cpu, System.nanoTime(), machineBusyTicks());
     }
 
+    /** This JVM's threads and the broker's (none for a pid <= 0), by {@link #threadKind}. */
+    static ProcCpu threads(long brokerPid) {
+        Map<String, Long> cpu = new HashMap<>();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (mx.isThreadCpuTimeSupported()) {
+            for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+                long t = info == null ? 0 : mx.getThreadCpuTime(info.getThreadId());
+                if (t > 0) {
+                    cpu.merge(threadKind(info.getThreadName()), t, Long::sum);
+                }
+            }
+        }
+        try (Stream<Path> tasks = brokerPid > 0 ? Files.list(Path.of("/proc/" + brokerPid + "/task")) : Stream.of()) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    cpu.merge("broker: " + threadKind(comm), ticks(task.resolve("stat")) * NANOS_PER_TICK, Long::sum);
+                } catch (IOException e) {
+                    // thread gone
+                }
+            }
+        } catch (IOException e) {
+            // not Linux, or the broker is gone
+        }
+        return new ProcCpu(cpu, System.nanoTime(), machineBusyTicks());
+    }
+
+    /** Cores by name since {@code earlier} (a name new since then counts whole), then the machine's. */
     public Map<String, Double> since(ProcCpu earlier) {
         double seconds = Math.max(1e-9, (nanos - earlier.nanos) / 1e9);
         Map<String, Double> cores = new LinkedHashMap<>();
-        ticks.forEach((name, t) -> {
-            if (pids.get(name) >= 0) {
-                cores.put(name, (t - earlier.ticks.getOrDefault(name, t)) / TICKS_PER_SECOND / seconds);
-            }
-        });
+        cpuNanos.forEach((name, t) -> cores.put(name, (t - earlier.cpuNanos.getOrDefault(name, 0L)) / 1e9 / seconds));
         cores.put("machine", (machineBusy - earlier.machineBusy) / TICKS_PER_SECOND / seconds);
         return cores;
     }
@@ -37,8 +78,34 @@ public record ProcCpu(Map<String, Long> pids, Map<String, Long> ticks, long nano
                 .collect(Collectors.joining(", "));
     }
 
-    static long processTicks(long pid) {
-        return ticks(Path.of("/proc/" + pid + "/stat"));
+    /** The {@code top} busiest names since {@code earlier} in cores, and the machine's total. */
+    String busiest(ProcCpu earlier, int top) {
+        Map<String, Double> cores = since(earlier);
+        double machine = cores.remove("machine");
+        return cores.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
+                .map(e -> String.format(Locale.ROOT, "%s %.2f, ", e.getKey(), e.getValue()))
+                .collect(Collectors.joining()) + String.format(Locale.ROOT, "machine %.2f of %d cores", machine,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The kind of a thread: its name without numbers and ids. */
+    static String threadKind(String name) {
+        String kind = KINDS.entrySet().stream().filter(k -> name.startsWith(k.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+        if (kind != null) {
+            return kind;
+        } else if (name.equals("main")) {
+            return "load generator (main)";
+        } else if (name.contains("StreamThread") && name.contains("producer")) {
+            return "Streams producer I/O";
+        } else if (name.startsWith("kafka-producer-network-thread")) {
+            return "producer I/O (" + name.substring(name.indexOf('|') + 1).strip().replaceAll("-[ae]\\d+$", "") + ")";
+        }
+        String g = name.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "")
+                .replaceAll("[0-9a-f]{8}-[0-9a-f-]{0,27}$", "").replaceAll("bench-[ae][0-9]+-+", "")
+                .replaceAll("[-#]?\\d+", "").replaceAll("\\s*\\|.*", "").strip();
+        return g.isEmpty() ? name : g;
     }
 
     /** utime + stime of a /proc stat file (process or thread) in ticks; 0 if unreadable. */

@@ -41,19 +41,15 @@ final class RawKafkaBench {
         int n = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
         Outcome o = run(n, rate, commitIntervalMs, "open loop " + rate + "/s");
         return new LatencyRun(Results.System.RAW_KAFKA, label(commitIntervalMs), rate, o.sendSeconds,
-                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.verification, o.note)
-                .say(String.format(Locale.ROOT, "raw Kafka (%s) open loop %,d/s", label(commitIntervalMs), rate));
+                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.verification, o.note).say();
     }
 
     ThroughputRun maxThroughput(int n, int commitIntervalMs) {
         Outcome o = run(n, 0, commitIntervalMs, "max throughput");
         double seconds = o.verification.decided() == 0 ? 0 : (o.tracker.lastDecisionNanos() - o.t0) / 1e9;
-        ThroughputRun run = new ThroughputRun(Results.System.RAW_KAFKA, label(commitIntervalMs),
+        return new ThroughputRun(Results.System.RAW_KAFKA, label(commitIntervalMs),
                 "1 partition, " + valueBytes + "-byte records", n, n, o.sendSeconds, seconds, o.verification, o.note,
-                Double.NaN, "");
-        Progress.say("raw Kafka (%s) max throughput: %,.0f records/s; checks: %s", label(commitIntervalMs),
-                run.decisionsPerSecond(), o.verification.problems());
-        return run;
+                Double.NaN, "").say();
     }
 
     private record Outcome(DecisionTracker tracker, DecisionTracker.Verification verification, long t0,
@@ -69,7 +65,6 @@ final class RawKafkaBench {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.CLIENT_ID_CONFIG, topic);
-        AtomicLong sendErrors = new AtomicLong();
         AtomicLong sent = new AtomicLong();
         Duration maxRuntime = Duration.ofSeconds(rate == 0 ? Math.max(120, n / 2000) : n / rate + 30 + 60);
         long t0;
@@ -94,11 +89,7 @@ final class RawKafkaBench {
                 long txStart = System.nanoTime();
                 while (true) {
                     while (slot < n && schedule.intended(slot) <= System.nanoTime()) {
-                        producer.send(new ProducerRecord<>(topic, "raw", value(slot)), (md, e) -> {
-                            if (e != null) {
-                                sendErrors.incrementAndGet();
-                            }
-                        });
+                        producer.send(new ProducerRecord<>(topic, "raw", value(slot)), tracker::sent);
                         slot++;
                         sent.incrementAndGet();
                     }
@@ -124,7 +115,7 @@ final class RawKafkaBench {
         }
         KafkaAdmin.delete(bootstrap, topic::equals);
         String note = tracker.complete() ? "" : "INCOMPLETE: " + (n - tracker.decided()) + " records not seen";
-        return new Outcome(tracker, tracker.verification(sendErrors.get()), t0, sendSeconds, note);
+        return new Outcome(tracker, tracker.verification(), t0, sendSeconds, note);
     }
 
     private byte[] value(int slot) {

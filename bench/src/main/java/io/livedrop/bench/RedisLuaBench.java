@@ -4,26 +4,32 @@ import io.livedrop.bench.DecisionTracker.Schedule;
 import io.livedrop.bench.Results.LatencyRun;
 import io.livedrop.bench.Results.ThroughputRun;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
 /**
  * Baseline 2, the design livedrop replaces: one Lua script per request checks the idempotency record and decrements
- * the stock atomically, on a redis-server of its own (AOF, appendfsync everysec: a crash may lose a second).
+ * the stock atomically, on a redis-server of its own (AOF, appendfsync everysec: a crash may lose a second). The
+ * server: on linux-amd64 the binary bundled in embedded-redis's jar (needs glibc and libssl3), copied once to
+ * {@code <tmp>/livedrop-redis-<user>/}; elsewhere an installed {@code redis-server}, or none.
  */
 final class RedisLuaBench implements AutoCloseable {
 
@@ -50,6 +56,9 @@ final class RedisLuaBench implements AutoCloseable {
 
     private static final String TTL_SECONDS = String.valueOf(TimeUnit.HOURS.toSeconds(24));
     private static final String HOST = "127.0.0.1";
+
+    /** embedded-redis 1.4.3's resource (named 6.2.6, it reports 6.2.11). */
+    static final String LINUX_AMD64 = "redis-server-6.2.6-v5-linux-amd64";
 
     static final int PIPELINE_DEPTH = 100;
     static final int PIPELINED_CONNECTIONS = 2;
@@ -99,6 +108,50 @@ final class RedisLuaBench implements AutoCloseable {
         return new RedisLuaBench(p, port, dir);
     }
 
+    static Optional<Path> server() {
+        return bundledServer().or(RedisLuaBench::installedServer);
+    }
+
+    /** On PATH or in the usual places. */
+    static Optional<Path> installedServer() {
+        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).filter(d -> !d.isBlank()),
+                        Stream.of("/usr/bin", "/usr/sbin", "/usr/local/bin")).map(d -> Path.of(d, "redis-server"))
+                .filter(Files::isExecutable).findFirst();
+    }
+
+    static boolean isLinuxAmd64() {
+        String arch = System.getProperty("os.arch", "");
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
+                && (arch.equals("amd64") || arch.equals("x86_64"));
+    }
+
+    /** Copied out of the jar when missing or of another size. */
+    static synchronized Optional<Path> bundledServer() {
+        if (!isLinuxAmd64()) {
+            return Optional.empty();
+        }
+        try (InputStream in = RedisLuaBench.class.getClassLoader().getResourceAsStream(LINUX_AMD64)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            Path dir = Files.createDirectories(
+                    Path.of(System.getProperty("java.io.tmpdir"), "livedrop-redis-" + System.getProperty("user.name")));
+            Path target = dir.resolve(LINUX_AMD64);
+            long size = RedisLuaBench.class.getClassLoader().getResource(LINUX_AMD64).openConnection()
+                    .getContentLengthLong();
+            if (!Files.isExecutable(target) || Files.size(target) != size) {
+                // a rename: a concurrent run never starts a half-written binary
+                Path partial = Files.createTempFile(dir, LINUX_AMD64, ".part");
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Optional.of(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not copy " + LINUX_AMD64 + " out of the embedded-redis jar", e);
+        }
+    }
+
     String description() {
         return "redis-server " + version + " on " + HOST + ":" + port + ", appendonly yes, appendfsync everysec, "
                 + "no RDB snapshots";
@@ -112,16 +165,12 @@ final class RedisLuaBench implements AutoCloseable {
         return "stock:{" + dropId + "}";
     }
 
-    private Response<Object> call(Pipeline p, Workload w, int order) {
-        return p.evalsha(sha, keys(w, order), List.of("1", TTL_SECONDS, w.dropId(order)));
-    }
-
-    private Object call(Jedis j, Workload w, int order) {
-        return j.evalsha(sha, keys(w, order), List.of("1", TTL_SECONDS, w.dropId(order)));
-    }
-
     private static List<String> keys(Workload w, int order) {
         return List.of(stockKey(w.dropId(order)), "order:" + w.orderId(order));
+    }
+
+    private static List<String> args(Workload w, int order) {
+        return List.of("1", TTL_SECONDS, w.dropId(order));
     }
 
     private static boolean confirmed(Object reply) {
@@ -141,22 +190,22 @@ final class RedisLuaBench implements AutoCloseable {
         prepare(w);
         DecisionTracker tracker = new DecisionTracker(w);
         AtomicInteger next = new AtomicInteger();
-        AtomicLong done = new AtomicLong();
         String how = depth > 1 ? connections + " connections x pipelines of " + depth
                 : connections + " connections, one call in flight each";
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, w.requests() / 2000));
-        clients(w, connections, () -> String.format(Locale.ROOT, "Redis Lua (%s): %,d/%,d calls", how, done.get(),
-                w.requests()), (j, c) -> {
+        clients(w, tracker, how, connections, (j, c) -> {
                     for (int start; System.nanoTime() < deadline && (start = next.getAndAdd(depth)) < w.requests(); ) {
                         int end = Math.min(start + depth, w.requests());
                         if (depth == 1) {
                             int order = w.slotOrder()[start];
-                            tracker.decision(order, confirmed(call(j, w, order)), 1, System.nanoTime(), true);
+                            Object reply = j.evalsha(sha, keys(w, order), args(w, order));
+                            tracker.decision(order, confirmed(reply), 1, System.nanoTime(), true);
                         } else {
                             Pipeline p = j.pipelined();
-                            List<Response<Object>> replies = IntStream.range(start, end).mapToObj(slot -> call(p, w,
-                                    w.slotOrder()[slot])).toList();
+                            List<Response<Object>> replies = IntStream.range(start, end)
+                                    .map(slot -> w.slotOrder()[slot])
+                                    .mapToObj(order -> p.evalsha(sha, keys(w, order), args(w, order))).toList();
                             p.sync();
                             long now = System.nanoTime();
                             for (int i = 0; i < replies.size(); i++) {
@@ -164,17 +213,12 @@ final class RedisLuaBench implements AutoCloseable {
                                 tracker.decision(w.slotOrder()[start + i], confirmed, 1, now, true);
                             }
                         }
-                        done.addAndGet(end - start);
                     }
                 });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        var v = tracker.verification(0);
-        ThroughputRun run = new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests(), w.orders(),
-                seconds, seconds, v, String.format(Locale.ROOT, "%,.0f script calls/s (retries included)",
-                w.requests() / seconds), Double.NaN, "");
-        Progress.say("Redis Lua (%s) %s: %,.0f calls/s, %,.0f decisions/s; checks: %s", how, scenario,
-                w.requests() / seconds, run.decisionsPerSecond(), v.problems());
-        return run;
+        return new ThroughputRun(Results.System.REDIS_LUA, how, scenario, w.requests(), w.orders(), seconds, seconds,
+                tracker.verification(), String.format(Locale.ROOT, "%,.0f script calls/s (retries included)",
+                w.requests() / seconds), Double.NaN, "").say();
     }
 
     /** Open loop: slot i is sent when due by connection i mod {@code connections}. */
@@ -184,25 +228,21 @@ final class RedisLuaBench implements AutoCloseable {
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         Schedule schedule = Schedule.of(t0, rate);
         tracker.schedule(schedule);
-        AtomicLong done = new AtomicLong();
         long deadline = schedule.intended(w.requests()) + TimeUnit.SECONDS.toNanos(60);
-        clients(w, connections, () -> String.format(Locale.ROOT, "Redis Lua open loop %,d/s: %,d/%,d calls", rate,
-                done.get(), w.requests()), (j, c) -> {
+        clients(w, tracker, "open loop " + rate + "/s", connections, (j, c) -> {
                     for (int slot = c; slot < w.requests() && System.nanoTime() < deadline; slot += connections) {
                         Waits.until(schedule.intended(slot));
                         int order = w.slotOrder()[slot];
-                        Object reply = call(j, w, order);
+                        Object reply = j.evalsha(sha, keys(w, order), args(w, order));
                         long now = System.nanoTime();
                         tracker.decision(order, confirmed(reply), 1, now, true);
                         tracker.latencySample(slot, now);
-                        done.incrementAndGet();
                     }
                 });
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new LatencyRun(Results.System.REDIS_LUA, connections + " connections, one call in flight each",
-                rate, seconds, w.requests() / seconds, tracker.latency(), tracker.verification(0),
-                "request to reply, retries included")
-                .say(String.format(Locale.ROOT, "Redis Lua open loop %,d/s", rate));
+                rate, seconds, w.requests() / seconds, tracker.latency(), tracker.verification(),
+                "request to reply, retries included").say();
     }
 
     private void prepare(Workload w) {
@@ -215,8 +255,8 @@ final class RedisLuaBench implements AutoCloseable {
     }
 
     /** Runs {@code client} on a thread and connection per number, then checks that no stock went negative. */
-    private void clients(Workload w, int connections, Supplier<String> progress, BiConsumer<Jedis, Integer> client)
-            throws InterruptedException {
+    private void clients(Workload w, DecisionTracker tracker, String what, int connections,
+                         BiConsumer<Jedis, Integer> client) throws InterruptedException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = IntStream.range(0, connections).mapToObj(c -> new Thread(() -> {
             try (Jedis j = connect()) {
@@ -225,7 +265,8 @@ final class RedisLuaBench implements AutoCloseable {
                 failure.compareAndSet(null, e);
             }
         }, "redis-client-" + c)).toList();
-        try (var ticker = Progress.every(Duration.ofSeconds(5), progress)) {
+        try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                "Redis Lua (%s): %,d/%,d orders decided", what, tracker.decided(), w.orders()))) {
             threads.forEach(Thread::start);
             for (Thread t : threads) {
                 t.join();

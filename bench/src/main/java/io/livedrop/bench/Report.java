@@ -78,14 +78,14 @@ final class Report extends Markdown {
     private void targets() {
         paragraph("## Targets");
         table("| target | measured | met |");
-        Optional<ThroughputRun> redis = redisReference();
+        Optional<Double> redis = redisCallsPerSecond();
         for (ThroughputRun t : r.throughput) {
             if (t.system() == Results.System.TOPOLOGY && t.config().startsWith("exactly_once_v2")
                     && t.scenario().equals("hot drop")) {
-                String measured = n(t.decisionsPerSecond()) + " decisions/s" + redis.map(x -> " ÷ "
-                        + n(redisOps(x)) + " Redis Lua calls/s = **" + ratio(t.decisionsPerSecond() / redisOps(x))
-                        + "**").orElse(" (no Redis Lua figure)");
-                String met = redis.map(x -> t.decisionsPerSecond() / redisOps(x) >= 1.0 ? "yes" : "no").orElse("n/a");
+                String measured = n(t.decisionsPerSecond()) + " decisions/s" + redis.map(x -> " ÷ " + n(x)
+                        + " Redis Lua calls/s = **" + ratio(t.decisionsPerSecond() / x) + "**")
+                        .orElse(" (no Redis Lua figure)");
+                String met = redis.map(x -> t.decisionsPerSecond() / x >= 1.0 ? "yes" : "no").orElse("n/a");
                 row("hot drop, " + t.config() + ": decisions/s ≥ 1.0 × Redis Lua ops/s", measured + warn(t), met);
             }
         }
@@ -100,30 +100,27 @@ final class Report extends Markdown {
         line();
     }
 
-    private Optional<ThroughputRun> redisReference() {
+    /** Redis "ops/s" of the pipelined hot-drop run: script calls per second, retries included (each is one call). */
+    private Optional<Double> redisCallsPerSecond() {
         return r.throughput.stream().filter(t -> t.system() == Results.System.REDIS_LUA
-                && t.scenario().equals("hot drop") && t.config().contains("pipelines")).findFirst();
-    }
-
-    /** Redis "ops/s": script calls per second, retries included (each is one call). */
-    private static double redisOps(ThroughputRun redis) {
-        return redis.requests() / redis.seconds();
+                && t.scenario().equals("hot drop") && t.config().contains("pipelines")).findFirst()
+                .map(ThroughputRun::requestsPerSecond);
     }
 
     private void throughput() {
         if (r.throughput.isEmpty()) {
             return;
         }
-        Optional<ThroughputRun> redis = redisReference();
+        Optional<Double> redis = redisCallsPerSecond();
         paragraph("## Throughput (max-throughput mode: everything sent as fast as possible)");
         line("Columns: see [methodology.md](methodology.md#stampede-report-tables)." + redis.map(x -> " The ratio"
-                + " column divides by the pipelined Redis Lua hot-drop run: " + n(redisOps(x)) + " script calls/s.")
+                + " column divides by the pipelined Redis Lua hot-drop run: " + n(x) + " script calls/s.")
                 .orElse(""));
         line();
         table("| system | configuration | case | requests (distinct orders) | send took | decisions/s | requests/s | ÷ Redis Lua calls/s | steady decisions/s (25→90%) | checks |");
         for (ThroughputRun t : r.throughput) {
             String ratio = t.system() == Results.System.TOPOLOGY
-                    ? redis.map(x -> ratio(t.decisionsPerSecond() / redisOps(x))).orElse("n/a") : "";
+                    ? redis.map(x -> ratio(t.decisionsPerSecond() / x)).orElse("n/a") : "";
             row(t.system().label, t.config(), t.scenario(), n(t.requests()) + " (" + n(t.orders()) + ")",
                     String.format(Locale.ROOT, "%.1f s", t.sendSeconds()), "**" + n(t.decisionsPerSecond()) + "**",
                     n(t.requestsPerSecond()), ratio, Double.isNaN(t.steadyDecisionsPerSecond()) ? ""

@@ -30,9 +30,10 @@ final class Results {
             return micros.getMaxValue() / 1000.0;
         }
 
-        LatencyRun say(String what) {
-            Progress.say("%s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; checks: %s", what, percentileMs(50),
-                    percentileMs(99), percentileMs(99.9), maxMs(), verification.problems());
+        LatencyRun say() {
+            Progress.say("%s (%s) open loop %,.0f/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; checks: %s",
+                    system.label, config, rate, percentileMs(50), percentileMs(99), percentileMs(99.9), maxMs(),
+                    verification.problems());
             return this;
         }
     }
@@ -47,6 +48,17 @@ final class Results {
 
         double requestsPerSecond() {
             return seconds <= 0 ? 0 : requests / seconds;
+        }
+
+        ThroughputRun say() {
+            Progress.say("%s (%s) %s: %,.0f decisions/s, %,.0f requests/s in %.1f s (sending took %.1f s); checks: %s",
+                    system.label, config, scenario, decisionsPerSecond(), requestsPerSecond(), seconds, sendSeconds,
+                    verification.problems());
+            if (!cpu.isEmpty()) {
+                Progress.say("  from 25%% to 90%% of the decisions: %,.0f decisions/s; CPU in cores: %s",
+                        steadyDecisionsPerSecond, cpu);
+            }
+            return this;
         }
     }
 

@@ -63,7 +63,7 @@ public final class StampedeBenchmark {
     }
 
     private static void redis(BenchOptions o, Path work, Results results, List<String> setup) throws Exception {
-        Optional<Path> server = RedisServerBinary.find();
+        Optional<Path> server = RedisLuaBench.server();
         if (server.isEmpty()) {
             results.redisUnavailable = "`redis-server` not found, so no Redis figures nor ratios against them."
                     + " Install it (`apt-get install -y redis-server`, as root) and rerun the same command.";
@@ -123,16 +123,12 @@ public final class StampedeBenchmark {
         setup.add("Kafka Streams: the topology of LivedropTopology.build in the benchmark's JVM, settings of"
                 + " StreamsSettings.of with processing.guarantee, commit.interval.ms and num.stream.threads="
                 + BenchOptions.STREAM_THREADS + " overridden; Kafka Streams' own producer defaults otherwise");
-        int configs = o.guarantees.size() * o.commitIntervals.size();
-        int done = 0;
         for (String guarantee : o.guarantees) {
             for (int commit : o.commitIntervals) {
-                done++;
-                String label = TopologyBench.label(guarantee, commit);
-                Progress.say("topology %d/%d: %s — starting Kafka Streams", done, configs, label);
+                Progress.say("topology (%s): starting Kafka Streams, then %s of warm-up at %,d/s (discarded)",
+                        TopologyBench.label(guarantee, commit), Formats.secs(o.warmup), o.rates.get(0));
                 try (TopologyBench bench = new TopologyBench(o, bootstrap, brokerPid, work, guarantee, commit)) {
                     bench.start();
-                    Progress.say("%s: warm-up, %s at %,d/s (discarded)", label, Formats.secs(o.warmup), o.rates.get(0));
                     bench.openLoop("warm", o.rates.get(0), o.warmup);
                     if (o.runs("latency")) {
                         for (int rate : o.rates) {

@@ -52,14 +52,11 @@ final class TopologyBench implements AutoCloseable {
     private final String tag;
     private final String config;
     private final Path stateDir;
-    private final LivedropConfig livedropConfig;
     private final Topics topics;
-    private final Map<String, Object> overrides;
     private final TopologySerdes serdes = TopologySerdes.from(AvroSerdes.singleObject());
     private final AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
-    private KafkaStreams streams;
+    private final KafkaStreams streams;
     private KafkaProducer<String, OrderRequest> orders;
-    private KafkaProducer<String, Drop> drops;
 
     TopologyBench(BenchOptions options, String bootstrap, long brokerPid, Path workDir, String guarantee,
                   int commitIntervalMs) {
@@ -69,12 +66,13 @@ final class TopologyBench implements AutoCloseable {
         this.tag = (guarantee.equals("exactly_once_v2") ? "e" : "a") + commitIntervalMs;
         this.config = label(guarantee, commitIntervalMs);
         this.stateDir = workDir.resolve("state-" + tag);
-        this.livedropConfig = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
+        LivedropConfig livedropConfig = new LivedropConfig(Map.of(LivedropConfig.TOPIC_PREFIX, "bench-" + tag + ".",
                 LivedropConfig.PARTITIONS, String.valueOf(options.partitions)));
         this.topics = Topics.from(livedropConfig);
-        this.overrides = Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
-                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs,
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, BenchOptions.STREAM_THREADS);
+        this.streams = new KafkaStreams(LivedropTopology.build(livedropConfig, serdes),
+                StreamsSettings.of(livedropConfig, "bench-" + tag, bootstrap, stateDir, Map.of(
+                        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                        commitIntervalMs, StreamsConfig.NUM_STREAM_THREADS_CONFIG, BenchOptions.STREAM_THREADS)));
     }
 
     static String label(String guarantee, int commitIntervalMs) {
@@ -83,12 +81,9 @@ final class TopologyBench implements AutoCloseable {
 
     void start() {
         KafkaAdmin.provision(bootstrap, topics);
-        streams = new KafkaStreams(LivedropTopology.build(livedropConfig, serdes),
-                StreamsSettings.of(livedropConfig, "bench-" + tag, bootstrap, stateDir, overrides));
         KafkaAdmin.start(streams, streamsFailure, "Kafka Streams (" + config + ")");
         checkStreams();
         orders = producer("bench-orders-" + tag, serdes.orderRequest().serializer());
-        drops = producer("bench-drops-" + tag, serdes.drop().serializer());
     }
 
     private <V> KafkaProducer<String, V> producer(String clientId, Serializer<V> values) {
@@ -109,13 +104,14 @@ final class TopologyBench implements AutoCloseable {
     private void launch(Workload w) {
         Set<String> started = ConcurrentHashMap.newKeySet();
         Set<String> wanted = Set.of(w.dropIds());
-        try (CommittedReader<DropEvent> events = new CommittedReader<>(bootstrap, topics.dropEvents().name(),
-                serdes.dropEvent().deserializer(), (r, now) -> {
-                    DropEvent e = r.value();
-                    if (e != null && e.getType() == DropEventType.STARTED && wanted.contains(e.getDropId())) {
-                        started.add(e.getDropId());
-                    }
-                }, Duration.ofMinutes(2)).start()) {
+        try (var drops = producer("bench-drops-" + tag, serdes.drop().serializer());
+             var events = new CommittedReader<>(bootstrap, topics.dropEvents().name(),
+                     serdes.dropEvent().deserializer(), (r, now) -> {
+                         DropEvent e = r.value();
+                         if (e != null && e.getType() == DropEventType.STARTED && wanted.contains(e.getDropId())) {
+                             started.add(e.getDropId());
+                         }
+                     }, Duration.ofMinutes(2)).start()) {
             Instant now = Instant.now();
             for (String id : w.dropIds()) {
                 drops.send(new ProducerRecord<>(topics.drops().name(), id, Drop.newBuilder()
@@ -134,15 +130,15 @@ final class TopologyBench implements AutoCloseable {
         checkStreams();
     }
 
-    /** One run: its drops launched, its sends and decisions counted. */
+    /** One run: its drops launched, its sends and decisions counted and shown every 5 s. */
     private final class Run implements AutoCloseable {
         final Workload w;
         final DecisionTracker tracker;
         final CommittedReader<OrderDecision> reader;
         final AtomicLong sent = new AtomicLong();
-        final AtomicLong sendErrors = new AtomicLong();
+        final Progress.Ticker ticker;
 
-        Run(Workload w, Duration maxRuntime) {
+        Run(String phase, Workload w, Duration maxRuntime) {
             this.w = w;
             launch(w);
             tracker = new DecisionTracker(w);
@@ -154,6 +150,9 @@ final class TopologyBench implements AutoCloseable {
                                     d.getQuantity(), now, false);
                         }
                     }, maxRuntime).start();
+            ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                    "%s %s: sent %,d/%,d, decided %,d/%,d", config, phase, sent.get(), w.requests(), tracker.decided(),
+                    w.orders()));
         }
 
         void send(int slot) {
@@ -162,11 +161,7 @@ final class TopologyBench implements AutoCloseable {
             orders.send(new ProducerRecord<>(topics.orderRequests().name(), dropId, OrderRequest.newBuilder()
                     .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(w.userId(order))
                     .setIdempotencyKey(w.idempotencyKey(order)).setQuantity(1).setRequestedAt(Instant.now()).build()),
-                    (md, e) -> {
-                        if (e != null) {
-                            sendErrors.incrementAndGet();
-                        }
-                    });
+                    tracker::sent);
             sent.incrementAndGet();
         }
 
@@ -176,6 +171,7 @@ final class TopologyBench implements AutoCloseable {
 
         @Override
         public void close() {
+            ticker.close();
             reader.close();
             if (reader.failure() != null) {
                 throw new IllegalStateException("The decision reader failed: " + reader.failure(), reader.failure());
@@ -192,33 +188,27 @@ final class TopologyBench implements AutoCloseable {
         Duration drain = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
         long t0;
         long lastSend;
-        Run run = new Run(w, duration.plus(drain).plusSeconds(30));
+        Run run = new Run(phase + " @ " + rate + "/s", w, duration.plus(drain).plusSeconds(30));
         DecisionTracker tracker = run.tracker;
         try (run) {
             t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             Schedule schedule = Schedule.of(t0, rate);
             tracker.schedule(schedule);
-            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
-                    "%s %s @ %,d/s: sent %,d/%,d, decided %,d/%,d, p99 so far %.1f ms", config, phase, rate,
-                    run.sent.get(), w.requests(), tracker.decided(), w.orders(),
-                    tracker.latency().getValueAtPercentile(99) / 1000.0))) {
-                for (int slot = 0; slot < w.requests(); slot++) {
-                    Waits.until(schedule.intended(slot));
-                    run.send(slot);
-                }
-                lastSend = System.nanoTime();
-                orders.flush();
-                if (!Waits.await(run::over, drain)) {
-                    tracker.giveUp(System.nanoTime());
-                }
+            for (int slot = 0; slot < w.requests(); slot++) {
+                Waits.until(schedule.intended(slot));
+                run.send(slot);
+            }
+            lastSend = System.nanoTime();
+            orders.flush();
+            if (!Waits.await(run::over, drain)) {
+                tracker.giveUp(System.nanoTime());
             }
         }
         double seconds = (lastSend - t0) / 1e9;
         String note = tracker.complete() ? "" : "INCOMPLETE after a " + drain.toSeconds()
                 + " s drain: percentiles are lower bounds";
         return new LatencyRun(Results.System.TOPOLOGY, config, rate, seconds, w.requests() / Math.max(seconds, 1e-9),
-                tracker.latency(), tracker.verification(run.sendErrors.get()), note)
-                .say(String.format(Locale.ROOT, "%s open loop %,d/s", config, rate));
+                tracker.latency(), tracker.verification(), note).say();
     }
 
     /** Sends {@code options.requests} requests as fast as possible. */
@@ -232,65 +222,46 @@ final class TopologyBench implements AutoCloseable {
         long t0;
         long sendEnd;
         String metrics;
-        ThreadCpu cpuFrom = null;
-        ThreadCpu cpuTo = null;
-        long[] steady = new long[4]; // nanos and decisions at 25% and at 90% of the orders
-        Run run = new Run(w, limit.plusSeconds(30));
+        Mark from = null;
+        Mark to = null;
+        Run run = new Run(phase, w, limit.plusSeconds(30));
         DecisionTracker tracker = run.tracker;
         try (run) {
-            long[] last = {System.nanoTime(), 0};
-            try (var ticker = Progress.every(Duration.ofSeconds(5), () -> {
+            t0 = System.nanoTime();
+            for (int slot = 0; slot < w.requests(); slot++) {
+                run.send(slot);
+            }
+            orders.flush();
+            sendEnd = System.nanoTime();
+            while (!run.over()) {
                 long now = System.nanoTime();
+                if (now > t0 + limit.toNanos()) {
+                    tracker.giveUp(now);
+                    break;
+                }
                 long d = tracker.decided();
-                double rate = (d - last[1]) / ((now - last[0]) / 1e9);
-                last[0] = now;
-                last[1] = d;
-                return String.format(Locale.ROOT, "%s %s: sent %,d/%,d, decided %,d/%,d (%,.0f decisions/s now)",
-                        config, phase, run.sent.get(), w.requests(), d, w.orders(), rate);
-            })) {
-                t0 = System.nanoTime();
-                for (int slot = 0; slot < w.requests(); slot++) {
-                    run.send(slot);
+                if (from == null && d >= w.orders() / 4) {
+                    from = new Mark(now, d, ProcCpu.threads(brokerPid));
                 }
-                orders.flush();
-                sendEnd = System.nanoTime();
-                while (!run.over()) {
-                    long now = System.nanoTime();
-                    if (now > t0 + limit.toNanos()) {
-                        tracker.giveUp(now);
-                        break;
-                    }
-                    long d = tracker.decided();
-                    if (cpuFrom == null && d >= w.orders() / 4) {
-                        cpuFrom = ThreadCpu.snapshot(brokerPid);
-                        steady[0] = now;
-                        steady[1] = d;
-                    }
-                    if (cpuFrom != null && cpuTo == null && d >= w.orders() * 9L / 10) {
-                        cpuTo = ThreadCpu.snapshot(brokerPid);
-                        steady[2] = now;
-                        steady[3] = d;
-                    }
-                    Waits.until(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2));
+                if (from != null && to == null && d >= w.orders() * 9L / 10) {
+                    to = new Mark(now, d, ProcCpu.threads(brokerPid));
                 }
+                Waits.until(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2));
             }
             metrics = streamsMetrics();
         }
-        var v = tracker.verification(run.sendErrors.get());
+        var v = tracker.verification();
         double seconds = v.decided() == 0 ? 0 : (tracker.lastDecisionNanos() - t0) / 1e9;
         String note = (tracker.complete() ? "" : "INCOMPLETE after " + limit.toSeconds() + " s; ") + metrics;
-        double steadyRate = steady[2] > steady[0] ? (steady[3] - steady[1]) / ((steady[2] - steady[0]) / 1e9) : Double.NaN;
-        String cpu = cpuTo != null ? cpuTo.since(cpuFrom, 6) : "";
-        ThroughputRun result = new ThroughputRun(Results.System.TOPOLOGY, config,
+        boolean steady = to != null && to.nanos > from.nanos;
+        return new ThroughputRun(Results.System.TOPOLOGY, config,
                 spread ? "spread: " + dropIds.length + " drops" : "hot drop", w.requests(), w.orders(),
-                (sendEnd - t0) / 1e9, seconds, v, note, steadyRate, cpu);
-        Progress.say("%s %s: %,.0f decisions/s (%,d decisions in %.1f s; sending took %.1f s; %,.0f/s from 25%% to"
-                        + " 90%% of the decisions); checks: %s", config, result.scenario(), result.decisionsPerSecond(),
-                v.decided(), seconds, result.sendSeconds(), steadyRate, v.problems());
-        if (!cpu.isEmpty()) {
-            Progress.say("  CPU from 25%% to 90%% of the decisions, in cores: %s", cpu);
-        }
-        return result;
+                (sendEnd - t0) / 1e9, seconds, v, note, steady ? (to.decided - from.decided) / ((to.nanos - from.nanos)
+                / 1e9) : Double.NaN, to != null ? to.cpu.busiest(from.cpu, 6) : "").say();
+    }
+
+    /** The decisions and thread CPU at a point of the drain. */
+    private record Mark(long nanos, long decided, ProcCpu cpu) {
     }
 
     private String streamsMetrics() {
@@ -311,13 +282,8 @@ final class TopologyBench implements AutoCloseable {
         if (orders != null) {
             orders.close(Duration.ofSeconds(10));
         }
-        if (drops != null) {
-            drops.close(Duration.ofSeconds(10));
-        }
-        if (streams != null) {
-            streams.close(Duration.ofSeconds(60));
-            streams.cleanUp();
-        }
+        streams.close(Duration.ofSeconds(60));
+        streams.cleanUp();
         // frees the broker's disk and memory for the next configuration
         KafkaAdmin.delete(bootstrap, n -> n.startsWith("bench-" + tag + ".") || n.startsWith("bench-" + tag + "-"));
         Dirs.deleteRecursively(stateDir);

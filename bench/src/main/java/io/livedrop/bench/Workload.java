@@ -57,10 +57,6 @@ record Workload(String tag, int requests, int orders, String[] dropIds, int stoc
         return generate(tag, requests, retryFraction, users, new String[] {dropId}, stock, seed);
     }
 
-    int retries() {
-        return requests - orders;
-    }
-
     int dropOf(int order) {
         return orderDrop == null ? 0 : orderDrop[order];
     }

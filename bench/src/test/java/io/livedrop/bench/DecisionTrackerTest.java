@@ -31,7 +31,7 @@ class DecisionTrackerTest {
         tracker.decision(1, true, 1, 3, false); // stock is 1
         tracker.decision(-1, true, 1, 3, false); // another run's decision: ignored
 
-        DecisionTracker.Verification v = tracker.verification(0);
+        DecisionTracker.Verification v = tracker.verification();
         assertThat(v.ok()).isFalse();
         assertThat(v.duplicates()).isEqualTo(1);
         assertThat(v.missing()).isEqualTo(1);
@@ -49,7 +49,7 @@ class DecisionTrackerTest {
 
         tracker.giveUp(3_001_000_000L);
 
-        assertThat(tracker.verification(0).missing()).isEqualTo(1);
+        assertThat(tracker.verification().missing()).isEqualTo(1);
         assertThat(tracker.latency().getMaxValue() / 1e6).isBetween(2.99, 3.01); // seconds, from slot 1 at 1 ms
     }
 
@@ -62,7 +62,7 @@ class DecisionTrackerTest {
         tracker.decision(0, true, 1, 2, true);
         tracker.decision(1, true, 1, 2, true);
 
-        DecisionTracker.Verification v = tracker.verification(0);
+        DecisionTracker.Verification v = tracker.verification();
         assertThat(v.retryReplies()).isEqualTo(2);
         assertThat(v.retryMismatches()).isEqualTo(1);
         assertThat(v.duplicates()).isZero();

@@ -25,7 +25,7 @@ class StampedeBenchmarkIntegrationTest {
                 "| livedrop topology | exactly_once_v2, commit 100 ms | spread: 10 drops |",
                 "raw Kafka round trip", "## Correctness of every run");
         assertThat(report).doesNotContain("The run failed");
-        if (RedisServerBinary.find().isPresent()) {
+        if (RedisLuaBench.server().isPresent()) {
             assertThat(report).contains("| Redis Lua |");
         } else {
             assertThat(report).contains("apt-get install -y redis-server");

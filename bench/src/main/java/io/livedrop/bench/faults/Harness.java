@@ -40,7 +40,7 @@ final class Harness implements AutoCloseable {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
     private static final Pattern NOT_VISIBLE_YET = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but");
 
-    final KafkaBroker broker;
+    final KafkaBroker.Child broker;
     final Path jar;
     final Path work;
     final Path logDir;

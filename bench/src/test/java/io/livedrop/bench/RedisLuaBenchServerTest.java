@@ -10,17 +10,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The Redis baseline needs no system package on linux-amd64: the server bundled from Maven is found and runs here. */
-class RedisServerBinaryTest {
+class RedisLuaBenchServerTest {
 
     @Test
     void onLinuxAmd64TheBundledServerIsUsedAndRuns() throws Exception {
-        Optional<Path> server = RedisServerBinary.find();
-        if (!RedisServerBinary.isLinuxAmd64()) {
-            assertThat(server).isEqualTo(RedisServerBinary.installed());
+        Optional<Path> server = RedisLuaBench.server();
+        if (!RedisLuaBench.isLinuxAmd64()) {
+            assertThat(server).isEqualTo(RedisLuaBench.installedServer());
             return;
         }
         assertThat(server).as("redis-server bundled in embedded-redis's jar").isPresent();
-        assertThat(server.get().getFileName()).hasToString(RedisServerBinary.LINUX_AMD64);
+        assertThat(server.get().getFileName()).hasToString(RedisLuaBench.LINUX_AMD64);
         assertThat(server.get()).isExecutable();
 
         Process p = new ProcessBuilder(server.get().toString(), "--version").redirectErrorStream(true).start();
@@ -32,13 +32,13 @@ class RedisServerBinaryTest {
 
     @Test
     void aSecondLookupReusesTheCopy() throws Exception {
-        if (!RedisServerBinary.isLinuxAmd64()) {
-            assertThat(RedisServerBinary.bundled()).isEmpty();
+        if (!RedisLuaBench.isLinuxAmd64()) {
+            assertThat(RedisLuaBench.bundledServer()).isEmpty();
             return;
         }
-        Path first = RedisServerBinary.bundled().orElseThrow();
+        Path first = RedisLuaBench.bundledServer().orElseThrow();
         long modified = Files.getLastModifiedTime(first).toMillis();
-        Path second = RedisServerBinary.bundled().orElseThrow();
+        Path second = RedisLuaBench.bundledServer().orElseThrow();
         assertThat(second).isEqualTo(first);
         assertThat(Files.getLastModifiedTime(second).toMillis()).isEqualTo(modified);
     }
