@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Scenario 2: the broker stopped mid-stampede and restarted on the same data and port, three ways: a clean stop, a
@@ -21,17 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BrokerRestart {
 
-    enum Variant {
-        CLEAN("2a. broker stopped cleanly mid-stampede, restarted"),
-        KILL("2b. broker killed (kill -9) mid-stampede, restarted"),
-        KILL_LONG("2c. broker killed (kill -9), down past the producers' delivery timeout, restarted");
-
-        final String title;
-
-        Variant(String title) {
-            this.title = title;
-        }
-    }
+    enum Variant { CLEAN, KILL, KILL_LONG }
 
     /** Log lines that say an instance lost a stream thread or a client gave up. */
     static final List<String> TROUBLE = List.of("Stream thread of the", "State transition from RUNNING to ERROR",
@@ -47,7 +38,11 @@ final class BrokerRestart {
 
     static Verdict run(Harness h, FaultOptions o, Variant variant) throws Exception {
         Duration down = variant == Variant.KILL_LONG ? o.brokerLongDown : o.brokerDown;
-        Verdict v = new Verdict(variant.title + " (down " + down.toSeconds() + " s)");
+        Verdict v = new Verdict(switch (variant) {
+            case CLEAN -> "2a. broker stopped cleanly mid-stampede, restarted";
+            case KILL -> "2b. broker killed (kill -9) mid-stampede, restarted";
+            case KILL_LONG -> "2c. broker killed (kill -9), down past the producers' delivery timeout, restarted";
+        } + " (down " + down.toSeconds() + " s)");
         Map<String, Long> troubleBefore = troubleLines(h);
         Stampede s = h.load("s2" + variant.name().toLowerCase(Locale.ROOT), o);
         long fault = System.nanoTime();
@@ -128,9 +123,8 @@ final class BrokerRestart {
     }
 
     private static Map<String, Long> troubleLines(Harness h) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        h.instances.values().forEach(i -> out.put(i.name, FaultSuite.countLog(i.app.log, TROUBLE)));
-        return out;
+        return h.instances.values().stream().collect(Collectors.toMap(i -> i.name, i -> FaultSuite.countLog(i.app.log,
+                TROUBLE)));
     }
 
     /** Saves a stuck instance's health, its consumers' last poll and restore metrics, and a thread dump; the path. */

@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -48,8 +47,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class FaultSuite {
 
     static final int USERS = 2_000;
-    private static final Pattern RESTORED = Pattern.compile(
-            "^livedrop_state_restore_records_total\\{[^}]*}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
 
     private FaultSuite() {
     }
@@ -271,7 +268,7 @@ public final class FaultSuite {
         Progress.say("deleted B's state directory (%,d files, %,d bytes); starting B", size[0], size[1]);
         long[] changelog = changelogRecords(h);
         long started = System.nanoTime();
-        Sampler<Double> restored = new Sampler<>("faults-restore-watch", () -> restoredRecords(h, b));
+        Sampler<Double> restored = new Sampler<>("faults-restore-watch", () -> restoredRecords(b));
         b.startReady();
         long ready = System.nanoTime();
         Progress.say("B ready %.1f s after its start", (ready - started) / 1e9);
@@ -293,15 +290,9 @@ public final class FaultSuite {
     }
 
     /** The sum of an instance's {@code livedrop_state_restore_records_total}, or null while it does not answer. */
-    static Double restoredRecords(Harness h, Harness.Instance i) {
-        try {
-            HttpResponse<String> r = h.setupClient.get(i.app.peerUrl() + "/actuator/prometheus");
-            List<Double> values = RESTORED.matcher(r.body()).results().map(m -> Double.valueOf(m.group(1))).toList();
-            return r.statusCode() != 200 || values.isEmpty() ? null
-                    : values.stream().mapToDouble(Double::doubleValue).sum();
-        } catch (RuntimeException e) {
-            return null;
-        }
+    static Double restoredRecords(Harness.Instance i) {
+        List<Double> values = i.metric(l -> l.startsWith("livedrop_state_restore_records_total{"));
+        return values == null || values.isEmpty() ? null : values.stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /**

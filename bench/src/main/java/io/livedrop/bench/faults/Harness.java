@@ -25,8 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +37,6 @@ final class Harness implements AutoCloseable {
 
     static final int PARTITIONS = 4;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
-    private static final Pattern NOT_VISIBLE_YET = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but");
 
     final KafkaBroker broker;
     final Path jar;
@@ -97,6 +95,17 @@ final class Harness implements AutoCloseable {
 
         String url() {
             return app.url();
+        }
+
+        /** The values of its /actuator/prometheus lines that {@code line} accepts; null when it does not answer. */
+        List<Double> metric(Predicate<String> line) {
+            try {
+                HttpResponse<String> r = setupClient.get(app.peerUrl() + "/actuator/prometheus");
+                return r.statusCode() != 200 ? null : r.body().lines().filter(line)
+                        .map(l -> Double.valueOf(l.substring(l.lastIndexOf(' ') + 1))).toList();
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         /** Its liveness probe: UP (true), DOWN (false), or no answer (null). */
@@ -205,25 +214,12 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /** Schedules a drop that starts now; its id (also when answered "accepted but not visible yet"). */
-    String scheduleDrop(int stock) {
-        try {
-            return setupClient.scheduleDrop(a().url(), product, stock, 1999, creatorToken);
-        } catch (IllegalStateException e) {
-            Matcher m = NOT_VISIBLE_YET.matcher(String.valueOf(e.getMessage()));
-            if (m.find()) {
-                return m.group(1);
-            }
-            throw e;
-        }
-    }
-
     /** Two LIVE drops of {@code stock}, one active on A and one on B when that can be had in 40 tries. */
     List<String> createDrops(int stock) {
         Map<String, String> by = new LinkedHashMap<>();
         String extra = null;
         for (int t = 0; t < 40 && by.size() < 2; t++) {
-            String id = scheduleDrop(stock);
+            String id = setupClient.scheduleDrop(a().url(), product, stock, 1999, creatorToken);
             String owner = null;
             for (int k = 0; k < 100 && (owner = owner(id)) == null; k++) {
                 Waits.pause(Duration.ofMillis(100));

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import static io.livedrop.bench.faults.Verdict.percentile;
 import static io.livedrop.bench.hostile.HostileQueries.NESTED;
 
 import io.livedrop.bench.Daemons;
@@ -33,12 +34,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
+import java.util.function.LongToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -64,10 +64,6 @@ final class HostileClients {
      * send (a bad %-escape), over a plain socket. {@code problem}: what is wrong with an answer beyond a 5xx, or null.
      */
     record Kind(String name, Function<String, HttpRequest> build, Function<Reply, String> problem, String rawTarget) {
-        Kind(String name, Function<String, HttpRequest> build) {
-            this(name, build, r -> null, null);
-        }
-
         /** A GraphQL POST of {@code body} with {@code token} (null: anonymous). */
         static Kind post(String name, String body, String token) {
             return post(name, body, token, r -> null);
@@ -124,9 +120,10 @@ final class HostileClients {
                 Kind.post("alias bomb (1,000 aliases)", Http.json("{ " + aliases + "}"), token),
                 new Kind("wrong content type", url -> HttpRequest.newBuilder(URI.create(url + "/graphql"))
                         .header("Content-Type", "text/plain").timeout(TIMEOUT)
-                        .POST(HttpRequest.BodyPublishers.ofString("{ __typename }")).build()),
+                        .POST(HttpRequest.BodyPublishers.ofString("{ __typename }")).build(), r -> null, null),
                 new Kind("GET with a garbage query", url -> HttpRequest.newBuilder(URI.create(url
-                        + "/graphql?query=%7B%20drop(id%3A%20%7D%7D%7D")).timeout(TIMEOUT).GET().build()),
+                        + "/graphql?query=%7B%20drop(id%3A%20%7D%7D%7D")).timeout(TIMEOUT).GET().build(), r -> null,
+                        null),
                 Kind.post("variables of the wrong shape", "{\"query\":\"query($id: ID!) { drop(id: $id) { id } }\","
                         + "\"variables\":[1,2,3]}", token),
                 // issue 14's kinds
@@ -168,7 +165,7 @@ final class HostileClients {
         void reply(Kind kind, Reply r, Throwable e) {
             if (e != null) {
                 unanswered.incrementAndGet();
-                add(kind.name(), "no answer: " + rootName(e), 1);
+                add(kind.name(), "no answer: " + Stampede.rootName(e), 1);
                 return;
             }
             if (r.status() >= 500) {
@@ -238,7 +235,7 @@ final class HostileClients {
                 try {
                     sockets.add(GraphQlSocket.open(client, via.url(), user, Duration.ofSeconds(10)));
                 } catch (RuntimeException e) {
-                    tally.add(sessionsKind, "connection failed: " + rootName(e), 1);
+                    tally.add(sessionsKind, "connection failed: " + Stampede.rootName(e), 1);
                 }
             }
             for (GraphQlSocket s : sockets) {
@@ -270,15 +267,10 @@ final class HostileClients {
     static Map<String, Double> metered500(Harness h) {
         Map<String, Double> counts = new TreeMap<>();
         for (Harness.Instance i : h.instances.values()) {
-            try {
-                HttpResponse<String> r = h.setupClient.get(i.app.peerUrl() + "/actuator/prometheus");   // the peer listener (ADR 0010)
-                if (r.statusCode() == 200) {
-                    counts.put(i.name, r.body().lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")
-                            && l.contains("status=\"500\"")).mapToDouble(l -> Double.parseDouble(
-                            l.substring(l.lastIndexOf(' ') + 1))).sum());
-                }
-            } catch (RuntimeException e) {
-                // not readable: not counted
+            List<Double> values = i.metric(l -> l.startsWith("http_server_requests_seconds_count{")
+                    && l.contains("status=\"500\""));
+            if (values != null) {
+                counts.put(i.name, values.stream().mapToDouble(Double::doubleValue).sum());
             }
         }
         return counts;
@@ -382,17 +374,20 @@ final class HostileClients {
             try {
                 f.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                tally.add("WebSocket kinds", "failed: " + rootName(e), 1);
+                tally.add("WebSocket kinds", "failed: " + Stampede.rootName(e), 1);
             }
         }
         socketWork.shutdownNow();
         rawWork.shutdownNow();
 
         v.verifyOrders(h, s, stock, List.of());
-        Histogram[] orders = byWindow(s.answers.stream().filter(a -> a.status() != null), t0,
+        // [0] the clean windows', [1] the hostile windows'
+        LongToIntFunction window = t -> (t - t0) / WINDOW.toNanos() < WINDOWS ? (int) ((t - t0) / WINDOW.toNanos()) % 2
+                : -1;
+        Histogram[] orders = Verdict.byPhase(s.answers.stream().filter(a -> a.status() != null), 2, window,
                 Stampede.Answer::intendedNanos, Stampede.Answer::answeredNanos);
-        Histogram[] reads = byWindow(s.reads.stream().filter(Stampede.Read::ok), t0, Stampede.Read::sentNanos,
-                Stampede.Read::answeredNanos);
+        Histogram[] reads = Verdict.byPhase(s.reads.stream().filter(Stampede.Read::ok), 2, window,
+                Stampede.Read::sentNanos, Stampede.Read::answeredNanos);
         double orderRatio = ratio(orders);
         double readRatio = ratio(reads);
         long errorAnswers = s.answers.stream().filter(a -> a.status() == null).count();
@@ -400,18 +395,19 @@ final class HostileClients {
         v.figures.put("seconds unavailable: reads", readErrors == 0 ? "0" : readErrors + " failed reads");
         v.figures.put("seconds unavailable: orders (error answers)", errorAnswers == 0 ? "0" : errorAnswers
                 + " error answers");
-        v.figures.put("order p99 before / during / after (ms)", "— / " + Verdict.percentile(orders[1], 99) + " / —");
-        v.figures.put("read p99 before / during / after (ms)", "— / " + Verdict.percentile(reads[1], 99) + " / —");
+        v.figures.put("order p99 before / during / after (ms)", "— / " + percentile(orders[1], 99) + " / —");
+        v.figures.put("read p99 before / during / after (ms)", "— / " + percentile(reads[1], 99) + " / —");
         v.figures.put("hostile requests sent / answered 5xx / unanswered", Formats.n(sent) + " / "
                 + tally.serverErrors().get() + " / " + tally.unanswered().get());
-        v.figures.put("normal orders p99: clean windows / hostile windows (ratio)", Verdict.percentile(orders[0], 99) + " / "
-                + Verdict.percentile(orders[1], 99) + " ms (" + Formats.ratio(orderRatio) + ")");
-        v.figures.put("normal reads p99: clean windows / hostile windows (ratio)", Verdict.percentile(reads[0], 99) + " / "
-                + Verdict.percentile(reads[1], 99) + " ms (" + Formats.ratio(readRatio) + ")");
-        v.figures.put("normal orders p50: clean / hostile windows (ms)", Verdict.percentile(orders[0], 50) + " / "
-                + Verdict.percentile(orders[1], 50));
+        v.figures.put("normal orders p99: clean windows / hostile windows (ratio)", percentile(orders[0], 99) + " / "
+                + percentile(orders[1], 99) + " ms (" + Formats.ratio(orderRatio) + ")");
+        v.figures.put("normal reads p99: clean windows / hostile windows (ratio)", percentile(reads[0], 99) + " / "
+                + percentile(reads[1], 99) + " ms (" + Formats.ratio(readRatio) + ")");
+        v.figures.put("normal orders p50: clean / hostile windows (ms)", percentile(orders[0], 50) + " / "
+                + percentile(orders[1], 50));
         Map<String, Long> heapAtEnd = heaps(h);
-        Map<String, Double> metered500AtEnd = metered500(h);
+        Map<String, Double> added500 = metered500(h);
+        added500.replaceAll((n, end) -> end - metered500AtStart.getOrDefault(n, 0.0));
         v.figures.put("heap after a full GC, start → end of the scenario (bound: start × " + HEAP_FACTOR + " + "
                 + HEAP_SLACK_MB + " MB)", heapAtStart.keySet().stream().map(n -> n + " " + Heap.mb(heapAtStart.get(n))
                 + " → " + Heap.mb(heapAtEnd.getOrDefault(n, -1L))).collect(Collectors.joining(", ")));
@@ -424,11 +420,10 @@ final class HostileClients {
             }
         });
         v.figures.put("HTTP 500s metered by the instances during the scenario (http_server_requests)",
-                metered500AtEnd.isEmpty() ? "not readable (/actuator/prometheus on the peer listener)" : metered500AtEnd.keySet().stream()
-                        .map(n -> n + " " + Math.round(metered500AtEnd.get(n) - metered500AtStart.getOrDefault(n, 0.0)))
+                added500.isEmpty() ? "not readable (/actuator/prometheus on the peer listener)" : added500.entrySet()
+                        .stream().map(e -> e.getKey() + " " + Math.round(e.getValue()))
                         .collect(Collectors.joining(", ")));
-        metered500AtEnd.forEach((n, end) -> {
-            double added = end - metered500AtStart.getOrDefault(n, 0.0);
+        added500.forEach((n, added) -> {
             if (added > 0) {
                 v.violation("instance %s metered %.0f HTTP 500(s) during the scenario", n, added);
             }
@@ -449,41 +444,11 @@ final class HostileClients {
         v.details.add("|---|---|");
         new TreeMap<>(tally.outcomes()).forEach((k, m) -> v.details.add("| " + k + " | " + new TreeMap<>(m) + " |"));
         v.notes.add("Six windows of " + WINDOW.toSeconds() + " s; hostile requests in windows 2, 4 and 6 at "
-                + Math.round(o.hostile / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, each kind in turn"
-                + " through the instances in rotation; windows 1, 3 and 5 are the clean run. A GraphQL error answer"
-                + " is HTTP 200 or 4xx with the error's code shown.");
-        v.notes.add("At the start of each hostile window, on every instance in rotation, the WebSocket kinds (issue"
-                + " 14): " + Formats.n(o.hostileSubscriptions) + " orderStatus subscriptions on malformed"
-                + " 8,000-character ids on one socket (each must be answered or the socket closed with a 44xx code); "
-                + Formats.n(o.hostileSubscriptions / 4) + " on unknown order ids, held 5 s; "
-                + Formats.n(o.hostileSubscriptions / 2) + " dropUpdates on one anonymous socket, held 5 s; "
-                + Formats.n(o.hostileSubscriptions / 20) + " sessions of one user. Their answers are counted by"
-                + " message type and error code; a close 1011 counts as a 5xx.");
-        v.notes.add("Stable memory: each instance's heap after a full GC (jcmd GC.run, GC.heap_info) before the load"
-                + " and after the verification must stay within start × " + HEAP_FACTOR + " + " + HEAP_SLACK_MB
-                + " MB; why this bound: docs/benchmarks/methodology.md#fault-scenario-8-hostile-clients.");
+                + Math.round(o.hostile / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, and the WebSocket"
+                + " kinds of the table at the start of each on every instance in rotation; heap bound start × "
+                + HEAP_FACTOR + " + " + HEAP_SLACK_MB + " MB. Method and bound: see"
+                + " docs/benchmarks/methodology.md#fault-scenario-8-hostile-clients.");
         return v;
-    }
-
-    /** The latency (µs) of each answer by window: [0] the clean windows', [1] the hostile windows'. */
-    private static <T> Histogram[] byWindow(Stream<T> answers, long t0, ToLongFunction<T> sent,
-                                            ToLongFunction<T> answered) {
-        Histogram[] h = {Verdict.hist(), Verdict.hist()};
-        answers.forEach(a -> {
-            int w = (int) ((sent.applyAsLong(a) - t0) / WINDOW.toNanos());
-            if (w < WINDOWS) {
-                h[w % 2].recordValue(Math.max(1, (answered.applyAsLong(a) - sent.applyAsLong(a)) / 1000));
-            }
-        });
-        return h;
-    }
-
-    static String rootName(Throwable e) {
-        Throwable r = e;
-        while (r.getCause() != null) {
-            r = r.getCause();
-        }
-        return r.getClass().getSimpleName();
     }
 
     private static double ratio(Histogram[] h) {

@@ -129,13 +129,18 @@ final class Stampede {
     static Answer classify(Order order, String via, boolean retry, long intended, long at, int httpStatus, String body,
                            Throwable error) {
         if (error != null || httpStatus != 200 || body.contains("\"errors\"")) {
-            return new Answer(order, via, retry, intended, at, null, null, error != null ? Stream.iterate(error,
-                    Objects::nonNull, Throwable::getCause).reduce((x, cause) -> cause).orElseThrow().getClass()
-                    .getSimpleName() : httpStatus != 200 ? "HTTP " + httpStatus : errorCode(body));
+            return new Answer(order, via, retry, intended, at, null, null, error != null ? rootName(error)
+                    : httpStatus != 200 ? "HTTP " + httpStatus : errorCode(body));
         }
         String status = Http.field(body, "status");
         return new Answer(order, via, retry, intended, at, status, Http.field(body, "id"),
                 status == null ? "no status" : null);
+    }
+
+    /** The simple class name of {@code e}'s root cause. */
+    static String rootName(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause).reduce((x, cause) -> cause).orElseThrow()
+                .getClass().getSimpleName();
     }
 
     private static String errorCode(String body) {

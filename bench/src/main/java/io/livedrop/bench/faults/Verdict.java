@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongToIntFunction;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -159,12 +161,11 @@ final class Verdict {
      * the load) with an error answer, p99 before / during / after.
      */
     void availability(Stampede s, long faultNanos, long restoredNanos) {
-        Histogram[] orders = {hist(), hist(), hist()};
-        Histogram[] reads = {hist(), hist(), hist()};
-        s.answers.stream().filter(a -> a.status() != null).forEach(a -> record(orders, a.intendedNanos(),
-                a.answeredNanos(), faultNanos, restoredNanos));
-        s.reads.stream().filter(Stampede.Read::ok).forEach(r -> record(reads, r.sentNanos(), r.answeredNanos(),
-                faultNanos, restoredNanos));
+        LongToIntFunction phase = t -> t < faultNanos ? 0 : t < restoredNanos ? 1 : 2;
+        Histogram[] orders = byPhase(s.answers.stream().filter(a -> a.status() != null), 3, phase,
+                Stampede.Answer::intendedNanos, Stampede.Answer::answeredNanos);
+        Histogram[] reads = byPhase(s.reads.stream().filter(Stampede.Read::ok), 3, phase, Stampede.Read::sentNanos,
+                Stampede.Read::answeredNanos);
         Map<String, Long> readErrors = s.reads.stream().filter(r -> !r.ok()).collect(Collectors.groupingBy(r ->
                 r.instance() + ":" + r.error(), TreeMap::new, Collectors.counting()));
         figures.put("seconds unavailable: reads", seconds(s, s.reads.stream().filter(r -> !r.ok())
@@ -184,10 +185,17 @@ final class Verdict {
         return nanos.map(t -> (long) s.at(t)).distinct().count();
     }
 
-    /** Records a latency (µs) in the histogram of its phase: before the fault, until restored, after. */
-    private static void record(Histogram[] phases, long sent, long answered, long fault, long restored) {
-        phases[sent < fault ? 0 : sent < restored ? 1 : 2].recordValue(Math.max(1,
-                TimeUnit.NANOSECONDS.toMicros(answered - sent)));
+    /** Latencies (µs) in {@code n} histograms by the phase of their send time; a phase outside 0..n-1 is left out. */
+    static <T> Histogram[] byPhase(Stream<T> xs, int n, LongToIntFunction phase, ToLongFunction<T> sent,
+                                   ToLongFunction<T> answered) {
+        Histogram[] h = Stream.generate(Verdict::hist).limit(n).toArray(Histogram[]::new);
+        xs.forEach(x -> {
+            int p = phase.applyAsInt(sent.applyAsLong(x));
+            if (p >= 0 && p < n) {
+                h[p].recordValue(Math.max(1, (answered.applyAsLong(x) - sent.applyAsLong(x)) / 1000));
+            }
+        });
+        return h;
     }
 
     static Histogram hist() {
