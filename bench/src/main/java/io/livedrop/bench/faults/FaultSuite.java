@@ -237,7 +237,7 @@ public final class FaultSuite {
         Waits.pause(o.after);
         liveness.close();
         s.stop();
-        List<Sampler.Sample<Boolean>> answers = liveness.samples();
+        List<Sampler.Sample<Boolean>> answers = liveness.samples;
         long down = answers.stream().filter(a -> !a.value()).count();
         v.figures.put("B's /actuator/health/liveness after the SIGCONT: answers / not UP", answers.size() + " / "
                 + down);
@@ -285,7 +285,7 @@ public final class FaultSuite {
         v.figures.put("recovery: B start → ready (RUNNING, stores queryable)", secs(ready - started));
         v.figures.put("restore rate: B's records restored into active tasks + applied to standby/warm-up tasks"
                 + " (livedrop_state_restore_records_total, from Kafka Streams' restore listeners)",
-                restoreRate(restored.samples(), started));
+                restoreRate(restored.samples, started));
         return v;
     }
 
@@ -379,8 +379,8 @@ public final class FaultSuite {
         Set<String> ids = all.stream().map(Stampede.Answer::returnedId).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
         long decided = all.stream().filter(Stampede.Answer::decided).count();
-        long pending = all.stream().filter(x -> "PENDING".equals(x.status())).count();
-        List<String> errors = all.stream().filter(x -> !x.decided() && !"PENDING".equals(x.status()))
+        long pending = all.stream().filter(Stampede.Answer::pending).count();
+        List<String> errors = all.stream().filter(x -> !x.decided() && !x.pending())
                 .map(x -> x.instance() + ":" + x.error()).toList();
         if (ids.size() != 1 || !ids.contains(order.orderId())) {
             v.violation("the answers name %d order id(s) %s, expected exactly %s", ids.size(), ids, order.orderId());
@@ -417,7 +417,8 @@ public final class FaultSuite {
         record Sample<T>(long nanos, T value) {
         }
 
-        private final List<Sample<T>> samples = new CopyOnWriteArrayList<>();
+        /** The samples so far, oldest first. */
+        final List<Sample<T>> samples = new CopyOnWriteArrayList<>();
         private final Thread thread;
         private volatile boolean stop;
 
@@ -429,11 +430,6 @@ public final class FaultSuite {
                     Waits.until(t + 500_000_000L);
                 }
             });
-        }
-
-        /** The samples so far, oldest first. */
-        List<Sample<T>> samples() {
-            return List.copyOf(samples);
         }
 
         @Override
@@ -451,12 +447,5 @@ public final class FaultSuite {
         } catch (RuntimeException e) {
             return "unreachable: " + e.getMessage();
         }
-    }
-
-    /** "HTTP-status overall-status" of an instance's /actuator/health, or "unreachable". */
-    static String healthStatus(Harness h, Harness.Instance i) {
-        String health = health(h, i);
-        return health.startsWith("unreachable") ? "unreachable"
-                : health.substring(0, health.indexOf(' ')) + " " + Http.field(health, "status");
     }
 }

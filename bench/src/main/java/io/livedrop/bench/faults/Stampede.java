@@ -41,6 +41,10 @@ final class Stampede {
         boolean decided() {
             return "CONFIRMED".equals(status) || "REJECTED".equals(status);
         }
+
+        boolean pending() {
+            return "PENDING".equals(status);
+        }
     }
 
     /** One read of a drop: its remainingStock, or the error. */
@@ -128,9 +132,9 @@ final class Stampede {
 
     static Answer classify(Order order, String via, boolean retry, long intended, long at, int httpStatus, String body,
                            Throwable error) {
-        if (error != null || httpStatus != 200 || body.contains("\"errors\"")) {
-            return new Answer(order, via, retry, intended, at, null, null, error != null ? rootName(error)
-                    : httpStatus != 200 ? "HTTP " + httpStatus : errorCode(body));
+        String why = error != null ? rootName(error) : error(httpStatus, body);
+        if (why != null) {
+            return new Answer(order, via, retry, intended, at, null, null, why);
         }
         String status = Http.field(body, "status");
         return new Answer(order, via, retry, intended, at, status, Http.field(body, "id"),
@@ -141,10 +145,6 @@ final class Stampede {
     static String rootName(Throwable e) {
         return Stream.iterate(e, Objects::nonNull, Throwable::getCause).reduce((x, cause) -> cause).orElseThrow()
                 .getClass().getSimpleName();
-    }
-
-    private static String errorCode(String body) {
-        return Objects.requireNonNullElse(Http.field(body, "code"), "GraphQL error");
     }
 
     private void readLoop(String name) {
@@ -162,7 +162,8 @@ final class Stampede {
                 HttpResponse<String> r = h.http.send(Http.graphQl(i.url(), Harness.dropQueryBody(drop), null,
                         READ_TIMEOUT), HttpResponse.BodyHandlers.ofString());
                 remaining = remaining(r.body());
-                error = readError(r.statusCode(), r.body());
+                String why = error(r.statusCode(), r.body());
+                error = why != null || r.body().contains("\"remainingStock\"") ? why : "no error, but no drop (null)";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -177,14 +178,14 @@ final class Stampede {
         }
     }
 
-    /** Why a drop query's answer holds no drop, or null. */
-    private static String readError(int httpStatus, String body) {
-        String message = Http.field(body, "message");
+    /** Why an answer is an error: "HTTP n", its error code, or "GraphQL error [without code: ...]"; null if none. */
+    static String error(int httpStatus, String body) {
         if (httpStatus != 200 || !body.contains("\"errors\"")) {
-            return httpStatus != 200 ? "HTTP " + httpStatus
-                    : body.contains("\"remainingStock\"") ? null : "no error, but no drop (null)";
+            return httpStatus != 200 ? "HTTP " + httpStatus : null;
         }
-        return Http.field(body, "code") != null ? errorCode(body) : message == null ? "GraphQL error"
+        String code = Http.field(body, "code");
+        String message = Http.field(body, "message");
+        return code != null ? code : message == null ? "GraphQL error"
                 : "GraphQL error without code: " + message.substring(0, Math.min(60, message.length()));
     }
 

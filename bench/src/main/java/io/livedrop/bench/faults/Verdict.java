@@ -58,9 +58,8 @@ final class Verdict {
 
     /** The decision checks of a stampede; returns the committed snapshot. */
     Decisions.Snapshot verifyOrders(Harness h, Stampede s, int stock, List<Stampede.Answer> extraAnswers) {
-        List<Stampede.Answer> answers = new ArrayList<>(s.answers);
-        answers.addAll(extraAnswers);
-        Set<String> pendingIds = answers.stream().filter(a -> "PENDING".equals(a.status()))
+        List<Stampede.Answer> answers = Stream.concat(s.answers.stream(), extraAnswers.stream()).toList();
+        Set<String> pendingIds = answers.stream().filter(Stampede.Answer::pending)
                 .map(a -> a.order().orderId()).collect(Collectors.toSet());
         Map<String, Integer> remaining = new LinkedHashMap<>();
         Decisions.Snapshot[] last = new Decisions.Snapshot[1];
@@ -98,7 +97,7 @@ final class Verdict {
                         a.order().user(), a.order().key());
             }
             List<OrderDecision> ds = by.getOrDefault(id, List.of());
-            if ((a.decided() || "PENDING".equals(a.status())) && ds.isEmpty()) {
+            if ((a.decided() || a.pending()) && ds.isEmpty()) {
                 lostIds.putIfAbsent(id, String.format(Locale.ROOT, "%s (%s via %s, sent at %.1f s%s)", id, a.status(),
                         a.instance(), s.at(a.intendedNanos()), a.retry() ? " (retry)" : ""));
             } else if (a.decided() && !ds.get(0).getStatus().toString().equals(a.status())) {
@@ -106,8 +105,8 @@ final class Verdict {
             }
         }
         long decidedAnswers = answers.stream().filter(Stampede.Answer::decided).count();
-        long pendingAnswers = answers.stream().filter(a -> "PENDING".equals(a.status())).count();
-        Map<String, Long> errorCodes = answers.stream().filter(a -> !a.decided() && !"PENDING".equals(a.status()))
+        long pendingAnswers = answers.stream().filter(Stampede.Answer::pending).count();
+        Map<String, Long> errorCodes = answers.stream().filter(a -> !a.decided() && !a.pending())
                 .collect(Collectors.groupingBy(Stampede.Answer::error, TreeMap::new, Collectors.counting()));
         Set<String> undecidedAnswered = answers.stream().filter(a -> !a.decided()).map(a -> a.order().orderId())
                 .collect(Collectors.toSet());
@@ -173,7 +172,7 @@ final class Verdict {
         figures.put("seconds unavailable: orders (error answers)", String.valueOf(seconds(s, s.answers.stream()
                 .filter(a -> a.status() == null).map(Stampede.Answer::intendedNanos))));
         figures.put("seconds with PENDING order answers", String.valueOf(seconds(s, s.answers.stream()
-                .filter(a -> "PENDING".equals(a.status())).map(Stampede.Answer::intendedNanos))));
+                .filter(Stampede.Answer::pending).map(Stampede.Answer::intendedNanos))));
         figures.put("order p99 before / during / after (ms)", p99(orders));
         figures.put("read p99 before / during / after (ms)", p99(reads));
         figures.put("fault at / restored at (s of the load)", String.format(Locale.ROOT, "%.1f / %.1f",
