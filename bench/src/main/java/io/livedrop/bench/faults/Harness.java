@@ -172,10 +172,11 @@ final class Harness implements AutoCloseable {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    static String placeOrderBody(String dropId, int quantity, String key) {
+    /** A placeOrder body; {@code quantity} and {@code key} as JSON values (a hostile client's may be wrong). */
+    static String placeOrderBody(String dropId, String quantity, String key) {
         return "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }\","
                 + "\"variables\":{\"in\":{\"dropId\":\"" + dropId + "\",\"quantity\":" + quantity
-                + ",\"idempotencyKey\":\"" + key + "\"}}}";
+                + ",\"idempotencyKey\":" + key + "}}}";
     }
 
     static String dropQueryBody(String dropId) {
@@ -220,12 +221,10 @@ final class Harness implements AutoCloseable {
         String extra = null;
         for (int t = 0; t < 40 && by.size() < 2; t++) {
             String id = setupClient.scheduleDrop(a().url(), product, stock, 1999, creatorToken);
-            String owner = null;
-            for (int k = 0; k < 100 && (owner = owner(id)) == null; k++) {
-                Waits.pause(Duration.ofMillis(100));
-            }
-            if (owner != null && !by.containsKey(owner)) {
-                by.put(owner, id);
+            String[] owner = new String[1];
+            Waits.await(() -> (owner[0] = owner(id)) != null, Duration.ofSeconds(10));
+            if (owner[0] != null && !by.containsKey(owner[0])) {
+                by.put(owner[0], id);
             } else if (extra == null) {
                 extra = id;
             }

@@ -1,5 +1,6 @@
 package io.livedrop.bench.faults;
 
+import static io.livedrop.bench.faults.Harness.placeOrderBody;
 import static io.livedrop.bench.faults.Verdict.percentile;
 import static io.livedrop.bench.hostile.HostileQueries.NESTED;
 
@@ -101,17 +102,18 @@ final class HostileClients {
                 Kind.post("not JSON (binary)", "\u0000\u00ff\u0001garbage\u0002", token),
                 Kind.post("GraphQL syntax error", Http.json("{ drop(id: }"), token),
                 Kind.post("unknown field", Http.json("{ dropz { id } }"), token),
-                Kind.post("placeOrder quantity -5", order(drop, "-5", "\"h-neg\""), token),
-                Kind.post("placeOrder quantity 0", order(drop, "0", "\"h-zero\""), token),
-                Kind.post("placeOrder quantity 2^31-1", order(drop, "2147483647", "\"h-max\""), token),
-                Kind.post("placeOrder quantity not a number", order(drop, "\"abc\"", "\"h-nan\""), token),
-                Kind.post("placeOrder unknown drop", order("d-doesnotexist0", "1", "\"h-unknown\""), token),
-                Kind.post("placeOrder malformed drop id", order("../../etc/passwd\\u0000", "1", "\"h-path\""), token),
-                Kind.post("placeOrder 10 KB idempotency key", order(drop, "1", "\"" + "x".repeat(10_000) + "\""),
+                Kind.post("placeOrder quantity -5", placeOrderBody(drop, "-5", "\"h-neg\""), token),
+                Kind.post("placeOrder quantity 0", placeOrderBody(drop, "0", "\"h-zero\""), token),
+                Kind.post("placeOrder quantity 2^31-1", placeOrderBody(drop, "2147483647", "\"h-max\""), token),
+                Kind.post("placeOrder quantity not a number", placeOrderBody(drop, "\"abc\"", "\"h-nan\""), token),
+                Kind.post("placeOrder unknown drop", placeOrderBody("d-doesnotexist0", "1", "\"h-unknown\""), token),
+                Kind.post("placeOrder malformed drop id", placeOrderBody("../../etc/passwd\\u0000", "1", "\"h-path\""),
                         token),
-                Kind.post("placeOrder without a token", order(drop, "1", "\"h-anon\""), null),
-                Kind.post("placeOrder with a forged token", order(drop, "1", "\"h-forged\""), forged),
-                Kind.post("placeOrder with an expired token", order(drop, "1", "\"h-expired\""), expired),
+                Kind.post("placeOrder 10 KB idempotency key", placeOrderBody(drop, "1", "\"" + "x".repeat(10_000)
+                        + "\""), token),
+                Kind.post("placeOrder without a token", placeOrderBody(drop, "1", "\"h-anon\""), null),
+                Kind.post("placeOrder with a forged token", placeOrderBody(drop, "1", "\"h-forged\""), forged),
+                Kind.post("placeOrder with an expired token", placeOrderBody(drop, "1", "\"h-expired\""), expired),
                 Kind.post("2 MB body", "{\"query\":\"{ __typename }\",\"pad\":\"" + "y".repeat(2 * 1024 * 1024) + "\"}",
                         token),
                 Kind.post("nesting bomb (depth 200)", Http.json("{ __schema { types { "
@@ -302,12 +304,6 @@ final class HostileClients {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static String order(String drop, String quantity, String key) {
-        return "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }\","
-                + "\"variables\":{\"in\":{\"dropId\":\"" + drop + "\",\"quantity\":" + quantity
-                + ",\"idempotencyKey\":" + key + "}}}";
     }
 
     static Verdict run(Harness h, FaultOptions o) throws Exception {

@@ -4,6 +4,7 @@ import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Waits;
 import io.livedrop.topology.order.OrderIds;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,8 +81,10 @@ final class Stampede {
         this.users = users;
     }
 
-    String tokenOf(String user) {
-        return userTokens.computeIfAbsent(user, h::token);
+    /** The placeOrder request of {@code order} through {@code via}, with its buyer's token. */
+    HttpRequest request(Order order, Harness.Instance via) {
+        return Http.graphQl(via.url(), Harness.placeOrderBody(order.dropId(), String.valueOf(order.quantity()),
+                "\"" + order.key() + "\""), userTokens.computeIfAbsent(order.user(), h::token), ORDER_TIMEOUT);
     }
 
     Stampede start() {
@@ -111,8 +114,7 @@ final class Stampede {
                     : newOrder(i);
             inFlight.acquireUninterruptibly(); // at most MAX_IN_FLIGHT out: the client's connection limit
             sent++;
-            h.send(Http.graphQl(via.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
-                    tokenOf(order.user()), ORDER_TIMEOUT)).whenComplete((r, e) -> {
+            h.send(request(order, via)).whenComplete((r, e) -> {
                         long at = System.nanoTime();
                         inFlight.release();
                         answers.add(classify(order, via.name, retry, due, at, r == null ? -1 : r.statusCode(),
