@@ -388,10 +388,6 @@ public final class FaultSuite {
         v.figures.put("the one key: answers decided / PENDING / error", decided + " / " + pending + " / "
                 + errors.size() + (errors.isEmpty() ? "" : " " + errors.stream().distinct().toList()));
         v.figures.put("recovery: restart of A → A ready", secs(ready - fault));
-        if (!errors.isEmpty()) {
-            v.notes.add("error answers to the one key are not a guarantee violation (no order was named twice),"
-                    + " but they are listed above");
-        }
         return v;
     }
 
