@@ -64,8 +64,7 @@ final class BrokerRestart {
         h.broker.restart();
         long back = System.nanoTime();
         Progress.say("broker answering again %.1f s after its restart began", (back - restarting) / 1e9);
-        // a drop still undecided STUCK_AFTER after the broker's return has a stuck owner: the suite restarts it (as
-        // an operator or a liveness probe would) and counts a violation, so that the run can go on
+        // a stuck owner is restarted (as a liveness probe would) and counted as a violation, so the run goes on
         Map<String, String> owners = new LinkedHashMap<>();
         s.drops.forEach(d -> owners.put(d, h.owner(d)));
         List<String> stuck = s.drops.stream().filter(drop -> !Waits.await(() -> firstDecided(s, back, drop, null) >= 0,

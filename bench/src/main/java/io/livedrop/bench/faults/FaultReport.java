@@ -76,7 +76,7 @@ final class FaultReport extends Markdown {
         }
         machine(false);
         line("| instances | `" + run.appCommand + "` |");
-        line("| load | " + o.rate + " orders/s; " + FaultSuite.USERS + " buyers; two drops of stock " + o.stock
+        line("| load | " + o.rate + " orders/s; " + Stampede.USERS + " buyers; two drops of stock " + o.stock
                 + " per scenario (one active on each instance when the partition map allows); " + o.before.toSeconds()
                 + " s before the fault, " + o.after.toSeconds() + " s after recovery |");
         line("| warm-up before the first scenario (unmeasured) | " + warmup + " |");

@@ -45,7 +45,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class FaultSuite {
 
-    static final int USERS = 2_000;
 
     private FaultSuite() {
     }
@@ -109,7 +108,7 @@ public final class FaultSuite {
         Progress.say("warm-up: %d s of load at %d orders/s (not measured)", o.warmup.toSeconds(), o.rate);
         List<String> drops = h.createDrops(o.stock * 10);
         Instant start = Instant.now();
-        Stampede s = new Stampede(h, "warmup", drops, o.rate, USERS).start();
+        Stampede s = new Stampede(h, "warmup", drops, o.rate).start();
         Waits.pause(o.warmup);
         s.stop();
         Instant end = Instant.now();
@@ -399,8 +398,8 @@ public final class FaultSuite {
         long t0 = System.nanoTime();
         // each request times out, and handle() turns a failure into an answer: join() returns
         return IntStream.range(0, n).mapToObj(k -> h.send(requests.get(k)).handle((r, e) -> Stampede.classify(order,
-                via.get(k % 2).name, true, t0, System.nanoTime(), r == null ? -1 : r.statusCode(),
-                r == null ? null : r.body(), e))).toList().stream().map(CompletableFuture::join).toList();
+                via.get(k % 2).name, true, t0, System.nanoTime(), r, e))).toList().stream()
+                .map(CompletableFuture::join).toList();
     }
 
     /** Reads {@code read} every 500 ms on a daemon thread until closed; a null answer (none yet) is not kept. */

@@ -163,7 +163,7 @@ final class Harness implements AutoCloseable {
 
     /** A scenario's order stampede on two new drops, after its {@code --before} seconds. */
     Stampede load(String label, FaultOptions o) {
-        Stampede s = new Stampede(this, label, createDrops(o.stock), o.rate, FaultSuite.USERS).start();
+        Stampede s = new Stampede(this, label, createDrops(o.stock), o.rate).start();
         Waits.pause(o.before);
         return s;
     }

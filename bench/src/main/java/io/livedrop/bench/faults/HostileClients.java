@@ -76,9 +76,6 @@ final class HostileClients {
 
     /** What a hostile request got: status, Content-Type and body. */
     record Reply(int status, String contentType, String body) {
-        static Reply of(HttpResponse<String> r) {
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
-        }
     }
 
     private HostileClients() {
@@ -322,7 +319,7 @@ final class HostileClients {
         Map<String, Double> metered500AtStart = metered500(h);
         Progress.say("heap after a full GC at the start: %s", heapAtStart);
 
-        Stampede s = new Stampede(h, "s8", drops, o.rate, FaultSuite.USERS).start();
+        Stampede s = new Stampede(h, "s8", drops, o.rate).start();
         long t0 = s.startNanos;
         int hostileWindows = WINDOWS / 2;
         long interval = WINDOW.toNanos() * hostileWindows / o.hostile;
@@ -344,7 +341,8 @@ final class HostileClients {
                     CompletableFuture<Reply> reply = kind.rawTarget() != null
                             ? CompletableFuture.supplyAsync(() -> rawGet(via.url(), kind.rawTarget()), rawWork)
                             : hostileHttp.sendAsync(kind.build().apply(via.url()), HttpResponse.BodyHandlers.ofString())
-                                    .thenApply(Reply::of);
+                                    .thenApply(r -> new Reply(r.statusCode(), r.headers().firstValue("Content-Type")
+                                            .orElse(""), r.body()));
                     inFlight.add(reply.whenComplete((r, e) -> tally.reply(kind, r, e)));
                 }
             }

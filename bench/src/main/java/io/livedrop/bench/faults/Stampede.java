@@ -22,12 +22,13 @@ import java.util.stream.Stream;
 
 /**
  * The order stampede of one scenario, open loop: request i is due at t0 + i / rate, through the instances in rotation
- * in turn; 90 % new orders (one of {@code users} buyers, a unique key, the scenario's drops in turn, every fifth for 2
+ * in turn; 90 % new orders (one of {@link #USERS} buyers, a unique key, the scenario's drops in turn, every fifth for 2
  * units), 10 % a retry of one of the last 200 orders (same key and payload, maybe through the other instance). Every
  * answer is kept. Alongside, a reader per instance asks for each drop in turn every 100 ms.
  */
 final class Stampede {
 
+    static final int USERS = 2_000;
     static final Duration ORDER_TIMEOUT = Duration.ofSeconds(15);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_IN_FLIGHT = 400;
@@ -60,7 +61,6 @@ final class Stampede {
     final String label;
     final List<String> drops;
     final int rate;
-    final int users;
     final List<Order> orders = new ArrayList<>();
     final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
@@ -73,12 +73,11 @@ final class Stampede {
     long startNanos;
     volatile long sent;
 
-    Stampede(Harness h, String label, List<String> drops, int rate, int users) {
+    Stampede(Harness h, String label, List<String> drops, int rate) {
         this.h = h;
         this.label = label;
         this.drops = drops;
         this.rate = rate;
-        this.users = users;
     }
 
     /** The placeOrder request of {@code order} through {@code via}, with its buyer's token. */
@@ -117,14 +116,13 @@ final class Stampede {
             h.send(request(order, via)).whenComplete((r, e) -> {
                         long at = System.nanoTime();
                         inFlight.release();
-                        answers.add(classify(order, via.name, retry, due, at, r == null ? -1 : r.statusCode(),
-                                r == null ? null : r.body(), e));
+                        answers.add(classify(order, via.name, retry, due, at, r, e));
                     });
         }
     }
 
     private Order newOrder(long i) {
-        String user = label + "-u" + random.nextInt(users);
+        String user = label + "-u" + random.nextInt(USERS);
         String key = label + "-k" + i;
         Order order = new Order(user, key, drops.get((int) (i % drops.size())), i % 5 == 4 ? 2 : 1,
                 OrderIds.of(user, key));
@@ -132,14 +130,14 @@ final class Stampede {
         return order;
     }
 
-    static Answer classify(Order order, String via, boolean retry, long intended, long at, int httpStatus, String body,
-                           Throwable error) {
-        String why = error != null ? rootName(error) : error(httpStatus, body);
+    static Answer classify(Order order, String via, boolean retry, long intended, long at, HttpResponse<String> r,
+                           Throwable e) {
+        String why = e != null ? rootName(e) : error(r.statusCode(), r.body());
         if (why != null) {
             return new Answer(order, via, retry, intended, at, null, null, why);
         }
-        String status = Http.field(body, "status");
-        return new Answer(order, via, retry, intended, at, status, Http.field(body, "id"),
+        String status = Http.field(r.body(), "status");
+        return new Answer(order, via, retry, intended, at, status, Http.field(r.body(), "id"),
                 status == null ? "no status" : null);
     }
 
