@@ -261,9 +261,9 @@ public final class FaultSuite {
         Progress.say("stopping instance B (SIGTERM)");
         b.stop(false);
         Path state = b.home.resolve("state");
-        long[] size = sizeOf(state);
+        String size = sizeOf(state);
         Dirs.deleteRecursively(state);
-        Progress.say("deleted B's state directory (%,d files, %,d bytes); starting B", size[0], size[1]);
+        Progress.say("deleted B's state directory (%s); starting B", size);
         long[] changelog = changelogRecords(h);
         long started = System.nanoTime();
         Sampler<Double> restored = new Sampler<>("faults-restore-watch", () -> restoredRecords(b));
@@ -275,9 +275,7 @@ public final class FaultSuite {
         s.stop();
         v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, fault, ready);
-        long[] after = sizeOf(state);
-        v.figures.put("state directory deleted", Formats.n(size[0]) + " files, " + Formats.n(size[1]) + " bytes; "
-                + Formats.n(after[0]) + " files, " + Formats.n(after[1]) + " bytes at the end");
+        v.figures.put("state directory deleted", size + "; " + sizeOf(state) + " at the end");
         v.figures.put("changelog offsets (end − beginning; records and transaction markers) orders / social",
                 Formats.n(changelog[0]) + " / " + Formats.n(changelog[1]));
         v.figures.put("recovery: B start → ready (RUNNING, stores queryable)", secs(ready - started));
@@ -319,14 +317,14 @@ public final class FaultSuite {
                 last.value());
     }
 
-    /** Files and bytes under {@code dir} (none if it does not exist), {-1, -1} when it cannot be read. */
-    static long[] sizeOf(Path dir) {
+    /** "N files, M bytes" under {@code dir} (none if it does not exist), -1 of each when it cannot be read. */
+    static String sizeOf(Path dir) {
         try (Stream<Path> files = Files.isDirectory(dir) ? Files.walk(dir) : Stream.empty()) {
             LongSummaryStatistics sizes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length())
                     .summaryStatistics();
-            return new long[] {sizes.getCount(), sizes.getSum()};
+            return Formats.n(sizes.getCount()) + " files, " + Formats.n(sizes.getSum()) + " bytes";
         } catch (IOException | UncheckedIOException e) {
-            return new long[] {-1, -1};
+            return "-1 files, -1 bytes";
         }
     }
 
