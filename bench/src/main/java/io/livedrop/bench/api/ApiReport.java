@@ -1,14 +1,17 @@
 package io.livedrop.bench.api;
 
-import io.livedrop.bench.AppInstance;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.ratio;
 import static io.livedrop.bench.Formats.secs;
+import static io.livedrop.bench.api.ApiBenchmark.LOCAL;
+import static io.livedrop.bench.api.ApiBenchmark.REMOTE;
 
+import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.LatencyChart;
 import io.livedrop.bench.Markdown;
+import io.livedrop.bench.api.LoadGenerator.Outcome;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /** Writes the API benchmark's report (markdown) and its percentile plot. */
 final class ApiReport extends Markdown {
@@ -134,11 +138,8 @@ final class ApiReport extends Markdown {
             line("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the notes.");
             line();
         }
-        line(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f of the %d cores on average"
-                        + " and %.2f in the worst second (%s); runs beside more than 0.1 core on average or 0.5 in a"
-                        + " second are marked ⚠. Only the ratios to the same run's baselines are portable.",
-                run.cpu.foreignCores(), env.cores(), run.cpu.worstForeignCores(), run.cpu.summary()));
-        line();
+        sharedMachine();
+        paragraph("> Runs beside more than 0.1 core of other processes on average or 0.5 in a second are marked ⚠.");
         paragraph("Instances A and B (`" + o.app.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each) on one"
                 + " Kafka broker, all on this machine; every request goes to A over HTTP/1.1, at most " + o.connections
                 + " in flight. Each measured run lasts " + secs(o.duration) + " after " + secs(o.warmup) + " of warm-up"
@@ -200,16 +201,19 @@ final class ApiReport extends Markdown {
                 n(c.median(m -> m.run().servedRate())), n(c.rate())) : "";
     }
 
-    private static String sent(Case c) {
-        return n(c.median(m -> m.run().achievedRate()));
-    }
-
     private static String answers(Case c, int cls) {
         return n(c.sum(m -> m.histogram(cls).getTotalCount()));
     }
 
-    private static String served(Case c) {
-        return n(c.median(m -> m.run().servedRate())) + (c.saturated() ? " **saturated**" : "");
+    /** rate | label | sent/s | served/s | answers | {@code counts} | percentiles | ratios to {@code base} | errors. */
+    private void openRow(int rate, String label, Case c, List<String> counts, boolean bold, Optional<Case> base) {
+        List<Object> cells = new ArrayList<>(List.of(n(rate), label, n(c.median(m -> m.run().achievedRate())),
+                n(c.median(m -> m.run().servedRate())) + (c.saturated() ? " **saturated**" : ""),
+                answers(c, Measured.ALL)));
+        cells.addAll(counts);
+        cells.addAll(List.of(c.percentiles(Measured.ALL, bold, true), c.ratios(Measured.ALL, base, bold),
+                errors(c) + warn(c)));
+        row(cells.toArray());
     }
 
     private void reads() {
@@ -225,14 +229,11 @@ final class ApiReport extends Markdown {
         table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
-            base.ifPresent(c -> row(n(rate), "`{ __typename }` (baseline)", sent(c), served(c),
-                    answers(c, Measured.ALL), c.percentiles(Measured.ALL, false, true), " | ", errors(c) + warn(c)));
+            base.ifPresent(c -> openRow(rate, "`{ __typename }` (baseline)", c, List.of(), false, Optional.empty()));
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
-                row(n(rate), "**drop read, all keys**", sent(c), served(c), answers(c, Measured.ALL),
-                        c.percentiles(Measured.ALL, true, true), c.ratios(Measured.ALL, base, true),
-                        errors(c) + warn(c));
-                for (int cls : new int[] {ApiBenchmark.LOCAL, ApiBenchmark.REMOTE}) {
-                    row(n(rate), cls == ApiBenchmark.LOCAL ? "drop read, local keys (owned by A)"
+                openRow(rate, "**drop read, all keys**", c, List.of(), true, base);
+                for (int cls : new int[] {LOCAL, REMOTE}) {
+                    row(n(rate), cls == LOCAL ? "drop read, local keys (owned by A)"
                             : "drop read, remote keys (owned by B, one hop)", "", "", answers(c, cls),
                             c.percentiles(cls, false, true), c.ratios(cls, base, false), "");
                 }
@@ -243,8 +244,8 @@ final class ApiReport extends Markdown {
         for (int rate : rates(reads)) {
             find(Measured.READ, Measured.DROP_READ, rate).filter(c -> !c.saturated()).ifPresent(c -> remoteCost.add(
                     n(rate) + "/s: p50 "
-                    + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 50) - m.ms(ApiBenchmark.LOCAL, 50))) + " ms, p99 "
-                    + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 99) - m.ms(ApiBenchmark.LOCAL, 99))) + " ms"));
+                    + ms(c.median(m -> m.ms(REMOTE, 50) - m.ms(LOCAL, 50))) + " ms, p99 "
+                    + ms(c.median(m -> m.ms(REMOTE, 99) - m.ms(LOCAL, 99))) + " ms"));
         }
         if (!remoteCost.isEmpty()) {
             paragraph("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
@@ -270,8 +271,8 @@ final class ApiReport extends Markdown {
             row(read ? "**drop read** (half remote)" : "`{ __typename }` (baseline)", n(c.rate()),
                     "**" + n(tput) + "**",
                     read ? base.map(b -> ratio(tput / b.median(m -> m.run().achievedRate()))).orElse("") : "",
-                    c.percentiles(Measured.ALL, false, false), read ? localRemote(c, ApiBenchmark.LOCAL) : "",
-                    read ? localRemote(c, ApiBenchmark.REMOTE) : "", errors(c) + warn(c));
+                    c.percentiles(Measured.ALL, false, false), read ? localRemote(c, LOCAL) : "",
+                    read ? localRemote(c, REMOTE) : "", errors(c) + warn(c));
         }
         line();
     }
@@ -296,13 +297,10 @@ final class ApiReport extends Markdown {
         for (int rate : rates(orders)) {
             Optional<Case> topo = find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate);
             for (String system : List.of(Measured.TOPOLOGY_ONLY, Measured.PLACE_ORDER)) {
-                find(Measured.ORDER, system, rate).ifPresent(c -> {
-                    boolean api = system.equals(Measured.PLACE_ORDER);
-                    row(n(rate), api ? "**placeOrder via API**" : "topology only (baseline)", sent(c), served(c),
-                            answers(c, Measured.ALL), n(c.sum(m -> m.run().ok())), n(c.sum(m -> m.run().rejected())),
-                            n(c.sum(m -> m.run().pending())), c.percentiles(Measured.ALL, api, true),
-                            api ? c.ratios(Measured.ALL, topo, true) : " | ", errors(c) + warn(c));
-                });
+                boolean api = system.equals(Measured.PLACE_ORDER);
+                find(Measured.ORDER, system, rate).ifPresent(c -> openRow(rate, api ? "**placeOrder via API**"
+                        : "topology only (baseline)", c, Stream.of(Outcome.OK, Outcome.REJECTED, Outcome.PENDING)
+                        .map(x -> n(c.sum(m -> m.run().count(x)))).toList(), api, api ? topo : Optional.empty()));
             }
         }
         line();
@@ -384,23 +382,21 @@ final class ApiReport extends Markdown {
             List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
                 Measured m = c.representative();
-                series.add(new LatencyChart.Series("drop read, all keys", m.all(), false));
-                series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(ApiBenchmark.LOCAL),
-                        false));
-                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)",
-                        m.histogram(ApiBenchmark.REMOTE), false));
+                series.add(new LatencyChart.Series("drop read, all keys", m.histogram(Measured.ALL), false));
+                series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(LOCAL), false));
+                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)", m.histogram(REMOTE), false));
             });
-            find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c ->
-                    series.add(new LatencyChart.Series("{ __typename } (baseline)", c.representative().all(), true)));
+            find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c -> series.add(new LatencyChart.Series(
+                    "{ __typename } (baseline)", c.representative().histogram(Measured.ALL), true)));
             panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "reads at %,d/s (ms)", rate), series,
                     rate == READ_TARGET_RATE ? READ_TARGET_P99_MS : Double.NaN, "target: p99 < 10 ms"));
         }
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.ORDER)).toList())) {
             List<LatencyChart.Series> series = new ArrayList<>();
-            find(Measured.ORDER, Measured.PLACE_ORDER, rate).ifPresent(c ->
-                    series.add(new LatencyChart.Series("placeOrder via API", c.representative().all(), false)));
-            find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate).ifPresent(c ->
-                    series.add(new LatencyChart.Series("topology only (baseline)", c.representative().all(), true)));
+            find(Measured.ORDER, Measured.PLACE_ORDER, rate).ifPresent(c -> series.add(new LatencyChart.Series(
+                    "placeOrder via API", c.representative().histogram(Measured.ALL), false)));
+            find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate).ifPresent(c -> series.add(new LatencyChart.Series(
+                    "topology only (baseline)", c.representative().histogram(Measured.ALL), true)));
             panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "orders at %,d/s (ms)", rate), series,
                     rate == ORDER_TARGET_RATE ? ORDER_TARGET_P99_MS : Double.NaN, "target: p99 < 60 ms"));
         }

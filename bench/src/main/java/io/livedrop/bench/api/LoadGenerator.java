@@ -1,6 +1,7 @@
 package io.livedrop.bench.api;
 
 import io.livedrop.bench.Daemons;
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
@@ -70,10 +71,8 @@ public final class LoadGenerator {
         private final Histogram[] byClass;
         final AtomicLong sent = new AtomicLong();
         final AtomicLong answered = new AtomicLong();
-        final AtomicLong ok = new AtomicLong();
-        final AtomicLong rejected = new AtomicLong();
-        final AtomicLong pending = new AtomicLong();
-        final AtomicLong errors = new AtomicLong();
+        /** Replies by {@link Outcome}. */
+        private final AtomicLongArray outcomes = new AtomicLongArray(Outcome.values().length);
         final AtomicLong unanswered = new AtomicLong();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger peakInFlight = new AtomicInteger();
@@ -93,15 +92,13 @@ public final class LoadGenerator {
                     .toArray(Histogram[]::new);
         }
 
+        /** An answer's latency, counted under {@code outcome} (null: unanswered). */
         synchronized void record(int cls, long nanos, Outcome outcome) {
             long micros = Math.min(HIGHEST_TRACKABLE_MICROS, Math.max(0, nanos / 1000));
             all.recordValue(micros);
             byClass[cls].recordValue(micros);
-            switch (outcome) {
-                case OK -> ok.incrementAndGet();
-                case REJECTED -> rejected.incrementAndGet();
-                case PENDING -> pending.incrementAndGet();
-                default -> { }
+            if (outcome != null) {
+                outcomes.incrementAndGet(outcome.ordinal());
             }
         }
 
@@ -111,7 +108,7 @@ public final class LoadGenerator {
         }
 
         void error(String detail) {
-            errors.incrementAndGet();
+            outcomes.incrementAndGet(Outcome.ERROR.ordinal());
             if (firstError == null) {
                 firstError = detail;
             }
@@ -121,28 +118,21 @@ public final class LoadGenerator {
             return all.copy();
         }
 
+        /** Class {@code cls}'s histogram, or every request's when {@code cls} is negative. */
         public synchronized Histogram histogram(int cls) {
-            return byClass[cls].copy();
+            return (cls < 0 ? all : byClass[cls]).copy();
         }
 
         public boolean open() {
             return open;
         }
 
-        public long ok() {
-            return ok.get();
-        }
-
-        public long rejected() {
-            return rejected.get();
-        }
-
-        public long pending() {
-            return pending.get();
+        public long count(Outcome outcome) {
+            return outcomes.get(outcome.ordinal());
         }
 
         public long errors() {
-            return errors.get();
+            return count(Outcome.ERROR);
         }
 
         public long unanswered() {
@@ -184,26 +174,29 @@ public final class LoadGenerator {
         }
 
         String progressLine() {
-            long now = System.nanoTime();
-            double elapsed = Math.max(1e-9, (now - t0Nanos) / 1e9);
             Histogram h = histogram();
             return String.format(Locale.ROOT, "%s: sent %,d%s, answered %,d (%,.0f/s), in flight %d, p50 %.2f ms,"
-                            + " p99 %.2f ms so far%s", label, sent.get(), open ? "/" + String.format(Locale.ROOT, "%,d",
-                            requests) : "", answered.get(), answered.get() / elapsed, inFlight.get(),
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    errors.get() > 0 ? String.format(Locale.ROOT, ", %,d errors", errors.get()) : "");
+                    + " p99 %.2f ms so far", label, sent.get(), open ? String.format(Locale.ROOT, "/%,d", requests)
+                    : "", answered.get(), answered.get() / Math.max(1e-9, (System.nanoTime() - t0Nanos) / 1e9),
+                    inFlight.get(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0)
+                    + some(errors(), "errors");
         }
 
         public String summaryLine() {
             Histogram h = histogram();
+            String served = open ? String.format(Locale.ROOT, ", served %,.0f/s%s", servedRate(), saturated()
+                    ? " (SATURATED: latency is mostly queueing)" : "") : "";
             return String.format(Locale.ROOT, "%s: %s %,.0f/s%s, %,d answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                            + " max %.1f ms%s%s%s", label, open ? "sent" : "throughput", achievedRate(),
-                    open ? String.format(Locale.ROOT, ", served %,.0f/s%s", servedRate(), saturated()
-                            ? " (SATURATED: latency is mostly queueing)" : "") : "", h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
-                    pending.get() > 0 ? String.format(Locale.ROOT, "; %,d PENDING", pending.get()) : "",
-                    errors.get() > 0 ? String.format(Locale.ROOT, "; %,d errors (first: %s)", errors.get(), firstError) : "",
-                    unanswered.get() > 0 ? String.format(Locale.ROOT, "; %,d unanswered at the drain deadline", unanswered.get()) : "");
+                    + " max %.1f ms", label, open ? "sent" : "throughput", achievedRate(), served, h.getTotalCount(),
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0) + some(count(Outcome.PENDING),
+                    "PENDING") + some(errors(), "errors (first: " + firstError + ")")
+                    + some(unanswered.get(), "unanswered at the drain deadline");
+        }
+
+        /** "; N what", or nothing when N is 0. */
+        private static String some(long n, String what) {
+            return n > 0 ? String.format(Locale.ROOT, "; %,d %s", n, what) : "";
         }
     }
 
@@ -250,7 +243,7 @@ public final class LoadGenerator {
                 for (int i = 0; i < n; i++) {
                     if (done.compareAndSet(i, 0, 1)) {
                         // recorded at the latency it has reached (a lower bound), counted as unanswered
-                        run.record(classOf.applyAsInt(i), now - (t0 + (long) (i * periodNanos)), Outcome.ERROR);
+                        run.record(classOf.applyAsInt(i), now - (t0 + (long) (i * periodNanos)), null);
                         run.unanswered.incrementAndGet();
                         finished.incrementAndGet();
                     }
@@ -269,9 +262,10 @@ public final class LoadGenerator {
             return;
         }
         Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, duration.toSeconds());
-        Run w = openLoop(system + " warm-up", rate, duration, maxInFlight, target, i -> 0, 1, Duration.ofSeconds(5), false);
+        Run w = openLoop(system + " warm-up", rate, duration, maxInFlight, target, i -> 0, 1, Duration.ofSeconds(5),
+                false);
         if (w.errors() > 0) {
-            Progress.say("  warm-up had %,d errors (first: %s)", w.errors(), w.firstError());
+            Progress.say("  warm-up%s", Run.some(w.errors(), "errors (first: " + w.firstError() + ")"));
         }
     }
 
@@ -285,7 +279,7 @@ public final class LoadGenerator {
         Target mixed = i -> targets.get(i % targets.size()).send(i / targets.size());
         Run w = closedLoop("JIT warm-up", inFlight, duration, mixed, i -> 0, 1, Duration.ofSeconds(10), true);
         Progress.say("JIT warm-up done: %,.0f requests/s on average%s", w.achievedRate(),
-                w.errors() > 0 ? String.format(Locale.ROOT, " (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
+                Run.some(w.errors(), "errors (first: " + w.firstError() + ")"));
     }
 
     /** The {@code { __typename }} baseline: the same server and client, GraphQL executed without touching any store. */
@@ -303,7 +297,7 @@ public final class LoadGenerator {
         return http.client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
             long at = System.nanoTime();
             if (error != null) {
-                return new Reply(Outcome.ERROR, at, rootMessage(error));
+                return new Reply(Outcome.ERROR, at, Formats.rootCause(error));
             }
             if (response.statusCode() != 200) {
                 return new Reply(Outcome.ERROR, at, "HTTP " + response.statusCode() + ": " + Http.abbreviate(response.body()));
@@ -366,7 +360,7 @@ public final class LoadGenerator {
         run.answered.incrementAndGet();
         run.lastAnswerNanos.accumulateAndGet(completedAt, Math::max);
         if (error != null || reply == null) {
-            run.error(error == null ? "no reply" : rootMessage(error));
+            run.error(error == null ? "no reply" : Formats.rootCause(error));
             return;
         }
         if (reply.outcome() == Outcome.ERROR) {
@@ -382,17 +376,8 @@ public final class LoadGenerator {
             CompletableFuture<Reply> f = target.send(i);
             return f != null ? f : CompletableFuture.completedFuture(Reply.error("no request sent"));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Reply.error(rootMessage(e)));
+            return CompletableFuture.completedFuture(Reply.error(Formats.rootCause(e)));
         }
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c.getCause() != null && c.getMessage() == null)
-                && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     }
 
     /** Hands requests on in order, at most {@code max} out; lock-free: sender and completions both drain. */

@@ -28,13 +28,18 @@ final class TopologyOnly implements AutoCloseable {
     private final String bootstrap;
     private final Topics topics;
     private final TopologySerdes serdes;
+    private final String[] users;
+    private final String[] drops;
     private final KafkaProducer<String, OrderRequest> producer;
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
 
-    TopologyOnly(String bootstrap, Topics topics, TopologySerdes serdes) {
+    /** Request i of a run is an order of {@code users[i % users]} on {@code drops[i % drops]}. */
+    TopologyOnly(String bootstrap, Topics topics, TopologySerdes serdes, String[] users, String[] drops) {
         this.bootstrap = bootstrap;
         this.topics = topics;
         this.serdes = serdes;
+        this.users = users;
+        this.drops = drops;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -44,18 +49,14 @@ final class TopologyOnly implements AutoCloseable {
                 serdes.key().serializer(), serdes.orderRequest().serializer());
     }
 
-    /** The targets of one run: request i is order {@code prefix-i} of {@code users[i % users]} on {@code drops[i % drops]}. */
+    /** The target of one run, with its own decision reader: request i is order {@code prefix-i}. */
     final class RunTarget implements LoadGenerator.Target, AutoCloseable {
         private final String prefix;
-        private final String[] users;
-        private final String[] drops;
         private final AtomicReferenceArray<CompletableFuture<Reply>> waiting;
         private final CommittedReader<OrderDecision> reader;
 
-        RunTarget(String prefix, int requests, String[] users, String[] drops, Duration maxRuntime) {
+        RunTarget(String prefix, int requests, Duration maxRuntime) {
             this.prefix = prefix + "-";
-            this.users = users;
-            this.drops = drops;
             this.waiting = new AtomicReferenceArray<>(requests);
             this.reader = new CommittedReader<>(bootstrap, topics.orderDecisions().name(),
                     serdes.orderDecision().deserializer(), (record, visibleNanos) -> {

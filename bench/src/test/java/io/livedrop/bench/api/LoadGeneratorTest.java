@@ -104,7 +104,7 @@ class LoadGeneratorTest {
                 i -> i % 2 == 0 ? answerIn(0) : new CompletableFuture<>(), i -> 0, 1, Duration.ofMillis(500), false);
 
         assertThat(run.unanswered()).isEqualTo(10);
-        assertThat(run.ok()).isEqualTo(10);
+        assertThat(run.count(Outcome.OK)).isEqualTo(10);
         Histogram h = run.histogram();
         assertThat(h.getTotalCount()).isEqualTo(20);
         assertThat(h.getMaxValue()).isGreaterThanOrEqualTo(450_000); // at least the drain time
@@ -134,9 +134,9 @@ class LoadGeneratorTest {
             return CompletableFuture.completedFuture(o == Outcome.ERROR ? Reply.error("boom") : Reply.of(o));
         }, i -> i % 2, 2, Duration.ofSeconds(5), false);
 
-        assertThat(run.ok()).isEqualTo(50);
-        assertThat(run.rejected()).isEqualTo(50);
-        assertThat(run.pending()).isEqualTo(50);
+        assertThat(run.count(Outcome.OK)).isEqualTo(50);
+        assertThat(run.count(Outcome.REJECTED)).isEqualTo(50);
+        assertThat(run.count(Outcome.PENDING)).isEqualTo(50);
         assertThat(run.errors()).isEqualTo(50);
         assertThat(run.firstError()).isEqualTo("boom");
         assertThat(run.histogram().getTotalCount()).isEqualTo(150); // errors are counted, not timed
