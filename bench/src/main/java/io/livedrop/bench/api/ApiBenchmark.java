@@ -129,7 +129,6 @@ public final class ApiBenchmark {
     /** Everything the run measured and the facts the report states. */
     static final class Results {
         final List<Measured> runs = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
         String ownershipBefore;
         String ownershipAfter;
         String groupCheck;
@@ -315,26 +314,16 @@ public final class ApiBenchmark {
         }
     }
 
-    /** Each phase (warm-up, measured) with a reader of its own, opened for it. */
+    /** The warm-up and the measured run, each with a decision reader of its own (closing it checks it). */
     private void topologyOnly(TopologyOnly topology, int rate, int rep) {
-        for (boolean warm : new boolean[] {true, false}) {
-            Duration length = warm ? o.warmup : o.duration;
-            if (length.isZero()) {
-                continue;
+        String prefix = "tb-r" + rep + "-" + rate;
+        if (!o.warmup.isZero()) {
+            try (TopologyOnly.RunTarget warm = topology.new RunTarget(prefix + "-w", rate, o.warmup, drain())) {
+                LoadGenerator.warmup(Measured.TOPOLOGY_ONLY, rate, o.warmup, Integer.MAX_VALUE, warm);
             }
-            int n = (int) Math.max(1, Math.round(rate * length.toNanos() / 1e9));
-            try (TopologyOnly.RunTarget t = topology.new RunTarget("tb-r" + rep + "-" + rate + (warm ? "-w" : "-m"),
-                    n, length.plus(drain()).plusSeconds(60))) {
-                if (warm) {
-                    LoadGenerator.warmup(Measured.TOPOLOGY_ONLY, rate, o.warmup, Integer.MAX_VALUE, t);
-                } else {
-                    measure(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate, rep, t, i -> 0, 1);
-                }
-                if (t.readerFailure() != null) {
-                    throw new IllegalStateException("the decision reader failed: " + t.readerFailure(),
-                            t.readerFailure());
-                }
-            }
+        }
+        try (TopologyOnly.RunTarget t = topology.new RunTarget(prefix + "-m", rate, o.duration, drain())) {
+            measure(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate, rep, t, i -> 0, 1);
         }
     }
 

@@ -135,7 +135,7 @@ final class ApiReport extends Markdown {
         failure();
         long dirty = r.runs.stream().filter(m -> !m.clean()).count();
         if (dirty > 0) {
-            line("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the notes.");
+            line("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the list at the end.");
             line();
         }
         sharedMachine();
@@ -321,7 +321,7 @@ final class ApiReport extends Markdown {
             List<Object> cells = new ArrayList<>(List.of(label(m)));
             names.forEach(k -> cells.add(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))));
             cells.add(m.foreign() == null ? "" : String.format(Locale.ROOT, "%.2f", m.foreign()[0]));
-            double perSecond = m.run().open() ? m.run().servedRate() : m.run().achievedRate();
+            double perSecond = m.run().open ? m.run().servedRate() : m.run().achievedRate();
             cells.add(perSecond <= 0 ? " | " : String.format(Locale.ROOT, "%.2f | %.2f",
                     1000 * m.cores().getOrDefault("instance A", Double.NaN) / perSecond,
                     1000 * m.cores().getOrDefault("bench JVM (load generator)", Double.NaN) / perSecond));
@@ -361,11 +361,6 @@ final class ApiReport extends Markdown {
                 "bench.fetch.max.wait.ms", "10") + " (as the API's decision tail) |");
         cpuLoad();
         line();
-        if (!r.notes.isEmpty()) {
-            paragraph("Notes:");
-            r.notes.forEach(n -> line("- " + n));
-            line();
-        }
         List<String> errors = r.runs.stream().filter(m -> m.run().firstError() != null)
                 .map(m -> label(m) + ": " + n(m.run().errors()) + " errors, first: `" + m.run().firstError()
                         .replace('`', '\'') + "`").toList();

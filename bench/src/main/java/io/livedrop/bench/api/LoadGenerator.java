@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,10 +46,6 @@ public final class LoadGenerator {
 
     /** One reply: its outcome, when it became visible ({@code atNanos}; 0: when the future completed), an error. */
     public record Reply(Outcome outcome, long atNanos, String detail) {
-        public static Reply of(Outcome outcome) {
-            return new Reply(outcome, 0, null);
-        }
-
         public static Reply error(String detail) {
             return new Reply(Outcome.ERROR, 0, detail);
         }
@@ -123,10 +119,6 @@ public final class LoadGenerator {
             return (cls < 0 ? all : byClass[cls]).copy();
         }
 
-        public boolean open() {
-            return open;
-        }
-
         public long count(Outcome outcome) {
             return outcomes.get(outcome.ordinal());
         }
@@ -141,11 +133,6 @@ public final class LoadGenerator {
 
         public String firstError() {
             return firstError;
-        }
-
-        /** The most requests that were out at once. */
-        public int peakInFlight() {
-            return peakInFlight.get();
         }
 
         /** Seconds of sending: first intended time to last (open loop), or the closed loop's window. */
@@ -212,10 +199,9 @@ public final class LoadGenerator {
         double periodNanos = 1e9 / rate;
         AtomicIntegerArray done = new AtomicIntegerArray(n);
         AtomicInteger finished = new AtomicInteger();
-        AtomicBoolean stopped = new AtomicBoolean();
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         run.t0Nanos = t0;
-        Dispatcher dispatcher = new Dispatcher(maxInFlight, stopped);
+        Dispatcher dispatcher = new Dispatcher(maxInFlight);
         dispatcher.fire = i -> {
             long intended = t0 + (long) (i * periodNanos);
             CompletableFuture<Reply> reply = safeSend(target, i);
@@ -238,7 +224,7 @@ public final class LoadGenerator {
                 dispatcher.submit(i);
             }
             if (!Waits.await(() -> finished.get() == n, drain)) {
-                stopped.set(true);
+                dispatcher.stopped = true;
                 long now = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     if (done.compareAndSet(i, 0, 1)) {
@@ -382,16 +368,15 @@ public final class LoadGenerator {
 
     /** Hands requests on in order, at most {@code max} out; lock-free: sender and completions both drain. */
     static final class Dispatcher {
-        private final int max;
-        private final AtomicBoolean stopped;
+        /** Set at the drain deadline: what is still queued is never sent. */
+        volatile boolean stopped;
         private final ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicInteger out = new AtomicInteger();
+        private final Semaphore out;
         private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
         IntConsumer fire;
 
-        Dispatcher(int max, AtomicBoolean stopped) {
-            this.max = max;
-            this.stopped = stopped;
+        Dispatcher(int max) {
+            this.out = new Semaphore(max);
         }
 
         void submit(int i) {
@@ -400,7 +385,7 @@ public final class LoadGenerator {
         }
 
         void release() {
-            out.decrementAndGet();
+            out.release();
             drain();
         }
 
@@ -410,20 +395,13 @@ public final class LoadGenerator {
             }
             draining.set(true);
             try {
-                while (!queue.isEmpty() && !stopped.get()) {
-                    int current = out.get();
-                    if (current >= max) {
-                        return;
-                    }
-                    if (!out.compareAndSet(current, current + 1)) {
-                        continue;
-                    }
+                while (!queue.isEmpty() && !stopped && out.tryAcquire()) {
                     Integer i = queue.poll();
                     if (i == null) {
-                        out.decrementAndGet();
-                        continue;
+                        out.release();
+                    } else {
+                        fire.accept(i);
                     }
-                    fire.accept(i);
                 }
             } finally {
                 draining.set(false);

@@ -55,9 +55,10 @@ final class TopologyOnly implements AutoCloseable {
         private final AtomicReferenceArray<CompletableFuture<Reply>> waiting;
         private final CommittedReader<OrderDecision> reader;
 
-        RunTarget(String prefix, int requests, Duration maxRuntime) {
+        /** For {@code length} at {@code rate}/s, the reader running at most {@code drain} + 60 s longer. */
+        RunTarget(String prefix, int rate, Duration length, Duration drain) {
             this.prefix = prefix + "-";
-            this.waiting = new AtomicReferenceArray<>(requests);
+            this.waiting = new AtomicReferenceArray<>((int) Math.max(1, Math.round(rate * length.toNanos() / 1e9)));
             this.reader = new CommittedReader<>(bootstrap, topics.orderDecisions().name(),
                     serdes.orderDecision().deserializer(), (record, visibleNanos) -> {
                         OrderDecision d = record.value();
@@ -70,7 +71,7 @@ final class TopologyOnly implements AutoCloseable {
                             f.complete(new Reply(d.getStatus() == OrderStatus.CONFIRMED ? Outcome.OK
                                     : Outcome.REJECTED, visibleNanos, null));
                         }
-                    }, maxRuntime).start();
+                    }, length.plus(drain).plusSeconds(60)).start();
         }
 
         @Override
@@ -90,13 +91,13 @@ final class TopologyOnly implements AutoCloseable {
             return decided;
         }
 
-        Throwable readerFailure() {
-            return reader.failure();
-        }
-
+        /** Stops the reader; throws if it failed. */
         @Override
         public void close() {
             reader.close();
+            if (reader.failure() != null) {
+                throw new IllegalStateException("the decision reader failed: " + reader.failure(), reader.failure());
+            }
         }
     }
 

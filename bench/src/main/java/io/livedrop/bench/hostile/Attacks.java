@@ -1,5 +1,6 @@
 package io.livedrop.bench.hostile;
 
+import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.hostile.HostileQueries.NESTED;
 
 import io.livedrop.bench.AppInstance;
@@ -69,10 +70,13 @@ final class Attacks {
     }
 
     /**
-     * One attack, measured from a full GC on: the instance's CPU, its heap in bytes after full GCs (before; held, with
-     * the clients connected; after they went; -1: not measured), its highest heap in MB; what the clients got.
+     * One attack, announced, then measured from a full GC on: the instance's CPU, its heap in bytes after full GCs
+     * (before; held, with the clients connected; after they went; -1: not measured), its highest heap in MB; what the
+     * clients got.
      */
     final class Attack {
+        final String title;
+        final String issue;
         final long heapBefore;
         private final int mark;
         private final ProcCpu cpu0;
@@ -82,12 +86,14 @@ final class Attacks {
         long peakMb = -1;
         long heapHeld = -1;
         long heapAfter;
-        String title;
-        String issue;
         String answers;
         String refused;
 
-        Attack() {
+        /** {@code issue}: the figure issue 14 gave. */
+        Attack(String title, String issue) {
+            this.title = title;
+            this.issue = issue;
+            Progress.say("=== %s ===", title);
             Waits.pause(SETTLE);
             heapBefore = Heap.usedAfterFullGc(app.pid());
             mark = gcLog.mark();
@@ -105,28 +111,38 @@ final class Attacks {
             peakMb = Math.max(gcLog.peakMbSince(mark), Heap.used(app.pid()) / 1048576);
         }
 
-        /** The end, then the heap after a full GC with the clients still connected. */
-        void held() {
-            end();
-            heapHeld = Heap.usedAfterFullGc(app.pid());
-        }
-
-        Attack result(String title, String issue, String answers, String refused) {
+        Attack result(String answers, String refused) {
             end();
             Waits.pause(SETTLE);
             heapAfter = Heap.usedAfterFullGc(app.pid());
-            this.title = title;
-            this.issue = issue;
             this.answers = answers;
             this.refused = refused;
             Progress.say("  CPU %.1f s in %.1f s; heap %s → %s → %s (peak %s MB); %s; refused: %s", cpuSeconds,
                     seconds, Heap.mb(heapBefore), Heap.mb(heapHeld), Heap.mb(heapAfter), peakMb, answers, refused);
             return this;
         }
+
+        /**
+         * A socket attack's result: the heap held with the socket open, then what the socket got and its refusals
+         * (its state taken before this client closes it), then the heap once it is closed.
+         */
+        Attack socketResult(GraphQlSocket s, int sent, int wanted, String more) {
+            end();
+            heapHeld = Heap.usedAfterFullGc(app.pid());
+            String state = s.closeState();
+            String got = n(sent) + " of " + n(wanted) + " subscribe messages sent" + (s.acked() ? ""
+                    : " (connection never acknowledged)") + ", " + n(s.answeredIds()) + " subscriptions answered;"
+                    + " received " + counts(s.received()) + " (" + n(s.bytesReceived()) + " characters)" + more;
+            Stream<String> errors = s.received().entrySet().stream().filter(e -> e.getKey().startsWith("error")
+                    || e.getKey().startsWith("next with errors")).map(e -> e.getKey() + " × " + n(e.getValue()));
+            String refusals = Stream.concat(errors, Stream.of("socket " + state + " by the server")
+                    .filter(x -> !state.equals("open"))).collect(Collectors.joining(", "));
+            s.close();
+            return result(got, refusals.isEmpty() ? "nothing refused" : refusals);
+        }
     }
 
     Attack nestedQuery() throws Exception {
-        Progress.say("=== 1. the %d-byte anonymous nested query over %d live drops ===", NESTED.length(), o.drops);
         for (int d = 0; d < o.drops; d++) {
             // the rest by the first creator: its creator.drops lists up to 100, as in the issue
             String[] creator = creator(d < o.creators ? d : 0);
@@ -140,43 +156,34 @@ final class Attacks {
         Progress.say("  %d drops LIVE over %d creators%s", o.drops, o.creators, live ? "" : " (NOT ALL LIVE in 60 s)");
         setup.call(app.url(), Http.json("{liveDrops(first:1){edges{node{id creator{drops(first:1){edges{node{id}}}}"
                 + "}}}}"), null);
-
-        Attack attack = new Attack();
+        Attack attack = new Attack("1. anonymous `liveDrops → creator → drops → creator → drops` query ("
+                + NESTED.length() + " bytes) over " + o.drops + " live drops, " + (o.drops - o.creators + 1)
+                + " of them by one of " + o.creators + " creators",
+                "18 s of CPU, 2.5 GB of heap, 28 MB answer (~110 live drops)");
         Duration timeout = Duration.ofMinutes(10);
         Answer a = send(Http.graphQl(app.url(), Http.json(NESTED), null, timeout))
                 .get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-        attack.end();
-        return attack.result("1. anonymous `liveDrops → creator → drops → creator → drops` query ("
-                        + NESTED.length() + " bytes) over " + o.drops + " live drops, " + (o.drops - o.creators + 1)
-                        + " of them by one of " + o.creators + " creators",
-                "18 s of CPU, 2.5 GB of heap, 28 MB answer (~110 live drops)",
-                a.describe(), a.refusal());
+        return attack.result(a.describe(), a.refusal());
     }
 
     Attack malformedOrderStatus() {
-        Progress.say("=== 3. %,d orderStatus subscriptions on malformed %,d-character ids, then the socket closed ===",
-                o.malformed, GraphQlSocket.MALFORMED_ID_CHARS);
         String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
-        Attack attack = new Attack();
+        Attack attack = new Attack("3. " + n(o.malformed) + " `orderStatus` subscriptions with malformed "
+                + n(GraphQlSocket.MALFORMED_ID_CHARS) + "-character ids on one socket (with a token), then the socket"
+                + " closed", "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)");
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
         int sent = s.subscribeMalformedIds(o.malformed);
         s.awaitAnswers(sent, Duration.ofSeconds(120));
-        attack.held();
-        String[] got = answersAndRefusals(s, sent, o.malformed);
-        return attack.result("3. " + Formats.n(o.malformed) + " `orderStatus` subscriptions with malformed "
-                        + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS)
-                        + "-character ids on one socket (with a token), then the"
-                        + " socket closed",
-                "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)", got[0], got[1]);
+        return attack.socketResult(s, sent, o.malformed, "");
     }
 
     Attack dropUpdatesFlood() throws Exception {
-        Progress.say("=== 4. %,d dropUpdates subscriptions on one anonymous socket, %d orders/s for %d s ===",
-                o.subscriptions, o.orderRate, o.updateSeconds);
         String drop = setup.scheduleDrop(app.url(), creator(0)[1], 1_000_000, 100, creator(0)[0]);
         List<String> buyers = IntStream.range(0, 200).mapToObj(u -> tokens.mint("hostile-buyer-" + u, List.of(),
                 Duration.ofHours(3), Instant.now())).toList();
-        Attack attack = new Attack();
+        Attack attack = new Attack("4. " + n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
+                + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
+                "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)");
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), null, Duration.ofSeconds(30));
         int sent = s.subscribeDropUpdates(o.subscriptions, drop);
         Progress.say("  %,d subscribed (%s); placing orders", sent, s.closeState());
@@ -198,53 +205,36 @@ final class Attacks {
         load.shutdownNow();
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(60, TimeUnit.SECONDS);
-        attack.held();
-        String[] got = answersAndRefusals(s, sent, o.subscriptions);
-        return attack.result("4. " + Formats.n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
-                        + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
-                "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)",
-                got[0] + "; orders placed: " + counts(orders), got[1]);
+        return attack.socketResult(s, sent, o.subscriptions, "; orders placed: " + counts(orders));
     }
 
     Attack unknownOrderStatus() {
-        Progress.say("=== 6. %,d orderStatus subscriptions on unknown order ids, held %d s ===", o.unknown,
-                o.unknownSeconds);
         String token = tokens.mint("hostile-user-6", List.of(), Duration.ofHours(3), Instant.now());
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
-        Attack attack = new Attack();
+        Attack attack = new Attack("6. " + n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
+                + " order ids on one socket, held " + o.unknownSeconds + " s",
+                "0.71 of the 2 cores for 30 s (3,000 subscriptions)");
         int sent = s.subscribeUnknownIds(o.unknown);
         Waits.await(s::isClosed, Duration.ofSeconds(o.unknownSeconds));
-        attack.held();
-        String[] got = answersAndRefusals(s, sent, o.unknown);
-        return attack.result("6. " + Formats.n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
-                        + " order ids on one socket, held " + o.unknownSeconds + " s",
-                "0.71 of the 2 cores for 30 s (3,000 subscriptions)", got[0], got[1]);
+        return attack.socketResult(s, sent, o.unknown, "");
     }
 
     Attack largeBodies() throws Exception {
         long length = o.bodyMb * 1024L * 1024L;
-        Progress.say("=== 7. %d concurrent anonymous %,d MB bodies ===", o.bodies, o.bodyMb);
-        Attack attack = new Attack();
+        Attack attack = new Attack("7. " + o.bodies + " concurrent anonymous " + o.bodyMb + " MB bodies (a `variables`"
+                + " value; Content-Length set)", "all read: heap ≥ 1.36 GB (8 × 100 MB)");
         HttpRequest request = Http.graphQl(app.url(), "", null, Duration.ofMinutes(5));
         List<CompletableFuture<Answer>> answers = new ArrayList<>();
         for (int i = 0; i < o.bodies; i++) {
             answers.add(send(HttpRequest.newBuilder(request, (k, v) -> true).POST(padded(length)).build()));
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(6, TimeUnit.MINUTES);
-        attack.end();
-        Map<String, Long> outcomes = new TreeMap<>();
-        long bytes = 0;
-        for (CompletableFuture<Answer> f : answers) {
-            Answer a = f.join();
-            outcomes.merge(a.outcome(), 1L, Long::sum);
-            bytes += Math.max(0, a.bytes());
-        }
-        String summary = counts(outcomes) + ", " + Formats.n(bytes) + " bytes of answers";
-        return attack.result("7. " + o.bodies + " concurrent anonymous " + o.bodyMb + " MB bodies (a `variables` value;"
-                        + " Content-Length set)",
-                "all read: heap ≥ 1.36 GB (8 × 100 MB)", summary, outcomes.keySet().stream()
-                        .anyMatch(k -> k.startsWith("HTTP 4") || k.startsWith("no answer")) ? counts(outcomes)
-                        : "nothing refused");
+        Map<String, Long> outcomes = answers.stream().map(CompletableFuture::join)
+                .collect(Collectors.groupingBy(Answer::outcome, Collectors.counting()));
+        long bytes = answers.stream().mapToLong(f -> Math.max(0, f.join().bytes())).sum();
+        return attack.result(counts(outcomes) + ", " + n(bytes) + " bytes of answers", outcomes.keySet().stream()
+                .anyMatch(k -> k.startsWith("HTTP 4") || k.startsWith("no answer")) ? counts(outcomes)
+                : "nothing refused");
     }
 
     /** Creator {@code c}'s token and product, made on first use. */
@@ -263,7 +253,7 @@ final class Attacks {
 
         String describe() {
             return outcome() + String.format(Locale.ROOT, status < 0 ? " after %2$.1f s" : ", %s bytes in %.1f s",
-                    Formats.n(bytes), seconds);
+                    n(bytes), seconds);
         }
 
         String refusal() {
@@ -293,22 +283,7 @@ final class Attacks {
 
     private static String counts(Map<String, Long> m) {
         return m.isEmpty() ? "none" : new TreeMap<>(m).entrySet().stream()
-                .map(e -> e.getKey() + " × " + Formats.n(e.getValue())).collect(Collectors.joining(", "));
-    }
-
-    /** What the socket got, its refusals, and closes it (its state taken before this client's close). */
-    private static String[] answersAndRefusals(GraphQlSocket s, int sent, int wanted) {
-        String state = s.closeState();
-        String answers = Formats.n(sent) + " of " + Formats.n(wanted) + " subscribe messages sent"
-                + (s.acked() ? "" : " (connection never acknowledged)") + ", " + Formats.n(s.answeredIds())
-                + " subscriptions answered; received " + counts(s.received()) + " (" + Formats.n(s.bytesReceived())
-                + " characters)";
-        Stream<String> errors = s.received().entrySet().stream().filter(e -> e.getKey().startsWith("error")
-                || e.getKey().startsWith("next with errors")).map(e -> e.getKey() + " × " + Formats.n(e.getValue()));
-        String refused = Stream.concat(errors, Stream.of("socket " + state + " by the server")
-                .filter(x -> !state.equals("open"))).collect(Collectors.joining(", "));
-        s.close();
-        return new String[] {answers, refused.isEmpty() ? "nothing refused" : refused};
+                .map(e -> e.getKey() + " × " + n(e.getValue())).collect(Collectors.joining(", "));
     }
 
     /**

@@ -30,12 +30,10 @@ final class HostileReport extends Markdown {
         table("| attack (issue 14) | the issue's figure | instance CPU during it | heap after a full GC: before →"
                 + " clients connected → clients gone | highest heap during it | answers | refused, and how |");
         for (Attacks.Attack a : attacks) {
-            line("| " + a.title + " | " + a.issue + " | " + String.format(Locale.ROOT, "%.1f s in %.1f s (%.2f"
-                    + " cores)", a.cpuSeconds, a.seconds, a.cpuSeconds / Math.max(1e-9, a.seconds)) + " | "
-                    + Heap.mb(a.heapBefore) + " → " + (a.heapHeld < 0 ? "—" : Heap.mb(a.heapHeld)) + " → "
-                    + Heap.mb(a.heapAfter) + " | " + (a.peakMb < 0 ? "?"
-                    : String.format(Locale.ROOT, "%,d MB", a.peakMb)) + " | " + cell(a.answers) + " | "
-                    + cell(a.refused) + " |");
+            row(a.title, a.issue, String.format(Locale.ROOT, "%.1f s in %.1f s (%.2f cores)", a.cpuSeconds, a.seconds,
+                    a.cpuSeconds / Math.max(1e-9, a.seconds)), Heap.mb(a.heapBefore) + " → " + (a.heapHeld < 0 ? "—"
+                    : Heap.mb(a.heapHeld)) + " → " + Heap.mb(a.heapAfter), a.peakMb < 0 ? "?"
+                    : String.format(Locale.ROOT, "%,d MB", a.peakMb), cell(a.answers), cell(a.refused));
         }
         line();
         paragraph("How each column is measured: [methodology.md](methodology.md#hostile-clients-bench-hostile)."
