@@ -12,6 +12,7 @@ import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.LatencyChart;
 import io.livedrop.bench.Markdown;
 import io.livedrop.bench.api.LoadGenerator.Outcome;
+import io.livedrop.topology.config.StreamsSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -135,8 +136,8 @@ final class ApiReport extends Markdown {
         failure();
         long dirty = r.runs.stream().filter(m -> !m.clean()).count();
         if (dirty > 0) {
-            line("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the list at the end.");
-            line();
+            paragraph("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the"
+                    + " list at the end.");
         }
         sharedMachine();
         paragraph("> Runs beside more than 0.1 core of other processes on average or 0.5 in a second are marked ⚠.");
@@ -161,8 +162,8 @@ final class ApiReport extends Markdown {
                 + p99Target(read, READ_TARGET_P99_MS));
         line("| drop read p99 ≤ " + READ_TARGET_RATIO + " × `{ __typename }` p99" + readAt + " | "
                 + ratioTarget(read, typename, READ_TARGET_RATIO));
-        line("| placeOrder p99 < " + ms(ORDER_TARGET_P99_MS) + " ms" + orderAt + " (HTTP → committed decision → response) | "
-                + p99Target(order, ORDER_TARGET_P99_MS));
+        line("| placeOrder p99 < " + ms(ORDER_TARGET_P99_MS) + " ms" + orderAt + " (HTTP → committed decision →"
+                + " response) | " + p99Target(order, ORDER_TARGET_P99_MS));
         line("| placeOrder p99 ≤ " + ORDER_TARGET_RATIO + " × topology-only p99" + orderAt + " | "
                 + ratioTarget(order, topo, ORDER_TARGET_RATIO));
         line();
@@ -185,8 +186,8 @@ final class ApiReport extends Markdown {
         }
         Case c = system.get();
         Case b = baseline.get();
-        String measured = bound(c) + ms(c.p(99)) + " ÷ " + bound(b) + ms(b.p(99)) + " ms = **" + ratio(c.p(99) / b.p(99))
-                + "**";
+        String measured = bound(c) + ms(c.p(99)) + " ÷ " + bound(b) + ms(b.p(99)) + " ms = **"
+                + ratio(c.p(99) / b.p(99)) + "**";
         if (b.saturated()) {
             return measured + " (" + (c.saturated() ? "both" : "the baseline") + " saturated: not scored) | n/a |";
         }
@@ -226,7 +227,8 @@ final class ApiReport extends Markdown {
                 + o.readKeys / 2 + " owned by A (local) and " + o.readKeys / 2 + " by B (remote: one hop from A)."
                 + " Baseline: `" + LoadGenerator.TYPENAME_QUERY + "` at the same rate; ratios divide by its"
                 + " percentile.");
-        table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
+        table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline"
+                + " | p99 ÷ baseline | errors |");
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
             base.ifPresent(c -> openRow(rate, "`{ __typename }` (baseline)", c, List.of(), false, Optional.empty()));
@@ -263,7 +265,8 @@ final class ApiReport extends Markdown {
         paragraph("## Reads at maximum throughput (closed loop)");
         paragraph("Closed loop for " + secs(o.duration) + ": the throughput A sustains; latency from each actual send"
                 + " (service times under saturation).");
-        table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99 | remote p50 / p99 | errors |");
+        table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99"
+                + " | remote p50 / p99 | errors |");
         Optional<Case> base = max.stream().filter(c -> c.system().equals(Measured.TYPENAME)).findFirst();
         for (Case c : max) {
             boolean read = c.system().equals(Measured.DROP_READ);
@@ -293,7 +296,8 @@ final class ApiReport extends Markdown {
                 + " time (≥). Baseline: topology only, the same records produced straight to"
                 + " `livedrop.orders.requests`, stamped by a read_committed consumer of `livedrop.orders.decisions`.");
         line();
-        table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max | p50 ÷ topology | p99 ÷ topology | errors |");
+        table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max"
+                + " | p50 ÷ topology | p99 ÷ topology | errors |");
         for (int rate : rates(orders)) {
             Optional<Case> topo = find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate);
             for (String system : List.of(Measured.TOPOLOGY_ONLY, Measured.PLACE_ORDER)) {
@@ -345,11 +349,9 @@ final class ApiReport extends Markdown {
     private void setup() {
         machine(false);
         line("| each instance | `" + dash(run.appCommand) + "` (B the same with its own port and home) |");
-        line("| Kafka Streams settings | " + (o.streamsConfig.isEmpty() ? "the application's own (StreamsSettings:"
-                + " exactly_once_v2, commit.interval.ms "
-                + io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby replica)"
-                : "the application's, with "
-                + o.streamsConfig) + " |");
+        row("Kafka Streams settings", o.streamsConfig.isEmpty() ? "the application's own (StreamsSettings:"
+                + " exactly_once_v2, commit.interval.ms " + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby"
+                + " replica)" : "the application's, with " + o.streamsConfig);
         if (!o.app.appArgs().isEmpty()) {
             line("| extra application settings (experiment) | `" + String.join(" ", o.app.appArgs()) + "` |");
         }

@@ -286,7 +286,8 @@ public final class LoadGenerator {
                 return new Reply(Outcome.ERROR, at, Formats.rootCause(error));
             }
             if (response.statusCode() != 200) {
-                return new Reply(Outcome.ERROR, at, "HTTP " + response.statusCode() + ": " + Http.abbreviate(response.body()));
+                return new Reply(Outcome.ERROR, at, "HTTP " + response.statusCode() + ": "
+                        + Http.abbreviate(response.body()));
             }
             Outcome outcome = classify.apply(response.body());
             return new Reply(outcome, at, outcome == Outcome.ERROR ? Http.abbreviate(response.body()) : null);

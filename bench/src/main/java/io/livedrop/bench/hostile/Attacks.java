@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /** The attacks of issue 14 against one instance, one at a time, each measured the same way ({@link Attack}). */
@@ -295,10 +294,9 @@ final class Attacks {
         byte[] tail = "\"}}".getBytes(StandardCharsets.UTF_8);
         long pad = Math.max(0, length - head.length - tail.length);
         byte[] chunk = "y".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
-        Iterable<byte[]> parts = () -> Stream.of(Stream.of(head), LongStream.range(0, (pad + chunk.length - 1)
-                / chunk.length).mapToObj(i -> pad - i * chunk.length >= chunk.length ? chunk
-                : Arrays.copyOf(chunk, (int) (pad - i * chunk.length))),
-                Stream.of(tail)).flatMap(x -> x).iterator();
+        List<byte[]> parts = new ArrayList<>(List.of(head));
+        parts.addAll(Collections.nCopies((int) (pad / chunk.length), chunk));
+        parts.addAll(List.of(Arrays.copyOf(chunk, (int) (pad % chunk.length)), tail));
         return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(parts),
                 head.length + pad + tail.length);
     }

@@ -52,11 +52,9 @@ public final class GraphQlSocket implements WebSocket.Listener, AutoCloseable {
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
         String payload = token == null ? "{}" : "{\"Authorization\":\"Bearer " + token + "\"}";
         s.sendRaw("{\"type\":\"connection_init\",\"payload\":" + payload + "}");
-        try {
-            CompletableFuture.anyOf(s.acked, s.closed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // not acknowledged in time: acked() says so
-        }
+        // not acknowledged in time: acked() says so
+        CompletableFuture.anyOf(s.acked, s.closed).completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
         return s;
     }
 
@@ -138,17 +136,12 @@ public final class GraphQlSocket implements WebSocket.Listener, AutoCloseable {
         return closed.join();
     }
 
-    /** Sends a normal close, waits up to 10 s for the server's, then drops the connection. */
+    /** Sends a normal close, waits up to 20 s for it to go and the server's to come, then drops the connection. */
     @Override
     public void close() {
-        try {
-            if (!socket.isOutputClosed()) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
-            }
-            closed.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // the server did not answer the close: drop it
-        }
+        CompletableFuture<?> sent = socket.isOutputClosed() ? CompletableFuture.completedFuture(null)
+                : socket.sendClose(WebSocket.NORMAL_CLOSURE, "");
+        sent.thenCompose(x -> closed).completeOnTimeout(null, 20, TimeUnit.SECONDS).exceptionally(e -> null).join();
         socket.abort();
     }
 

@@ -22,10 +22,9 @@ final class HostileReport extends Markdown {
     @Override
     protected void sections() {
         paragraph("# Hostile clients: what each attack of issue 14 costs one instance" + (o.quick ? " (quick)" : ""));
-        line(produced() + " Against " + run.appJar + ". One livedrop instance and one Kafka broker, child processes on loopback;"
-                + " the attacks one at a time, as issue 14 describes them. Rerun the same command with another"
-                + " `--app-jar=` (default: the current build) to compare.");
-        line();
+        paragraph(produced() + " Against " + run.appJar + ". One livedrop instance and one Kafka broker, child"
+                + " processes on loopback; the attacks one at a time, as issue 14 describes them. Rerun the same"
+                + " command with another `--app-jar=` (default: the current build) to compare.");
         failure();
         table("| attack (issue 14) | the issue's figure | instance CPU during it | heap after a full GC: before →"
                 + " clients connected → clients gone | highest heap during it | answers | refused, and how |");
