@@ -45,35 +45,34 @@ public final class ApiBenchmark {
     static final int REMOTE = 1;
 
     private final ApiOptions o;
-    private final KafkaBroker broker;
-    private final AppInstance a;
-    private final List<AppInstance> instances;
-    private final Http http;
-    private final Results results;
     private final CpuWatch cpuWatch;
+    private final List<AppInstance> instances = new ArrayList<>();
+    private final Http http = new Http();
     private final Tokens tokens = new Tokens(Tokens.SECRET);
     private final LivedropConfig config = new LivedropConfig(Map.of());
     private final Topics topics = Topics.from(config);
     private final Map<String, Long> pids = new LinkedHashMap<>();
     /** Each drop created -> the instance expected to own it. */
     private final Map<String, String> expectedOwners = new LinkedHashMap<>();
+    private KafkaBroker broker;
+    private AppInstance a;
     private String[] orderDropIds;
     private String[] users;
     private String[] userTokens;
+    // what the run measured and the facts the report states
+    final List<Measured> runs = new ArrayList<>();
+    String ownershipBefore;
+    String ownershipAfter;
+    String groupCheck;
+    String partitionMap;
+    List<String> readKeysLocal = List.of();
+    List<String> readKeysRemote = List.of();
+    List<String> orderDrops = List.of();
+    int partitions;
 
-    private ApiBenchmark(ApiOptions o, KafkaBroker broker, List<AppInstance> instances, Http http, Results results,
-                         CpuWatch cpuWatch) {
-        this.cpuWatch = cpuWatch;
+    private ApiBenchmark(ApiOptions o, CpuWatch cpuWatch) {
         this.o = o;
-        this.broker = broker;
-        this.instances = instances;
-        this.a = instances.get(0);
-        this.http = http;
-        this.results = results;
-        pids.put("bench JVM (load generator)", ProcessHandle.current().pid());
-        pids.put("instance A", a.pid());
-        pids.put("instance B", instances.get(1).pid());
-        pids.put("broker", broker.pid());
+        this.cpuWatch = cpuWatch;
     }
 
     public static void main(String[] args) throws Exception {
@@ -98,22 +97,21 @@ public final class ApiBenchmark {
         if (jar == null) {
             return 2;
         }
-        Results results = new Results();
-        List<AppInstance> instances = new ArrayList<>();
+        ApiBenchmark bench = new ApiBenchmark(o, run.cpu);
+        List<AppInstance> instances = bench.instances;
         try (run; KafkaBroker broker = run.startBroker(o.app.broker)) {
             Progress.say("starting livedrop instances A and B (%s)", o.app.appJar);
             for (String name : List.of("A", "B")) {
                 instances.add(AppInstance.start(name, jar, broker.bootstrapServers(), run.work.resolve("home-" + name),
                         run.logDir, o.streamsConfig, o.app.appArgs()));
             }
-            Http http = new Http();
             for (AppInstance i : instances) {
-                i.awaitReady(http, Duration.ofSeconds(180));
+                i.awaitReady(bench.http, Duration.ofSeconds(180));
                 Progress.say("instance %s ready on %s (pid %d)", i.name, i.url(), i.pid());
             }
             run.appCommand = instances.get(0).commandForReport();
             try {
-                new ApiBenchmark(o, broker, instances, http, results, run.cpu).session();
+                bench.session(broker);
             } finally {
                 Progress.say("stopping the instances");
                 AppInstance.stopAll(instances);
@@ -121,48 +119,39 @@ public final class ApiBenchmark {
         } catch (Exception | Error e) {
             run.failed(e);
         }
-        Path report = new ApiReport(o, run, results).write();
-        return run.exit(report, results.runs.stream().allMatch(Measured::clean), "every run got all its answers, no"
+        Path report = new ApiReport(o, run, bench).write();
+        return run.exit(report, bench.runs.stream().allMatch(Measured::clean), "every run got all its answers, no"
                 + " errors", "SOME RUNS HAD ERRORS OR UNANSWERED REQUESTS (see the report)");
     }
 
-    /** Everything the run measured and the facts the report states. */
-    static final class Results {
-        final List<Measured> runs = new ArrayList<>();
-        String ownershipBefore;
-        String ownershipAfter;
-        String groupCheck;
-        String partitionMap;
-        List<String> readKeysLocal = List.of();
-        List<String> readKeysRemote = List.of();
-        List<String> orderDrops = List.of();
-        int partitions;
-    }
-
     /** One benchmark session against the running instances. */
-    private void session() throws Exception {
-        int partitions = topics.drops().partitions();
-        results.partitions = partitions;
-        Map<Integer, String> owners = awaitBalancedOwnership(partitions);
-        results.partitionMap = Ownership.describe(owners);
-        results.groupCheck = Ownership.groupCrossCheck(broker.bootstrapServers(), "livedrop",
+    private void session(KafkaBroker broker) throws Exception {
+        this.broker = broker;
+        a = instances.get(0);
+        pids.put("bench JVM (load generator)", ProcessHandle.current().pid());
+        pids.put("instance A", a.pid());
+        pids.put("instance B", instances.get(1).pid());
+        pids.put("broker", broker.pid());
+        partitions = topics.drops().partitions();
+        Map<Integer, String> owners = awaitBalancedOwnership();
+        partitionMap = Ownership.describe(owners);
+        groupCheck = Ownership.groupCrossCheck(broker.bootstrapServers(), "livedrop",
                 topics.orderRequests().name(), owners);
-        Progress.say("partition owners: %s", results.partitionMap);
-        Progress.say("%s", results.groupCheck);
+        Progress.say("partition owners: %s", partitionMap);
+        Progress.say("%s", groupCheck);
 
         String creatorToken = tokens.mint("bench-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
         String product = http.upsertProduct(a.url(), "Bench product", creatorToken);
-        Map<String, List<String>> readDrops = createDrops(creatorToken, product, o.reads() ? o.readKeys : 0, 1_000,
-                partitions);
-        Map<String, List<String>> orderDrops = createDrops(creatorToken, product, o.orders() ? o.orderDrops : 0,
-                10_000_000, partitions);
-        results.readKeysLocal = readDrops.get("A");
-        results.readKeysRemote = readDrops.get("B");
-        results.orderDrops = interleave(orderDrops.get("A"), orderDrops.get("B"));
+        Map<String, List<String>> readDrops = createDrops(creatorToken, product, o.reads() ? o.readKeys : 0, 1_000);
+        Map<String, List<String>> orderDropsBy = createDrops(creatorToken, product, o.orders() ? o.orderDrops : 0,
+                10_000_000);
+        readKeysLocal = readDrops.get("A");
+        readKeysRemote = readDrops.get("B");
+        orderDrops = interleave(orderDropsBy.get("A"), orderDropsBy.get("B"));
         http.awaitLive(a.url(), expectedOwners.keySet());
-        results.ownershipBefore = verifyOwnership(partitions);
-        Progress.say("ownership verified: %s", results.ownershipBefore);
-        orderDropIds = results.orderDrops.toArray(String[]::new);
+        ownershipBefore = verifyOwnership();
+        Progress.say("ownership verified: %s", ownershipBefore);
+        orderDropIds = orderDrops.toArray(String[]::new);
         users = IntStream.range(0, o.users).mapToObj(u -> "bench-u" + u).toArray(String[]::new);
         Instant now = Instant.now();
         userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), now))
@@ -181,13 +170,13 @@ public final class ApiBenchmark {
                 orders(rep, baselineFirst);
             }
         }
-        results.ownershipAfter = verifyOwnership(partitions);
-        Progress.say("ownership after the runs: %s", results.ownershipAfter);
+        ownershipAfter = verifyOwnership();
+        Progress.say("ownership after the runs: %s", ownershipAfter);
         checkAlive();
     }
 
     /** Waits until each partition has exactly one active owner, both instances own some, and it holds for 2 s. */
-    private Map<Integer, String> awaitBalancedOwnership(int partitions) {
+    private Map<Integer, String> awaitBalancedOwnership() {
         Progress.say("waiting for the partitions to settle between A and B");
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         Map<Integer, String> last = null;
@@ -209,8 +198,7 @@ public final class ApiBenchmark {
     }
 
     /** Creates drops through A until {@code count / 2} are owned by A and as many by B; owner -> drop ids. */
-    private Map<String, List<String>> createDrops(String token, String product, int count, int stock,
-                                                  int partitions) {
+    private Map<String, List<String>> createDrops(String token, String product, int count, int stock) {
         Map<String, List<String>> by = Map.of("A", new ArrayList<>(), "B", new ArrayList<>());
         int made = 0;
         while (by.get("A").size() < count / 2 || by.get("B").size() < count / 2) {
@@ -238,7 +226,7 @@ public final class ApiBenchmark {
     }
 
     /** Each drop's owner asked again (200 from it, 503 from the other). */
-    private String verifyOwnership(int partitions) {
+    private String verifyOwnership() {
         List<String> wrong = new ArrayList<>();
         expectedOwners.forEach((id, expected) -> {
             AppInstance owner = Ownership.ownerOfExisting(http, instances, id, partitions);
@@ -253,7 +241,7 @@ public final class ApiBenchmark {
 
     /** Request i reads key i mod 2K of A's and B's keys interleaved: even = owned by A, odd = owned by B. */
     private Target readTarget() {
-        HttpRequest[] reads = interleave(results.readKeysLocal, results.readKeysRemote).stream()
+        HttpRequest[] reads = interleave(readKeysLocal, readKeysRemote).stream()
                 .map(k -> Http.graphQl(a.url(), "{\"query\":\"" + READ_QUERY + "\",\"variables\":{\"id\":\"" + k
                         + "\"}}", null)).toArray(HttpRequest[]::new);
         return i -> LoadGenerator.send(http, reads[i % reads.length], ApiBenchmark::readOutcome);
@@ -363,7 +351,7 @@ public final class ApiBenchmark {
         Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
         Measured m = new Measured(kind, system, rate, rep, run, cores, cpuWatch.foreignBetween(start,
                 System.nanoTime()));
-        results.runs.add(m);
+        runs.add(m);
         Progress.say("%s", run.summaryLine());
         if (classes == 2) {
             Progress.say("  local keys (owned by A): p50 %.2f ms, p99 %.2f ms; remote keys (owned by B, one hop):"

@@ -35,11 +35,11 @@ final class ApiReport extends Markdown {
     static final double ORDER_TARGET_RATIO = 1.3;
 
     private final ApiOptions o;
-    private final ApiBenchmark.Results r;
+    private final ApiBenchmark r;
     /** kind|system|rate -> the repetitions of that case. */
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
-    ApiReport(ApiOptions o, BenchRun run, ApiBenchmark.Results r) {
+    ApiReport(ApiOptions o, BenchRun run, ApiBenchmark r) {
         super(run, o.out, o.name);
         this.o = o;
         this.r = r;
@@ -229,6 +229,7 @@ final class ApiReport extends Markdown {
                 + " percentile.");
         table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline"
                 + " | p99 ÷ baseline | errors |");
+        List<String> remoteCost = new ArrayList<>();
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
             base.ifPresent(c -> openRow(rate, "`{ __typename }` (baseline)", c, List.of(), false, Optional.empty()));
@@ -239,16 +240,13 @@ final class ApiReport extends Markdown {
                             : "drop read, remote keys (owned by B, one hop)", "", "", answers(c, cls),
                             c.percentiles(cls, false, true), c.ratios(cls, base, false), "");
                 }
+                if (!c.saturated()) {
+                    remoteCost.add(n(rate) + "/s: p50 " + ms(c.median(m -> m.ms(REMOTE, 50) - m.ms(LOCAL, 50)))
+                            + " ms, p99 " + ms(c.median(m -> m.ms(REMOTE, 99) - m.ms(LOCAL, 99))) + " ms");
+                }
             });
         }
         line();
-        List<String> remoteCost = new ArrayList<>();
-        for (int rate : rates(reads)) {
-            find(Measured.READ, Measured.DROP_READ, rate).filter(c -> !c.saturated()).ifPresent(c -> remoteCost.add(
-                    n(rate) + "/s: p50 "
-                    + ms(c.median(m -> m.ms(REMOTE, 50) - m.ms(LOCAL, 50))) + " ms, p99 "
-                    + ms(c.median(m -> m.ms(REMOTE, 99) - m.ms(LOCAL, 99))) + " ms"));
-        }
         if (!remoteCost.isEmpty()) {
             paragraph("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
                     + String.join("; ", remoteCost) + ".");
@@ -290,12 +288,10 @@ final class ApiReport extends Markdown {
             return;
         }
         paragraph("## Orders (open loop, fixed arrival rates)");
-        line("`placeOrder` to A, end to end (HTTP → committed decision → response), from " + n(o.users) + " buyers,"
-                + " a fresh idempotency key each, on " + o.orderDrops + " drops of 10,000,000 units (half owned by A,"
-                + " half by B). PENDING answers (no decision within the API's wait) are counted apart, at their answer"
-                + " time (≥). Baseline: topology only, the same records produced straight to"
-                + " `livedrop.orders.requests`, stamped by a read_committed consumer of `livedrop.orders.decisions`.");
-        line();
+        paragraph("`placeOrder` to A, end to end (HTTP → committed decision → response), from " + n(o.users)
+                + " buyers, a fresh idempotency key each, on " + o.orderDrops + " drops of 10,000,000 units (half owned"
+                + " by A, half by B). PENDING answers (no decision within the API's wait) are counted apart, at their"
+                + " answer time (≥). Baseline: topology only ([how](api-method.md#what-is-measured)).");
         table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max"
                 + " | p50 ÷ topology | p99 ÷ topology | errors |");
         for (int rate : rates(orders)) {
@@ -355,9 +351,8 @@ final class ApiReport extends Markdown {
         if (!o.app.appArgs().isEmpty()) {
             line("| extra application settings (experiment) | `" + String.join(" ", o.app.appArgs()) + "` |");
         }
-        line("| HTTP client | JDK java.net.http.HttpClient, HTTP/1.1, keep-alive, async, 2 executor threads, no"
-                + " per-request timeout (the drain deadline bounds a run); at most " + o.connections
-                + " requests (connections) in flight in open loop, " + o.concurrency + " in the closed loop |");
+        row("HTTP client", "JDK HttpClient, HTTP/1.1 kept alive, async, 2 threads, no per-request timeout; at most "
+                + o.connections + " in flight in open loop, " + o.concurrency + " in the closed loop");
         line("| baseline producer / reader | idempotent, acks=all, linger.ms=1 (the API's CommandProducer settings) /"
                 + " read_committed, assigned to all partitions, fetch.max.wait.ms=" + System.getProperty(
                 "bench.fetch.max.wait.ms", "10") + " (as the API's decision tail) |");

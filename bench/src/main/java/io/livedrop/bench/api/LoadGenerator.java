@@ -76,7 +76,8 @@ public final class LoadGenerator {
         volatile long t0Nanos;
         volatile long lastDueNanos;
         volatile long endNanos;
-        volatile long completedInWindow;
+        /** Closed loop: replies within its window. */
+        final AtomicLong completedInWindow = new AtomicLong();
         final AtomicLong lastAnswerNanos = new AtomicLong();
 
         Run(String label, boolean open, double rate, int requests, int classes) {
@@ -146,7 +147,7 @@ public final class LoadGenerator {
             if (open) {
                 return requests <= 1 ? requests : (requests - 1) / seconds();
             }
-            return completedInWindow / seconds();
+            return completedInWindow.get() / seconds();
         }
 
         /** Answers per second from the first intended send to the last answer: the rate actually served. */
@@ -300,7 +301,6 @@ public final class LoadGenerator {
         Run run = new Run(label, false, concurrency, 0, classes);
         ExecutorService refire = Daemons.pool(1, "bench-closed-loop");
         AtomicInteger next = new AtomicInteger();
-        AtomicLong inWindow = new AtomicLong();
         CountDownLatch workers = new CountDownLatch(concurrency);
         long start = System.nanoTime();
         long end = start + duration.toNanos();
@@ -321,7 +321,7 @@ public final class LoadGenerator {
                 run.inFlight.decrementAndGet();
                 complete(run, classOf.applyAsInt(i), sendAt, r, e, at);
                 if (at <= end) {
-                    inWindow.incrementAndGet();
+                    run.completedInWindow.incrementAndGet();
                 }
                 refire.execute(step[0]);
             });
@@ -339,7 +339,6 @@ public final class LoadGenerator {
             }
         }
         refire.shutdown();
-        run.completedInWindow = inWindow.get();
         return run;
     }
 
