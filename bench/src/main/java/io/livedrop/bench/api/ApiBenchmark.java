@@ -137,8 +137,7 @@ public final class ApiBenchmark {
         partitionMap = Ownership.describe(owners);
         groupCheck = Ownership.groupCrossCheck(broker.bootstrapServers(), "livedrop",
                 topics.orderRequests().name(), owners);
-        Progress.say("partition owners: %s", partitionMap);
-        Progress.say("%s", groupCheck);
+        Progress.say("partition owners: %s; %s", partitionMap, groupCheck);
 
         String creatorToken = tokens.mint("bench-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
         String product = http.upsertProduct(a.url(), "Bench product", creatorToken);

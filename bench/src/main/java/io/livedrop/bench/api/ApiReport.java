@@ -52,10 +52,7 @@ final class ApiReport extends Markdown {
     /** The repetitions of one case; figures are medians across them. */
     record Case(String kind, String system, double rate, List<Measured> runs) {
         double median(ToDoubleFunction<Measured> f) {
-            double[] v = runs.stream().mapToDouble(f).sorted().toArray();
-            if (v.length == 0) {
-                return Double.NaN;
-            }
+            double[] v = runs.stream().mapToDouble(f).sorted().toArray(); // never empty: a case has a run
             return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         }
 
@@ -130,9 +127,8 @@ final class ApiReport extends Markdown {
     private void header() {
         paragraph("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
         line(produced());
-        paragraph("Generated file: rerun the command to refresh it. Method, and how to read the tables: [api-method.md]"
-                + "(api-method.md) (house rules: [methodology.md](methodology.md)); what bounds the figures:"
-                + " [api-method.md](api-method.md#what-bounds-the-figures).");
+        paragraph("Generated file: rerun the command to refresh it. Method, how to read the tables and what bounds the"
+                + " figures: [api-method.md](api-method.md) (house rules: [methodology.md](methodology.md)).");
         failure();
         long dirty = r.runs.stream().filter(m -> !m.clean()).count();
         if (dirty > 0) {
@@ -312,11 +308,10 @@ final class ApiReport extends Markdown {
         }
         paragraph("## CPU by process during each measured run (cores)");
         paragraph("From /proc: cores each process used over the run; \"others\" is every process not this benchmark's;"
-                + " the last two columns are ms of CPU per answer"
-                + " ([api-method.md](api-method.md#reading-the-report)).");
+                + " the last two columns are ms of CPU per answer ([method](api-method.md#reading-the-report)).");
         List<String> names = new ArrayList<>(r.runs.get(0).cores().keySet());
-        table("| run | " + String.join(" | ", names)
-                + " | others | A ms CPU / answer | load generator ms CPU / answer |");
+        table("| run | " + String.join(" | ", names) + " | others | A ms CPU / answer | load generator ms CPU"
+                + " / answer |");
         for (Measured m : r.runs) {
             List<Object> cells = new ArrayList<>(List.of(label(m)));
             names.forEach(k -> cells.add(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))));

@@ -232,7 +232,6 @@ public final class LoadGenerator {
                         // recorded at the latency it has reached (a lower bound), counted as unanswered
                         run.record(classOf.applyAsInt(i), now - (t0 + (long) (i * periodNanos)), null);
                         run.unanswered.incrementAndGet();
-                        finished.incrementAndGet();
                     }
                 }
             }
@@ -330,12 +329,8 @@ public final class LoadGenerator {
             for (int c = 0; c < concurrency; c++) {
                 refire.execute(step[0]);
             }
-            try {
-                if (!workers.await(duration.plus(drain).toMillis(), TimeUnit.MILLISECONDS)) {
-                    run.unanswered.set(workers.getCount());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!Waits.await(() -> workers.getCount() == 0, duration.plus(drain))) {
+                run.unanswered.set(workers.getCount());
             }
         }
         refire.shutdown();

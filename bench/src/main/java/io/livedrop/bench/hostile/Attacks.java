@@ -189,21 +189,20 @@ final class Attacks {
         Map<String, Long> orders = new ConcurrentHashMap<>();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         AtomicLong placed = new AtomicLong();
-        List<CompletableFuture<?>> inFlight = Collections.synchronizedList(new ArrayList<>());
         load.scheduleAtFixedRate(() -> {
             long k = placed.getAndIncrement();
             String body = "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { status } }"
                     + " }\",\"variables\":{\"in\":{\"dropId\":\"" + drop + "\",\"quantity\":1,\"idempotencyKey\":\"h4-"
                     + k + "\"}}}";
-            inFlight.add(http.sendAsync(Http.graphQl(app.url(), body, buyers.get((int) (k % buyers.size())),
+            http.sendAsync(Http.graphQl(app.url(), body, buyers.get((int) (k % buyers.size())),
                     Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> orders.merge(
                     e != null ? "no answer" : "HTTP " + r.statusCode() + HostileQueries.code(r.body(), ""), 1L,
-                    Long::sum)));
+                    Long::sum));
         }, 0, 1_000_000 / o.orderRate, TimeUnit.MICROSECONDS);
         Waits.pause(Duration.ofSeconds(o.updateSeconds));
         load.shutdownNow();
-        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
-                .get(60, TimeUnit.SECONDS);
+        // every order answered (each has a 30 s timeout)
+        Waits.await(() -> orders.values().stream().mapToLong(x -> x).sum() == placed.get(), Duration.ofSeconds(60));
         return attack.socketResult(s, sent, o.subscriptions, "; orders placed: " + counts(orders));
     }
 

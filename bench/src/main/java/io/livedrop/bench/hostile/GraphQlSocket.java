@@ -130,10 +130,7 @@ public final class GraphQlSocket implements WebSocket.Listener, AutoCloseable {
 
     /** "close 4429 (reason)", or "open" while it is. */
     public String closeState() {
-        if (!closed.isDone()) {
-            return socket.isInputClosed() ? "closed (no close frame)" : "open";
-        }
-        return closed.join();
+        return closed.isDone() ? closed.join() : socket.isInputClosed() ? "closed (no close frame)" : "open";
     }
 
     /** Sends a normal close, waits up to 20 s for it to go and the server's to come, then drops the connection. */
@@ -175,11 +172,9 @@ public final class GraphQlSocket implements WebSocket.Listener, AutoCloseable {
         } else if (type.equals("error") || (type.equals("next") && head.contains("\"errors\""))) {
             key = (type.equals("next") ? "next with errors" : "error") + HostileQueries.code(head, "");
         }
-        if (type.equals("next") || type.equals("error") || type.equals("complete")) {
-            Matcher id = ID.matcher(head);
-            if (id.find()) {
-                answered.add(id.group(1));
-            }
+        Matcher id = ID.matcher(head);
+        if (Set.of("next", "error", "complete").contains(type) && id.find()) {
+            answered.add(id.group(1));
         }
         counts.merge(key, 1L, Long::sum);
     }

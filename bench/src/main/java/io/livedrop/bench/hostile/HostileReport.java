@@ -1,6 +1,7 @@
 package io.livedrop.bench.hostile;
 
-import io.livedrop.bench.Formats;
+import static io.livedrop.bench.Formats.n;
+
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Markdown;
 import java.util.ArrayList;
@@ -39,12 +40,11 @@ final class HostileReport extends Markdown {
                 + " Instance health at the end: " + (finalHealth < 0 ? "not reachable" : "HTTP " + finalHealth) + ".");
         machine(false);
         line("| instance | `" + run.appCommand + "` |");
-        line("| sizes | " + o.drops + " drops (one for each of " + o.creators + " creators, the rest by the"
-                + " first); " + Formats.n(o.malformed)
-                + " malformed ids of " + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS) + " characters; "
-                + Formats.n(o.subscriptions) + " dropUpdates subscriptions, " + o.orderRate + " orders/s for "
-                + o.updateSeconds + " s; " + Formats.n(o.unknown) + " unknown ids held " + o.unknownSeconds
-                + " s; " + o.bodies + " × " + o.bodyMb + " MB |");
+        row("sizes", o.drops + " drops (one for each of " + o.creators + " creators, the rest by the first); "
+                + n(o.malformed) + " malformed ids of " + n(GraphQlSocket.MALFORMED_ID_CHARS) + " characters; "
+                + n(o.subscriptions) + " dropUpdates subscriptions, " + o.orderRate + " orders/s for "
+                + o.updateSeconds + " s; " + n(o.unknown) + " unknown ids held " + o.unknownSeconds + " s; " + o.bodies
+                + " × " + o.bodyMb + " MB");
         loadAverages("on 2 shared cores, wall times are noisy; CPU seconds of the instance less so");
     }
 
