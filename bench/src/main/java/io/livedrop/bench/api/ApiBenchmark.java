@@ -217,10 +217,7 @@ public final class ApiBenchmark {
                 expectedOwners.put(id, owner[0].name);
             }
         }
-        if (count > 0) {
-            Progress.say("drops (stock %,d): owned by A %s, by B %s (%d created)", stock, by.get("A"), by.get("B"),
-                    made);
-        }
+        Progress.say("drops (stock %,d): owned by A %s, by B %s (%d created)", stock, by.get("A"), by.get("B"), made);
         return by;
     }
 

@@ -171,7 +171,8 @@ final class ApiReport extends Markdown {
     }
 
     private static String p99Target(Optional<Case> system, double targetMs) {
-        return system.map(c -> bound(c) + ms(c.p(99)) + " ms" + saturatedNote(c) + warn(c) + " | "
+        return system.map(c -> bound(c) + ms(c.p(99)) + " ms" + (c.saturated() ? " (saturated: served "
+                + n(c.median(m -> m.run().servedRate())) + " of " + n(c.rate()) + "/s)" : "") + warn(c) + " | "
                 + yes(!c.lowerBound() && c.p(99) < targetMs)).orElse("not measured | n/a") + " |";
     }
 
@@ -191,11 +192,6 @@ final class ApiReport extends Markdown {
             return measured + " (saturated where the baseline was not) | **no** |";
         }
         return measured + " | " + yes(!c.lowerBound() && c.p(99) / b.p(99) <= target) + " |";
-    }
-
-    private static String saturatedNote(Case c) {
-        return c.saturated() ? String.format(Locale.ROOT, " (saturated: served %s of %s/s)",
-                n(c.median(m -> m.run().servedRate())), n(c.rate())) : "";
     }
 
     private static String answers(Case c, int cls) {

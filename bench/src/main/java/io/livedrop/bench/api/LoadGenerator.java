@@ -136,18 +136,10 @@ public final class LoadGenerator {
             return firstError;
         }
 
-        /** Seconds of sending: first intended time to last (open loop), or the closed loop's window. */
-        public double seconds() {
-            long end = open ? lastDueNanos : endNanos;
-            return Math.max(1e-9, (end - t0Nanos) / 1e9);
-        }
-
-        /** Open loop: requests sent per second over the sending window; closed loop: replies per second in it. */
+        /** Open loop: sent per second, first intended send to last; closed loop: replies per second in its window. */
         public double achievedRate() {
-            if (open) {
-                return requests <= 1 ? requests : (requests - 1) / seconds();
-            }
-            return completedInWindow.get() / seconds();
+            double seconds = Math.max(1e-9, ((open ? lastDueNanos : endNanos) - t0Nanos) / 1e9);
+            return !open ? completedInWindow.get() / seconds : requests <= 1 ? requests : (requests - 1) / seconds;
         }
 
         /** Answers per second from the first intended send to the last answer: the rate actually served. */
@@ -282,12 +274,9 @@ public final class LoadGenerator {
     public static CompletableFuture<Reply> send(Http http, HttpRequest request, Function<String, Outcome> classify) {
         return http.client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
             long at = System.nanoTime();
-            if (error != null) {
-                return new Reply(Outcome.ERROR, at, Formats.rootCause(error));
-            }
-            if (response.statusCode() != 200) {
-                return new Reply(Outcome.ERROR, at, "HTTP " + response.statusCode() + ": "
-                        + Http.abbreviate(response.body()));
+            if (error != null || response.statusCode() != 200) {
+                return new Reply(Outcome.ERROR, at, error != null ? Formats.rootCause(error)
+                        : "HTTP " + response.statusCode() + ": " + Http.abbreviate(response.body()));
             }
             Outcome outcome = classify.apply(response.body());
             return new Reply(outcome, at, outcome == Outcome.ERROR ? Http.abbreviate(response.body()) : null);
@@ -340,12 +329,8 @@ public final class LoadGenerator {
     private static void complete(Run run, int cls, long fromNanos, Reply reply, Throwable error, long completedAt) {
         run.answered.incrementAndGet();
         run.lastAnswerNanos.accumulateAndGet(completedAt, Math::max);
-        if (error != null || reply == null) {
-            run.error(error == null ? "no reply" : Formats.rootCause(error));
-            return;
-        }
-        if (reply.outcome() == Outcome.ERROR) {
-            run.error(reply.detail());
+        if (error != null || reply == null || reply.outcome() == Outcome.ERROR) {
+            run.error(error != null ? Formats.rootCause(error) : reply == null ? "no reply" : reply.detail());
             return;
         }
         long at = reply.atNanos() > 0 ? reply.atNanos() : completedAt;

@@ -48,7 +48,6 @@ final class Attacks {
     private final Tokens tokens = new Tokens(Tokens.SECRET);
     private final Heap.GcLog gcLog;
     private final HttpClient http = Daemons.httpClient(4, "hostile-http", Duration.ofSeconds(10));
-    /** Creator c -> its token and product. */
     private final Map<Integer, String[]> creators = new TreeMap<>();
 
     Attacks(HostileOptions o, AppInstance app, Heap.GcLog gcLog) {
