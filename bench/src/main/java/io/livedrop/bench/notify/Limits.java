@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 /** What this machine allows for many connections: open files per process, ephemeral ports, memory (Linux /proc). */
 final class Limits {
 
-    private static final String PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
+    static final String PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
 
     private Limits() {
     }
@@ -60,10 +60,6 @@ final class Limits {
     static int ephemeralPorts() {
         String[] f = sysctl(PORT_RANGE).split("\\s+");
         return f.length < 2 ? -1 : Integer.parseInt(f[1]) - Integer.parseInt(f[0]) + 1;
-    }
-
-    static String range() {
-        return sysctl(PORT_RANGE).replaceAll("\\s+", "-");
     }
 
     static String sysctl(String path) {

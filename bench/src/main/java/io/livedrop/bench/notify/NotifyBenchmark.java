@@ -29,17 +29,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -136,9 +134,7 @@ public final class NotifyBenchmark {
         int requested;
         int planned;
         String capReason;
-        int acked;
-        int failed;
-        String failures;
+        Swarm.Stats swarm = Swarm.Stats.NONE;
         double connectSeconds;
         long appRssBefore;
         long appRssAfter;
@@ -147,19 +143,15 @@ public final class NotifyBenchmark {
         long appFds;
         long appThreads;
         String appThreadNames;
-        int closedByServer;
-        String closes;
-        int protocolErrors;
-        String firstProtocolError;
         int probes;
         boolean probeComplete;
         final List<Round> rounds = new ArrayList<>();
     }
 
     /** One open-loop inbox run. */
-    record InboxRun(String system, Run run, Histogram histogram, Map<String, Double> cores) {
+    record InboxRun(String system, Run run, Map<String, Double> cores) {
         double ms(double percentile) {
-            return histogram.getValueAtPercentile(percentile) / 1000.0;
+            return run.histogram().getValueAtPercentile(percentile) / 1000.0;
         }
     }
 
@@ -182,8 +174,9 @@ public final class NotifyBenchmark {
         String appLogWarnings;
 
         boolean clean() {
-            boolean online = cohorts.stream().allMatch(c -> c.failed == 0 && c.acked == c.planned
-                    && c.rounds.stream().filter(r -> !r.probe()).allMatch(r -> r.missing() == 0 && r.duplicates() == 0));
+            boolean online = cohorts.stream().allMatch(c -> c.swarm.failed() == 0
+                    && c.swarm.acked() == c.planned && c.rounds.stream().filter(r -> !r.probe())
+                    .allMatch(r -> r.missing() == 0 && r.duplicates() == 0));
             boolean inboxOk = inbox.stream().allMatch(r -> r.run().errors() == 0 && r.run().unanswered() == 0);
             return online && inboxOk;
         }
@@ -276,36 +269,28 @@ public final class NotifyBenchmark {
         }
     }
 
-    private String creatorToken(String creator) {
-        return tokens.mint(creator, List.of("CREATOR"), Duration.ofHours(3), minted);
-    }
-
-    private String userToken(String user) {
-        return tokens.mint(user, List.of(), Duration.ofHours(3), minted);
+    private String token(String user, String... roles) {
+        return tokens.mint(user, List.of(roles), Duration.ofHours(3), minted);
     }
 
     /** The creator's product (created with its catalog entry on first use). */
     private String product(String creator) {
         return products.computeIfAbsent(creator, c -> http.upsertProduct(app.url(), "Bench product of " + c,
-                creatorToken(c)));
+                token(c, "CREATOR")));
     }
 
     /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
     private String startDrop(String creator) {
-        return http.scheduleDrop(app.url(), product(creator), 100, 1999, creatorToken(creator));
+        return http.scheduleDrop(app.url(), product(creator), 100, 1999, token(creator, "CREATOR"));
     }
 
-    private long followerCount(String creator) {
-        String body = http.call(app.url(), Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"),
-                null);
-        Matcher m = FOLLOWER_COUNT.matcher(body);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
+    /** Polls {@code creator(id:) { followerCount }} until it shows {@code expected}, else throws. */
     private void awaitFollowers(String creator, long expected, Duration timeout) {
+        String query = Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }");
         long[] last = {-1};
         boolean ok = Waits.await(() -> {
-            last[0] = followerCount(creator);
+            Matcher m = FOLLOWER_COUNT.matcher(http.call(app.url(), query, null));
+            last[0] = m.find() ? Long.parseLong(m.group(1)) : -1;
             if (last[0] != expected) {
                 Waits.pause(Duration.ofMillis(200));
             }
@@ -362,22 +347,20 @@ public final class NotifyBenchmark {
                 (System.nanoTime() - t) / 1e9, seedSeconds);
         c.appRssBefore = Limits.rssMiB(app.pid());
         c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-        try (Swarm swarm = new Swarm(label, s, app.port, i -> userToken(userPrefix + i))) {
+        try (Swarm swarm = new Swarm(label, s, app.port, i -> token(userPrefix + i))) {
             t = System.nanoTime();
             swarm.open(CONNECT_CONCURRENCY, Duration.ofSeconds(120 + s / 200));
             c.connectSeconds = (System.nanoTime() - t) / 1e9;
-            c.acked = swarm.acked.get();
-            c.failed = swarm.failed.get();
-            c.failures = swarm.failureSummary();
+            c.swarm = swarm.stats();
             // probes: the server does not acknowledge a subscribe (see the methodology)
-            for (int p = 1; p <= 3 && c.acked > 0; p++) {
+            for (int p = 1; p <= 3 && c.swarm.acked() > 0; p++) {
                 Round r = round(swarm, label, probe, s, -p, true);
                 c.probes = p;
-                if (r.told() >= c.acked) {
+                if (r.told() >= c.swarm.acked()) {
                     c.probeComplete = true;
                     break;
                 }
-                Progress.say("%s: probe %d told %,d of %,d subscribers; probing again", label, p, r.told(), c.acked);
+                Progress.say("%s: probe %d told %,d of %,d; probing again", label, p, r.told(), c.swarm.acked());
             }
             Waits.pause(Duration.ofSeconds(1));
             c.appRssAfter = Limits.rssMiB(app.pid());
@@ -388,14 +371,11 @@ public final class NotifyBenchmark {
             Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB",
                     label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames,
                     c.benchRssBefore, c.benchRssAfter);
-            for (int r = 1; r <= starts && c.acked > 0; r++) {
+            for (int r = 1; r <= starts && c.swarm.acked() > 0; r++) {
                 c.rounds.add(round(swarm, label, creator, s, r, false));
                 Waits.pause(Duration.ofSeconds(2));
             }
-            c.closedByServer = swarm.closedByServer.get();
-            c.closes = swarm.closeSummary();
-            c.protocolErrors = swarm.protocolErrors.get();
-            c.firstProtocolError = swarm.firstProtocolError;
+            c.swarm = swarm.stats();
             Progress.say("%s: closing %,d connections", label, s);
         }
         Waits.pause(Duration.ofSeconds(2));
@@ -429,15 +409,14 @@ public final class NotifyBenchmark {
         Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
         long startedMicros = d.startedAt == null ? requestMicros
                 : ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(d.startedAt));
+        long[] at = IntStream.range(0, d.receivedMicros.length()).mapToLong(d.receivedMicros::get).filter(x -> x != 0)
+                .sorted().toArray();
         Histogram h = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_MICROS, 3);
-        for (long at : d.snapshot()) {
-            if (at != 0) {
-                h.recordValue(Math.min(LoadGenerator.HIGHEST_TRACKABLE_MICROS, Math.max(0, at - startedMicros)));
-            }
-        }
+        LongStream.of(at).forEach(a -> h.recordValue(Math.min(LoadGenerator.HIGHEST_TRACKABLE_MICROS,
+                Math.max(0, a - startedMicros))));
         int told = d.told.get();
-        long first = told == 0 ? -1 : d.firstMicros.get() - startedMicros;
-        long last = told == 0 ? -1 : d.lastMicros.get() - startedMicros;
+        long first = at.length == 0 ? -1 : at[0] - startedMicros;
+        long last = at.length == 0 ? -1 : at[at.length - 1] - startedMicros;
         Round r = new Round(size, number, probe, dropId, told, d.duplicates.get(), h, first, last,
                 startedMicros - requestMicros, cores);
         Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms"
@@ -450,7 +429,7 @@ public final class NotifyBenchmark {
 
     private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
         String viewer = "inbox-viewer";
-        String token = userToken(viewer);
+        String token = token(viewer);
         int drops = o.inboxDrops;
         results.inboxFollows = o.inboxFollows;
         Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
@@ -460,12 +439,9 @@ public final class NotifyBenchmark {
         List<String> creators = IntStream.range(0, o.inboxFollows).mapToObj(k -> "ic" + k).toList();
         seedFollows(producer, 1, i -> viewer, Stream.concat(creators.stream().skip(1), Stream.of("ic0")).toList());
         long t = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ForkJoinPool pool = new ForkJoinPool(4);
         try {
-            for (Future<String> made : pool.invokeAll(creators.subList(0, drops).stream()
-                    .<Callable<String>>map(c -> () -> startDrop(c)).toList())) {
-                made.get();
-            }
+            pool.submit(() -> creators.subList(0, drops).parallelStream().forEach(this::startDrop)).get();
         } finally {
             pool.shutdown();
         }
@@ -505,7 +481,7 @@ public final class NotifyBenchmark {
         Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
                 CONNECTIONS, target, i -> 0, 1, Duration.ofSeconds(30), true);
         Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
-        results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
+        results.inbox.add(new InboxRun(system, run, cores));
         Progress.say("%s", run.summaryLine());
         Progress.say("  cores: %s", ProcCpu.format(cores));
     }

@@ -21,7 +21,6 @@ final class FanoutCheck {
     private final int followers;
     private final int partitions;
     private final int batchSize;
-    private final boolean keep;
     private final BitSet seen = new BitSet();
     private final int[] lastBatchNumber;
     private final Map<Integer, BitSet> batchNumbers = new HashMap<>();
@@ -35,12 +34,11 @@ final class FanoutCheck {
     private long firstNanos;
     private long completeNanos;
 
-    FanoutCheck(String dropId, int followers, int partitions, int batchSize, boolean keep) {
+    FanoutCheck(String dropId, int followers, int partitions, int batchSize) {
         this.dropId = dropId;
         this.followers = followers;
         this.partitions = partitions;
         this.batchSize = batchSize;
-        this.keep = keep;
         this.lastBatchNumber = new int[partitions];
         Arrays.fill(lastBatchNumber, -1);
     }
@@ -58,9 +56,7 @@ final class FanoutCheck {
         }
         batches++;
         bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
-        if (keep) {
-            written.add(r);
-        }
+        written.add(r);
         if (!Follows.CREATOR.equals(b.getCreatorId())) {
             problem("batch " + r.key() + " names creator " + b.getCreatorId());
         }

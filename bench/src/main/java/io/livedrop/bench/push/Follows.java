@@ -2,6 +2,7 @@ package io.livedrop.bench.push;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Who follows whom in the benchmark, one definition for the topology's seeding and the RocksDB baseline: users
@@ -11,6 +12,7 @@ import java.util.List;
 final class Follows {
 
     static final String CREATOR = "famous";
+    private static final Pattern USER = Pattern.compile("fan-(0|[1-9][0-9]{0,8})");
     /** "famous-too|" and "famousa|" sort before "famous|", "famous~|" and "famou|" after it. */
     static final List<String> NOISE_CREATORS = List.of("famous-too", "famousa", "famous~", "famou", "other-1",
             "other-2", "other-3", "other-4");
@@ -24,15 +26,7 @@ final class Follows {
 
     /** The index of a user id of {@link #user}, or -1. */
     static int index(String user) {
-        if (user == null || !user.startsWith("fan-") || user.length() > 14) {
-            return -1;
-        }
-        try {
-            int i = Integer.parseInt(user, 4, user.length(), 10);
-            return i >= 0 && user.equals(user(i)) ? i : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return user != null && USER.matcher(user).matches() ? Integer.parseInt(user, 4, user.length(), 10) : -1;
     }
 
     /** The other creators user {@code i} follows: on average {@code noise} of them per user. */

@@ -99,7 +99,7 @@ public final class PushBenchmark {
         for (int r = 1; r <= o.runs; r++) {
             String dropId = "drop-" + n + "-" + r;
             Progress.say("fan-out %d/%d of %,d followers (drop %s)", r, o.runs, n, dropId);
-            FanoutCheck check = new FanoutCheck(dropId, n, o.partitions, app.config.pushBatchSize(), r == 1);
+            FanoutCheck check = new FanoutCheck(dropId, n, o.partitions, app.config.pushBatchSize());
             FanoutCheck.FanoutRun run = app.fanout(r, dropId, check);
             size.fanouts.add(run);
             if (r == 1) {

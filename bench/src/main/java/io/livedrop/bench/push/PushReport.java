@@ -98,7 +98,7 @@ final class PushReport extends Markdown {
             double raw = raw(s, RawProducerBaseline.Variant.DEFAULTS);
             double tx = raw(s, RawProducerBaseline.Variant.TRANSACTION);
             double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
-            double scan = s.scan == null ? Double.NaN : medianD(s.scan.ms());
+            double scan = s.scan == null ? Double.NaN : median(s.scan.ms(), d -> d);
             FanoutRun first = s.fanouts.get(0);
             row(n(s.followers), "**" + ms(fan) + "**", runs(s.fanouts, FanoutRun::completeMs),
                     n(s.followers / (fan / 1000)), n(first.batches()), n(first.bytes()), ms(raw), ms(tx), ms(big),
@@ -110,8 +110,7 @@ final class PushReport extends Markdown {
             s.raw.forEach((v, runs) -> line("- " + n(s.followers) + " followers, " + v.label() + ": "
                     + runs(runs, RawProducerBaseline.Run::ms)));
             if (s.scan != null) {
-                line("- " + n(s.followers) + " followers, RocksDB scan: " + String.join(", ",
-                        s.scan.ms().stream().map(io.livedrop.bench.Formats::ms).toList()));
+                line("- " + n(s.followers) + " followers, RocksDB scan: " + runs(s.scan.ms(), d -> d));
             }
         }
         line();
@@ -185,7 +184,7 @@ final class PushReport extends Markdown {
         double hop = median(s.fanouts, FanoutRun::startsLastMs);
         double first = median(s.fanouts, FanoutRun::firstBatchMs);
         double spread = median(s.fanouts, r -> r.completeMs() - r.firstBatchMs());
-        double scan = medianD(s.scan.ms());
+        double scan = median(s.scan.ms(), d -> d);
         double raw = raw(s, RawProducerBaseline.Variant.DEFAULTS);
         double tx = raw(s, RawProducerBaseline.Variant.TRANSACTION);
         double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
@@ -247,17 +246,12 @@ final class PushReport extends Markdown {
     }
 
     private static double raw(Size s, RawProducerBaseline.Variant v) {
-        List<RawProducerBaseline.Run> runs = s.raw.get(v);
-        return runs == null || runs.isEmpty() ? Double.NaN : median(runs, RawProducerBaseline.Run::ms);
-    }
-
-    private static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
-        return medianD(xs.stream().map(x -> f.applyAsDouble(x)).toList());
+        return median(s.raw.getOrDefault(v, List.of()), RawProducerBaseline.Run::ms);
     }
 
     /** The median of the values that are numbers; NaN if none. */
-    private static double medianD(List<Double> xs) {
-        double[] v = xs.stream().mapToDouble(d -> d).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    private static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
+        double[] v = xs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
         int m = v.length / 2;
         return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
