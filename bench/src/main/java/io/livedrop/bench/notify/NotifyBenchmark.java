@@ -167,8 +167,6 @@ public final class NotifyBenchmark {
         long benchFdsIdle = -1;
         int capacity = -1;
         String capacityWhy;
-        int inboxFollows;
-        int inboxDrops;
         double inboxCreateSeconds;
         int inboxEdges;
         String appLogWarnings;
@@ -431,7 +429,6 @@ public final class NotifyBenchmark {
         String viewer = "inbox-viewer";
         String token = token(viewer);
         int drops = o.inboxDrops;
-        results.inboxFollows = o.inboxFollows;
         Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
                 o.inboxFollows, topics.follows().name(), drops);
         // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
@@ -445,7 +442,6 @@ public final class NotifyBenchmark {
         } finally {
             pool.shutdown();
         }
-        results.inboxDrops = drops;
         results.inboxCreateSeconds = (System.nanoTime() - t) / 1e9;
         Progress.say("inbox: %d drops started (upsertProduct + scheduleDrop by %d creator tokens, 4 at a time) in"
                 + " %.1f s", drops, drops, results.inboxCreateSeconds);

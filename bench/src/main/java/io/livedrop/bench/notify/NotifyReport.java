@@ -105,8 +105,8 @@ final class NotifyReport extends Markdown {
         if (inbox != null) {
             double p99 = inbox.ms(99);
             line("| inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at "
-                    + n(o.inboxRate) + " req/s (viewer following " + n(r.inboxFollows) + " creators, "
-                    + r.inboxDrops + " recent starts) | " + ms(p99) + " ms" + (inbox.run().saturated()
+                    + n(o.inboxRate) + " req/s (viewer following " + n(o.inboxFollows) + " creators, "
+                    + o.inboxDrops + " recent starts) | " + ms(p99) + " ms" + (inbox.run().saturated()
                     ? " (saturated)" : "") + " | " + (p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0
                     ? "yes" : "**no**") + " |");
         }
@@ -183,7 +183,7 @@ final class NotifyReport extends Markdown {
         paragraph(String.format(Locale.ROOT, "A viewer following %s creators, %d of which started a drop just before"
                 + " (%.1f s for all); the page shows %d notifications, an answer counts with exactly %d. `%s`, open"
                 + " loop at %s req/s for %d s after %d s of warm-up (and %d s of JIT warm-up), at most %d in flight.",
-                n(r.inboxFollows), r.inboxDrops, r.inboxCreateSeconds, r.inboxEdges, Math.min(20, r.inboxDrops),
+                n(o.inboxFollows), o.inboxDrops, r.inboxCreateSeconds, r.inboxEdges, Math.min(20, o.inboxDrops),
                 NotifyBenchmark.INBOX_QUERY, n(o.inboxRate), o.duration.toSeconds(), o.warmup.toSeconds(),
                 o.jitWarmup.toSeconds(), NotifyBenchmark.CONNECTIONS));
         table("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"

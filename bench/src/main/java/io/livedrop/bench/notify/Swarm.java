@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
@@ -105,7 +106,7 @@ final class Swarm implements AutoCloseable {
             for (int i = 0; i < size; i++) {
                 permits.acquireUninterruptibly();
                 int index = i;
-                Listener listener = new Listener(index);
+                Listener listener = new Listener(index, permits);
                 try {
                     client.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                             .connectTimeout(Duration.ofSeconds(30))
@@ -114,16 +115,15 @@ final class Swarm implements AutoCloseable {
                             .whenComplete((ws, e) -> {
                                 if (e != null) {
                                     fail(e);
-                                    permits.release();
+                                    listener.releasePermit();
                                 } else {
                                     sockets[index] = ws;
                                     opened.incrementAndGet();
-                                    listener.permits = permits;
                                 }
                             });
                 } catch (RuntimeException e) {
                     fail(e);
-                    permits.release();
+                    listener.releasePermit();
                 }
             }
             if (!Waits.await(() -> acked.get() + failed.get() + closedBeforeAck.get() >= size, timeout)) {
@@ -181,11 +181,13 @@ final class Swarm implements AutoCloseable {
         private StringBuilder partial;
         private long partialMicros;
         private boolean ackSeen;
-        volatile Semaphore permits;
+        private final AtomicReference<Semaphore> permits;
         private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
 
-        Listener(int index) {
+        /** Holds one of {@code permits} until its subscribe is sent or the connection ends. */
+        Listener(int index, Semaphore permits) {
             this.index = index;
+            this.permits = new AtomicReference<>(permits);
         }
 
         @Override
@@ -252,10 +254,9 @@ final class Swarm implements AutoCloseable {
             }
         }
 
-        private void releasePermit() {
-            Semaphore p = permits;
+        void releasePermit() {
+            Semaphore p = permits.getAndSet(null);
             if (p != null) {
-                permits = null;
                 p.release();
             }
         }

@@ -134,9 +134,8 @@ final class PushReport extends Markdown {
 
     private void seeding() {
         paragraph("## Seeding (informative, not a target)");
-        paragraph("Follows of `" + Follows.CREATOR + "` by fan-i, plus noise follows of " + Follows.NOISE_CREATORS
-                + ", produced with the topology running, cumulatively; applied = the follower-counts store answers"
-                + " the size.");
+        paragraph("Follows of `" + Follows.CREATOR + "` plus noise follows of " + Follows.NOISE_CREATORS + " (see "
+                + METHOD + ").");
         line("| followers | follows added (of which noise) | producing took | all applied after | follows applied/s |");
         line("|---:|---:|---:|---:|---:|");
         for (Size s : sizes) {
@@ -170,12 +169,8 @@ final class PushReport extends Markdown {
 
     private void bounds() {
         paragraph("## What bounds it");
-        Size s = null;
-        for (Size x : sizes) {
-            if (!x.fanouts.isEmpty() && x.scan != null && x.raw.size() == RawProducerBaseline.Variant.ALL.size()) {
-                s = x;
-            }
-        }
+        Size s = sizes.stream().filter(x -> !x.fanouts.isEmpty() && x.scan != null
+                && x.raw.size() == RawProducerBaseline.Variant.ALL.size()).reduce((a, b) -> b).orElse(null);
         if (s == null) {
             paragraph("Not enough was measured to say.");
             return;
@@ -218,14 +213,9 @@ final class PushReport extends Markdown {
         line("| drop-start producer | acks=all, idempotent, linger.ms=0 |");
         line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
                 + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
-        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, defaults otherwise (linger.ms 5,"
-                + " batch.size 16 KiB), a fresh " + o.partitions + "-partition topic per run warmed by one record per"
-                + " partition, records to their push-batches partition numbers; variants: one transaction (until"
-                + " commitTransaction returns), batch.size=256 KiB. Kafka Streams' producer: linger.ms=100, flushed at"
-                + " each commit |");
-        line("| RocksDB baseline | one RocksDB (default Options), the followers-store keys `creator|user` of the same"
-                + " follows (8-byte values) written without WAL, flushed, compacted; seek(`famous|`) while the prefix"
-                + " matches, ids into lists of 500 |");
+        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, a fresh " + o.partitions + "-partition"
+                + " topic per run; variants: one transaction, batch.size=256 KiB (see " + METHOD + ") |");
+        line("| RocksDB baseline | one RocksDB (default Options), the same follows' keys (see " + METHOD + ") |");
         line();
     }
 
