@@ -478,8 +478,7 @@ public final class NotifyBenchmark {
                 CONNECTIONS, target, i -> 0, 1, Duration.ofSeconds(30), true);
         Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
         results.inbox.add(new InboxRun(system, run, cores));
-        Progress.say("%s", run.summaryLine());
-        Progress.say("  cores: %s", ProcCpu.format(cores));
+        Progress.say("%s; cores: %s", run.summaryLine(), ProcCpu.format(cores));
     }
 
     /** The 8 most frequent kinds among the instance's first 2,000 warnings and errors (digits as #); or null. */

@@ -83,24 +83,21 @@ final class NotifyReport extends Markdown {
         Cohort big = r.cohorts.stream().filter(c -> c.requested >= TARGET_SUBSCRIBERS).findFirst().orElse(null);
         Cohort largest = measured().stream().filter(c -> !c.rounds.isEmpty())
                 .max(Comparator.comparingInt(c -> c.planned)).orElse(null);
-        String measuredText;
-        String met;
+        String target = n(TARGET_SUBSCRIBERS) + " online subscribers all told < " + ms(TARGET_LAST_DELIVERY_MS)
+                + " ms after the drop starts";
         if (big != null && big.planned >= TARGET_SUBSCRIBERS && !big.rounds.isEmpty()) {
             double worst = worstMs(big);
             int missing = big.rounds.stream().mapToInt(Round::missing).max().orElse(0);
-            measuredText = "last of " + n(big.planned) + " told " + ms(worst) + " ms after startedAt (worst of "
-                    + big.rounds.size() + " starts)" + (missing > 0 ? ", " + n(missing) + " MISSING" : "");
-            met = worst < TARGET_LAST_DELIVERY_MS && missing == 0 ? "yes" : "**no**";
+            row(target, "last of " + n(big.planned) + " told " + ms(worst) + " ms after startedAt (worst of "
+                    + big.rounds.size() + " starts)" + (missing > 0 ? ", " + n(missing) + " MISSING" : ""),
+                    worst < TARGET_LAST_DELIVERY_MS && missing == 0 ? "yes" : "**no**");
         } else {
             String why = big != null && big.capReason != null ? big.capReason
                     : "not run at " + n(TARGET_SUBSCRIBERS) + " (pass --subscribers=10000,100000)";
             String instead = largest == null ? "" : "; largest measured: S=" + n(largest.planned) + ", last told "
                     + ms(worstMs(largest)) + " ms after startedAt (worst of its starts)";
-            measuredText = "**not measurable on this machine**: " + why + instead;
-            met = "not measured";
+            row(target, "**not measurable on this machine**: " + why + instead, "not measured");
         }
-        line("| " + n(TARGET_SUBSCRIBERS) + " online subscribers all told < " + ms(TARGET_LAST_DELIVERY_MS)
-                + " ms after the drop starts | " + measuredText + " | " + met + " |");
         InboxRun inbox = inboxRun(false);
         if (inbox != null) {
             double p99 = inbox.ms(99);

@@ -100,6 +100,7 @@ final class Swarm implements AutoCloseable {
     void open(int concurrency, Duration timeout) {
         Semaphore permits = new Semaphore(concurrency);
         long start = System.nanoTime();
+        boolean all;
         try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                 "%s: %,d connected, %,d subscribed, %,d failed of %,d", label, opened.get(), acked.get(),
                 failed.get(), size))) {
@@ -126,13 +127,11 @@ final class Swarm implements AutoCloseable {
                     listener.releasePermit();
                 }
             }
-            if (!Waits.await(() -> acked.get() + failed.get() + closedBeforeAck.get() >= size, timeout)) {
-                Progress.say("  %s: not every subscriber acknowledged within %d s", label, timeout.toSeconds());
-            }
+            all = Waits.await(() -> acked.get() + failed.get() + closedBeforeAck.get() >= size, timeout);
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        Progress.say("%s: %,d of %,d subscribed in %.1f s (%,.0f/s)%s", label, acked.get(), size, secs,
-                acked.get() / secs, failed.get() > 0 ? String.format(Locale.ROOT, "; %,d FAILED to connect: %s",
+        Progress.say("%s: %,d of %,d subscribed in %.1f s (%,.0f/s)%s%s", label, acked.get(), size, secs,
+                acked.get() / secs, all ? "" : " (timed out)", failed.get() > 0 ? String.format(Locale.ROOT, "; %,d FAILED to connect: %s",
                         failed.get(), summary(failures)) : "");
     }
 

@@ -25,12 +25,10 @@ final class FanoutCheck {
     private final int[] lastBatchNumber;
     private final Map<Integer, BitSet> batchNumbers = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private final List<ConsumerRecord<String, PushBatch>> written = new ArrayList<>(); // for the raw producer
+    private final List<ConsumerRecord<String, PushBatch>> written = new ArrayList<>(); // also the raw producer's
     private long ids;
     private long duplicates;
     private long unexpected;
-    private long batches;
-    private long bytes;
     private long firstNanos;
     private long completeNanos;
 
@@ -54,8 +52,6 @@ final class FanoutCheck {
         if (firstNanos == 0) {
             firstNanos = now;
         }
-        batches++;
-        bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
         written.add(r);
         if (!Follows.CREATOR.equals(b.getCreatorId())) {
             problem("batch " + r.key() + " names creator " + b.getCreatorId());
@@ -150,8 +146,9 @@ final class FanoutCheck {
             all.add(unexpected + " user ids that do not follow " + Follows.CREATOR);
         }
         return new FanoutRun(run, dropId, followers, ms(ackNanos, t0), ms(startsFirst, t0), ms(startsLast, t0),
-                ms(firstNanos, t0), ms(completeNanos, t0), batches, bytes, ids, distinct, duplicates, unexpected,
-                List.copyOf(all));
+                ms(firstNanos, t0), ms(completeNanos, t0), written.size(), written.stream().mapToLong(r ->
+                Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize())).sum(), ids, distinct,
+                duplicates, unexpected, List.copyOf(all));
     }
 
     synchronized List<ConsumerRecord<String, PushBatch>> written() {

@@ -1,8 +1,9 @@
 package io.livedrop.bench.push;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 /**
  * Who follows whom in the benchmark, one definition for the topology's seeding and the RocksDB baseline: users
@@ -29,18 +30,12 @@ final class Follows {
         return user != null && USER.matcher(user).matches() ? Integer.parseInt(user, 4, user.length(), 10) : -1;
     }
 
-    /** The other creators user {@code i} follows: on average {@code noise} of them per user. */
-    static List<String> noiseOf(int i, double noise) {
-        int k = (int) (Math.floor((i + 1) * noise) - Math.floor(i * noise));
-        if (k <= 0) {
-            return List.of();
-        }
-        long first = (long) Math.floor(i * noise); // the running number of this user's first noise follow
-        List<String> out = new ArrayList<>(k);
-        for (int j = 0; j < k; j++) {
-            out.add(NOISE_CREATORS.get((int) ((first + j) % NOISE_CREATORS.size())));
-        }
-        return out;
+    /** The creators user {@code i} follows: {@link #CREATOR}, then on average {@code noise} others per user. */
+    static List<String> followedBy(int i, double noise) {
+        // the others by the running numbers of this user's noise follows
+        Stream<String> others = LongStream.range((long) Math.floor(i * noise), (long) Math.floor((i + 1) * noise))
+                .mapToObj(j -> NOISE_CREATORS.get((int) (j % NOISE_CREATORS.size())));
+        return Stream.concat(Stream.of(CREATOR), others).toList();
     }
 
     /** Noise follows of users {@code [0, n)}. */

@@ -1,5 +1,7 @@
 package io.livedrop.bench.push;
 
+import static io.livedrop.bench.Formats.n;
+
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
@@ -108,8 +110,8 @@ public final class PushBenchmark {
             Progress.say("  drop start → last batch committed and read: %.0f ms (%,.0f followers/s); start acked %.1f"
                     + " ms, on drop-starts %.0f–%.0f ms, first batch %.0f ms; %,d batches, %,d bytes; %s",
                     run.completeMs(), run.followersPerSecond(), run.startAckedMs(), run.startsFirstMs(),
-                    run.startsLastMs(), run.firstBatchMs(), run.batches(), run.bytes(), run.ok() ? String.format(Locale.ROOT,
-                    "checks: every follower named exactly once (%,d distinct of %,d ids)", run.distinct(), run.ids())
+                    run.startsLastMs(), run.firstBatchMs(), run.batches(), run.bytes(), run.ok() ? "checks: every"
+                    + " follower named exactly once (" + n(run.distinct()) + " distinct of " + n(run.ids()) + " ids)"
                     : "!!! CORRECTNESS VIOLATION: " + run.problems());
             Thread.sleep(1000);
         }

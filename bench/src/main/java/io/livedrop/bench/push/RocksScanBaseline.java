@@ -41,10 +41,8 @@ final class RocksScanBaseline {
             byte[] value = ByteBuffer.allocate(8).putLong(System.currentTimeMillis()).array();
             try (WriteOptions write = new WriteOptions().setDisableWAL(true); WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < followers; i++) {
-                    String user = Follows.user(i);
-                    batch.put(key(Follows.CREATOR, user), value);
-                    for (String other : Follows.noiseOf(i, noise)) {
-                        batch.put(key(other, user), value);
+                    for (String creator : Follows.followedBy(i, noise)) {
+                        batch.put(key(creator, Follows.user(i)), value);
                     }
                     if (batch.count() >= 10_000) {
                         db.write(write, batch);
@@ -62,7 +60,6 @@ final class RocksScanBaseline {
                 long t0 = System.nanoTime();
                 List<List<String>> out = new ArrayList<>();
                 List<String> users = new ArrayList<>(batchSize);
-                long found = 0;
                 try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
                     for (it.seek(prefix); it.isValid(); it.next()) {
                         byte[] k = it.key();
@@ -75,12 +72,11 @@ final class RocksScanBaseline {
                         }
                         String key = new String(k, StandardCharsets.UTF_8);
                         users.add(key.substring(key.indexOf('|') + 1));
-                        found++;
                     }
                 }
                 out.add(users);
                 times.add((System.nanoTime() - t0) / 1e6);
-                ids = found;
+                ids = out.stream().mapToInt(List::size).sum();
                 batches = out.size();
             }
         } catch (RocksDBException e) {

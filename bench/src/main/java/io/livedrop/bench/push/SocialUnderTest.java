@@ -125,7 +125,6 @@ final class SocialUnderTest implements AutoCloseable {
         int from = seeded;
         AtomicLong sent = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        long noise = 0;
         Instant at = Instant.now();
         long t0 = System.nanoTime();
         Duration limit = Duration.ofSeconds(120 + (n - from) / 1000);
@@ -134,10 +133,15 @@ final class SocialUnderTest implements AutoCloseable {
                 Follows.CREATOR))) {
             for (int i = from; i < n; i++) {
                 String user = Follows.user(i);
-                send(user, Follows.CREATOR, at, sent, errors);
-                for (String other : Follows.noiseOf(i, options.noise)) {
-                    send(user, other, at, sent, errors);
-                    noise++;
+                for (String creator : Follows.followedBy(i, options.noise)) {
+                    follows.send(new ProducerRecord<>(topics.follows().name(), user, FollowEvent.newBuilder()
+                            .setUserId(user).setCreatorId(creator).setAction(FollowAction.FOLLOW).setAt(at).build()),
+                            (md, e) -> {
+                                if (e != null) {
+                                    errors.incrementAndGet();
+                                }
+                            });
+                    sent.incrementAndGet();
                 }
             }
             follows.flush();
@@ -153,18 +157,8 @@ final class SocialUnderTest implements AutoCloseable {
                         + limit.toSeconds() + " s, expected " + n);
             }
             seeded = n;
-            return new Seed(n - from, noise, (System.nanoTime() - t0) / 1e9, produceSeconds);
+            return new Seed(n - from, sent.get() - (n - from), (System.nanoTime() - t0) / 1e9, produceSeconds);
         }
-    }
-
-    private void send(String user, String creator, Instant at, AtomicLong sent, AtomicLong errors) {
-        follows.send(new ProducerRecord<>(topics.follows().name(), user, FollowEvent.newBuilder().setUserId(user)
-                .setCreatorId(creator).setAction(FollowAction.FOLLOW).setAt(at).build()), (md, e) -> {
-                    if (e != null) {
-                        errors.incrementAndGet();
-                    }
-                });
-        sent.incrementAndGet();
     }
 
     /** The creator's follower count from the follower-counts store (interactive query); -1 while unavailable. */
