@@ -101,11 +101,11 @@ final class NotifyReport extends Markdown {
         InboxRun inbox = inboxRun(false);
         if (inbox != null) {
             double p99 = inbox.ms(99);
-            line("| inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at "
-                    + n(o.inboxRate) + " req/s (viewer following " + n(o.inboxFollows) + " creators, "
-                    + o.inboxDrops + " recent starts) | " + ms(p99) + " ms" + (inbox.run().saturated()
-                    ? " (saturated)" : "") + " | " + (p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0
-                    ? "yes" : "**no**") + " |");
+            row("inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at " + n(o.inboxRate)
+                    + " req/s (viewer following " + n(o.inboxFollows) + " creators, " + o.inboxDrops
+                    + " recent starts)",
+                    ms(p99) + " ms" + (inbox.run().saturated() ? " (saturated)" : ""),
+                    p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0 ? "yes" : "**no**");
         }
         line();
     }
