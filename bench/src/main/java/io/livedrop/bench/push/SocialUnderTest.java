@@ -186,8 +186,8 @@ final class SocialUnderTest implements AutoCloseable {
         long t0;
         long acked;
         String failed = null;
-        try (CommittedReader<PushBatch> batches = new CommittedReader<>(bootstrap,
-                topics.pushBatches().name(), serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30));
+        try (CommittedReader<PushBatch> batches = new CommittedReader<>(bootstrap, topics.pushBatches().name(),
+                serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30)).start();
              CommittedReader<DropEvent> dropStarts = new CommittedReader<>(bootstrap, topics.dropStarts().name(),
                      serdes.dropEvent().deserializer(), (r, now) -> {
                          if (r.value() != null && dropId.equals(r.value().getDropId())) {
@@ -196,9 +196,7 @@ final class SocialUnderTest implements AutoCloseable {
                                  startsLast.set(now);
                              }
                          }
-                     }, limit.plusSeconds(30))) {
-            batches.start();
-            dropStarts.start();
+                     }, limit.plusSeconds(30)).start()) {
             Instant now = Instant.now();
             t0 = System.nanoTime();
             drops.send(new ProducerRecord<>(topics.dropEvents().name(), dropId, DropEvent.newBuilder()
