@@ -1,5 +1,6 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,12 +81,7 @@ final class Limits {
 
     /** The rest of the first line of {@code file} that starts with {@code key}, stripped; "" if none or unreadable. */
     private static String field(String file, String key) {
-        try (Stream<String> lines = Files.lines(Path.of(file))) {
-            return lines.filter(l -> l.startsWith(key)).findFirst().map(l -> l.substring(key.length()).strip())
-                    .orElse("");
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return Environment.field(file, key).map(String::strip).orElse("");
     }
 
     /** The digits of a field ("123 kB": 123); -1 if it has none. */

@@ -26,11 +26,13 @@ final class NotifyReport extends Markdown {
 
     private final NotifyOptions o;
     private final Results r;
+    private final Cohort baseline;
 
     NotifyReport(NotifyOptions o, BenchRun run, Results r) {
         super(run, o.out, o.name);
         this.o = o;
         this.r = r;
+        this.baseline = r.cohorts.stream().filter(c -> c.label.startsWith("baseline")).findFirst().orElse(null);
     }
 
     @Override
@@ -58,23 +60,15 @@ final class NotifyReport extends Markdown {
                 + ".");
     }
 
-    private Cohort baseline() {
-        return r.cohorts.stream().filter(c -> c.requested == 1 && c.label.startsWith("baseline")).findFirst()
-                .orElse(null);
-    }
-
     /** The baseline's figure: the median over its starts of its one delivery's latency. */
     private double baselineMs() {
-        Cohort b = baseline();
-        if (b == null) {
-            return Double.NaN;
-        }
-        List<Double> v = b.rounds.stream().filter(x -> !x.probe() && x.told() > 0).map(Round::maxMs).sorted().toList();
-        return v.isEmpty() ? Double.NaN : v.get(v.size() / 2);
+        double[] v = (baseline == null ? List.<Round>of() : baseline.rounds).stream().filter(x -> x.told() > 0)
+                .mapToDouble(x -> x.ms(100)).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 
     private List<Cohort> measured() {
-        return r.cohorts.stream().filter(c -> c != baseline()).toList();
+        return r.cohorts.stream().filter(c -> c != baseline).toList();
     }
 
     private void targets() {
@@ -112,7 +106,7 @@ final class NotifyReport extends Markdown {
 
     /** The cohort's last delivery, the worst over its starts. */
     private static double worstMs(Cohort c) {
-        return c.rounds.stream().mapToDouble(Round::maxMs).max().orElse(Double.NaN);
+        return c.rounds.stream().mapToDouble(x -> x.ms(100)).max().orElse(Double.NaN);
     }
 
     private InboxRun inboxRun(boolean baseline) {
@@ -133,14 +127,14 @@ final class NotifyReport extends Markdown {
                         + c.capReason : "no subscriber connected") + " |");
                 continue;
             }
-            boolean isBase = c == baseline();
+            boolean isBase = c == baseline;
             for (Round x : c.rounds) {
                 row(isBase ? c.label : "**" + c.label + "**" + (c.planned != c.requested ? " (of " + n(c.requested)
                         + " asked)" : ""), x.number(), n(x.told()), (x.missing() > 0 ? "**" + n(x.missing())
                         + " MISSING**" : "0") + (x.duplicates() > 0 ? " (" + x.duplicates() + " duplicates)" : ""),
-                        ms(x.ms(50)), ms(x.ms(99)), isBase ? ms(x.maxMs()) : "**" + ms(x.maxMs()) + "**",
+                        ms(x.ms(50)), ms(x.ms(99)), isBase ? ms(x.ms(100)) : "**" + ms(x.ms(100)) + "**",
                         ms(x.firstMicros() / 1000.0), isBase ? "" : ratio(x.ms(50) / base),
-                        isBase ? "" : ratio(x.maxMs() / base), ms(x.requestToStartMicros() / 1000.0), cores(x.cores()));
+                        isBase ? "" : ratio(x.ms(100) / base), ms(x.requestToStartMicros() / 1000.0), cores(x.cores()));
             }
         }
         line();
@@ -256,7 +250,8 @@ final class NotifyReport extends Markdown {
                 if (x.missing() > 0) {
                     notes.add("**" + c.label + ", start " + x.number() + " (drop " + x.dropId() + "): " + n(x.missing())
                             + " of " + n(x.subscribers()) + " subscribers were NOT told** within "
-                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or 15 s without a new delivery).");
+                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or " + NotifyBenchmark.STALL.toSeconds()
+                            + " s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
                     notes.add(c.label + ", start " + x.number() + ": " + x.duplicates() + " subscribers were told twice.");

@@ -106,19 +106,18 @@ final class Swarm implements AutoCloseable {
                 failed.get(), size))) {
             for (int i = 0; i < size; i++) {
                 permits.acquireUninterruptibly();
-                int index = i;
-                Listener listener = new Listener(index, permits);
+                Listener listener = new Listener(i, permits);
                 try {
                     client.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                             .connectTimeout(Duration.ofSeconds(30))
-                            .buildAsync(URI.create("ws://127.0.0." + (1 + index / PER_ADDRESS) + ":" + port
+                            .buildAsync(URI.create("ws://127.0.0." + (1 + i / PER_ADDRESS) + ":" + port
                                     + "/graphql"), listener)
                             .whenComplete((ws, e) -> {
                                 if (e != null) {
                                     fail(e);
                                     listener.releasePermit();
                                 } else {
-                                    sockets[index] = ws;
+                                    sockets[listener.index] = ws;
                                     opened.incrementAndGet();
                                 }
                             });
@@ -131,8 +130,8 @@ final class Swarm implements AutoCloseable {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         Progress.say("%s: %,d of %,d subscribed in %.1f s (%,.0f/s)%s%s", label, acked.get(), size, secs,
-                acked.get() / secs, all ? "" : " (timed out)", failed.get() > 0 ? String.format(Locale.ROOT, "; %,d FAILED to connect: %s",
-                        failed.get(), summary(failures)) : "");
+                acked.get() / secs, all ? "" : " (timed out)", failed.get() == 0 ? ""
+                : String.format(Locale.ROOT, "; %,d FAILED to connect: %s", failed.get(), summary(failures)));
     }
 
     private void fail(Throwable e) {

@@ -42,7 +42,7 @@ final class RocksScanBaseline {
             try (WriteOptions write = new WriteOptions().setDisableWAL(true); WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < followers; i++) {
                     for (String creator : Follows.followedBy(i, noise)) {
-                        batch.put(key(creator, Follows.user(i)), value);
+                        batch.put((creator + '|' + Follows.user(i)).getBytes(StandardCharsets.UTF_8), value);
                     }
                     if (batch.count() >= 10_000) {
                         db.write(write, batch);
@@ -83,9 +83,5 @@ final class RocksScanBaseline {
             throw new IllegalStateException("RocksDB baseline failed: " + e, e);
         }
         return new Result(List.copyOf(times), ids, batches);
-    }
-
-    private static byte[] key(String creator, String user) {
-        return (creator + '|' + user).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,11 +137,7 @@ final class SocialUnderTest implements AutoCloseable {
                 for (String creator : Follows.followedBy(i, options.noise)) {
                     follows.send(new ProducerRecord<>(topics.follows().name(), user, FollowEvent.newBuilder()
                             .setUserId(user).setCreatorId(creator).setAction(FollowAction.FOLLOW).setAt(at).build()),
-                            (md, e) -> {
-                                if (e != null) {
-                                    errors.incrementAndGet();
-                                }
-                            });
+                            (md, e) -> errors.addAndGet(e == null ? 0 : 1));
                     sent.incrementAndGet();
                 }
             }
@@ -224,12 +221,7 @@ final class SocialUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
-        if (follows != null) {
-            follows.close(Duration.ofSeconds(10));
-        }
-        if (drops != null) {
-            drops.close(Duration.ofSeconds(10));
-        }
+        Stream.of(follows, drops).filter(Objects::nonNull).forEach(p -> p.close(Duration.ofSeconds(10)));
         if (streams != null) {
             streams.close(Duration.ofSeconds(60));
             streams.cleanUp();
