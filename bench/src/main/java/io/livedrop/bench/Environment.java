@@ -80,7 +80,7 @@ public record Environment(String date, String cpuModel, int cores, String memory
                 Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0)).orElse("?");
     }
 
-    private static Optional<String> field(String file, String prefix) {
+    public static Optional<String> field(String file, String prefix) {
         try (Stream<String> lines = Files.lines(Path.of(file))) {
             return lines.filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()));
         } catch (IOException | RuntimeException e) {

@@ -1,14 +1,18 @@
 package io.livedrop.bench.api;
 
-import io.livedrop.bench.AppInstance;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.ratio;
 import static io.livedrop.bench.Formats.secs;
+import static io.livedrop.bench.api.ApiBenchmark.LOCAL;
+import static io.livedrop.bench.api.ApiBenchmark.REMOTE;
 
+import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.LatencyChart;
 import io.livedrop.bench.Markdown;
+import io.livedrop.bench.api.LoadGenerator.Outcome;
+import io.livedrop.topology.config.StreamsSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /** Writes the API benchmark's report (markdown) and its percentile plot. */
 final class ApiReport extends Markdown {
@@ -30,11 +35,11 @@ final class ApiReport extends Markdown {
     static final double ORDER_TARGET_RATIO = 1.3;
 
     private final ApiOptions o;
-    private final ApiBenchmark.Results r;
+    private final ApiBenchmark r;
     /** kind|system|rate -> the repetitions of that case. */
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
-    ApiReport(ApiOptions o, BenchRun run, ApiBenchmark.Results r) {
+    ApiReport(ApiOptions o, BenchRun run, ApiBenchmark r) {
         super(run, o.out, o.name);
         this.o = o;
         this.r = r;
@@ -47,10 +52,7 @@ final class ApiReport extends Markdown {
     /** The repetitions of one case; figures are medians across them. */
     record Case(String kind, String system, double rate, List<Measured> runs) {
         double median(ToDoubleFunction<Measured> f) {
-            double[] v = runs.stream().mapToDouble(f).sorted().toArray();
-            if (v.length == 0) {
-                return Double.NaN;
-            }
+            double[] v = runs.stream().mapToDouble(f).sorted().toArray(); // never empty: a case has a run
             return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         }
 
@@ -125,20 +127,16 @@ final class ApiReport extends Markdown {
     private void header() {
         paragraph("# API benchmark" + (o.quick ? " (quick smoke run)" : ""));
         line(produced());
-        paragraph("Generated file: rerun the command to refresh it. Method, and how to read the tables: [api-method.md]"
-                + "(api-method.md) (house rules: [methodology.md](methodology.md)); what bounds the figures:"
-                + " [api-method.md](api-method.md#what-bounds-the-figures).");
+        paragraph("Generated file: rerun the command to refresh it. Method, how to read the tables and what bounds the"
+                + " figures: [api-method.md](api-method.md) (house rules: [methodology.md](methodology.md)).");
         failure();
         long dirty = r.runs.stream().filter(m -> !m.clean()).count();
         if (dirty > 0) {
-            line("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the notes.");
-            line();
+            paragraph("> **" + dirty + " run(s) had errors or unanswered requests**; see the errors columns and the"
+                    + " list at the end.");
         }
-        line(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f of the %d cores on average"
-                        + " and %.2f in the worst second (%s); runs beside more than 0.1 core on average or 0.5 in a"
-                        + " second are marked ⚠. Only the ratios to the same run's baselines are portable.",
-                run.cpu.foreignCores(), env.cores(), run.cpu.worstForeignCores(), run.cpu.summary()));
-        line();
+        sharedMachine();
+        paragraph("> Runs beside more than 0.1 core of other processes on average or 0.5 in a second are marked ⚠.");
         paragraph("Instances A and B (`" + o.app.appJar.getFileName() + "`, " + AppInstance.JVM_FLAGS + " each) on one"
                 + " Kafka broker, all on this machine; every request goes to A over HTTP/1.1, at most " + o.connections
                 + " in flight. Each measured run lasts " + secs(o.duration) + " after " + secs(o.warmup) + " of warm-up"
@@ -160,8 +158,8 @@ final class ApiReport extends Markdown {
                 + p99Target(read, READ_TARGET_P99_MS));
         line("| drop read p99 ≤ " + READ_TARGET_RATIO + " × `{ __typename }` p99" + readAt + " | "
                 + ratioTarget(read, typename, READ_TARGET_RATIO));
-        line("| placeOrder p99 < " + ms(ORDER_TARGET_P99_MS) + " ms" + orderAt + " (HTTP → committed decision → response) | "
-                + p99Target(order, ORDER_TARGET_P99_MS));
+        line("| placeOrder p99 < " + ms(ORDER_TARGET_P99_MS) + " ms" + orderAt + " (HTTP → committed decision →"
+                + " response) | " + p99Target(order, ORDER_TARGET_P99_MS));
         line("| placeOrder p99 ≤ " + ORDER_TARGET_RATIO + " × topology-only p99" + orderAt + " | "
                 + ratioTarget(order, topo, ORDER_TARGET_RATIO));
         line();
@@ -173,7 +171,8 @@ final class ApiReport extends Markdown {
     }
 
     private static String p99Target(Optional<Case> system, double targetMs) {
-        return system.map(c -> bound(c) + ms(c.p(99)) + " ms" + saturatedNote(c) + warn(c) + " | "
+        return system.map(c -> bound(c) + ms(c.p(99)) + " ms" + (c.saturated() ? " (saturated: served "
+                + n(c.median(m -> m.run().servedRate())) + " of " + n(c.rate()) + "/s)" : "") + warn(c) + " | "
                 + yes(!c.lowerBound() && c.p(99) < targetMs)).orElse("not measured | n/a") + " |";
     }
 
@@ -184,8 +183,8 @@ final class ApiReport extends Markdown {
         }
         Case c = system.get();
         Case b = baseline.get();
-        String measured = bound(c) + ms(c.p(99)) + " ÷ " + bound(b) + ms(b.p(99)) + " ms = **" + ratio(c.p(99) / b.p(99))
-                + "**";
+        String measured = bound(c) + ms(c.p(99)) + " ÷ " + bound(b) + ms(b.p(99)) + " ms = **"
+                + ratio(c.p(99) / b.p(99)) + "**";
         if (b.saturated()) {
             return measured + " (" + (c.saturated() ? "both" : "the baseline") + " saturated: not scored) | n/a |";
         }
@@ -195,21 +194,19 @@ final class ApiReport extends Markdown {
         return measured + " | " + yes(!c.lowerBound() && c.p(99) / b.p(99) <= target) + " |";
     }
 
-    private static String saturatedNote(Case c) {
-        return c.saturated() ? String.format(Locale.ROOT, " (saturated: served %s of %s/s)",
-                n(c.median(m -> m.run().servedRate())), n(c.rate())) : "";
-    }
-
-    private static String sent(Case c) {
-        return n(c.median(m -> m.run().achievedRate()));
-    }
-
     private static String answers(Case c, int cls) {
         return n(c.sum(m -> m.histogram(cls).getTotalCount()));
     }
 
-    private static String served(Case c) {
-        return n(c.median(m -> m.run().servedRate())) + (c.saturated() ? " **saturated**" : "");
+    /** rate | label | sent/s | served/s | answers | {@code counts} | percentiles | ratios to {@code base} | errors. */
+    private void openRow(int rate, String label, Case c, List<String> counts, boolean bold, Optional<Case> base) {
+        List<Object> cells = new ArrayList<>(List.of(n(rate), label, n(c.median(m -> m.run().achievedRate())),
+                n(c.median(m -> m.run().servedRate())) + (c.saturated() ? " **saturated**" : ""),
+                answers(c, Measured.ALL)));
+        cells.addAll(counts);
+        cells.addAll(List.of(c.percentiles(Measured.ALL, bold, true), c.ratios(Measured.ALL, base, bold),
+                errors(c) + warn(c)));
+        row(cells.toArray());
     }
 
     private void reads() {
@@ -222,30 +219,26 @@ final class ApiReport extends Markdown {
                 + o.readKeys / 2 + " owned by A (local) and " + o.readKeys / 2 + " by B (remote: one hop from A)."
                 + " Baseline: `" + LoadGenerator.TYPENAME_QUERY + "` at the same rate; ratios divide by its"
                 + " percentile.");
-        table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline | errors |");
+        table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline"
+                + " | p99 ÷ baseline | errors |");
+        List<String> remoteCost = new ArrayList<>();
         for (int rate : rates(reads)) {
             Optional<Case> base = find(Measured.READ, Measured.TYPENAME, rate);
-            base.ifPresent(c -> row(n(rate), "`{ __typename }` (baseline)", sent(c), served(c),
-                    answers(c, Measured.ALL), c.percentiles(Measured.ALL, false, true), " | ", errors(c) + warn(c)));
+            base.ifPresent(c -> openRow(rate, "`{ __typename }` (baseline)", c, List.of(), false, Optional.empty()));
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
-                row(n(rate), "**drop read, all keys**", sent(c), served(c), answers(c, Measured.ALL),
-                        c.percentiles(Measured.ALL, true, true), c.ratios(Measured.ALL, base, true),
-                        errors(c) + warn(c));
-                for (int cls : new int[] {ApiBenchmark.LOCAL, ApiBenchmark.REMOTE}) {
-                    row(n(rate), cls == ApiBenchmark.LOCAL ? "drop read, local keys (owned by A)"
+                openRow(rate, "**drop read, all keys**", c, List.of(), true, base);
+                for (int cls : new int[] {LOCAL, REMOTE}) {
+                    row(n(rate), cls == LOCAL ? "drop read, local keys (owned by A)"
                             : "drop read, remote keys (owned by B, one hop)", "", "", answers(c, cls),
                             c.percentiles(cls, false, true), c.ratios(cls, base, false), "");
+                }
+                if (!c.saturated()) {
+                    remoteCost.add(n(rate) + "/s: p50 " + ms(c.median(m -> m.ms(REMOTE, 50) - m.ms(LOCAL, 50)))
+                            + " ms, p99 " + ms(c.median(m -> m.ms(REMOTE, 99) - m.ms(LOCAL, 99))) + " ms");
                 }
             });
         }
         line();
-        List<String> remoteCost = new ArrayList<>();
-        for (int rate : rates(reads)) {
-            find(Measured.READ, Measured.DROP_READ, rate).filter(c -> !c.saturated()).ifPresent(c -> remoteCost.add(
-                    n(rate) + "/s: p50 "
-                    + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 50) - m.ms(ApiBenchmark.LOCAL, 50))) + " ms, p99 "
-                    + ms(c.median(m -> m.ms(ApiBenchmark.REMOTE, 99) - m.ms(ApiBenchmark.LOCAL, 99))) + " ms"));
-        }
         if (!remoteCost.isEmpty()) {
             paragraph("What the hop to B adds (remote minus local, same run; unsaturated rates only): "
                     + String.join("; ", remoteCost) + ".");
@@ -262,7 +255,8 @@ final class ApiReport extends Markdown {
         paragraph("## Reads at maximum throughput (closed loop)");
         paragraph("Closed loop for " + secs(o.duration) + ": the throughput A sustains; latency from each actual send"
                 + " (service times under saturation).");
-        table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99 | remote p50 / p99 | errors |");
+        table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99"
+                + " | remote p50 / p99 | errors |");
         Optional<Case> base = max.stream().filter(c -> c.system().equals(Measured.TYPENAME)).findFirst();
         for (Case c : max) {
             boolean read = c.system().equals(Measured.DROP_READ);
@@ -270,8 +264,8 @@ final class ApiReport extends Markdown {
             row(read ? "**drop read** (half remote)" : "`{ __typename }` (baseline)", n(c.rate()),
                     "**" + n(tput) + "**",
                     read ? base.map(b -> ratio(tput / b.median(m -> m.run().achievedRate()))).orElse("") : "",
-                    c.percentiles(Measured.ALL, false, false), read ? localRemote(c, ApiBenchmark.LOCAL) : "",
-                    read ? localRemote(c, ApiBenchmark.REMOTE) : "", errors(c) + warn(c));
+                    c.percentiles(Measured.ALL, false, false), read ? localRemote(c, LOCAL) : "",
+                    read ? localRemote(c, REMOTE) : "", errors(c) + warn(c));
         }
         line();
     }
@@ -286,23 +280,19 @@ final class ApiReport extends Markdown {
             return;
         }
         paragraph("## Orders (open loop, fixed arrival rates)");
-        line("`placeOrder` to A, end to end (HTTP → committed decision → response), from " + n(o.users) + " buyers,"
-                + " a fresh idempotency key each, on " + o.orderDrops + " drops of 10,000,000 units (half owned by A,"
-                + " half by B). PENDING answers (no decision within the API's wait) are counted apart, at their answer"
-                + " time (≥). Baseline: topology only, the same records produced straight to"
-                + " `livedrop.orders.requests`, stamped by a read_committed consumer of `livedrop.orders.decisions`.");
-        line();
-        table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max | p50 ÷ topology | p99 ÷ topology | errors |");
+        paragraph("`placeOrder` to A, end to end (HTTP → committed decision → response), from " + n(o.users)
+                + " buyers, a fresh idempotency key each, on " + o.orderDrops + " drops of 10,000,000 units (half owned"
+                + " by A, half by B). PENDING answers (no decision within the API's wait) are counted apart, at their"
+                + " answer time (≥). Baseline: topology only ([how](api-method.md#what-is-measured)).");
+        table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max"
+                + " | p50 ÷ topology | p99 ÷ topology | errors |");
         for (int rate : rates(orders)) {
             Optional<Case> topo = find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate);
             for (String system : List.of(Measured.TOPOLOGY_ONLY, Measured.PLACE_ORDER)) {
-                find(Measured.ORDER, system, rate).ifPresent(c -> {
-                    boolean api = system.equals(Measured.PLACE_ORDER);
-                    row(n(rate), api ? "**placeOrder via API**" : "topology only (baseline)", sent(c), served(c),
-                            answers(c, Measured.ALL), n(c.sum(m -> m.run().ok())), n(c.sum(m -> m.run().rejected())),
-                            n(c.sum(m -> m.run().pending())), c.percentiles(Measured.ALL, api, true),
-                            api ? c.ratios(Measured.ALL, topo, true) : " | ", errors(c) + warn(c));
-                });
+                boolean api = system.equals(Measured.PLACE_ORDER);
+                find(Measured.ORDER, system, rate).ifPresent(c -> openRow(rate, api ? "**placeOrder via API**"
+                        : "topology only (baseline)", c, Stream.of(Outcome.OK, Outcome.REJECTED, Outcome.PENDING)
+                        .map(x -> n(c.sum(m -> m.run().count(x)))).toList(), api, api ? topo : Optional.empty()));
             }
         }
         line();
@@ -314,16 +304,15 @@ final class ApiReport extends Markdown {
         }
         paragraph("## CPU by process during each measured run (cores)");
         paragraph("From /proc: cores each process used over the run; \"others\" is every process not this benchmark's;"
-                + " the last two columns are ms of CPU per answer"
-                + " ([api-method.md](api-method.md#reading-the-report)).");
+                + " the last two columns are ms of CPU per answer ([method](api-method.md#reading-the-report)).");
         List<String> names = new ArrayList<>(r.runs.get(0).cores().keySet());
-        table("| run | " + String.join(" | ", names)
-                + " | others | A ms CPU / answer | load generator ms CPU / answer |");
+        table("| run | " + String.join(" | ", names) + " | others | A ms CPU / answer | load generator ms CPU"
+                + " / answer |");
         for (Measured m : r.runs) {
             List<Object> cells = new ArrayList<>(List.of(label(m)));
             names.forEach(k -> cells.add(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))));
             cells.add(m.foreign() == null ? "" : String.format(Locale.ROOT, "%.2f", m.foreign()[0]));
-            double perSecond = m.run().open() ? m.run().servedRate() : m.run().achievedRate();
+            double perSecond = m.run().open ? m.run().servedRate() : m.run().achievedRate();
             cells.add(perSecond <= 0 ? " | " : String.format(Locale.ROOT, "%.2f | %.2f",
                     1000 * m.cores().getOrDefault("instance A", Double.NaN) / perSecond,
                     1000 * m.cores().getOrDefault("bench JVM (load generator)", Double.NaN) / perSecond));
@@ -347,27 +336,19 @@ final class ApiReport extends Markdown {
     private void setup() {
         machine(false);
         line("| each instance | `" + dash(run.appCommand) + "` (B the same with its own port and home) |");
-        line("| Kafka Streams settings | " + (o.streamsConfig.isEmpty() ? "the application's own (StreamsSettings:"
-                + " exactly_once_v2, commit.interval.ms "
-                + io.livedrop.topology.config.StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby replica)"
-                : "the application's, with "
-                + o.streamsConfig) + " |");
+        row("Kafka Streams settings", o.streamsConfig.isEmpty() ? "the application's own (StreamsSettings:"
+                + " exactly_once_v2, commit.interval.ms " + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ", one standby"
+                + " replica)" : "the application's, with " + o.streamsConfig);
         if (!o.app.appArgs().isEmpty()) {
             line("| extra application settings (experiment) | `" + String.join(" ", o.app.appArgs()) + "` |");
         }
-        line("| HTTP client | JDK java.net.http.HttpClient, HTTP/1.1, keep-alive, async, 2 executor threads, no"
-                + " per-request timeout (the drain deadline bounds a run); at most " + o.connections
-                + " requests (connections) in flight in open loop, " + o.concurrency + " in the closed loop |");
+        row("HTTP client", "JDK HttpClient, HTTP/1.1 kept alive, async, 2 threads, no per-request timeout; at most "
+                + o.connections + " in flight in open loop, " + o.concurrency + " in the closed loop");
         line("| baseline producer / reader | idempotent, acks=all, linger.ms=1 (the API's CommandProducer settings) /"
                 + " read_committed, assigned to all partitions, fetch.max.wait.ms=" + System.getProperty(
                 "bench.fetch.max.wait.ms", "10") + " (as the API's decision tail) |");
         cpuLoad();
         line();
-        if (!r.notes.isEmpty()) {
-            paragraph("Notes:");
-            r.notes.forEach(n -> line("- " + n));
-            line();
-        }
         List<String> errors = r.runs.stream().filter(m -> m.run().firstError() != null)
                 .map(m -> label(m) + ": " + n(m.run().errors()) + " errors, first: `" + m.run().firstError()
                         .replace('`', '\'') + "`").toList();
@@ -384,23 +365,21 @@ final class ApiReport extends Markdown {
             List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
                 Measured m = c.representative();
-                series.add(new LatencyChart.Series("drop read, all keys", m.all(), false));
-                series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(ApiBenchmark.LOCAL),
-                        false));
-                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)",
-                        m.histogram(ApiBenchmark.REMOTE), false));
+                series.add(new LatencyChart.Series("drop read, all keys", m.histogram(Measured.ALL), false));
+                series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(LOCAL), false));
+                series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)", m.histogram(REMOTE), false));
             });
-            find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c ->
-                    series.add(new LatencyChart.Series("{ __typename } (baseline)", c.representative().all(), true)));
+            find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c -> series.add(new LatencyChart.Series(
+                    "{ __typename } (baseline)", c.representative().histogram(Measured.ALL), true)));
             panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "reads at %,d/s (ms)", rate), series,
                     rate == READ_TARGET_RATE ? READ_TARGET_P99_MS : Double.NaN, "target: p99 < 10 ms"));
         }
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.ORDER)).toList())) {
             List<LatencyChart.Series> series = new ArrayList<>();
-            find(Measured.ORDER, Measured.PLACE_ORDER, rate).ifPresent(c ->
-                    series.add(new LatencyChart.Series("placeOrder via API", c.representative().all(), false)));
-            find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate).ifPresent(c ->
-                    series.add(new LatencyChart.Series("topology only (baseline)", c.representative().all(), true)));
+            find(Measured.ORDER, Measured.PLACE_ORDER, rate).ifPresent(c -> series.add(new LatencyChart.Series(
+                    "placeOrder via API", c.representative().histogram(Measured.ALL), false)));
+            find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate).ifPresent(c -> series.add(new LatencyChart.Series(
+                    "topology only (baseline)", c.representative().histogram(Measured.ALL), true)));
             panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "orders at %,d/s (ms)", rate), series,
                     rate == ORDER_TARGET_RATE ? ORDER_TARGET_P99_MS : Double.NaN, "target: p99 < 60 ms"));
         }

@@ -1,6 +1,7 @@
 package io.livedrop.bench.api;
 
 import io.livedrop.bench.Daemons;
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -10,15 +11,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
@@ -45,10 +46,6 @@ public final class LoadGenerator {
 
     /** One reply: its outcome, when it became visible ({@code atNanos}; 0: when the future completed), an error. */
     public record Reply(Outcome outcome, long atNanos, String detail) {
-        public static Reply of(Outcome outcome) {
-            return new Reply(outcome, 0, null);
-        }
-
         public static Reply error(String detail) {
             return new Reply(Outcome.ERROR, 0, detail);
         }
@@ -70,10 +67,8 @@ public final class LoadGenerator {
         private final Histogram[] byClass;
         final AtomicLong sent = new AtomicLong();
         final AtomicLong answered = new AtomicLong();
-        final AtomicLong ok = new AtomicLong();
-        final AtomicLong rejected = new AtomicLong();
-        final AtomicLong pending = new AtomicLong();
-        final AtomicLong errors = new AtomicLong();
+        /** Replies by {@link Outcome}. */
+        private final AtomicLongArray outcomes = new AtomicLongArray(Outcome.values().length);
         final AtomicLong unanswered = new AtomicLong();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger peakInFlight = new AtomicInteger();
@@ -81,7 +76,8 @@ public final class LoadGenerator {
         volatile long t0Nanos;
         volatile long lastDueNanos;
         volatile long endNanos;
-        volatile long completedInWindow;
+        /** Closed loop: replies within its window. */
+        final AtomicLong completedInWindow = new AtomicLong();
         final AtomicLong lastAnswerNanos = new AtomicLong();
 
         Run(String label, boolean open, double rate, int requests, int classes) {
@@ -93,15 +89,13 @@ public final class LoadGenerator {
                     .toArray(Histogram[]::new);
         }
 
+        /** An answer's latency, counted under {@code outcome} (null: unanswered). */
         synchronized void record(int cls, long nanos, Outcome outcome) {
             long micros = Math.min(HIGHEST_TRACKABLE_MICROS, Math.max(0, nanos / 1000));
             all.recordValue(micros);
             byClass[cls].recordValue(micros);
-            switch (outcome) {
-                case OK -> ok.incrementAndGet();
-                case REJECTED -> rejected.incrementAndGet();
-                case PENDING -> pending.incrementAndGet();
-                default -> { }
+            if (outcome != null) {
+                outcomes.incrementAndGet(outcome.ordinal());
             }
         }
 
@@ -111,7 +105,7 @@ public final class LoadGenerator {
         }
 
         void error(String detail) {
-            errors.incrementAndGet();
+            outcomes.incrementAndGet(Outcome.ERROR.ordinal());
             if (firstError == null) {
                 firstError = detail;
             }
@@ -121,28 +115,17 @@ public final class LoadGenerator {
             return all.copy();
         }
 
+        /** Class {@code cls}'s histogram, or every request's when {@code cls} is negative. */
         public synchronized Histogram histogram(int cls) {
-            return byClass[cls].copy();
+            return (cls < 0 ? all : byClass[cls]).copy();
         }
 
-        public boolean open() {
-            return open;
-        }
-
-        public long ok() {
-            return ok.get();
-        }
-
-        public long rejected() {
-            return rejected.get();
-        }
-
-        public long pending() {
-            return pending.get();
+        public long count(Outcome outcome) {
+            return outcomes.get(outcome.ordinal());
         }
 
         public long errors() {
-            return errors.get();
+            return count(Outcome.ERROR);
         }
 
         public long unanswered() {
@@ -153,23 +136,10 @@ public final class LoadGenerator {
             return firstError;
         }
 
-        /** The most requests that were out at once. */
-        public int peakInFlight() {
-            return peakInFlight.get();
-        }
-
-        /** Seconds of sending: first intended time to last (open loop), or the closed loop's window. */
-        public double seconds() {
-            long end = open ? lastDueNanos : endNanos;
-            return Math.max(1e-9, (end - t0Nanos) / 1e9);
-        }
-
-        /** Open loop: requests sent per second over the sending window; closed loop: replies per second in it. */
+        /** Open loop: sent per second, first intended send to last; closed loop: replies per second in its window. */
         public double achievedRate() {
-            if (open) {
-                return requests <= 1 ? requests : (requests - 1) / seconds();
-            }
-            return completedInWindow / seconds();
+            double seconds = Math.max(1e-9, ((open ? lastDueNanos : endNanos) - t0Nanos) / 1e9);
+            return !open ? completedInWindow.get() / seconds : requests <= 1 ? requests : (requests - 1) / seconds;
         }
 
         /** Answers per second from the first intended send to the last answer: the rate actually served. */
@@ -184,26 +154,29 @@ public final class LoadGenerator {
         }
 
         String progressLine() {
-            long now = System.nanoTime();
-            double elapsed = Math.max(1e-9, (now - t0Nanos) / 1e9);
             Histogram h = histogram();
             return String.format(Locale.ROOT, "%s: sent %,d%s, answered %,d (%,.0f/s), in flight %d, p50 %.2f ms,"
-                            + " p99 %.2f ms so far%s", label, sent.get(), open ? "/" + String.format(Locale.ROOT, "%,d",
-                            requests) : "", answered.get(), answered.get() / elapsed, inFlight.get(),
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    errors.get() > 0 ? String.format(Locale.ROOT, ", %,d errors", errors.get()) : "");
+                    + " p99 %.2f ms so far", label, sent.get(), open ? String.format(Locale.ROOT, "/%,d", requests)
+                    : "", answered.get(), answered.get() / Math.max(1e-9, (System.nanoTime() - t0Nanos) / 1e9),
+                    inFlight.get(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0)
+                    + some(errors(), "errors");
         }
 
         public String summaryLine() {
             Histogram h = histogram();
+            String served = open ? String.format(Locale.ROOT, ", served %,.0f/s%s", servedRate(), saturated()
+                    ? " (SATURATED: latency is mostly queueing)" : "") : "";
             return String.format(Locale.ROOT, "%s: %s %,.0f/s%s, %,d answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                            + " max %.1f ms%s%s%s", label, open ? "sent" : "throughput", achievedRate(),
-                    open ? String.format(Locale.ROOT, ", served %,.0f/s%s", servedRate(), saturated()
-                            ? " (SATURATED: latency is mostly queueing)" : "") : "", h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
-                    pending.get() > 0 ? String.format(Locale.ROOT, "; %,d PENDING", pending.get()) : "",
-                    errors.get() > 0 ? String.format(Locale.ROOT, "; %,d errors (first: %s)", errors.get(), firstError) : "",
-                    unanswered.get() > 0 ? String.format(Locale.ROOT, "; %,d unanswered at the drain deadline", unanswered.get()) : "");
+                    + " max %.1f ms", label, open ? "sent" : "throughput", achievedRate(), served, h.getTotalCount(),
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0) + some(count(Outcome.PENDING),
+                    "PENDING") + some(errors(), "errors (first: " + firstError + ")")
+                    + some(unanswered.get(), "unanswered at the drain deadline");
+        }
+
+        /** "; N what", or nothing when N is 0. */
+        private static String some(long n, String what) {
+            return n > 0 ? String.format(Locale.ROOT, "; %,d %s", n, what) : "";
         }
     }
 
@@ -219,10 +192,9 @@ public final class LoadGenerator {
         double periodNanos = 1e9 / rate;
         AtomicIntegerArray done = new AtomicIntegerArray(n);
         AtomicInteger finished = new AtomicInteger();
-        AtomicBoolean stopped = new AtomicBoolean();
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         run.t0Nanos = t0;
-        Dispatcher dispatcher = new Dispatcher(maxInFlight, stopped);
+        Dispatcher dispatcher = new Dispatcher(maxInFlight);
         dispatcher.fire = i -> {
             long intended = t0 + (long) (i * periodNanos);
             CompletableFuture<Reply> reply = safeSend(target, i);
@@ -245,14 +217,13 @@ public final class LoadGenerator {
                 dispatcher.submit(i);
             }
             if (!Waits.await(() -> finished.get() == n, drain)) {
-                stopped.set(true);
+                dispatcher.stopped = true;
                 long now = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     if (done.compareAndSet(i, 0, 1)) {
                         // recorded at the latency it has reached (a lower bound), counted as unanswered
-                        run.record(classOf.applyAsInt(i), now - (t0 + (long) (i * periodNanos)), Outcome.ERROR);
+                        run.record(classOf.applyAsInt(i), now - (t0 + (long) (i * periodNanos)), null);
                         run.unanswered.incrementAndGet();
-                        finished.incrementAndGet();
                     }
                 }
             }
@@ -269,9 +240,10 @@ public final class LoadGenerator {
             return;
         }
         Progress.say("%s @ %,d/s: warm-up %d s (discarded)", system, rate, duration.toSeconds());
-        Run w = openLoop(system + " warm-up", rate, duration, maxInFlight, target, i -> 0, 1, Duration.ofSeconds(5), false);
+        Run w = openLoop(system + " warm-up", rate, duration, maxInFlight, target, i -> 0, 1, Duration.ofSeconds(5),
+                false);
         if (w.errors() > 0) {
-            Progress.say("  warm-up had %,d errors (first: %s)", w.errors(), w.firstError());
+            Progress.say("  warm-up%s", Run.some(w.errors(), "errors (first: " + w.firstError() + ")"));
         }
     }
 
@@ -285,7 +257,7 @@ public final class LoadGenerator {
         Target mixed = i -> targets.get(i % targets.size()).send(i / targets.size());
         Run w = closedLoop("JIT warm-up", inFlight, duration, mixed, i -> 0, 1, Duration.ofSeconds(10), true);
         Progress.say("JIT warm-up done: %,.0f requests/s on average%s", w.achievedRate(),
-                w.errors() > 0 ? String.format(Locale.ROOT, " (%,d errors, first: %s)", w.errors(), w.firstError()) : "");
+                Run.some(w.errors(), "errors (first: " + w.firstError() + ")"));
     }
 
     /** The {@code { __typename }} baseline: the same server and client, GraphQL executed without touching any store. */
@@ -302,11 +274,9 @@ public final class LoadGenerator {
     public static CompletableFuture<Reply> send(Http http, HttpRequest request, Function<String, Outcome> classify) {
         return http.client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
             long at = System.nanoTime();
-            if (error != null) {
-                return new Reply(Outcome.ERROR, at, rootMessage(error));
-            }
-            if (response.statusCode() != 200) {
-                return new Reply(Outcome.ERROR, at, "HTTP " + response.statusCode() + ": " + Http.abbreviate(response.body()));
+            if (error != null || response.statusCode() != 200) {
+                return new Reply(Outcome.ERROR, at, error != null ? Formats.rootCause(error)
+                        : "HTTP " + response.statusCode() + ": " + Http.abbreviate(response.body()));
             }
             Outcome outcome = classify.apply(response.body());
             return new Reply(outcome, at, outcome == Outcome.ERROR ? Http.abbreviate(response.body()) : null);
@@ -319,7 +289,6 @@ public final class LoadGenerator {
         Run run = new Run(label, false, concurrency, 0, classes);
         ExecutorService refire = Daemons.pool(1, "bench-closed-loop");
         AtomicInteger next = new AtomicInteger();
-        AtomicLong inWindow = new AtomicLong();
         CountDownLatch workers = new CountDownLatch(concurrency);
         long start = System.nanoTime();
         long end = start + duration.toNanos();
@@ -340,7 +309,7 @@ public final class LoadGenerator {
                 run.inFlight.decrementAndGet();
                 complete(run, classOf.applyAsInt(i), sendAt, r, e, at);
                 if (at <= end) {
-                    inWindow.incrementAndGet();
+                    run.completedInWindow.incrementAndGet();
                 }
                 refire.execute(step[0]);
             });
@@ -349,28 +318,19 @@ public final class LoadGenerator {
             for (int c = 0; c < concurrency; c++) {
                 refire.execute(step[0]);
             }
-            try {
-                if (!workers.await(duration.plus(drain).toMillis(), TimeUnit.MILLISECONDS)) {
-                    run.unanswered.set(workers.getCount());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!Waits.await(() -> workers.getCount() == 0, duration.plus(drain))) {
+                run.unanswered.set(workers.getCount());
             }
         }
         refire.shutdown();
-        run.completedInWindow = inWindow.get();
         return run;
     }
 
     private static void complete(Run run, int cls, long fromNanos, Reply reply, Throwable error, long completedAt) {
         run.answered.incrementAndGet();
         run.lastAnswerNanos.accumulateAndGet(completedAt, Math::max);
-        if (error != null || reply == null) {
-            run.error(error == null ? "no reply" : rootMessage(error));
-            return;
-        }
-        if (reply.outcome() == Outcome.ERROR) {
-            run.error(reply.detail());
+        if (error != null || reply == null || reply.outcome() == Outcome.ERROR) {
+            run.error(error != null ? Formats.rootCause(error) : reply == null ? "no reply" : reply.detail());
             return;
         }
         long at = reply.atNanos() > 0 ? reply.atNanos() : completedAt;
@@ -382,31 +342,21 @@ public final class LoadGenerator {
             CompletableFuture<Reply> f = target.send(i);
             return f != null ? f : CompletableFuture.completedFuture(Reply.error("no request sent"));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Reply.error(rootMessage(e)));
+            return CompletableFuture.completedFuture(Reply.error(Formats.rootCause(e)));
         }
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c.getCause() != null && c.getMessage() == null)
-                && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     }
 
     /** Hands requests on in order, at most {@code max} out; lock-free: sender and completions both drain. */
     static final class Dispatcher {
-        private final int max;
-        private final AtomicBoolean stopped;
+        /** Set at the drain deadline: what is still queued is never sent. */
+        volatile boolean stopped;
         private final ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicInteger out = new AtomicInteger();
+        private final Semaphore out;
         private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
         IntConsumer fire;
 
-        Dispatcher(int max, AtomicBoolean stopped) {
-            this.max = max;
-            this.stopped = stopped;
+        Dispatcher(int max) {
+            this.out = new Semaphore(max);
         }
 
         void submit(int i) {
@@ -415,7 +365,7 @@ public final class LoadGenerator {
         }
 
         void release() {
-            out.decrementAndGet();
+            out.release();
             drain();
         }
 
@@ -425,20 +375,13 @@ public final class LoadGenerator {
             }
             draining.set(true);
             try {
-                while (!queue.isEmpty() && !stopped.get()) {
-                    int current = out.get();
-                    if (current >= max) {
-                        return;
-                    }
-                    if (!out.compareAndSet(current, current + 1)) {
-                        continue;
-                    }
+                while (!queue.isEmpty() && !stopped && out.tryAcquire()) {
                     Integer i = queue.poll();
                     if (i == null) {
-                        out.decrementAndGet();
-                        continue;
+                        out.release();
+                    } else {
+                        fire.accept(i);
                     }
-                    fire.accept(i);
                 }
             } finally {
                 draining.set(false);

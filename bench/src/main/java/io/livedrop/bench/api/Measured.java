@@ -4,11 +4,11 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * One measured run of one case (kind, system, rate or concurrency, repetition): its histograms (all, and per class:
- * local and remote keys for reads), the cores each process used and the foreign load while it ran.
+ * One measured run of one case (kind, system, rate or concurrency, repetition): its run (histograms of all requests,
+ * and per class: local and remote keys for reads), the cores each process used and the foreign load while it ran.
  */
-record Measured(String kind, String system, double rate, int rep, LoadGenerator.Run run, Histogram all,
-                Histogram[] classes, Map<String, Double> cores, double[] foreign) {
+record Measured(String kind, String system, double rate, int rep, LoadGenerator.Run run, Map<String, Double> cores,
+                double[] foreign) {
 
     static final String READ = "read";
     static final String MAX = "max";
@@ -23,7 +23,7 @@ record Measured(String kind, String system, double rate, int rep, LoadGenerator.
     static final int ALL = -1;
 
     Histogram histogram(int cls) {
-        return cls == ALL ? all : classes[cls];
+        return run.histogram(cls);
     }
 
     double ms(int cls, double percentile) {
@@ -40,6 +40,6 @@ record Measured(String kind, String system, double rate, int rep, LoadGenerator.
     }
 
     boolean lowerBound() {
-        return run.unanswered() > 0 || run.pending() > 0;
+        return run.unanswered() > 0 || run.count(LoadGenerator.Outcome.PENDING) > 0;
     }
 }

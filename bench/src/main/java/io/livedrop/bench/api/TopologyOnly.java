@@ -28,13 +28,18 @@ final class TopologyOnly implements AutoCloseable {
     private final String bootstrap;
     private final Topics topics;
     private final TopologySerdes serdes;
+    private final String[] users;
+    private final String[] drops;
     private final KafkaProducer<String, OrderRequest> producer;
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
 
-    TopologyOnly(String bootstrap, Topics topics, TopologySerdes serdes) {
+    /** Request i of a run is an order of {@code users[i % users]} on {@code drops[i % drops]}. */
+    TopologyOnly(String bootstrap, Topics topics, TopologySerdes serdes, String[] users, String[] drops) {
         this.bootstrap = bootstrap;
         this.topics = topics;
         this.serdes = serdes;
+        this.users = users;
+        this.drops = drops;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -44,19 +49,16 @@ final class TopologyOnly implements AutoCloseable {
                 serdes.key().serializer(), serdes.orderRequest().serializer());
     }
 
-    /** The targets of one run: request i is order {@code prefix-i} of {@code users[i % users]} on {@code drops[i % drops]}. */
+    /** The target of one run, with its own decision reader: request i is order {@code prefix-i}. */
     final class RunTarget implements LoadGenerator.Target, AutoCloseable {
         private final String prefix;
-        private final String[] users;
-        private final String[] drops;
         private final AtomicReferenceArray<CompletableFuture<Reply>> waiting;
         private final CommittedReader<OrderDecision> reader;
 
-        RunTarget(String prefix, int requests, String[] users, String[] drops, Duration maxRuntime) {
+        /** For {@code length} at {@code rate}/s, the reader running at most {@code drain} + 60 s longer. */
+        RunTarget(String prefix, int rate, Duration length, Duration drain) {
             this.prefix = prefix + "-";
-            this.users = users;
-            this.drops = drops;
-            this.waiting = new AtomicReferenceArray<>(requests);
+            this.waiting = new AtomicReferenceArray<>((int) Math.max(1, Math.round(rate * length.toNanos() / 1e9)));
             this.reader = new CommittedReader<>(bootstrap, topics.orderDecisions().name(),
                     serdes.orderDecision().deserializer(), (record, visibleNanos) -> {
                         OrderDecision d = record.value();
@@ -69,7 +71,7 @@ final class TopologyOnly implements AutoCloseable {
                             f.complete(new Reply(d.getStatus() == OrderStatus.CONFIRMED ? Outcome.OK
                                     : Outcome.REJECTED, visibleNanos, null));
                         }
-                    }, maxRuntime).start();
+                    }, length.plus(drain).plusSeconds(60)).start();
         }
 
         @Override
@@ -89,13 +91,13 @@ final class TopologyOnly implements AutoCloseable {
             return decided;
         }
 
-        Throwable readerFailure() {
-            return reader.failure();
-        }
-
+        /** Stops the reader; throws if it failed. */
         @Override
         public void close() {
             reader.close();
+            if (reader.failure() != null) {
+                throw new IllegalStateException("the decision reader failed: " + reader.failure(), reader.failure());
+            }
         }
     }
 

@@ -1,5 +1,9 @@
 package io.livedrop.bench.faults;
 
+import static io.livedrop.bench.faults.FaultSuite.firstDecided;
+import static io.livedrop.bench.faults.FaultSuite.secs;
+
+import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
 import java.io.IOException;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Scenario 2: the broker stopped mid-stampede and restarted on the same data and port, three ways: a clean stop, a
@@ -21,17 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BrokerRestart {
 
-    enum Variant {
-        CLEAN("2a. broker stopped cleanly mid-stampede, restarted"),
-        KILL("2b. broker killed (kill -9) mid-stampede, restarted"),
-        KILL_LONG("2c. broker killed (kill -9), down past the producers' delivery timeout, restarted");
-
-        final String title;
-
-        Variant(String title) {
-            this.title = title;
-        }
-    }
+    enum Variant { CLEAN, KILL, KILL_LONG }
 
     /** Log lines that say an instance lost a stream thread or a client gave up. */
     static final List<String> TROUBLE = List.of("Stream thread of the", "State transition from RUNNING to ERROR",
@@ -47,8 +42,13 @@ final class BrokerRestart {
 
     static Verdict run(Harness h, FaultOptions o, Variant variant) throws Exception {
         Duration down = variant == Variant.KILL_LONG ? o.brokerLongDown : o.brokerDown;
-        Verdict v = new Verdict(variant.title + " (down " + down.toSeconds() + " s)");
-        Map<String, Long> troubleBefore = troubleLines(h);
+        Verdict v = new Verdict(switch (variant) {
+            case CLEAN -> "2a. broker stopped cleanly mid-stampede, restarted";
+            case KILL -> "2b. broker killed (kill -9) mid-stampede, restarted";
+            case KILL_LONG -> "2c. broker killed (kill -9), down past the producers' delivery timeout, restarted";
+        } + " (down " + down.toSeconds() + " s)");
+        Map<String, Long> troubleBefore = h.instances.values().stream().collect(Collectors.toMap(i -> i.name,
+                i -> FaultSuite.countLog(i.app.log, TROUBLE)));
         Stampede s = h.load("s2" + variant.name().toLowerCase(Locale.ROOT), o);
         long fault = System.nanoTime();
         if (variant == Variant.CLEAN) {
@@ -64,12 +64,11 @@ final class BrokerRestart {
         h.broker.restart();
         long back = System.nanoTime();
         Progress.say("broker answering again %.1f s after its restart began", (back - restarting) / 1e9);
-        // a drop still undecided STUCK_AFTER after the broker's return has a stuck owner: the suite restarts it (as
-        // an operator or a liveness probe would) and counts a violation, so that the run can go on
+        // a stuck owner is restarted (as a liveness probe would) and counted as a violation, so the run goes on
         Map<String, String> owners = new LinkedHashMap<>();
         s.drops.forEach(d -> owners.put(d, h.owner(d)));
-        List<String> stuck = s.drops.stream().filter(drop -> !Waits.await(() -> FaultSuite.firstDecided(s, back, drop,
-                null) >= 0, STUCK_AFTER.minusNanos(System.nanoTime() - back))).toList();
+        List<String> stuck = s.drops.stream().filter(drop -> !Waits.await(() -> firstDecided(s, back, drop, null) >= 0,
+                STUCK_AFTER.minusNanos(System.nanoTime() - back))).toList();
         Map<String, Long> downAt = new LinkedHashMap<>();
         for (String drop : stuck) {
             String owner = owners.get(drop);
@@ -88,49 +87,41 @@ final class BrokerRestart {
         for (Map.Entry<String, Long> e : downAt.entrySet()) {
             String owner = e.getKey();
             v.figures.put("broker back → " + owner + "'s liveness DOWN (stuck stream thread)", e.getValue() >= 0
-                    ? FaultSuite.secs(e.getValue() - back) : "not within " + LIVENESS_WITHIN.toSeconds() + " s");
+                    ? secs(e.getValue() - back) : "not within " + LIVENESS_WITHIN.toSeconds() + " s");
             if (e.getValue() < 0) {
                 v.violation("%s's drop made no progress but its liveness stayed UP", owner);
             }
             v.notes.add("What " + owner + " looked like before its restart (threads, health, last poll): "
                     + diagnose(h, h.instances.get(owner), variant.name().toLowerCase(Locale.ROOT)));
-        }
-        for (String owner : downAt.keySet()) {
             Progress.say("restarting %s", owner);
             h.instances.get(owner).stop(false);
             h.instances.get(owner).startReady();
         }
         for (String drop : stuck) {
-            Waits.await(() -> FaultSuite.firstDecided(s, back, drop, null) >= 0, Duration.ofMinutes(2));
+            Waits.await(() -> firstDecided(s, back, drop, null) >= 0, Duration.ofMinutes(2));
         }
         v.figures.put("drops undecided " + STUCK_AFTER.toSeconds() + " s after the broker's return (owner restarted)",
                 stuck.isEmpty() ? "none" : stuck.size() + " " + stuck);
         Waits.pause(o.after);
         s.stop();
         v.verifyOrders(h, s, o.stock, List.of());
-        long first = FaultSuite.firstDecided(s, back, null, null);
+        long first = firstDecided(s, back, null, null);
         v.availability(s, fault, first < 0 ? back : back + first);
         v.figures.put("broker down (stop/kill → restart begins) / restart → answering",
-                FaultSuite.secs(restarting - fault) + " / " + FaultSuite.secs(back - restarting));
+                secs(restarting - fault) + " / " + secs(back - restarting));
         v.figures.put("recovery: broker answering → first new order decided (through A / through B)",
-                FaultSuite.secs(FaultSuite.firstDecided(s, back, null, "A")) + " / "
-                        + FaultSuite.secs(FaultSuite.firstDecided(s, back, null, "B")));
-        Map<String, Long> troubleAfter = troubleLines(h);
+                secs(firstDecided(s, back, null, "A")) + " / " + secs(firstDecided(s, back, null, "B")));
         for (Harness.Instance i : h.instances.values()) {
-            long lines = troubleAfter.get(i.name) - troubleBefore.get(i.name);
+            long lines = FaultSuite.countLog(i.app.log, TROUBLE) - troubleBefore.get(i.name);
+            String health = FaultSuite.health(h, i);
             v.figures.put("instance " + i.name + ": alive / health at the end / log lines of a lost stream thread or"
-                    + " unaccepted order", i.app.alive() + " / " + FaultSuite.healthStatus(h, i) + " / " + lines);
+                    + " unaccepted order", i.app.alive() + " / " + (health.startsWith("unreachable") ? "unreachable"
+                    : health.substring(0, health.indexOf(' ')) + " " + Http.field(health, "status")) + " / " + lines);
             if (!i.app.alive()) {
                 v.violation("instance %s died during the broker outage", i.name);
             }
         }
         return v;
-    }
-
-    private static Map<String, Long> troubleLines(Harness h) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        h.instances.values().forEach(i -> out.put(i.name, FaultSuite.countLog(i.app.log, TROUBLE)));
-        return out;
     }
 
     /** Saves a stuck instance's health, its consumers' last poll and restore metrics, and a thread dump; the path. */

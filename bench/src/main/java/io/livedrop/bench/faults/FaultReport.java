@@ -28,17 +28,14 @@ final class FaultReport extends Markdown {
 
     @Override
     protected void sections() {
-        line("# Reliability: the fault suite" + (o.quick ? " (quick, CI-sized)" : ""));
-        line();
-        line(produced() + " The guarantees of API.md (\"Semantics\") under faults, each scenario under an order"
+        paragraph("# Reliability: the fault suite" + (o.quick ? " (quick, CI-sized)" : ""));
+        paragraph(produced() + " The guarantees of API.md (\"Semantics\") under faults, each scenario under an order"
                 + " stampede (" + o.rate + " placeOrder/s) against two livedrop instances and one broker, then a"
                 + " verifier of the committed decisions. Method and columns: see"
                 + " docs/benchmarks/methodology.md#fault-suite.");
-        line();
         failure();
-        line(clean() ? "**Result: no invariant violated in any scenario.**"
+        paragraph(clean() ? "**Result: no invariant violated in any scenario.**"
                 : "**Result: VIOLATIONS — see the rows marked VIOLATED and the details below.**");
-        line();
         table("| scenario | result | lost | flipped | double-decided | oversold | s unavailable reads / orders |"
                 + " order p99 ms before / during / after | read p99 ms before / during / after | recovery |"
                 + " records reprocessed |");
@@ -59,11 +56,9 @@ final class FaultReport extends Markdown {
         }
         line();
         for (Verdict v : verdicts) {
-            line("## " + v.scenario);
-            line();
+            paragraph("## " + v.scenario);
             if (!v.clean()) {
-                line("**VIOLATIONS:**");
-                line();
+                paragraph("**VIOLATIONS:**");
                 v.violations.forEach(x -> line("- **" + x + "**"));
                 line();
             }
@@ -81,7 +76,7 @@ final class FaultReport extends Markdown {
         }
         machine(false);
         line("| instances | `" + run.appCommand + "` |");
-        line("| load | " + o.rate + " orders/s; " + FaultSuite.USERS + " buyers; two drops of stock " + o.stock
+        line("| load | " + o.rate + " orders/s; " + Stampede.USERS + " buyers; two drops of stock " + o.stock
                 + " per scenario (one active on each instance when the partition map allows); " + o.before.toSeconds()
                 + " s before the fault, " + o.after.toSeconds() + " s after recovery |");
         line("| warm-up before the first scenario (unmeasured) | " + warmup + " |");

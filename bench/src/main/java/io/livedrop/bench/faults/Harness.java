@@ -25,8 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +37,6 @@ final class Harness implements AutoCloseable {
 
     static final int PARTITIONS = 4;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
-    private static final Pattern NOT_VISIBLE_YET = Pattern.compile("Drop (d-[a-z0-9]+) was accepted but");
 
     final KafkaBroker.Child broker;
     final Path jar;
@@ -99,6 +97,17 @@ final class Harness implements AutoCloseable {
             return app.url();
         }
 
+        /** The values of its /actuator/prometheus lines that {@code line} accepts; null when it does not answer. */
+        List<Double> metric(Predicate<String> line) {
+            try {
+                HttpResponse<String> r = setupClient.get(app.peerUrl() + "/actuator/prometheus");
+                return r.statusCode() != 200 ? null : r.body().lines().filter(line)
+                        .map(l -> Double.valueOf(l.substring(l.lastIndexOf(' ') + 1))).toList();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
         /** Its liveness probe: UP (true), DOWN (false), or no answer (null). */
         Boolean live() {
             try {
@@ -154,7 +163,7 @@ final class Harness implements AutoCloseable {
 
     /** A scenario's order stampede on two new drops, after its {@code --before} seconds. */
     Stampede load(String label, FaultOptions o) {
-        Stampede s = new Stampede(this, label, createDrops(o.stock), o.rate, FaultSuite.USERS).start();
+        Stampede s = new Stampede(this, label, createDrops(o.stock), o.rate).start();
         Waits.pause(o.before);
         return s;
     }
@@ -163,10 +172,11 @@ final class Harness implements AutoCloseable {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    static String placeOrderBody(String dropId, int quantity, String key) {
+    /** A placeOrder body; {@code quantity} and {@code key} as JSON values (a hostile client's may be wrong). */
+    static String placeOrderBody(String dropId, String quantity, String key) {
         return "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }\","
                 + "\"variables\":{\"in\":{\"dropId\":\"" + dropId + "\",\"quantity\":" + quantity
-                + ",\"idempotencyKey\":\"" + key + "\"}}}";
+                + ",\"idempotencyKey\":" + key + "}}}";
     }
 
     static String dropQueryBody(String dropId) {
@@ -205,31 +215,16 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /** Schedules a drop that starts now; its id (also when answered "accepted but not visible yet"). */
-    String scheduleDrop(int stock) {
-        try {
-            return setupClient.scheduleDrop(a().url(), product, stock, 1999, creatorToken);
-        } catch (IllegalStateException e) {
-            Matcher m = NOT_VISIBLE_YET.matcher(String.valueOf(e.getMessage()));
-            if (m.find()) {
-                return m.group(1);
-            }
-            throw e;
-        }
-    }
-
     /** Two LIVE drops of {@code stock}, one active on A and one on B when that can be had in 40 tries. */
     List<String> createDrops(int stock) {
         Map<String, String> by = new LinkedHashMap<>();
         String extra = null;
         for (int t = 0; t < 40 && by.size() < 2; t++) {
-            String id = scheduleDrop(stock);
-            String owner = null;
-            for (int k = 0; k < 100 && (owner = owner(id)) == null; k++) {
-                Waits.pause(Duration.ofMillis(100));
-            }
-            if (owner != null && !by.containsKey(owner)) {
-                by.put(owner, id);
+            String id = setupClient.scheduleDrop(a().url(), product, stock, 1999, creatorToken);
+            String[] owner = new String[1];
+            Waits.await(() -> (owner[0] = owner(id)) != null, Duration.ofSeconds(10));
+            if (owner[0] != null && !by.containsKey(owner[0])) {
+                by.put(owner[0], id);
             } else if (extra == null) {
                 extra = id;
             }

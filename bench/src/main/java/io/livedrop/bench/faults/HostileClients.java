@@ -1,5 +1,7 @@
 package io.livedrop.bench.faults;
 
+import static io.livedrop.bench.faults.Harness.placeOrderBody;
+import static io.livedrop.bench.faults.Verdict.percentile;
 import static io.livedrop.bench.hostile.HostileQueries.NESTED;
 
 import io.livedrop.bench.Daemons;
@@ -33,20 +35,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
+import java.util.function.LongToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * Scenario 8: hostile requests of every bad-input kind mixed into the normal load, in windows 2, 4 and 6 of six (1, 3
- * and 5 are the clean run, alternating so drift hits both alike), plus the WebSocket kinds ({@link #socketKinds}).
- * No hostile request may get a 5xx (nor a close 1011, nor a metered HTTP 500) or go unanswered; some kinds have a
- * check of their own; the heap after a full GC stays within {@link #HEAP_FACTOR} of the start's; the normal p99 in
- * the hostile windows within 2× the clean windows'; the orders are verified as in every scenario.
+ * Scenario 8 (docs/benchmarks/methodology.md#fault-scenario-8-hostile-clients): hostile requests of every bad-input
+ * kind mixed into the normal load. No hostile request may get a 5xx (nor a close 1011, nor a metered HTTP 500) or go
+ * unanswered; some kinds have a check of their own; the heap after a full GC stays within {@link #HEAP_FACTOR} of the
+ * start's; the normal p99 in the hostile windows within 2× the clean windows'; the orders are verified as usual.
  */
 final class HostileClients {
 
@@ -64,10 +64,6 @@ final class HostileClients {
      * send (a bad %-escape), over a plain socket. {@code problem}: what is wrong with an answer beyond a 5xx, or null.
      */
     record Kind(String name, Function<String, HttpRequest> build, Function<Reply, String> problem, String rawTarget) {
-        Kind(String name, Function<String, HttpRequest> build) {
-            this(name, build, r -> null, null);
-        }
-
         /** A GraphQL POST of {@code body} with {@code token} (null: anonymous). */
         static Kind post(String name, String body, String token) {
             return post(name, body, token, r -> null);
@@ -80,9 +76,6 @@ final class HostileClients {
 
     /** What a hostile request got: status, Content-Type and body. */
     record Reply(int status, String contentType, String body) {
-        static Reply of(HttpResponse<String> r) {
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
-        }
     }
 
     private HostileClients() {
@@ -106,17 +99,18 @@ final class HostileClients {
                 Kind.post("not JSON (binary)", "\u0000\u00ff\u0001garbage\u0002", token),
                 Kind.post("GraphQL syntax error", Http.json("{ drop(id: }"), token),
                 Kind.post("unknown field", Http.json("{ dropz { id } }"), token),
-                Kind.post("placeOrder quantity -5", order(drop, "-5", "\"h-neg\""), token),
-                Kind.post("placeOrder quantity 0", order(drop, "0", "\"h-zero\""), token),
-                Kind.post("placeOrder quantity 2^31-1", order(drop, "2147483647", "\"h-max\""), token),
-                Kind.post("placeOrder quantity not a number", order(drop, "\"abc\"", "\"h-nan\""), token),
-                Kind.post("placeOrder unknown drop", order("d-doesnotexist0", "1", "\"h-unknown\""), token),
-                Kind.post("placeOrder malformed drop id", order("../../etc/passwd\\u0000", "1", "\"h-path\""), token),
-                Kind.post("placeOrder 10 KB idempotency key", order(drop, "1", "\"" + "x".repeat(10_000) + "\""),
+                Kind.post("placeOrder quantity -5", placeOrderBody(drop, "-5", "\"h-neg\""), token),
+                Kind.post("placeOrder quantity 0", placeOrderBody(drop, "0", "\"h-zero\""), token),
+                Kind.post("placeOrder quantity 2^31-1", placeOrderBody(drop, "2147483647", "\"h-max\""), token),
+                Kind.post("placeOrder quantity not a number", placeOrderBody(drop, "\"abc\"", "\"h-nan\""), token),
+                Kind.post("placeOrder unknown drop", placeOrderBody("d-doesnotexist0", "1", "\"h-unknown\""), token),
+                Kind.post("placeOrder malformed drop id", placeOrderBody("../../etc/passwd\\u0000", "1", "\"h-path\""),
                         token),
-                Kind.post("placeOrder without a token", order(drop, "1", "\"h-anon\""), null),
-                Kind.post("placeOrder with a forged token", order(drop, "1", "\"h-forged\""), forged),
-                Kind.post("placeOrder with an expired token", order(drop, "1", "\"h-expired\""), expired),
+                Kind.post("placeOrder 10 KB idempotency key", placeOrderBody(drop, "1", "\"" + "x".repeat(10_000)
+                        + "\""), token),
+                Kind.post("placeOrder without a token", placeOrderBody(drop, "1", "\"h-anon\""), null),
+                Kind.post("placeOrder with a forged token", placeOrderBody(drop, "1", "\"h-forged\""), forged),
+                Kind.post("placeOrder with an expired token", placeOrderBody(drop, "1", "\"h-expired\""), expired),
                 Kind.post("2 MB body", "{\"query\":\"{ __typename }\",\"pad\":\"" + "y".repeat(2 * 1024 * 1024) + "\"}",
                         token),
                 Kind.post("nesting bomb (depth 200)", Http.json("{ __schema { types { "
@@ -124,9 +118,10 @@ final class HostileClients {
                 Kind.post("alias bomb (1,000 aliases)", Http.json("{ " + aliases + "}"), token),
                 new Kind("wrong content type", url -> HttpRequest.newBuilder(URI.create(url + "/graphql"))
                         .header("Content-Type", "text/plain").timeout(TIMEOUT)
-                        .POST(HttpRequest.BodyPublishers.ofString("{ __typename }")).build()),
+                        .POST(HttpRequest.BodyPublishers.ofString("{ __typename }")).build(), r -> null, null),
                 new Kind("GET with a garbage query", url -> HttpRequest.newBuilder(URI.create(url
-                        + "/graphql?query=%7B%20drop(id%3A%20%7D%7D%7D")).timeout(TIMEOUT).GET().build()),
+                        + "/graphql?query=%7B%20drop(id%3A%20%7D%7D%7D")).timeout(TIMEOUT).GET().build(), r -> null,
+                        null),
                 Kind.post("variables of the wrong shape", "{\"query\":\"query($id: ID!) { drop(id: $id) { id } }\","
                         + "\"variables\":[1,2,3]}", token),
                 // issue 14's kinds
@@ -168,7 +163,7 @@ final class HostileClients {
         void reply(Kind kind, Reply r, Throwable e) {
             if (e != null) {
                 unanswered.incrementAndGet();
-                add(kind.name(), "no answer: " + rootName(e), 1);
+                add(kind.name(), "no answer: " + Stampede.rootName(e), 1);
                 return;
             }
             if (r.status() >= 500) {
@@ -238,24 +233,15 @@ final class HostileClients {
                 try {
                     sockets.add(GraphQlSocket.open(client, via.url(), user, Duration.ofSeconds(10)));
                 } catch (RuntimeException e) {
-                    tally.add(sessionsKind, "connection failed: " + rootName(e), 1);
+                    tally.add(sessionsKind, "connection failed: " + Stampede.rootName(e), 1);
                 }
             }
             for (GraphQlSocket s : sockets) {
-                String state = s.closeState();
-                if (s.acked() && state.equals("open")) {
+                if (s.acked() && s.closeState().equals("open")) {
                     tally.add(sessionsKind, "acknowledged", 1);
-                } else if (!state.equals("open")) {
-                    tally.add(sessionsKind, "refused: " + state, 1);
-                    if (state.contains("1011")) {
-                        tally.serverErrors.incrementAndGet();
-                    }
-                } else {
-                    tally.add(sessionsKind, "no answer to connection_init", 1);
-                    tally.unanswered.incrementAndGet();
                 }
+                tally.socket(sessionsKind, s, 0, false);
             }
-            sockets.forEach(GraphQlSocket::close);
         });
     }
 
@@ -270,15 +256,10 @@ final class HostileClients {
     static Map<String, Double> metered500(Harness h) {
         Map<String, Double> counts = new TreeMap<>();
         for (Harness.Instance i : h.instances.values()) {
-            try {
-                HttpResponse<String> r = h.setupClient.get(i.app.peerUrl() + "/actuator/prometheus");   // the peer listener (ADR 0010)
-                if (r.statusCode() == 200) {
-                    counts.put(i.name, r.body().lines().filter(l -> l.startsWith("http_server_requests_seconds_count{")
-                            && l.contains("status=\"500\"")).mapToDouble(l -> Double.parseDouble(
-                            l.substring(l.lastIndexOf(' ') + 1))).sum());
-                }
-            } catch (RuntimeException e) {
-                // not readable: not counted
+            List<Double> values = i.metric(l -> l.startsWith("http_server_requests_seconds_count{")
+                    && l.contains("status=\"500\""));
+            if (values != null) {
+                counts.put(i.name, values.stream().mapToDouble(Double::doubleValue).sum());
             }
         }
         return counts;
@@ -322,12 +303,6 @@ final class HostileClients {
         }
     }
 
-    static String order(String drop, String quantity, String key) {
-        return "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id status } } }\","
-                + "\"variables\":{\"in\":{\"dropId\":\"" + drop + "\",\"quantity\":" + quantity
-                + ",\"idempotencyKey\":" + key + "}}}";
-    }
-
     static Verdict run(Harness h, FaultOptions o) throws Exception {
         Verdict v = new Verdict("8. hostile clients: " + Formats.n(o.hostile) + " bad requests mixed into the load");
         int stock = o.stock * 2; // not sold out before the last window: sold-out answers are quicker
@@ -344,7 +319,7 @@ final class HostileClients {
         Map<String, Double> metered500AtStart = metered500(h);
         Progress.say("heap after a full GC at the start: %s", heapAtStart);
 
-        Stampede s = new Stampede(h, "s8", drops, o.rate, FaultSuite.USERS).start();
+        Stampede s = new Stampede(h, "s8", drops, o.rate).start();
         long t0 = s.startNanos;
         int hostileWindows = WINDOWS / 2;
         long interval = WINDOW.toNanos() * hostileWindows / o.hostile;
@@ -354,11 +329,8 @@ final class HostileClients {
             boolean hostile = w % 2 == 1;
             Progress.say("window %d of %d (%s)", w + 1, WINDOWS, hostile ? "hostile requests mixed in" : "clean");
             if (hostile) {
-                for (Harness.Instance via : h.inRotation()) {
-                    for (Runnable r : socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions, tally)) {
-                        sockets.add(socketWork.submit(r));
-                    }
-                }
+                h.inRotation().forEach(via -> socketKinds(h, socketHttp, via, drops.get(0), o.hostileSubscriptions,
+                        tally).forEach(r -> sockets.add(socketWork.submit(r))));
                 int quota = (o.hostile * (w / 2 + 1)) / hostileWindows - sent;
                 for (int i = 0; i < quota; i++) {
                     Waits.until(windowStart + i * interval);
@@ -369,7 +341,8 @@ final class HostileClients {
                     CompletableFuture<Reply> reply = kind.rawTarget() != null
                             ? CompletableFuture.supplyAsync(() -> rawGet(via.url(), kind.rawTarget()), rawWork)
                             : hostileHttp.sendAsync(kind.build().apply(via.url()), HttpResponse.BodyHandlers.ofString())
-                                    .thenApply(Reply::of);
+                                    .thenApply(r -> new Reply(r.statusCode(), r.headers().firstValue("Content-Type")
+                                            .orElse(""), r.body()));
                     inFlight.add(reply.whenComplete((r, e) -> tally.reply(kind, r, e)));
                 }
             }
@@ -382,17 +355,20 @@ final class HostileClients {
             try {
                 f.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                tally.add("WebSocket kinds", "failed: " + rootName(e), 1);
+                tally.add("WebSocket kinds", "failed: " + Stampede.rootName(e), 1);
             }
         }
         socketWork.shutdownNow();
         rawWork.shutdownNow();
 
         v.verifyOrders(h, s, stock, List.of());
-        Histogram[] orders = byWindow(s.answers.stream().filter(a -> a.status() != null), t0,
+        // [0] the clean windows', [1] the hostile windows'
+        LongToIntFunction window = t -> (t - t0) / WINDOW.toNanos() < WINDOWS ? (int) ((t - t0) / WINDOW.toNanos()) % 2
+                : -1;
+        Histogram[] orders = Verdict.byPhase(s.answers.stream().filter(a -> a.status() != null), 2, window,
                 Stampede.Answer::intendedNanos, Stampede.Answer::answeredNanos);
-        Histogram[] reads = byWindow(s.reads.stream().filter(Stampede.Read::ok), t0, Stampede.Read::sentNanos,
-                Stampede.Read::answeredNanos);
+        Histogram[] reads = Verdict.byPhase(s.reads.stream().filter(Stampede.Read::ok), 2, window,
+                Stampede.Read::sentNanos, Stampede.Read::answeredNanos);
         double orderRatio = ratio(orders);
         double readRatio = ratio(reads);
         long errorAnswers = s.answers.stream().filter(a -> a.status() == null).count();
@@ -400,18 +376,19 @@ final class HostileClients {
         v.figures.put("seconds unavailable: reads", readErrors == 0 ? "0" : readErrors + " failed reads");
         v.figures.put("seconds unavailable: orders (error answers)", errorAnswers == 0 ? "0" : errorAnswers
                 + " error answers");
-        v.figures.put("order p99 before / during / after (ms)", "— / " + Verdict.percentile(orders[1], 99) + " / —");
-        v.figures.put("read p99 before / during / after (ms)", "— / " + Verdict.percentile(reads[1], 99) + " / —");
+        v.figures.put("order p99 before / during / after (ms)", "— / " + percentile(orders[1], 99) + " / —");
+        v.figures.put("read p99 before / during / after (ms)", "— / " + percentile(reads[1], 99) + " / —");
         v.figures.put("hostile requests sent / answered 5xx / unanswered", Formats.n(sent) + " / "
                 + tally.serverErrors().get() + " / " + tally.unanswered().get());
-        v.figures.put("normal orders p99: clean windows / hostile windows (ratio)", Verdict.percentile(orders[0], 99) + " / "
-                + Verdict.percentile(orders[1], 99) + " ms (" + Formats.ratio(orderRatio) + ")");
-        v.figures.put("normal reads p99: clean windows / hostile windows (ratio)", Verdict.percentile(reads[0], 99) + " / "
-                + Verdict.percentile(reads[1], 99) + " ms (" + Formats.ratio(readRatio) + ")");
-        v.figures.put("normal orders p50: clean / hostile windows (ms)", Verdict.percentile(orders[0], 50) + " / "
-                + Verdict.percentile(orders[1], 50));
+        v.figures.put("normal orders p99: clean windows / hostile windows (ratio)", percentile(orders[0], 99) + " / "
+                + percentile(orders[1], 99) + " ms (" + Formats.ratio(orderRatio) + ")");
+        v.figures.put("normal reads p99: clean windows / hostile windows (ratio)", percentile(reads[0], 99) + " / "
+                + percentile(reads[1], 99) + " ms (" + Formats.ratio(readRatio) + ")");
+        v.figures.put("normal orders p50: clean / hostile windows (ms)", percentile(orders[0], 50) + " / "
+                + percentile(orders[1], 50));
         Map<String, Long> heapAtEnd = heaps(h);
-        Map<String, Double> metered500AtEnd = metered500(h);
+        Map<String, Double> added500 = metered500(h);
+        added500.replaceAll((n, end) -> end - metered500AtStart.getOrDefault(n, 0.0));
         v.figures.put("heap after a full GC, start → end of the scenario (bound: start × " + HEAP_FACTOR + " + "
                 + HEAP_SLACK_MB + " MB)", heapAtStart.keySet().stream().map(n -> n + " " + Heap.mb(heapAtStart.get(n))
                 + " → " + Heap.mb(heapAtEnd.getOrDefault(n, -1L))).collect(Collectors.joining(", ")));
@@ -424,11 +401,10 @@ final class HostileClients {
             }
         });
         v.figures.put("HTTP 500s metered by the instances during the scenario (http_server_requests)",
-                metered500AtEnd.isEmpty() ? "not readable (/actuator/prometheus on the peer listener)" : metered500AtEnd.keySet().stream()
-                        .map(n -> n + " " + Math.round(metered500AtEnd.get(n) - metered500AtStart.getOrDefault(n, 0.0)))
+                added500.isEmpty() ? "not readable (/actuator/prometheus on the peer listener)" : added500.entrySet()
+                        .stream().map(e -> e.getKey() + " " + Math.round(e.getValue()))
                         .collect(Collectors.joining(", ")));
-        metered500AtEnd.forEach((n, end) -> {
-            double added = end - metered500AtStart.getOrDefault(n, 0.0);
+        added500.forEach((n, added) -> {
             if (added > 0) {
                 v.violation("instance %s metered %.0f HTTP 500(s) during the scenario", n, added);
             }
@@ -449,41 +425,11 @@ final class HostileClients {
         v.details.add("|---|---|");
         new TreeMap<>(tally.outcomes()).forEach((k, m) -> v.details.add("| " + k + " | " + new TreeMap<>(m) + " |"));
         v.notes.add("Six windows of " + WINDOW.toSeconds() + " s; hostile requests in windows 2, 4 and 6 at "
-                + Math.round(o.hostile / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, each kind in turn"
-                + " through the instances in rotation; windows 1, 3 and 5 are the clean run. A GraphQL error answer"
-                + " is HTTP 200 or 4xx with the error's code shown.");
-        v.notes.add("At the start of each hostile window, on every instance in rotation, the WebSocket kinds (issue"
-                + " 14): " + Formats.n(o.hostileSubscriptions) + " orderStatus subscriptions on malformed"
-                + " 8,000-character ids on one socket (each must be answered or the socket closed with a 44xx code); "
-                + Formats.n(o.hostileSubscriptions / 4) + " on unknown order ids, held 5 s; "
-                + Formats.n(o.hostileSubscriptions / 2) + " dropUpdates on one anonymous socket, held 5 s; "
-                + Formats.n(o.hostileSubscriptions / 20) + " sessions of one user. Their answers are counted by"
-                + " message type and error code; a close 1011 counts as a 5xx.");
-        v.notes.add("Stable memory: each instance's heap after a full GC (jcmd GC.run, GC.heap_info) before the load"
-                + " and after the verification must stay within start × " + HEAP_FACTOR + " + " + HEAP_SLACK_MB
-                + " MB; why this bound: docs/benchmarks/methodology.md#fault-scenario-8-hostile-clients.");
+                + Math.round(o.hostile / (double) (hostileWindows * WINDOW.toSeconds())) + "/s, and the WebSocket"
+                + " kinds of the table at the start of each on every instance in rotation; heap bound start × "
+                + HEAP_FACTOR + " + " + HEAP_SLACK_MB + " MB. Method and bound: see"
+                + " docs/benchmarks/methodology.md#fault-scenario-8-hostile-clients.");
         return v;
-    }
-
-    /** The latency (µs) of each answer by window: [0] the clean windows', [1] the hostile windows'. */
-    private static <T> Histogram[] byWindow(Stream<T> answers, long t0, ToLongFunction<T> sent,
-                                            ToLongFunction<T> answered) {
-        Histogram[] h = {Verdict.hist(), Verdict.hist()};
-        answers.forEach(a -> {
-            int w = (int) ((sent.applyAsLong(a) - t0) / WINDOW.toNanos());
-            if (w < WINDOWS) {
-                h[w % 2].recordValue(Math.max(1, (answered.applyAsLong(a) - sent.applyAsLong(a)) / 1000));
-            }
-        });
-        return h;
-    }
-
-    static String rootName(Throwable e) {
-        Throwable r = e;
-        while (r.getCause() != null) {
-            r = r.getCause();
-        }
-        return r.getClass().getSimpleName();
     }
 
     private static double ratio(Histogram[] h) {

@@ -116,8 +116,7 @@ final class PoisonPills {
             boolean up = body.startsWith("200") && body.contains("\"UP\"");
             health.add(i.name + " " + (up ? "UP" : "NOT UP"));
             if (!up) {
-                v.violation("instance %s not healthy after the pills: %s", i.name, body.length() > 300
-                        ? body.substring(0, 300) : body);
+                v.violation("instance %s not healthy after the pills: %s", i.name, Http.abbreviate(body));
             }
         }
         v.figures.put("follow through each instance after the pills", follows.toString());

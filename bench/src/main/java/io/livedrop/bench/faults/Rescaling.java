@@ -1,5 +1,7 @@
 package io.livedrop.bench.faults;
 
+import static io.livedrop.bench.faults.FaultSuite.secs;
+
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -52,10 +54,10 @@ final class Rescaling {
         Decisions.Snapshot snap = v.verifyOrders(h, s, o.stock, List.of());
         v.availability(s, added, removed);
         checkReads(v, s, snap, o.stock);
-        v.figures.put("recovery: C start → ready (RUNNING, stores queryable)", FaultSuite.secs(cReady - added));
-        v.figures.put("A out of rotation → stopped (closed, left the group)", FaultSuite.secs(removed - removing));
+        v.figures.put("recovery: C start → ready (RUNNING, stores queryable)", secs(cReady - added));
+        v.figures.put("A out of rotation → stopped (closed, left the group)", secs(removed - removing));
         v.figures.put("first order decided on A's drop after A stopped (through B or C)",
-                FaultSuite.secs(FaultSuite.firstDecided(s, removed, s.drops.get(0), null)));
+                secs(FaultSuite.firstDecided(s, removed, s.drops.get(0), null)));
 
         Progress.say("restoring the harness: A back, C stopped");
         a.startReady();

@@ -4,6 +4,7 @@ import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Waits;
 import io.livedrop.topology.order.OrderIds;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,12 +22,13 @@ import java.util.stream.Stream;
 
 /**
  * The order stampede of one scenario, open loop: request i is due at t0 + i / rate, through the instances in rotation
- * in turn; 90 % new orders (one of {@code users} buyers, a unique key, the scenario's drops in turn, every fifth for 2
+ * in turn; 90 % new orders (one of {@link #USERS} buyers, a unique key, the scenario's drops in turn, every fifth for 2
  * units), 10 % a retry of one of the last 200 orders (same key and payload, maybe through the other instance). Every
  * answer is kept. Alongside, a reader per instance asks for each drop in turn every 100 ms.
  */
 final class Stampede {
 
+    static final int USERS = 2_000;
     static final Duration ORDER_TIMEOUT = Duration.ofSeconds(15);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     static final int MAX_IN_FLIGHT = 400;
@@ -40,6 +42,10 @@ final class Stampede {
                   String returnedId, String error) {
         boolean decided() {
             return "CONFIRMED".equals(status) || "REJECTED".equals(status);
+        }
+
+        boolean pending() {
+            return "PENDING".equals(status);
         }
     }
 
@@ -55,7 +61,6 @@ final class Stampede {
     final String label;
     final List<String> drops;
     final int rate;
-    final int users;
     final List<Order> orders = new ArrayList<>();
     final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
@@ -68,16 +73,17 @@ final class Stampede {
     long startNanos;
     volatile long sent;
 
-    Stampede(Harness h, String label, List<String> drops, int rate, int users) {
+    Stampede(Harness h, String label, List<String> drops, int rate) {
         this.h = h;
         this.label = label;
         this.drops = drops;
         this.rate = rate;
-        this.users = users;
     }
 
-    String tokenOf(String user) {
-        return userTokens.computeIfAbsent(user, h::token);
+    /** The placeOrder request of {@code order} through {@code via}, with its buyer's token. */
+    HttpRequest request(Order order, Harness.Instance via) {
+        return Http.graphQl(via.url(), Harness.placeOrderBody(order.dropId(), String.valueOf(order.quantity()),
+                "\"" + order.key() + "\""), userTokens.computeIfAbsent(order.user(), h::token), ORDER_TIMEOUT);
     }
 
     Stampede start() {
@@ -107,18 +113,16 @@ final class Stampede {
                     : newOrder(i);
             inFlight.acquireUninterruptibly(); // at most MAX_IN_FLIGHT out: the client's connection limit
             sent++;
-            h.send(Http.graphQl(via.url(), Harness.placeOrderBody(order.dropId(), order.quantity(), order.key()),
-                    tokenOf(order.user()), ORDER_TIMEOUT)).whenComplete((r, e) -> {
+            h.send(request(order, via)).whenComplete((r, e) -> {
                         long at = System.nanoTime();
                         inFlight.release();
-                        answers.add(classify(order, via.name, retry, due, at, r == null ? -1 : r.statusCode(),
-                                r == null ? null : r.body(), e));
+                        answers.add(classify(order, via.name, retry, due, at, r, e));
                     });
         }
     }
 
     private Order newOrder(long i) {
-        String user = label + "-u" + random.nextInt(users);
+        String user = label + "-u" + random.nextInt(USERS);
         String key = label + "-k" + i;
         Order order = new Order(user, key, drops.get((int) (i % drops.size())), i % 5 == 4 ? 2 : 1,
                 OrderIds.of(user, key));
@@ -126,20 +130,21 @@ final class Stampede {
         return order;
     }
 
-    static Answer classify(Order order, String via, boolean retry, long intended, long at, int httpStatus, String body,
-                           Throwable error) {
-        if (error != null || httpStatus != 200 || body.contains("\"errors\"")) {
-            return new Answer(order, via, retry, intended, at, null, null, error != null ? Stream.iterate(error,
-                    Objects::nonNull, Throwable::getCause).reduce((x, cause) -> cause).orElseThrow().getClass()
-                    .getSimpleName() : httpStatus != 200 ? "HTTP " + httpStatus : errorCode(body));
+    static Answer classify(Order order, String via, boolean retry, long intended, long at, HttpResponse<String> r,
+                           Throwable e) {
+        String why = e != null ? rootName(e) : error(r.statusCode(), r.body());
+        if (why != null) {
+            return new Answer(order, via, retry, intended, at, null, null, why);
         }
-        String status = Http.field(body, "status");
-        return new Answer(order, via, retry, intended, at, status, Http.field(body, "id"),
+        String status = Http.field(r.body(), "status");
+        return new Answer(order, via, retry, intended, at, status, Http.field(r.body(), "id"),
                 status == null ? "no status" : null);
     }
 
-    private static String errorCode(String body) {
-        return Objects.requireNonNullElse(Http.field(body, "code"), "GraphQL error");
+    /** The simple class name of {@code e}'s root cause. */
+    static String rootName(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause).reduce((x, cause) -> cause).orElseThrow()
+                .getClass().getSimpleName();
     }
 
     private void readLoop(String name) {
@@ -157,7 +162,8 @@ final class Stampede {
                 HttpResponse<String> r = h.http.send(Http.graphQl(i.url(), Harness.dropQueryBody(drop), null,
                         READ_TIMEOUT), HttpResponse.BodyHandlers.ofString());
                 remaining = remaining(r.body());
-                error = readError(r.statusCode(), r.body());
+                String why = error(r.statusCode(), r.body());
+                error = why != null || r.body().contains("\"remainingStock\"") ? why : "no error, but no drop (null)";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -172,14 +178,14 @@ final class Stampede {
         }
     }
 
-    /** Why a drop query's answer holds no drop, or null. */
-    private static String readError(int httpStatus, String body) {
-        String message = Http.field(body, "message");
+    /** Why an answer is an error: "HTTP n", its error code, or "GraphQL error [without code: ...]"; null if none. */
+    static String error(int httpStatus, String body) {
         if (httpStatus != 200 || !body.contains("\"errors\"")) {
-            return httpStatus != 200 ? "HTTP " + httpStatus
-                    : body.contains("\"remainingStock\"") ? null : "no error, but no drop (null)";
+            return httpStatus != 200 ? "HTTP " + httpStatus : null;
         }
-        return Http.field(body, "code") != null ? errorCode(body) : message == null ? "GraphQL error"
+        String code = Http.field(body, "code");
+        String message = Http.field(body, "message");
+        return code != null ? code : message == null ? "GraphQL error"
                 : "GraphQL error without code: " + message.substring(0, Math.min(60, message.length()));
     }
 

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongToIntFunction;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -56,9 +58,8 @@ final class Verdict {
 
     /** The decision checks of a stampede; returns the committed snapshot. */
     Decisions.Snapshot verifyOrders(Harness h, Stampede s, int stock, List<Stampede.Answer> extraAnswers) {
-        List<Stampede.Answer> answers = new ArrayList<>(s.answers);
-        answers.addAll(extraAnswers);
-        Set<String> pendingIds = answers.stream().filter(a -> "PENDING".equals(a.status()))
+        List<Stampede.Answer> answers = Stream.concat(s.answers.stream(), extraAnswers.stream()).toList();
+        Set<String> pendingIds = answers.stream().filter(Stampede.Answer::pending)
                 .map(a -> a.order().orderId()).collect(Collectors.toSet());
         Map<String, Integer> remaining = new LinkedHashMap<>();
         Decisions.Snapshot[] last = new Decisions.Snapshot[1];
@@ -96,7 +97,7 @@ final class Verdict {
                         a.order().user(), a.order().key());
             }
             List<OrderDecision> ds = by.getOrDefault(id, List.of());
-            if ((a.decided() || "PENDING".equals(a.status())) && ds.isEmpty()) {
+            if ((a.decided() || a.pending()) && ds.isEmpty()) {
                 lostIds.putIfAbsent(id, String.format(Locale.ROOT, "%s (%s via %s, sent at %.1f s%s)", id, a.status(),
                         a.instance(), s.at(a.intendedNanos()), a.retry() ? " (retry)" : ""));
             } else if (a.decided() && !ds.get(0).getStatus().toString().equals(a.status())) {
@@ -104,8 +105,8 @@ final class Verdict {
             }
         }
         long decidedAnswers = answers.stream().filter(Stampede.Answer::decided).count();
-        long pendingAnswers = answers.stream().filter(a -> "PENDING".equals(a.status())).count();
-        Map<String, Long> errorCodes = answers.stream().filter(a -> !a.decided() && !"PENDING".equals(a.status()))
+        long pendingAnswers = answers.stream().filter(Stampede.Answer::pending).count();
+        Map<String, Long> errorCodes = answers.stream().filter(a -> !a.decided() && !a.pending())
                 .collect(Collectors.groupingBy(Stampede.Answer::error, TreeMap::new, Collectors.counting()));
         Set<String> undecidedAnswered = answers.stream().filter(a -> !a.decided()).map(a -> a.order().orderId())
                 .collect(Collectors.toSet());
@@ -159,12 +160,11 @@ final class Verdict {
      * the load) with an error answer, p99 before / during / after.
      */
     void availability(Stampede s, long faultNanos, long restoredNanos) {
-        Histogram[] orders = {hist(), hist(), hist()};
-        Histogram[] reads = {hist(), hist(), hist()};
-        s.answers.stream().filter(a -> a.status() != null).forEach(a -> record(orders, a.intendedNanos(),
-                a.answeredNanos(), faultNanos, restoredNanos));
-        s.reads.stream().filter(Stampede.Read::ok).forEach(r -> record(reads, r.sentNanos(), r.answeredNanos(),
-                faultNanos, restoredNanos));
+        LongToIntFunction phase = t -> t < faultNanos ? 0 : t < restoredNanos ? 1 : 2;
+        Histogram[] orders = byPhase(s.answers.stream().filter(a -> a.status() != null), 3, phase,
+                Stampede.Answer::intendedNanos, Stampede.Answer::answeredNanos);
+        Histogram[] reads = byPhase(s.reads.stream().filter(Stampede.Read::ok), 3, phase, Stampede.Read::sentNanos,
+                Stampede.Read::answeredNanos);
         Map<String, Long> readErrors = s.reads.stream().filter(r -> !r.ok()).collect(Collectors.groupingBy(r ->
                 r.instance() + ":" + r.error(), TreeMap::new, Collectors.counting()));
         figures.put("seconds unavailable: reads", seconds(s, s.reads.stream().filter(r -> !r.ok())
@@ -172,7 +172,7 @@ final class Verdict {
         figures.put("seconds unavailable: orders (error answers)", String.valueOf(seconds(s, s.answers.stream()
                 .filter(a -> a.status() == null).map(Stampede.Answer::intendedNanos))));
         figures.put("seconds with PENDING order answers", String.valueOf(seconds(s, s.answers.stream()
-                .filter(a -> "PENDING".equals(a.status())).map(Stampede.Answer::intendedNanos))));
+                .filter(Stampede.Answer::pending).map(Stampede.Answer::intendedNanos))));
         figures.put("order p99 before / during / after (ms)", p99(orders));
         figures.put("read p99 before / during / after (ms)", p99(reads));
         figures.put("fault at / restored at (s of the load)", String.format(Locale.ROOT, "%.1f / %.1f",
@@ -184,10 +184,17 @@ final class Verdict {
         return nanos.map(t -> (long) s.at(t)).distinct().count();
     }
 
-    /** Records a latency (µs) in the histogram of its phase: before the fault, until restored, after. */
-    private static void record(Histogram[] phases, long sent, long answered, long fault, long restored) {
-        phases[sent < fault ? 0 : sent < restored ? 1 : 2].recordValue(Math.max(1,
-                TimeUnit.NANOSECONDS.toMicros(answered - sent)));
+    /** Latencies (µs) in {@code n} histograms by the phase of their send time; a phase outside 0..n-1 is left out. */
+    static <T> Histogram[] byPhase(Stream<T> xs, int n, LongToIntFunction phase, ToLongFunction<T> sent,
+                                   ToLongFunction<T> answered) {
+        Histogram[] h = Stream.generate(Verdict::hist).limit(n).toArray(Histogram[]::new);
+        xs.forEach(x -> {
+            int p = phase.applyAsInt(sent.applyAsLong(x));
+            if (p >= 0 && p < n) {
+                h[p].recordValue(Math.max(1, (answered.applyAsLong(x) - sent.applyAsLong(x)) / 1000));
+            }
+        });
+        return h;
     }
 
     static Histogram hist() {

@@ -1,5 +1,6 @@
 package io.livedrop.bench.hostile;
 
+import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.hostile.HostileQueries.NESTED;
 
 import io.livedrop.bench.AppInstance;
@@ -32,11 +33,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
-/** The attacks of issue 14 against one instance, one at a time, each measured the same way ({@link Window}). */
+/** The attacks of issue 14 against one instance, one at a time, each measured the same way ({@link Attack}). */
 final class Attacks {
 
     private static final Duration SETTLE = Duration.ofSeconds(3);
@@ -47,8 +48,7 @@ final class Attacks {
     private final Tokens tokens = new Tokens(Tokens.SECRET);
     private final Heap.GcLog gcLog;
     private final HttpClient http = Daemons.httpClient(4, "hostile-http", Duration.ofSeconds(10));
-    private String creatorToken;
-    private String product;
+    private final Map<Integer, String[]> creators = new TreeMap<>();
 
     Attacks(HostileOptions o, AppInstance app, Heap.GcLog gcLog) {
         this.o = o;
@@ -67,19 +67,31 @@ final class Attacks {
         };
     }
 
-
-    /** One attack's measurement: started after a full GC, ended once, the held heap optional. */
-    final class Window {
+    /**
+     * One attack, announced, then measured from a full GC on: the instance's CPU, its heap in bytes after full GCs
+     * (before; held, with the clients connected; after they went; -1: not measured), its highest heap in MB; what the
+     * clients got.
+     */
+    final class Attack {
+        final String title;
+        final String issue;
         final long heapBefore;
-        final int mark;
-        final ProcCpu cpu0;
-        final long t0;
+        private final int mark;
+        private final ProcCpu cpu0;
+        private final long t0;
         double cpuSeconds = -1;
         double seconds;
         long peakMb = -1;
         long heapHeld = -1;
+        long heapAfter;
+        String answers;
+        String refused;
 
-        Window() {
+        /** {@code issue}: the figure issue 14 gave. */
+        Attack(String title, String issue) {
+            this.title = title;
+            this.issue = issue;
+            Progress.say("=== %s ===", title);
             Waits.pause(SETTLE);
             heapBefore = Heap.usedAfterFullGc(app.pid());
             mark = gcLog.mark();
@@ -97,170 +109,137 @@ final class Attacks {
             peakMb = Math.max(gcLog.peakMbSince(mark), Heap.used(app.pid()) / 1048576);
         }
 
-        /** The end, then the heap after a full GC with the clients still connected. */
-        void held() {
-            end();
-            heapHeld = Heap.usedAfterFullGc(app.pid());
-        }
-
-        Attack result(String title, String issue, String answers, String refused) {
+        Attack result(String answers, String refused) {
             end();
             Waits.pause(SETTLE);
-            long after = Heap.usedAfterFullGc(app.pid());
-            Attack a = new Attack(title, issue, cpuSeconds, seconds, heapBefore, heapHeld, after, peakMb, answers,
-                    refused);
-            Progress.say("  CPU %.1f s in %.1f s; heap %s → %s → %s (peak %s MB); %s; refused: %s", a.cpuSeconds(),
-                    a.seconds(), Heap.mb(a.heapBefore()), Heap.mb(a.heapHeld()), Heap.mb(a.heapAfter()), a.peakMb(),
-                    answers, refused);
-            return a;
+            heapAfter = Heap.usedAfterFullGc(app.pid());
+            this.answers = answers;
+            this.refused = refused;
+            Progress.say("  CPU %.1f s in %.1f s; heap %s → %s → %s (peak %s MB); %s; refused: %s", cpuSeconds,
+                    seconds, Heap.mb(heapBefore), Heap.mb(heapHeld), Heap.mb(heapAfter), peakMb, answers, refused);
+            return this;
+        }
+
+        /**
+         * A socket attack's result: the heap held with the socket open, then what the socket got and its refusals
+         * (its state taken before this client closes it), then the heap once it is closed.
+         */
+        Attack socketResult(GraphQlSocket s, int sent, int wanted, String more) {
+            end();
+            heapHeld = Heap.usedAfterFullGc(app.pid());
+            String state = s.closeState();
+            String got = n(sent) + " of " + n(wanted) + " subscribe messages sent" + (s.acked() ? ""
+                    : " (connection never acknowledged)") + ", " + n(s.answeredIds()) + " subscriptions answered;"
+                    + " received " + counts(s.received()) + " (" + n(s.bytesReceived()) + " characters)" + more;
+            Stream<String> errors = s.received().entrySet().stream().filter(e -> e.getKey().startsWith("error")
+                    || e.getKey().startsWith("next with errors")).map(e -> e.getKey() + " × " + n(e.getValue()));
+            String refusals = Stream.concat(errors, Stream.of("socket " + state + " by the server")
+                    .filter(x -> !state.equals("open"))).collect(Collectors.joining(", "));
+            s.close();
+            return result(got, refusals.isEmpty() ? "nothing refused" : refusals);
         }
     }
 
-
     Attack nestedQuery() throws Exception {
-        Progress.say("=== 1. the %d-byte anonymous nested query over %d live drops ===", NESTED.length(), o.drops);
-        List<String> creatorTokens = new ArrayList<>();
-        List<String> products = new ArrayList<>();
-        for (int c = 0; c < o.creators; c++) {
-            String token = tokens.mint("hostile-creator-" + c, List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-            creatorTokens.add(token);
-            products.add(setup.upsertProduct(app.url(), "Hostile tee " + c, token));
-        }
         for (int d = 0; d < o.drops; d++) {
             // the rest by the first creator: its creator.drops lists up to 100, as in the issue
-            int c = d < o.creators ? d : 0;
-            setup.scheduleDrop(app.url(), products.get(c), 1000, 100, creatorTokens.get(c));
+            String[] creator = creator(d < o.creators ? d : 0);
+            setup.scheduleDrop(app.url(), creator[1], 1000, 100, creator[0]);
             if ((d + 1) % 25 == 0) {
                 Progress.say("  %d of %d drops scheduled", d + 1, o.drops);
             }
         }
-        int expected = Math.min(100, o.drops);
-        boolean live = Waits.await(() -> Http.count(setup.call(app.url(), "{\"query\":\"{liveDrops(first:100){edges{node"
-                + "{id}}}}\"}", null), "\"id\"") >= expected, Duration.ofSeconds(60));
-        Progress.say("  %d drops LIVE over %d creators%s", o.drops, o.creators,
-                live ? "" : " (NOT ALL LIVE in 60 s)");
-        setup.call(app.url(), "{\"query\":\"{liveDrops(first:1){edges{node{id creator{drops(first:1){edges{node{id}}}}"
-                + "}}}}\"}", null);
-        creatorToken = creatorTokens.get(0);
-        product = products.get(0);
-
-        Window w = new Window();
+        boolean live = Waits.await(() -> Http.count(setup.call(app.url(), Http.json("{liveDrops(first:100){edges{node"
+                + "{id}}}}"), null), "\"id\"") >= Math.min(100, o.drops), Duration.ofSeconds(60));
+        Progress.say("  %d drops LIVE over %d creators%s", o.drops, o.creators, live ? "" : " (NOT ALL LIVE in 60 s)");
+        setup.call(app.url(), Http.json("{liveDrops(first:1){edges{node{id creator{drops(first:1){edges{node{id}}}}"
+                + "}}}}"), null);
+        Attack attack = new Attack("1. anonymous `liveDrops → creator → drops → creator → drops` query ("
+                + NESTED.length() + " bytes) over " + o.drops + " live drops, " + (o.drops - o.creators + 1)
+                + " of them by one of " + o.creators + " creators",
+                "18 s of CPU, 2.5 GB of heap, 28 MB answer (~110 live drops)");
         Duration timeout = Duration.ofMinutes(10);
         Answer a = send(Http.graphQl(app.url(), Http.json(NESTED), null, timeout))
                 .get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-        w.end();
-        return w.result("1. anonymous `liveDrops → creator → drops → creator → drops` query (" + NESTED.length()
-                        + " bytes) over " + o.drops + " live drops, " + (o.drops - o.creators + 1)
-                        + " of them by one of " + o.creators + " creators",
-                "18 s of CPU, 2.5 GB of heap, 28 MB answer (~110 live drops)",
-                a.describe(), a.refusal());
+        return attack.result(a.describe(), a.refusal());
     }
 
-
     Attack malformedOrderStatus() {
-        Progress.say("=== 3. %,d orderStatus subscriptions on malformed %,d-character ids, then the socket closed ===",
-                o.malformed, GraphQlSocket.MALFORMED_ID_CHARS);
         String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
-        Window w = new Window();
+        Attack attack = new Attack("3. " + n(o.malformed) + " `orderStatus` subscriptions with malformed "
+                + n(GraphQlSocket.MALFORMED_ID_CHARS) + "-character ids on one socket (with a token), then the socket"
+                + " closed", "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)");
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
         int sent = s.subscribeMalformedIds(o.malformed);
         s.awaitAnswers(sent, Duration.ofSeconds(120));
-        w.held();
-        String[] got = answersAndRefusals(s, sent, o.malformed);
-        return w.result("3. " + Formats.n(o.malformed) + " `orderStatus` subscriptions with malformed "
-                        + Formats.n(GraphQlSocket.MALFORMED_ID_CHARS)
-                        + "-character ids on one socket (with a token), then the"
-                        + " socket closed",
-                "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)", got[0], got[1]);
+        return attack.socketResult(s, sent, o.malformed, "");
     }
 
-
     Attack dropUpdatesFlood() throws Exception {
-        Progress.say("=== 4. %,d dropUpdates subscriptions on one anonymous socket, %d orders/s for %d s ===",
-                o.subscriptions, o.orderRate, o.updateSeconds);
-        ensureCreator();
-        String drop = setup.scheduleDrop(app.url(), product, 1_000_000, 100, creatorToken);
+        String drop = setup.scheduleDrop(app.url(), creator(0)[1], 1_000_000, 100, creator(0)[0]);
         List<String> buyers = IntStream.range(0, 200).mapToObj(u -> tokens.mint("hostile-buyer-" + u, List.of(),
                 Duration.ofHours(3), Instant.now())).toList();
-        Window w = new Window();
+        Attack attack = new Attack("4. " + n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
+                + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
+                "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)");
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), null, Duration.ofSeconds(30));
         int sent = s.subscribeDropUpdates(o.subscriptions, drop);
         Progress.say("  %,d subscribed (%s); placing orders", sent, s.closeState());
-        Map<String, AtomicLong> orders = new ConcurrentHashMap<>();
+        Map<String, Long> orders = new ConcurrentHashMap<>();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         AtomicLong placed = new AtomicLong();
-        List<CompletableFuture<?>> inFlight = Collections.synchronizedList(new ArrayList<>());
         load.scheduleAtFixedRate(() -> {
             long k = placed.getAndIncrement();
             String body = "{\"query\":\"mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { status } }"
                     + " }\",\"variables\":{\"in\":{\"dropId\":\"" + drop + "\",\"quantity\":1,\"idempotencyKey\":\"h4-"
                     + k + "\"}}}";
-            inFlight.add(http.sendAsync(Http.graphQl(app.url(), body, buyers.get((int) (k % buyers.size())),
-                    Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> orders
-                    .computeIfAbsent(e != null ? "no answer" : "HTTP " + r.statusCode()
-                            + HostileQueries.code(r.body(), ""), x -> new AtomicLong()).incrementAndGet()));
+            http.sendAsync(Http.graphQl(app.url(), body, buyers.get((int) (k % buyers.size())),
+                    Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> orders.merge(
+                    e != null ? "no answer" : "HTTP " + r.statusCode() + HostileQueries.code(r.body(), ""), 1L,
+                    Long::sum));
         }, 0, 1_000_000 / o.orderRate, TimeUnit.MICROSECONDS);
         Waits.pause(Duration.ofSeconds(o.updateSeconds));
         load.shutdownNow();
-        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
-                .get(60, TimeUnit.SECONDS);
-        w.held();
-        String[] got = answersAndRefusals(s, sent, o.subscriptions);
-        return w.result("4. " + Formats.n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
-                        + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
-                "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)",
-                got[0] + "; orders placed: " + counts(orders), got[1]);
+        // every order answered (each has a 30 s timeout)
+        Waits.await(() -> orders.values().stream().mapToLong(x -> x).sum() == placed.get(), Duration.ofSeconds(60));
+        return attack.socketResult(s, sent, o.subscriptions, "; orders placed: " + counts(orders));
     }
-
 
     Attack unknownOrderStatus() {
-        Progress.say("=== 6. %,d orderStatus subscriptions on unknown order ids, held %d s ===", o.unknown,
-                o.unknownSeconds);
         String token = tokens.mint("hostile-user-6", List.of(), Duration.ofHours(3), Instant.now());
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
-        Window w = new Window();
+        Attack attack = new Attack("6. " + n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
+                + " order ids on one socket, held " + o.unknownSeconds + " s",
+                "0.71 of the 2 cores for 30 s (3,000 subscriptions)");
         int sent = s.subscribeUnknownIds(o.unknown);
         Waits.await(s::isClosed, Duration.ofSeconds(o.unknownSeconds));
-        w.held();
-        String[] got = answersAndRefusals(s, sent, o.unknown);
-        return w.result("6. " + Formats.n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
-                        + " order ids on one socket, held " + o.unknownSeconds + " s",
-                "0.71 of the 2 cores for 30 s (3,000 subscriptions)", got[0], got[1]);
+        return attack.socketResult(s, sent, o.unknown, "");
     }
-
 
     Attack largeBodies() throws Exception {
         long length = o.bodyMb * 1024L * 1024L;
-        Progress.say("=== 7. %d concurrent anonymous %,d MB bodies ===", o.bodies, o.bodyMb);
-        Window w = new Window();
+        Attack attack = new Attack("7. " + o.bodies + " concurrent anonymous " + o.bodyMb + " MB bodies (a `variables`"
+                + " value; Content-Length set)", "all read: heap ≥ 1.36 GB (8 × 100 MB)");
         HttpRequest request = Http.graphQl(app.url(), "", null, Duration.ofMinutes(5));
         List<CompletableFuture<Answer>> answers = new ArrayList<>();
         for (int i = 0; i < o.bodies; i++) {
             answers.add(send(HttpRequest.newBuilder(request, (k, v) -> true).POST(padded(length)).build()));
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(6, TimeUnit.MINUTES);
-        w.end();
-        Map<String, Long> outcomes = new TreeMap<>();
-        long bytes = 0;
-        for (CompletableFuture<Answer> f : answers) {
-            Answer a = f.join();
-            outcomes.merge(a.outcome(), 1L, Long::sum);
-            bytes += Math.max(0, a.bytes());
-        }
-        String summary = counts(outcomes) + ", " + Formats.n(bytes) + " bytes of answers";
-        return w.result("7. " + o.bodies + " concurrent anonymous " + o.bodyMb + " MB bodies (a `variables` value;"
-                        + " Content-Length set)",
-                "all read: heap ≥ 1.36 GB (8 × 100 MB)", summary, outcomes.keySet().stream()
-                        .anyMatch(k -> k.startsWith("HTTP 4") || k.startsWith("no answer")) ? counts(outcomes)
-                        : "nothing refused");
+        Map<String, Long> outcomes = answers.stream().map(CompletableFuture::join)
+                .collect(Collectors.groupingBy(Answer::outcome, Collectors.counting()));
+        long bytes = answers.stream().mapToLong(f -> Math.max(0, f.join().bytes())).sum();
+        return attack.result(counts(outcomes) + ", " + n(bytes) + " bytes of answers", outcomes.keySet().stream()
+                .anyMatch(k -> k.startsWith("HTTP 4") || k.startsWith("no answer")) ? counts(outcomes)
+                : "nothing refused");
     }
 
-
-    private void ensureCreator() {
-        if (creatorToken == null) {
-            creatorToken = tokens.mint("hostile-creator-0", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
-            product = setup.upsertProduct(app.url(), "Hostile tee", creatorToken);
-        }
+    /** Creator {@code c}'s token and product, made on first use. */
+    private String[] creator(int c) {
+        return creators.computeIfAbsent(c, k -> {
+            String token = tokens.mint("hostile-creator-" + k, List.of("CREATOR"), Duration.ofHours(3), Instant.now());
+            return new String[] {token, setup.upsertProduct(app.url(), "Hostile tee " + k, token)};
+        });
     }
 
     /** An answer: status (-1: none), bytes, the first error code, seconds. */
@@ -271,7 +250,7 @@ final class Attacks {
 
         String describe() {
             return outcome() + String.format(Locale.ROOT, status < 0 ? " after %2$.1f s" : ", %s bytes in %.1f s",
-                    Formats.n(bytes), seconds);
+                    n(bytes), seconds);
         }
 
         String refusal() {
@@ -299,30 +278,9 @@ final class Attacks {
         }).exceptionally(e -> new Answer(-1, -1, null, (System.nanoTime() - t0) / 1e9, Formats.rootCause(e)));
     }
 
-    private static String counts(Map<String, ?> m) {
-        List<String> parts = new ArrayList<>();
-        new TreeMap<>(m).forEach((k, v) -> parts.add(k + " × " + Formats.n(Long.parseLong(v.toString()))));
-        return parts.isEmpty() ? "none" : String.join(", ", parts);
-    }
-
-    /** What the socket got, its refusals, and closes it (its state taken before this client's close). */
-    private static String[] answersAndRefusals(GraphQlSocket s, int sent, int wanted) {
-        String state = s.closeState();
-        String answers = Formats.n(sent) + " of " + Formats.n(wanted) + " subscribe messages sent"
-                + (s.acked() ? "" : " (connection never acknowledged)") + ", " + Formats.n(s.answeredIds())
-                + " subscriptions answered; received " + counts(s.received()) + " (" + Formats.n(s.bytesReceived())
-                + " characters)";
-        List<String> refused = new ArrayList<>();
-        s.received().forEach((k, v) -> {
-            if (k.startsWith("error") || k.startsWith("next with errors")) {
-                refused.add(k + " × " + Formats.n(v));
-            }
-        });
-        if (!state.equals("open")) {
-            refused.add("socket " + state + " by the server");
-        }
-        s.close();
-        return new String[] {answers, refused.isEmpty() ? "nothing refused" : String.join(", ", refused)};
+    private static String counts(Map<String, Long> m) {
+        return m.isEmpty() ? "none" : new TreeMap<>(m).entrySet().stream()
+                .map(e -> e.getKey() + " × " + n(e.getValue())).collect(Collectors.joining(", "));
     }
 
     /**
@@ -334,10 +292,9 @@ final class Attacks {
         byte[] tail = "\"}}".getBytes(StandardCharsets.UTF_8);
         long pad = Math.max(0, length - head.length - tail.length);
         byte[] chunk = "y".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
-        Iterable<byte[]> parts = () -> Stream.of(Stream.of(head), LongStream.range(0, (pad + chunk.length - 1)
-                / chunk.length).mapToObj(i -> pad - i * chunk.length >= chunk.length ? chunk
-                : Arrays.copyOf(chunk, (int) (pad - i * chunk.length))),
-                Stream.of(tail)).flatMap(x -> x).iterator();
+        List<byte[]> parts = new ArrayList<>(List.of(head));
+        parts.addAll(Collections.nCopies((int) (pad / chunk.length), chunk));
+        parts.addAll(List.of(Arrays.copyOf(chunk, (int) (pad % chunk.length)), tail));
         return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(parts),
                 head.length + pad + tail.length);
     }

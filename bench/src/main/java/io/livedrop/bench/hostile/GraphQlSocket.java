@@ -5,6 +5,7 @@ import io.livedrop.bench.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -25,47 +26,43 @@ import java.util.regex.Pattern;
  * subscribes one at a time. Keeps only counts of what the server sends: messages by type and error code ("error
  * BAD_REQUEST", "next with errors RATE_LIMITED"), bytes, subscription ids answered, and the close. Answers pings.
  */
-public final class GraphQlSocket implements AutoCloseable {
+public final class GraphQlSocket implements WebSocket.Listener, AutoCloseable {
 
     /** The length of a malformed id: its subscribe message still fits the server's 8 KB WebSocket buffer. */
     public static final int MALFORMED_ID_CHARS = 8_000;
     private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([a-z_]+)\"");
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]{1,64})\"");
 
-    private final WebSocket socket;
-    private final Listener listener;
+    private final CompletableFuture<Void> acked = new CompletableFuture<>();
+    private final CompletableFuture<String> closed = new CompletableFuture<>();
+    private final Map<String, Long> counts = new ConcurrentHashMap<>();
+    private final Set<String> answered = ConcurrentHashMap.newKeySet();
+    private final AtomicLong bytes = new AtomicLong();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
 
-    private GraphQlSocket(WebSocket socket, Listener listener) {
-        this.socket = socket;
-        this.listener = listener;
+    private GraphQlSocket() {
     }
 
     /** Opens /graphql, sends connection_init ({@code token} or anonymous), waits for connection_ack or a close. */
     public static GraphQlSocket open(HttpClient client, String baseUrl, String token, Duration timeout) {
-        Listener listener = new Listener();
-        WebSocket ws = client.newWebSocketBuilder().subprotocols("graphql-transport-ws").connectTimeout(timeout)
-                .buildAsync(URI.create(baseUrl.replaceFirst("^http", "ws") + "/graphql"), listener)
+        GraphQlSocket s = new GraphQlSocket();
+        s.socket = client.newWebSocketBuilder().subprotocols("graphql-transport-ws").connectTimeout(timeout)
+                .buildAsync(URI.create(baseUrl.replaceFirst("^http", "ws") + "/graphql"), s)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
-        GraphQlSocket s = new GraphQlSocket(ws, listener);
         String payload = token == null ? "{}" : "{\"Authorization\":\"Bearer " + token + "\"}";
         s.sendRaw("{\"type\":\"connection_init\",\"payload\":" + payload + "}");
-        try {
-            CompletableFuture.anyOf(listener.acked, listener.closed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // not acknowledged in time: acked() says so
-        }
+        // not acknowledged in time: acked() says so
+        CompletableFuture.anyOf(s.acked, s.closed).completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
         return s;
-    }
-
-    private boolean subscribe(String id, String query, String variablesJson) {
-        return sendRaw("{\"id\":\"" + id + "\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + query
-                + "\",\"variables\":" + variablesJson + "}}");
     }
 
     /** Sends {@code n} subscribes (ids {@code idPrefix}0, 1, ...) until one cannot be sent; how many went. */
     public int subscribeEach(String idPrefix, int n, String query, IntFunction<String> variables) {
         int sent = 0;
-        while (sent < n && acked() && subscribe(idPrefix + sent, query, variables.apply(sent))) {
+        while (sent < n && acked() && sendRaw("{\"id\":\"" + idPrefix + sent + "\",\"type\":\"subscribe\","
+                + "\"payload\":{\"query\":\"" + query + "\",\"variables\":" + variables.apply(sent) + "}}")) {
             sent++;
             if (sent % 5000 == 0) {
                 Progress.say("  %,d sent, %,d answered", sent, answeredIds());
@@ -98,7 +95,7 @@ public final class GraphQlSocket implements AutoCloseable {
 
     /** False when the socket is closed or the send failed. */
     private boolean sendRaw(String text) {
-        if (socket.isOutputClosed() || listener.closed.isDone()) {
+        if (socket.isOutputClosed() || closed.isDone()) {
             return false;
         }
         try {
@@ -110,115 +107,94 @@ public final class GraphQlSocket implements AutoCloseable {
     }
 
     public boolean acked() {
-        return listener.acked.isDone();
+        return acked.isDone();
     }
 
     public boolean isClosed() {
-        return listener.closed.isDone() || socket.isInputClosed();
+        return closed.isDone() || socket.isInputClosed();
     }
 
     /** How many distinct subscription ids got any answer (next, error or complete). */
     public int answeredIds() {
-        return listener.answered.size();
+        return answered.size();
     }
 
     /** Messages received, by type and error code. */
     public Map<String, Long> received() {
-        Map<String, Long> m = new TreeMap<>();
-        listener.counts.forEach((k, v) -> m.put(k, v.get()));
-        return m;
+        return new TreeMap<>(counts);
     }
 
     public long bytesReceived() {
-        return listener.bytes.get();
+        return bytes.get();
     }
 
     /** "close 4429 (reason)", or "open" while it is. */
     public String closeState() {
-        if (!listener.closed.isDone()) {
-            return socket.isInputClosed() ? "closed (no close frame)" : "open";
-        }
-        return listener.closed.join();
+        return closed.isDone() ? closed.join() : socket.isInputClosed() ? "closed (no close frame)" : "open";
     }
 
-    /** Sends a normal close, waits up to 10 s for the server's, then drops the connection. */
+    /** Sends a normal close, waits up to 20 s for it to go and the server's to come, then drops the connection. */
     @Override
     public void close() {
-        try {
-            if (!socket.isOutputClosed()) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
-            }
-            listener.closed.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // the server did not answer the close: drop it
-        }
+        CompletableFuture<?> sent = socket.isOutputClosed() ? CompletableFuture.completedFuture(null)
+                : socket.sendClose(WebSocket.NORMAL_CLOSURE, "");
+        sent.thenCompose(x -> closed).completeOnTimeout(null, 20, TimeUnit.SECONDS).exceptionally(e -> null).join();
         socket.abort();
     }
 
-    private static final class Listener implements WebSocket.Listener {
-        final CompletableFuture<Void> acked = new CompletableFuture<>();
-        final CompletableFuture<String> closed = new CompletableFuture<>();
-        final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-        final Set<String> answered = ConcurrentHashMap.newKeySet();
-        final AtomicLong bytes = new AtomicLong();
-        private final StringBuilder partial = new StringBuilder();
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        bytes.addAndGet(data.length());
+        partial.append(data);
+        if (last) {
+            String message = partial.toString();
+            partial.setLength(0);
+            handle(ws, message);
+        }
+        ws.request(1);
+        return null;
+    }
 
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            bytes.addAndGet(data.length());
-            partial.append(data);
-            if (last) {
-                String message = partial.toString();
-                partial.setLength(0);
-                handle(ws, message);
+    private void handle(WebSocket ws, String message) {
+        // type, id and an error code come first
+        String head = message.length() > 4096 ? message.substring(0, 4096) : message;
+        Matcher t = TYPE.matcher(head);
+        String type = t.find() ? t.group(1) : "unparsable";
+        String key = type;
+        if (type.equals("connection_ack")) {
+            acked.complete(null);
+        } else if (type.equals("ping")) {
+            try {
+                ws.sendText("{\"type\":\"pong\"}", true);
+            } catch (IllegalStateException busy) {
+                // a subscribe is being sent: the server's next ping gets the pong
             }
-            ws.request(1);
-            return null;
+        } else if (type.equals("error") || (type.equals("next") && head.contains("\"errors\""))) {
+            key = (type.equals("next") ? "next with errors" : "error") + HostileQueries.code(head, "");
         }
+        Matcher id = ID.matcher(head);
+        if (Set.of("next", "error", "complete").contains(type) && id.find()) {
+            answered.add(id.group(1));
+        }
+        counts.merge(key, 1L, Long::sum);
+    }
 
-        private void handle(WebSocket ws, String message) {
-            // type, id and an error code come first
-            String head = message.length() > 4096 ? message.substring(0, 4096) : message;
-            Matcher t = TYPE.matcher(head);
-            String type = t.find() ? t.group(1) : "unparsable";
-            String key = type;
-            if (type.equals("connection_ack")) {
-                acked.complete(null);
-            } else if (type.equals("ping")) {
-                try {
-                    ws.sendText("{\"type\":\"pong\"}", true);
-                } catch (IllegalStateException busy) {
-                    // a subscribe is being sent: the server's next ping gets the pong
-                }
-            } else if (type.equals("error") || (type.equals("next") && head.contains("\"errors\""))) {
-                key = (type.equals("next") ? "next with errors" : "error") + HostileQueries.code(head, "");
-            }
-            if (type.equals("next") || type.equals("error") || type.equals("complete")) {
-                Matcher id = ID.matcher(head);
-                if (id.find()) {
-                    answered.add(id.group(1));
-                }
-            }
-            counts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
-        }
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+        bytes.addAndGet(data.remaining());
+        counts.merge("binary", 1L, Long::sum);
+        ws.request(1);
+        return null;
+    }
 
-        @Override
-        public CompletionStage<?> onBinary(WebSocket ws, java.nio.ByteBuffer data, boolean last) {
-            bytes.addAndGet(data.remaining());
-            counts.computeIfAbsent("binary", k -> new AtomicLong()).incrementAndGet();
-            ws.request(1);
-            return null;
-        }
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        closed.complete("close " + statusCode + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"));
+        return null;
+    }
 
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            closed.complete("close " + statusCode + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            closed.complete("error " + error.getClass().getSimpleName());
-        }
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+        closed.complete("error " + error.getClass().getSimpleName());
     }
 }

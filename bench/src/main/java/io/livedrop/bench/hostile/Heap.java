@@ -1,6 +1,7 @@
 package io.livedrop.bench.hostile;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,16 +33,13 @@ public final class Heap {
         return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
 
+    /** {@code jcmd}'s answer, or null when it failed. */
     private static String jcmd(long pid, String command) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
-                    .start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                return null;
-            }
-            return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

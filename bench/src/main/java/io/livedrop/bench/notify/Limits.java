@@ -1,5 +1,6 @@
 package io.livedrop.bench.notify;
 
+import io.livedrop.bench.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.stream.Stream;
 /** What this machine allows for many connections: open files per process, ephemeral ports, memory (Linux /proc). */
 final class Limits {
 
-    private static final String PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
+    static final String PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
 
     private Limits() {
     }
@@ -62,10 +63,6 @@ final class Limits {
         return f.length < 2 ? -1 : Integer.parseInt(f[1]) - Integer.parseInt(f[0]) + 1;
     }
 
-    static String range() {
-        return sysctl(PORT_RANGE).replaceAll("\\s+", "-");
-    }
-
     static String sysctl(String path) {
         String value = field(path, "");
         return value.isEmpty() ? "?" : value;
@@ -84,12 +81,7 @@ final class Limits {
 
     /** The rest of the first line of {@code file} that starts with {@code key}, stripped; "" if none or unreadable. */
     private static String field(String file, String key) {
-        try (Stream<String> lines = Files.lines(Path.of(file))) {
-            return lines.filter(l -> l.startsWith(key)).findFirst().map(l -> l.substring(key.length()).strip())
-                    .orElse("");
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return Environment.field(file, key).map(String::strip).orElse("");
     }
 
     /** The digits of a field ("123 kB": 123); -1 if it has none. */

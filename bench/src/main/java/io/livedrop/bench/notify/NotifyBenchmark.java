@@ -29,17 +29,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,6 +59,7 @@ public final class NotifyBenchmark {
     static final int FD_MARGIN = 600;
     static final int CONNECT_CONCURRENCY = 256; // WebSocket handshakes in flight
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60); // for every subscriber to be told of a start
+    static final Duration STALL = Duration.ofSeconds(15); // no new delivery for this long: the rest are not coming
     static final int CONNECTIONS = 512; // HTTP requests in flight in the open-loop inbox runs
     private static final Pattern FOLLOWER_COUNT = Pattern.compile("\"followerCount\"\\s*:\\s*(\\d+)");
 
@@ -108,18 +107,15 @@ public final class NotifyBenchmark {
     }
 
     /** One drop start as the subscribers of one cohort saw it. */
-    record Round(int subscribers, int number, boolean probe, String dropId, int told, int duplicates, Histogram micros,
+    record Round(int subscribers, int number, String dropId, int told, int duplicates, Histogram micros,
                  long firstMicros, long lastMicros, long requestToStartMicros, Map<String, Double> cores) {
         int missing() {
             return subscribers - told;
         }
 
+        /** ms(100) is the last delivery (HdrHistogram's max). */
         double ms(double percentile) {
             return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1000.0;
-        }
-
-        double maxMs() {
-            return micros.getTotalCount() == 0 ? Double.NaN : micros.getMaxValue() / 1000.0;
         }
     }
 
@@ -129,9 +125,7 @@ public final class NotifyBenchmark {
         int requested;
         int planned;
         String capReason;
-        int acked;
-        int failed;
-        String failures;
+        Swarm.Stats swarm = Swarm.Stats.NONE;
         double connectSeconds;
         long appRssBefore;
         long appRssAfter;
@@ -140,19 +134,15 @@ public final class NotifyBenchmark {
         long appFds;
         long appThreads;
         String appThreadNames;
-        int closedByServer;
-        String closes;
-        int protocolErrors;
-        String firstProtocolError;
         int probes;
         boolean probeComplete;
         final List<Round> rounds = new ArrayList<>();
     }
 
     /** One open-loop inbox run. */
-    record InboxRun(String system, Run run, Histogram histogram, Map<String, Double> cores) {
+    record InboxRun(String system, Run run, Map<String, Double> cores) {
         double ms(double percentile) {
-            return histogram.getValueAtPercentile(percentile) / 1000.0;
+            return run.histogram().getValueAtPercentile(percentile) / 1000.0;
         }
     }
 
@@ -168,22 +158,18 @@ public final class NotifyBenchmark {
         long benchFdsIdle = -1;
         int capacity = -1;
         String capacityWhy;
-        int inboxFollows;
-        int inboxDrops;
         double inboxCreateSeconds;
         int inboxEdges;
         String appLogWarnings;
 
         boolean clean() {
-            boolean online = cohorts.stream().allMatch(c -> c.failed == 0 && c.acked == c.planned
-                    && c.rounds.stream().filter(r -> !r.probe()).allMatch(r -> r.missing() == 0 && r.duplicates() == 0));
-            boolean inboxOk = inbox.stream().allMatch(r -> r.run().errors() == 0 && r.run().unanswered() == 0);
-            return online && inboxOk;
+            return cohorts.stream().allMatch(c -> c.swarm.failed() == 0 && c.swarm.acked() == c.planned
+                    && c.rounds.stream().allMatch(r -> r.missing() == 0 && r.duplicates() == 0))
+                    && inbox.stream().allMatch(r -> r.run().errors() == 0 && r.run().unanswered() == 0);
         }
     }
 
     private final NotifyOptions o;
-    private final KafkaBroker broker;
     private final AppInstance app;
     private final Http http;
     private final Results results;
@@ -192,16 +178,20 @@ public final class NotifyBenchmark {
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final Map<String, String> products = new ConcurrentHashMap<>();
     private final Instant minted = Instant.now();
+    private final KafkaProducer<String, FollowEvent> follows;
 
     private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results) {
         this.o = o;
-        this.broker = broker;
         this.app = app;
         this.http = http;
         this.results = results;
         pids.put("bench JVM (clients)", ProcessHandle.current().pid());
         pids.put("livedrop instance", app.pid());
         pids.put("broker", broker.pid());
+        follows = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows"),
+                new StringSerializer(), TopologySerdes.from(new LivedropConfig(Map.of())).followEvent().serializer());
     }
 
     void measure() throws Exception {
@@ -210,12 +200,9 @@ public final class NotifyBenchmark {
         results.appFdsIdle = Limits.openNow(app.pid());
         results.benchFdsIdle = Limits.openNow(ProcessHandle.current().pid());
         capacity();
-        try (KafkaProducer<String, FollowEvent> follows = followProducer()) {
-            inbox(follows);
-            online(follows);
-        }
-        if (!app.alive()) {
-            throw new IllegalStateException("the instance died during the run; see " + app.log + ":\n" + app.tail());
+        try (follows) {
+            inbox();
+            online();
         }
         results.appLogWarnings = logWarnings();
     }
@@ -238,67 +225,47 @@ public final class NotifyBenchmark {
         return Math.max(0, soft - Math.max(0, open) - FD_MARGIN);
     }
 
-    private KafkaProducer<String, FollowEvent> followProducer() {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows");
-        TopologySerdes serdes = TopologySerdes.from(new LivedropConfig(Map.of()));
-        return new KafkaProducer<>(config, new StringSerializer(), serdes.followEvent().serializer());
-    }
-
     /** FollowEvents straight to the follows topic (key = the follower), as the follow mutation writes them. */
-    private void seedFollows(KafkaProducer<String, FollowEvent> producer, int users, IntFunction<String> user,
-                             List<String> creators) {
+    private void seedFollows(int users, IntFunction<String> user, List<String> creators) {
         Instant at = Instant.now();
         String topic = topics.follows().name();
         AtomicInteger failures = new AtomicInteger();
         for (int i = 0; i < users; i++) {
             String u = user.apply(i);
             for (String c : creators) {
-                producer.send(new ProducerRecord<>(topic, u, FollowEvent.newBuilder().setUserId(u).setCreatorId(c)
-                        .setAction(FollowAction.FOLLOW).setAt(at).build()), (m, e) -> {
-                            if (e != null) {
-                                failures.incrementAndGet();
-                            }
-                        });
+                follows.send(new ProducerRecord<>(topic, u, FollowEvent.newBuilder().setUserId(u).setCreatorId(c)
+                        .setAction(FollowAction.FOLLOW).setAt(at).build()),
+                        (m, e) -> failures.addAndGet(e == null ? 0 : 1));
             }
         }
-        producer.flush();
+        follows.flush();
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " follow events could not be produced");
         }
     }
 
-    private String creatorToken(String creator) {
-        return tokens.mint(creator, List.of("CREATOR"), Duration.ofHours(3), minted);
-    }
-
-    private String userToken(String user) {
-        return tokens.mint(user, List.of(), Duration.ofHours(3), minted);
+    private String token(String user, String... roles) {
+        return tokens.mint(user, List.of(roles), Duration.ofHours(3), minted);
     }
 
     /** The creator's product (created with its catalog entry on first use). */
     private String product(String creator) {
         return products.computeIfAbsent(creator, c -> http.upsertProduct(app.url(), "Bench product of " + c,
-                creatorToken(c)));
+                token(c, "CREATOR")));
     }
 
     /** Schedules a drop of the creator starting now; its id (answered once LIVE). */
     private String startDrop(String creator) {
-        return http.scheduleDrop(app.url(), product(creator), 100, 1999, creatorToken(creator));
+        return http.scheduleDrop(app.url(), product(creator), 100, 1999, token(creator, "CREATOR"));
     }
 
-    private long followerCount(String creator) {
-        String body = http.call(app.url(), Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }"),
-                null);
-        Matcher m = FOLLOWER_COUNT.matcher(body);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
+    /** Polls {@code creator(id:) { followerCount }} until it shows {@code expected}, else throws. */
     private void awaitFollowers(String creator, long expected, Duration timeout) {
+        String query = Http.json("{ creator(id: \\\"" + creator + "\\\") { followerCount } }");
         long[] last = {-1};
         boolean ok = Waits.await(() -> {
-            last[0] = followerCount(creator);
+            Matcher m = FOLLOWER_COUNT.matcher(http.call(app.url(), query, null));
+            last[0] = m.find() ? Long.parseLong(m.group(1)) : -1;
             if (last[0] != expected) {
                 Waits.pause(Duration.ofMillis(200));
             }
@@ -310,23 +277,16 @@ public final class NotifyBenchmark {
         }
     }
 
-    private void online(KafkaProducer<String, FollowEvent> producer) throws Exception {
-        cohort(producer, "baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
-        int n = 0;
-        for (int s : o.subscribers) {
-            n++;
-            cohort(producer, "S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s,
-                    o.starts);
-            if (!app.alive()) {
-                throw new IllegalStateException("the instance died; see " + app.log + ":\n" + app.tail());
-            }
+    private void online() throws Exception {
+        cohort("baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
+        for (int n = 1; n <= o.subscribers.size(); n++) {
+            int s = o.subscribers.get(n - 1);
+            cohort("S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s, o.starts);
         }
     }
 
-    private void cohort(KafkaProducer<String, FollowEvent> producer, String label, String creator, String userPrefix,
-                        int requested, int starts) throws Exception {
+    private void cohort(String label, String creator, String userPrefix, int requested, int starts) throws Exception {
         Cohort c = new Cohort();
-        c.label = label;
         c.requested = requested;
         results.cohorts.add(c);
         int s = Math.min(requested, results.capacity);
@@ -336,9 +296,9 @@ public final class NotifyBenchmark {
                     requested, results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
                             : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
             label = "S=" + String.format("%,d", s);
-            c.label = label;
             Progress.say("%s: %s", label, c.capReason);
         }
+        c.label = label;
         c.planned = s;
         String probe = creator + "-probe";
         Progress.say("%s: seeding %,d followers of \"%s\" (and of \"%s\") straight to %s", label, s, creator, probe,
@@ -346,7 +306,7 @@ public final class NotifyBenchmark {
         product(creator);
         product(probe);
         long t = System.nanoTime();
-        seedFollows(producer, s, i -> userPrefix + i, List.of(creator, probe));
+        seedFollows(s, i -> userPrefix + i, List.of(creator, probe));
         double seedSeconds = (System.nanoTime() - t) / 1e9;
         t = System.nanoTime();
         awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
@@ -355,22 +315,20 @@ public final class NotifyBenchmark {
                 (System.nanoTime() - t) / 1e9, seedSeconds);
         c.appRssBefore = Limits.rssMiB(app.pid());
         c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-        try (Swarm swarm = new Swarm(label, s, app.port, i -> userToken(userPrefix + i))) {
+        try (Swarm swarm = new Swarm(label, s, app.port, i -> token(userPrefix + i))) {
             t = System.nanoTime();
             swarm.open(CONNECT_CONCURRENCY, Duration.ofSeconds(120 + s / 200));
             c.connectSeconds = (System.nanoTime() - t) / 1e9;
-            c.acked = swarm.acked.get();
-            c.failed = swarm.failed.get();
-            c.failures = swarm.failureSummary();
+            c.swarm = swarm.stats();
             // probes: the server does not acknowledge a subscribe (see the methodology)
-            for (int p = 1; p <= 3 && c.acked > 0; p++) {
-                Round r = round(swarm, label, probe, s, -p, true);
+            for (int p = 1; p <= 3 && c.swarm.acked() > 0; p++) {
+                Round r = round(swarm, label, probe, s, -p);
                 c.probes = p;
-                if (r.told() >= c.acked) {
+                if (r.told() >= c.swarm.acked()) {
                     c.probeComplete = true;
                     break;
                 }
-                Progress.say("%s: probe %d told %,d of %,d subscribers; probing again", label, p, r.told(), c.acked);
+                Progress.say("%s: probe %d told %,d of %,d; probing again", label, p, r.told(), c.swarm.acked());
             }
             Waits.pause(Duration.ofSeconds(1));
             c.appRssAfter = Limits.rssMiB(app.pid());
@@ -381,21 +339,21 @@ public final class NotifyBenchmark {
             Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB",
                     label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames,
                     c.benchRssBefore, c.benchRssAfter);
-            for (int r = 1; r <= starts && c.acked > 0; r++) {
-                c.rounds.add(round(swarm, label, creator, s, r, false));
+            for (int r = 1; r <= starts && c.swarm.acked() > 0; r++) {
+                c.rounds.add(round(swarm, label, creator, s, r));
                 Waits.pause(Duration.ofSeconds(2));
             }
-            c.closedByServer = swarm.closedByServer.get();
-            c.closes = swarm.closeSummary();
-            c.protocolErrors = swarm.protocolErrors.get();
-            c.firstProtocolError = swarm.firstProtocolError;
+            c.swarm = swarm.stats();
             Progress.say("%s: closing %,d connections", label, s);
+        }
+        if (!app.alive()) {
+            throw new IllegalStateException("the instance died; see " + app.log + ":\n" + app.tail());
         }
         Waits.pause(Duration.ofSeconds(2));
     }
 
-    /** The creator starts a drop; waits until every subscriber is told (or the timeout); one Round. */
-    private Round round(Swarm swarm, String label, String creator, int size, int number, boolean probe) {
+    /** The creator starts a drop; waits until every subscriber is told (or the timeout). Probes: number < 0. */
+    private Round round(Swarm swarm, String label, String creator, int size, int number) {
         ProcCpu before = ProcCpu.snapshot(pids);
         long requestMicros = Swarm.nowMicros();
         long t0 = System.nanoTime();
@@ -403,66 +361,56 @@ public final class NotifyBenchmark {
         long requestMillis = (System.nanoTime() - t0) / 1_000_000;
         Swarm.Delivery d = swarm.delivery(dropId);
         int expected = swarm.acked.get();
-        long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
-        int lastTold = -1;
-        long lastChange = System.nanoTime();
+        long[] change = {System.nanoTime(), -1}; // when the told count last changed, and to what
         try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
                 "%s drop %s: told %,d of %,d", label, dropId, d.told.get(), expected))) {
-            while (d.told.get() < expected && System.nanoTime() < deadline) {
+            Waits.await(() -> {
                 int told = d.told.get();
-                if (told != lastTold) {
-                    lastTold = told;
-                    lastChange = System.nanoTime();
-                } else if (told > 0 && System.nanoTime() - lastChange > Duration.ofSeconds(15).toNanos()) {
-                    break; // nothing new for 15 s: the rest are not coming
+                if (told != change[1]) {
+                    change[0] = System.nanoTime();
+                    change[1] = told;
                 }
-                Waits.pause(Duration.ofMillis(5));
-            }
+                return told >= expected || told > 0 && System.nanoTime() - change[0] > STALL.toNanos();
+            }, DELIVERY_TIMEOUT);
         }
         Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
         long startedMicros = d.startedAt == null ? requestMicros
                 : ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(d.startedAt));
+        long[] at = IntStream.range(0, d.receivedMicros.length()).mapToLong(d.receivedMicros::get).filter(x -> x != 0)
+                .sorted().toArray();
         Histogram h = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_MICROS, 3);
-        for (long at : d.snapshot()) {
-            if (at != 0) {
-                h.recordValue(Math.min(LoadGenerator.HIGHEST_TRACKABLE_MICROS, Math.max(0, at - startedMicros)));
-            }
-        }
+        LongStream.of(at).forEach(a -> h.recordValue(Math.min(LoadGenerator.HIGHEST_TRACKABLE_MICROS,
+                Math.max(0, a - startedMicros))));
         int told = d.told.get();
-        long first = told == 0 ? -1 : d.firstMicros.get() - startedMicros;
-        long last = told == 0 ? -1 : d.lastMicros.get() - startedMicros;
-        Round r = new Round(size, number, probe, dropId, told, d.duplicates.get(), h, first, last,
+        long first = at.length == 0 ? -1 : at[0] - startedMicros;
+        long last = at.length == 0 ? -1 : at[at.length - 1] - startedMicros;
+        Round r = new Round(size, number, dropId, told, d.duplicates.get(), h, first, last,
                 startedMicros - requestMicros, cores);
-        Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                        + " (first %.1f ms); scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent;"
-                        + " cores: %s", label, probe ? "probe" : "start " + number, dropId, told, size,
-                told < size ? String.format(" (%,d MISSING)", size - told) : "", r.ms(50), r.ms(99), r.maxMs(),
-                first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0, ProcCpu.format(cores));
+        Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f, p99 %.1f, max %.1f, first %.1f ms;"
+                + " scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent; cores: %s", label, number < 0
+                ? "probe" : "start " + number, dropId, told, size, told < size ? String.format(" (%,d MISSING)",
+                size - told) : "", r.ms(50), r.ms(99), r.ms(100), first / 1000.0, requestMillis,
+                (startedMicros - requestMicros) / 1000.0, ProcCpu.format(cores));
         return r;
     }
 
-    private void inbox(KafkaProducer<String, FollowEvent> producer) throws Exception {
+    private void inbox() throws Exception {
         String viewer = "inbox-viewer";
-        String token = userToken(viewer);
+        String token = token(viewer);
         int drops = o.inboxDrops;
-        results.inboxFollows = o.inboxFollows;
         Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
                 o.inboxFollows, topics.follows().name(), drops);
         // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
         // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
         List<String> creators = IntStream.range(0, o.inboxFollows).mapToObj(k -> "ic" + k).toList();
-        seedFollows(producer, 1, i -> viewer, Stream.concat(creators.stream().skip(1), Stream.of("ic0")).toList());
+        seedFollows(1, i -> viewer, Stream.concat(creators.stream().skip(1), Stream.of("ic0")).toList());
         long t = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ForkJoinPool pool = new ForkJoinPool(4);
         try {
-            for (Future<String> made : pool.invokeAll(creators.subList(0, drops).stream()
-                    .<Callable<String>>map(c -> () -> startDrop(c)).toList())) {
-                made.get();
-            }
+            pool.submit(() -> creators.subList(0, drops).parallelStream().forEach(this::startDrop)).get();
         } finally {
             pool.shutdown();
         }
-        results.inboxDrops = drops;
         results.inboxCreateSeconds = (System.nanoTime() - t) / 1e9;
         Progress.say("inbox: %d drops started (upsertProduct + scheduleDrop by %d creator tokens, 4 at a time) in"
                 + " %.1f s", drops, drops, results.inboxCreateSeconds);
@@ -470,13 +418,11 @@ public final class NotifyBenchmark {
             awaitFollowers(creators.get(0), 1, Duration.ofSeconds(120));
         }
         int expected = Math.min(20, drops);
-        String body = Http.json(INBOX_QUERY.replace("\"", "\\\""));
-        String[] last = {""};
+        String body = Http.json(INBOX_QUERY);
         boolean ok = Waits.await(() -> {
-            last[0] = http.call(app.url(), body, token);
-            return Http.count(last[0], "\"kind\":\"DROP_STARTED\"") == expected;
+            results.inboxEdges = Http.count(http.call(app.url(), body, token), "\"kind\":\"DROP_STARTED\"");
+            return results.inboxEdges == expected;
         }, Duration.ofSeconds(60));
-        results.inboxEdges = Http.count(last[0], "\"kind\":\"DROP_STARTED\"");
         if (!ok) {
             results.notes.add("The inbox showed " + results.inboxEdges + " notifications, not " + expected
                     + ", within 60 s of the drops starting.");
@@ -492,15 +438,13 @@ public final class NotifyBenchmark {
     }
 
     private void openLoop(String system, Target target) {
-        int rate = o.inboxRate;
-        LoadGenerator.warmup(system, rate, o.warmup, CONNECTIONS, target);
+        LoadGenerator.warmup(system, o.inboxRate, o.warmup, CONNECTIONS, target);
         ProcCpu before = ProcCpu.snapshot(pids);
-        Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", rate) + "/s", rate, o.duration,
-                CONNECTIONS, target, i -> 0, 1, Duration.ofSeconds(30), true);
+        Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", o.inboxRate) + "/s", o.inboxRate,
+                o.duration, CONNECTIONS, target, i -> 0, 1, Duration.ofSeconds(30), true);
         Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
-        results.inbox.add(new InboxRun(system, run, run.histogram(), cores));
-        Progress.say("%s", run.summaryLine());
-        Progress.say("  cores: %s", ProcCpu.format(cores));
+        results.inbox.add(new InboxRun(system, run, cores));
+        Progress.say("%s; cores: %s", run.summaryLine(), ProcCpu.format(cores));
     }
 
     /** The 8 most frequent kinds among the instance's first 2,000 warnings and errors (digits as #); or null. */

@@ -11,6 +11,7 @@ import io.livedrop.bench.notify.NotifyBenchmark.InboxRun;
 import io.livedrop.bench.notify.NotifyBenchmark.Results;
 import io.livedrop.bench.notify.NotifyBenchmark.Round;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,11 +26,13 @@ final class NotifyReport extends Markdown {
 
     private final NotifyOptions o;
     private final Results r;
+    private final Cohort baseline;
 
     NotifyReport(NotifyOptions o, BenchRun run, Results r) {
         super(run, o.out, o.name);
         this.o = o;
         this.r = r;
+        this.baseline = r.cohorts.stream().filter(c -> c.label.startsWith("baseline")).findFirst().orElse(null);
     }
 
     @Override
@@ -57,23 +60,15 @@ final class NotifyReport extends Markdown {
                 + ".");
     }
 
-    private Cohort baseline() {
-        return r.cohorts.stream().filter(c -> c.requested == 1 && c.label.startsWith("baseline")).findFirst()
-                .orElse(null);
-    }
-
     /** The baseline's figure: the median over its starts of its one delivery's latency. */
     private double baselineMs() {
-        Cohort b = baseline();
-        if (b == null) {
-            return Double.NaN;
-        }
-        List<Double> v = b.rounds.stream().filter(x -> !x.probe() && x.told() > 0).map(Round::maxMs).sorted().toList();
-        return v.isEmpty() ? Double.NaN : v.get(v.size() / 2);
+        double[] v = (baseline == null ? List.<Round>of() : baseline.rounds).stream().filter(x -> x.told() > 0)
+                .mapToDouble(x -> x.ms(100)).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 
     private List<Cohort> measured() {
-        return r.cohorts.stream().filter(c -> c != baseline()).toList();
+        return r.cohorts.stream().filter(c -> c != baseline).toList();
     }
 
     private void targets() {
@@ -81,36 +76,37 @@ final class NotifyReport extends Markdown {
         table("| target | measured | met |");
         Cohort big = r.cohorts.stream().filter(c -> c.requested >= TARGET_SUBSCRIBERS).findFirst().orElse(null);
         Cohort largest = measured().stream().filter(c -> !c.rounds.isEmpty())
-                .max((a, b) -> Integer.compare(a.planned, b.planned)).orElse(null);
-        String measuredText;
-        String met;
+                .max(Comparator.comparingInt(c -> c.planned)).orElse(null);
+        String target = n(TARGET_SUBSCRIBERS) + " online subscribers all told < " + ms(TARGET_LAST_DELIVERY_MS)
+                + " ms after the drop starts";
         if (big != null && big.planned >= TARGET_SUBSCRIBERS && !big.rounds.isEmpty()) {
-            double worst = big.rounds.stream().mapToDouble(Round::maxMs).max().orElse(Double.NaN);
+            double worst = worstMs(big);
             int missing = big.rounds.stream().mapToInt(Round::missing).max().orElse(0);
-            measuredText = "last of " + n(big.planned) + " told " + ms(worst) + " ms after startedAt (worst of "
-                    + big.rounds.size() + " starts)" + (missing > 0 ? ", " + n(missing) + " MISSING" : "");
-            met = worst < TARGET_LAST_DELIVERY_MS && missing == 0 ? "yes" : "**no**";
+            row(target, "last of " + n(big.planned) + " told " + ms(worst) + " ms after startedAt (worst of "
+                    + big.rounds.size() + " starts)" + (missing > 0 ? ", " + n(missing) + " MISSING" : ""),
+                    worst < TARGET_LAST_DELIVERY_MS && missing == 0 ? "yes" : "**no**");
         } else {
             String why = big != null && big.capReason != null ? big.capReason
                     : "not run at " + n(TARGET_SUBSCRIBERS) + " (pass --subscribers=10000,100000)";
             String instead = largest == null ? "" : "; largest measured: S=" + n(largest.planned) + ", last told "
-                    + ms(largest.rounds.stream().mapToDouble(Round::maxMs).max().orElse(Double.NaN))
-                    + " ms after startedAt (worst of its starts)";
-            measuredText = "**not measurable on this machine**: " + why + instead;
-            met = "not measured";
+                    + ms(worstMs(largest)) + " ms after startedAt (worst of its starts)";
+            row(target, "**not measurable on this machine**: " + why + instead, "not measured");
         }
-        line("| " + n(TARGET_SUBSCRIBERS) + " online subscribers all told < " + ms(TARGET_LAST_DELIVERY_MS)
-                + " ms after the drop starts | " + measuredText + " | " + met + " |");
         InboxRun inbox = inboxRun(false);
         if (inbox != null) {
             double p99 = inbox.ms(99);
-            line("| inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at "
-                    + n(o.inboxRate) + " req/s (viewer following " + n(r.inboxFollows) + " creators, "
-                    + r.inboxDrops + " recent starts) | " + ms(p99) + " ms" + (inbox.run().saturated()
-                    ? " (saturated)" : "") + " | " + (p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0
-                    ? "yes" : "**no**") + " |");
+            row("inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at " + n(o.inboxRate)
+                    + " req/s (viewer following " + n(o.inboxFollows) + " creators, " + o.inboxDrops
+                    + " recent starts)",
+                    ms(p99) + " ms" + (inbox.run().saturated() ? " (saturated)" : ""),
+                    p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0 ? "yes" : "**no**");
         }
         line();
+    }
+
+    /** The cohort's last delivery, the worst over its starts. */
+    private static double worstMs(Cohort c) {
+        return c.rounds.stream().mapToDouble(x -> x.ms(100)).max().orElse(Double.NaN);
     }
 
     private InboxRun inboxRun(boolean baseline) {
@@ -131,14 +127,14 @@ final class NotifyReport extends Markdown {
                         + c.capReason : "no subscriber connected") + " |");
                 continue;
             }
-            boolean isBase = c == baseline();
+            boolean isBase = c == baseline;
             for (Round x : c.rounds) {
                 row(isBase ? c.label : "**" + c.label + "**" + (c.planned != c.requested ? " (of " + n(c.requested)
                         + " asked)" : ""), x.number(), n(x.told()), (x.missing() > 0 ? "**" + n(x.missing())
                         + " MISSING**" : "0") + (x.duplicates() > 0 ? " (" + x.duplicates() + " duplicates)" : ""),
-                        ms(x.ms(50)), ms(x.ms(99)), isBase ? ms(x.maxMs()) : "**" + ms(x.maxMs()) + "**",
+                        ms(x.ms(50)), ms(x.ms(99)), isBase ? ms(x.ms(100)) : "**" + ms(x.ms(100)) + "**",
                         ms(x.firstMicros() / 1000.0), isBase ? "" : ratio(x.ms(50) / base),
-                        isBase ? "" : ratio(x.maxMs() / base), ms(x.requestToStartMicros() / 1000.0), cores(x.cores()));
+                        isBase ? "" : ratio(x.ms(100) / base), ms(x.requestToStartMicros() / 1000.0), cores(x.cores()));
             }
         }
         line();
@@ -147,15 +143,16 @@ final class NotifyReport extends Markdown {
                 + " → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance fds /"
                 + " threads | closed by server | protocol errors | probes |");
         for (Cohort c : r.cohorts) {
-            row(c.label, n(c.requested), n(c.planned), n(c.acked),
-                    c.failed > 0 ? "**" + n(c.failed) + "** " + c.failures : "0",
-                    String.format(Locale.ROOT, "%.1f s", c.connectSeconds),
-                    c.connectSeconds > 0 ? n(c.acked / c.connectSeconds) : "—", c.appRssBefore + " → " + c.appRssAfter,
-                    perSubscriber(c.appRssAfter - c.appRssBefore, c.acked), c.benchRssBefore + " → " + c.benchRssAfter,
-                    perSubscriber(c.benchRssAfter - c.benchRssBefore, c.acked), n(c.appFds) + " / " + n(c.appThreads)
-                    + (c.appThreadNames == null ? "" : " (" + c.appThreadNames + ")"),
-                    c.closedByServer > 0 ? "**" + n(c.closedByServer) + "** " + c.closes : "0",
-                    c.protocolErrors > 0 ? "**" + c.protocolErrors + "** `" + c.firstProtocolError + "`" : "0",
+            Swarm.Stats w = c.swarm;
+            row(c.label, n(c.requested), n(c.planned), n(w.acked()), w.failed() > 0 ? "**" + n(w.failed()) + "** "
+                    + w.failures() : "0", String.format(Locale.ROOT, "%.1f s", c.connectSeconds),
+                    c.connectSeconds > 0 ? n(w.acked() / c.connectSeconds) : "—",
+                    c.appRssBefore + " → " + c.appRssAfter, perSubscriber(c.appRssAfter - c.appRssBefore, w.acked()),
+                    c.benchRssBefore + " → " + c.benchRssAfter, perSubscriber(c.benchRssAfter - c.benchRssBefore,
+                    w.acked()), n(c.appFds) + " / " + n(c.appThreads) + (c.appThreadNames == null ? ""
+                    : " (" + c.appThreadNames + ")"),
+                    w.closedByServer() > 0 ? "**" + n(w.closedByServer()) + "** " + w.closes() : "0",
+                    w.protocolErrors() > 0 ? "**" + w.protocolErrors() + "** `" + w.firstProtocolError() + "`" : "0",
                     c.probes + (c.probeComplete ? "" : " (**never all told**)"));
         }
         line();
@@ -177,7 +174,7 @@ final class NotifyReport extends Markdown {
         paragraph(String.format(Locale.ROOT, "A viewer following %s creators, %d of which started a drop just before"
                 + " (%.1f s for all); the page shows %d notifications, an answer counts with exactly %d. `%s`, open"
                 + " loop at %s req/s for %d s after %d s of warm-up (and %d s of JIT warm-up), at most %d in flight.",
-                n(r.inboxFollows), r.inboxDrops, r.inboxCreateSeconds, r.inboxEdges, Math.min(20, r.inboxDrops),
+                n(o.inboxFollows), o.inboxDrops, r.inboxCreateSeconds, r.inboxEdges, Math.min(20, o.inboxDrops),
                 NotifyBenchmark.INBOX_QUERY, n(o.inboxRate), o.duration.toSeconds(), o.warmup.toSeconds(),
                 o.jitWarmup.toSeconds(), NotifyBenchmark.CONNECTIONS));
         table("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
@@ -188,8 +185,8 @@ final class NotifyReport extends Markdown {
             boolean ratios = !isBase && base != null;
             row(isBase ? "`{ __typename }` (baseline)" : "**`me.notifications(first: 20)`**", n(o.inboxRate),
                     n(x.run().achievedRate()), n(x.run().servedRate()) + (x.run().saturated() ? " **saturated**" : ""),
-                    n(x.histogram().getTotalCount()), ms(x.ms(50)), isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99)) + "**",
-                    ms(x.ms(99.9)), ms(x.histogram().getMaxValue() / 1000.0),
+                    n(x.run().histogram().getTotalCount()), ms(x.ms(50)), isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99))
+                    + "**", ms(x.ms(99.9)), ms(x.run().histogram().getMaxValue() / 1000.0),
                     ratios ? ratio(x.ms(50) / base.ms(50)) : "", ratios ? ratio(x.ms(99) / base.ms(99)) : "",
                     x.run().errors() + x.run().unanswered() > 0 ? "**"
                     + n(x.run().errors()) + "** " + x.run().firstError() + (x.run().unanswered() > 0 ? ", "
@@ -200,22 +197,19 @@ final class NotifyReport extends Markdown {
 
     private void bounds() {
         paragraph("## What bounds it");
+        paragraph("Cores: instance / bench JVM (all subscribers, or the load generator) / broker / machine of "
+                + env.cores() + "; deliveries in ms after startedAt.");
         for (Cohort c : measured()) {
             for (Round x : c.rounds) {
                 long spread = x.lastMicros() - x.firstMicros();
-                line("- " + String.format(Locale.ROOT, "%s start %d: cores (instance / bench JVM with all subscribers /"
-                        + " broker / machine of %d) %s over the %.2f s from the request to the last delivery;"
-                        + " deliveries spread over %s ms (first %s ms, last %s ms after startedAt), %s deliveries/s.",
-                        c.label, x.number(), env.cores(), cores(x.cores()),
-                        (x.lastMicros() + x.requestToStartMicros()) / 1e6, ms(spread / 1000.0),
-                        ms(x.firstMicros() / 1000.0), ms(x.lastMicros() / 1000.0),
+                line("- " + String.format(Locale.ROOT, "%s start %d: cores %s over the %.2f s from the request to the"
+                        + " last delivery; deliveries spread over %s ms (first %s, last %s), %s deliveries/s.", c.label,
+                        x.number(), cores(x.cores()), (x.lastMicros() + x.requestToStartMicros()) / 1e6,
+                        ms(spread / 1000.0), ms(x.firstMicros() / 1000.0), ms(x.lastMicros() / 1000.0),
                         spread > 0 ? n(x.told() / (spread / 1e6)) : "—"));
             }
         }
-        for (InboxRun x : r.inbox) {
-            line("- " + String.format(Locale.ROOT, "%s at %s/s: cores (instance / bench JVM, the load generator /"
-                    + " broker / machine of %d) %s.", x.system(), n(o.inboxRate), env.cores(), cores(x.cores())));
-        }
+        r.inbox.forEach(x -> line("- " + x.system() + " at " + n(o.inboxRate) + "/s: cores " + cores(x.cores()) + "."));
         line();
         paragraph("Limits for many connections on this machine (what decides the largest S):");
         table("| limit | value |");
@@ -224,9 +218,9 @@ final class NotifyReport extends Markdown {
         row("open files of the benchmark JVM, soft / hard", r.benchFdLimit[0] + " / " + r.benchFdLimit[1] + " ("
                 + r.benchFdsIdle + " open before any subscriber)");
         row("may this process raise the hard limit (CAP_SYS_RESOURCE)", Limits.canRaiseLimits() ? "yes" : "no");
-        row("ephemeral ports (net.ipv4.ip_local_port_range)", Limits.range() + " = " + n(Limits.ephemeralPorts())
-                + " per destination address; subscribers spread over 127.0.0.1, .2, … (" + n(Swarm.PER_ADDRESS)
-                + " each) so ports do not bind first");
+        row("ephemeral ports (net.ipv4.ip_local_port_range)", Limits.sysctl(Limits.PORT_RANGE).replaceAll("\\s+", "-")
+                + " = " + n(Limits.ephemeralPorts()) + " per destination address; subscribers spread over 127.0.0.1,"
+                + " .2, … (" + n(Swarm.PER_ADDRESS) + " each) so ports do not bind first");
         row("listen backlog (net.core.somaxconn)", Limits.sysctl("/proc/sys/net/core/somaxconn"));
         row("Tomcat", "`--server.tomcat.max-connections` raised to the largest S + 2,000 (default 8,192);"
                 + " `server.tomcat.threads.max` left at 200: an idle WebSocket holds no request thread");
@@ -256,20 +250,23 @@ final class NotifyReport extends Markdown {
                 if (x.missing() > 0) {
                     notes.add("**" + c.label + ", start " + x.number() + " (drop " + x.dropId() + "): " + n(x.missing())
                             + " of " + n(x.subscribers()) + " subscribers were NOT told** within "
-                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or 15 s without a new delivery).");
+                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or " + NotifyBenchmark.STALL.toSeconds()
+                            + " s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
                     notes.add(c.label + ", start " + x.number() + ": " + x.duplicates() + " subscribers were told twice.");
                 }
             }
-            if (c.acked < c.planned) {
-                notes.add("**" + c.label + ": only " + n(c.acked) + " of " + n(c.planned) + " subscribers got their"
-                        + " connection_ack** (failures: " + c.failures + "; closed by the server: " + c.closes + ").");
+            if (c.swarm.acked() < c.planned) {
+                notes.add("**" + c.label + ": only " + n(c.swarm.acked()) + " of " + n(c.planned) + " subscribers got"
+                        + " their connection_ack** (failures: " + c.swarm.failures() + "; closed by the server: "
+                        + c.swarm.closes() + ").");
             }
         }
-        r.cohorts.stream().filter(c -> c.acked >= 1000 && c.appThreads >= 0.9 * c.acked).findFirst().ifPresent(c ->
+        r.cohorts.stream().filter(c -> c.swarm.acked() >= 1000 && c.appThreads >= 0.9 * c.swarm.acked()).findFirst()
+                .ifPresent(c ->
                 notes.add("**The instance runs one thread per WebSocket session**: " + n(c.appThreads) + " threads"
-                        + " with " + n(c.acked) + " subscribers (" + c.label + "; " + c.appThreadNames + "), from"
+                        + " with " + n(c.swarm.acked()) + " subscribers (" + c.label + "; " + c.appThreadNames + "), from"
                         + " Spring GraphQL's WebMVC GraphQlWebSocketHandler (`Schedulers.newSingle` per session). So"
                         + " 100,000 subscribers need 100,000 threads, more than kernel.pid_max ("
                         + Limits.sysctl("/proc/sys/kernel/pid_max") + ") and, at two mappings per thread stack,"

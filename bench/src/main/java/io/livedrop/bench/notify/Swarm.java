@@ -20,13 +20,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * N WebSocket subscribers of {@code dropStarted} (graphql-transport-ws) on one shared JDK {@link HttpClient}, each
@@ -44,29 +42,31 @@ final class Swarm implements AutoCloseable {
     private final int size;
     private final int port;
     private final IntFunction<String> tokenOf;
-    private final ExecutorService executor = Daemons.pool(2, "bench-ws");
-    private final HttpClient client = HttpClient.newBuilder().executor(executor)
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
+    private final HttpClient client = Daemons.httpClient(2, "bench-ws", Duration.ofSeconds(30));
     private final WebSocket[] sockets;
     private final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger acked = new AtomicInteger();
-    final AtomicInteger failed = new AtomicInteger();
-    final AtomicInteger closedByServer = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger closedByServer = new AtomicInteger();
     private final AtomicInteger closedBeforeAck = new AtomicInteger();
-    final AtomicInteger protocolErrors = new AtomicInteger();
+    private final AtomicInteger protocolErrors = new AtomicInteger();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, Integer> closes = new ConcurrentHashMap<>();
-    volatile String firstProtocolError;
+    private volatile String firstProtocolError;
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
     private volatile boolean closing;
+
+    /** What the subscribers saw of the connections: failures and closes as their three most frequent causes. */
+    record Stats(int acked, int failed, String failures, int closedByServer, String closes, int protocolErrors,
+                 String firstProtocolError) {
+        static final Stats NONE = new Stats(0, 0, "{}", 0, "{}", 0, null);
+    }
 
     /** One drop's messages: when each subscriber got it (epoch micros, 0 = not yet). */
     static final class Delivery {
         final AtomicLongArray receivedMicros;
         final AtomicInteger told = new AtomicInteger();
         final AtomicInteger duplicates = new AtomicInteger();
-        final AtomicLong firstMicros = new AtomicLong(Long.MAX_VALUE);
-        final AtomicLong lastMicros = new AtomicLong();
         volatile String startedAt;
 
         Delivery(int size) {
@@ -81,13 +81,7 @@ final class Swarm implements AutoCloseable {
             if (startedAt == null) {
                 startedAt = started;
             }
-            firstMicros.accumulateAndGet(micros, Math::min);
-            lastMicros.accumulateAndGet(micros, Math::max);
             told.incrementAndGet();
-        }
-
-        long[] snapshot() {
-            return IntStream.range(0, receivedMicros.length()).mapToLong(receivedMicros::get).toArray();
         }
     }
 
@@ -106,41 +100,38 @@ final class Swarm implements AutoCloseable {
     void open(int concurrency, Duration timeout) {
         Semaphore permits = new Semaphore(concurrency);
         long start = System.nanoTime();
+        boolean all;
         try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                 "%s: %,d connected, %,d subscribed, %,d failed of %,d", label, opened.get(), acked.get(),
                 failed.get(), size))) {
             for (int i = 0; i < size; i++) {
                 permits.acquireUninterruptibly();
-                int index = i;
-                Listener listener = new Listener(index);
+                Listener listener = new Listener(i, permits);
                 try {
                     client.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                             .connectTimeout(Duration.ofSeconds(30))
-                            .buildAsync(URI.create("ws://127.0.0." + (1 + index / PER_ADDRESS) + ":" + port
+                            .buildAsync(URI.create("ws://127.0.0." + (1 + i / PER_ADDRESS) + ":" + port
                                     + "/graphql"), listener)
                             .whenComplete((ws, e) -> {
                                 if (e != null) {
                                     fail(e);
-                                    permits.release();
+                                    listener.releasePermit();
                                 } else {
-                                    sockets[index] = ws;
+                                    sockets[listener.index] = ws;
                                     opened.incrementAndGet();
-                                    listener.permits = permits;
                                 }
                             });
                 } catch (RuntimeException e) {
                     fail(e);
-                    permits.release();
+                    listener.releasePermit();
                 }
             }
-            if (!Waits.await(() -> acked.get() + failed.get() + closedBeforeAck.get() >= size, timeout)) {
-                Progress.say("  %s: not every subscriber acknowledged within %d s", label, timeout.toSeconds());
-            }
+            all = Waits.await(() -> acked.get() + failed.get() + closedBeforeAck.get() >= size, timeout);
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        Progress.say("%s: %,d of %,d subscribed in %.1f s (%,.0f/s)%s", label, acked.get(), size, secs,
-                acked.get() / secs, failed.get() > 0 ? String.format(Locale.ROOT, "; %,d FAILED to connect: %s",
-                        failed.get(), failureSummary()) : "");
+        Progress.say("%s: %,d of %,d subscribed in %.1f s (%,.0f/s)%s%s", label, acked.get(), size, secs,
+                acked.get() / secs, all ? "" : " (timed out)", failed.get() == 0 ? ""
+                : String.format(Locale.ROOT, "; %,d FAILED to connect: %s", failed.get(), summary(failures)));
     }
 
     private void fail(Throwable e) {
@@ -148,12 +139,9 @@ final class Swarm implements AutoCloseable {
         failures.merge(Formats.rootCause(e), 1, Integer::sum);
     }
 
-    String failureSummary() {
-        return summary(failures);
-    }
-
-    String closeSummary() {
-        return summary(closes);
+    Stats stats() {
+        return new Stats(acked.get(), failed.get(), summary(failures), closedByServer.get(), summary(closes),
+                protocolErrors.get(), firstProtocolError);
     }
 
     /** The three most frequent, as "{cause=count, ...}". */
@@ -182,12 +170,7 @@ final class Swarm implements AutoCloseable {
         Waits.await(() -> Arrays.stream(sockets).allMatch(ws -> ws == null || ws.isInputClosed()), Duration.ofSeconds(20));
         Arrays.stream(sockets).filter(ws -> ws != null).forEach(WebSocket::abort);
         Arrays.fill(sockets, null);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        client.executor().map(ExecutorService.class::cast).ifPresent(ExecutorService::shutdown);
     }
 
     /** One subscriber's end of the protocol. */
@@ -196,11 +179,13 @@ final class Swarm implements AutoCloseable {
         private StringBuilder partial;
         private long partialMicros;
         private boolean ackSeen;
-        volatile Semaphore permits;
+        private final AtomicReference<Semaphore> permits;
         private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
 
-        Listener(int index) {
+        /** Holds one of {@code permits} until its subscribe is sent or the connection ends. */
+        Listener(int index, Semaphore permits) {
             this.index = index;
+            this.permits = new AtomicReference<>(permits);
         }
 
         @Override
@@ -267,10 +252,9 @@ final class Swarm implements AutoCloseable {
             }
         }
 
-        private void releasePermit() {
-            Semaphore p = permits;
+        void releasePermit() {
+            Semaphore p = permits.getAndSet(null);
             if (p != null) {
-                permits = null;
                 p.release();
             }
         }

@@ -21,26 +21,22 @@ final class FanoutCheck {
     private final int followers;
     private final int partitions;
     private final int batchSize;
-    private final boolean keep;
     private final BitSet seen = new BitSet();
     private final int[] lastBatchNumber;
     private final Map<Integer, BitSet> batchNumbers = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private final List<ConsumerRecord<String, PushBatch>> written = new ArrayList<>(); // for the raw producer
+    private final List<ConsumerRecord<String, PushBatch>> written = new ArrayList<>(); // also the raw producer's
     private long ids;
     private long duplicates;
     private long unexpected;
-    private long batches;
-    private long bytes;
     private long firstNanos;
     private long completeNanos;
 
-    FanoutCheck(String dropId, int followers, int partitions, int batchSize, boolean keep) {
+    FanoutCheck(String dropId, int followers, int partitions, int batchSize) {
         this.dropId = dropId;
         this.followers = followers;
         this.partitions = partitions;
         this.batchSize = batchSize;
-        this.keep = keep;
         this.lastBatchNumber = new int[partitions];
         Arrays.fill(lastBatchNumber, -1);
     }
@@ -56,11 +52,7 @@ final class FanoutCheck {
         if (firstNanos == 0) {
             firstNanos = now;
         }
-        batches++;
-        bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
-        if (keep) {
-            written.add(r);
-        }
+        written.add(r);
         if (!Follows.CREATOR.equals(b.getCreatorId())) {
             problem("batch " + r.key() + " names creator " + b.getCreatorId());
         }
@@ -154,8 +146,9 @@ final class FanoutCheck {
             all.add(unexpected + " user ids that do not follow " + Follows.CREATOR);
         }
         return new FanoutRun(run, dropId, followers, ms(ackNanos, t0), ms(startsFirst, t0), ms(startsLast, t0),
-                ms(firstNanos, t0), ms(completeNanos, t0), batches, bytes, ids, distinct, duplicates, unexpected,
-                List.copyOf(all));
+                ms(firstNanos, t0), ms(completeNanos, t0), written.size(), written.stream().mapToLong(r ->
+                Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize())).sum(), ids, distinct,
+                duplicates, unexpected, List.copyOf(all));
     }
 
     synchronized List<ConsumerRecord<String, PushBatch>> written() {

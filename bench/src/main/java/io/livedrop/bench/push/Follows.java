@@ -1,7 +1,9 @@
 package io.livedrop.bench.push;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 /**
  * Who follows whom in the benchmark, one definition for the topology's seeding and the RocksDB baseline: users
@@ -11,6 +13,7 @@ import java.util.List;
 final class Follows {
 
     static final String CREATOR = "famous";
+    private static final Pattern USER = Pattern.compile("fan-(0|[1-9][0-9]{0,8})");
     /** "famous-too|" and "famousa|" sort before "famous|", "famous~|" and "famou|" after it. */
     static final List<String> NOISE_CREATORS = List.of("famous-too", "famousa", "famous~", "famou", "other-1",
             "other-2", "other-3", "other-4");
@@ -24,29 +27,15 @@ final class Follows {
 
     /** The index of a user id of {@link #user}, or -1. */
     static int index(String user) {
-        if (user == null || !user.startsWith("fan-") || user.length() > 14) {
-            return -1;
-        }
-        try {
-            int i = Integer.parseInt(user, 4, user.length(), 10);
-            return i >= 0 && user.equals(user(i)) ? i : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return user != null && USER.matcher(user).matches() ? Integer.parseInt(user, 4, user.length(), 10) : -1;
     }
 
-    /** The other creators user {@code i} follows: on average {@code noise} of them per user. */
-    static List<String> noiseOf(int i, double noise) {
-        int k = (int) (Math.floor((i + 1) * noise) - Math.floor(i * noise));
-        if (k <= 0) {
-            return List.of();
-        }
-        long first = (long) Math.floor(i * noise); // the running number of this user's first noise follow
-        List<String> out = new ArrayList<>(k);
-        for (int j = 0; j < k; j++) {
-            out.add(NOISE_CREATORS.get((int) ((first + j) % NOISE_CREATORS.size())));
-        }
-        return out;
+    /** The creators user {@code i} follows: {@link #CREATOR}, then on average {@code noise} others per user. */
+    static List<String> followedBy(int i, double noise) {
+        // the others by the running numbers of this user's noise follows
+        Stream<String> others = LongStream.range((long) Math.floor(i * noise), (long) Math.floor((i + 1) * noise))
+                .mapToObj(j -> NOISE_CREATORS.get((int) (j % NOISE_CREATORS.size())));
+        return Stream.concat(Stream.of(CREATOR), others).toList();
     }
 
     /** Noise follows of users {@code [0, n)}. */

@@ -1,5 +1,7 @@
 package io.livedrop.bench.push;
 
+import static io.livedrop.bench.Formats.n;
+
 import io.livedrop.bench.Dirs;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
@@ -88,29 +90,25 @@ public final class PushBenchmark {
         Progress.say("== %,d followers: seeding follows of %s (and %.0f%% noise follows of other creators)", n,
                 Follows.CREATOR, o.noise * 100);
         size.seed = app.seedTo(n);
-        Progress.say("seeded: %,d follows (%,d of %s, %,d noise) produced in %.1f s, all applied after %.1f s: %,.0f follows/s",
-                size.seed.added() + size.seed.noise(), size.seed.added(), Follows.CREATOR, size.seed.noise(),
-                size.seed.produceSeconds(), size.seed.seconds(), size.seed.followsPerSecond());
+        Progress.say("seeded: %,d follows (%,d of %s, %,d noise) produced in %.1f s, all applied after %.1f s:"
+                + " %,.0f follows/s", size.seed.added() + size.seed.noise(), size.seed.added(), Follows.CREATOR,
+                size.seed.noise(), size.seed.produceSeconds(), size.seed.seconds(), size.seed.followsPerSecond());
         Thread.sleep(2000); // the last commits and changelog writes settle
         List<ConsumerRecord<String, PushBatch>> written = List.of();
         for (int r = 1; r <= o.runs; r++) {
             String dropId = "drop-" + n + "-" + r;
-            Progress.say("fan-out %d/%d of %,d followers (drop %s)", r, o.runs, n, dropId);
-            FanoutCheck check = new FanoutCheck(dropId, n, o.partitions, app.config.pushBatchSize(), r == 1);
+            FanoutCheck check = new FanoutCheck(dropId, n, o.partitions, app.config.pushBatchSize());
             FanoutCheck.FanoutRun run = app.fanout(r, dropId, check);
             size.fanouts.add(run);
             if (r == 1) {
                 written = check.written();
             }
-            Progress.say("  drop start → last batch committed and read: %.0f ms (%,.0f followers/s); start acked %.1f ms,"
-                            + " on drop-starts %.0f–%.0f ms, first batch %.0f ms; %,d batches, %,d bytes", run.completeMs(),
-                    run.followersPerSecond(), run.startAckedMs(), run.startsFirstMs(), run.startsLastMs(),
-                    run.firstBatchMs(), run.batches(), run.bytes());
-            if (run.ok()) {
-                Progress.say("  checks: every follower named exactly once (%,d distinct of %,d ids)", run.distinct(), run.ids());
-            } else {
-                Progress.say("  !!! CORRECTNESS VIOLATION in fan-out %s: %s", dropId, run.problems());
-            }
+            Progress.say("fan-out %d/%d of %,d followers (drop %s): drop start → last batch committed and read: %.0f ms"
+                    + " (%,.0f followers/s); start acked %.1f ms, on drop-starts %.0f–%.0f ms, first batch %.0f ms; %,d"
+                    + " batches, %,d bytes; %s", r, o.runs, n, dropId, run.completeMs(), run.followersPerSecond(),
+                    run.startAckedMs(), run.startsFirstMs(), run.startsLastMs(), run.firstBatchMs(), run.batches(),
+                    run.bytes(), run.ok() ? "checks: every follower named exactly once (" + n(run.distinct())
+                    + " distinct of " + n(run.ids()) + " ids)" : "!!! CORRECTNESS VIOLATION: " + run.problems());
             Thread.sleep(1000);
         }
         if (!written.isEmpty()) {
@@ -125,12 +123,11 @@ public final class PushBenchmark {
         } else {
             Progress.say("raw producer baseline skipped: the first fan-out wrote nothing");
         }
-        Progress.say("RocksDB prefix scan: writing %,d keys", n + Follows.noiseCount(n, o.noise));
         Path dir = work.resolve("rocksdb-" + n);
         size.scan = RocksScanBaseline.run(dir, n, o.noise, app.config.pushBatchSize(), o.runs);
         Dirs.deleteRecursively(dir);
-        Progress.say("RocksDB prefix scan of %s| among %,d keys: %s ms; %,d ids in %,d batches", Follows.CREATOR,
-                size.scan.keys(), size.scan.ms().stream().map(d -> String.format(Locale.ROOT, "%.1f", d)).toList(),
-                size.scan.ids(), size.scan.batches());
+        Progress.say("RocksDB prefix scan of %s| (%,d keys written): %s ms; %,d ids in %,d batches", Follows.CREATOR,
+                n + Follows.noiseCount(n, o.noise), size.scan.ms().stream().map(d -> String.format(Locale.ROOT, "%.1f",
+                d)).toList(), size.scan.ids(), size.scan.batches());
     }
 }

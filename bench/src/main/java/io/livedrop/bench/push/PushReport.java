@@ -98,7 +98,7 @@ final class PushReport extends Markdown {
             double raw = raw(s, RawProducerBaseline.Variant.DEFAULTS);
             double tx = raw(s, RawProducerBaseline.Variant.TRANSACTION);
             double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
-            double scan = s.scan == null ? Double.NaN : medianD(s.scan.ms());
+            double scan = s.scan == null ? Double.NaN : median(s.scan.ms(), d -> d);
             FanoutRun first = s.fanouts.get(0);
             row(n(s.followers), "**" + ms(fan) + "**", runs(s.fanouts, FanoutRun::completeMs),
                     n(s.followers / (fan / 1000)), n(first.batches()), n(first.bytes()), ms(raw), ms(tx), ms(big),
@@ -110,8 +110,7 @@ final class PushReport extends Markdown {
             s.raw.forEach((v, runs) -> line("- " + n(s.followers) + " followers, " + v.label() + ": "
                     + runs(runs, RawProducerBaseline.Run::ms)));
             if (s.scan != null) {
-                line("- " + n(s.followers) + " followers, RocksDB scan: " + String.join(", ",
-                        s.scan.ms().stream().map(io.livedrop.bench.Formats::ms).toList()));
+                line("- " + n(s.followers) + " followers, RocksDB scan: " + runs(s.scan.ms(), d -> d));
             }
         }
         line();
@@ -135,9 +134,8 @@ final class PushReport extends Markdown {
 
     private void seeding() {
         paragraph("## Seeding (informative, not a target)");
-        paragraph("Follows of `" + Follows.CREATOR + "` by fan-i, plus noise follows of " + Follows.NOISE_CREATORS
-                + ", produced with the topology running, cumulatively; applied = the follower-counts store answers"
-                + " the size.");
+        paragraph("Follows of `" + Follows.CREATOR + "` plus noise follows of " + Follows.NOISE_CREATORS + " (see "
+                + METHOD + ").");
         line("| followers | follows added (of which noise) | producing took | all applied after | follows applied/s |");
         line("|---:|---:|---:|---:|---:|");
         for (Size s : sizes) {
@@ -171,12 +169,8 @@ final class PushReport extends Markdown {
 
     private void bounds() {
         paragraph("## What bounds it");
-        Size s = null;
-        for (Size x : sizes) {
-            if (!x.fanouts.isEmpty() && x.scan != null && x.raw.size() == RawProducerBaseline.Variant.ALL.size()) {
-                s = x;
-            }
-        }
+        Size s = sizes.stream().filter(x -> !x.fanouts.isEmpty() && x.scan != null
+                && x.raw.size() == RawProducerBaseline.Variant.ALL.size()).reduce((a, b) -> b).orElse(null);
         if (s == null) {
             paragraph("Not enough was measured to say.");
             return;
@@ -185,7 +179,7 @@ final class PushReport extends Markdown {
         double hop = median(s.fanouts, FanoutRun::startsLastMs);
         double first = median(s.fanouts, FanoutRun::firstBatchMs);
         double spread = median(s.fanouts, r -> r.completeMs() - r.firstBatchMs());
-        double scan = medianD(s.scan.ms());
+        double scan = median(s.scan.ms(), d -> d);
         double raw = raw(s, RawProducerBaseline.Variant.DEFAULTS);
         double tx = raw(s, RawProducerBaseline.Variant.TRANSACTION);
         double big = raw(s, RawProducerBaseline.Variant.BIG_BATCHES);
@@ -219,14 +213,9 @@ final class PushReport extends Markdown {
         line("| drop-start producer | acks=all, idempotent, linger.ms=0 |");
         line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
                 + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
-        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, defaults otherwise (linger.ms 5,"
-                + " batch.size 16 KiB), a fresh " + o.partitions + "-partition topic per run warmed by one record per"
-                + " partition, records to their push-batches partition numbers; variants: one transaction (until"
-                + " commitTransaction returns), batch.size=256 KiB. Kafka Streams' producer: linger.ms=100, flushed at"
-                + " each commit |");
-        line("| RocksDB baseline | one RocksDB (default Options), the followers-store keys `creator|user` of the same"
-                + " follows (8-byte values) written without WAL, flushed, compacted; seek(`famous|`) while the prefix"
-                + " matches, ids into lists of 500 |");
+        line("| raw producer baseline | KafkaProducer, acks=all, idempotent, a fresh " + o.partitions + "-partition"
+                + " topic per run; variants: one transaction, batch.size=256 KiB (see " + METHOD + ") |");
+        line("| RocksDB baseline | one RocksDB (default Options), the same follows' keys (see " + METHOD + ") |");
         line();
     }
 
@@ -247,17 +236,12 @@ final class PushReport extends Markdown {
     }
 
     private static double raw(Size s, RawProducerBaseline.Variant v) {
-        List<RawProducerBaseline.Run> runs = s.raw.get(v);
-        return runs == null || runs.isEmpty() ? Double.NaN : median(runs, RawProducerBaseline.Run::ms);
-    }
-
-    private static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
-        return medianD(xs.stream().map(x -> f.applyAsDouble(x)).toList());
+        return median(s.raw.getOrDefault(v, List.of()), RawProducerBaseline.Run::ms);
     }
 
     /** The median of the values that are numbers; NaN if none. */
-    private static double medianD(List<Double> xs) {
-        double[] v = xs.stream().mapToDouble(d -> d).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    private static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
+        double[] v = xs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
         int m = v.length / 2;
         return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }

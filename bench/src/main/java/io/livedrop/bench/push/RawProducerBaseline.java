@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,24 +70,19 @@ final class RawProducerBaseline {
             }
             // untimed: metadata, producer id, and a first write to each partition (slow on a fresh one)
             producer.partitionsFor(topic);
-            begin(producer, transactional);
-            for (int p = 0; p < partitions; p++) {
-                producer.send(new ProducerRecord<>(topic, p, "warm-up", null));
-            }
-            end(producer, transactional);
+            sendAll(producer, transactional, IntStream.range(0, partitions)
+                    .mapToObj(p -> new ProducerRecord<String, PushBatch>(topic, p, "warm-up", null)), null);
+            Callback counted = (md, e) -> {
+                if (e != null) {
+                    errors.incrementAndGet();
+                } else {
+                    bytes.addAndGet(Math.max(0, md.serializedKeySize()) + Math.max(0, md.serializedValueSize()));
+                    acked.incrementAndGet();
+                }
+            };
             long t0 = System.nanoTime();
-            begin(producer, transactional);
-            for (ConsumerRecord<String, PushBatch> w : records) {
-                producer.send(new ProducerRecord<>(topic, w.partition() % partitions, w.key(), w.value()), (md, e) -> {
-                    if (e != null) {
-                        errors.incrementAndGet();
-                    } else {
-                        bytes.addAndGet(Math.max(0, md.serializedKeySize()) + Math.max(0, md.serializedValueSize()));
-                        acked.incrementAndGet();
-                    }
-                });
-            }
-            end(producer, transactional);
+            sendAll(producer, transactional, records.stream()
+                    .map(w -> new ProducerRecord<>(topic, w.partition() % partitions, w.key(), w.value())), counted);
             Waits.await(() -> acked.get() + errors.get() == records.size(), Duration.ofSeconds(60));
             ms = (System.nanoTime() - t0) / 1e6;
         }
@@ -95,14 +93,13 @@ final class RawProducerBaseline {
         return new Run(ms, acked.get(), bytes.get());
     }
 
-    private static void begin(KafkaProducer<?, ?> producer, boolean transactional) {
+    /** Sends them in one transaction and commits it, or sends and flushes: returns once every one is acknowledged. */
+    private static void sendAll(KafkaProducer<String, PushBatch> producer, boolean transactional,
+                                Stream<ProducerRecord<String, PushBatch>> records, Callback callback) {
         if (transactional) {
             producer.beginTransaction();
         }
-    }
-
-    /** Commits the transaction, or flushes: either returns once every record is acknowledged. */
-    private static void end(KafkaProducer<?, ?> producer, boolean transactional) {
+        records.forEach(r -> producer.send(r, callback));
         if (transactional) {
             producer.commitTransaction();
         } else {

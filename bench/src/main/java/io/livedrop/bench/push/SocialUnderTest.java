@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,7 +126,6 @@ final class SocialUnderTest implements AutoCloseable {
         int from = seeded;
         AtomicLong sent = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        long noise = 0;
         Instant at = Instant.now();
         long t0 = System.nanoTime();
         Duration limit = Duration.ofSeconds(120 + (n - from) / 1000);
@@ -134,10 +134,11 @@ final class SocialUnderTest implements AutoCloseable {
                 Follows.CREATOR))) {
             for (int i = from; i < n; i++) {
                 String user = Follows.user(i);
-                send(user, Follows.CREATOR, at, sent, errors);
-                for (String other : Follows.noiseOf(i, options.noise)) {
-                    send(user, other, at, sent, errors);
-                    noise++;
+                for (String creator : Follows.followedBy(i, options.noise)) {
+                    follows.send(new ProducerRecord<>(topics.follows().name(), user, FollowEvent.newBuilder()
+                            .setUserId(user).setCreatorId(creator).setAction(FollowAction.FOLLOW).setAt(at).build()),
+                            (md, e) -> errors.addAndGet(e == null ? 0 : 1));
+                    sent.incrementAndGet();
                 }
             }
             follows.flush();
@@ -153,18 +154,8 @@ final class SocialUnderTest implements AutoCloseable {
                         + limit.toSeconds() + " s, expected " + n);
             }
             seeded = n;
-            return new Seed(n - from, noise, (System.nanoTime() - t0) / 1e9, produceSeconds);
+            return new Seed(n - from, sent.get() - (n - from), (System.nanoTime() - t0) / 1e9, produceSeconds);
         }
-    }
-
-    private void send(String user, String creator, Instant at, AtomicLong sent, AtomicLong errors) {
-        follows.send(new ProducerRecord<>(topics.follows().name(), user, FollowEvent.newBuilder().setUserId(user)
-                .setCreatorId(creator).setAction(FollowAction.FOLLOW).setAt(at).build()), (md, e) -> {
-                    if (e != null) {
-                        errors.incrementAndGet();
-                    }
-                });
-        sent.incrementAndGet();
     }
 
     /** The creator's follower count from the follower-counts store (interactive query); -1 while unavailable. */
@@ -192,8 +183,8 @@ final class SocialUnderTest implements AutoCloseable {
         long t0;
         long acked;
         String failed = null;
-        try (CommittedReader<PushBatch> batches = new CommittedReader<>(bootstrap,
-                topics.pushBatches().name(), serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30));
+        try (CommittedReader<PushBatch> batches = new CommittedReader<>(bootstrap, topics.pushBatches().name(),
+                serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30)).start();
              CommittedReader<DropEvent> dropStarts = new CommittedReader<>(bootstrap, topics.dropStarts().name(),
                      serdes.dropEvent().deserializer(), (r, now) -> {
                          if (r.value() != null && dropId.equals(r.value().getDropId())) {
@@ -202,9 +193,7 @@ final class SocialUnderTest implements AutoCloseable {
                                  startsLast.set(now);
                              }
                          }
-                     }, limit.plusSeconds(30))) {
-            batches.start();
-            dropStarts.start();
+                     }, limit.plusSeconds(30)).start()) {
             Instant now = Instant.now();
             t0 = System.nanoTime();
             drops.send(new ProducerRecord<>(topics.dropEvents().name(), dropId, DropEvent.newBuilder()
@@ -232,12 +221,7 @@ final class SocialUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
-        if (follows != null) {
-            follows.close(Duration.ofSeconds(10));
-        }
-        if (drops != null) {
-            drops.close(Duration.ofSeconds(10));
-        }
+        Stream.of(follows, drops).filter(Objects::nonNull).forEach(p -> p.close(Duration.ofSeconds(10)));
         if (streams != null) {
             streams.close(Duration.ofSeconds(60));
             streams.cleanUp();

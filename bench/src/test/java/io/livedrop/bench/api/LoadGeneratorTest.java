@@ -37,7 +37,7 @@ class LoadGeneratorTest {
     /** Completes {@code delayNanos} after now, on the fake server's threads. */
     private CompletableFuture<Reply> answerIn(long delayNanos) {
         CompletableFuture<Reply> f = new CompletableFuture<>();
-        server.schedule(() -> f.complete(Reply.of(Outcome.OK)), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        server.schedule(() -> f.complete(new Reply(Outcome.OK, 0, null)), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         return f;
     }
 
@@ -74,7 +74,7 @@ class LoadGeneratorTest {
             if (i == 100) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(150));
             }
-            return CompletableFuture.completedFuture(Reply.of(Outcome.OK));
+            return CompletableFuture.completedFuture(new Reply(Outcome.OK, 0, null));
         }, i -> 0, 1, Duration.ofSeconds(10), false);
 
         Histogram h = run.histogram();
@@ -93,7 +93,7 @@ class LoadGeneratorTest {
 
         Histogram h = run.histogram();
         assertThat(h.getTotalCount()).isEqualTo(200);
-        assertThat(run.peakInFlight()).isEqualTo(1);
+        assertThat(run.peakInFlight.get()).isEqualTo(1);
         assertThat(h.getMaxValue()).isGreaterThan(350_000);
         assertThat(h.getValueAtPercentile(50)).isGreaterThan(150_000);
     }
@@ -104,7 +104,7 @@ class LoadGeneratorTest {
                 i -> i % 2 == 0 ? answerIn(0) : new CompletableFuture<>(), i -> 0, 1, Duration.ofMillis(500), false);
 
         assertThat(run.unanswered()).isEqualTo(10);
-        assertThat(run.ok()).isEqualTo(10);
+        assertThat(run.count(Outcome.OK)).isEqualTo(10);
         Histogram h = run.histogram();
         assertThat(h.getTotalCount()).isEqualTo(20);
         assertThat(h.getMaxValue()).isGreaterThanOrEqualTo(450_000); // at least the drain time
@@ -131,12 +131,12 @@ class LoadGeneratorTest {
                 case 2 -> Outcome.PENDING;
                 default -> Outcome.ERROR;
             };
-            return CompletableFuture.completedFuture(o == Outcome.ERROR ? Reply.error("boom") : Reply.of(o));
+            return CompletableFuture.completedFuture(o == Outcome.ERROR ? Reply.error("boom") : new Reply(o, 0, null));
         }, i -> i % 2, 2, Duration.ofSeconds(5), false);
 
-        assertThat(run.ok()).isEqualTo(50);
-        assertThat(run.rejected()).isEqualTo(50);
-        assertThat(run.pending()).isEqualTo(50);
+        assertThat(run.count(Outcome.OK)).isEqualTo(50);
+        assertThat(run.count(Outcome.REJECTED)).isEqualTo(50);
+        assertThat(run.count(Outcome.PENDING)).isEqualTo(50);
         assertThat(run.errors()).isEqualTo(50);
         assertThat(run.firstError()).isEqualTo("boom");
         assertThat(run.histogram().getTotalCount()).isEqualTo(150); // errors are counted, not timed
@@ -162,7 +162,7 @@ class LoadGeneratorTest {
         Run run = LoadGenerator.closedLoop("closed", 4, Duration.ofMillis(800),
                 i -> answerIn(TimeUnit.MILLISECONDS.toNanos(10)), i -> 0, 1, Duration.ofSeconds(5), false);
 
-        assertThat(run.peakInFlight()).isEqualTo(4);
+        assertThat(run.peakInFlight.get()).isEqualTo(4);
         assertThat(run.achievedRate()).isBetween(150.0, 420.0); // 4 / 10 ms = 400/s at best
         assertThat(run.histogram().getValueAtPercentile(50)).isBetween(9_000L, 40_000L);
         assertThat(run.errors()).isZero();
