@@ -4,13 +4,9 @@ import io.livedrop.bench.DecisionTracker.Schedule;
 import io.livedrop.bench.Results.LatencyRun;
 import io.livedrop.bench.Results.ThroughputRun;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -20,16 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * Baseline 2, the design livedrop replaces: one Lua script per request checks the idempotency record and decrements
  * the stock atomically, on a redis-server of its own (AOF, appendfsync everysec: a crash may lose a second). The
- * server: on linux-amd64 the binary bundled in embedded-redis's jar (needs glibc and libssl3), copied once to
- * {@code <tmp>/livedrop-redis-<user>/}; elsewhere an installed {@code redis-server}, or none.
+ * server: the binary embedded-redis bundles for this platform (on linux-amd64 it needs glibc and libssl3), else an
+ * installed {@code redis-server}, or none.
  */
 final class RedisLuaBench implements AutoCloseable {
 
@@ -56,9 +52,6 @@ final class RedisLuaBench implements AutoCloseable {
 
     private static final String TTL_SECONDS = String.valueOf(TimeUnit.HOURS.toSeconds(24));
     private static final String HOST = "127.0.0.1";
-
-    /** embedded-redis 1.4.3's resource (named 6.2.6, it reports 6.2.11). */
-    static final String LINUX_AMD64 = "redis-server-6.2.6-v5-linux-amd64";
 
     static final int PIPELINE_DEPTH = 100;
     static final int PIPELINED_CONNECTIONS = 2;
@@ -108,47 +101,16 @@ final class RedisLuaBench implements AutoCloseable {
         return new RedisLuaBench(p, port, dir);
     }
 
+    /** The redis-server embedded-redis bundles for this platform (extracted, deleted at exit), else one on PATH. */
     static Optional<Path> server() {
-        return bundledServer().or(RedisLuaBench::installedServer);
-    }
-
-    /** On PATH or in the usual places. */
-    static Optional<Path> installedServer() {
-        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).filter(d -> !d.isBlank()),
-                        Stream.of("/usr/bin", "/usr/sbin", "/usr/local/bin")).map(d -> Path.of(d, "redis-server"))
-                .filter(Files::isExecutable).findFirst();
-    }
-
-    static boolean isLinuxAmd64() {
-        String arch = System.getProperty("os.arch", "");
-        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
-                && (arch.equals("amd64") || arch.equals("x86_64"));
-    }
-
-    /** Copied out of the jar when missing or of another size. */
-    static synchronized Optional<Path> bundledServer() {
-        if (!isLinuxAmd64()) {
-            return Optional.empty();
-        }
-        try (InputStream in = RedisLuaBench.class.getClassLoader().getResourceAsStream(LINUX_AMD64)) {
-            if (in == null) {
+        try {
+            return Optional.of(ExecutableProvider.newJarResourceProvider().get().toPath());
+        } catch (IOException | RuntimeException notBundled) {
+            try {
+                return Optional.of(ExecutableProvider.newExecutableInPath("redis-server").get().toPath());
+            } catch (IOException notInstalled) {
                 return Optional.empty();
             }
-            Path dir = Files.createDirectories(
-                    Path.of(System.getProperty("java.io.tmpdir"), "livedrop-redis-" + System.getProperty("user.name")));
-            Path target = dir.resolve(LINUX_AMD64);
-            long size = RedisLuaBench.class.getClassLoader().getResource(LINUX_AMD64).openConnection()
-                    .getContentLengthLong();
-            if (!Files.isExecutable(target) || Files.size(target) != size) {
-                // a rename: a concurrent run never starts a half-written binary
-                Path partial = Files.createTempFile(dir, LINUX_AMD64, ".part");
-                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            return Optional.of(target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not copy " + LINUX_AMD64 + " out of the embedded-redis jar", e);
         }
     }
 
