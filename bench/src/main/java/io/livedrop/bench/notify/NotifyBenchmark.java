@@ -306,8 +306,7 @@ public final class NotifyBenchmark {
         c.label = label;
         c.planned = s;
         String probe = creator + "-probe";
-        Progress.say("%s: seeding %,d followers of \"%s\" (and of \"%s\") straight to %s", label, s, creator, probe,
-                topics.follows().name());
+        Progress.say("%s: seeding %,d followers of \"%s\" and of \"%s\"", label, s, creator, probe);
         product(creator);
         product(probe);
         long t = System.nanoTime();
@@ -333,7 +332,6 @@ public final class NotifyBenchmark {
                     c.probeComplete = true;
                     break;
                 }
-                Progress.say("%s: probe %d told %,d of %,d; probing again", label, p, r.told(), c.swarm.acked());
             }
             Waits.pause(Duration.ofSeconds(1));
             c.appRssAfter = Limits.rssMiB(app.pid());
@@ -403,8 +401,6 @@ public final class NotifyBenchmark {
         String viewer = "inbox-viewer";
         String token = token(viewer);
         int drops = o.inboxDrops;
-        Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
-                o.inboxFollows, topics.follows().name(), drops);
         // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
         // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
         List<String> creators = IntStream.range(0, o.inboxFollows).mapToObj(k -> "ic" + k).toList();
@@ -417,7 +413,8 @@ public final class NotifyBenchmark {
             pool.shutdown();
         }
         results.inboxCreateSeconds = (System.nanoTime() - t) / 1e9;
-        Progress.say("inbox: %d drops started (4 at a time) in %.1f s", drops, results.inboxCreateSeconds);
+        Progress.say("inbox: %s follows %,d creators, %d of which started a drop (4 at a time) in %.1f s", viewer,
+                o.inboxFollows, drops, results.inboxCreateSeconds);
         if (drops > 0) {
             awaitFollowers(creators.get(0), 1, Duration.ofSeconds(120));
         }

@@ -97,8 +97,7 @@ final class NotifyReport extends Markdown {
             double p99 = inbox.ms(99);
             row("inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at " + n(o.inboxRate)
                     + " req/s (viewer following " + n(o.inboxFollows) + " creators, " + o.inboxDrops
-                    + " recent starts)",
-                    ms(p99) + " ms" + (inbox.run().saturated() ? " (saturated)" : ""),
+                    + " recent starts)", ms(p99) + " ms" + (inbox.run().saturated() ? " (saturated)" : ""),
                     p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0 ? "yes" : "**no**");
         }
         line();

@@ -197,9 +197,7 @@ final class PushReport extends Markdown {
                 n(s.fanouts.get(0).batches()), n(s.fanouts.get(0).bytes()), ms(raw), ms(tx), ms(big),
                 pct((scan + Math.min(raw, Math.min(tx, big))) / tasks), ms(tasks)));
         line(spread > 0.5 * tasks ? "The batches become visible in several transactions: the first well before the"
-                + " last (the thread commits between tasks' records, or commit intervals pass while they run)."
-                : "Most batches become visible together, in one or few transactions at the end: nothing is visible"
-                + " until the thread has processed the start in all its tasks and committed.");
+                + " last." : "Most batches become visible together, in one or few transactions at the end.");
         line();
     }
 
