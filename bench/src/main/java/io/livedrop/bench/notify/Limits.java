@@ -45,16 +45,15 @@ final class Limits {
 
     /** The most common thread names of a process (digits as #), with counts: "10000 GraphQL-WsSessi…, 200 …". */
     static String threadNames(long pid) {
-        Map<String, Long> names;
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            names = tasks.map(t -> field(t.resolve("comm").toString(), "")).filter(n -> !n.isEmpty())
-                    .collect(Collectors.groupingBy(n -> n.replaceAll("\\d+", "#"), Collectors.counting()));
+            return tasks.map(t -> field(t.resolve("comm").toString(), "")).filter(n -> !n.isEmpty())
+                    .collect(Collectors.groupingBy(n -> n.replaceAll("\\d+", "#"), Collectors.counting()))
+                    .entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(3)
+                    .map(e -> String.format(Locale.ROOT, "%,d %s…", e.getValue(), e.getKey()))
+                    .collect(Collectors.joining(", "));
         } catch (IOException | RuntimeException e) {
             return "?";
         }
-        return names.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(3)
-                .map(e -> String.format(Locale.ROOT, "%,d %s…", e.getValue(), e.getKey()))
-                .collect(Collectors.joining(", "));
     }
 
     /** Ephemeral ports per destination address (net.ipv4.ip_local_port_range); -1 if unknown. */

@@ -74,11 +74,9 @@ public final class NotifyBenchmark {
         }
         Results results = new Results();
         int maxSubscribers = o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1);
-        List<String> appArgs = new ArrayList<>();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
-        appArgs.add("--server.tomcat.max-connections=" + (maxSubscribers + 2_000));
-        appArgs.add("--server.tomcat.accept-count=1000");
-        appArgs.addAll(o.app.appArgs());
+        List<String> appArgs = Stream.concat(Stream.of("--server.tomcat.max-connections=" + (maxSubscribers + 2_000),
+                "--server.tomcat.accept-count=1000"), o.app.appArgs().stream()).toList();
         try (run; KafkaBroker broker = run.startBroker(o.app.broker)) {
             Progress.say("starting the livedrop instance (%s)", o.app.appJar);
             // the instance before the broker: without it, its shutdown waits on the broker's absence
@@ -301,8 +299,7 @@ public final class NotifyBenchmark {
         c.label = label;
         c.planned = s;
         String probe = creator + "-probe";
-        Progress.say("%s: seeding %,d followers of \"%s\" (and of \"%s\") straight to %s", label, s, creator, probe,
-                topics.follows().name());
+        Progress.say("%s: seeding %,d followers of \"%s\" and of \"%s\"", label, s, creator, probe);
         product(creator);
         product(probe);
         long t = System.nanoTime();
@@ -328,7 +325,6 @@ public final class NotifyBenchmark {
                     c.probeComplete = true;
                     break;
                 }
-                Progress.say("%s: probe %d told %,d of %,d; probing again", label, p, r.told(), c.swarm.acked());
             }
             Waits.pause(Duration.ofSeconds(1));
             c.appRssAfter = Limits.rssMiB(app.pid());
@@ -387,10 +383,10 @@ public final class NotifyBenchmark {
         Round r = new Round(size, number, dropId, told, d.duplicates.get(), h, first, last,
                 startedMicros - requestMicros, cores);
         Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f, p99 %.1f, max %.1f, first %.1f ms;"
-                + " scheduleDrop answered in %d ms, startedAt %+.1f ms after it was sent; cores: %s", label, number < 0
-                ? "probe" : "start " + number, dropId, told, size, told < size ? String.format(" (%,d MISSING)",
-                size - told) : "", r.ms(50), r.ms(99), r.ms(100), first / 1000.0, requestMillis,
-                (startedMicros - requestMicros) / 1000.0, ProcCpu.format(cores));
+                + " scheduleDrop %d ms, startedAt %+.1f ms after it; cores: %s", label, number < 0 ? "probe" : "start "
+                + number, dropId, told, size, told < size ? String.format(" (%,d MISSING)", size - told) : "", r.ms(50),
+                r.ms(99), r.ms(100), first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0,
+                ProcCpu.format(cores));
         return r;
     }
 
@@ -398,8 +394,6 @@ public final class NotifyBenchmark {
         String viewer = "inbox-viewer";
         String token = token(viewer);
         int drops = o.inboxDrops;
-        Progress.say("inbox: %s follows %,d creators (produced straight to %s); %d of them start a drop", viewer,
-                o.inboxFollows, topics.follows().name(), drops);
         // ic0 last: it gets a catalog entry (so creator(id:) answers) and, the viewer's follows being one
         // partition processed in order, its followerCount showing 1 means every earlier follow is applied.
         List<String> creators = IntStream.range(0, o.inboxFollows).mapToObj(k -> "ic" + k).toList();
@@ -412,8 +406,8 @@ public final class NotifyBenchmark {
             pool.shutdown();
         }
         results.inboxCreateSeconds = (System.nanoTime() - t) / 1e9;
-        Progress.say("inbox: %d drops started (upsertProduct + scheduleDrop by %d creator tokens, 4 at a time) in"
-                + " %.1f s", drops, drops, results.inboxCreateSeconds);
+        Progress.say("inbox: %s follows %,d creators, %d of which started a drop (4 at a time) in %.1f s", viewer,
+                o.inboxFollows, drops, results.inboxCreateSeconds);
         if (drops > 0) {
             awaitFollowers(creators.get(0), 1, Duration.ofSeconds(120));
         }
@@ -451,10 +445,10 @@ public final class NotifyBenchmark {
     private String logWarnings() {
         try (Stream<String> lines = Files.lines(app.log)) {
             Map<String, Long> kinds = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
-                    || l.contains("Exception")).limit(2000).map(l -> {
-                        String key = l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#");
-                        return key.length() > 200 ? key.substring(0, 200) : key;
-                    }).collect(Collectors.groupingBy(k -> k, LinkedHashMap::new, Collectors.counting()));
+                    || l.contains("Exception")).limit(2000)
+                    .map(l -> l.replaceAll("^\\S+\\s+\\S+\\s+", "").replaceAll("[0-9a-f]{8,}|\\d+", "#"))
+                    .map(k -> k.length() > 200 ? k.substring(0, 200) : k)
+                    .collect(Collectors.groupingBy(k -> k, LinkedHashMap::new, Collectors.counting()));
             return kinds.isEmpty() ? null : kinds.entrySet().stream()
                     .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
                     .map(e -> e.getValue() + "× " + e.getKey() + "\n").collect(Collectors.joining());

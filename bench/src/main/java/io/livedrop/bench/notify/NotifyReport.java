@@ -97,8 +97,7 @@ final class NotifyReport extends Markdown {
             double p99 = inbox.ms(99);
             row("inbox `me.notifications(first: 20)` p99 < " + ms(TARGET_INBOX_P99_MS) + " ms at " + n(o.inboxRate)
                     + " req/s (viewer following " + n(o.inboxFollows) + " creators, " + o.inboxDrops
-                    + " recent starts)",
-                    ms(p99) + " ms" + (inbox.run().saturated() ? " (saturated)" : ""),
+                    + " recent starts)", ms(p99) + " ms" + (inbox.run().saturated() ? " (saturated)" : ""),
                     p99 < TARGET_INBOX_P99_MS && inbox.run().errors() == 0 ? "yes" : "**no**");
         }
         line();
@@ -250,8 +249,8 @@ final class NotifyReport extends Markdown {
                 if (x.missing() > 0) {
                     notes.add("**" + c.label + ", start " + x.number() + " (drop " + x.dropId() + "): " + n(x.missing())
                             + " of " + n(x.subscribers()) + " subscribers were NOT told** within "
-                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or " + NotifyBenchmark.STALL.toSeconds()
-                            + " s without a new delivery).");
+                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or "
+                            + NotifyBenchmark.STALL.toSeconds() + " s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
                     notes.add(c.label + ", start " + x.number() + ": " + x.duplicates() + " subscribers were told twice.");
@@ -264,14 +263,11 @@ final class NotifyReport extends Markdown {
             }
         }
         r.cohorts.stream().filter(c -> c.swarm.acked() >= 1000 && c.appThreads >= 0.9 * c.swarm.acked()).findFirst()
-                .ifPresent(c ->
-                notes.add("**The instance runs one thread per WebSocket session**: " + n(c.appThreads) + " threads"
-                        + " with " + n(c.swarm.acked()) + " subscribers (" + c.label + "; " + c.appThreadNames + "), from"
-                        + " Spring GraphQL's WebMVC GraphQlWebSocketHandler (`Schedulers.newSingle` per session). So"
-                        + " 100,000 subscribers need 100,000 threads, more than kernel.pid_max ("
-                        + Limits.sysctl("/proc/sys/kernel/pid_max") + ") and, at two mappings per thread stack,"
-                        + " vm.max_map_count (" + Limits.sysctl("/proc/sys/vm/max_map_count") + ") allow here, even"
-                        + " with the open-files limit lifted."));
+                .ifPresent(c -> notes.add("**The instance runs one thread per WebSocket session** (see " + METHOD
+                        + "): " + n(c.appThreads) + " threads with " + n(c.swarm.acked()) + " subscribers (" + c.label
+                        + "; " + c.appThreadNames + "). 100,000 threads are more than kernel.pid_max (" + Limits.sysctl(
+                        "/proc/sys/kernel/pid_max") + ") and vm.max_map_count (" + Limits.sysctl("/proc/sys/vm/max_map_count")
+                        + ") allow here, even with no open-files limit."));
         if (r.appLogWarnings != null) {
             notes.add("Warnings and errors in the instance's log (most frequent, digits as #):\n\n```\n"
                     + r.appLogWarnings.strip() + "\n```");

@@ -87,8 +87,7 @@ public final class PushBenchmark {
     private static void measure(PushOptions o, SocialUnderTest app, RawProducerBaseline raw, Size size, Path work)
             throws Exception {
         int n = size.followers;
-        Progress.say("== %,d followers: seeding follows of %s (and %.0f%% noise follows of other creators)", n,
-                Follows.CREATOR, o.noise * 100);
+        Progress.say("== %,d followers: seeding follows of %s and noise follows", n, Follows.CREATOR);
         size.seed = app.seedTo(n);
         Progress.say("seeded: %,d follows (%,d of %s, %,d noise) produced in %.1f s, all applied after %.1f s:"
                 + " %,.0f follows/s", size.seed.added() + size.seed.noise(), size.seed.added(), Follows.CREATOR,

@@ -40,7 +40,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** The social topology in one {@link KafkaStreams} of this JVM, with {@link StreamsSettings#of} as the app runs it. */
 final class SocialUnderTest implements AutoCloseable {
@@ -161,9 +160,8 @@ final class SocialUnderTest implements AutoCloseable {
     /** The creator's follower count from the follower-counts store (interactive query); -1 while unavailable. */
     long count() {
         try {
-            ReadOnlyKeyValueStore<String, FollowerCount> counts = streams.store(StoreQueryParameters
-                    .fromNameAndType(Stores.FOLLOWER_COUNTS, QueryableStoreTypes.keyValueStore()));
-            FollowerCount c = counts.get(Follows.CREATOR);
+            FollowerCount c = streams.store(StoreQueryParameters.fromNameAndType(Stores.FOLLOWER_COUNTS,
+                    QueryableStoreTypes.<String, FollowerCount>keyValueStore())).get(Follows.CREATOR);
             return c == null ? 0 : c.getFollowers();
         } catch (InvalidStateStoreException e) {
             return -1;
@@ -204,8 +202,7 @@ final class SocialUnderTest implements AutoCloseable {
             try (var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                     "fan-out %s: %d/%d follows partitions done, %,d/%,d user ids received", dropId,
                     check.partitionsDone(), options.partitions, check.ids(), n))) {
-                if (!Waits.await(() -> check.complete() || failure.get() != null || batches.failure() != null,
-                        limit)) {
+                if (!Waits.await(() -> check.complete() || failure.get() != null || batches.failure() != null, limit)) {
                     failed = "gave up after " + limit.toSeconds() + " s";
                 }
             }
