@@ -118,8 +118,9 @@ final class NotifyReport extends Markdown {
         double base = baselineMs();
         paragraph("Per drop start, over its subscribers: startedAt → arrival (ms); ratios divide by the baseline, the"
                 + " median of one subscriber's latency (" + ms(base) + " ms).");
-        table("| subscribers | start | told | missing | p50 | p99 | max = last delivery | first delivery | p50 ÷ baseline"
-                + " | max ÷ baseline | scheduleDrop → startedAt | cores: instance / bench JVM / broker / machine |");
+        table("| subscribers | start | told | missing | p50 | p99 | max = last delivery | first delivery"
+                + " | p50 ÷ baseline | max ÷ baseline | scheduleDrop → startedAt | cores: instance / bench JVM / broker"
+                + " / machine |");
         for (Cohort c : r.cohorts) {
             if (c.rounds.isEmpty()) {
                 line("| " + c.label + " | — | — | — | — | — | — | — | | | | " + (c.capReason != null ? "not run: "
@@ -138,9 +139,9 @@ final class NotifyReport extends Markdown {
         }
         line();
         paragraph("Connections (RSS before connecting and after the probes):");
-        table("| cohort | asked | ran | subscribed | failed to connect | connect time | handshakes/s | instance RSS before"
-                + " → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance fds /"
-                + " threads | closed by server | protocol errors | probes |");
+        table("| cohort | asked | ran | subscribed | failed to connect | connect time | handshakes/s | instance RSS"
+                + " before → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance"
+                + " fds / threads | closed by server | protocol errors | probes |");
         for (Cohort c : r.cohorts) {
             Swarm.Stats w = c.swarm;
             row(c.label, n(c.requested), n(c.planned), n(w.acked()), w.failed() > 0 ? "**" + n(w.failed()) + "** "
@@ -176,8 +177,8 @@ final class NotifyReport extends Markdown {
                 n(o.inboxFollows), o.inboxDrops, r.inboxCreateSeconds, r.inboxEdges, Math.min(20, o.inboxDrops),
                 NotifyBenchmark.INBOX_QUERY, n(o.inboxRate), o.duration.toSeconds(), o.warmup.toSeconds(),
                 o.jitWarmup.toSeconds(), NotifyBenchmark.CONNECTIONS));
-        table("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline | p99 ÷ baseline"
-                + " | errors | cores: instance / bench JVM / broker / machine |");
+        table("| request | rate/s | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline"
+                + " | p99 ÷ baseline | errors | cores: instance / bench JVM / broker / machine |");
         InboxRun base = inboxRun(true);
         for (InboxRun x : r.inbox) {
             boolean isBase = x == base;
@@ -234,8 +235,8 @@ final class NotifyReport extends Markdown {
     private void setup() {
         machine(false);
         line("| livedrop instance | `" + run.appCommand + "` |");
-        line("| subscribers' client | JDK `java.net.http.HttpClient` WebSocket, one client (1 selector thread, 2 executor"
-                + " threads) for all subscribers; handshakes at most " + NotifyBenchmark.CONNECT_CONCURRENCY
+        line("| subscribers' client | JDK `java.net.http.HttpClient` WebSocket, one client (1 selector thread, 2"
+                + " executor threads) for all subscribers; handshakes at most " + NotifyBenchmark.CONNECT_CONCURRENCY
                 + " in flight |");
         line("| inbox load | the API benchmark's `LoadGenerator` (open loop) over the JDK HttpClient, HTTP/1.1 |");
         cpuLoad();
@@ -253,7 +254,8 @@ final class NotifyReport extends Markdown {
                             + NotifyBenchmark.STALL.toSeconds() + " s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
-                    notes.add(c.label + ", start " + x.number() + ": " + x.duplicates() + " subscribers were told twice.");
+                    notes.add(c.label + ", start " + x.number() + ": " + x.duplicates()
+                            + " subscribers were told twice.");
                 }
             }
             if (c.swarm.acked() < c.planned) {
@@ -265,9 +267,9 @@ final class NotifyReport extends Markdown {
         r.cohorts.stream().filter(c -> c.swarm.acked() >= 1000 && c.appThreads >= 0.9 * c.swarm.acked()).findFirst()
                 .ifPresent(c -> notes.add("**The instance runs one thread per WebSocket session** (see " + METHOD
                         + "): " + n(c.appThreads) + " threads with " + n(c.swarm.acked()) + " subscribers (" + c.label
-                        + "; " + c.appThreadNames + "). 100,000 threads are more than kernel.pid_max (" + Limits.sysctl(
-                        "/proc/sys/kernel/pid_max") + ") and vm.max_map_count (" + Limits.sysctl("/proc/sys/vm/max_map_count")
-                        + ") allow here, even with no open-files limit."));
+                        + "; " + c.appThreadNames + "). Even with no open-files limit, 100,000 threads are more than"
+                        + " kernel.pid_max (" + Limits.sysctl("/proc/sys/kernel/pid_max") + ") and vm.max_map_count ("
+                        + Limits.sysctl("/proc/sys/vm/max_map_count") + ") allow here."));
         if (r.appLogWarnings != null) {
             notes.add("Warnings and errors in the instance's log (most frequent, digits as #):\n\n```\n"
                     + r.appLogWarnings.strip() + "\n```");

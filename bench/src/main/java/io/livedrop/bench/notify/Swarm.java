@@ -167,7 +167,8 @@ final class Swarm implements AutoCloseable {
                 }
             }
         }
-        Waits.await(() -> Arrays.stream(sockets).allMatch(ws -> ws == null || ws.isInputClosed()), Duration.ofSeconds(20));
+        Waits.await(() -> Arrays.stream(sockets).allMatch(ws -> ws == null || ws.isInputClosed()),
+                Duration.ofSeconds(20));
         Arrays.stream(sockets).filter(ws -> ws != null).forEach(WebSocket::abort);
         Arrays.fill(sockets, null);
         client.executor().map(ExecutorService.class::cast).ifPresent(ExecutorService::shutdown);

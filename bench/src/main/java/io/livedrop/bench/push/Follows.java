@@ -37,9 +37,4 @@ final class Follows {
                 .mapToObj(j -> NOISE_CREATORS.get((int) (j % NOISE_CREATORS.size())));
         return Stream.concat(Stream.of(CREATOR), others).toList();
     }
-
-    /** Noise follows of users {@code [0, n)}. */
-    static long noiseCount(int n, double noise) {
-        return (long) Math.floor(n * noise);
-    }
 }

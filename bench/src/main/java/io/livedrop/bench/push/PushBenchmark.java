@@ -55,13 +55,11 @@ public final class PushBenchmark {
     private static int run(PushOptions o, BenchRun run) throws Exception {
         List<Size> sizes = new ArrayList<>();
         List<String> setup = new ArrayList<>();
-        Progress.say("plan: followers %s (seeded cumulatively, noise %.2f follows of other creators per follower); %d"
-                + " fan-outs per size; baselines: raw producer (%d runs, plain and in one transaction), RocksDB prefix"
-                + " scan (%d runs)", o.followers, o.noise, o.runs, o.runs, o.runs);
+        Progress.say("plan: followers %s (seeded cumulatively, %.2f noise follows per follower); %d runs of each"
+                + " fan-out and baseline (raw producer: 3 variants; RocksDB scan)", o.followers, o.noise, o.runs);
         try (run; KafkaBroker broker = run.startBroker(o.broker);
              SocialUnderTest app = new SocialUnderTest(o, broker.bootstrapServers(), run.work)) {
-            Progress.say("starting the social topology (application id %s, %d partitions)", app.applicationId(),
-                    o.partitions);
+            Progress.say("starting the social topology (%s, %d partitions)", app.applicationId(), o.partitions);
             app.start();
             setup.add("Kafka Streams: SocialTopology.build in the benchmark's JVM, one KafkaStreams instance,"
                     + " application id `" + app.applicationId() + "`, StreamsSettings.of: " + app.settings()
@@ -81,7 +79,8 @@ public final class PushBenchmark {
         }
         Path report = new PushReport(o, run, sizes, setup).write();
         return run.exit(report, sizes.stream().allMatch(s -> s.fanouts.stream().allMatch(FanoutCheck.FanoutRun::ok)),
-                "every fan-out passed its checks", "SOME FAN-OUTS FAILED THEIR CHECKS OR THE RUN FAILED (see the report)");
+                "every fan-out passed its checks",
+                "SOME FAN-OUTS FAILED THEIR CHECKS OR THE RUN FAILED (see the report)");
     }
 
     private static void measure(PushOptions o, SocialUnderTest app, RawProducerBaseline raw, Size size, Path work)
@@ -126,7 +125,7 @@ public final class PushBenchmark {
         size.scan = RocksScanBaseline.run(dir, n, o.noise, app.config.pushBatchSize(), o.runs);
         Dirs.deleteRecursively(dir);
         Progress.say("RocksDB prefix scan of %s| (%,d keys written): %s ms; %,d ids in %,d batches", Follows.CREATOR,
-                n + Follows.noiseCount(n, o.noise), size.scan.ms().stream().map(d -> String.format(Locale.ROOT, "%.1f",
-                d)).toList(), size.scan.ids(), size.scan.batches());
+                size.scan.keys(), size.scan.ms().stream().map(d -> String.format(Locale.ROOT, "%.1f", d)).toList(),
+                size.scan.ids(), size.scan.batches());
     }
 }

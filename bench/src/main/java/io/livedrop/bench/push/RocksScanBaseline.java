@@ -23,8 +23,8 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksScanBaseline {
 
-    /** The scans' times in ms, and the ids and batches the last scan found. */
-    record Result(List<Double> ms, long ids, int batches) {
+    /** The scans' times in ms, the keys written, and the ids and batches the last scan found. */
+    record Result(List<Double> ms, long keys, long ids, int batches) {
     }
 
     private RocksScanBaseline() {
@@ -34,6 +34,7 @@ final class RocksScanBaseline {
         RocksDB.loadLibrary();
         Files.createDirectories(dir);
         List<Double> times = new ArrayList<>();
+        long keys = 0;
         long ids = 0;
         int batches = 0;
         try (Options options = new Options().setCreateIfMissing(true);
@@ -43,6 +44,7 @@ final class RocksScanBaseline {
                 for (int i = 0; i < followers; i++) {
                     for (String creator : Follows.followedBy(i, noise)) {
                         batch.put((creator + '|' + Follows.user(i)).getBytes(StandardCharsets.UTF_8), value);
+                        keys++;
                     }
                     if (batch.count() >= 10_000) {
                         db.write(write, batch);
@@ -82,6 +84,6 @@ final class RocksScanBaseline {
         } catch (RocksDBException e) {
             throw new IllegalStateException("RocksDB baseline failed: " + e, e);
         }
-        return new Result(List.copyOf(times), ids, batches);
+        return new Result(List.copyOf(times), keys, ids, batches);
     }
 }
