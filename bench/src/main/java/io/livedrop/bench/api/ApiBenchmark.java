@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -56,7 +55,6 @@ public final class ApiBenchmark {
     private final Map<String, String> expectedOwners = new LinkedHashMap<>();
     private KafkaBroker broker;
     private AppInstance a;
-    private String[] orderDropIds;
     private String[] users;
     private String[] userTokens;
     // what the run measured and the facts the report states
@@ -67,7 +65,7 @@ public final class ApiBenchmark {
     String partitionMap;
     List<String> readKeysLocal = List.of();
     List<String> readKeysRemote = List.of();
-    List<String> orderDrops = List.of();
+    String[] orderDrops = {};
     int partitions;
 
     private ApiBenchmark(ApiOptions o, CpuWatch cpuWatch) {
@@ -139,11 +137,10 @@ public final class ApiBenchmark {
                 10_000_000);
         readKeysLocal = readDrops.get("A");
         readKeysRemote = readDrops.get("B");
-        orderDrops = interleave(orderDropsBy.get("A"), orderDropsBy.get("B"));
+        orderDrops = interleave(orderDropsBy.get("A"), orderDropsBy.get("B")).toArray(String[]::new);
         http.awaitLive(a.url(), expectedOwners.keySet());
         ownershipBefore = verifyOwnership();
         Progress.say("ownership verified: %s", ownershipBefore);
-        orderDropIds = orderDrops.toArray(String[]::new);
         users = IntStream.range(0, o.users).mapToObj(u -> "bench-u" + u).toArray(String[]::new);
         Instant now = Instant.now();
         userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), now))
@@ -240,7 +237,7 @@ public final class ApiBenchmark {
     private Target orderTarget(String prefix) {
         return i -> {
             String body = "{\"query\":\"" + ORDER_MUTATION + "\",\"variables\":{\"in\":{\"dropId\":\""
-                    + orderDropIds[i % orderDropIds.length] + "\",\"quantity\":1,\"idempotencyKey\":\"" + prefix
+                    + orderDrops[i % orderDrops.length] + "\",\"quantity\":1,\"idempotencyKey\":\"" + prefix
                     + "-" + i + "\"}}}";
             return LoadGenerator.send(http, Http.graphQl(a.url(), body, userTokens[i % users.length]),
                     ApiBenchmark::orderOutcome);
@@ -264,22 +261,21 @@ public final class ApiBenchmark {
     private void reads(int rep, boolean baselineFirst) {
         Target read = readTarget();
         Target base = LoadGenerator.typename(http, a.url(), null);
-        IntUnaryOperator readClass = i -> i % 2;
         for (int rate : o.readRates) {
-            inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, base, i -> 0, 1),
-                    () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, read, readClass, 2));
+            inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, base, 1),
+                    () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, read, 2));
         }
-        closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
-        closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
+        closedLoop(Measured.TYPENAME, rep, base, 1);
+        closedLoop(Measured.DROP_READ, rep, read, 2);
     }
 
     private void orders(int rep, boolean baselineFirst) {
-        try (TopologyOnly topology = new TopologyOnly(broker.bootstrapServers(), topics, TopologySerdes.from(config),
-                users, orderDropIds)) {
+        try (TopologyOnly topology = TopologyOnly.start(broker.bootstrapServers(), topics, TopologySerdes.from(config),
+                users, orderDrops)) {
             for (int rate : o.orderRates) {
                 String api = "api-r" + rep + "-" + rate;
                 inOrder(baselineFirst, () -> topologyOnly(topology, rate, rep), () -> openLoop(Measured.ORDER,
-                        Measured.PLACE_ORDER, rate, rep, orderTarget(api + "-w"), orderTarget(api + "-m"), i -> 0, 1));
+                        Measured.PLACE_ORDER, rate, rep, orderTarget(api + "-w"), orderTarget(api + "-m"), 1));
             }
         }
     }
@@ -300,35 +296,31 @@ public final class ApiBenchmark {
             }
         }
         try (TopologyOnly.RunTarget t = topology.new RunTarget(prefix + "-m", rate, o.duration, drain())) {
-            measure(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate, rep, t, i -> 0, 1);
+            measure(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate, rep, t, 1);
         }
     }
 
-    /** The warm-up on {@code warm}, then the measured run on {@code target}. */
-    private void openLoop(String kind, String system, int rate, int rep, Target warm, Target target,
-                          IntUnaryOperator classOf, int classes) {
+    /** The warm-up on {@code warm}, then the measured run on {@code target}; request i is of class i mod classes. */
+    private void openLoop(String kind, String system, int rate, int rep, Target warm, Target target, int classes) {
         LoadGenerator.warmup(system, rate, o.warmup, o.connections, warm);
-        measure(kind, system, rate, rep, target, classOf, classes);
+        measure(kind, system, rate, rep, target, classes);
     }
 
-    private void measure(String kind, String system, int rate, int rep, Target target, IntUnaryOperator classOf,
-                         int classes) {
+    private void measure(String kind, String system, int rate, int rep, Target target, int classes) {
         // produced orders awaiting their decision are not capped
         int limit = system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections;
-        record(kind, system, rate, rep, classes, () -> LoadGenerator.openLoop(system + " @ "
-                + String.format("%,d", rate) + "/s", rate, o.duration, limit, target, classOf, classes, drain(), true));
+        record(kind, system, rate, rep, classes, () -> LoadGenerator.openLoop(system + " @ " + String.format("%,d",
+                rate) + "/s", rate, o.duration, limit, target, i -> i % classes, classes, drain(), true));
     }
 
-    private void closedLoop(String system, int rep, Target target, IntUnaryOperator classOf, int classes) {
+    private void closedLoop(String system, int rep, Target target, int classes) {
         int n = o.concurrency;
         if (!o.warmup.isZero()) {
-            Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n,
-                    o.warmup.toSeconds());
-            LoadGenerator.closedLoop(system + " warm-up", n, o.warmup, target, i -> 0, 1, Duration.ofSeconds(5),
-                    false);
+            Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n, o.warmup.toSeconds());
+            LoadGenerator.closedLoop(system + " warm-up", n, o.warmup, target, i -> 0, 1, Duration.ofSeconds(5), false);
         }
         record(Measured.MAX, system, n, rep, classes, () -> LoadGenerator.closedLoop(system + ", closed loop, " + n
-                + " in flight", n, o.duration, target, classOf, classes, drain(), true));
+                + " in flight", n, o.duration, target, i -> i % classes, classes, drain(), true));
     }
 
     /** Runs {@code measured} (the instances alive), with the cores each process used and the foreign load. */

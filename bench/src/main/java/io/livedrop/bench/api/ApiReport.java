@@ -149,19 +149,17 @@ final class ApiReport extends Markdown {
         paragraph("## Targets (from the issue)");
         table("| target | measured | met |");
         Optional<Case> read = find(Measured.READ, Measured.DROP_READ, READ_TARGET_RATE);
-        Optional<Case> typename = find(Measured.READ, Measured.TYPENAME, READ_TARGET_RATE);
         Optional<Case> order = find(Measured.ORDER, Measured.PLACE_ORDER, ORDER_TARGET_RATE);
-        Optional<Case> topo = find(Measured.ORDER, Measured.TOPOLOGY_ONLY, ORDER_TARGET_RATE);
         String readAt = " at " + n(READ_TARGET_RATE) + " req/s";
         String orderAt = " at " + n(ORDER_TARGET_RATE) + " orders/s";
         line("| drop read p99 < " + ms(READ_TARGET_P99_MS) + " ms" + readAt + " | "
                 + p99Target(read, READ_TARGET_P99_MS));
         line("| drop read p99 ≤ " + READ_TARGET_RATIO + " × `{ __typename }` p99" + readAt + " | "
-                + ratioTarget(read, typename, READ_TARGET_RATIO));
+                + ratioTarget(read, find(Measured.READ, Measured.TYPENAME, READ_TARGET_RATE), READ_TARGET_RATIO));
         line("| placeOrder p99 < " + ms(ORDER_TARGET_P99_MS) + " ms" + orderAt + " (HTTP → committed decision →"
                 + " response) | " + p99Target(order, ORDER_TARGET_P99_MS));
-        line("| placeOrder p99 ≤ " + ORDER_TARGET_RATIO + " × topology-only p99" + orderAt + " | "
-                + ratioTarget(order, topo, ORDER_TARGET_RATIO));
+        line("| placeOrder p99 ≤ " + ORDER_TARGET_RATIO + " × topology-only p99" + orderAt + " | " + ratioTarget(order,
+                find(Measured.ORDER, Measured.TOPOLOGY_ONLY, ORDER_TARGET_RATE), ORDER_TARGET_RATIO));
         line();
         if (cases.values().stream().anyMatch(Case::saturated)) {
             paragraph("**Saturated runs** served less than 90% of the offered rate or left requests unanswered: their"
@@ -195,7 +193,7 @@ final class ApiReport extends Markdown {
     }
 
     private static String answers(Case c, int cls) {
-        return n(c.sum(m -> m.histogram(cls).getTotalCount()));
+        return n(c.sum(m -> m.run().histogram(cls).getTotalCount()));
     }
 
     /** rate | label | sent/s | served/s | answers | {@code counts} | percentiles | ratios to {@code base} | errors. */
@@ -364,22 +362,22 @@ final class ApiReport extends Markdown {
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.READ)).toList())) {
             List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
-                Measured m = c.representative();
+                LoadGenerator.Run m = c.representative().run();
                 series.add(new LatencyChart.Series("drop read, all keys", m.histogram(Measured.ALL), false));
                 series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(LOCAL), false));
                 series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)", m.histogram(REMOTE), false));
             });
             find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c -> series.add(new LatencyChart.Series(
-                    "{ __typename } (baseline)", c.representative().histogram(Measured.ALL), true)));
+                    "{ __typename } (baseline)", c.representative().run().histogram(Measured.ALL), true)));
             panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "reads at %,d/s (ms)", rate), series,
                     rate == READ_TARGET_RATE ? READ_TARGET_P99_MS : Double.NaN, "target: p99 < 10 ms"));
         }
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.ORDER)).toList())) {
             List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.ORDER, Measured.PLACE_ORDER, rate).ifPresent(c -> series.add(new LatencyChart.Series(
-                    "placeOrder via API", c.representative().histogram(Measured.ALL), false)));
+                    "placeOrder via API", c.representative().run().histogram(Measured.ALL), false)));
             find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate).ifPresent(c -> series.add(new LatencyChart.Series(
-                    "topology only (baseline)", c.representative().histogram(Measured.ALL), true)));
+                    "topology only (baseline)", c.representative().run().histogram(Measured.ALL), true)));
             panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "orders at %,d/s (ms)", rate), series,
                     rate == ORDER_TARGET_RATE ? ORDER_TARGET_P99_MS : Double.NaN, "target: p99 < 60 ms"));
         }
@@ -391,8 +389,7 @@ final class ApiReport extends Markdown {
     }
 
     private static String label(Measured m) {
-        return m.system() + (m.kind().equals(Measured.MAX) ? ", closed loop " + n(m.rate()) + " in flight"
-                : " @ " + n(m.rate()) + "/s") + (m.rep() > 1 ? " (run " + m.rep() + ")" : "");
+        return m.run().label + (m.rep() > 1 ? " (run " + m.rep() + ")" : "");
     }
 
     private static String errors(Case c) {

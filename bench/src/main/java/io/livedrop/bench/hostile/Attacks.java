@@ -161,7 +161,9 @@ final class Attacks {
         Duration timeout = Duration.ofMinutes(10);
         Answer a = send(Http.graphQl(app.url(), Http.json(NESTED), null, timeout))
                 .get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-        return attack.result(a.describe(), a.refusal());
+        return attack.result(a.outcome() + String.format(Locale.ROOT, a.status() < 0 ? " after %2$.1f s"
+                : ", %s bytes in %.1f s", n(a.bytes()), a.seconds()), a.status() < 0 || a.status() >= 400
+                || a.code() != null ? a.outcome() : "nothing refused");
     }
 
     Attack malformedOrderStatus() {
@@ -246,15 +248,6 @@ final class Attacks {
     record Answer(int status, long bytes, String code, double seconds, String error) {
         String outcome() {
             return status < 0 ? "no answer (" + error + ")" : "HTTP " + status + (code == null ? "" : code);
-        }
-
-        String describe() {
-            return outcome() + String.format(Locale.ROOT, status < 0 ? " after %2$.1f s" : ", %s bytes in %.1f s",
-                    n(bytes), seconds);
-        }
-
-        String refusal() {
-            return status < 0 || status >= 400 || code != null ? outcome() : "nothing refused";
         }
     }
 
