@@ -77,12 +77,16 @@ final class ApiReport extends Markdown {
             return runs.stream().anyMatch(Measured::lowerBound);
         }
 
+        String bound() {
+            return lowerBound() ? "≥ " : "";
+        }
+
         /** "p50 | p99 | p99.9 | max" of class {@code cls}; "≥ " before lower bounds when {@code bounded}. */
         String percentiles(int cls, boolean boldP99, boolean bounded) {
-            String b = bounded && lowerBound() ? "≥ " : "";
+            String b = bounded ? bound() : "";
             String bold = boldP99 ? "**" : "";
             return b + ms(p(cls, 50)) + " | " + bold + b + ms(p(cls, 99)) + bold + " | " + b + ms(p(cls, 99.9)) + " | "
-                    + b + ms(median(m -> m.maxMs(cls)));
+                    + b + ms(median(m -> m.run().histogram(cls).getMaxValue() / 1000.0));
         }
 
         /** "p50 ÷ baseline | p99 ÷ baseline" of class {@code cls} against the whole baseline (empty without one). */
@@ -169,7 +173,7 @@ final class ApiReport extends Markdown {
     }
 
     private static String p99Target(Optional<Case> system, double targetMs) {
-        return system.map(c -> bound(c) + ms(c.p(99)) + " ms" + (c.saturated() ? " (saturated: served "
+        return system.map(c -> c.bound() + ms(c.p(99)) + " ms" + (c.saturated() ? " (saturated: served "
                 + n(c.median(m -> m.run().servedRate())) + " of " + n(c.rate()) + "/s)" : "") + warn(c) + " | "
                 + yes(!c.lowerBound() && c.p(99) < targetMs)).orElse("not measured | n/a") + " |";
     }
@@ -181,7 +185,7 @@ final class ApiReport extends Markdown {
         }
         Case c = system.get();
         Case b = baseline.get();
-        String measured = bound(c) + ms(c.p(99)) + " ÷ " + bound(b) + ms(b.p(99)) + " ms = **"
+        String measured = c.bound() + ms(c.p(99)) + " ÷ " + b.bound() + ms(b.p(99)) + " ms = **"
                 + ratio(c.p(99) / b.p(99)) + "**";
         if (b.saturated()) {
             return measured + " (" + (c.saturated() ? "both" : "the baseline") + " saturated: not scored) | n/a |";
@@ -401,10 +405,6 @@ final class ApiReport extends Markdown {
     private static String warn(Case c) {
         return c.runs().stream().anyMatch(m -> m.foreign() != null && (m.foreign()[0] > 0.1 || m.foreign()[1] > 0.5))
                 ? " ⚠" : "";
-    }
-
-    private static String bound(Case c) {
-        return c.lowerBound() ? "≥ " : "";
     }
 
     private static String yes(boolean met) {

@@ -117,7 +117,10 @@ public final class LoadGenerator {
                 inFlight.decrementAndGet();
                 if (first.test(at)) {
                     if (e != null || r == null || r.outcome() == Outcome.ERROR) {
-                        error(e != null ? Formats.rootCause(e) : r == null ? "no reply" : r.detail());
+                        outcomes.incrementAndGet(Outcome.ERROR.ordinal());
+                        if (firstError == null) {
+                            firstError = e != null ? Formats.rootCause(e) : r == null ? "no reply" : r.detail();
+                        }
                     } else {
                         record(classOf.applyAsInt(i), (r.atNanos() > 0 ? r.atNanos() : at) - fromNanos, r.outcome());
                     }
@@ -130,13 +133,6 @@ public final class LoadGenerator {
 
         Progress.Ticker ticker(boolean progress) {
             return progress ? Progress.every(Duration.ofSeconds(5), this::progressLine) : () -> { };
-        }
-
-        void error(String detail) {
-            outcomes.incrementAndGet(Outcome.ERROR.ordinal());
-            if (firstError == null) {
-                firstError = detail;
-            }
         }
 
         public synchronized Histogram histogram() {

@@ -25,10 +25,6 @@ record Measured(String kind, String system, double rate, int rep, LoadGenerator.
         return run.histogram(cls).getValueAtPercentile(percentile) / 1000.0;
     }
 
-    double maxMs(int cls) {
-        return run.histogram(cls).getMaxValue() / 1000.0;
-    }
-
     /** Answers all came and none was an error. */
     boolean clean() {
         return run.errors() == 0 && run.unanswered() == 0;
