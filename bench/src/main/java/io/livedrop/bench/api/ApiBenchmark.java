@@ -53,7 +53,6 @@ public final class ApiBenchmark {
     private final Map<String, Long> pids = new LinkedHashMap<>();
     /** Each drop created -> the instance expected to own it. */
     private final Map<String, String> expectedOwners = new LinkedHashMap<>();
-    private KafkaBroker broker;
     private AppInstance a;
     private String[] users;
     private String[] userTokens;
@@ -117,7 +116,6 @@ public final class ApiBenchmark {
 
     /** One benchmark session against the running instances. */
     private void session(KafkaBroker broker) throws Exception {
-        this.broker = broker;
         a = instances.get(0);
         pids.put("bench JVM (load generator)", ProcessHandle.current().pid());
         pids.put("instance A", a.pid());
@@ -142,8 +140,7 @@ public final class ApiBenchmark {
         ownershipBefore = verifyOwnership();
         Progress.say("ownership verified: %s", ownershipBefore);
         users = IntStream.range(0, o.users).mapToObj(u -> "bench-u" + u).toArray(String[]::new);
-        Instant now = Instant.now();
-        userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), now))
+        userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), Instant.now()))
                 .toArray(String[]::new);
         warmJit();
 
@@ -156,7 +153,7 @@ public final class ApiBenchmark {
                 reads(rep, baselineFirst);
             }
             if (o.orders()) {
-                orders(rep, baselineFirst);
+                orders(broker, rep, baselineFirst);
             }
         }
         ownershipAfter = verifyOwnership();
@@ -269,7 +266,7 @@ public final class ApiBenchmark {
         closedLoop(Measured.DROP_READ, rep, read, 2);
     }
 
-    private void orders(int rep, boolean baselineFirst) {
+    private void orders(KafkaBroker broker, int rep, boolean baselineFirst) {
         try (TopologyOnly topology = TopologyOnly.start(broker.bootstrapServers(), topics, TopologySerdes.from(config),
                 users, orderDrops)) {
             for (int rate : o.orderRates) {
@@ -282,9 +279,7 @@ public final class ApiBenchmark {
 
     /** Baseline and system in the order given (alternating between repetitions). */
     private static void inOrder(boolean baselineFirst, Runnable baseline, Runnable system) {
-        for (Runnable r : baselineFirst ? List.of(baseline, system) : List.of(system, baseline)) {
-            r.run();
-        }
+        (baselineFirst ? List.of(baseline, system) : List.of(system, baseline)).forEach(Runnable::run);
     }
 
     /** The warm-up and the measured run, each with a decision reader of its own (closing it checks it). */
@@ -333,13 +328,11 @@ public final class ApiBenchmark {
         Measured m = new Measured(kind, system, rate, rep, run, cores, cpuWatch.foreignBetween(start,
                 System.nanoTime()));
         runs.add(m);
-        Progress.say("%s", run.summaryLine());
+        Progress.say("%s; cores: %s", run.summaryLine(), ProcCpu.format(cores));
         if (classes == 2) {
-            Progress.say("  local keys (owned by A): p50 %.2f ms, p99 %.2f ms; remote keys (owned by B, one hop):"
-                    + " p50 %.2f ms, p99 %.2f ms", m.ms(LOCAL, 50), m.ms(LOCAL, 99), m.ms(REMOTE, 50),
-                    m.ms(REMOTE, 99));
+            Progress.say("  local keys (A): p50 %.2f ms, p99 %.2f ms; remote (B, one hop): p50 %.2f ms, p99 %.2f ms",
+                    m.ms(LOCAL, 50), m.ms(LOCAL, 99), m.ms(REMOTE, 50), m.ms(REMOTE, 99));
         }
-        Progress.say("  cores: %s", ProcCpu.format(cores));
     }
 
     private void checkAlive() {
