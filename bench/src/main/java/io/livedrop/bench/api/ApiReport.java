@@ -284,8 +284,7 @@ final class ApiReport extends Markdown {
         paragraph("## Orders (open loop, fixed arrival rates)");
         paragraph("`placeOrder` to A, end to end (HTTP → committed decision → response), from " + n(o.users)
                 + " buyers, a fresh idempotency key each, on " + o.orderDrops + " drops of 10,000,000 units (half owned"
-                + " by A, half by B). PENDING answers (no decision within the API's wait) are counted apart, at their"
-                + " answer time (≥). Baseline: topology only ([how](api-method.md#what-is-measured)).");
+                + " by A, half by B). Baseline: topology only; PENDING apart ([how](api-method.md#what-is-measured)).");
         table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max"
                 + " | p50 ÷ topology | p99 ÷ topology | errors |");
         for (int rate : rates(orders)) {

@@ -72,9 +72,8 @@ public final class HostileBenchmark extends Markdown {
     @Override
     protected void sections() {
         paragraph("# Hostile clients: what each attack of issue 14 costs one instance" + (o.quick ? " (quick)" : ""));
-        paragraph(produced() + " Against " + run.appJar + ". One livedrop instance and one Kafka broker, child"
-                + " processes on loopback; the attacks one at a time, as issue 14 describes them. Rerun the same"
-                + " command with another `--app-jar=` (default: the current build) to compare.");
+        paragraph(produced() + " Against " + run.appJar + "; the setup and how to compare two jars:"
+                + " [methodology.md](methodology.md#hostile-clients-bench-hostile).");
         failure();
         table("| attack (issue 14) | the issue's figure | instance CPU during it | heap after a full GC: before →"
                 + " clients connected → clients gone | highest heap during it | answers | refused, and how |");
