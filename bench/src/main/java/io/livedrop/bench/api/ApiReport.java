@@ -219,8 +219,7 @@ final class ApiReport extends Markdown {
         paragraph("## Reads (open loop, fixed arrival rates)");
         paragraph("`POST /graphql` to A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys + " drops alternating, "
                 + o.readKeys / 2 + " owned by A (local) and " + o.readKeys / 2 + " by B (remote: one hop from A)."
-                + " Baseline: `" + LoadGenerator.TYPENAME_QUERY + "` at the same rate; ratios divide by its"
-                + " percentile.");
+                + " Baseline: `" + LoadGenerator.TYPENAME_QUERY + "` at the same rate, the ratios' divisor.");
         table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline"
                 + " | p99 ÷ baseline | errors |");
         List<String> remoteCost = new ArrayList<>();
@@ -256,7 +255,7 @@ final class ApiReport extends Markdown {
         }
         paragraph("## Reads at maximum throughput (closed loop)");
         paragraph("Closed loop for " + secs(o.duration) + ": the throughput A sustains; latency from each actual send"
-                + " (service times under saturation).");
+                + " ([how](api-method.md#reading-the-report)).");
         table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99"
                 + " | remote p50 / p99 | errors |");
         Optional<Case> base = max.stream().filter(c -> c.system().equals(Measured.TYPENAME)).findFirst();
@@ -304,8 +303,7 @@ final class ApiReport extends Markdown {
             return;
         }
         paragraph("## CPU by process during each measured run (cores)");
-        paragraph("From /proc: cores each process used over the run; \"others\" is every process not this benchmark's;"
-                + " the last two columns are ms of CPU per answer ([method](api-method.md#reading-the-report)).");
+        paragraph("Cores each process used over the run, from /proc ([how](api-method.md#reading-the-report)).");
         List<String> names = new ArrayList<>(r.runs.get(0).cores().keySet());
         table("| run | " + String.join(" | ", names) + " | others | A ms CPU / answer | load generator ms CPU"
                 + " / answer |");

@@ -72,8 +72,8 @@ public final class HostileBenchmark extends Markdown {
     @Override
     protected void sections() {
         paragraph("# Hostile clients: what each attack of issue 14 costs one instance" + (o.quick ? " (quick)" : ""));
-        paragraph(produced() + " Against " + run.appJar + "; the setup and how to compare two jars:"
-                + " [methodology.md](methodology.md#hostile-clients-bench-hostile).");
+        paragraph(produced() + " Against " + run.appJar + "; the setup, how to compare two jars and how each column"
+                + " is measured: [methodology.md](methodology.md#hostile-clients-bench-hostile).");
         failure();
         table("| attack (issue 14) | the issue's figure | instance CPU during it | heap after a full GC: before →"
                 + " clients connected → clients gone | highest heap during it | answers | refused, and how |");
@@ -84,8 +84,7 @@ public final class HostileBenchmark extends Markdown {
                     : String.format(Locale.ROOT, "%,d MB", a.peakMb), cell(a.answers), cell(a.refused));
         }
         line();
-        paragraph("How each column is measured: [methodology.md](methodology.md#hostile-clients-bench-hostile)."
-                + " Instance health at the end: " + (finalHealth < 0 ? "not reachable" : "HTTP " + finalHealth) + ".");
+        paragraph("Instance health at the end: " + (finalHealth < 0 ? "not reachable" : "HTTP " + finalHealth) + ".");
         machine(false);
         line("| instance | `" + run.appCommand + "` |");
         row("sizes", o.drops + " drops (one for each of " + o.creators + " creators, the rest by the first); "
