@@ -243,16 +243,15 @@ public final class ApiBenchmark {
 
     /** Untimed closed-loop traffic of everything the runs will send, for the instances' JIT. */
     private void warmJit() {
-        List<Target> targets = new ArrayList<>();
+        Map<String, Target> targets = new LinkedHashMap<>();
         if (o.reads()) {
-            targets.add(LoadGenerator.typename(http, a.url(), null));
-            targets.add(readTarget());
+            targets.put("__typename", LoadGenerator.typename(http, a.url(), null));
+            targets.put("drop reads", readTarget());
         }
         if (o.orders()) {
-            targets.add(orderTarget("jit"));
+            targets.put("orders", orderTarget("jit"));
         }
-        LoadGenerator.jitWarmup(targets, o.reads() && o.orders() ? "__typename, drop reads and orders"
-                : o.reads() ? "__typename and drop reads" : "orders", 32, o.jitWarmup);
+        LoadGenerator.jitWarmup(List.copyOf(targets.values()), String.join(", ", targets.keySet()), 32, o.jitWarmup);
     }
 
     private void reads(int rep, boolean baselineFirst) {
