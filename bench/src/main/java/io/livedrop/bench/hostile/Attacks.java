@@ -120,10 +120,7 @@ final class Attacks {
             return this;
         }
 
-        /**
-         * A socket attack's result: the heap held with the socket open, then what the socket got and its refusals
-         * (its state taken before this client closes it), then the heap once it is closed.
-         */
+        /** Heap held with the socket open, then what it got and its refusals (before we close it), then heap after. */
         Attack socketResult(GraphQlSocket s, int sent, int wanted, String more) {
             end();
             heapHeld = Heap.usedAfterFullGc(app.pid());
@@ -142,7 +139,6 @@ final class Attacks {
 
     Attack nestedQuery() throws Exception {
         for (int d = 0; d < o.drops; d++) {
-            // the rest by the first creator: its creator.drops lists up to 100, as in the issue
             String[] creator = creator(d < o.creators ? d : 0);
             setup.scheduleDrop(app.url(), creator[1], 1000, 100, creator[0]);
             if ((d + 1) % 25 == 0) {
