@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -54,9 +53,7 @@ public final class ApiBenchmark {
     private final Map<String, Long> pids = new LinkedHashMap<>();
     /** Each drop created -> the instance expected to own it. */
     private final Map<String, String> expectedOwners = new LinkedHashMap<>();
-    private KafkaBroker broker;
     private AppInstance a;
-    private String[] orderDropIds;
     private String[] users;
     private String[] userTokens;
     // what the run measured and the facts the report states
@@ -67,7 +64,7 @@ public final class ApiBenchmark {
     String partitionMap;
     List<String> readKeysLocal = List.of();
     List<String> readKeysRemote = List.of();
-    List<String> orderDrops = List.of();
+    String[] orderDrops = {};
     int partitions;
 
     private ApiBenchmark(ApiOptions o, CpuWatch cpuWatch) {
@@ -119,7 +116,6 @@ public final class ApiBenchmark {
 
     /** One benchmark session against the running instances. */
     private void session(KafkaBroker broker) throws Exception {
-        this.broker = broker;
         a = instances.get(0);
         pids.put("bench JVM (load generator)", ProcessHandle.current().pid());
         pids.put("instance A", a.pid());
@@ -139,14 +135,12 @@ public final class ApiBenchmark {
                 10_000_000);
         readKeysLocal = readDrops.get("A");
         readKeysRemote = readDrops.get("B");
-        orderDrops = interleave(orderDropsBy.get("A"), orderDropsBy.get("B"));
+        orderDrops = interleave(orderDropsBy.get("A"), orderDropsBy.get("B")).toArray(String[]::new);
         http.awaitLive(a.url(), expectedOwners.keySet());
         ownershipBefore = verifyOwnership();
         Progress.say("ownership verified: %s", ownershipBefore);
-        orderDropIds = orderDrops.toArray(String[]::new);
         users = IntStream.range(0, o.users).mapToObj(u -> "bench-u" + u).toArray(String[]::new);
-        Instant now = Instant.now();
-        userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), now))
+        userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), Instant.now()))
                 .toArray(String[]::new);
         warmJit();
 
@@ -159,7 +153,7 @@ public final class ApiBenchmark {
                 reads(rep, baselineFirst);
             }
             if (o.orders()) {
-                orders(rep, baselineFirst);
+                orders(broker, rep, baselineFirst);
             }
         }
         ownershipAfter = verifyOwnership();
@@ -240,7 +234,7 @@ public final class ApiBenchmark {
     private Target orderTarget(String prefix) {
         return i -> {
             String body = "{\"query\":\"" + ORDER_MUTATION + "\",\"variables\":{\"in\":{\"dropId\":\""
-                    + orderDropIds[i % orderDropIds.length] + "\",\"quantity\":1,\"idempotencyKey\":\"" + prefix
+                    + orderDrops[i % orderDrops.length] + "\",\"quantity\":1,\"idempotencyKey\":\"" + prefix
                     + "-" + i + "\"}}}";
             return LoadGenerator.send(http, Http.graphQl(a.url(), body, userTokens[i % users.length]),
                     ApiBenchmark::orderOutcome);
@@ -249,46 +243,42 @@ public final class ApiBenchmark {
 
     /** Untimed closed-loop traffic of everything the runs will send, for the instances' JIT. */
     private void warmJit() {
-        List<Target> targets = new ArrayList<>();
+        Map<String, Target> targets = new LinkedHashMap<>();
         if (o.reads()) {
-            targets.add(LoadGenerator.typename(http, a.url(), null));
-            targets.add(readTarget());
+            targets.put("__typename", LoadGenerator.typename(http, a.url(), null));
+            targets.put("drop reads", readTarget());
         }
         if (o.orders()) {
-            targets.add(orderTarget("jit"));
+            targets.put("orders", orderTarget("jit"));
         }
-        LoadGenerator.jitWarmup(targets, o.reads() && o.orders() ? "__typename, drop reads and orders"
-                : o.reads() ? "__typename and drop reads" : "orders", 32, o.jitWarmup);
+        LoadGenerator.jitWarmup(List.copyOf(targets.values()), String.join(", ", targets.keySet()), 32, o.jitWarmup);
     }
 
     private void reads(int rep, boolean baselineFirst) {
         Target read = readTarget();
         Target base = LoadGenerator.typename(http, a.url(), null);
-        IntUnaryOperator readClass = i -> i % 2;
         for (int rate : o.readRates) {
-            inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, base, i -> 0, 1),
-                    () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, read, readClass, 2));
+            inOrder(baselineFirst, () -> openLoop(Measured.READ, Measured.TYPENAME, rate, rep, base, base, 1),
+                    () -> openLoop(Measured.READ, Measured.DROP_READ, rate, rep, read, read, 2));
         }
-        closedLoop(Measured.TYPENAME, rep, base, i -> 0, 1);
-        closedLoop(Measured.DROP_READ, rep, read, readClass, 2);
+        closedLoop(Measured.TYPENAME, rep, base, 1);
+        closedLoop(Measured.DROP_READ, rep, read, 2);
     }
 
-    private void orders(int rep, boolean baselineFirst) {
-        try (TopologyOnly topology = new TopologyOnly(broker.bootstrapServers(), topics, TopologySerdes.from(config),
-                users, orderDropIds)) {
+    private void orders(KafkaBroker broker, int rep, boolean baselineFirst) {
+        try (TopologyOnly topology = TopologyOnly.start(broker.bootstrapServers(), topics, TopologySerdes.from(config),
+                users, orderDrops)) {
             for (int rate : o.orderRates) {
                 String api = "api-r" + rep + "-" + rate;
                 inOrder(baselineFirst, () -> topologyOnly(topology, rate, rep), () -> openLoop(Measured.ORDER,
-                        Measured.PLACE_ORDER, rate, rep, orderTarget(api + "-w"), orderTarget(api + "-m"), i -> 0, 1));
+                        Measured.PLACE_ORDER, rate, rep, orderTarget(api + "-w"), orderTarget(api + "-m"), 1));
             }
         }
     }
 
     /** Baseline and system in the order given (alternating between repetitions). */
     private static void inOrder(boolean baselineFirst, Runnable baseline, Runnable system) {
-        for (Runnable r : baselineFirst ? List.of(baseline, system) : List.of(system, baseline)) {
-            r.run();
-        }
+        (baselineFirst ? List.of(baseline, system) : List.of(system, baseline)).forEach(Runnable::run);
     }
 
     /** The warm-up and the measured run, each with a decision reader of its own (closing it checks it). */
@@ -300,35 +290,31 @@ public final class ApiBenchmark {
             }
         }
         try (TopologyOnly.RunTarget t = topology.new RunTarget(prefix + "-m", rate, o.duration, drain())) {
-            measure(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate, rep, t, i -> 0, 1);
+            measure(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate, rep, t, 1);
         }
     }
 
-    /** The warm-up on {@code warm}, then the measured run on {@code target}. */
-    private void openLoop(String kind, String system, int rate, int rep, Target warm, Target target,
-                          IntUnaryOperator classOf, int classes) {
+    /** The warm-up on {@code warm}, then the measured run on {@code target}; request i is of class i mod classes. */
+    private void openLoop(String kind, String system, int rate, int rep, Target warm, Target target, int classes) {
         LoadGenerator.warmup(system, rate, o.warmup, o.connections, warm);
-        measure(kind, system, rate, rep, target, classOf, classes);
+        measure(kind, system, rate, rep, target, classes);
     }
 
-    private void measure(String kind, String system, int rate, int rep, Target target, IntUnaryOperator classOf,
-                         int classes) {
+    private void measure(String kind, String system, int rate, int rep, Target target, int classes) {
         // produced orders awaiting their decision are not capped
         int limit = system.equals(Measured.TOPOLOGY_ONLY) ? Integer.MAX_VALUE : o.connections;
-        record(kind, system, rate, rep, classes, () -> LoadGenerator.openLoop(system + " @ "
-                + String.format("%,d", rate) + "/s", rate, o.duration, limit, target, classOf, classes, drain(), true));
+        record(kind, system, rate, rep, classes, () -> LoadGenerator.openLoop(system + " @ " + String.format("%,d",
+                rate) + "/s", rate, o.duration, limit, target, i -> i % classes, classes, drain(), true));
     }
 
-    private void closedLoop(String system, int rep, Target target, IntUnaryOperator classOf, int classes) {
+    private void closedLoop(String system, int rep, Target target, int classes) {
         int n = o.concurrency;
         if (!o.warmup.isZero()) {
-            Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n,
-                    o.warmup.toSeconds());
-            LoadGenerator.closedLoop(system + " warm-up", n, o.warmup, target, i -> 0, 1, Duration.ofSeconds(5),
-                    false);
+            Progress.say("%s, closed loop, %d in flight: warm-up %d s (discarded)", system, n, o.warmup.toSeconds());
+            LoadGenerator.closedLoop(system + " warm-up", n, o.warmup, target, i -> 0, 1, Duration.ofSeconds(5), false);
         }
         record(Measured.MAX, system, n, rep, classes, () -> LoadGenerator.closedLoop(system + ", closed loop, " + n
-                + " in flight", n, o.duration, target, classOf, classes, drain(), true));
+                + " in flight", n, o.duration, target, i -> i % classes, classes, drain(), true));
     }
 
     /** Runs {@code measured} (the instances alive), with the cores each process used and the foreign load. */
@@ -341,13 +327,11 @@ public final class ApiBenchmark {
         Measured m = new Measured(kind, system, rate, rep, run, cores, cpuWatch.foreignBetween(start,
                 System.nanoTime()));
         runs.add(m);
-        Progress.say("%s", run.summaryLine());
+        Progress.say("%s; cores: %s", run.summaryLine(), ProcCpu.format(cores));
         if (classes == 2) {
-            Progress.say("  local keys (owned by A): p50 %.2f ms, p99 %.2f ms; remote keys (owned by B, one hop):"
-                    + " p50 %.2f ms, p99 %.2f ms", m.ms(LOCAL, 50), m.ms(LOCAL, 99), m.ms(REMOTE, 50),
-                    m.ms(REMOTE, 99));
+            Progress.say("  local keys (A): p50 %.2f ms, p99 %.2f ms; remote (B, one hop): p50 %.2f ms, p99 %.2f ms",
+                    m.ms(LOCAL, 50), m.ms(LOCAL, 99), m.ms(REMOTE, 50), m.ms(REMOTE, 99));
         }
-        Progress.say("  cores: %s", ProcCpu.format(cores));
     }
 
     private void checkAlive() {

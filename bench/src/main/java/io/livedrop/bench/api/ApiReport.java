@@ -77,12 +77,16 @@ final class ApiReport extends Markdown {
             return runs.stream().anyMatch(Measured::lowerBound);
         }
 
+        String bound() {
+            return lowerBound() ? "≥ " : "";
+        }
+
         /** "p50 | p99 | p99.9 | max" of class {@code cls}; "≥ " before lower bounds when {@code bounded}. */
         String percentiles(int cls, boolean boldP99, boolean bounded) {
-            String b = bounded && lowerBound() ? "≥ " : "";
+            String b = bounded ? bound() : "";
             String bold = boldP99 ? "**" : "";
             return b + ms(p(cls, 50)) + " | " + bold + b + ms(p(cls, 99)) + bold + " | " + b + ms(p(cls, 99.9)) + " | "
-                    + b + ms(median(m -> m.maxMs(cls)));
+                    + b + ms(median(m -> m.run().histogram(cls).getMaxValue() / 1000.0));
         }
 
         /** "p50 ÷ baseline | p99 ÷ baseline" of class {@code cls} against the whole baseline (empty without one). */
@@ -149,19 +153,17 @@ final class ApiReport extends Markdown {
         paragraph("## Targets (from the issue)");
         table("| target | measured | met |");
         Optional<Case> read = find(Measured.READ, Measured.DROP_READ, READ_TARGET_RATE);
-        Optional<Case> typename = find(Measured.READ, Measured.TYPENAME, READ_TARGET_RATE);
         Optional<Case> order = find(Measured.ORDER, Measured.PLACE_ORDER, ORDER_TARGET_RATE);
-        Optional<Case> topo = find(Measured.ORDER, Measured.TOPOLOGY_ONLY, ORDER_TARGET_RATE);
         String readAt = " at " + n(READ_TARGET_RATE) + " req/s";
         String orderAt = " at " + n(ORDER_TARGET_RATE) + " orders/s";
         line("| drop read p99 < " + ms(READ_TARGET_P99_MS) + " ms" + readAt + " | "
                 + p99Target(read, READ_TARGET_P99_MS));
         line("| drop read p99 ≤ " + READ_TARGET_RATIO + " × `{ __typename }` p99" + readAt + " | "
-                + ratioTarget(read, typename, READ_TARGET_RATIO));
+                + ratioTarget(read, find(Measured.READ, Measured.TYPENAME, READ_TARGET_RATE), READ_TARGET_RATIO));
         line("| placeOrder p99 < " + ms(ORDER_TARGET_P99_MS) + " ms" + orderAt + " (HTTP → committed decision →"
                 + " response) | " + p99Target(order, ORDER_TARGET_P99_MS));
-        line("| placeOrder p99 ≤ " + ORDER_TARGET_RATIO + " × topology-only p99" + orderAt + " | "
-                + ratioTarget(order, topo, ORDER_TARGET_RATIO));
+        line("| placeOrder p99 ≤ " + ORDER_TARGET_RATIO + " × topology-only p99" + orderAt + " | " + ratioTarget(order,
+                find(Measured.ORDER, Measured.TOPOLOGY_ONLY, ORDER_TARGET_RATE), ORDER_TARGET_RATIO));
         line();
         if (cases.values().stream().anyMatch(Case::saturated)) {
             paragraph("**Saturated runs** served less than 90% of the offered rate or left requests unanswered: their"
@@ -171,7 +173,7 @@ final class ApiReport extends Markdown {
     }
 
     private static String p99Target(Optional<Case> system, double targetMs) {
-        return system.map(c -> bound(c) + ms(c.p(99)) + " ms" + (c.saturated() ? " (saturated: served "
+        return system.map(c -> c.bound() + ms(c.p(99)) + " ms" + (c.saturated() ? " (saturated: served "
                 + n(c.median(m -> m.run().servedRate())) + " of " + n(c.rate()) + "/s)" : "") + warn(c) + " | "
                 + yes(!c.lowerBound() && c.p(99) < targetMs)).orElse("not measured | n/a") + " |";
     }
@@ -183,7 +185,7 @@ final class ApiReport extends Markdown {
         }
         Case c = system.get();
         Case b = baseline.get();
-        String measured = bound(c) + ms(c.p(99)) + " ÷ " + bound(b) + ms(b.p(99)) + " ms = **"
+        String measured = c.bound() + ms(c.p(99)) + " ÷ " + b.bound() + ms(b.p(99)) + " ms = **"
                 + ratio(c.p(99) / b.p(99)) + "**";
         if (b.saturated()) {
             return measured + " (" + (c.saturated() ? "both" : "the baseline") + " saturated: not scored) | n/a |";
@@ -195,7 +197,7 @@ final class ApiReport extends Markdown {
     }
 
     private static String answers(Case c, int cls) {
-        return n(c.sum(m -> m.histogram(cls).getTotalCount()));
+        return n(c.sum(m -> m.run().histogram(cls).getTotalCount()));
     }
 
     /** rate | label | sent/s | served/s | answers | {@code counts} | percentiles | ratios to {@code base} | errors. */
@@ -217,8 +219,7 @@ final class ApiReport extends Markdown {
         paragraph("## Reads (open loop, fixed arrival rates)");
         paragraph("`POST /graphql` to A: `" + ApiBenchmark.READ_QUERY + "` over " + o.readKeys + " drops alternating, "
                 + o.readKeys / 2 + " owned by A (local) and " + o.readKeys / 2 + " by B (remote: one hop from A)."
-                + " Baseline: `" + LoadGenerator.TYPENAME_QUERY + "` at the same rate; ratios divide by its"
-                + " percentile.");
+                + " Baseline: `" + LoadGenerator.TYPENAME_QUERY + "` at the same rate, the ratios' divisor.");
         table("| rate/s | request | sent/s | served/s | answers | p50 | p99 | p99.9 | max | p50 ÷ baseline"
                 + " | p99 ÷ baseline | errors |");
         List<String> remoteCost = new ArrayList<>();
@@ -254,7 +255,7 @@ final class ApiReport extends Markdown {
         }
         paragraph("## Reads at maximum throughput (closed loop)");
         paragraph("Closed loop for " + secs(o.duration) + ": the throughput A sustains; latency from each actual send"
-                + " (service times under saturation).");
+                + " ([how](api-method.md#reading-the-report)).");
         table("| request | in flight | throughput req/s | ÷ baseline | p50 | p99 | p99.9 | max | local p50 / p99"
                 + " | remote p50 / p99 | errors |");
         Optional<Case> base = max.stream().filter(c -> c.system().equals(Measured.TYPENAME)).findFirst();
@@ -282,8 +283,7 @@ final class ApiReport extends Markdown {
         paragraph("## Orders (open loop, fixed arrival rates)");
         paragraph("`placeOrder` to A, end to end (HTTP → committed decision → response), from " + n(o.users)
                 + " buyers, a fresh idempotency key each, on " + o.orderDrops + " drops of 10,000,000 units (half owned"
-                + " by A, half by B). PENDING answers (no decision within the API's wait) are counted apart, at their"
-                + " answer time (≥). Baseline: topology only ([how](api-method.md#what-is-measured)).");
+                + " by A, half by B). Baseline: topology only; PENDING apart ([how](api-method.md#what-is-measured)).");
         table("| rate/s | path | sent/s | served/s | answers | confirmed | rejected | PENDING | p50 | p99 | p99.9 | max"
                 + " | p50 ÷ topology | p99 ÷ topology | errors |");
         for (int rate : rates(orders)) {
@@ -303,8 +303,7 @@ final class ApiReport extends Markdown {
             return;
         }
         paragraph("## CPU by process during each measured run (cores)");
-        paragraph("From /proc: cores each process used over the run; \"others\" is every process not this benchmark's;"
-                + " the last two columns are ms of CPU per answer ([method](api-method.md#reading-the-report)).");
+        paragraph("Cores each process used over the run, from /proc ([how](api-method.md#reading-the-report)).");
         List<String> names = new ArrayList<>(r.runs.get(0).cores().keySet());
         table("| run | " + String.join(" | ", names) + " | others | A ms CPU / answer | load generator ms CPU"
                 + " / answer |");
@@ -364,22 +363,22 @@ final class ApiReport extends Markdown {
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.READ)).toList())) {
             List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.READ, Measured.DROP_READ, rate).ifPresent(c -> {
-                Measured m = c.representative();
+                LoadGenerator.Run m = c.representative().run();
                 series.add(new LatencyChart.Series("drop read, all keys", m.histogram(Measured.ALL), false));
                 series.add(new LatencyChart.Series("drop read, local keys (A)", m.histogram(LOCAL), false));
                 series.add(new LatencyChart.Series("drop read, remote keys (B, one hop)", m.histogram(REMOTE), false));
             });
             find(Measured.READ, Measured.TYPENAME, rate).ifPresent(c -> series.add(new LatencyChart.Series(
-                    "{ __typename } (baseline)", c.representative().histogram(Measured.ALL), true)));
+                    "{ __typename } (baseline)", c.representative().run().histogram(Measured.ALL), true)));
             panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "reads at %,d/s (ms)", rate), series,
                     rate == READ_TARGET_RATE ? READ_TARGET_P99_MS : Double.NaN, "target: p99 < 10 ms"));
         }
         for (int rate : rates(cases.values().stream().filter(c -> c.kind().equals(Measured.ORDER)).toList())) {
             List<LatencyChart.Series> series = new ArrayList<>();
             find(Measured.ORDER, Measured.PLACE_ORDER, rate).ifPresent(c -> series.add(new LatencyChart.Series(
-                    "placeOrder via API", c.representative().histogram(Measured.ALL), false)));
+                    "placeOrder via API", c.representative().run().histogram(Measured.ALL), false)));
             find(Measured.ORDER, Measured.TOPOLOGY_ONLY, rate).ifPresent(c -> series.add(new LatencyChart.Series(
-                    "topology only (baseline)", c.representative().histogram(Measured.ALL), true)));
+                    "topology only (baseline)", c.representative().run().histogram(Measured.ALL), true)));
             panels.add(new LatencyChart.Panel(String.format(Locale.ROOT, "orders at %,d/s (ms)", rate), series,
                     rate == ORDER_TARGET_RATE ? ORDER_TARGET_P99_MS : Double.NaN, "target: p99 < 60 ms"));
         }
@@ -391,8 +390,7 @@ final class ApiReport extends Markdown {
     }
 
     private static String label(Measured m) {
-        return m.system() + (m.kind().equals(Measured.MAX) ? ", closed loop " + n(m.rate()) + " in flight"
-                : " @ " + n(m.rate()) + "/s") + (m.rep() > 1 ? " (run " + m.rep() + ")" : "");
+        return m.run().label + (m.rep() > 1 ? " (run " + m.rep() + ")" : "");
     }
 
     private static String errors(Case c) {
@@ -404,10 +402,6 @@ final class ApiReport extends Markdown {
     private static String warn(Case c) {
         return c.runs().stream().anyMatch(m -> m.foreign() != null && (m.foreign()[0] > 0.1 || m.foreign()[1] > 0.5))
                 ? " ⚠" : "";
-    }
-
-    private static String bound(Case c) {
-        return c.lowerBound() ? "≥ " : "";
     }
 
     private static String yes(boolean met) {

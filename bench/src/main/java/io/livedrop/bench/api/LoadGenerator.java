@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -99,16 +101,38 @@ public final class LoadGenerator {
             }
         }
 
-        void sending() {
+        /** Sends request i timed from {@code fromNanos}; records its reply if {@code first} claims it, then after. */
+        void fire(Target target, int i, long fromNanos, IntUnaryOperator classOf, LongPredicate first, Runnable after) {
+            CompletableFuture<Reply> reply;
+            try {
+                reply = Objects.requireNonNullElse(target.send(i), CompletableFuture.completedFuture(
+                        Reply.error("no request sent")));
+            } catch (RuntimeException e) {
+                reply = CompletableFuture.completedFuture(Reply.error(Formats.rootCause(e)));
+            }
             sent.incrementAndGet();
             peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            reply.whenComplete((r, e) -> {
+                long at = System.nanoTime();
+                inFlight.decrementAndGet();
+                if (first.test(at)) {
+                    if (e != null || r == null || r.outcome() == Outcome.ERROR) {
+                        outcomes.incrementAndGet(Outcome.ERROR.ordinal());
+                        if (firstError == null) {
+                            firstError = e != null ? Formats.rootCause(e) : r == null ? "no reply" : r.detail();
+                        }
+                    } else {
+                        record(classOf.applyAsInt(i), (r.atNanos() > 0 ? r.atNanos() : at) - fromNanos, r.outcome());
+                    }
+                    lastAnswerNanos.accumulateAndGet(at, Math::max);
+                    answered.incrementAndGet(); // last: the open loop waits for every answer recorded
+                }
+                after.run();
+            });
         }
 
-        void error(String detail) {
-            outcomes.incrementAndGet(Outcome.ERROR.ordinal());
-            if (firstError == null) {
-                firstError = detail;
-            }
+        Progress.Ticker ticker(boolean progress) {
+            return progress ? Progress.every(Duration.ofSeconds(5), this::progressLine) : () -> { };
         }
 
         public synchronized Histogram histogram() {
@@ -191,32 +215,19 @@ public final class LoadGenerator {
         Run run = new Run(label, true, rate, n, classes);
         double periodNanos = 1e9 / rate;
         AtomicIntegerArray done = new AtomicIntegerArray(n);
-        AtomicInteger finished = new AtomicInteger();
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         run.t0Nanos = t0;
         Dispatcher dispatcher = new Dispatcher(maxInFlight);
-        dispatcher.fire = i -> {
-            long intended = t0 + (long) (i * periodNanos);
-            CompletableFuture<Reply> reply = safeSend(target, i);
-            run.sending();
-            reply.whenComplete((r, e) -> {
-                long at = System.nanoTime();
-                run.inFlight.decrementAndGet();
-                if (done.compareAndSet(i, 0, 1)) {
-                    complete(run, classOf.applyAsInt(i), intended, r, e, at);
-                    finished.incrementAndGet();
-                }
-                dispatcher.release();
-            });
-        };
-        try (Progress.Ticker ticker = progress ? Progress.every(Duration.ofSeconds(5), run::progressLine) : () -> { }) {
+        dispatcher.fire = i -> run.fire(target, i, t0 + (long) (i * periodNanos), classOf,
+                at -> done.compareAndSet(i, 0, 1), dispatcher::release);
+        try (Progress.Ticker ticker = run.ticker(progress)) {
             for (int i = 0; i < n; i++) {
                 long intended = t0 + (long) (i * periodNanos);
                 Waits.until(intended);
                 run.lastDueNanos = intended;
                 dispatcher.submit(i);
             }
-            if (!Waits.await(() -> finished.get() == n, drain)) {
+            if (!Waits.await(() -> run.answered.get() == n, drain)) {
                 dispatcher.stopped = true;
                 long now = System.nanoTime();
                 for (int i = 0; i < n; i++) {
@@ -300,21 +311,14 @@ public final class LoadGenerator {
                 workers.countDown();
                 return;
             }
-            int i = next.getAndIncrement();
-            long sendAt = System.nanoTime();
-            CompletableFuture<Reply> reply = safeSend(target, i);
-            run.sending();
-            reply.whenComplete((r, e) -> {
-                long at = System.nanoTime();
-                run.inFlight.decrementAndGet();
-                complete(run, classOf.applyAsInt(i), sendAt, r, e, at);
+            run.fire(target, next.getAndIncrement(), System.nanoTime(), classOf, at -> {
                 if (at <= end) {
                     run.completedInWindow.incrementAndGet();
                 }
-                refire.execute(step[0]);
-            });
+                return true;
+            }, () -> refire.execute(step[0]));
         };
-        try (Progress.Ticker ticker = progress ? Progress.every(Duration.ofSeconds(5), run::progressLine) : () -> { }) {
+        try (Progress.Ticker ticker = run.ticker(progress)) {
             for (int c = 0; c < concurrency; c++) {
                 refire.execute(step[0]);
             }
@@ -324,26 +328,6 @@ public final class LoadGenerator {
         }
         refire.shutdown();
         return run;
-    }
-
-    private static void complete(Run run, int cls, long fromNanos, Reply reply, Throwable error, long completedAt) {
-        run.answered.incrementAndGet();
-        run.lastAnswerNanos.accumulateAndGet(completedAt, Math::max);
-        if (error != null || reply == null || reply.outcome() == Outcome.ERROR) {
-            run.error(error != null ? Formats.rootCause(error) : reply == null ? "no reply" : reply.detail());
-            return;
-        }
-        long at = reply.atNanos() > 0 ? reply.atNanos() : completedAt;
-        run.record(cls, at - fromNanos, reply.outcome());
-    }
-
-    private static CompletableFuture<Reply> safeSend(Target target, int i) {
-        try {
-            CompletableFuture<Reply> f = target.send(i);
-            return f != null ? f : CompletableFuture.completedFuture(Reply.error("no request sent"));
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Reply.error(Formats.rootCause(e)));
-        }
     }
 
     /** Hands requests on in order, at most {@code max} out; lock-free: sender and completions both drain. */

@@ -1,7 +1,6 @@
 package io.livedrop.bench.api;
 
 import java.util.Map;
-import org.HdrHistogram.Histogram;
 
 /**
  * One measured run of one case (kind, system, rate or concurrency, repetition): its run (histograms of all requests,
@@ -22,16 +21,8 @@ record Measured(String kind, String system, double rate, int rep, LoadGenerator.
     /** Every request, or one class ({@link ApiBenchmark#LOCAL}, {@link ApiBenchmark#REMOTE}). */
     static final int ALL = -1;
 
-    Histogram histogram(int cls) {
-        return run.histogram(cls);
-    }
-
     double ms(int cls, double percentile) {
-        return histogram(cls).getValueAtPercentile(percentile) / 1000.0;
-    }
-
-    double maxMs(int cls) {
-        return histogram(cls).getMaxValue() / 1000.0;
+        return run.histogram(cls).getValueAtPercentile(percentile) / 1000.0;
     }
 
     /** Answers all came and none was an error. */

@@ -23,30 +23,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * check or API lookups. A producer configured as the API's writes OrderRequest records (the application's serdes);
  * a read_committed consumer of the decisions stamps each when its poll returns.
  */
-final class TopologyOnly implements AutoCloseable {
+record TopologyOnly(String bootstrap, Topics topics, TopologySerdes serdes, String[] users, String[] drops,
+                    KafkaProducer<String, OrderRequest> producer) implements AutoCloseable {
 
-    private final String bootstrap;
-    private final Topics topics;
-    private final TopologySerdes serdes;
-    private final String[] users;
-    private final String[] drops;
-    private final KafkaProducer<String, OrderRequest> producer;
-    private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
+    private static final Clock CLOCK = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
 
     /** Request i of a run is an order of {@code users[i % users]} on {@code drops[i % drops]}. */
-    TopologyOnly(String bootstrap, Topics topics, TopologySerdes serdes, String[] users, String[] drops) {
-        this.bootstrap = bootstrap;
-        this.topics = topics;
-        this.serdes = serdes;
-        this.users = users;
-        this.drops = drops;
-        this.producer = new KafkaProducer<>(Map.of(
+    static TopologyOnly start(String bootstrap, Topics topics, TopologySerdes serdes, String[] users, String[] drops) {
+        return new TopologyOnly(bootstrap, topics, serdes, users, drops, new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.CLIENT_ID_CONFIG, "bench-topology-only"),
-                serdes.key().serializer(), serdes.orderRequest().serializer());
+                serdes.key().serializer(), serdes.orderRequest().serializer()));
     }
 
     /** The target of one run, with its own decision reader: request i is order {@code prefix-i}. */
@@ -82,7 +72,7 @@ final class TopologyOnly implements AutoCloseable {
             String drop = drops[i % drops.length];
             String key = prefix + i;
             OrderRequest request = OrderRequest.newBuilder().setOrderId(OrderIds.of(user, key)).setDropId(drop)
-                    .setUserId(user).setIdempotencyKey(key).setQuantity(1).setRequestedAt(clock.instant()).build();
+                    .setUserId(user).setIdempotencyKey(key).setQuantity(1).setRequestedAt(CLOCK.instant()).build();
             producer.send(new ProducerRecord<>(topics.orderRequests().name(), drop, request), (md, e) -> {
                 if (e != null) {
                     decided.complete(Reply.error("produce failed: " + e));

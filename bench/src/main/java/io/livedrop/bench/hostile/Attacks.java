@@ -120,10 +120,7 @@ final class Attacks {
             return this;
         }
 
-        /**
-         * A socket attack's result: the heap held with the socket open, then what the socket got and its refusals
-         * (its state taken before this client closes it), then the heap once it is closed.
-         */
+        /** Heap held with the socket open, then what it got and its refusals (before we close it), then heap after. */
         Attack socketResult(GraphQlSocket s, int sent, int wanted, String more) {
             end();
             heapHeld = Heap.usedAfterFullGc(app.pid());
@@ -142,7 +139,6 @@ final class Attacks {
 
     Attack nestedQuery() throws Exception {
         for (int d = 0; d < o.drops; d++) {
-            // the rest by the first creator: its creator.drops lists up to 100, as in the issue
             String[] creator = creator(d < o.creators ? d : 0);
             setup.scheduleDrop(app.url(), creator[1], 1000, 100, creator[0]);
             if ((d + 1) % 25 == 0) {
@@ -161,7 +157,9 @@ final class Attacks {
         Duration timeout = Duration.ofMinutes(10);
         Answer a = send(Http.graphQl(app.url(), Http.json(NESTED), null, timeout))
                 .get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-        return attack.result(a.describe(), a.refusal());
+        return attack.result(a.outcome() + String.format(Locale.ROOT, a.status() < 0 ? " after %2$.1f s"
+                : ", %s bytes in %.1f s", n(a.bytes()), a.seconds()), a.status() < 0 || a.status() >= 400
+                || a.code() != null ? a.outcome() : "nothing refused");
     }
 
     Attack malformedOrderStatus() {
@@ -246,15 +244,6 @@ final class Attacks {
     record Answer(int status, long bytes, String code, double seconds, String error) {
         String outcome() {
             return status < 0 ? "no answer (" + error + ")" : "HTTP " + status + (code == null ? "" : code);
-        }
-
-        String describe() {
-            return outcome() + String.format(Locale.ROOT, status < 0 ? " after %2$.1f s" : ", %s bytes in %.1f s",
-                    n(bytes), seconds);
-        }
-
-        String refusal() {
-            return status < 0 || status >= 400 || code != null ? outcome() : "nothing refused";
         }
     }
 
