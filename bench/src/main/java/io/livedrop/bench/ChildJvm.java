@@ -25,10 +25,8 @@ public abstract class ChildJvm implements AutoCloseable {
         this.log = log;
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
-        String extra = System.getenv().getOrDefault(flagsVariable, "").strip();
-        if (!extra.isEmpty()) {
-            Stream.of(extra.split("\\s+")).map(flag -> flag.replace("{instance}", name)).forEach(command::add);
-        }
+        Stream.of(System.getenv().getOrDefault(flagsVariable, "").split("\\s+")).filter(flag -> !flag.isEmpty())
+                .map(flag -> flag.replace("{instance}", name)).forEach(command::add);
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-stop"));
     }
 
@@ -58,17 +56,7 @@ public abstract class ChildJvm implements AutoCloseable {
     }
 
     public synchronized void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** SIGTERM without waiting, to stop several at once. */
-    public void signalStop() {
-        process.destroy();
+        exited(process.destroyForcibly(), 30);
     }
 
     @Override
@@ -80,18 +68,13 @@ public abstract class ChildJvm implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL if {@code p} has not exited within {@code graceSeconds}. */
     static void stop(Process p, int graceSeconds) {
-        if (!p.isAlive()) {
-            return;
-        }
         p.destroy();
-        try {
-            if (!p.waitFor(graceSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
+        if (!exited(p, graceSeconds)) {
+            exited(p.destroyForcibly(), 10);
         }
+    }
+
+    private static boolean exited(Process p, int seconds) {
+        return p.onExit().completeOnTimeout(null, seconds, TimeUnit.SECONDS).join() != null;
     }
 }

@@ -16,11 +16,8 @@ public final class Progress {
 
     private static final long START = System.nanoTime();
     private static final List<String> LINES = Collections.synchronizedList(new ArrayList<>());
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bench-progress");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService TICKER =
+            Executors.newSingleThreadScheduledExecutor(Daemons.named("bench-progress"));
 
     private Progress() {
     }

@@ -60,7 +60,7 @@ final class Report extends Markdown {
         if (disturbedRuns > 0) {
             paragraph(String.format(Locale.ROOT, "> **Disturbed run:** other processes used %.2f cores on average (%.2f"
                     + " in the worst second); %s marked ⚠ below may understate this machine. Rerun on a quiet one.",
-                    run.cpu.foreignCores(), run.cpu.worstForeignCores(), disturbedRuns == 1 ? "the run"
+                    run.cpu.foreign()[0], run.cpu.foreign()[1], disturbedRuns == 1 ? "the run"
                     : "the " + disturbedRuns + " runs"));
         }
         if (r.redisUnavailable != null) {
@@ -229,9 +229,8 @@ final class Report extends Markdown {
 
     private String check(Object run, Verification v) {
         double[] f = r.foreign.get(run);
-        String disturbed = Results.disturbed(f) ? String.format(Locale.ROOT, " ⚠ other processes %.2f cores (%.2f max)",
-                f[0], f[1]) : "";
-        return verdict(v) + disturbed;
+        return verdict(v) + (Results.disturbed(f) ? String.format(Locale.ROOT, " ⚠ other processes %.2f cores (%.2f"
+                + " max)", f[0], f[1]) : "");
     }
 
     static String trim(double d) {
