@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -84,7 +83,7 @@ public final class Ownership {
 
     /** A second opinion: the partitions of {@code topic} the broker assigned to each member, against the owners. */
     public static String groupCrossCheck(String bootstrap, String groupId, String topic, Map<Integer, String> owners) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = KafkaAdmin.admin(bootstrap)) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all()
                     .get(30, TimeUnit.SECONDS).get(groupId);
             List<String> members = new ArrayList<>();
