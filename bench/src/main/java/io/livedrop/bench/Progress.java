@@ -27,7 +27,6 @@ public final class Progress {
         String line = String.format(Locale.ROOT, "[%2d:%02d] %s", s / 60, s % 60, String.format(Locale.ROOT, format, args));
         LINES.add(line);
         System.out.println(line);
-        System.out.flush();
     }
 
     /** Every line said so far. */
