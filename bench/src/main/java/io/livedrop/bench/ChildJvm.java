@@ -56,7 +56,12 @@ public abstract class ChildJvm implements AutoCloseable {
     }
 
     public synchronized void kill() {
-        exited(process.destroyForcibly(), 30);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -68,13 +73,18 @@ public abstract class ChildJvm implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL if {@code p} has not exited within {@code graceSeconds}. */
     static void stop(Process p, int graceSeconds) {
-        p.destroy();
-        if (!exited(p, graceSeconds)) {
-            exited(p.destroyForcibly(), 10);
+        if (!p.isAlive()) {
+            return;
         }
-    }
-
-    private static boolean exited(Process p, int seconds) {
-        return p.onExit().completeOnTimeout(null, seconds, TimeUnit.SECONDS).join() != null;
+        p.destroy();
+        try {
+            if (!p.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
     }
 }
