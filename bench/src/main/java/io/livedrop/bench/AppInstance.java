@@ -24,8 +24,8 @@ public final class AppInstance extends ChildJvm {
     public final int peerPort;
     public final Path home;
 
-    private AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
-                        List<String> extraArgs) throws IOException {
+    public AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
+                       List<String> extraArgs) throws IOException {
         super(name, logDir.resolve("app-" + name + ".log"), JVM_FLAGS, "BENCH_APP_JAVA_OPTS");
         this.port = freePort();
         this.peerPort = freePort();
@@ -42,11 +42,6 @@ public final class AppInstance extends ChildJvm {
         command.addAll(extraArgs);
         Files.createDirectories(home);
         spawn(false);
-    }
-
-    public static AppInstance start(String name, Path jar, String bootstrap, Path home, Path logDir,
-                             Map<String, String> streams, List<String> extraArgs) throws IOException {
-        return new AppInstance(name, jar, bootstrap, home, logDir, streams, extraArgs);
     }
 
     public String url() {
@@ -85,13 +80,10 @@ public final class AppInstance extends ChildJvm {
                 return false;
             }
         }, timeout);
-        if (!process.isAlive()) {
-            throw new IllegalStateException("livedrop instance " + name + " exited with status " + process.exitValue()
-                    + "; see " + log + ":\n" + tail());
-        }
-        if (!ready) {
-            throw new IllegalStateException("livedrop instance " + name + " not ready after " + timeout.toSeconds()
-                    + " s; see " + log + ":\n" + tail());
+        if (!ready || !process.isAlive()) {
+            throw new IllegalStateException("livedrop instance " + name + (process.isAlive() ? " not ready after "
+                    + timeout.toSeconds() + " s" : " exited with status " + process.exitValue()) + "; see " + log
+                    + ":\n" + tail());
         }
     }
 
@@ -103,7 +95,7 @@ public final class AppInstance extends ChildJvm {
 
     /** Stops the instances at once, then waits for each. */
     public static void stopAll(java.util.Collection<AppInstance> instances) {
-        instances.forEach(AppInstance::signalStop);
+        instances.forEach(i -> i.process.destroy());
         instances.forEach(AppInstance::close);
     }
 }

@@ -18,6 +18,7 @@ public final class AppOptions {
     Map<String, String> appArgs = new LinkedHashMap<>();
 
     public List<String> appArgs() {
-        return Cli.springArgs(appArgs);
+        return appArgs.entrySet().stream()
+                .map(e -> (e.getKey().startsWith("--") ? "" : "--") + e.getKey() + "=" + e.getValue()).toList();
     }
 }

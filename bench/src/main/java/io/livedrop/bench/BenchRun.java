@@ -5,9 +5,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -41,9 +41,7 @@ public final class BenchRun implements AutoCloseable {
         }
         // the children append to their logs
         try (DirectoryStream<Path> old = Files.newDirectoryStream(logDir, "{app-*.log,gc-*.log,broker.log}")) {
-            for (Path p : old) {
-                Files.delete(p);
-            }
+            old.forEach(Dirs::deleteRecursively);
         }
         env = Environment.capture(args);
         Progress.say("%s: %s", title, env.command());
@@ -81,20 +79,14 @@ public final class BenchRun implements AutoCloseable {
     /** When the jar was built, whether the sources changed since, its main libraries. */
     private static String describe(Path original, Path jar) {
         StringBuilder sb = new StringBuilder("`" + original + "` (a copy of it taken at the start ran)");
-        try {
+        try (JarFile j = new JarFile(jar.toFile())) {
+            long built = Files.getLastModifiedTime(jar).toMillis();
             sb.append(", built ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-                    .format(Files.getLastModifiedTime(jar).toInstant().atOffset(ZoneOffset.UTC)));
-            List<String> libs;
-            try (JarFile j = new JarFile(jar.toFile())) {
-                libs = j.stream().map(e -> LIB.matcher(e.getName())).filter(Matcher::matches)
-                        .map(m -> m.group(1) + " " + m.group(2)).sorted().toList();
-            }
-            if (!libs.isEmpty()) {
-                sb.append("; ").append(String.join(", ", libs));
-            }
+                    .format(Instant.ofEpochMilli(built).atOffset(ZoneOffset.UTC)));
+            j.stream().map(e -> LIB.matcher(e.getName())).filter(Matcher::matches).map(m -> m.group(1) + " "
+                    + m.group(2)).sorted().reduce((a, b) -> a + ", " + b).ifPresent(libs -> sb.append("; ").append(libs));
             Path sources = original.toAbsolutePath().getParent().getParent().resolve("src/main");
             if (Files.isDirectory(sources)) {
-                long built = Files.getLastModifiedTime(jar).toMillis();
                 try (Stream<Path> files = Files.walk(sources)) {
                     // File.lastModified: 0, no exception, for a file gone meanwhile
                     long newer = files.filter(Files::isRegularFile).filter(p -> p.toFile().lastModified() > built)

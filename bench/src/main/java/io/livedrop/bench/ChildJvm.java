@@ -25,10 +25,8 @@ public abstract class ChildJvm implements AutoCloseable {
         this.log = log;
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
-        String extra = System.getenv().getOrDefault(flagsVariable, "").strip();
-        if (!extra.isEmpty()) {
-            Stream.of(extra.split("\\s+")).map(flag -> flag.replace("{instance}", name)).forEach(command::add);
-        }
+        Stream.of(System.getenv().getOrDefault(flagsVariable, "").split("\\s+")).filter(flag -> !flag.isEmpty())
+                .map(flag -> flag.replace("{instance}", name)).forEach(command::add);
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-stop"));
     }
 
@@ -64,11 +62,6 @@ public abstract class ChildJvm implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** SIGTERM without waiting, to stop several at once. */
-    public void signalStop() {
-        process.destroy();
     }
 
     @Override

@@ -43,10 +43,6 @@ public final class Cli {
         protected String defaultOut() {
             return "docs/benchmarks";
         }
-
-        public Path report() {
-            return out.resolve(name + ".md");
-        }
     }
 
     /** A benchmark's body, given its options and its run: the exit status. */
@@ -85,7 +81,7 @@ public final class Cli {
             options.out = Path.of(quick ? "bench/target/" + benchmark + "-quick" : options.defaultOut());
         }
         options.name = options.name == null ? benchmark : options.name;
-        return body.run(options, new BenchRun(title.apply(options), args, options.report()));
+        return body.run(options, new BenchRun(title.apply(options), args, options.out.resolve(options.name + ".md")));
     }
 
     public static void require(boolean ok, String message) {
@@ -96,10 +92,5 @@ public final class Cli {
 
     public static void requireBroker(String broker) {
         require(List.of("child", "in-process").contains(broker), "--broker is child or in-process");
-    }
-
-    public static List<String> springArgs(Map<String, String> appArgs) {
-        return appArgs.entrySet().stream()
-                .map(e -> (e.getKey().startsWith("--") ? "" : "--") + e.getKey() + "=" + e.getValue()).toList();
     }
 }

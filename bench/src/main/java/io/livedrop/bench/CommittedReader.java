@@ -46,7 +46,7 @@ public final class CommittedReader<V> implements AutoCloseable {
         consumer.seekToEnd(partitions);
         partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30))); // resolve the end now, not later
         long deadline = System.nanoTime() + maxRuntime.toNanos();
-        thread = new Thread(() -> {
+        thread = Daemons.named("bench-reader-" + topic).newThread(() -> {
             try {
                 while (!stop && System.nanoTime() < deadline) {
                     ConsumerRecords<String, V> records = consumer.poll(Duration.ofMillis(50));
@@ -58,8 +58,7 @@ public final class CommittedReader<V> implements AutoCloseable {
             } finally {
                 consumer.close(Duration.ofSeconds(5));
             }
-        }, "bench-reader-" + topic);
-        thread.setDaemon(true);
+        });
     }
 
     public CommittedReader<V> start() {

@@ -73,30 +73,21 @@ public final class CpuWatch implements AutoCloseable {
         return String.format(Locale.ROOT, "machine busy %.2f of %d cores on average; other processes (not this"
                         + " benchmark's JVMs or redis-server) %.2f cores on average, %.2f at worst (1 s samples)",
                 samples.stream().mapToDouble(s -> s.totalCores() * s.seconds()).sum() / seconds,
-                Runtime.getRuntime().availableProcessors(), foreignCores(), worstForeignCores());
+                Runtime.getRuntime().availableProcessors(), foreign()[0], foreign()[1]);
     }
 
     /** Average and worst foreign cores between the two nanoTimes. */
     public synchronized double[] foreignBetween(long fromNanos, long toNanos) {
-        double secs = 0;
-        double coreSecs = 0;
-        double worst = 0;
-        for (Sample s : samples) {
-            if (s.endNanos() > fromNanos && s.endNanos() <= toNanos + 1e9) {
-                secs += s.seconds();
-                coreSecs += s.foreignCores() * s.seconds();
-                worst = Math.max(worst, s.foreignCores());
-            }
-        }
-        return new double[] {secs == 0 ? 0 : coreSecs / secs, worst};
+        List<Sample> in = samples.stream().filter(s -> s.endNanos() > fromNanos && s.endNanos() <= toNanos + 1e9)
+                .toList();
+        double secs = in.stream().mapToDouble(Sample::seconds).sum();
+        return new double[] {secs == 0 ? 0 : in.stream().mapToDouble(s -> s.foreignCores() * s.seconds()).sum() / secs,
+                in.stream().mapToDouble(Sample::foreignCores).max().orElse(0)};
     }
 
-    public double foreignCores() {
-        return foreignBetween(Long.MIN_VALUE, Long.MAX_VALUE)[0];
-    }
-
-    public double worstForeignCores() {
-        return foreignBetween(Long.MIN_VALUE, Long.MAX_VALUE)[1];
+    /** Average and worst foreign cores of the whole run. */
+    public double[] foreign() {
+        return foreignBetween(Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
     /** This process and its descendants. */

@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /** The benchmarks' own threads are daemons: a run that ends early (or fails) never waits on them. */
 public final class Daemons {
@@ -11,19 +12,23 @@ public final class Daemons {
     private Daemons() {
     }
 
+    /** Daemon threads named {@code name}. */
+    public static ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     public static Thread start(String name, Runnable work) {
-        Thread t = new Thread(work, name);
-        t.setDaemon(true);
+        Thread t = named(name).newThread(work);
         t.start();
         return t;
     }
 
     public static ExecutorService pool(int threads, String name) {
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newFixedThreadPool(threads, named(name));
     }
 
     /** An HTTP/1.1 client completing responses on {@code threads} daemons. */

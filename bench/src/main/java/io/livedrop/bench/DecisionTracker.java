@@ -1,5 +1,6 @@
 package io.livedrop.bench;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -113,12 +114,8 @@ final class DecisionTracker {
     }
 
     synchronized Verification verification() {
-        long confirmed = 0;
-        long oversold = 0;
-        for (long units : confirmedUnits) {
-            confirmed += units;
-            oversold += Math.max(0, units - workload.stockPerDrop());
-        }
+        long confirmed = Arrays.stream(confirmedUnits).sum();
+        long oversold = Arrays.stream(confirmedUnits).map(units -> Math.max(0, units - workload.stockPerDrop())).sum();
         return new Verification(workload.requests(), workload.orders(), decided, duplicates,
                 workload.orders() - decided, confirmed, workload.expectedConfirmed(), workload.totalStock(), oversold,
                 rejected, retryReplies, retryMismatches, foreign, sendErrors.get());

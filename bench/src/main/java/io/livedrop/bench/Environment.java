@@ -47,7 +47,9 @@ public record Environment(String date, String cpuModel, int cores, String memory
         return new Environment(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT)),
                 field("/proc/cpuinfo", "model name").map(m -> m.substring(m.indexOf(':') + 1).strip())
                         .orElse(System.getProperty("os.arch")), Runtime.getRuntime().availableProcessors(),
-                readMemory(), field("/etc/os-release", "PRETTY_NAME=").map(n -> n.replace("\"", ""))
+                field("/proc/meminfo", "MemTotal:").map(kb -> String.format(Locale.ROOT, "%.1f GiB",
+                        Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0)).orElse("?"),
+                field("/etc/os-release", "PRETTY_NAME=").map(n -> n.replace("\"", ""))
                         .orElse(System.getProperty("os.name")) + ", kernel " + System.getProperty("os.version"), java,
                 flags, versions, command, loadAverage());
     }
@@ -73,11 +75,6 @@ public record Environment(String date, String cpuModel, int cores, String memory
             // no such resource
         }
         return Optional.ofNullable(p.getProperty(key));
-    }
-
-    private static String readMemory() {
-        return field("/proc/meminfo", "MemTotal:").map(kb -> String.format(Locale.ROOT, "%.1f GiB",
-                Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0)).orElse("?");
     }
 
     public static Optional<String> field(String file, String prefix) {

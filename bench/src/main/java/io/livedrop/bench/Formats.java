@@ -15,11 +15,8 @@ public final class Formats {
 
     /** About three significant figures (1,234 / 12.3 / 1.23); — for NaN. */
     public static String ms(double v) {
-        if (Double.isNaN(v)) {
-            return "—";
-        }
-        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : Math.abs(v) >= 10
-                ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+        return Double.isNaN(v) ? "—"
+                : String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
     }
 
     public static String ratio(double v) {

@@ -110,10 +110,7 @@ public final class Http {
     }
 
     public static String abbreviate(String s) {
-        if (s == null) {
-            return "";
-        }
-        String one = s.replace('\n', ' ');
+        String one = s == null ? "" : s.replace('\n', ' ');
         return one.length() <= 300 ? one : one.substring(0, 300) + "…";
     }
 }

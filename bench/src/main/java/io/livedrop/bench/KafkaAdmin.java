@@ -67,7 +67,7 @@ public final class KafkaAdmin {
         }
     }
 
-    private static Admin admin(String bootstrap) {
+    static Admin admin(String bootstrap) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 }

@@ -5,13 +5,11 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.ChoiceFormat;
 import java.text.DecimalFormat;
-import java.text.FieldPosition;
 import java.text.NumberFormat;
-import java.text.ParsePosition;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -45,6 +43,10 @@ public final class LatencyChart {
             new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
             new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0x17becf), new Color(0xbcbd22)};
 
+    /** The x axis' ticks: x = 1/(1-p) at the powers of ten, shown as the percentile p. */
+    private static final NumberFormat PERCENTILES = new ChoiceFormat(new double[] {0, 5, 50, 500, 5_000, 50_000},
+            new String[] {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"});
+
     /** One line: a histogram (µs), dashed for a baseline. */
     public record Series(String name, Histogram micros, boolean dashed) {
     }
@@ -58,7 +60,7 @@ public final class LatencyChart {
 
     public static void write(List<Panel> panels, String title, Path png) throws IOException {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(
-                logAxis("percentile", 1, 1, 100_000, new PercentileFormat()));
+                logAxis("percentile", 1, 1, 100_000, PERCENTILES));
         combined.setGap(14);
         Map<String, Color> colors = new LinkedHashMap<>();
         panels.stream().flatMap(p -> p.series().stream())
@@ -138,25 +140,5 @@ public final class LatencyChart {
         double maxX = Math.min(100_000, Math.max(lastX * 1.5, h.getTotalCount()));
         s.add(maxX, Math.max(0.01, h.getMaxValue() / 1000.0));
         return s;
-    }
-
-    /** Axis value x = 1/(1-p) shown as the percentile p. */
-    private static final class PercentileFormat extends NumberFormat {
-        @Override
-        public StringBuffer format(double x, StringBuffer to, FieldPosition pos) {
-            int decimals = Math.max(0, (int) Math.round(Math.log10(x)) - 2);
-            double p = 100.0 * (1.0 - 1.0 / x);
-            return to.append(x < 1.5 ? "0%" : String.format(Locale.ROOT, "%." + decimals + "f%%", p));
-        }
-
-        @Override
-        public StringBuffer format(long x, StringBuffer to, FieldPosition pos) {
-            return format((double) x, to, pos);
-        }
-
-        @Override
-        public Number parse(String source, ParsePosition pos) {
-            return null;
-        }
     }
 }

@@ -69,19 +69,17 @@ public abstract class Markdown {
     protected void sharedMachine() {
         paragraph(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f cores on average and %.2f"
                 + " in the worst second while this ran (%s). Absolute figures are this machine's on that day; the ratios"
-                + " against the baselines of the same run are the portable part.", run.cpu.foreignCores(),
-                run.cpu.worstForeignCores(), run.cpu.summary()));
+                + " against the baselines of the same run are the portable part.", run.cpu.foreign()[0],
+                run.cpu.foreign()[1], run.cpu.summary()));
     }
 
     /** "## Machine, software, setup" (Jedis and RocksDB only {@code withBaselineLibraries}); callers add rows. */
     protected void machine(boolean withBaselineLibraries) {
         paragraph("## Machine, software, setup");
         env.setupRows().forEach(this::line);
-        env.versions().forEach((k, v) -> {
-            if (withBaselineLibraries || !(k.startsWith("Jedis") || k.startsWith("RocksDB"))) {
-                row(k, v);
-            }
-        });
+        env.versions().entrySet().stream()
+                .filter(v -> withBaselineLibraries || !v.getKey().matches("(Jedis|RocksDB).*"))
+                .forEach(v -> row(v.getKey(), v.getValue()));
         if (run.broker != null) {
             row("broker", run.broker);
         }

@@ -10,10 +10,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -70,12 +71,8 @@ public final class Ownership {
 
     /** A key (absent from every store) that falls in {@code partition}. */
     public static String probeKey(int partition, int partitions) {
-        for (int n = 0; ; n++) {
-            String key = "bench-probe-" + n;
-            if (partition(key, partitions) == partition) {
-                return key;
-            }
-        }
+        return IntStream.iterate(0, n -> n + 1).mapToObj(n -> "bench-probe-" + n)
+                .filter(key -> partition(key, partitions) == partition).findFirst().orElseThrow();
     }
 
     public static String describe(Map<Integer, String> owners) {
@@ -86,17 +83,16 @@ public final class Ownership {
 
     /** A second opinion: the partitions of {@code topic} the broker assigned to each member, against the owners. */
     public static String groupCrossCheck(String bootstrap, String groupId, String topic, Map<Integer, String> owners) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = KafkaAdmin.admin(bootstrap)) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all()
                     .get(30, TimeUnit.SECONDS).get(groupId);
             List<String> members = new ArrayList<>();
             boolean agrees = true;
             for (MemberDescription m : group.members()) {
-                Set<Integer> ps = new TreeSet<>();
-                m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
-                        .forEach(tp -> ps.add(tp.partition()));
-                Set<String> ownersOfThese = new TreeSet<>();
-                ps.forEach(p -> ownersOfThese.add(String.valueOf(owners.get(p))));
+                Set<Integer> ps = m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
+                        .map(TopicPartition::partition).collect(Collectors.toCollection(TreeSet::new));
+                Set<String> ownersOfThese = ps.stream().map(p -> String.valueOf(owners.get(p)))
+                        .collect(Collectors.toSet());
                 agrees &= ownersOfThese.size() <= 1;
                 members.add("member " + m.clientId().replaceAll("-StreamThread-\\d+-consumer$", "…")
                         + " has " + ps + (ownersOfThese.size() == 1 ? " (= instance " + ownersOfThese.iterator().next()

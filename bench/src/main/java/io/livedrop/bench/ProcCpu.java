@@ -19,8 +19,7 @@ import java.util.stream.Stream;
  */
 public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) {
 
-    static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
-    private static final long NANOS_PER_TICK = 10_000_000L;
+    private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
 
     private static final Map<String, String> KINDS = Map.of("bench-reader-", "decision reader", "C1 Compiler",
             "JIT compiler", "C2 Compiler", "JIT compiler", "data-plane-kafk", "request handlers and network",
@@ -69,7 +68,7 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) 
         double seconds = Math.max(1e-9, (nanos - earlier.nanos) / 1e9);
         Map<String, Double> cores = new LinkedHashMap<>();
         cpuNanos.forEach((name, t) -> cores.put(name, (t - earlier.cpuNanos.getOrDefault(name, 0L)) / 1e9 / seconds));
-        cores.put("machine", (machineBusy - earlier.machineBusy) / TICKS_PER_SECOND / seconds);
+        cores.put("machine", (machineBusy - earlier.machineBusy) * NANOS_PER_TICK / 1e9 / seconds);
         return cores;
     }
 

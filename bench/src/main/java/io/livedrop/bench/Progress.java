@@ -16,11 +16,8 @@ public final class Progress {
 
     private static final long START = System.nanoTime();
     private static final List<String> LINES = Collections.synchronizedList(new ArrayList<>());
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bench-progress");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService TICKER =
+            Executors.newSingleThreadScheduledExecutor(Daemons.named("bench-progress"));
 
     private Progress() {
     }
@@ -30,7 +27,6 @@ public final class Progress {
         String line = String.format(Locale.ROOT, "[%2d:%02d] %s", s / 60, s % 60, String.format(Locale.ROOT, format, args));
         LINES.add(line);
         System.out.println(line);
-        System.out.flush();
     }
 
     /** Every line said so far. */

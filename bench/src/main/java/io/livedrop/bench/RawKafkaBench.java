@@ -41,19 +41,18 @@ final class RawKafkaBench {
         int n = (int) Math.max(10, Math.round(rate * duration.toMillis() / 1000.0));
         Outcome o = run(n, rate, commitIntervalMs, "open loop " + rate + "/s");
         return new LatencyRun(Results.System.RAW_KAFKA, label(commitIntervalMs), rate, o.sendSeconds,
-                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.verification, o.note).say();
+                n / Math.max(o.sendSeconds, 1e-9), o.tracker.latency(), o.tracker.verification(), o.note).say();
     }
 
     ThroughputRun maxThroughput(int n, int commitIntervalMs) {
         Outcome o = run(n, 0, commitIntervalMs, "max throughput");
-        double seconds = o.verification.decided() == 0 ? 0 : (o.tracker.lastDecisionNanos() - o.t0) / 1e9;
+        double seconds = o.tracker.decided() == 0 ? 0 : (o.tracker.lastDecisionNanos() - o.t0) / 1e9;
         return new ThroughputRun(Results.System.RAW_KAFKA, label(commitIntervalMs),
-                "1 partition, " + valueBytes + "-byte records", n, n, o.sendSeconds, seconds, o.verification, o.note,
-                Double.NaN, "").say();
+                "1 partition, " + valueBytes + "-byte records", n, n, o.sendSeconds, seconds, o.tracker.verification(),
+                o.note, Double.NaN, "").say();
     }
 
-    private record Outcome(DecisionTracker tracker, DecisionTracker.Verification verification, long t0,
-                           double sendSeconds, String note) {
+    private record Outcome(DecisionTracker tracker, long t0, double sendSeconds, String note) {
     }
 
     /** rate 0: everything due at once. */
@@ -89,7 +88,8 @@ final class RawKafkaBench {
                 long txStart = System.nanoTime();
                 while (true) {
                     while (slot < n && schedule.intended(slot) <= System.nanoTime()) {
-                        producer.send(new ProducerRecord<>(topic, "raw", value(slot)), tracker::sent);
+                        producer.send(new ProducerRecord<>(topic, "raw", ByteBuffer.allocate(valueBytes)
+                                .putInt(0, slot).array()), tracker::sent);
                         slot++;
                         sent.incrementAndGet();
                     }
@@ -115,10 +115,6 @@ final class RawKafkaBench {
         }
         KafkaAdmin.delete(bootstrap, topic::equals);
         String note = tracker.complete() ? "" : "INCOMPLETE: " + (n - tracker.decided()) + " records not seen";
-        return new Outcome(tracker, tracker.verification(), t0, sendSeconds, note);
-    }
-
-    private byte[] value(int slot) {
-        return ByteBuffer.allocate(valueBytes).putInt(0, slot).array();
+        return new Outcome(tracker, t0, sendSeconds, note);
     }
 }

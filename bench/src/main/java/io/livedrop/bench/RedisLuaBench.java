@@ -149,8 +149,7 @@ final class RedisLuaBench implements AutoCloseable {
 
     /** Closed loop: {@code connections} connections sending pipelines of {@code depth} calls. */
     ThroughputRun throughput(Workload w, int connections, int depth, String scenario) throws InterruptedException {
-        prepare(w);
-        DecisionTracker tracker = new DecisionTracker(w);
+        DecisionTracker tracker = prepare(w);
         AtomicInteger next = new AtomicInteger();
         String how = depth > 1 ? connections + " connections x pipelines of " + depth
                 : connections + " connections, one call in flight each";
@@ -185,8 +184,7 @@ final class RedisLuaBench implements AutoCloseable {
 
     /** Open loop: slot i is sent when due by connection i mod {@code connections}. */
     LatencyRun openLoop(Workload w, int rate, int connections) throws InterruptedException {
-        prepare(w);
-        DecisionTracker tracker = new DecisionTracker(w);
+        DecisionTracker tracker = prepare(w);
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         Schedule schedule = Schedule.of(t0, rate);
         tracker.schedule(schedule);
@@ -207,13 +205,14 @@ final class RedisLuaBench implements AutoCloseable {
                 "request to reply, retries included").say();
     }
 
-    private void prepare(Workload w) {
+    private DecisionTracker prepare(Workload w) {
         try (Jedis j = connect()) {
             j.flushAll();
             for (String d : w.dropIds()) {
                 j.set(stockKey(d), String.valueOf(w.stockPerDrop()));
             }
         }
+        return new DecisionTracker(w);
     }
 
     /** Runs {@code client} on a thread and connection per number, then checks that no stock went negative. */

@@ -10,7 +10,6 @@ import io.livedrop.bench.DecisionTracker.Verification;
 import io.livedrop.bench.Results.LatencyRun;
 import io.livedrop.bench.Results.ThroughputRun;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,17 +34,15 @@ final class Report extends Markdown {
 
     @Override
     protected void sections() throws IOException {
-        Files.createDirectories(o.out);
         String pngName = o.name + "-latency.png";
-        boolean chart = !r.latency.isEmpty();
-        if (chart) {
+        if (!r.latency.isEmpty()) {
             LatencyChart.write(panels(), "Open-loop latency, intended send to committed decision visible ("
                     + env.date().substring(0, 10) + ", scale " + trim(o.scale) + ")", o.out.resolve(pngName));
         }
         header();
         targets();
         throughput();
-        latency(chart ? pngName : null);
+        latency(pngName);
         correctness();
         notes();
         setupSection();
@@ -60,7 +57,7 @@ final class Report extends Markdown {
         if (disturbedRuns > 0) {
             paragraph(String.format(Locale.ROOT, "> **Disturbed run:** other processes used %.2f cores on average (%.2f"
                     + " in the worst second); %s marked ⚠ below may understate this machine. Rerun on a quiet one.",
-                    run.cpu.foreignCores(), run.cpu.worstForeignCores(), disturbedRuns == 1 ? "the run"
+                    run.cpu.foreign()[0], run.cpu.foreign()[1], disturbedRuns == 1 ? "the run"
                     : "the " + disturbedRuns + " runs"));
         }
         if (r.redisUnavailable != null) {
@@ -155,9 +152,7 @@ final class Report extends Markdown {
                     bound + ms(l.percentileMs(99.9)), bound + ms(l.maxMs()), ratio, check(l, l.verification()));
         }
         line();
-        if (png != null) {
-            paragraph("![Latency by percentile, one panel per arrival rate](" + png + ")");
-        }
+        paragraph("![Latency by percentile, one panel per arrival rate](" + png + ")");
     }
 
     /** One panel per arrival rate, the baselines dashed. */
@@ -229,9 +224,8 @@ final class Report extends Markdown {
 
     private String check(Object run, Verification v) {
         double[] f = r.foreign.get(run);
-        String disturbed = Results.disturbed(f) ? String.format(Locale.ROOT, " ⚠ other processes %.2f cores (%.2f max)",
-                f[0], f[1]) : "";
-        return verdict(v) + disturbed;
+        return verdict(v) + (Results.disturbed(f) ? String.format(Locale.ROOT, " ⚠ other processes %.2f cores (%.2f"
+                + " max)", f[0], f[1]) : "");
     }
 
     static String trim(double d) {

@@ -138,10 +138,10 @@ final class TopologyBench implements AutoCloseable {
         final AtomicLong sent = new AtomicLong();
         final Progress.Ticker ticker;
 
-        Run(String phase, Workload w, Duration maxRuntime) {
+        Run(String phase, Workload w, DecisionTracker tracker, Duration maxRuntime) {
             this.w = w;
+            this.tracker = tracker;
             launch(w);
-            tracker = new DecisionTracker(w);
             reader = new CommittedReader<>(bootstrap, topics.orderDecisions().name(),
                     serdes.orderDecision().deserializer(), (r, now) -> {
                         OrderDecision d = r.value();
@@ -188,9 +188,8 @@ final class TopologyBench implements AutoCloseable {
         Duration drain = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
         long t0;
         long lastSend;
-        Run run = new Run(phase + " @ " + rate + "/s", w, duration.plus(drain).plusSeconds(30));
-        DecisionTracker tracker = run.tracker;
-        try (run) {
+        DecisionTracker tracker = new DecisionTracker(w);
+        try (Run run = new Run(phase + " @ " + rate + "/s", w, tracker, duration.plus(drain).plusSeconds(30))) {
             t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             Schedule schedule = Schedule.of(t0, rate);
             tracker.schedule(schedule);
@@ -224,9 +223,8 @@ final class TopologyBench implements AutoCloseable {
         String metrics;
         Mark from = null;
         Mark to = null;
-        Run run = new Run(phase, w, limit.plusSeconds(30));
-        DecisionTracker tracker = run.tracker;
-        try (run) {
+        DecisionTracker tracker = new DecisionTracker(w);
+        try (Run run = new Run(phase, w, tracker, limit.plusSeconds(30))) {
             t0 = System.nanoTime();
             for (int slot = 0; slot < w.requests(); slot++) {
                 run.send(slot);

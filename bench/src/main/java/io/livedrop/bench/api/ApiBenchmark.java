@@ -92,7 +92,7 @@ public final class ApiBenchmark {
         try (run; KafkaBroker broker = run.startBroker(o.app.broker)) {
             Progress.say("starting livedrop instances A and B (%s)", o.app.appJar);
             for (String name : List.of("A", "B")) {
-                instances.add(AppInstance.start(name, jar, broker.bootstrapServers(), run.work.resolve("home-" + name),
+                instances.add(new AppInstance(name, jar, broker.bootstrapServers(), run.work.resolve("home-" + name),
                         run.logDir, o.streamsConfig, o.app.appArgs()));
             }
             for (AppInstance i : instances) {

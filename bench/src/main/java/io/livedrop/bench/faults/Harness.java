@@ -68,7 +68,7 @@ final class Harness implements AutoCloseable {
         }
 
         void start() throws IOException {
-            app = AppInstance.start(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), List.of(
+            app = new AppInstance(name, jar, broker.bootstrapServers(), home, logDir, Map.of(), List.of(
                     "--livedrop.topology.topics.partitions=" + PARTITIONS, "--livedrop.demo-data=false"));
         }
 

@@ -47,7 +47,7 @@ public final class HostileBenchmark extends Markdown {
         List<String> appArgs = Stream.concat(Stream.of("--livedrop.demo-data=false"), o.app.appArgs().stream())
                 .toList();
         try (run; KafkaBroker broker = run.startBroker(o.app.broker);
-             AppInstance app = AppInstance.start("H", jar, broker.bootstrapServers(), run.work.resolve("home-H"),
+             AppInstance app = new AppInstance("H", jar, broker.bootstrapServers(), run.work.resolve("home-H"),
                      run.logDir, Map.of(), appArgs)) {
             app.awaitReady(new Http(), Duration.ofSeconds(240));
             run.appCommand = app.commandForReport();

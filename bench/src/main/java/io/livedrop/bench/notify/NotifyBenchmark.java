@@ -80,7 +80,7 @@ public final class NotifyBenchmark {
         try (run; KafkaBroker broker = run.startBroker(o.app.broker)) {
             Progress.say("starting the livedrop instance (%s)", o.app.appJar);
             // the instance before the broker: without it, its shutdown waits on the broker's absence
-            try (AppInstance app = AppInstance.start("N", jar, broker.bootstrapServers(), run.work.resolve("home-N"),
+            try (AppInstance app = new AppInstance("N", jar, broker.bootstrapServers(), run.work.resolve("home-N"),
                     run.logDir, Map.of(), appArgs)) {
                 Http http = new Http();
                 app.awaitReady(http, Duration.ofSeconds(180));
