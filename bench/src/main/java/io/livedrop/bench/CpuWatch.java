@@ -70,23 +70,32 @@ public final class CpuWatch implements AutoCloseable {
         if (seconds == 0) {
             return "not measured";
         }
+        Foreign foreign = foreign();
         return String.format(Locale.ROOT, "machine busy %.2f of %d cores on average; other processes (not this"
                         + " benchmark's JVMs or redis-server) %.2f cores on average, %.2f at worst (1 s samples)",
                 samples.stream().mapToDouble(s -> s.totalCores() * s.seconds()).sum() / seconds,
-                Runtime.getRuntime().availableProcessors(), foreign()[0], foreign()[1]);
+                Runtime.getRuntime().availableProcessors(), foreign.average(), foreign.worst());
     }
 
-    /** Average and worst foreign cores between the two nanoTimes. */
-    public synchronized double[] foreignBetween(long fromNanos, long toNanos) {
+    /** Cores other processes used beside a run: on average, and in its worst second. */
+    public record Foreign(double average, double worst) {
+        /** Beside more than 0.1 core on average or 0.5 in a second: the run's figures may understate this machine. */
+        public boolean disturbed() {
+            return average > 0.1 || worst > 0.5;
+        }
+    }
+
+    /** Other processes' cores between the two nanoTimes. */
+    public synchronized Foreign foreignBetween(long fromNanos, long toNanos) {
         List<Sample> in = samples.stream().filter(s -> s.endNanos() > fromNanos && s.endNanos() <= toNanos + 1e9)
                 .toList();
         double secs = in.stream().mapToDouble(Sample::seconds).sum();
-        return new double[] {secs == 0 ? 0 : in.stream().mapToDouble(s -> s.foreignCores() * s.seconds()).sum() / secs,
-                in.stream().mapToDouble(Sample::foreignCores).max().orElse(0)};
+        return new Foreign(secs == 0 ? 0 : in.stream().mapToDouble(s -> s.foreignCores() * s.seconds()).sum() / secs,
+                in.stream().mapToDouble(Sample::foreignCores).max().orElse(0));
     }
 
-    /** Average and worst foreign cores of the whole run. */
-    public double[] foreign() {
+    /** Other processes' cores over the whole run. */
+    public Foreign foreign() {
         return foreignBetween(Long.MIN_VALUE, Long.MAX_VALUE);
     }
 

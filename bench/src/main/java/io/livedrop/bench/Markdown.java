@@ -67,10 +67,11 @@ public abstract class Markdown {
     }
 
     protected void sharedMachine() {
+        CpuWatch.Foreign foreign = run.cpu.foreign();
         paragraph(String.format(Locale.ROOT, "> **Shared machine.** Other processes used %.2f cores on average and %.2f"
                 + " in the worst second while this ran (%s). Absolute figures are this machine's on that day; the ratios"
-                + " against the baselines of the same run are the portable part.", run.cpu.foreign()[0],
-                run.cpu.foreign()[1], run.cpu.summary()));
+                + " against the baselines of the same run are the portable part.", foreign.average(),
+                foreign.worst(), run.cpu.summary()));
     }
 
     /** "## Machine, software, setup" (Jedis and RocksDB only {@code withBaselineLibraries}); callers add rows. */

@@ -53,11 +53,12 @@ final class Report extends Markdown {
         line(produced());
         paragraph("Generated file: rerun the command to refresh it; method: [methodology.md](methodology.md).");
         failure();
-        long disturbedRuns = r.foreign.values().stream().filter(Results::disturbed).count();
+        long disturbedRuns = r.foreign.values().stream().filter(CpuWatch.Foreign::disturbed).count();
         if (disturbedRuns > 0) {
+            CpuWatch.Foreign foreign = run.cpu.foreign();
             paragraph(String.format(Locale.ROOT, "> **Disturbed run:** other processes used %.2f cores on average (%.2f"
                     + " in the worst second); %s marked ⚠ below may understate this machine. Rerun on a quiet one.",
-                    run.cpu.foreign()[0], run.cpu.foreign()[1], disturbedRuns == 1 ? "the run"
+                    foreign.average(), foreign.worst(), disturbedRuns == 1 ? "the run"
                     : "the " + disturbedRuns + " runs"));
         }
         if (r.redisUnavailable != null) {
@@ -219,13 +220,13 @@ final class Report extends Markdown {
     }
 
     private String warn(Object run) {
-        return Results.disturbed(r.foreign.get(run)) ? " ⚠ (disturbed)" : "";
+        return r.foreign.get(run).disturbed() ? " ⚠ (disturbed)" : "";
     }
 
     private String check(Object run, Verification v) {
-        double[] f = r.foreign.get(run);
-        return verdict(v) + (Results.disturbed(f) ? String.format(Locale.ROOT, " ⚠ other processes %.2f cores (%.2f"
-                + " max)", f[0], f[1]) : "");
+        CpuWatch.Foreign f = r.foreign.get(run);
+        return verdict(v) + (f.disturbed() ? String.format(Locale.ROOT, " ⚠ other processes %.2f cores (%.2f"
+                + " max)", f.average(), f.worst()) : "");
     }
 
     static String trim(double d) {

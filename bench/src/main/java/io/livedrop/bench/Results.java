@@ -68,7 +68,7 @@ final class Results {
     String redisVersion;
 
     /** Other processes' cores (average, worst second) during each run and its set-up. */
-    final java.util.Map<Object, double[]> foreign = new java.util.IdentityHashMap<>();
+    final java.util.Map<Object, CpuWatch.Foreign> foreign = new java.util.IdentityHashMap<>();
     private final CpuWatch cpu;
     private long windowStart = java.lang.System.nanoTime();
 
@@ -90,9 +90,5 @@ final class Results {
         long now = java.lang.System.nanoTime();
         foreign.put(run, cpu.foreignBetween(windowStart, now));
         windowStart = now;
-    }
-
-    static boolean disturbed(double[] f) {
-        return f != null && (f[0] > 0.1 || f[1] > 0.5);
     }
 }

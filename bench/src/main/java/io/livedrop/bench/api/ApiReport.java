@@ -310,7 +310,7 @@ final class ApiReport extends Markdown {
         for (Measured m : r.runs) {
             List<Object> cells = new ArrayList<>(List.of(label(m)));
             names.forEach(k -> cells.add(String.format(Locale.ROOT, "%.2f", m.cores().getOrDefault(k, Double.NaN))));
-            cells.add(m.foreign() == null ? "" : String.format(Locale.ROOT, "%.2f", m.foreign()[0]));
+            cells.add(String.format(Locale.ROOT, "%.2f", m.foreign().average()));
             double perSecond = m.run().open ? m.run().servedRate() : m.run().achievedRate();
             cells.add(perSecond <= 0 ? " | " : String.format(Locale.ROOT, "%.2f | %.2f",
                     1000 * m.cores().getOrDefault("instance A", Double.NaN) / perSecond,
@@ -400,8 +400,7 @@ final class ApiReport extends Markdown {
     }
 
     private static String warn(Case c) {
-        return c.runs().stream().anyMatch(m -> m.foreign() != null && (m.foreign()[0] > 0.1 || m.foreign()[1] > 0.5))
-                ? " ⚠" : "";
+        return c.runs().stream().anyMatch(m -> m.foreign().disturbed()) ? " ⚠" : "";
     }
 
     private static String yes(boolean met) {

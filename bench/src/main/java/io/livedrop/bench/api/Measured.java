@@ -1,5 +1,6 @@
 package io.livedrop.bench.api;
 
+import io.livedrop.bench.CpuWatch;
 import java.util.Map;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Map;
  * and per class: local and remote keys for reads), the cores each process used and the foreign load while it ran.
  */
 record Measured(String kind, String system, double rate, int rep, LoadGenerator.Run run, Map<String, Double> cores,
-                double[] foreign) {
+                CpuWatch.Foreign foreign) {
 
     static final String READ = "read";
     static final String MAX = "max";
