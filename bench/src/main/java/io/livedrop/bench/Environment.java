@@ -70,9 +70,11 @@ public record Environment(String date, String cpuModel, int cores, String memory
     private static Optional<String> property(String resource, String key) {
         Properties p = new Properties();
         try (InputStream in = Environment.class.getResourceAsStream(resource)) {
-            p.load(in);
-        } catch (IOException | RuntimeException e) {
-            // no such resource
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // unreadable: unknown
         }
         return Optional.ofNullable(p.getProperty(key));
     }
