@@ -20,20 +20,26 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class CommittedReader<V> implements AutoCloseable {
 
+    /** The stampede's readers (raw Kafka and topology alike): the broker holds an empty fetch up to 100 ms. */
+    public static final int BATCH_FETCH_WAIT_MS = 100;
+    /** As the API's own read_committed tails (decisions, drop events): up to 10 ms. */
+    public static final int TAIL_FETCH_WAIT_MS = 10;
+
     private final KafkaConsumer<String, V> consumer;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stop;
 
     public CommittedReader(String bootstrap, String topic, Deserializer<V> valueDeserializer,
-                           ObjLongConsumer<ConsumerRecord<String, V>> handler, Duration maxRuntime) {
+                           ObjLongConsumer<ConsumerRecord<String, V>> handler, Duration maxRuntime,
+                           int fetchMaxWaitMs) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.getInteger("bench.fetch.max.wait.ms", 100),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs,
                 ConsumerConfig.CLIENT_ID_CONFIG, "bench-reader-" + topic);
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), valueDeserializer);
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -72,7 +72,7 @@ final class RawKafkaBench {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
              CommittedReader<byte[]> reader = new CommittedReader<>(bootstrap, topic, new ByteArrayDeserializer(),
                      (r, now) -> tracker.decision(ByteBuffer.wrap(r.value()).getInt(0), true, 1, now, false),
-                     maxRuntime).start();
+                     maxRuntime, CommittedReader.BATCH_FETCH_WAIT_MS).start();
              var ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                      "raw Kafka (%s) %s: sent %,d/%,d, read %,d", label(commitIntervalMs), what, sent.get(), n,
                      tracker.decided()))) {

@@ -111,7 +111,7 @@ final class TopologyBench implements AutoCloseable {
                          if (e != null && e.getType() == DropEventType.STARTED && wanted.contains(e.getDropId())) {
                              started.add(e.getDropId());
                          }
-                     }, Duration.ofMinutes(2)).start()) {
+                     }, Duration.ofMinutes(2), CommittedReader.BATCH_FETCH_WAIT_MS).start()) {
             Instant now = Instant.now();
             for (String id : w.dropIds()) {
                 drops.send(new ProducerRecord<>(topics.drops().name(), id, Drop.newBuilder()
@@ -149,7 +149,7 @@ final class TopologyBench implements AutoCloseable {
                             tracker.decision(w.orderOf(d.getIdempotencyKey()), d.getStatus() == OrderStatus.CONFIRMED,
                                     d.getQuantity(), now, false);
                         }
-                    }, maxRuntime).start();
+                    }, maxRuntime, CommittedReader.BATCH_FETCH_WAIT_MS).start();
             ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
                     "%s %s: sent %,d/%,d, decided %,d/%,d", config, phase, sent.get(), w.requests(), tracker.decided(),
                     w.orders()));

@@ -73,10 +73,6 @@ public final class ApiBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        // The API's own decision tail polls with fetch.max.wait.ms=10; the baseline's reader does the same.
-        if (System.getProperty("bench.fetch.max.wait.ms") == null) {
-            System.setProperty("bench.fetch.max.wait.ms", "10");
-        }
         System.exit(Cli.run(args, new ApiOptions(), o -> "livedrop API benchmark", ApiBenchmark::run));
     }
 

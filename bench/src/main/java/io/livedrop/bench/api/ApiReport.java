@@ -9,6 +9,7 @@ import static io.livedrop.bench.api.ApiBenchmark.REMOTE;
 
 import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.CommittedReader;
 import io.livedrop.bench.LatencyChart;
 import io.livedrop.bench.Markdown;
 import io.livedrop.bench.api.LoadGenerator.Outcome;
@@ -344,8 +345,8 @@ final class ApiReport extends Markdown {
         row("HTTP client", "JDK HttpClient, HTTP/1.1 kept alive, async, 2 threads, no per-request timeout; at most "
                 + o.connections + " in flight in open loop, " + o.concurrency + " in the closed loop");
         line("| baseline producer / reader | idempotent, acks=all, linger.ms=1 (the API's CommandProducer settings) /"
-                + " read_committed, assigned to all partitions, fetch.max.wait.ms=" + System.getProperty(
-                "bench.fetch.max.wait.ms", "10") + " (as the API's decision tail) |");
+                + " read_committed, assigned to all partitions, fetch.max.wait.ms="
+                + CommittedReader.TAIL_FETCH_WAIT_MS + " (as the API's decision tail) |");
         cpuLoad();
         line();
         List<String> errors = r.runs.stream().filter(m -> m.run().firstError() != null)

@@ -61,7 +61,7 @@ record TopologyOnly(String bootstrap, Topics topics, TopologySerdes serdes, Stri
                             f.complete(new Reply(d.getStatus() == OrderStatus.CONFIRMED ? Outcome.OK
                                     : Outcome.REJECTED, visibleNanos, null));
                         }
-                    }, length.plus(drain).plusSeconds(60)).start();
+                    }, length.plus(drain).plusSeconds(60), CommittedReader.TAIL_FETCH_WAIT_MS).start();
         }
 
         @Override

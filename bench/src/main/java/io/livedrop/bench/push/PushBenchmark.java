@@ -45,10 +45,6 @@ public final class PushBenchmark {
     }
 
     static int run(String[] args) throws Exception {
-        // batches visible to the readers at once, not after a 100 ms fetch wait
-        if (System.getProperty("bench.fetch.max.wait.ms") == null) {
-            System.setProperty("bench.fetch.max.wait.ms", "10");
-        }
         return Cli.run(args, new PushOptions(), o -> "livedrop push benchmark", PushBenchmark::run);
     }
 

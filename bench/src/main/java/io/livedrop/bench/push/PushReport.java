@@ -6,6 +6,7 @@ import static io.livedrop.bench.Formats.pct;
 import static io.livedrop.bench.Formats.ratio;
 
 import io.livedrop.bench.BenchRun;
+import io.livedrop.bench.CommittedReader;
 import io.livedrop.bench.Markdown;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.push.FanoutCheck.FanoutRun;
@@ -203,7 +204,7 @@ final class PushReport extends Markdown {
         line("| seeding producer | acks=all, idempotent, linger.ms=20, batch.size=128 KiB, one thread |");
         line("| drop-start producer | acks=all, idempotent, linger.ms=0 |");
         line("| batch readers | read_committed KafkaConsumer, all partitions assigned and positioned at the end before"
-                + " the start is sent, fetch.max.wait.ms=" + System.getProperty("bench.fetch.max.wait.ms") + " |");
+                + " the start is sent, fetch.max.wait.ms=" + CommittedReader.TAIL_FETCH_WAIT_MS + " |");
         line("| raw producer baseline | KafkaProducer, acks=all, idempotent, a fresh " + o.partitions + "-partition"
                 + " topic per run; variants: one transaction, batch.size=256 KiB (see " + METHOD + ") |");
         line("| RocksDB baseline | one RocksDB (default Options), the same follows' keys (see " + METHOD + ") |");

@@ -182,7 +182,8 @@ final class SocialUnderTest implements AutoCloseable {
         long acked;
         String failed = null;
         try (CommittedReader<PushBatch> batches = new CommittedReader<>(bootstrap, topics.pushBatches().name(),
-                serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30)).start();
+                serdes.pushBatch().deserializer(), check::accept, limit.plusSeconds(30),
+                CommittedReader.TAIL_FETCH_WAIT_MS).start();
              CommittedReader<DropEvent> dropStarts = new CommittedReader<>(bootstrap, topics.dropStarts().name(),
                      serdes.dropEvent().deserializer(), (r, now) -> {
                          if (r.value() != null && dropId.equals(r.value().getDropId())) {
@@ -191,7 +192,7 @@ final class SocialUnderTest implements AutoCloseable {
                                  startsLast.set(now);
                              }
                          }
-                     }, limit.plusSeconds(30)).start()) {
+                     }, limit.plusSeconds(30), CommittedReader.TAIL_FETCH_WAIT_MS).start()) {
             Instant now = Instant.now();
             t0 = System.nanoTime();
             drops.send(new ProducerRecord<>(topics.dropEvents().name(), dropId, DropEvent.newBuilder()
