@@ -38,11 +38,17 @@ public final class Formats {
 
     /** The root cause's class and the start of its message. */
     public static String rootCause(Throwable t) {
+        Throwable c = root(t);
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 120 ? m.substring(0, 120) : m));
+    }
+
+    /** The innermost cause of {@code t}. */
+    public static Throwable root(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
-        String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 120 ? m.substring(0, 120) : m));
+        return c;
     }
 }

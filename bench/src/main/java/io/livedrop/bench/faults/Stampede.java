@@ -1,6 +1,7 @@
 package io.livedrop.bench.faults;
 
 import io.livedrop.bench.Daemons;
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Waits;
 import io.livedrop.topology.order.OrderIds;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,7 +18,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The order stampede of one scenario, open loop: request i is due at t0 + i / rate, through the instances in rotation
@@ -141,10 +140,9 @@ final class Stampede {
                 status == null ? "no status" : null);
     }
 
-    /** The simple class name of {@code e}'s root cause. */
+    /** The simple class name of {@code e}'s root cause (a counting key: no message). */
     static String rootName(Throwable e) {
-        return Stream.iterate(e, Objects::nonNull, Throwable::getCause).reduce((x, cause) -> cause).orElseThrow()
-                .getClass().getSimpleName();
+        return Formats.root(e).getClass().getSimpleName();
     }
 
     private void readLoop(String name) {
