@@ -6,6 +6,7 @@ import io.livedrop.bench.Tokens;
 import io.livedrop.bench.ProcCpu;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
+import io.livedrop.bench.Daemons;
 import io.livedrop.bench.KafkaBroker;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
@@ -30,7 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
@@ -399,9 +402,12 @@ public final class NotifyBenchmark {
         List<String> creators = IntStream.range(0, o.inboxFollows).mapToObj(k -> "ic" + k).toList();
         seedFollows(1, i -> viewer, Stream.concat(creators.stream().skip(1), Stream.of("ic0")).toList());
         long t = System.nanoTime();
-        ForkJoinPool pool = new ForkJoinPool(4);
+        ExecutorService pool = Daemons.pool(4, "bench-inbox-drops"); // exactly 4 at a time, as the report says
         try {
-            pool.submit(() -> creators.subList(0, drops).parallelStream().forEach(this::startDrop)).get();
+            for (Future<String> started : pool.invokeAll(creators.subList(0, drops).stream()
+                    .map(c -> (Callable<String>) () -> startDrop(c)).toList())) {
+                started.get();
+            }
         } finally {
             pool.shutdown();
         }
