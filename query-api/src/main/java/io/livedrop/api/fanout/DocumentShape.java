@@ -1,0 +1,13 @@
+package io.livedrop.api.fanout;
+
+import java.util.Map;
+
+/**
+ * A subscription's document as a shared render needs it: the text, operation and variables to
+ * execute, and the key that identifies it among equal subscriptions (normalized document and
+ * variables: two clients that send the same selection differently share a key). {@code shareable}
+ * is false when the selection reads the viewer beyond {@link ViewerFacts}.
+ */
+public record DocumentShape(String key, String document, String operationName, Map<String, Object> variables,
+                            boolean shareable) {
+}

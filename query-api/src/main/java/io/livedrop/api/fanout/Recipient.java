@@ -1,0 +1,36 @@
+package io.livedrop.api.fanout;
+
+import java.util.concurrent.Executor;
+
+/**
+ * One subscription that takes shared payloads: the edge's handle on one operation of one
+ * connection. Present in the GraphQL context under {@link #CONTEXT_KEY} only where the transport
+ * can take shared payloads; a subscription without one runs on the per-session path.
+ *
+ * <p>All methods but {@link #loop()} run on {@link #loop()}, the connection's I/O thread, so a
+ * broadcast writes every recipient of a loop in one task and flushes each connection once
+ * ({@link Fanout}).
+ */
+public interface Recipient {
+
+    String CONTEXT_KEY = "livedrop.fanout.recipient";
+
+    /** The single thread this recipient's writes run on. */
+    Executor loop();
+
+    /**
+     * Queues one {@code next} message with {@code payload}, framed with this subscription's id,
+     * without flushing. Over the connection's high-water mark: with {@code latestWins} nothing is
+     * queued and {@link #onWritable} is called once the connection drains (the caller then sends
+     * its latest state); without it the connection is closed as a slow consumer.
+     *
+     * @return whether the message was queued
+     */
+    boolean next(SharedPayload payload, boolean latestWins);
+
+    /** Flushes what {@link #next} queued. */
+    void flush();
+
+    /** Where to call back, on {@link #loop()}, after a {@code latestWins} message was refused and the connection drained. */
+    void onWritable(Runnable callback);
+}
