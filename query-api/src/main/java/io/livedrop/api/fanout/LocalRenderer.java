@@ -37,8 +37,11 @@ import tools.jackson.databind.ObjectMapper;
  * per-session path encodes a {@code next} payload ({@code ExecutionResult.toSpecification()}).
  * Field errors that are the same for everyone (UNAVAILABLE reading a product) stay in the payload,
  * as the per-session path would send them; a render that asked about the viewer beyond the facts,
- * or met an error about who the viewer is (UNAUTHENTICATED, FORBIDDEN), fails with
- * {@link NotShareableException}.
+ * met an error about who the viewer is (UNAUTHENTICATED, FORBIDDEN), or failed as a whole (a
+ * non-null field's error bubbled up to the root: per session that is an {@code error} message that
+ * ends the subscription, which a shared {@code next} payload cannot carry) fails with
+ * {@link NotShareableException}, so its recipients go per session for that event. A render that
+ * could not run at all (timeout, refused before execution) fails with an IllegalStateException.
  *
  * <p>The last {@value #CACHED_RENDERS} payloads are kept by (shape key, facts, event instance) for
  * {@value #CACHE_SECONDS} s, so a feed that asks again for the same event (a catch-up replay) does
@@ -92,17 +95,24 @@ public class LocalRenderer implements SharedRenderer {
         long deadline = System.nanoTime() + RENDER_WAIT.toNanos();
         ExecutionGraphQlResponse response = await(graphQl.execute(request).toFuture(), deadline);
         if (!(response.getData() instanceof Publisher<?> events)) {
-            throw new IllegalStateException("Not a subscription, or refused before it ran: " + response.getErrors());
+            throw new NotRendered("Not a subscription, or refused before it ran: " + response.getErrors(), null);
         }
-        ExecutionResult result = await(Flux.from((Publisher<ExecutionResult>) events).next().toFuture(), deadline);
+        ExecutionResult result;
+        try {
+            result = await(Flux.from((Publisher<ExecutionResult>) events).next().toFuture(), deadline);
+        } catch (NotRendered e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a null that bubbled up to the root (a non-null field failed): per session this is an
+            // error message that ends the subscription, which a shared next payload cannot say
+            throwIfNotShareable(response);
+            throw new NotShareableException("The event's execution failed as a whole, which ends each subscription"
+                    + " with an error: " + e.getMessage());
+        }
         if (result == null) {
-            throw new IllegalStateException("The subscription answered no result for the shared event");
+            throw new NotRendered("The subscription answered no result for the shared event", null);
         }
-        NotShareableException notShareable = response.getExecutionInput().getGraphQLContext()
-                .get(NotShareableResolver.CONTEXT_KEY);
-        if (notShareable != null) {
-            throw notShareable;
-        }
+        throwIfNotShareable(response);
         for (GraphQLError error : result.getErrors()) {
             Map<String, Object> extensions = error.getExtensions();
             if (extensions != null && VIEWER_ERRORS.contains(String.valueOf(extensions.get("code")))) {
@@ -112,16 +122,24 @@ public class LocalRenderer implements SharedRenderer {
         return result;
     }
 
+    private static void throwIfNotShareable(ExecutionGraphQlResponse response) {
+        NotShareableException notShareable = response.getExecutionInput().getGraphQLContext()
+                .get(NotShareableResolver.CONTEXT_KEY);
+        if (notShareable != null) {
+            throw notShareable;
+        }
+    }
+
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future, long deadlineNanos) {
         try {
             return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
-            throw new IllegalStateException("Interrupted while rendering", e);
+            throw new NotRendered("Interrupted while rendering", e);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new IllegalStateException("A shared render took longer than " + RENDER_WAIT, e);
+            throw new NotRendered("A shared render took longer than " + RENDER_WAIT, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -143,6 +161,14 @@ public class LocalRenderer implements SharedRenderer {
             }
         }
         throw new IllegalStateException("No JSON message converter for the GraphQL WebSocket handler");
+    }
+
+    /** A render that did not happen (timed out, interrupted, refused before it ran): no payload for anyone. */
+    static final class NotRendered extends IllegalStateException {
+
+        NotRendered(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** One render: the event by identity (feeds hand the same instance to every group of an event). */
