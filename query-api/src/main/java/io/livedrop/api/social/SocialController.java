@@ -81,6 +81,7 @@ public class SocialController {
         long stampNanos = stampNanos(context);
         Recipient recipient = context.get(Recipient.CONTEXT_KEY);
         if (recipient != null) {
+            Viewer.require(viewer);
             DocumentShape shape = shapes.of(env);
             if (shape.shareable()) {
                 return started.attach(viewer, stampNanos, shape, recipient);
