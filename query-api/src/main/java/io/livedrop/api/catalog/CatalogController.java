@@ -100,6 +100,7 @@ public class CatalogController {
         }
         Recipient recipient = context.get(Recipient.CONTEXT_KEY);
         if (recipient != null) {
+            CatalogQueryService.requireValidId(dropId);   // as updates() does, before anything is attached
             DocumentShape shape = shapes.of(env);
             if (shape.shareable()) {
                 return updates.attach(dropId, context.get(Viewer.CONTEXT_KEY), shape, recipient);
