@@ -1,6 +1,11 @@
 package io.livedrop.api.catalog;
 
+import graphql.GraphQLContext;
 import graphql.schema.DataFetchingEnvironment;
+import io.livedrop.api.fanout.DocumentShape;
+import io.livedrop.api.fanout.DocumentShapes;
+import io.livedrop.api.fanout.Recipient;
+import io.livedrop.api.fanout.SharedEvent;
 import io.livedrop.api.graphql.Connection;
 import io.livedrop.api.graphql.Pages;
 import java.util.HashMap;
@@ -38,6 +43,9 @@ import org.springframework.stereotype.Controller;
  * Page arguments are checked per field before loading, so a bad cursor is that field's
  * BAD_REQUEST; a failed read (UNAVAILABLE) fails every field of its batch. How much a query may
  * nest pages is bounded before it runs ({@link io.livedrop.api.graphql.QueryCost}).
+ * dropUpdates answers a shared render (io.livedrop.api.fanout) with its one event, attaches a
+ * shareable subscription of a transport that takes shared payloads to the feed, and streams
+ * anything else per session.
  */
 @Controller
 public class CatalogController {
@@ -49,12 +57,14 @@ public class CatalogController {
     private final CatalogQueryService catalog;
     private final CatalogCommands commands;
     private final DropUpdatesFeed updates;
+    private final DocumentShapes shapes;
 
     public CatalogController(CatalogQueryService catalog, CatalogCommands commands, DropUpdatesFeed updates,
-                             BatchLoaderRegistry loaders) {
+                             DocumentShapes shapes, BatchLoaderRegistry loaders) {
         this.catalog = catalog;
         this.commands = commands;
         this.updates = updates;
+        this.shapes = shapes;
         loaders.<CreatorDropsPage, Connection<DropView>>forName(CREATOR_DROPS)
                 .registerMappedBatchLoader((pages, environment) -> Mono.fromCallable(() -> dropsOfCreators(pages)));
         loaders.<LiveDropsPage, Connection<DropView>>forName(LIVE_DROPS)
@@ -82,7 +92,20 @@ public class CatalogController {
     }
 
     @SubscriptionMapping
-    public Flux<DropUpdatesFeed.DropUpdate> dropUpdates(@Argument String dropId) {
+    public Flux<DropUpdatesFeed.DropUpdate> dropUpdates(@Argument String dropId, DataFetchingEnvironment env) {
+        GraphQLContext context = env.getGraphQlContext();
+        SharedEvent shared = context.get(SharedEvent.CONTEXT_KEY);
+        if (shared != null) {
+            return Flux.just((DropUpdatesFeed.DropUpdate) shared.event());
+        }
+        Recipient recipient = context.get(Recipient.CONTEXT_KEY);
+        if (recipient != null) {
+            CatalogQueryService.requireValidId(dropId);   // as updates() does, before anything is attached
+            DocumentShape shape = shapes.of(env);
+            if (shape.shareable()) {
+                return updates.attach(dropId, context.get(Viewer.CONTEXT_KEY), shape, recipient);
+            }
+        }
         return updates.updates(dropId);
     }
 

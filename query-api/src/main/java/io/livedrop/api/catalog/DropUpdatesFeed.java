@@ -3,6 +3,9 @@ package io.livedrop.api.catalog;
 import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.ErrorCode;
 import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.fanout.DocumentShape;
+import io.livedrop.api.fanout.Recipient;
+import io.livedrop.api.security.Viewer;
 import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.feed.TopicFeed;
 import io.livedrop.events.drop.DropEvent;
@@ -74,6 +77,12 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> {
             follower.start(new DropUpdate(now, now.updatedAt()));
         }, FluxSink.OverflowStrategy.LATEST).subscribeOn(Schedulers.boundedElastic());
     }
+
+    // --- fanout's compile stub of CONTRACT-16 §3 (branch i16-fanout); the feeds branch implements it, its version wins at merge
+    public Flux<DropUpdate> attach(String dropId, Viewer viewer, DocumentShape shape, Recipient recipient) {
+        return updates(dropId);
+    }
+    // --- end of fanout's compile stub
 
     /** Subscriptions following a drop here (tests, diagnostics). */
     int followers() {

@@ -3,6 +3,8 @@ package io.livedrop.api.social;
 import io.livedrop.api.catalog.CatalogQueryService;
 import io.livedrop.api.catalog.DropView;
 import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.fanout.DocumentShape;
+import io.livedrop.api.fanout.Recipient;
 import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.feed.TopicTail;
 import io.livedrop.api.security.Viewer;
@@ -89,6 +91,16 @@ public class DropStartedFeed implements SmartLifecycle {
                     .doFinally(signal -> remove(session));
         }).subscribeOn(Schedulers.boundedElastic());
     }
+
+    // --- fanout's compile stubs of CONTRACT-16 §3 (branch i16-fanout); the feeds branch implements these, its version wins at merge
+    public Flux<DropStarted> subscribe(Viewer viewer, long stampNanos) {
+        return subscribe(viewer);
+    }
+
+    public Flux<DropStarted> attach(Viewer viewer, long stampNanos, DocumentShape shape, Recipient recipient) {
+        return subscribe(viewer);
+    }
+    // --- end of fanout's compile stubs
 
     /** Sessions on this instance (for metrics and tests). */
     public int sessions() {

@@ -1,8 +1,15 @@
 package io.livedrop.api.social;
 
 import graphql.GraphQLContext;
+import graphql.schema.DataFetchingEnvironment;
 import io.livedrop.api.catalog.CatalogQueryService;
 import io.livedrop.api.catalog.DropView;
+import io.livedrop.api.fanout.DocumentShape;
+import io.livedrop.api.fanout.DocumentShapes;
+import io.livedrop.api.fanout.Recipient;
+import io.livedrop.api.fanout.SharedEvent;
+import io.livedrop.api.fanout.SubscribeStamp;
+import io.livedrop.api.fanout.ViewerFacts;
 import io.livedrop.api.graphql.Connection;
 import io.livedrop.api.order.OrderController;
 import io.livedrop.api.security.Viewer;
@@ -23,7 +30,11 @@ import reactor.core.publisher.Flux;
 /**
  * Follows and notifications in the public API: follow/unfollow, Creator.followerCount and
  * viewerFollows, the viewer's following list and inbox, and the dropStarted subscription.
- * viewerFollows reads the viewer's following list once per request, whatever the page size.
+ * viewerFollows reads the viewer's following list once per request, whatever the page size; in a
+ * shared render (io.livedrop.api.fanout) it answers from the render's {@link ViewerFacts} instead,
+ * and there is no viewer. dropStarted answers a shared render with its one event, attaches a
+ * shareable subscription of a transport that takes shared payloads to the feed, and streams
+ * anything else per session.
  */
 @Controller
 public class SocialController {
@@ -33,11 +44,14 @@ public class SocialController {
     private final SocialService social;
     private final DropStartedFeed started;
     private final CatalogQueryService catalog;
+    private final DocumentShapes shapes;
 
-    public SocialController(SocialService social, DropStartedFeed started, CatalogQueryService catalog) {
+    public SocialController(SocialService social, DropStartedFeed started, CatalogQueryService catalog,
+                            DocumentShapes shapes) {
         this.social = social;
         this.started = started;
         this.catalog = catalog;
+        this.shapes = shapes;
     }
 
     /** The API's FollowPayload. */
@@ -57,9 +71,29 @@ public class SocialController {
     }
 
     @SubscriptionMapping
-    public Flux<DropStartedFeed.DropStarted> dropStarted(
-            @ContextValue(name = Viewer.CONTEXT_KEY, required = false) Viewer viewer) {
-        return started.subscribe(viewer);
+    public Flux<DropStartedFeed.DropStarted> dropStarted(DataFetchingEnvironment env) {
+        GraphQLContext context = env.getGraphQlContext();
+        SharedEvent shared = context.get(SharedEvent.CONTEXT_KEY);
+        if (shared != null) {
+            return Flux.just((DropStartedFeed.DropStarted) shared.event());
+        }
+        Viewer viewer = context.get(Viewer.CONTEXT_KEY);
+        long stampNanos = stampNanos(context);
+        Recipient recipient = context.get(Recipient.CONTEXT_KEY);
+        if (recipient != null) {
+            Viewer.require(viewer);
+            DocumentShape shape = shapes.of(env);
+            if (shape.shareable()) {
+                return started.attach(viewer, stampNanos, shape, recipient);
+            }
+        }
+        return started.subscribe(viewer, stampNanos);
+    }
+
+    /** When the transport accepted the subscribe, else now. */
+    private static long stampNanos(GraphQLContext context) {
+        SubscribeStamp stamp = context.get(SubscribeStamp.CONTEXT_KEY);
+        return stamp != null ? stamp.nanos() : System.nanoTime();
     }
 
     @SchemaMapping(typeName = "Viewer", field = "following")
@@ -97,12 +131,20 @@ public class SocialController {
         return joined;
     }
 
-    /** False for anonymous viewers: they follow nobody. */
+    /**
+     * False for anonymous viewers: they follow nobody. A shared render answers from its facts (and
+     * fails, to go per session, for a creator they do not cover).
+     */
     @BatchMapping(typeName = "Creator", field = "viewerFollows")
     public Map<Creator, Boolean> viewerFollows(List<Creator> creators, GraphQLContext context) {
+        Map<Creator, Boolean> joined = new LinkedHashMap<>();
+        ViewerFacts facts = context.get(ViewerFacts.CONTEXT_KEY);
+        if (facts != null) {
+            creators.forEach(c -> joined.put(c, facts.follows(c.getId())));
+            return joined;
+        }
         Viewer viewer = context.get(Viewer.CONTEXT_KEY);
         Set<String> followed = viewer == null ? Set.of() : social.followedCreators(viewer);
-        Map<Creator, Boolean> joined = new LinkedHashMap<>();
         creators.forEach(c -> joined.put(c, followed.contains(c.getId())));
         return joined;
     }

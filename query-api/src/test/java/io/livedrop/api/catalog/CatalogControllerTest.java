@@ -11,6 +11,7 @@ import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 
+import io.livedrop.api.fanout.DocumentShapes;
 import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.ApiExceptionResolver;
 import io.livedrop.api.graphql.Connection;
@@ -45,7 +46,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * {@code extensions.code}.
  */
 @GraphQlTest(CatalogController.class)
-@Import({GraphQlConfiguration.class, ApiExceptionResolver.class})
+@Import({GraphQlConfiguration.class, ApiExceptionResolver.class, DocumentShapes.class})
 @EnableConfigurationProperties(QueryLimits.class)
 class CatalogControllerTest {
 

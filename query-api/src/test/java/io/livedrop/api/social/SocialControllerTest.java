@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.never;
@@ -16,6 +18,7 @@ import io.livedrop.api.catalog.CatalogController;
 import io.livedrop.api.catalog.CatalogQueryService;
 import io.livedrop.api.catalog.DropUpdatesFeed;
 import io.livedrop.api.catalog.DropView;
+import io.livedrop.api.fanout.DocumentShapes;
 import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.ApiExceptionResolver;
 import io.livedrop.api.graphql.Connection;
@@ -55,7 +58,7 @@ import reactor.core.publisher.Flux;
  * {@code extensions.code}.
  */
 @GraphQlTest({SocialController.class, OrderController.class, CatalogController.class})
-@Import({GraphQlConfiguration.class, ApiExceptionResolver.class})
+@Import({GraphQlConfiguration.class, ApiExceptionResolver.class, DocumentShapes.class})
 @EnableConfigurationProperties(QueryLimits.class)
 class SocialControllerTest {
 
@@ -188,14 +191,14 @@ class SocialControllerTest {
 
     @Test
     void shouldStreamTheDropStartsTheFeedGivesTheViewer() {
-        given(started.subscribe(ALICE)).willReturn(Flux.just(
+        given(started.subscribe(eq(ALICE), anyLong())).willReturn(Flux.just(
                 new DropStartedFeed.DropStarted(liveDrop("d-1"), T), new DropStartedFeed.DropStarted(liveDrop("d-2"), T)));
 
         Flux<String> dropIds = asViewer(ALICE).documentName("socialDropStarted").executeSubscription()
                 .toFlux("dropStarted.drop.id", String.class);
 
         assertThat(dropIds.collectList().block(Duration.ofSeconds(10))).containsExactly("d-1", "d-2");
-        then(started).should().subscribe(ALICE);
+        then(started).should().subscribe(eq(ALICE), anyLong());
     }
 
     @Test
