@@ -111,6 +111,26 @@ class DropStartedFeedTest {
     }
 
     @Test
+    void shouldNotTellAStartReceivedBeforeTheStampEvenIfItIsDispatchedAfterTheSubscriptionIsActive() {
+        feed(Schedulers.immediate());
+        given(social.followedCreators(any())).willReturn(Set.of("creator-1"));
+        // Given a start received at 1500, still waiting for the dispatcher
+        clock.set(1_500);
+        start("before", "creator-1");
+        // When a subscription stamped 2000 is active before it is dispatched
+        clock.set(2_000);
+        RecordingRecipient recipient = new RecordingRecipient();
+        subscriptions.add(feed.attach(viewer("fan"), 2_000, CountingRenderer.shape("shape"), recipient).subscribe());
+        assertThat(feed.listening("fan")).isTrue();
+        dispatcher.runDue();
+        start("after", "creator-1");
+        dispatcher.runDue();
+
+        // Then only the start received after the stamp is told
+        assertThat(recipient.received()).containsExactly("shape|after|{creator-1=true}");
+    }
+
+    @Test
     void shouldRenderOncePerShapeForEveryAttachedRecipient() {
         feed(Schedulers.immediate());
         given(social.followedCreators(any())).willReturn(Set.of("creator-1"));
