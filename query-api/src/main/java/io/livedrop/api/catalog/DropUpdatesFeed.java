@@ -174,7 +174,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
                 return;
             }
             watcher.ready = true;
-            schedule(() -> watch.sendLatest(watcher));
+            schedule(() -> watch.sendLatest(watcher, false));
         }).subscribeOn(reads);
     }
 
@@ -380,10 +380,14 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
             groups.forEach((group, members) -> send(group, members, snapshot));
         }
 
-        /** On the flush thread: the newest state to one attached watcher (its first, or after it drained). */
-        void sendLatest(AttachedWatcher watcher) {
-            if (watchers.contains(watcher)) {
-                send(watcher.group(), List.of(watcher), snapshot());
+        /**
+         * On the flush thread: the newest state to one attached watcher: its first (unless a flush was
+         * quicker), or again after it drained ({@code refused}: what it was last sent never left).
+         */
+        void sendLatest(AttachedWatcher watcher, boolean refused) {
+            Snapshot snapshot = snapshot();
+            if (watchers.contains(watcher) && (refused || watcher.sentVersion < snapshot.version())) {
+                send(watcher.group(), List.of(watcher), snapshot);
             }
         }
 
@@ -405,7 +409,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
             if (watcher != null && watcher.awaitingWritable.compareAndSet(false, true)) {
                 watcher.recipient.onWritable(() -> schedule(() -> {
                     watcher.awaitingWritable.set(false);
-                    sendLatest(watcher);
+                    sendLatest(watcher, true);
                 }));
             }
         }
