@@ -12,7 +12,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -20,6 +21,9 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -39,7 +43,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.websocket.WebsocketInbound;
-import reactor.netty.http.websocket.WebsocketOutbound;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -78,7 +81,6 @@ final class EdgeConnection implements SocketHandle {
     final EdgeServer server;
     final EdgeSessionInfo info;
     private final WebsocketInbound in;
-    private final WebsocketOutbound out;
     private final WebSocketGraphQlInterceptor interceptor;
     Channel channel;
     EventLoop loop;
@@ -94,24 +96,24 @@ final class EdgeConnection implements SocketHandle {
     private boolean released;
     private int closeCode = WebSocketCloseStatus.NORMAL_CLOSURE.code();
     private ScheduledFuture<?> initTimeout;
+    /** The fragments of a message sent in parts, until its last one. */
+    private ByteArrayOutputStream fragments;
     private volatile long lastReadNanos = System.nanoTime();
 
     private record Held(byte[] message, long readAt) {
     }
 
-    EdgeConnection(EdgeServer server, EdgeSessionInfo info, WebsocketInbound in, WebsocketOutbound out) {
+    EdgeConnection(EdgeServer server, EdgeSessionInfo info, WebsocketInbound in) {
         this.server = server;
         this.info = info;
         this.in = in;
-        this.out = out;
         this.interceptor = server.graphQl.getWebSocketInterceptor();
     }
 
     /** Serves the connection until it closes (called on its loop once the upgrade is done). */
     Publisher<Void> run() {
         in.withConnection(this::attach);
-        int maxMessage = (int) server.limits.maxMessageSize().toBytes();
-        return in.aggregateFrames(maxMessage).receiveFrames()
+        return in.receiveFrames()
                 .doOnNext(this::onFrame)
                 .onErrorResume(error -> {
                     onInboundError(error);
@@ -123,7 +125,18 @@ final class EdgeConnection implements SocketHandle {
     private void attach(Connection connection) {
         channel = connection.channel();
         loop = channel.eventLoop();
-        connection.addHandlerLast("livedrop.edge.writability", new ChannelInboundHandlerAdapter() {
+        connection.addHandlerLast("livedrop.edge", new ChannelInboundHandlerAdapter() {
+            /** Once the server has sent its close frame, the client's answer ends the connection (no second close frame). */
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object message) {
+                if (message instanceof CloseWebSocketFrame && closing) {
+                    ((CloseWebSocketFrame) message).release();
+                    ctx.close();
+                    return;
+                }
+                ctx.fireChannelRead(message);
+            }
+
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext ctx) {
                 if (ctx.channel().isWritable()) {
@@ -154,7 +167,11 @@ final class EdgeConnection implements SocketHandle {
         return info.getRemoteAddress();
     }
 
-    /** Closes the connection with a close frame; the channel goes once it is sent, or after a second anyway. */
+    /**
+     * Closes the connection with a close frame. The channel goes when the client answers with its own (reading on
+     * meanwhile: closing with unread input would reset the connection, and the client might never see the code), or
+     * after a second anyway.
+     */
     @Override
     public void close(int code, String reason) {
         if (!loop.inEventLoop()) {
@@ -166,7 +183,7 @@ final class EdgeConnection implements SocketHandle {
         }
         closing = true;
         closeCode = code;
-        out.sendClose(code, reason).subscribe(null, error -> channel.close());
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
         loop.schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -188,6 +205,10 @@ final class EdgeConnection implements SocketHandle {
         if (frame instanceof PongWebSocketFrame) {
             return;
         }
+        if (frame instanceof ContinuationWebSocketFrame continuation) {
+            onFragment(continuation);
+            return;
+        }
         if (!(frame instanceof TextWebSocketFrame)) {
             close(NOT_ACCEPTABLE, "Binary messages not supported");
             return;
@@ -197,6 +218,15 @@ final class EdgeConnection implements SocketHandle {
         }
         long readAt = System.nanoTime();
         ByteBuf content = frame.content();
+        if (content.readableBytes() > server.limits.maxMessageSize().toBytes()) {
+            tooBig();
+            return;
+        }
+        if (!frame.isFinalFragment()) {
+            fragments = new ByteArrayOutputStream();
+            append(content);
+            return;
+        }
         if (initPending) {
             held.add(new Held(ByteBufUtil.getBytes(content), readAt));
             return;
@@ -206,6 +236,46 @@ final class EdgeConnection implements SocketHandle {
             return;
         }
         handle(ByteBufUtil.getBytes(content), readAt);
+    }
+
+    /** A message sent in fragments: gathered up to the size a message may have. */
+    private void onFragment(ContinuationWebSocketFrame frame) {
+        if (fragments == null) {
+            close(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "Continuation without a start");
+            return;
+        }
+        if (!append(frame.content()) || !frame.isFinalFragment()) {
+            return;
+        }
+        byte[] message = fragments.toByteArray();
+        fragments = null;
+        long readAt = System.nanoTime();
+        if (initPending) {
+            held.add(new Held(message, readAt));
+        } else {
+            handle(message, readAt);
+        }
+    }
+
+    private boolean append(ByteBuf content) {
+        if (fragments.size() + content.readableBytes() > server.limits.maxMessageSize().toBytes()) {
+            fragments = null;
+            tooBig();
+            return false;
+        }
+        try {
+            content.readBytes(fragments, content.readableBytes());
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return true;
+    }
+
+    private void tooBig() {
+        server.refusals.count(WebSocketProperties.MAX_MESSAGE_SIZE);
+        log.atDebug().addKeyValue("limit", WebSocketProperties.MAX_MESSAGE_SIZE)
+                .log("WebSocket session {} closed 1009: a message over {}", id(), server.limits.maxMessageSize());
+        close(TOO_BIG, "Message too big");
     }
 
     private static boolean isPing(ByteBuf content) {
@@ -313,12 +383,8 @@ final class EdgeConnection implements SocketHandle {
     }
 
     private void onInboundError(Throwable error) {
-        if (error instanceof TooLongFrameException || error instanceof CorruptedWebSocketFrameException corrupted
-                && corrupted.closeStatus().code() == TOO_BIG) {
-            server.refusals.count(WebSocketProperties.MAX_MESSAGE_SIZE);
-            log.atDebug().addKeyValue("limit", WebSocketProperties.MAX_MESSAGE_SIZE)
-                    .log("WebSocket session {} closed 1009: a message over {}", id(), server.limits.maxMessageSize());
-            close(TOO_BIG, "Message too big");   // the decoder may have sent it already: then only the channel closes
+        if (error instanceof CorruptedWebSocketFrameException corrupted && corrupted.closeStatus().code() == TOO_BIG) {
+            tooBig();   // a frame far over the bound: the decoder has answered 1009 already
         } else if (error instanceof CorruptedFrameException) {
             log.debug("WebSocket session {} closed: {}", id(), error.toString());
             close(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "Protocol error");

@@ -99,7 +99,9 @@ public class EdgeServer implements SmartLifecycle {
         int maxBuffered = (int) properties.maxBuffered().toBytes();
         WebsocketServerSpec spec = WebsocketServerSpec.builder()
                 .protocols(SUBPROTOCOL)
-                .maxFramePayloadLength((int) limits.maxMessageSize().toBytes())
+                // messages over max-message-size are refused 1009 by the connection, which reads on to the client's
+                // close frame; the decoder drops the connection on a frame even further over
+                .maxFramePayloadLength((int) Math.min(Integer.MAX_VALUE, 2 * limits.maxMessageSize().toBytes()))
                 .handlePing(true)   // client pings reach the connection: they count as activity
                 .compress(false)
                 .build();
@@ -182,7 +184,7 @@ public class EdgeServer implements SmartLifecycle {
             return response.status(HttpResponseStatus.FORBIDDEN).send();
         }
         EdgeSessionInfo info = EdgeSessionInfo.of(request, host);
-        return response.sendWebsocket((in, out) -> new EdgeConnection(this, info, in, out).run(), spec);
+        return response.sendWebsocket((in, out) -> new EdgeConnection(this, info, in).run(), spec);
     }
 
     /**
