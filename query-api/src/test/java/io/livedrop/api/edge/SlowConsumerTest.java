@@ -150,6 +150,25 @@ class SlowConsumerTest {
         await().atMost(WAIT).until(() -> edge.connections() == 0 && sessions.openSockets() == 0);
     }
 
+    @Test
+    void shouldCloseAConnectionSilentForTheIdleTimeoutWith1001() throws Exception {
+        EdgeServer impatient = new EdgeServer(new AttachingHandler(), sessions,
+                new WebSocketProperties(10, 20, 100, DataSize.ofKilobytes(16), 50, 200),
+                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMillis(400)), refusals,
+                new JacksonJsonHttpMessageConverter(), Duration.ofSeconds(10), null);
+        impatient.start();
+        try (RawClient client = new RawClient(impatient.port())) {
+            client.sendText("{\"type\":\"connection_init\"}");
+            assertThat(client.readText()).contains("connection_ack");
+
+            // When it then says nothing, it is closed 1001, and nothing is held for it
+            assertThat(client.closeCodeAtEnd()).isEqualTo(1001);
+            await().atMost(WAIT).until(() -> impatient.connections() == 0 && sessions.openSockets() == 0);
+        } finally {
+            impatient.stop();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Queues one message for {@code recipient} and flushes, on its loop, as {@code Fanout.deliver} does. */
