@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -179,7 +180,11 @@ final class EdgeSubscription implements Recipient {
 
         @Override
         protected void hookFinally(SignalType type) {
-            connection.loop.execute(() -> connection.ended(EdgeSubscription.this));
+            try {
+                connection.loop.execute(() -> connection.ended(EdgeSubscription.this));
+            } catch (RejectedExecutionException stopping) {
+                // the edge is shutting down: its connections and what they held go with it
+            }
         }
     }
 }
