@@ -5,6 +5,8 @@ import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.websocket.WebSocketConfiguration;
 import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -74,9 +76,12 @@ public class EdgeServer implements SmartLifecycle {
     public EdgeServer(WebGraphQlHandler graphQl, WebSocketSessions sessions, WebSocketProperties limits,
                       EdgeProperties properties, Refusals refusals, GraphQlProperties graphQlProperties,
                       GraphQlCorsProperties corsProperties,
-                      ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
+                      ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers,
+                      ObjectProvider<MeterRegistry> meters) {
         this(graphQl, sessions, limits, properties, refusals, WebSocketConfiguration.jsonConverter(customizers),
                 graphQlProperties.getWebsocket().getConnectionInitTimeout(), corsProperties.toCorsConfiguration());
+        meters.ifAvailable(registry -> Gauge.builder("livedrop.edge.connections", this, EdgeServer::connections)
+                .description("GraphQL WebSocket connections open on this instance's edge").register(registry));
     }
 
     /** @param cors the origins allowed besides the same host (null: none) */
