@@ -96,6 +96,7 @@ final class EdgeConnection implements SocketHandle {
     private boolean released;
     private int closeCode = WebSocketCloseStatus.NORMAL_CLOSURE.code();
     private ScheduledFuture<?> initTimeout;
+    private ScheduledFuture<?> forceClose;
     /** The fragments of a message sent in parts, until its last one. */
     private ByteArrayOutputStream fragments;
     private volatile long lastReadNanos = System.nanoTime();
@@ -184,7 +185,7 @@ final class EdgeConnection implements SocketHandle {
         closing = true;
         closeCode = code;
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-        loop.schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        forceClose = loop.schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     long lastReadNanos() {
@@ -452,6 +453,9 @@ final class EdgeConnection implements SocketHandle {
         closing = true;
         if (initTimeout != null) {
             initTimeout.cancel(false);
+        }
+        if (forceClose != null) {
+            forceClose.cancel(false);
         }
         List<EdgeSubscription> open = new ArrayList<>(operations.values());
         operations.clear();
