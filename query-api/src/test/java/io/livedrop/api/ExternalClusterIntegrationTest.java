@@ -54,6 +54,7 @@ class ExternalClusterIntegrationTest {
         properties.add("livedrop.security.jwt-secret", () -> io.livedrop.api.security.TokenCommand.LOCAL_SECRET);
         properties.add("livedrop.topology.topics.prefix", () -> PREFIX);
         properties.add("livedrop.topology.schema.registry.url", () -> registry.url());
+        properties.add("livedrop.edge.port", () -> 0);
     }
 
     @AfterAll

@@ -37,6 +37,7 @@ class LocalStackIntegrationTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("livedrop.home", () -> home.toString());
         registry.add("livedrop.kafka.embedded.port", () -> 0);
+        registry.add("livedrop.edge.port", () -> 0);
     }
 
     @LocalServerPort

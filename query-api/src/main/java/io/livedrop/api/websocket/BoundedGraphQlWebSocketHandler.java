@@ -1,11 +1,7 @@
 package io.livedrop.api.websocket;
 
-import io.livedrop.api.graphql.ErrorCode;
 import io.livedrop.api.limits.Refusals;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.graphql.server.WebGraphQlHandler;
@@ -31,15 +27,16 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code connection_init} ({@link WebSocketSessions#admit}, called by the one
  * WebSocketGraphQlInterceptor Spring allows). A session sending more than
  * {@code max-messages-per-second} (after a burst of {@code max-message-burst}) is closed 4429,
- * before its message is even parsed.
+ * before its message is even parsed. The time a {@code subscribe} is read is kept with its operation
+ * ({@link WebSocketSessions#startOperation}) and reaches its GraphQL context as a
+ * {@link io.livedrop.api.fanout.SubscribeStamp} ({@link SubscribeStamps}).
  */
 public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
 
-    static final int INVALID_MESSAGE = 4400;
+    static final int INVALID_MESSAGE = ClientMessages.INVALID_MESSAGE;
 
     private static final Logger log = LoggerFactory.getLogger(BoundedGraphQlWebSocketHandler.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Set<String> CLIENT_TYPES = Set.of("connection_init", "ping", "pong", "subscribe", "complete");
 
     private final WebSocketSessions sessions;
     private final WebSocketProperties limits;
@@ -71,6 +68,7 @@ public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
         if (!sessions.tryMessage(session)) {
             return;
         }
+        long readAt = System.nanoTime();   // the SubscribeStamp of a subscribe: taken before anything else can run
         JsonNode parsed;
         try {
             parsed = JSON.readTree(message.getPayload());
@@ -78,7 +76,7 @@ public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
             refuse(session, "Invalid message: not JSON");
             return;
         }
-        String problem = problemWith(parsed);
+        String problem = ClientMessages.problemWith(parsed);
         if (problem != null) {
             refuse(session, "Invalid message: " + problem);
             return;
@@ -86,7 +84,7 @@ public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
         String type = parsed.get("type").asString();
         if (type.equals("subscribe")) {
             String id = parsed.get("id").asString();
-            if (!sessions.startOperation(session.getId(), id)) {
+            if (!sessions.startOperation(session.getId(), id, readAt)) {
                 session.sendMessage(tooManyOperations(id));
                 return;
             }
@@ -107,65 +105,12 @@ public class BoundedGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
         super.afterConnectionClosed(socket, status);
     }
 
-    /** What is wrong with a client message, or null if it is one Spring's handler can take. */
-    static String problemWith(JsonNode message) {
-        if (message == null || !message.isObject()) {
-            return "not a JSON object";
-        }
-        JsonNode type = message.get("type");
-        if (type == null || !type.isString() || !CLIENT_TYPES.contains(type.asString())) {
-            return "no type a client may send";
-        }
-        JsonNode payload = message.get("payload");
-        if (payload != null && !payload.isNull() && !payload.isObject()) {
-            return "payload is not an object";
-        }
-        JsonNode id = message.get("id");
-        boolean hasId = id != null && id.isString() && !id.asString().isEmpty();
-        switch (type.asString()) {
-            case "subscribe" -> {
-                if (!hasId) {
-                    return "subscribe without an id";
-                }
-                if (payload == null || payload.isNull()) {
-                    return "subscribe without a payload";
-                }
-                JsonNode query = payload.get("query");
-                if (query == null || !query.isString() || query.asString().isBlank()) {
-                    return "subscribe without a query";
-                }
-                if (!nullOr(payload.get("operationName"), JsonNode::isString)
-                        || !nullOr(payload.get("variables"), JsonNode::isObject)
-                        || !nullOr(payload.get("extensions"), JsonNode::isObject)) {
-                    return "subscribe payload of the wrong shape";
-                }
-            }
-            case "complete" -> {
-                if (!hasId) {
-                    return "complete without an id";
-                }
-            }
-            default -> {
-            }
-        }
-        return null;
-    }
-
-    private static boolean nullOr(JsonNode node, java.util.function.Predicate<JsonNode> test) {
-        return node == null || node.isNull() || test.test(node);
-    }
-
     private static void refuse(WebSocketSession session, String reason) {
         log.debug("WebSocket session {} closed {}: {}", session.getId(), INVALID_MESSAGE, reason);
         WebSocketSessions.close(session, new CloseStatus(INVALID_MESSAGE, reason));
     }
 
     private TextMessage tooManyOperations(String id) {
-        Map<String, Object> error = Map.of(
-                "message", "Too many operations open on this connection (at most " + limits.maxSubscriptionsPerSession()
-                        + "); complete one first",
-                "extensions", Map.of("code", ErrorCode.RATE_LIMITED.name(),
-                        "limit", WebSocketProperties.MAX_SUBSCRIPTIONS_PER_SESSION));
-        return new TextMessage(JSON.writeValueAsString(Map.of("id", id, "type", "error", "payload", List.of(error))));
+        return new TextMessage(ClientMessages.tooManyOperations(id, limits.maxSubscriptionsPerSession()));
     }
 }

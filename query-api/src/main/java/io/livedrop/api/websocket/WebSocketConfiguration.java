@@ -37,7 +37,7 @@ public class WebSocketConfiguration {
     }
 
     @SuppressWarnings("unchecked")
-    private static HttpMessageConverter<Object> jsonConverter(ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
+    public static HttpMessageConverter<Object> jsonConverter(ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
         HttpMessageConverters.ServerBuilder builder = HttpMessageConverters.forServer().registerDefaults();
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         for (HttpMessageConverter<?> converter : builder.build()) {

@@ -25,7 +25,10 @@ import reactor.core.publisher.Mono;
  * than its bounds ({@link WebSocketProperties}): a session counts against its user (or, anonymous,
  * its remote address) from its {@code connection_init} until it closes; an operation counts against
  * its session from its {@code subscribe} until its result stream ends, the client completes it, or
- * the session closes. Whatever a client held goes with its session.
+ * the session closes. Whatever a client held goes with its session. Transport-neutral: a Tomcat
+ * session ({@link #opened(WebSocketSession)}) or an edge connection ({@link #opened(SocketHandle)}),
+ * each seen as a {@link SocketHandle}. The time each {@code subscribe} was read is kept with its
+ * operation ({@link #stamp}).
  *
  * <p>Known gaps: the bounds are per instance (N instances: N times as much); behind a proxy the
  * remote address is the proxy's unless the server is told to trust forwarded headers
@@ -34,7 +37,7 @@ import reactor.core.publisher.Mono;
 @Component
 public class WebSocketSessions {
 
-    static final int TOO_MANY = 4429;
+    public static final int TOO_MANY = 4429;
     static final CloseStatus TOO_MANY_SESSIONS = new CloseStatus(TOO_MANY, "Too many sessions");
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessions.class);
@@ -59,27 +62,38 @@ public class WebSocketSessions {
      * could keep a core busy with cheap-to-send, refused subscriptions.
      */
     boolean tryMessage(WebSocketSession socket) {
-        if (messages.tryAcquire(socket.getId())) {
+        Session session = sessions.get(socket.getId());
+        return tryMessage(session == null ? new TomcatSocket(socket) : session.handle);
+    }
+
+    /** {@link #tryMessage(WebSocketSession)} for any transport. */
+    public boolean tryMessage(SocketHandle socket) {
+        if (messages.tryAcquire(socket.id())) {
             return true;
         }
         refusals.count(WebSocketProperties.MAX_MESSAGES_PER_SECOND);
-        log.debug("WebSocket session {} closed 4429: more than {} messages/s", socket.getId(),
+        log.debug("WebSocket session {} closed 4429: more than {} messages/s", socket.id(),
                 limits.maxMessagesPerSecond());
-        close(socket, new CloseStatus(TOO_MANY, "Too many messages"));
+        socket.close(TOO_MANY, "Too many messages");
         return false;
     }
 
     /** A socket was opened: the session every later send on it goes through (one send at a time). */
     WebSocketSession opened(WebSocketSession socket) {
-        Session session = new Session(new OneSendAtATime(socket));
-        sessions.put(socket.getId(), session);
-        return session.socket;
+        OneSendAtATime session = new OneSendAtATime(socket);
+        sessions.put(socket.getId(), new Session(new TomcatSocket(session), session));
+        return session;
+    }
+
+    /** A connection of another transport was opened; {@link #closed} must follow when it closes. */
+    public void opened(SocketHandle socket) {
+        sessions.put(socket.id(), new Session(socket, null));
     }
 
     /** The session {@link #opened} made for {@code socket} (the socket itself if it is not open here). */
     WebSocketSession socket(WebSocketSession socket) {
         Session session = sessions.get(socket.getId());
-        return session == null ? socket : session.socket;
+        return session == null || session.tomcat == null ? socket : session.tomcat;
     }
 
     /**
@@ -93,7 +107,7 @@ public class WebSocketSessions {
             return false;
         }
         boolean anonymous = userId == null;
-        String client = anonymous ? "address:" + address(session.socket.getRemoteAddress()) : "user:" + userId;
+        String client = anonymous ? "address:" + address(session.handle.remoteAddress()) : "user:" + userId;
         int max = anonymous ? limits.maxSessionsPerAddress() : limits.maxSessionsPerUser();
         boolean[] admitted = {false};
         byClient.compute(client, (key, held) -> {
@@ -109,7 +123,7 @@ public class WebSocketSessions {
             refusals.count(limit);
             log.atDebug().addKeyValue("limit", limit).log("WebSocket session refused: {} holds {} sessions already ({})",
                     anonymous ? "an anonymous address" : "a user", max, limit);
-            close(session.socket, TOO_MANY_SESSIONS);
+            session.handle.close(TOO_MANY, TOO_MANY_SESSIONS.getReason());
             return false;
         }
         synchronized (session) {
@@ -123,10 +137,11 @@ public class WebSocketSessions {
     }
 
     /**
-     * The client subscribes (operation {@code operationId}): whether its session may open one more
-     * operation. An id already open is let through, for the protocol handler to refuse (4409).
+     * The client subscribes (operation {@code operationId}, read at {@code stampNanos}, {@link System#nanoTime()}):
+     * whether its session may open one more operation. An id already open is let through, for the protocol handler
+     * to refuse (4409).
      */
-    boolean startOperation(String sessionId, String operationId) {
+    public boolean startOperation(String sessionId, String operationId, long stampNanos) {
         Session session = sessions.get(sessionId);
         if (session == null) {
             return true;
@@ -139,13 +154,26 @@ public class WebSocketSessions {
                 refusals.count(WebSocketProperties.MAX_SUBSCRIPTIONS_PER_SESSION);
                 return false;
             }
-            session.operations.put(operationId, new Object());
+            session.operations.put(operationId, new Operation(stampNanos));
             return true;
         }
     }
 
+    /**
+     * When the server read the {@code subscribe} of a WebSocket operation still open ({@link System#nanoTime()}), or
+     * null (not a WebSocket request, or not counted here).
+     */
+    public Long stamp(WebGraphQlRequest request) {
+        if (!(request instanceof WebSocketGraphQlRequest operation)) {
+            return null;
+        }
+        Session session = sessions.get(operation.getSessionInfo().getId());
+        Operation open = session == null ? null : session.operations.get(operation.getId());
+        return open == null ? null : open.stampNanos;
+    }
+
     /** The client completed operation {@code operationId}. */
-    void endOperation(String sessionId, String operationId) {
+    public void endOperation(String sessionId, String operationId) {
         Session session = sessions.get(sessionId);
         if (session != null) {
             session.operations.remove(operationId);
@@ -162,7 +190,7 @@ public class WebSocketSessions {
             return response;
         }
         Session session = sessions.get(operation.getSessionInfo().getId());
-        Object token = session == null ? null : session.operations.get(operation.getId());
+        Operation token = session == null ? null : session.operations.get(operation.getId());
         if (token == null) {
             return response;
         }
@@ -177,7 +205,7 @@ public class WebSocketSessions {
     }
 
     /** The socket closed: its session and all it held are released. */
-    void closed(String sessionId) {
+    public void closed(String sessionId) {
         messages.forget(sessionId);
         Session session = sessions.remove(sessionId);
         if (session == null) {
@@ -195,17 +223,17 @@ public class WebSocketSessions {
     }
 
     /** Sessions admitted here, over all clients (tests, diagnostics). */
-    int admittedSessions() {
+    public int admittedSessions() {
         return byClient.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** Sockets open here, admitted or not (tests, diagnostics). */
-    int openSockets() {
+    public int openSockets() {
         return sessions.size();
     }
 
     /** Operations open here, over all sessions (tests, diagnostics). */
-    int openOperations() {
+    public int openOperations() {
         return sessions.values().stream().mapToInt(session -> session.operations.size()).sum();
     }
 
@@ -225,15 +253,48 @@ public class WebSocketSessions {
         return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 
-    /** One socket: the client it counts against once admitted, and its open operations (id → a token per subscribe). */
+    /**
+     * One socket: the client it counts against once admitted, and its open operations (id → one per subscribe).
+     * {@code tomcat}: the session Spring's handler sends through, null on other transports.
+     */
     private static final class Session {
-        final WebSocketSession socket;
-        final Map<String, Object> operations = new ConcurrentHashMap<>();
+        final SocketHandle handle;
+        final WebSocketSession tomcat;
+        final Map<String, Operation> operations = new ConcurrentHashMap<>();
         String client;
         boolean closed;
 
-        Session(WebSocketSession socket) {
-            this.socket = socket;
+        Session(SocketHandle handle, WebSocketSession tomcat) {
+            this.handle = handle;
+            this.tomcat = tomcat;
+        }
+    }
+
+    /** One subscribe, identified by this instance (an id reused after it ended is another operation). */
+    private static final class Operation {
+        final long stampNanos;
+
+        Operation(long stampNanos) {
+            this.stampNanos = stampNanos;
+        }
+    }
+
+    /** A Tomcat session seen as a {@link SocketHandle}. */
+    private record TomcatSocket(WebSocketSession session) implements SocketHandle {
+
+        @Override
+        public String id() {
+            return session.getId();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return session.getRemoteAddress();
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            WebSocketSessions.close(session, new CloseStatus(code, reason));
         }
     }
 

@@ -227,6 +227,7 @@ class RestartIntegrationTest {
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(LivedropApplication.class).run(
                 "--server.port=" + port,
+                "--livedrop.edge.port=0",
                 "--livedrop.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                 "--livedrop.home=" + root.resolve("home").toAbsolutePath(),
                 "--livedrop.security.jwt-secret=" + TokenCommand.LOCAL_SECRET,

@@ -146,6 +146,7 @@ class TwoInstancesIntegrationTest {
         // Command-line arguments: they win over application.yaml (server.port 8080, livedrop.home ./.livedrop)
         ConfigurableApplicationContext context = new SpringApplicationBuilder(LivedropApplication.class).run(
                 "--server.port=0",
+                "--livedrop.edge.port=0",
                 "--livedrop.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                 "--livedrop.home=" + home.toAbsolutePath(),
                 "--livedrop.security.jwt-secret=" + TokenCommand.LOCAL_SECRET,

@@ -1,9 +1,12 @@
 package io.livedrop.api.testing;
 
+import io.livedrop.api.edge.EdgeServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -28,13 +31,22 @@ public abstract class ApiIntegrationTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("livedrop.home", HOME::toString);
         registry.add("livedrop.kafka.embedded.port", () -> 0);
+        registry.add("livedrop.edge.port", () -> 0);
     }
 
     @LocalServerPort
     protected int port;
 
+    @Autowired
+    private EdgeServer edge;
+
     protected String graphQlUrl() {
         return "http://localhost:" + port + "/graphql";
+    }
+
+    /** The edge's GraphQL WebSocket (graphql-transport-ws), on its own free port. */
+    protected URI edgeUri() {
+        return URI.create("ws://localhost:" + edge.port() + "/graphql");
     }
 
     private static Path createHome() {

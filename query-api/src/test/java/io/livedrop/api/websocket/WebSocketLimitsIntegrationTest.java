@@ -257,8 +257,13 @@ class WebSocketLimitsIntegrationTest extends ApiIntegrationTest {
     }
 
     private GraphQlWsClient open() {
-        GraphQlWsClient client = GraphQlWsClient.connect(URI.create("ws://localhost:" + port + "/graphql"));
+        GraphQlWsClient client = GraphQlWsClient.connect(socketUri());
         clients.add(client);
         return client;
+    }
+
+    /** The GraphQL WebSocket under test: Tomcat's here. */
+    URI socketUri() {
+        return URI.create("ws://localhost:" + port + "/graphql");
     }
 }
