@@ -60,6 +60,17 @@ async function gql(query, variables = {}, { retries = 6, retryOn = RETRYABLE } =
 }
 
 /**
+ * Where the GraphQL WebSocket is: the edge, on its own port or behind its public URL (GET /app/edge), asked again on
+ * every (re)connect, so a page outliving a restart with another port still finds it.
+ */
+async function edgeUrl() {
+  const res = await fetch('/app/edge', { cache: 'no-store' });
+  if (!res.ok) throw new Error(`GET /app/edge: ${res.status}`);
+  const edge = await res.json();
+  return edge.url || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hostname}:${edge.port}/graphql`;
+}
+
+/**
  * The WebSocket client. graphql-ws reconnects and resubscribes by itself after a dropped socket; on a close it treats
  * as fatal (it then gives up) the page makes a new client after a pause and subscribes everything again. Events of a
  * client that was replaced are ignored, so an old socket closing late cannot mark the page offline.
@@ -72,7 +83,7 @@ function connect() {
   let pongTimeout = null;
   let connections = 0;
   client = graphqlWs.createClient({
-    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    url: edgeUrl,
     connectionParams: () => (state.token ? { Authorization: `Bearer ${state.token}` } : {}),
     lazy: false,
     keepAlive: 10000,

@@ -22,6 +22,8 @@ public final class AppInstance extends ChildJvm {
     public final int port;
     /** The peer listener (ADR 0010): query hops and metrics. */
     public final int peerPort;
+    /** The GraphQL WebSocket edge's port ({@code livedrop.edge.port}): several instances share this machine. */
+    public final int edgePort;
     public final Path home;
 
     public AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
@@ -29,9 +31,11 @@ public final class AppInstance extends ChildJvm {
         super(name, logDir.resolve("app-" + name + ".log"), JVM_FLAGS, "BENCH_APP_JAVA_OPTS");
         this.port = freePort();
         this.peerPort = freePort();
+        this.edgePort = freePort();
         this.home = home;
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
-                "--livedrop.http.peer-port=" + peerPort, "--livedrop.kafka.bootstrap-servers=" + bootstrap,
+                "--livedrop.http.peer-port=" + peerPort, "--livedrop.edge.port=" + edgePort,
+                "--livedrop.kafka.bootstrap-servers=" + bootstrap,
                 "--livedrop.home=" + home.toAbsolutePath(), "--livedrop.security.jwt-secret=" + Tokens.SECRET,
                 "--livedrop.orders.rate-per-second=1000000", "--livedrop.orders.rate-burst=1000000",
                 // the benchmarks' set-up schedules drops and follows as fast as it can, by few users

@@ -90,6 +90,7 @@ class CatalogAndFactsIntegrationTest {
         // The application first: it provisions the topics (partition counts, compaction) the connectors write to.
         app = new SpringApplicationBuilder(Class.forName(APPLICATION)).run(
                 "--server.port=0",
+                "--livedrop.edge.port=0",
                 "--livedrop.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                 "--livedrop.home=" + Files.createDirectories(root.resolve("home")).toAbsolutePath(),
                 "--livedrop.security.jwt-secret=" + JWT_SECRET,

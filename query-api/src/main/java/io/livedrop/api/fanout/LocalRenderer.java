@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,10 +67,22 @@ public class LocalRenderer implements SharedRenderer {
     private final Cache<Rendered, SharedPayload> recent = Caffeine.newBuilder().maximumSize(CACHED_RENDERS)
             .expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS)).build();
 
+    private final LongAdder executions = new LongAdder();
+
     public LocalRenderer(ExecutionGraphQlService graphQl,
-                         ObjectProvider<ServerHttpMessageConvertersCustomizer> converterCustomizers) {
+                         ObjectProvider<ServerHttpMessageConvertersCustomizer> converterCustomizers,
+                         ObjectProvider<MeterRegistry> meters) {
         this.graphQl = graphQl;
         this.json = webSocketJsonMapper(converterCustomizers);
+        meters.ifAvailable(registry -> FunctionCounter.builder("livedrop.notifications.renders", executions,
+                        LongAdder::sum)
+                .description("shared renders executed (each serves every recipient of its document, event and facts)")
+                .register(registry));
+    }
+
+    /** Shared renders executed so far (not answered from the cache). */
+    public long executions() {
+        return executions.sum();
     }
 
     @Override
@@ -80,6 +95,7 @@ public class LocalRenderer implements SharedRenderer {
         if (cached != null) {
             return cached;
         }
+        executions.increment();
         SharedPayload payload = new SharedPayload(json.writeValueAsBytes(execute(shape, event, facts).toSpecification()));
         recent.put(key, payload);
         return payload;

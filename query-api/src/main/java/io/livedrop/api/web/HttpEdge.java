@@ -1,5 +1,6 @@
 package io.livedrop.api.web;
 
+import io.livedrop.api.edge.EdgeLocation;
 import io.livedrop.api.graphql.ErrorCode;
 import io.livedrop.api.limits.Refusals;
 import jakarta.servlet.FilterChain;
@@ -51,8 +52,9 @@ public class HttpEdge extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
 
+    /** The page's policy; its WebSocket goes to the edge ({@link EdgeLocation}), another origin. */
     static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' data: http: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "img-src 'self' data: http: https:; connect-src 'self' %s; object-src 'none'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
     static final String GRAPHIQL_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -62,11 +64,13 @@ public class HttpEdge extends OncePerRequestFilter {
     private final HttpProperties properties;
     private final PeerListener peers;
     private final Refusals refusals;
+    private final EdgeLocation edge;
 
-    public HttpEdge(HttpProperties properties, PeerListener peers, Refusals refusals) {
+    public HttpEdge(HttpProperties properties, PeerListener peers, Refusals refusals, EdgeLocation edge) {
         this.properties = properties;
         this.peers = peers;
         this.refusals = refusals;
+        this.edge = edge;
     }
 
     @Override
@@ -136,12 +140,12 @@ public class HttpEdge extends OncePerRequestFilter {
         return path.equals("/graphiql") || path.startsWith("/graphiql/") || path.startsWith("/webjars/graphiql/");
     }
 
-    private static String policy(String path) {
+    private String policy(String path) {
         if (isGraphiQl(path)) {
             return GRAPHIQL_POLICY;
         }
         if (path.equals("/") || path.equals("/index.html") || path.startsWith("/app/")) {
-            return PAGE_POLICY;
+            return PAGE_POLICY.formatted(edge.connectSources());
         }
         return NOTHING_POLICY;
     }

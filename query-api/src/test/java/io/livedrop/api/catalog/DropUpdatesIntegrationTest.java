@@ -6,17 +6,17 @@ import static org.awaitility.Awaitility.await;
 import io.livedrop.api.social.DropStartedFeed;
 import io.livedrop.api.testing.ApiIntegrationTest;
 import io.livedrop.api.testing.GraphQlWsClient;
-import io.livedrop.api.testing.Tokens;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * What {@code dropUpdates} and {@code dropStarted} subscriptions leave behind once their socket
- * closes, against the whole application: no follower, no per-drop entry, no dropStarted session.
+ * closes, against the whole application, on both transports: no follower, no per-drop entry, no
+ * dropStarted session.
  */
 class DropUpdatesIntegrationTest extends ApiIntegrationTest {
 
@@ -28,12 +28,12 @@ class DropUpdatesIntegrationTest extends ApiIntegrationTest {
     @Autowired
     DropStartedFeed started;
 
-    @Test
-    void shouldHoldNothingForTheSubscriptionsOfASocketThatCloses() {
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"tomcat", "edge"})
+    void shouldHoldNothingForTheSubscriptionsOfASocketThatCloses(String transport) {
         await().atMost(WAIT).until(() -> updates.followers() == 0 && started.sessions() == 0);
         int count = 60;
-        try (GraphQlWsClient client = GraphQlWsClient.connect(URI.create("ws://localhost:" + port + "/graphql"))) {
-            client.initAndAwaitAck(Tokens.user("u-" + UUID.randomUUID()), WAIT);
+        try (GraphQlWsClient client = connected(transport, "u-" + UUID.randomUUID())) {
             // Given a socket subscribed to the updates of two drops, and to drop starts
             for (int i = 0; i < count; i++) {
                 client.subscribe("d-" + i, "subscription($id: ID!) { dropUpdates(dropId: $id) { at } }",

@@ -66,7 +66,7 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
             assertThat(RestClient.create("http://localhost:" + port).get().uri("/actuator/prometheus").retrieve()
                     .body(String.class)).containsPattern("(?m)^livedrop_subscriptions_drop_started(\\{[^}]*})? [1-9]");
             // When the creator's drop starts
-            String first = scheduleDrop(creator, productId);
+            String first = startDrop(creator, productId, 10);
 
             // Then both are told, with the drop
             for (GraphQlWsClient socket : List.of(fanSocket, controlSocket)) {
@@ -87,7 +87,7 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
             Map<String, Object> unfollowed = (Map<String, Object>) field(graphQl(Tokens.user(fan), UNFOLLOW, Map.of("id", creator)),
                     "unfollow.creator");
             assertThat(unfollowed).containsEntry("viewerFollows", false);
-            String second = scheduleDrop(creator, productId);
+            String second = startDrop(creator, productId, 10);
 
             // Then the one still following is told, and the fan is not
             assertThat(((Map<String, Object>) dropStarted(controlSocket.next(WAIT)).get("drop")).get("id")).isEqualTo(second);
@@ -113,7 +113,7 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
         try (GraphQlWsClient socket = subscribed(fan)) {
             // When they follow the creator (through the HTTP API) and the creator's drop starts
             graphQl(Tokens.user(fan), FOLLOW, Map.of("id", creator));
-            String drop = scheduleDrop(creator, productId);
+            String drop = startDrop(creator, productId, 10);
 
             // Then the open subscription is told
             assertThat(((Map<String, Object>) dropStarted(socket.next(WAIT)).get("drop")).get("id")).isEqualTo(drop);
@@ -175,24 +175,6 @@ class FollowsIntegrationTest extends ApiIntegrationTest {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> Integer.valueOf(count).equals(
                 field(graphQl(null, "query($id: ID!) { creator(id: $id) { followerCount } }", Map.of("id", creator)),
                         "creator.followerCount")));
-    }
-
-    private String createProduct(String creator) {
-        return (String) field(graphQl(Tokens.creator(creator),
-                "mutation($input: ProductInput!) { upsertProduct(input: $input) { id } }",
-                Map.of("input", Map.of("name", "Tee of " + creator))), "upsertProduct.id");
-    }
-
-    /** A drop starting now; answered once it is LIVE. */
-    private String scheduleDrop(String creator, String productId) {
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("productId", productId);
-        input.put("stock", 10);
-        input.put("priceCents", 1_000);
-        input.put("startsAt", null);
-        return (String) field(graphQl(Tokens.creator(creator),
-                "mutation($input: ScheduleDropInput!) { scheduleDrop(input: $input) { id } }", Map.of("input", input)),
-                "scheduleDrop.id");
     }
 
     private static Object field(ClientGraphQlResponse response, String path) {

@@ -69,7 +69,7 @@ class SlowConsumerTest {
         WebSocketProperties limits = new WebSocketProperties(10, 20, 100, DataSize.ofKilobytes(16), 50, 200);
         sessions = new WebSocketSessions(limits, refusals);
         edge = new EdgeServer(new AttachingHandler(), sessions, limits,
-                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMinutes(5)), refusals,
+                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMinutes(5), null), refusals,
                 new JacksonJsonHttpMessageConverter(), Duration.ofSeconds(1), null);
         edge.start();
     }
@@ -154,7 +154,7 @@ class SlowConsumerTest {
     void shouldCloseAConnectionSilentForTheIdleTimeoutWith1001() throws Exception {
         EdgeServer impatient = new EdgeServer(new AttachingHandler(), sessions,
                 new WebSocketProperties(10, 20, 100, DataSize.ofKilobytes(16), 50, 200),
-                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMillis(400)), refusals,
+                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMillis(400), null), refusals,
                 new JacksonJsonHttpMessageConverter(), Duration.ofSeconds(10), null);
         impatient.start();
         try (RawClient client = new RawClient(impatient.port())) {

@@ -43,13 +43,13 @@ class LocalRendererIntegrationTest extends ApiIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** livedrop.js: DROP, and its dropStarted and dropUpdates documents. */
-    private static final String DROP = """
+    static final String DROP = """
             id status startsAt initialStock remainingStock priceCents currency
               product { id name } creator { id name viewerFollows }""";
-    private static final String PAGE_STARTED = "subscription { dropStarted { startedAt drop { " + DROP + " } } }";
-    private static final String PAGE_UPDATES = "subscription($id: ID!) { dropUpdates(dropId: $id) { at drop { " + DROP + " } } }";
+    static final String PAGE_STARTED = "subscription { dropStarted { startedAt drop { " + DROP + " } } }";
+    static final String PAGE_UPDATES = "subscription($id: ID!) { dropUpdates(dropId: $id) { at drop { " + DROP + " } } }";
     /** bench/notify's document. */
-    private static final String BENCH_STARTED = "subscription { dropStarted { drop { id } startedAt } }";
+    static final String BENCH_STARTED = "subscription { dropStarted { drop { id } startedAt } }";
 
     @Autowired
     private LocalRenderer renderer;
@@ -75,7 +75,7 @@ class LocalRendererIntegrationTest extends ApiIntegrationTest {
              GraphQlWsClient benchSocket = subscribedToStarts(benchFan, BENCH_STARTED)) {
 
             // When the creator's drop starts
-            String dropId = scheduleDrop(creator, productId);
+            String dropId = startDrop(creator, productId, 10);
             Map<String, Object> pageSent = payload(pageSocket.next(WAIT));
             Map<String, Object> benchSent = payload(benchSocket.next(WAIT));
 
@@ -102,7 +102,7 @@ class LocalRendererIntegrationTest extends ApiIntegrationTest {
         String fan = "fan-" + shortId();
         String stranger = "stranger-" + shortId();
         follow(fan, creator);
-        String dropId = scheduleDrop(creator, productId);
+        String dropId = startDrop(creator, productId, 10);
         Map<String, Object> variables = Map.of("id", dropId);
         try (GraphQlWsClient fanSocket = connected(fan); GraphQlWsClient strangerSocket = connected(stranger)) {
             fanSocket.subscribe("updates", PAGE_UPDATES, variables);
@@ -134,7 +134,7 @@ class LocalRendererIntegrationTest extends ApiIntegrationTest {
     @Test
     void shouldRefuseARenderThatAsksAboutTheViewerBeyondItsFacts() {
         String creator = "c-" + shortId();
-        String dropId = scheduleDrop(creator, createProduct(creator));
+        String dropId = startDrop(creator, createProduct(creator), 10);
         DropView now = catalog.drop(dropId).orElseThrow();
         DropUpdatesFeed.DropUpdate event = new DropUpdatesFeed.DropUpdate(now, now.updatedAt());
         DocumentShape page = shape(PAGE_UPDATES, Map.of("id", dropId));
@@ -217,7 +217,7 @@ class LocalRendererIntegrationTest extends ApiIntegrationTest {
     }
 
     private GraphQlWsClient connected(String user) {
-        return GraphQlWsClient.connect(URI.create("ws://localhost:" + port + "/graphql")).initAndAwaitAck(Tokens.user(user), WAIT);
+        return connected("tomcat", user);
     }
 
     private GraphQlWsClient subscribedToStarts(String user, String document) {
@@ -225,34 +225,6 @@ class LocalRendererIntegrationTest extends ApiIntegrationTest {
         socket.subscribe("started", document, Map.of());
         await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> startedFeed.listening(user));
         return socket;
-    }
-
-    private void follow(String user, String creator) {
-        GraphQlHttp.Answer answer = http().post(Tokens.user(user),
-                "mutation($id: ID!) { follow(creatorId: $id) { creator { viewerFollows } } }", Map.of("id", creator));
-        assertThat(answer.errors()).as(answer.abbreviated()).isEmpty();
-        assertThat(answer.data().at("/follow/creator/viewerFollows").asBoolean()).isTrue();
-    }
-
-    private String createProduct(String creator) {
-        GraphQlHttp.Answer answer = http().post(Tokens.creator(creator),
-                "mutation($input: ProductInput!) { upsertProduct(input: $input) { id } }",
-                Map.of("input", Map.of("name", "Tee of " + creator)));
-        assertThat(answer.errors()).as(answer.abbreviated()).isEmpty();
-        return answer.data().at("/upsertProduct/id").asString();
-    }
-
-    /** A drop starting now; answered once it is LIVE. */
-    private String scheduleDrop(String creator, String productId) {
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("productId", productId);
-        input.put("stock", 10);
-        input.put("priceCents", 1_000);
-        input.put("startsAt", null);
-        GraphQlHttp.Answer answer = http().post(Tokens.creator(creator),
-                "mutation($input: ScheduleDropInput!) { scheduleDrop(input: $input) { id } }", Map.of("input", input));
-        assertThat(answer.errors()).as(answer.abbreviated()).isEmpty();
-        return answer.data().at("/scheduleDrop/id").asString();
     }
 
     private GraphQlHttp http() {
