@@ -5,6 +5,7 @@ import io.livedrop.api.demo.DemoData;
 import io.livedrop.api.query.StoreUnavailableException;
 import io.livedrop.api.query.InteractiveQueries;
 import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.edge.EdgeServer;
 import io.livedrop.api.config.LivedropProperties;
 import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.web.HttpProperties;
@@ -41,10 +42,12 @@ class Startup {
     private final CatalogQueryService catalog;
     private final HttpProperties http;
     private final PeerListener peers;
+    private final EdgeServer edge;
 
     Startup(LivedropProperties properties, KafkaCluster cluster, StreamsRuntime runtime, InteractiveQueries queries,
-            TopologySerdes serdes, CatalogQueryService catalog, HttpProperties http, PeerListener peers) {
+            TopologySerdes serdes, CatalogQueryService catalog, HttpProperties http, PeerListener peers, EdgeServer edge) {
         this.properties = properties;
+        this.edge = edge;
         this.http = http;
         this.peers = peers;
         this.cluster = cluster;
@@ -69,6 +72,7 @@ class Startup {
                  livedrop is ready
                    Web page   http://localhost:{}/   (local sign-in: any user id; tick "creator" to sell)
                    GraphQL    http://localhost:{}/graphql   (POST; WebSocket for subscriptions)
+                   Live       ws://localhost:{}/graphql   (the edge: WebSocket subscriptions told once for all, the page's socket)
                    GraphiQL   {}
                    Health     http://localhost:{}/actuator/health
                    Peers      port {} (reads between instances, metrics: /actuator/prometheus; keep it off the public network)
@@ -78,7 +82,7 @@ class Startup {
                                 -d '{"query":"{ liveDrops { edges { node { id product { name } remainingStock } } } }"}'
                    Token      ./livedrop token --user u1 [--roles CREATOR]   (send as Authorization: Bearer <token>)
                 ==================================================================""",
-                port, port, http.graphiql() ? "http://localhost:" + port + "/graphiql" : "off (livedrop.http.graphiql=true serves it)",
+                port, port, edge.port(), http.graphiql() ? "http://localhost:" + port + "/graphiql" : "off (livedrop.http.graphiql=true serves it)",
                 port, peers.port(), kafka, properties.stateDirectory().toAbsolutePath().normalize(), port);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.livedrop.topology.config.LivedropConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -241,6 +242,13 @@ class DockerComposeTest {
             Object check = ((Map<?, ?>) service.get("healthcheck")).get("test");
             assertThat(String.valueOf(check)).as(at("healthcheck", name) + "service %s: the health check must ask readiness", name)
                     .contains("/actuator/health/readiness");
+            // the page asks GET /app/edge where its socket is: the URL must reach this instance's edge port
+            String edgeUrl = env.get("LIVEDROP_EDGE_PUBLIC_URL");
+            assertThat(edgeUrl).as(at(name + ":") + "service %s: no LIVEDROP_EDGE_PUBLIC_URL (the page would open the"
+                    + " socket on the port of its own page)", name).isNotBlank();
+            String published = URI.create(edgeUrl).getPort() + ":" + env.getOrDefault("LIVEDROP_EDGE_PORT", "8081");
+            assertThat(String.valueOf(service.get("ports"))).as(at("ports", name) + "service %s: its edge URL %s needs"
+                    + " the port mapping %s", name, edgeUrl, published).contains(published);
             Bound bound = bind(name, service);
             String factor = bound.topology().getOrDefault(LivedropConfig.REPLICATION_FACTOR, "1");
             assertThat(Integer.parseInt(factor))
