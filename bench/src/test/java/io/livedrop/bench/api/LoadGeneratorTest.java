@@ -59,9 +59,10 @@ class LoadGeneratorTest {
         assertThat(run.unanswered()).isZero();
         assertThat(run.errors()).isZero();
         // ~200 requests arrived during the stall, waiting 200 ms down to 0: about 100 of them waited >= 100 ms.
-        // A client that measured from its actual send, or waited before sending, would show one slow request.
+        // A client that measured from its actual send, or waited before sending, would show one slow request; one that
+        // charged the stall to every later request, 700. The band is wide for scheduling jitter on a loaded machine.
         long slow = h.getCountBetweenValues(100_000, Long.MAX_VALUE);
-        assertThat(slow).isBetween(70L, 140L);
+        assertThat(slow).isBetween(60L, 250L);
         assertThat(h.getMaxValue()).isBetween(180_000L, 400_000L);
         assertThat(h.getValueAtPercentile(50)).isLessThan(20_000);
     }
