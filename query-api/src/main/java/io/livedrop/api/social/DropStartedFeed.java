@@ -336,7 +336,12 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
     }
 
     private void index(String creator, Subscription subscription) {
-        byCreator.computeIfAbsent(creator, id -> ConcurrentHashMap.newKeySet()).add(subscription);
+        // added inside compute: an unindex that empties the set removes it under the same bin lock
+        byCreator.compute(creator, (id, set) -> {
+            Set<Subscription> indexed = set != null ? set : ConcurrentHashMap.newKeySet();
+            indexed.add(subscription);
+            return indexed;
+        });
     }
 
     private void unindex(String creator, Subscription subscription) {
