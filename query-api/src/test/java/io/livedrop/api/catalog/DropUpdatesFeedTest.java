@@ -178,6 +178,26 @@ class DropUpdatesFeedTest {
     }
 
     @Test
+    void shouldStillSendTheSellOutWhenItsRenderFailedOnceAndNothingChangesAfter() {
+        given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 1)));
+        RecordingRecipient attached = new RecordingRecipient();
+        subscriptions.add(feed.attach("drop-1", null, CountingRenderer.shape("shape"), attached).subscribe());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(attached.received()).containsExactly("shape|LIVE/1|{creator-1=false}");
+
+        // When the last unit sells and that state's render fails (a store that could not answer in time)
+        renderer.failWith(new IllegalStateException("A shared render took longer than 30s"));
+        feed.onRecord(record(soldOut(T0.plusSeconds(1))));
+        clock.runDue();
+        assertThat(attached.received()).hasSize(1);
+        renderer.failWith(null);
+        clock.advance(Duration.ofMinutes(1));
+
+        // Then the sell-out still reaches the watcher, once, though no later change comes
+        assertThat(attached.received()).containsExactly("shape|LIVE/1|{creator-1=false}", "shape|SOLD_OUT/0|{creator-1=false}");
+    }
+
+    @Test
     void shouldSendAStalledRecipientOnlyTheNewestStateOnceItDrains() {
         given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 100)));
         RecordingRecipient stalled = new RecordingRecipient();
