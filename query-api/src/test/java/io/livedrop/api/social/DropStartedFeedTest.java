@@ -259,6 +259,27 @@ class DropStartedFeedTest {
     }
 
     @Test
+    void shouldHoldNothingForAnAttachCancelledAfterItsSetUpBeganButBeforeItCouldSeeTheCancel() {
+        // Given the reads thread has begun an attach's set-up when the client cancels it (its sink is then
+        // cancelled before the set-up registers what to do on cancel)
+        List<Runnable> begun = new ArrayList<>();
+        feed(new BegunScheduler(begun));
+        given(social.followedCreators(any())).willReturn(Set.of("creator-1"));
+        Disposable attached = feed.attach(viewer("fan"), clock.get(), CountingRenderer.shape("shape"),
+                new RecordingRecipient()).subscribe();
+
+        // When the cancel lands first and the set-up then runs on
+        attached.dispose();
+        begun.forEach(Runnable::run);
+
+        // Then nothing is held for it
+        assertThat(begun).isNotEmpty();
+        assertThat(feed.sessions()).isZero();
+        assertThat(feed.indexedCreators()).isZero();
+        assertThat(following.viewers()).isZero();
+    }
+
+    @Test
     void shouldKeepStartsOnlyForTheCatchUpWindow() {
         feed(Schedulers.immediate());
         start("d-1", "creator-1");
@@ -309,6 +330,45 @@ class DropStartedFeedTest {
     private static DropEvent started(String dropId, String creatorId) {
         return DropEvent.newBuilder().setDropId(dropId).setCreatorId(creatorId).setType(DropEventType.STARTED)
                 .setStatus(DropStatus.LIVE).setInitialStock(10).setRemainingStock(10).setAt(T0).build();
+    }
+
+    /** Collects the tasks given to it; the test runs them, even those of a disposed worker (as a task already begun runs on). */
+    private static final class BegunScheduler implements Scheduler {
+
+        private final List<Runnable> begun;
+
+        BegunScheduler(List<Runnable> begun) {
+            this.begun = begun;
+        }
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            begun.add(task);
+            return () -> {
+            };
+        }
+
+        @Override
+        public Worker createWorker() {
+            return new Worker() {
+                private volatile boolean disposed;
+
+                @Override
+                public Disposable schedule(Runnable task) {
+                    return BegunScheduler.this.schedule(task);
+                }
+
+                @Override
+                public void dispose() {
+                    disposed = true;
+                }
+
+                @Override
+                public boolean isDisposed() {
+                    return disposed;
+                }
+            };
+        }
     }
 
     /** An index that runs {@link #afterLookup} once, right after a lookup or update of a creator's set returns. */
