@@ -346,7 +346,8 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
                 } else if (flushScheduled) {
                     return;
                 } else {
-                    delayNanos = flushedOnce ? Math.max(0, lastFlushNanos + intervalNanos - now) : 0;
+                    // at most the interval: a scheduler's now() is the wall clock, which may be stepped back
+                    delayNanos = flushedOnce ? Math.min(intervalNanos, Math.max(0, lastFlushNanos + intervalNanos - now)) : 0;
                 }
                 flushScheduled = true;
             }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -198,6 +199,29 @@ class DropUpdatesFeedTest {
     }
 
     @Test
+    void shouldKeepFlushingStockChangesWhenTheWallClockStepsBack() {
+        // Given a feed whose scheduler tells the wall clock (as Reactor's do), and a watcher that had a stock flush
+        SteppedClock stepped = new SteppedClock(clock);
+        DropUpdatesFeed feed = new DropUpdatesFeed(catalog, facts, () -> renderer, INTERVAL, stepped, clock,
+                Schedulers.immediate(), new SimpleMeterRegistry(), "localhost:0", "drop-events", null);
+        given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 100)));
+        RecordingRecipient attached = new RecordingRecipient();
+        subscriptions.add(feed.attach("drop-1", null, CountingRenderer.shape("shape"), attached).subscribe());
+        clock.advance(Duration.ofSeconds(1));
+        feed.onRecord(record(stockChanged(T0.plusSeconds(1), 99)));
+        clock.advance(Duration.ofSeconds(1));
+
+        // When the machine's clock is stepped back an hour and the stock changes again
+        stepped.stepBack(Duration.ofHours(1));
+        feed.onRecord(record(stockChanged(T0.plusSeconds(2), 98)));
+        clock.advance(Duration.ofSeconds(1));
+
+        // Then the change is sent within the interval, not an hour later
+        assertThat(attached.received()).containsExactly("shape|LIVE/100|{creator-1=false}",
+                "shape|LIVE/99|{creator-1=false}", "shape|LIVE/98|{creator-1=false}");
+    }
+
+    @Test
     void shouldSendAStalledRecipientOnlyTheNewestStateOnceItDrains() {
         given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 100)));
         RecordingRecipient stalled = new RecordingRecipient();
@@ -286,6 +310,41 @@ class DropUpdatesFeedTest {
 
     private static ConsumerRecord<String, DropEvent> record(DropEvent event) {
         return new ConsumerRecord<>("drop-events", 0, 0L, event.getDropId(), event);
+    }
+
+    /** The manual scheduler, but its time can be stepped back, as a wall clock can be. */
+    private static final class SteppedClock implements Scheduler {
+
+        private final ManualScheduler tasks;
+        private volatile long steppedBackNanos;
+
+        SteppedClock(ManualScheduler tasks) {
+            this.tasks = tasks;
+        }
+
+        void stepBack(Duration by) {
+            steppedBackNanos += by.toNanos();
+        }
+
+        @Override
+        public long now(TimeUnit unit) {
+            return unit.convert(tasks.now(TimeUnit.NANOSECONDS) - steppedBackNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            return tasks.schedule(task);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            return tasks.schedule(task, delay, unit);
+        }
+
+        @Override
+        public Worker createWorker() {
+            return tasks.createWorker();
+        }
     }
 
     /** Who follows creator-1, changed by hand; counts the watches open. */
