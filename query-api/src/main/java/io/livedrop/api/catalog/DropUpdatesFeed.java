@@ -159,8 +159,9 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
 
     /**
      * As {@link #updates}, but the states go to {@code recipient} as payloads rendered once per (shape key,
-     * whether the viewer follows the drop's creator); the returned Flux never emits, ends when the feed
-     * stops, and detaches the recipient when cancelled. {@code viewer} may be null (anonymous).
+     * whether the viewer follows the drop's creator, read only if the document may ask it); the returned Flux
+     * never emits, ends when the feed stops, and detaches the recipient when cancelled. {@code viewer} may be
+     * null (anonymous).
      */
     public Flux<DropUpdate> attach(String dropId, Viewer viewer, DocumentShape shape, Recipient recipient) {
         CatalogQueryService.requireValidId(dropId);
@@ -170,7 +171,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
             sink.onDispose(() -> unwatch(watch, watcher));
             try {
                 DropUpdate now = watch.current();
-                if (viewer != null) {
+                if (viewer != null && shape.mayAskFacts()) {
                     watcher.following(following.watch(viewer, now.drop().creatorId(), follows -> watcher.follows = follows));
                 }
             } catch (RuntimeException e) {

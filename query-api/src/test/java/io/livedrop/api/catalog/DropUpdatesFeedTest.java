@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
+import io.livedrop.api.fanout.DocumentShape;
 import io.livedrop.api.security.Viewer;
 import io.livedrop.api.testing.CountingRenderer;
 import io.livedrop.api.testing.ManualScheduler;
@@ -130,7 +131,7 @@ class DropUpdatesFeedTest {
         Reader second = new Reader(1);
         feed.updates("drop-1").subscribe(first);
         feed.updates("drop-1").subscribe(second);
-        subscriptions.add(feed.attach("drop-1", viewer("fan"), CountingRenderer.shape("shape"), new RecordingRecipient())
+        subscriptions.add(feed.attach("drop-1", viewer("fan"), askingFollows("shape"), new RecordingRecipient())
                 .subscribe());
         clock.runDue();
         first.next();
@@ -222,6 +223,25 @@ class DropUpdatesFeedTest {
     }
 
     @Test
+    void shouldNotReadTheFollowsOfAWatcherWhoseDocumentDoesNotAskThem() {
+        given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 100)));
+        // Given the viewers' following lists cannot be read (their owner is restarting)
+        facts.unavailable = true;
+
+        // When a signed-in viewer watches the drop with a document that does not ask viewerFollows
+        RecordingRecipient attached = new RecordingRecipient();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        subscriptions.add(feed.attach("drop-1", viewer("fan"), CountingRenderer.shape("shape"), attached)
+                .subscribe(update -> { }, errors::add));
+        clock.advance(Duration.ofSeconds(1));
+
+        // Then it is told the drop as for anyone, without a following-list read
+        assertThat(errors).isEmpty();
+        assertThat(attached.received()).containsExactly("shape|LIVE/100|{creator-1=false}");
+        assertThat(facts.watching()).isZero();
+    }
+
+    @Test
     void shouldSendAStalledRecipientOnlyTheNewestStateOnceItDrains() {
         given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 100)));
         RecordingRecipient stalled = new RecordingRecipient();
@@ -285,8 +305,14 @@ class DropUpdatesFeedTest {
 
     private RecordingRecipient attach(String user, String shapeKey) {
         RecordingRecipient recipient = new RecordingRecipient();
-        subscriptions.add(feed.attach("drop-1", viewer(user), CountingRenderer.shape(shapeKey), recipient).subscribe());
+        subscriptions.add(feed.attach("drop-1", viewer(user), askingFollows(shapeKey), recipient).subscribe());
         return recipient;
+    }
+
+    /** A shape whose document selects {@code viewerFollows}. */
+    private static DocumentShape askingFollows(String key) {
+        return new DocumentShape(key, "subscription{dropUpdates(dropId:\"drop-1\"){drop{creator{viewerFollows}}}}", null,
+                Map.of(), true);
     }
 
     private static Viewer viewer(String id) {
@@ -353,9 +379,14 @@ class DropUpdatesFeedTest {
         final Set<String> followers = ConcurrentHashMap.newKeySet();
         private final Map<String, Consumer<Boolean>> watches = new ConcurrentHashMap<>();
 
+        volatile boolean unavailable;
+
         @Override
         public Runnable watch(Viewer viewer, String creatorId, Consumer<Boolean> follows) {
             assertThat(creatorId).isEqualTo("creator-1");
+            if (unavailable) {
+                throw new IllegalStateException("following list unavailable");
+            }
             follows.accept(followers.contains(viewer.id()));
             watches.put(viewer.id(), follows);
             return () -> watches.remove(viewer.id());
