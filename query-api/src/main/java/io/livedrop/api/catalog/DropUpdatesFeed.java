@@ -79,7 +79,9 @@ import reactor.core.scheduler.Schedulers;
  * renders and the first message and catch-up of attached watchers run on one flush thread, in order,
  * so a watcher's messages never go back in time. A shared render that fails is logged and counted
  * ({@code livedrop.notifications.render.failures}); its group is not sent that state (there is no
- * {@code error} for one event of a shared subscription) and gets the next one.
+ * {@code error} for one event of a shared subscription) and gets the next one, or the latest state
+ * again after a wait (from the interval, doubling up to {@value #MAX_RETRY_SECONDS} s) if no change
+ * comes, so a failed final SOLD_OUT is still delivered.
  *
  * <p>Known gap: on the per-session path, Spring's WebSocket handler queues up to 256 messages per
  * subscription (its prefetch) for a client that reads slower than the flushes; what bounds it per
@@ -89,6 +91,8 @@ import reactor.core.scheduler.Schedulers;
 public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableBean {
 
     static final int MAX_BUFFERED_DURING_READ = 64;
+    /** The longest wait before a failed render is tried again (the wait doubles from the interval). */
+    static final int MAX_RETRY_SECONDS = 30;
     private static final Logger log = LoggerFactory.getLogger(DropUpdatesFeed.class);
 
     /** What the API's DropUpdate type shows: the drop as of {@code at}. */
@@ -155,8 +159,9 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
 
     /**
      * As {@link #updates}, but the states go to {@code recipient} as payloads rendered once per (shape key,
-     * whether the viewer follows the drop's creator); the returned Flux never emits, ends when the feed
-     * stops, and detaches the recipient when cancelled. {@code viewer} may be null (anonymous).
+     * whether the viewer follows the drop's creator, read only if the document may ask it); the returned Flux
+     * never emits, ends when the feed stops, and detaches the recipient when cancelled. {@code viewer} may be
+     * null (anonymous).
      */
     public Flux<DropUpdate> attach(String dropId, Viewer viewer, DocumentShape shape, Recipient recipient) {
         CatalogQueryService.requireValidId(dropId);
@@ -166,7 +171,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
             sink.onDispose(() -> unwatch(watch, watcher));
             try {
                 DropUpdate now = watch.current();
-                if (viewer != null) {
+                if (viewer != null && shape.mayAskFacts()) {
                     watcher.following(following.watch(viewer, now.drop().creatorId(), follows -> watcher.follows = follows));
                 }
             } catch (RuntimeException e) {
@@ -262,6 +267,8 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
         // flush thread only
         private long renderedVersion = -1;
         private final Map<Group, SharedPayload> rendered = new HashMap<>();
+        private boolean retryScheduled;
+        private long retryWaitNanos;
 
         DropWatch(String dropId) {
             this.dropId = dropId;
@@ -340,7 +347,8 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
                 } else if (flushScheduled) {
                     return;
                 } else {
-                    delayNanos = flushedOnce ? Math.max(0, lastFlushNanos + intervalNanos - now) : 0;
+                    // at most the interval: a scheduler's now() is the wall clock, which may be stepped back
+                    delayNanos = flushedOnce ? Math.min(intervalNanos, Math.max(0, lastFlushNanos + intervalNanos - now)) : 0;
                 }
                 flushScheduled = true;
             }
@@ -368,10 +376,22 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
                 flushedOnce = true;
                 lastFlushNanos = flushes.now(TimeUnit.NANOSECONDS);
             }
+            sendToWatchers(snapshot, true);
+        }
+
+        /** On the flush thread, after a failed render: the latest state to the attached watchers still behind it. */
+        void retry() {
+            retryScheduled = false;
+            sendToWatchers(snapshot(), false);
+        }
+
+        private void sendToWatchers(Snapshot snapshot, boolean sessionsToo) {
             Map<Group, List<AttachedWatcher>> groups = new LinkedHashMap<>();
             for (Watcher watcher : watchers) {
                 if (watcher instanceof SessionWatcher session) {
-                    session.offer(this);
+                    if (sessionsToo) {
+                        session.offer(this);
+                    }
                 } else if (watcher instanceof AttachedWatcher attached && attached.ready
                         && !attached.awaitingWritable.get() && attached.sentVersion < snapshot.version()) {
                     groups.computeIfAbsent(attached.group(), group -> new ArrayList<>()).add(attached);
@@ -394,6 +414,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
         private void send(Group group, List<AttachedWatcher> members, Snapshot snapshot) {
             SharedPayload payload = render(group, members.get(0).shape, snapshot);
             if (payload == null) {
+                retryLater();
                 return;
             }
             Map<Recipient, AttachedWatcher> byRecipient = new IdentityHashMap<>();
@@ -431,12 +452,32 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
                 SharedPayload payload = shared.render(shape, snapshot.update(),
                         ViewerFacts.following(snapshot.update().drop().creatorId(), group.follows()));
                 rendered.put(group, payload);
+                retryWaitNanos = 0;
                 return payload;
             } catch (RuntimeException e) {
                 renderFailures.increment();
                 log.warn("dropUpdates of drop {}: the shared render of document {} failed ({}); its watchers here get "
                         + "the next state", dropId, shape.key(), e instanceof NotShareableException ? e.getMessage() : e.toString());
                 return null;
+            }
+        }
+
+        /**
+         * A failed state may be the last one (SOLD_OUT with 0 left): its watchers are not left behind
+         * it, whether or not another change comes. The wait doubles from the interval, so a render that
+         * keeps failing costs little.
+         */
+        private void retryLater() {
+            if (retryScheduled) {
+                return;
+            }
+            retryWaitNanos = Math.min(TimeUnit.SECONDS.toNanos(MAX_RETRY_SECONDS),
+                    retryWaitNanos == 0 ? Math.max(intervalNanos, TimeUnit.MILLISECONDS.toNanos(1)) : retryWaitNanos * 2);
+            retryScheduled = true;
+            try {
+                flushes.schedule(this::retry, retryWaitNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopping
             }
         }
 

@@ -1,5 +1,6 @@
 package io.livedrop.api.fanout;
 
+import graphql.schema.FieldCoordinates;
 import java.util.Map;
 
 /**
@@ -10,4 +11,17 @@ import java.util.Map;
  */
 public record DocumentShape(String key, String document, String operationName, Map<String, Object> variables,
                             boolean shareable) {
+
+    /**
+     * Whether the selection may ask what {@link ViewerFacts} answer: the document names such a field
+     * (it may be skipped or an alias name; a false answer is certain), so a feed reads the facts only then.
+     */
+    public boolean mayAskFacts() {
+        for (FieldCoordinates field : ViewerDependentFields.SCHEMA.answeredByFacts()) {
+            if (document.contains(field.getFieldName())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -43,7 +43,7 @@ import tools.jackson.databind.ObjectMapper;
  * met an error about who the viewer is (UNAUTHENTICATED, FORBIDDEN), or failed as a whole (a
  * non-null field's error bubbled up to the root: per session that is an {@code error} message that
  * ends the subscription, which a shared {@code next} payload cannot carry) fails with
- * {@link NotShareableException}, so its recipients go per session for that event. A render that
+ * {@link NotShareableException} (the feeds log and count it; its recipients are not sent that event). A render that
  * could not run at all (timeout, refused before execution) fails with an IllegalStateException.
  *
  * <p>The last {@value #CACHED_RENDERS} payloads are kept by (shape key, facts, event instance) for

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 /**
  * Marks a shared render that asked about the viewer beyond its {@link ViewerFacts}: a field that
  * threw {@link NotShareableException} puts it into the execution's GraphQL context, where
- * {@link LocalRenderer} finds it and gives up the render (its recipients go per session). Ahead of
+ * {@link LocalRenderer} finds it and gives up the render (the feed logs and counts it). Ahead of
  * every other resolver, which would log it as an unexpected failure.
  */
 @Component

@@ -8,7 +8,7 @@ public interface SharedRenderer {
 
     /**
      * @throws NotShareableException if the selection asked about the viewer beyond {@code facts}
-     *                               (the caller serves those recipients per session)
+     *                               (the feeds log and count it; no per-session fallback: ADR 0012)
      */
     SharedPayload render(DocumentShape shape, Object event, ViewerFacts facts);
 }

@@ -6,7 +6,7 @@ import java.util.Map;
  * What a shared render may know of its recipients' viewers: whether they follow given creators,
  * the same for every recipient of the render. Never a viewer, never a token. In the GraphQL context
  * under {@link #CONTEXT_KEY} during a shared render; a question about any other creator fails the
- * render with {@link NotShareableException}, so it falls back to the per-session path.
+ * render with {@link NotShareableException} (the feeds log and count it; its recipients are not sent that event).
  */
 public record ViewerFacts(Map<String, Boolean> follows) {
 

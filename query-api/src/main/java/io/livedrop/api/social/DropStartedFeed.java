@@ -244,6 +244,11 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
     /** Registers, reads the following list (on {@link #reads}), then activates. */
     private void open(Viewer viewer, Subscription subscription) {
         subscriptions.add(subscription);
+        if (subscription.isClosed()) {
+            // removed before it was added (an attach cancelled as its set-up began)
+            subscriptions.remove(subscription);
+            return;
+        }
         try {
             subscription.listening(following.open(viewer, subscription));
         } catch (RuntimeException e) {
@@ -336,7 +341,12 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
     }
 
     private void index(String creator, Subscription subscription) {
-        byCreator.computeIfAbsent(creator, id -> ConcurrentHashMap.newKeySet()).add(subscription);
+        // added inside compute: an unindex that empties the set removes it under the same bin lock
+        byCreator.compute(creator, (id, set) -> {
+            Set<Subscription> indexed = set != null ? set : ConcurrentHashMap.newKeySet();
+            indexed.add(subscription);
+            return indexed;
+        });
     }
 
     private void unindex(String creator, Subscription subscription) {
@@ -383,6 +393,10 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
 
         boolean activated() {
             return activatedSeq != Long.MAX_VALUE;
+        }
+
+        synchronized boolean isClosed() {
+            return closed;
         }
 
         boolean takesLive(RecentStart start) {

@@ -133,7 +133,7 @@ public class SocialController {
 
     /**
      * False for anonymous viewers: they follow nobody. A shared render answers from its facts (and
-     * fails, to go per session, for a creator they do not cover).
+     * fails the render, logged and counted by the feed, for a creator they do not cover).
      */
     @BatchMapping(typeName = "Creator", field = "viewerFollows")
     public Map<Creator, Boolean> viewerFollows(List<Creator> creators, GraphQLContext context) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
+import io.livedrop.api.fanout.DocumentShape;
 import io.livedrop.api.security.Viewer;
 import io.livedrop.api.testing.CountingRenderer;
 import io.livedrop.api.testing.ManualScheduler;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -129,7 +131,7 @@ class DropUpdatesFeedTest {
         Reader second = new Reader(1);
         feed.updates("drop-1").subscribe(first);
         feed.updates("drop-1").subscribe(second);
-        subscriptions.add(feed.attach("drop-1", viewer("fan"), CountingRenderer.shape("shape"), new RecordingRecipient())
+        subscriptions.add(feed.attach("drop-1", viewer("fan"), askingFollows("shape"), new RecordingRecipient())
                 .subscribe());
         clock.runDue();
         first.next();
@@ -175,6 +177,68 @@ class DropUpdatesFeedTest {
         assertThat(payloads).hasSizeBetween(1, 2);
         assertThat(payloads.get(payloads.size() - 1)).isEqualTo("shape|SOLD_OUT/0|{creator-1=false}");
         session.dispose();
+    }
+
+    @Test
+    void shouldStillSendTheSellOutWhenItsRenderFailedOnceAndNothingChangesAfter() {
+        given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 1)));
+        RecordingRecipient attached = new RecordingRecipient();
+        subscriptions.add(feed.attach("drop-1", null, CountingRenderer.shape("shape"), attached).subscribe());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(attached.received()).containsExactly("shape|LIVE/1|{creator-1=false}");
+
+        // When the last unit sells and that state's render fails (a store that could not answer in time)
+        renderer.failWith(new IllegalStateException("A shared render took longer than 30s"));
+        feed.onRecord(record(soldOut(T0.plusSeconds(1))));
+        clock.runDue();
+        assertThat(attached.received()).hasSize(1);
+        renderer.failWith(null);
+        clock.advance(Duration.ofMinutes(1));
+
+        // Then the sell-out still reaches the watcher, once, though no later change comes
+        assertThat(attached.received()).containsExactly("shape|LIVE/1|{creator-1=false}", "shape|SOLD_OUT/0|{creator-1=false}");
+    }
+
+    @Test
+    void shouldKeepFlushingStockChangesWhenTheWallClockStepsBack() {
+        // Given a feed whose scheduler tells the wall clock (as Reactor's do), and a watcher that had a stock flush
+        SteppedClock stepped = new SteppedClock(clock);
+        DropUpdatesFeed feed = new DropUpdatesFeed(catalog, facts, () -> renderer, INTERVAL, stepped, clock,
+                Schedulers.immediate(), new SimpleMeterRegistry(), "localhost:0", "drop-events", null);
+        given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 100)));
+        RecordingRecipient attached = new RecordingRecipient();
+        subscriptions.add(feed.attach("drop-1", null, CountingRenderer.shape("shape"), attached).subscribe());
+        clock.advance(Duration.ofSeconds(1));
+        feed.onRecord(record(stockChanged(T0.plusSeconds(1), 99)));
+        clock.advance(Duration.ofSeconds(1));
+
+        // When the machine's clock is stepped back an hour and the stock changes again
+        stepped.stepBack(Duration.ofHours(1));
+        feed.onRecord(record(stockChanged(T0.plusSeconds(2), 98)));
+        clock.advance(Duration.ofSeconds(1));
+
+        // Then the change is sent within the interval, not an hour later
+        assertThat(attached.received()).containsExactly("shape|LIVE/100|{creator-1=false}",
+                "shape|LIVE/99|{creator-1=false}", "shape|LIVE/98|{creator-1=false}");
+    }
+
+    @Test
+    void shouldNotReadTheFollowsOfAWatcherWhoseDocumentDoesNotAskThem() {
+        given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 100)));
+        // Given the viewers' following lists cannot be read (their owner is restarting)
+        facts.unavailable = true;
+
+        // When a signed-in viewer watches the drop with a document that does not ask viewerFollows
+        RecordingRecipient attached = new RecordingRecipient();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        subscriptions.add(feed.attach("drop-1", viewer("fan"), CountingRenderer.shape("shape"), attached)
+                .subscribe(update -> { }, errors::add));
+        clock.advance(Duration.ofSeconds(1));
+
+        // Then it is told the drop as for anyone, without a following-list read
+        assertThat(errors).isEmpty();
+        assertThat(attached.received()).containsExactly("shape|LIVE/100|{creator-1=false}");
+        assertThat(facts.watching()).isZero();
     }
 
     @Test
@@ -241,8 +305,14 @@ class DropUpdatesFeedTest {
 
     private RecordingRecipient attach(String user, String shapeKey) {
         RecordingRecipient recipient = new RecordingRecipient();
-        subscriptions.add(feed.attach("drop-1", viewer(user), CountingRenderer.shape(shapeKey), recipient).subscribe());
+        subscriptions.add(feed.attach("drop-1", viewer(user), askingFollows(shapeKey), recipient).subscribe());
         return recipient;
+    }
+
+    /** A shape whose document selects {@code viewerFollows}. */
+    private static DocumentShape askingFollows(String key) {
+        return new DocumentShape(key, "subscription{dropUpdates(dropId:\"drop-1\"){drop{creator{viewerFollows}}}}", null,
+                Map.of(), true);
     }
 
     private static Viewer viewer(String id) {
@@ -268,15 +338,55 @@ class DropUpdatesFeedTest {
         return new ConsumerRecord<>("drop-events", 0, 0L, event.getDropId(), event);
     }
 
+    /** The manual scheduler, but its time can be stepped back, as a wall clock can be. */
+    private static final class SteppedClock implements Scheduler {
+
+        private final ManualScheduler tasks;
+        private volatile long steppedBackNanos;
+
+        SteppedClock(ManualScheduler tasks) {
+            this.tasks = tasks;
+        }
+
+        void stepBack(Duration by) {
+            steppedBackNanos += by.toNanos();
+        }
+
+        @Override
+        public long now(TimeUnit unit) {
+            return unit.convert(tasks.now(TimeUnit.NANOSECONDS) - steppedBackNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            return tasks.schedule(task);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            return tasks.schedule(task, delay, unit);
+        }
+
+        @Override
+        public Worker createWorker() {
+            return tasks.createWorker();
+        }
+    }
+
     /** Who follows creator-1, changed by hand; counts the watches open. */
     private static final class Facts implements FollowingFacts {
 
         final Set<String> followers = ConcurrentHashMap.newKeySet();
         private final Map<String, Consumer<Boolean>> watches = new ConcurrentHashMap<>();
 
+        volatile boolean unavailable;
+
         @Override
         public Runnable watch(Viewer viewer, String creatorId, Consumer<Boolean> follows) {
             assertThat(creatorId).isEqualTo("creator-1");
+            if (unavailable) {
+                throw new IllegalStateException("following list unavailable");
+            }
             follows.accept(followers.contains(viewer.id()));
             watches.put(viewer.id(), follows);
             return () -> watches.remove(viewer.id());

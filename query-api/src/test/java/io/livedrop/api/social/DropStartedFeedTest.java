@@ -23,16 +23,21 @@ import io.livedrop.events.social.FollowAction;
 import io.livedrop.events.social.FollowEvent;
 import io.livedrop.topology.config.TopologySerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -229,6 +234,52 @@ class DropStartedFeedTest {
     }
 
     @Test
+    void shouldKeepAFollowerIndexedWhenTheCreatorsLastOtherFollowerLeavesAsItIsIndexed() throws Exception {
+        feed(Schedulers.immediate());
+        given(social.followedCreators(any())).willReturn(Set.of("creator-1"));
+        Disposable leaving = feed.attach(viewer("leaving"), clock.get(), CountingRenderer.shape("shape"),
+                new RecordingRecipient()).subscribe();
+        subscriptions.add(leaving);
+        // Given the index hands out the creator's set, and the creator's only other follower leaves right then
+        RacingIndex index = new RacingIndex();
+        Field byCreator = DropStartedFeed.class.getDeclaredField("byCreator");
+        byCreator.setAccessible(true);
+        index.putAll((Map<?, ?>) byCreator.get(feed));
+        byCreator.set(feed, index);
+        index.afterLookup = leaving::dispose;
+
+        // When a new follower is indexed under that creator, and the creator's drop starts
+        RecordingRecipient joining = attach(feed, "joining", 1, "shape").get(0);
+        start("d-1", "creator-1");
+        dispatcher.runDue();
+
+        // Then the new follower is told
+        assertThat(index.afterLookup).as("the race was played").isNull();
+        assertThat(joining.received()).containsExactly("shape|d-1|{creator-1=true}");
+    }
+
+    @Test
+    void shouldHoldNothingForAnAttachCancelledAfterItsSetUpBeganButBeforeItCouldSeeTheCancel() {
+        // Given the reads thread has begun an attach's set-up when the client cancels it (its sink is then
+        // cancelled before the set-up registers what to do on cancel)
+        List<Runnable> begun = new ArrayList<>();
+        feed(new BegunScheduler(begun));
+        given(social.followedCreators(any())).willReturn(Set.of("creator-1"));
+        Disposable attached = feed.attach(viewer("fan"), clock.get(), CountingRenderer.shape("shape"),
+                new RecordingRecipient()).subscribe();
+
+        // When the cancel lands first and the set-up then runs on
+        attached.dispose();
+        begun.forEach(Runnable::run);
+
+        // Then nothing is held for it
+        assertThat(begun).isNotEmpty();
+        assertThat(feed.sessions()).isZero();
+        assertThat(feed.indexedCreators()).isZero();
+        assertThat(following.viewers()).isZero();
+    }
+
+    @Test
     void shouldKeepStartsOnlyForTheCatchUpWindow() {
         feed(Schedulers.immediate());
         start("d-1", "creator-1");
@@ -279,5 +330,70 @@ class DropStartedFeedTest {
     private static DropEvent started(String dropId, String creatorId) {
         return DropEvent.newBuilder().setDropId(dropId).setCreatorId(creatorId).setType(DropEventType.STARTED)
                 .setStatus(DropStatus.LIVE).setInitialStock(10).setRemainingStock(10).setAt(T0).build();
+    }
+
+    /** Collects the tasks given to it; the test runs them, even those of a disposed worker (as a task already begun runs on). */
+    private static final class BegunScheduler implements Scheduler {
+
+        private final List<Runnable> begun;
+
+        BegunScheduler(List<Runnable> begun) {
+            this.begun = begun;
+        }
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            begun.add(task);
+            return () -> {
+            };
+        }
+
+        @Override
+        public Worker createWorker() {
+            return new Worker() {
+                private volatile boolean disposed;
+
+                @Override
+                public Disposable schedule(Runnable task) {
+                    return BegunScheduler.this.schedule(task);
+                }
+
+                @Override
+                public void dispose() {
+                    disposed = true;
+                }
+
+                @Override
+                public boolean isDisposed() {
+                    return disposed;
+                }
+            };
+        }
+    }
+
+    /** An index that runs {@link #afterLookup} once, right after a lookup or update of a creator's set returns. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final class RacingIndex extends ConcurrentHashMap {
+
+        volatile Runnable afterLookup;
+
+        @Override
+        public Object computeIfAbsent(Object key, Function mapping) {
+            return raced(super.computeIfAbsent(key, mapping));
+        }
+
+        @Override
+        public Object compute(Object key, BiFunction remapping) {
+            return raced(super.compute(key, remapping));
+        }
+
+        private Object raced(Object result) {
+            Runnable race = afterLookup;
+            afterLookup = null;
+            if (race != null) {
+                race.run();
+            }
+            return result;
+        }
     }
 }
