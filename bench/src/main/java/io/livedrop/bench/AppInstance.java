@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,15 @@ public final class AppInstance extends ChildJvm {
 
     public AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
                        List<String> extraArgs) throws IOException {
-        super(name, logDir.resolve("app-" + name + ".log"), JVM_FLAGS, "BENCH_APP_JAVA_OPTS");
+        this(name, Path.of(System.getProperty("java.home")), List.of(), jar, bootstrap, home, logDir, streams,
+                extraArgs);
+    }
+
+    /** Runs on the JDK in {@code javaHome}, with {@code jvmFlags} after the default ones. */
+    public AppInstance(String name, Path javaHome, List<String> jvmFlags, Path jar, String bootstrap, Path home,
+                       Path logDir, Map<String, String> streams, List<String> extraArgs) throws IOException {
+        super(name, logDir.resolve("app-" + name + ".log"), javaHome,
+                Stream.concat(JVM_FLAGS.stream(), jvmFlags.stream()).toList(), "BENCH_APP_JAVA_OPTS");
         this.port = freePort();
         this.peerPort = freePort();
         this.home = home;
