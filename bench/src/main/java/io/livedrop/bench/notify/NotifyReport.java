@@ -101,7 +101,7 @@ final class NotifyReport extends Markdown {
     }
 
     private static String us(double v) {
-        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, v < 100 ? "%.1f" : "%,.0f", v);
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, Math.abs(v) < 100 ? "%.1f" : "%,.0f", v);
     }
 
     private void targets() {
