@@ -75,7 +75,7 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy, 
         return cores;
     }
 
-    /** {@link #since} and the machine's irq + softirq cores (loopback TCP receive work lands there), as {@link #IRQ}. */
+    /** {@link #since} and the machine's cores with irq + softirq (loopback TCP receive lands there) as {@link #IRQ}. */
     public Map<String, Double> sinceWithIrq(ProcCpu earlier) {
         Map<String, Double> cores = since(earlier);
         cores.put(IRQ, cores.get("machine") + (machineIrq - earlier.machineIrq) * NANOS_PER_TICK / 1e9

@@ -63,8 +63,8 @@ final class NotifyReport extends Markdown {
         sharedMachine();
         failure();
         paragraph("One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ") per JDK, one after the"
-                + " other, child processes on this machine. Variants side by side: JDK × transport (" + String.join(", ",
-                o.transports) + ") × document (" + String.join(", ", o.documents) + ") × permessage-deflate ("
+                + " other, child processes on this machine. Variants side by side: JDK × transport ("
+                + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents) + ") × permessage-deflate ("
                 + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of the same variant, a start with"
                 + " nobody online (CPU), no session open (idle CPU), `{ __typename }` (inbox); same run. Method: see "
                 + METHOD + ".");
