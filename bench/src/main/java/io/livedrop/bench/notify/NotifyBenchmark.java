@@ -58,7 +58,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ONE livedrop instance per JDK of {@code --app-java} as child processes, one after the other; S WebSocket subscribers
  * of {@code dropStarted} per variant (transport, document, deflate offered or not) timed from the event's
  * {@code startedAt} against S=1; CPU per delivery over a fixed window after {@code scheduleDrop} minus the same window
- * of a start nobody online follows; idle CPU with the sessions open; the inbox read against {@code { __typename }}.
+ * of a start nobody online follows (sessions open); idle CPU with the sessions open; the inbox read against
+ * {@code { __typename }}.
  * Exit status 0 when every accepted subscriber was told of every measured start exactly once and every inbox request
  * was answered without error. Known gap: the largest S is bounded by this machine's open files (the report says so).
  */
@@ -146,7 +147,7 @@ public final class NotifyBenchmark {
     }
 
     /**
-     * One drop start as the subscribers of one cohort saw it (number 0: the warm-up; -1: nobody online), and the
+     * One drop start as the subscribers of one cohort saw it (number 0: the warm-up; -1: nobody online told), and the
      * cores used over {@code windowSeconds} from just before {@code scheduleDrop}, between {@code from} and {@code to}.
      */
     record Round(int subscribers, int number, String dropId, int told, int duplicates, Histogram micros,
@@ -184,7 +185,7 @@ public final class NotifyBenchmark {
         long appThreads;
         String appThreadNames;
         int warmupTold = -1;
-        Round quiet; // the same window of a start of the same creator with nobody online
+        Round quiet; // the same window, the same sessions open, a start by a creator nobody online follows
         Map<String, Double> idle; // cores with the sessions open and pinging
         Map<String, Double> idleNone; // the same with no session open
         double idleSeconds;
@@ -358,13 +359,12 @@ public final class NotifyBenchmark {
         for (int n = 1; n <= o.subscribers.size(); n++) {
             int requested = o.subscribers.get(n - 1);
             int s = Math.min(requested, results.capacity);
-            String label = "S=" + String.format("%,d", s);
             String creator = n == 1 ? FAMOUS : FAMOUS + n;
             seed(creator, "s" + n + "-u", s);
-            Round quiet = round(null, label + " " + java + ", nobody online", creator, 0, -1, true);
+            seed("quiet" + n, "q" + n + "-u", s); // as many followers, none online: the CPU baseline's start
             for (Variant v : variants) {
-                cohort(v, label, creator, "s" + n + "-u", requested, s, o.starts, quiet, idleNone,
-                        requested == largest);
+                cohort(v, "S=" + String.format("%,d", s), creator, "s" + n + "-u", requested, s, o.starts,
+                        "quiet" + n, idleNone, requested == largest);
             }
         }
     }
@@ -390,14 +390,14 @@ public final class NotifyBenchmark {
         return cores;
     }
 
+    /** {@code quietCreator}: followed by as many users, none online (null: no CPU window, as the baselines). */
     private void cohort(Variant v, String label, String creator, String userPrefix, int requested, int s, int starts,
-                        Round quiet, Map<String, Double> idleNone, boolean profile) throws Exception {
+                        String quietCreator, Map<String, Double> idleNone, boolean profile) throws Exception {
         Cohort c = new Cohort();
         c.variant = v;
         c.label = label;
         c.requested = requested;
         c.planned = s;
-        c.quiet = quiet;
         c.idleNone = idleNone;
         results.cohorts.add(c);
         String tag = label + " " + v;
@@ -432,8 +432,11 @@ public final class NotifyBenchmark {
             if (idleNone != null && swarm.accepted() > 0) {
                 c.idle = idle(String.format("%,d sessions open (%s)", swarm.accepted(), v));
             }
+            if (quietCreator != null && swarm.accepted() > 0) {
+                c.quiet = round(null, tag, quietCreator, 0, -1, true);
+            }
             for (int r = 1; r <= starts && swarm.accepted() > 0; r++) {
-                Round round = round(swarm, tag, creator, s, r, quiet != null);
+                Round round = round(swarm, tag, creator, s, r, quietCreator != null);
                 c.rounds.add(round);
                 if (profile) {
                     profiled.computeIfAbsent(v.toString(), k -> new ArrayList<>()).add(new Instant[] {round.from(),
@@ -493,8 +496,8 @@ public final class NotifyBenchmark {
         Round r = new Round(expected, number, dropId, told, d.duplicates.get(), h, first, last,
                 startedMicros - requestMicros, cores, (after.nanos() - before.nanos()) / 1e9, from, Instant.now());
         Progress.say("%s %s %s: told %,d of %,d%s%s; startedAt -> delivery p50 %.1f, p99 %.1f, max %.1f, first %.1f"
-                + " ms; scheduleDrop %d ms; cores over %.1f s: %s", label, number < 0 ? "nobody online" : number == 0
-                ? "warm-up" : "start " + number, dropId, told, expected, told < expected ? String.format(
+                + " ms; scheduleDrop %d ms; cores over %.1f s: %s", label, number < 0 ? "nobody online follows"
+                : number == 0 ? "warm-up" : "start " + number, dropId, told, expected, told < expected ? String.format(
                 " (%,d MISSED)", expected - told) : "", r.duplicates() > 0 ? String.format(" (%,d TOLD TWICE)",
                 r.duplicates()) : "", r.ms(50), r.ms(99), r.ms(100), first / 1000.0, requestMillis,
                 r.windowSeconds(), ProcCpu.format(cores));

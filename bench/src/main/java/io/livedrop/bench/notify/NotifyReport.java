@@ -64,22 +64,22 @@ final class NotifyReport extends Markdown {
         failure();
         paragraph("One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ") per JDK, one after the"
                 + " other, child processes on this machine. Variants side by side: JDK × transport ("
-                + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents) + ") × permessage-deflate ("
-                + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of the same variant, a start with"
-                + " nobody online (CPU), no session open (idle CPU), `{ __typename }` (inbox); same run. Method: see "
-                + METHOD + ".");
+                + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents)
+                + ") × permessage-deflate (" + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of"
+                + " the same variant, a start nobody online follows (CPU), no session open (idle CPU),"
+                + " `{ __typename }` (inbox); same run. Method: see " + METHOD + ".");
     }
 
     /** The baseline of a variant: the median over its starts of its one delivery's latency. */
     private double baselineMs(Variant v) {
-        double[] x = r.cohorts.stream().filter(c -> c.planned == 1 && c.variant.equals(v))
+        double[] x = r.cohorts.stream().filter(c -> c.label.startsWith("baseline") && c.variant.equals(v))
                 .flatMap(c -> c.rounds.stream()).filter(y -> y.told() > 0).mapToDouble(y -> y.ms(100)).sorted()
                 .toArray();
         return x.length == 0 ? Double.NaN : x[x.length / 2];
     }
 
     private List<Cohort> measured() {
-        return r.cohorts.stream().filter(c -> c.quiet != null).toList();
+        return r.cohorts.stream().filter(c -> !c.label.startsWith("baseline")).toList();
     }
 
     /** Microseconds of {@code name}'s CPU per delivery: the window minus the same window with nobody online. */
@@ -190,9 +190,9 @@ final class NotifyReport extends Markdown {
         paragraph("## Online path: `dropStarted` to S subscribers");
         paragraph("Per measured drop start, over its accepted subscribers: startedAt → arrival (ms); ratios divide by"
                 + " the baseline of the same variant, the median of one subscriber's latency. CPU per delivery: CPU"
-                + " over the " + o.cpuWindow.toSeconds() + " s from the request minus the same window of a start by"
-                + " the same creator with nobody online, ÷ deliveries (\"window short\": the last delivery came after"
-                + " it).");
+                + " over the " + o.cpuWindow.toSeconds() + " s from the request minus the same window, the same"
+                + " sessions open, of a start by a creator with as many followers, none online, ÷ deliveries (\"window"
+                + " short\": the last delivery came after it).");
         table("| subscribers | variant | start | told | missed | doubled | p50 | p99 | max = last told | first"
                 + " | p50 ÷ baseline | max ÷ baseline | scheduleDrop → startedAt | instance µs/delivery | machine incl."
                 + " irq+softirq µs/delivery | cores: instance / bench JVM / broker / machine |");
@@ -202,7 +202,7 @@ final class NotifyReport extends Markdown {
                         + (c.capReason != null ? "not run: " + c.capReason : "no subscriber accepted") + " |");
                 continue;
             }
-            boolean isBase = c.quiet == null;
+            boolean isBase = c.label.startsWith("baseline");
             double base = baselineMs(c.variant);
             for (Round x : c.rounds) {
                 boolean shortWindow = !isBase && (x.lastMicros() + x.requestToStartMicros()) / 1e6 > x.windowSeconds();
