@@ -49,8 +49,9 @@ final class NotifyOptions extends Cli.Options {
     List<String> transports;
     @Option(names = "--socket-path", defaultValue = "/graphql", description = "the WebSocket path (default /graphql)")
     String socketPath;
-    @Option(names = "--cpu-window", defaultValue = "5", description = "seconds after scheduleDrop over which CPU per"
-            + " delivery is measured, the same for a start nobody online follows (default 5)")
+    @Option(names = "--cpu-window", defaultValue = "15", description = "seconds after scheduleDrop over which CPU per"
+            + " delivery is measured, the same for a start nobody online follows; it should outlast the last delivery"
+            + " (default 15)")
     Duration cpuWindow;
     @Option(names = "--idle", defaultValue = "30", description = "seconds of idle CPU measured with each cohort's"
             + " sessions open and pinging, and once with none (0 = skip; default 30)")
@@ -64,7 +65,7 @@ final class NotifyOptions extends Cli.Options {
     @Override
     protected Map<String, String> quickDefaults() {
         return Map.of("--subscribers", "2000", "--starts", "2", "--baseline-starts", "3", "--inbox-drops", "20",
-                "--duration", "10", "--warmup", "5", "--jit-warmup", "10");
+                "--duration", "10", "--warmup", "5", "--jit-warmup", "10", "--idle", "10");
     }
 
     @Override
