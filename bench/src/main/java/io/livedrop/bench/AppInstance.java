@@ -23,6 +23,8 @@ public final class AppInstance extends ChildJvm {
     public final int port;
     /** The peer listener (ADR 0010): query hops and metrics. */
     public final int peerPort;
+    /** The edge's WebSocket port (livedrop.edge.port): free, so that instances never meet on its default. */
+    public final int edgePort;
     public final Path home;
 
     public AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
@@ -38,9 +40,11 @@ public final class AppInstance extends ChildJvm {
                 Stream.concat(JVM_FLAGS.stream(), jvmFlags.stream()).toList(), "BENCH_APP_JAVA_OPTS");
         this.port = freePort();
         this.peerPort = freePort();
+        this.edgePort = freePort();
         this.home = home;
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
-                "--livedrop.http.peer-port=" + peerPort, "--livedrop.kafka.bootstrap-servers=" + bootstrap,
+                "--livedrop.http.peer-port=" + peerPort, "--livedrop.edge.port=" + edgePort,
+                "--livedrop.kafka.bootstrap-servers=" + bootstrap,
                 "--livedrop.home=" + home.toAbsolutePath(), "--livedrop.security.jwt-secret=" + Tokens.SECRET,
                 "--livedrop.orders.rate-per-second=1000000", "--livedrop.orders.rate-burst=1000000",
                 // the benchmarks' set-up schedules drops and follows as fast as it can, by few users
@@ -64,7 +68,7 @@ public final class AppInstance extends ChildJvm {
     /** The command line with ports, paths and broker generic. */
     public String commandForReport() {
         return command.stream().map(c -> c.endsWith("/bin/java") ? "java"
-                : c.replaceFirst("^(--server\\.port=|--livedrop\\.http\\.peer-port=).*", "$1<free port>")
+                : c.replaceFirst("^(--server\\.port=|--livedrop\\.(http\\.peer-port|edge\\.port)=).*", "$1<free port>")
                 .replaceFirst("^--livedrop\\.home=.*", "--livedrop.home=<temp dir of " + name + ">")
                 .replaceFirst("^(--livedrop\\.kafka\\.bootstrap-servers=).*", "$1<broker>")
                 .replaceFirst(".*\\.jar$", "livedrop.jar")).collect(Collectors.joining(" "));

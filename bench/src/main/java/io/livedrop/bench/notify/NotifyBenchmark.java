@@ -21,8 +21,6 @@ import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.bench.Environment;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +92,6 @@ public final class NotifyBenchmark {
                 String java = "Java " + Environment.field(jdk.resolve("release").toString(), "JAVA_VERSION=")
                         .map(v -> v.replace("\"", "")).orElse(jdk.getFileName().toString());
                 String name = o.app.javaHomes().size() == 1 ? "N" : "N-" + java.replaceAll("\\W+", "");
-                int edgePort = o.transports.contains("edge") ? freePort() : -1;
                 Path jfr = run.logDir.resolve("app-" + name + ".jfr");
                 List<String> jvm = o.jfr ? List.of("-XX:StartFlightRecording=filename=" + jfr
                         + ",settings=profile,dumponexit=true") : List.of();
@@ -102,14 +99,13 @@ public final class NotifyBenchmark {
                 // the instance before the broker: without it, its shutdown waits on the broker's absence
                 NotifyBenchmark bench;
                 try (AppInstance app = new AppInstance(name, jdk, jvm, jar, broker.bootstrapServers(),
-                        run.work.resolve("home-" + name), run.logDir, Map.of(), edgePort < 0 ? appArgs
-                        : Stream.concat(appArgs.stream(), Stream.of("--livedrop.edge.port=" + edgePort)).toList())) {
+                        run.work.resolve("home-" + name), run.logDir, Map.of(), appArgs)) {
                     Http http = new Http();
                     app.awaitReady(http, Duration.ofSeconds(180));
                     Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
                     run.appCommand = app.commandForReport();
                     results.appXmx = lastXmx(app.command);
-                    bench = new NotifyBenchmark(o, broker, app, http, results, java, jar, edgePort);
+                    bench = new NotifyBenchmark(o, broker, app, http, results, java, jar);
                     bench.measure();
                     Progress.say("stopping the instance");
                 }
@@ -130,12 +126,6 @@ public final class NotifyBenchmark {
     private static String lastXmx(List<String> command) {
         return command.subList(0, Math.max(0, command.indexOf("-jar"))).stream().filter(c -> c.startsWith("-Xmx"))
                 .reduce((a, b) -> b).map(c -> c.substring(4)).orElse("?");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** What a cohort's subscribers run: on which JDK's instance, over which socket, which document, deflate. */
@@ -230,7 +220,6 @@ public final class NotifyBenchmark {
     private final Results results;
     private final String java;
     private final Path jar;
-    private final int edgePort;
     /** The windows of the measured starts of the largest cohorts, by variant: what the JFR profile covers. */
     final Map<String, List<Instant[]>> profiled = new LinkedHashMap<>();
     private final Tokens tokens = new Tokens(Tokens.SECRET);
@@ -241,14 +230,13 @@ public final class NotifyBenchmark {
     private final KafkaProducer<String, FollowEvent> follows;
 
     private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results,
-                            String java, Path jar, int edgePort) {
+                            String java, Path jar) {
         this.o = o;
         this.app = app;
         this.http = http;
         this.results = results;
         this.java = java;
         this.jar = jar;
-        this.edgePort = edgePort;
         pids.put("bench JVM (clients)", ProcessHandle.current().pid());
         pids.put(INSTANCE, app.pid());
         pids.put("broker", broker.pid());
@@ -410,7 +398,7 @@ public final class NotifyBenchmark {
         }
         c.appRssBefore = Limits.rssMiB(app.pid());
         c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-        String socket = "ws://HOST:" + (v.transport().equals("edge") ? edgePort : app.port) + o.socketPath;
+        String socket = "ws://HOST:" + (v.transport().equals("edge") ? app.edgePort : app.port) + o.socketPath;
         try (Swarm swarm = new Swarm(tag, s, socket, Documents.of(v.document(), jar), v.deflate(),
                 i -> token(userPrefix + i))) {
             long t = System.nanoTime();

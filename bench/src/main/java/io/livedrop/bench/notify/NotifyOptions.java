@@ -45,7 +45,7 @@ final class NotifyOptions extends Cli.Options {
             + " permessage-deflate as browsers do, none = they do not (default offer,none)")
     List<String> deflate;
     @Option(names = "--transports", split = ",", defaultValue = "tomcat", description = "tomcat = the socket on the"
-            + " app's HTTP port, edge = on livedrop.edge.port (the app gets a free one) (default tomcat)")
+            + " app's HTTP port, edge = on livedrop.edge.port (each instance gets a free one) (default tomcat)")
     List<String> transports;
     @Option(names = "--socket-path", defaultValue = "/graphql", description = "the WebSocket path (default /graphql)")
     String socketPath;
