@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 
@@ -22,13 +23,21 @@ public final class AppInstance extends ChildJvm {
     public final int port;
     /** The peer listener (ADR 0010): query hops and metrics. */
     public final int peerPort;
-    /** The GraphQL WebSocket edge's port ({@code livedrop.edge.port}): several instances share this machine. */
+    /** The edge's WebSocket port (livedrop.edge.port): free, so that instances never meet on its default. */
     public final int edgePort;
     public final Path home;
 
     public AppInstance(String name, Path jar, String bootstrap, Path home, Path logDir, Map<String, String> streams,
                        List<String> extraArgs) throws IOException {
-        super(name, logDir.resolve("app-" + name + ".log"), JVM_FLAGS, "BENCH_APP_JAVA_OPTS");
+        this(name, Path.of(System.getProperty("java.home")), List.of(), jar, bootstrap, home, logDir, streams,
+                extraArgs);
+    }
+
+    /** Runs on the JDK in {@code javaHome}, with {@code jvmFlags} after the default ones. */
+    public AppInstance(String name, Path javaHome, List<String> jvmFlags, Path jar, String bootstrap, Path home,
+                       Path logDir, Map<String, String> streams, List<String> extraArgs) throws IOException {
+        super(name, logDir.resolve("app-" + name + ".log"), javaHome,
+                Stream.concat(JVM_FLAGS.stream(), jvmFlags.stream()).toList(), "BENCH_APP_JAVA_OPTS");
         this.port = freePort();
         this.peerPort = freePort();
         this.edgePort = freePort();
@@ -59,7 +68,7 @@ public final class AppInstance extends ChildJvm {
     /** The command line with ports, paths and broker generic. */
     public String commandForReport() {
         return command.stream().map(c -> c.endsWith("/bin/java") ? "java"
-                : c.replaceFirst("^(--server\\.port=|--livedrop\\.http\\.peer-port=).*", "$1<free port>")
+                : c.replaceFirst("^(--server\\.port=|--livedrop\\.(http\\.peer-port|edge\\.port)=).*", "$1<free port>")
                 .replaceFirst("^--livedrop\\.home=.*", "--livedrop.home=<temp dir of " + name + ">")
                 .replaceFirst("^(--livedrop\\.kafka\\.bootstrap-servers=).*", "$1<broker>")
                 .replaceFirst(".*\\.jar$", "livedrop.jar")).collect(Collectors.joining(" "));

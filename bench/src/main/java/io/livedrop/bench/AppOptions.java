@@ -16,6 +16,15 @@ public final class AppOptions {
     @Option(names = "--app-args", split = ",", description = "K=V,...: extra Spring settings for the instances (--K=V),"
             + " for experiments, e.g. management.observations.enable.spring.security=false; shown in the report")
     Map<String, String> appArgs = new LinkedHashMap<>();
+    @Option(names = "--app-java", split = ",", description = "JDK homes to run the instances with, `default` ="
+            + " this JVM's (default); notify runs each in turn, side by side in one report (the other benchmarks do"
+            + " not take it yet), e.g. default,/usr/lib/jvm/temurin-25-jdk-amd64")
+    List<String> appJava = List.of("default");
+
+    /** The JDK homes of {@code --app-java}. */
+    public List<Path> javaHomes() {
+        return appJava.stream().map(j -> Path.of(j.equals("default") ? System.getProperty("java.home") : j)).toList();
+    }
 
     public List<String> appArgs() {
         return appArgs.entrySet().stream()

@@ -21,9 +21,14 @@ public abstract class ChildJvm implements AutoCloseable {
     protected volatile Process process;
 
     protected ChildJvm(String name, Path log, List<String> flags, String flagsVariable) {
+        this(name, log, Path.of(System.getProperty("java.home")), flags, flagsVariable);
+    }
+
+    /** Runs {@code javaHome}'s {@code bin/java}. */
+    protected ChildJvm(String name, Path log, Path javaHome, List<String> flags, String flagsVariable) {
         this.name = name;
         this.log = log;
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(flags);
         Stream.of(System.getenv().getOrDefault(flagsVariable, "").split("\\s+")).filter(flag -> !flag.isEmpty())
                 .map(flag -> flag.replace("{instance}", name)).forEach(command::add);

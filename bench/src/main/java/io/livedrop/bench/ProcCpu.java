@@ -11,15 +11,18 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * CPU time by name between two snapshots, of the benchmark's processes (/proc) or of kinds of threads (this JVM's from
  * ThreadMXBean, the broker's from /proc): which one used how many cores names what bounds a figure.
  */
-public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) {
+public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy, long machineIrq) {
 
     private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
+
+    public static final String IRQ = "machine incl. irq+softirq";
 
     private static final Map<String, String> KINDS = Map.of("bench-reader-", "decision reader", "C1 Compiler",
             "JIT compiler", "C2 Compiler", "JIT compiler", "data-plane-kafk", "request handlers and network",
@@ -33,7 +36,7 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) 
                 cpu.put(name, ticks(Path.of("/proc/" + pid + "/stat")) * NANOS_PER_TICK);
             }
         });
-        return new ProcCpu(cpu, System.nanoTime(), machineBusyTicks());
+        return new ProcCpu(cpu, System.nanoTime(), machineBusyTicks(), machineIrqTicks());
     }
 
     /** This JVM's threads and the broker's (none for a pid <= 0), by {@link #threadKind}. */
@@ -60,7 +63,7 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) 
         } catch (IOException e) {
             // not Linux, or the broker is gone
         }
-        return new ProcCpu(cpu, System.nanoTime(), machineBusyTicks());
+        return new ProcCpu(cpu, System.nanoTime(), machineBusyTicks(), machineIrqTicks());
     }
 
     /** Cores by name since {@code earlier} (a name new since then counts whole), then the machine's. */
@@ -69,6 +72,14 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) 
         Map<String, Double> cores = new LinkedHashMap<>();
         cpuNanos.forEach((name, t) -> cores.put(name, (t - earlier.cpuNanos.getOrDefault(name, 0L)) / 1e9 / seconds));
         cores.put("machine", (machineBusy - earlier.machineBusy) * NANOS_PER_TICK / 1e9 / seconds);
+        return cores;
+    }
+
+    /** {@link #since} and the machine's cores with irq + softirq (loopback TCP receive lands there) as {@link #IRQ}. */
+    public Map<String, Double> sinceWithIrq(ProcCpu earlier) {
+        Map<String, Double> cores = since(earlier);
+        cores.put(IRQ, cores.get("machine") + (machineIrq - earlier.machineIrq) * NANOS_PER_TICK / 1e9
+                / Math.max(1e-9, (nanos - earlier.nanos) / 1e9));
         return cores;
     }
 
@@ -89,7 +100,7 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) 
     }
 
     /** The kind of a thread: its name without numbers and ids. */
-    static String threadKind(String name) {
+    public static String threadKind(String name) {
         String kind = KINDS.entrySet().stream().filter(k -> name.startsWith(k.getKey())).map(Map.Entry::getValue)
                 .findFirst().orElse(null);
         if (kind != null) {
@@ -121,9 +132,19 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy) 
 
     /** User, nice and system ticks (irq time, our loopback traffic, is no process's). */
     static long machineBusyTicks() {
+        return machineTicks(1, 2, 3);
+    }
+
+    /** Irq and softirq ticks. */
+    static long machineIrqTicks() {
+        return machineTicks(6, 7);
+    }
+
+    /** The sum of fields of /proc/stat's first line ("cpu user nice system idle iowait irq softirq ..."). */
+    private static long machineTicks(int... fields) {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]);
+            return IntStream.of(fields).mapToLong(i -> Long.parseLong(f[i])).sum();
         } catch (IOException | RuntimeException e) {
             return 0;
         }

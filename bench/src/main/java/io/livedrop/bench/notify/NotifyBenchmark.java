@@ -19,6 +19,7 @@ import io.livedrop.events.social.FollowEvent;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
+import io.livedrop.bench.Environment;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,20 +53,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The drop-start notification benchmark (method: docs/benchmarks/methodology.md#notify-benchmark): one broker and
- * ONE livedrop instance as child processes; S WebSocket subscribers of {@code dropStarted} timed from the event's
- * {@code startedAt} against S=1, and the inbox read against {@code { __typename }}. Exit status 0 when every
- * subscriber was told of every measured start and every inbox request was answered without error. Known gap: the
- * largest S is bounded by this machine's open files and threads (the report says which).
+ * ONE livedrop instance per JDK of {@code --app-java} as child processes, one after the other; S WebSocket subscribers
+ * of {@code dropStarted} per variant (transport, document, deflate offered or not) timed from the event's
+ * {@code startedAt} against S=1; CPU per delivery over a fixed window after {@code scheduleDrop} minus the same window
+ * of a start nobody online follows (sessions open); idle CPU with the sessions open; the inbox read against
+ * {@code { __typename }}.
+ * Exit status 0 when every accepted subscriber was told of every measured start exactly once and every inbox request
+ * was answered without error. Known gap: the largest S is bounded by this machine's open files (the report says so).
  */
 public final class NotifyBenchmark {
 
     static final String INBOX_QUERY = "{ me { notifications(first: 20) { edges { node { id kind createdAt } } } } }";
     static final String FAMOUS = "famous";
     static final int FD_MARGIN = 600;
-    static final int CONNECT_CONCURRENCY = 256; // WebSocket handshakes in flight
+    static final int CONNECT_CONCURRENCY = 256; // connections in flight until accepted
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60); // for every subscriber to be told of a start
     static final Duration STALL = Duration.ofSeconds(15); // no new delivery for this long: the rest are not coming
     static final int CONNECTIONS = 512; // HTTP requests in flight in the open-loop inbox runs
+    static final String INSTANCE = "livedrop instance";
     private static final Pattern FOLLOWER_COUNT = Pattern.compile("\"followerCount\"\\s*:\\s*(\\d+)");
 
     public static void main(String[] args) throws Exception {
@@ -81,24 +88,38 @@ public final class NotifyBenchmark {
         List<String> appArgs = Stream.concat(Stream.of("--server.tomcat.max-connections=" + (maxSubscribers + 2_000),
                 "--server.tomcat.accept-count=1000"), o.app.appArgs().stream()).toList();
         try (run; KafkaBroker broker = run.startBroker(o.app.broker)) {
-            Progress.say("starting the livedrop instance (%s)", o.app.appJar);
-            // the instance before the broker: without it, its shutdown waits on the broker's absence
-            try (AppInstance app = new AppInstance("N", jar, broker.bootstrapServers(), run.work.resolve("home-N"),
-                    run.logDir, Map.of(), appArgs)) {
-                Http http = new Http();
-                app.awaitReady(http, Duration.ofSeconds(180));
-                Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
-                run.appCommand = app.commandForReport();
-                results.appXmx = lastXmx(app.command);
-                new NotifyBenchmark(o, broker, app, http, results).measure();
-                Progress.say("stopping the instance");
+            for (Path jdk : o.app.javaHomes()) {
+                String java = "Java " + Environment.field(jdk.resolve("release").toString(), "JAVA_VERSION=")
+                        .map(v -> v.replace("\"", "")).orElse(jdk.getFileName().toString());
+                String name = o.app.javaHomes().size() == 1 ? "N" : "N-" + java.replaceAll("\\W+", "");
+                Path jfr = run.logDir.resolve("app-" + name + ".jfr");
+                List<String> jvm = o.jfr ? List.of("-XX:StartFlightRecording=filename=" + jfr
+                        + ",settings=profile,dumponexit=true") : List.of();
+                Progress.say("starting the livedrop instance on %s (%s)", java, jdk);
+                // the instance before the broker: without it, its shutdown waits on the broker's absence
+                NotifyBenchmark bench;
+                try (AppInstance app = new AppInstance(name, jdk, jvm, jar, broker.bootstrapServers(),
+                        run.work.resolve("home-" + name), run.logDir, Map.of(), appArgs)) {
+                    Http http = new Http();
+                    app.awaitReady(http, Duration.ofSeconds(180));
+                    Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
+                    run.appCommand = app.commandForReport();
+                    results.appXmx = lastXmx(app.command);
+                    bench = new NotifyBenchmark(o, broker, app, http, results, java, jar);
+                    bench.measure();
+                    Progress.say("stopping the instance");
+                }
+                if (o.jfr) {
+                    results.profiles.put(java, Profile.top(jdk, jfr, bench.profiled));
+                }
             }
         } catch (Exception | Error e) {
             run.failed(e);
         }
         Path report = new NotifyReport(o, run, results).write();
-        return run.exit(report, results.clean(), "every subscriber was told of every measured start; every inbox"
-                + " request answered", "SOME DELIVERIES WERE MISSING OR SOME REQUESTS FAILED (see the report)");
+        return run.exit(report, results.clean(), "every accepted subscriber was told of every measured start exactly"
+                + " once; every inbox request answered", "SOME SUBSCRIBERS WERE MISSED OR TOLD TWICE, OR SOME"
+                + " CONNECTIONS OR REQUESTS FAILED (see the report)");
     }
 
     /** The instance's heap: the last -Xmx before -jar (BENCH_APP_JAVA_OPTS may override the default). */
@@ -107,9 +128,21 @@ public final class NotifyBenchmark {
                 .reduce((a, b) -> b).map(c -> c.substring(4)).orElse("?");
     }
 
-    /** One drop start as the subscribers of one cohort saw it. */
+    /** What a cohort's subscribers run: on which JDK's instance, over which socket, which document, deflate. */
+    record Variant(String java, String transport, String document, boolean deflate) {
+        @Override
+        public String toString() {
+            return java + " · " + transport + " · " + document + " · " + (deflate ? "deflate" : "no deflate");
+        }
+    }
+
+    /**
+     * One drop start as the subscribers of one cohort saw it (number 0: the warm-up; -1: nobody online told), and the
+     * cores used over {@code windowSeconds} from just before {@code scheduleDrop}, between {@code from} and {@code to}.
+     */
     record Round(int subscribers, int number, String dropId, int told, int duplicates, Histogram micros,
-                 long firstMicros, long lastMicros, long requestToStartMicros, Map<String, Double> cores) {
+                 long firstMicros, long lastMicros, long requestToStartMicros, Map<String, Double> cores,
+                 double windowSeconds, Instant from, Instant to) {
         int missing() {
             return subscribers - told;
         }
@@ -118,10 +151,16 @@ public final class NotifyBenchmark {
         double ms(double percentile) {
             return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1000.0;
         }
+
+        /** CPU seconds of {@code name} over the window. */
+        double cpu(String name) {
+            return cores.getOrDefault(name, Double.NaN) * windowSeconds;
+        }
     }
 
     /** One cohort of subscribers: how many were asked for, opened, why capped, what it cost. */
     static final class Cohort {
+        Variant variant;
         String label;
         int requested;
         int planned;
@@ -135,8 +174,11 @@ public final class NotifyBenchmark {
         long appFds;
         long appThreads;
         String appThreadNames;
-        int probes;
-        boolean probeComplete;
+        int warmupTold = -1;
+        Round quiet; // the same window, the same sessions open, a start by a creator nobody online follows
+        Map<String, Double> idle; // cores with the sessions open and pinging
+        Map<String, Double> idleNone; // the same with no session open
+        double idleSeconds;
         final List<Round> rounds = new ArrayList<>();
     }
 
@@ -152,6 +194,8 @@ public final class NotifyBenchmark {
         final List<Cohort> cohorts = new ArrayList<>();
         final List<InboxRun> inbox = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        final Set<String> seeded = new HashSet<>();
+        final Map<String, List<String>> profiles = new LinkedHashMap<>();
         String appXmx;
         long[] appFdLimit = {-1, -1};
         long[] benchFdLimit = {-1, -1};
@@ -164,7 +208,7 @@ public final class NotifyBenchmark {
         String appLogWarnings;
 
         boolean clean() {
-            return cohorts.stream().allMatch(c -> c.swarm.failed() == 0 && c.swarm.acked() == c.planned
+            return cohorts.stream().allMatch(c -> c.swarm.failed() == 0 && c.swarm.accepted() == c.planned
                     && c.rounds.stream().allMatch(r -> r.missing() == 0 && r.duplicates() == 0))
                     && inbox.stream().allMatch(r -> r.run().errors() == 0 && r.run().unanswered() == 0);
         }
@@ -174,6 +218,10 @@ public final class NotifyBenchmark {
     private final AppInstance app;
     private final Http http;
     private final Results results;
+    private final String java;
+    private final Path jar;
+    /** The windows of the measured starts of the largest cohorts, by variant: what the JFR profile covers. */
+    final Map<String, List<Instant[]>> profiled = new LinkedHashMap<>();
     private final Tokens tokens = new Tokens(Tokens.SECRET);
     private final Topics topics = Topics.from(new LivedropConfig(Map.of()));
     private final Map<String, Long> pids = new LinkedHashMap<>();
@@ -181,13 +229,16 @@ public final class NotifyBenchmark {
     private final Instant minted = Instant.now();
     private final KafkaProducer<String, FollowEvent> follows;
 
-    private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results) {
+    private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results,
+                            String java, Path jar) {
         this.o = o;
         this.app = app;
         this.http = http;
         this.results = results;
+        this.java = java;
+        this.jar = jar;
         pids.put("bench JVM (clients)", ProcessHandle.current().pid());
-        pids.put("livedrop instance", app.pid());
+        pids.put(INSTANCE, app.pid());
         pids.put("broker", broker.pid());
         follows = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -202,10 +253,16 @@ public final class NotifyBenchmark {
         results.benchFdsIdle = Limits.openNow(ProcessHandle.current().pid());
         capacity();
         try (follows) {
-            inbox();
+            if (results.inbox.isEmpty()) {
+                inbox(); // once, on the first JDK: it does not depend on the socket
+            }
             online();
         }
-        results.appLogWarnings = logWarnings();
+        String warnings = logWarnings();
+        if (warnings != null) {
+            results.appLogWarnings = (results.appLogWarnings == null ? "" : results.appLogWarnings) + java + ":\n"
+                    + warnings;
+        }
     }
 
     /** The most subscribers one run can hold: open files of the instance and of this JVM (one socket each). */
@@ -279,55 +336,77 @@ public final class NotifyBenchmark {
     }
 
     private void online() throws Exception {
-        cohort("baseline (S=1)", "solo", "solo-u", 1, o.baselineStarts);
+        Map<String, Double> idleNone = o.idle.isZero() ? null : idle("no session open");
+        List<Variant> variants = o.transports.stream().flatMap(t -> o.documents.stream().flatMap(d -> o.deflate
+                .stream().map(z -> new Variant(java, t, d, z.equals("offer"))))).toList();
+        int largest = o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1);
+        seed("solo", "solo-u", 1);
+        for (Variant v : variants) {
+            cohort(v, "baseline (S=1)", "solo", "solo-u", 1, 1, o.baselineStarts, null, null, false);
+        }
         for (int n = 1; n <= o.subscribers.size(); n++) {
-            int s = o.subscribers.get(n - 1);
-            cohort("S=" + String.format("%,d", s), n == 1 ? FAMOUS : FAMOUS + n, "s" + n + "-u", s, o.starts);
+            int requested = o.subscribers.get(n - 1);
+            int s = Math.min(requested, results.capacity);
+            String creator = n == 1 ? FAMOUS : FAMOUS + n;
+            seed(creator, "s" + n + "-u", s);
+            seed("quiet" + n, "q" + n + "-u", s); // as many followers, none online: the CPU baseline's start
+            for (Variant v : variants) {
+                cohort(v, "S=" + String.format("%,d", s), creator, "s" + n + "-u", requested, s, o.starts,
+                        "quiet" + n, idleNone, requested == largest);
+            }
         }
     }
 
-    private void cohort(String label, String creator, String userPrefix, int requested, int starts) throws Exception {
+    /** The creator's followers: produced once per run (every instance reads the same topic), then awaited. */
+    private void seed(String creator, String userPrefix, int s) {
+        product(creator);
+        long t = System.nanoTime();
+        if (results.seeded.add(creator)) {
+            Progress.say("seeding %,d followers of \"%s\"", s, creator);
+            seedFollows(s, i -> userPrefix + i, List.of(creator));
+        }
+        awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
+        Progress.say("followerCount of \"%s\" = %,d after %.1f s", creator, s, (System.nanoTime() - t) / 1e9);
+    }
+
+    /** The cores used over {@code --idle} seconds as they are now. */
+    private Map<String, Double> idle(String what) {
+        ProcCpu before = ProcCpu.snapshot(pids);
+        Waits.pause(o.idle);
+        Map<String, Double> cores = ProcCpu.snapshot(pids).sinceWithIrq(before);
+        Progress.say("%s idle, %s: cores %s", java, what, ProcCpu.format(cores));
+        return cores;
+    }
+
+    /** {@code quietCreator}: followed by as many users, none online (null: no CPU window, as the baselines). */
+    private void cohort(Variant v, String label, String creator, String userPrefix, int requested, int s, int starts,
+                        String quietCreator, Map<String, Double> idleNone, boolean profile) throws Exception {
         Cohort c = new Cohort();
+        c.variant = v;
+        c.label = label;
         c.requested = requested;
+        c.planned = s;
+        c.idleNone = idleNone;
         results.cohorts.add(c);
-        int s = Math.min(requested, results.capacity);
+        String tag = label + " " + v;
         if (s < requested) {
             c.capReason = String.format("%,d subscribers need %,d open sockets in the livedrop instance and as"
                             + " many in this JVM; the most that fits is %,d (%s)%s: ran %,d instead", requested,
                     requested, results.capacity, results.capacityWhy, Limits.canRaiseLimits() ? ""
                             : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
-            label = "S=" + String.format("%,d", s);
-            Progress.say("%s: %s", label, c.capReason);
+            Progress.say("%s: %s", tag, c.capReason);
         }
-        c.label = label;
-        c.planned = s;
-        String probe = creator + "-probe";
-        Progress.say("%s: seeding %,d followers of \"%s\" and of \"%s\"", label, s, creator, probe);
-        product(creator);
-        product(probe);
-        long t = System.nanoTime();
-        seedFollows(s, i -> userPrefix + i, List.of(creator, probe));
-        double seedSeconds = (System.nanoTime() - t) / 1e9;
-        t = System.nanoTime();
-        awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
-        awaitFollowers(probe, s, Duration.ofSeconds(60));
-        Progress.say("%s: followerCount of \"%s\" = %,d after %.1f s (produced in %.1f s)", label, creator, s,
-                (System.nanoTime() - t) / 1e9, seedSeconds);
         c.appRssBefore = Limits.rssMiB(app.pid());
         c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-        try (Swarm swarm = new Swarm(label, s, app.port, i -> token(userPrefix + i))) {
-            t = System.nanoTime();
+        String socket = "ws://HOST:" + (v.transport().equals("edge") ? app.edgePort : app.port) + o.socketPath;
+        try (Swarm swarm = new Swarm(tag, s, socket, Documents.of(v.document(), jar), v.deflate(),
+                i -> token(userPrefix + i))) {
+            long t = System.nanoTime();
             swarm.open(CONNECT_CONCURRENCY, Duration.ofSeconds(120 + s / 200));
             c.connectSeconds = (System.nanoTime() - t) / 1e9;
             c.swarm = swarm.stats();
-            // probes: the server does not acknowledge a subscribe (see the methodology)
-            for (int p = 1; p <= 3 && c.swarm.acked() > 0; p++) {
-                Round r = round(swarm, label, probe, s, -p);
-                c.probes = p;
-                if (r.told() >= c.swarm.acked()) {
-                    c.probeComplete = true;
-                    break;
-                }
+            if (swarm.accepted() > 0) {
+                c.warmupTold = round(swarm, tag, creator, s, 0, false).told();
             }
             Waits.pause(Duration.ofSeconds(1));
             c.appRssAfter = Limits.rssMiB(app.pid());
@@ -336,14 +415,25 @@ public final class NotifyBenchmark {
             c.appThreads = Limits.threads(app.pid());
             c.appThreadNames = Limits.threadNames(app.pid());
             Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s); this JVM RSS %,d -> %,d MiB",
-                    label, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames,
+                    tag, c.appRssBefore, c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames,
                     c.benchRssBefore, c.benchRssAfter);
-            for (int r = 1; r <= starts && c.swarm.acked() > 0; r++) {
-                c.rounds.add(round(swarm, label, creator, s, r));
+            if (idleNone != null && swarm.accepted() > 0) {
+                c.idle = idle(String.format("%,d sessions open (%s)", swarm.accepted(), v));
+            }
+            if (quietCreator != null && swarm.accepted() > 0) {
+                c.quiet = round(null, tag, quietCreator, 0, -1, true);
+            }
+            for (int r = 1; r <= starts && swarm.accepted() > 0; r++) {
+                Round round = round(swarm, tag, creator, s, r, quietCreator != null);
+                c.rounds.add(round);
+                if (profile) {
+                    profiled.computeIfAbsent(v.toString(), k -> new ArrayList<>()).add(new Instant[] {round.from(),
+                            round.to()});
+                }
                 Waits.pause(Duration.ofSeconds(2));
             }
             c.swarm = swarm.stats();
-            Progress.say("%s: closing %,d connections", label, s);
+            Progress.say("%s: closing %,d connections", tag, s);
         }
         if (!app.alive()) {
             throw new IllegalStateException("the instance died; see " + app.log + ":\n" + app.tail());
@@ -351,15 +441,19 @@ public final class NotifyBenchmark {
         Waits.pause(Duration.ofSeconds(2));
     }
 
-    /** The creator starts a drop; waits until every subscriber is told (or the timeout). Probes: number < 0. */
-    private Round round(Swarm swarm, String label, String creator, int size, int number) {
+    /**
+     * The creator starts a drop; waits until every accepted subscriber is told (or a stall, or the timeout), and
+     * with {@code windowed} until {@code --cpu-window} after the request. Warm-up: number 0; nobody online: swarm null.
+     */
+    private Round round(Swarm swarm, String label, String creator, int size, int number, boolean windowed) {
         ProcCpu before = ProcCpu.snapshot(pids);
+        Instant from = Instant.now();
         long requestMicros = Swarm.nowMicros();
         long t0 = System.nanoTime();
         String dropId = startDrop(creator);
         long requestMillis = (System.nanoTime() - t0) / 1_000_000;
-        Swarm.Delivery d = swarm.delivery(dropId);
-        int expected = swarm.acked.get();
+        Swarm.Delivery d = swarm == null ? new Swarm.Delivery(0) : swarm.delivery(dropId);
+        int expected = swarm == null ? 0 : swarm.accepted();
         long[] change = {System.nanoTime(), -1}; // when the told count last changed, and to what
         try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
                 "%s drop %s: told %,d of %,d", label, dropId, d.told.get(), expected))) {
@@ -372,7 +466,11 @@ public final class NotifyBenchmark {
                 return told >= expected || told > 0 && System.nanoTime() - change[0] > STALL.toNanos();
             }, DELIVERY_TIMEOUT);
         }
-        Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
+        if (windowed) {
+            Waits.pause(Duration.ofNanos(Math.max(0, t0 + o.cpuWindow.toNanos() - System.nanoTime())));
+        }
+        ProcCpu after = ProcCpu.snapshot(pids);
+        Map<String, Double> cores = after.sinceWithIrq(before);
         long startedMicros = d.startedAt == null ? requestMicros
                 : ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(d.startedAt));
         long[] at = IntStream.range(0, d.receivedMicros.length()).mapToLong(d.receivedMicros::get).filter(x -> x != 0)
@@ -383,13 +481,14 @@ public final class NotifyBenchmark {
         int told = d.told.get();
         long first = at.length == 0 ? -1 : at[0] - startedMicros;
         long last = at.length == 0 ? -1 : at[at.length - 1] - startedMicros;
-        Round r = new Round(size, number, dropId, told, d.duplicates.get(), h, first, last,
-                startedMicros - requestMicros, cores);
-        Progress.say("%s %s %s: told %,d of %,d%s; startedAt -> delivery p50 %.1f, p99 %.1f, max %.1f, first %.1f ms;"
-                + " scheduleDrop %d ms, startedAt %+.1f ms after it; cores: %s", label, number < 0 ? "probe" : "start "
-                + number, dropId, told, size, told < size ? String.format(" (%,d MISSING)", size - told) : "", r.ms(50),
-                r.ms(99), r.ms(100), first / 1000.0, requestMillis, (startedMicros - requestMicros) / 1000.0,
-                ProcCpu.format(cores));
+        Round r = new Round(expected, number, dropId, told, d.duplicates.get(), h, first, last,
+                startedMicros - requestMicros, cores, (after.nanos() - before.nanos()) / 1e9, from, Instant.now());
+        Progress.say("%s %s %s: told %,d of %,d%s%s; startedAt -> delivery p50 %.1f, p99 %.1f, max %.1f, first %.1f"
+                + " ms; scheduleDrop %d ms; cores over %.1f s: %s", label, number < 0 ? "nobody online follows"
+                : number == 0 ? "warm-up" : "start " + number, dropId, told, expected, told < expected ? String.format(
+                " (%,d MISSED)", expected - told) : "", r.duplicates() > 0 ? String.format(" (%,d TOLD TWICE)",
+                r.duplicates()) : "", r.ms(50), r.ms(99), r.ms(100), first / 1000.0, requestMillis,
+                r.windowSeconds(), ProcCpu.format(cores));
         return r;
     }
 

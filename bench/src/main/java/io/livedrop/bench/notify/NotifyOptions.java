@@ -37,13 +37,35 @@ final class NotifyOptions extends Cli.Options {
     @Option(names = "--jit-warmup", defaultValue = "20", description = "seconds of untimed closed-loop inbox + baseline"
             + " traffic first (default 20; quick 10)")
     Duration jitWarmup;
+    @Option(names = "--documents", split = ",", defaultValue = "bench,page", description = "subscription documents,"
+            + " side by side: bench = `drop { id } startedAt`, page = the web page's own (read from the jar's"
+            + " livedrop.js) (default bench,page)")
+    List<String> documents;
+    @Option(names = "--deflate", split = ",", defaultValue = "offer,none", description = "offer = the subscribers offer"
+            + " permessage-deflate as browsers do, none = they do not (default offer,none)")
+    List<String> deflate;
+    @Option(names = "--transports", split = ",", defaultValue = "tomcat", description = "tomcat = the socket on the"
+            + " app's HTTP port, edge = on livedrop.edge.port (each instance gets a free one) (default tomcat)")
+    List<String> transports;
+    @Option(names = "--socket-path", defaultValue = "/graphql", description = "the WebSocket path (default /graphql)")
+    String socketPath;
+    @Option(names = "--cpu-window", defaultValue = "15", description = "seconds after scheduleDrop over which CPU per"
+            + " delivery is measured, the same for a start nobody online follows; it should outlast the last delivery"
+            + " (default 15)")
+    Duration cpuWindow;
+    @Option(names = "--idle", defaultValue = "30", description = "seconds of idle CPU measured with each cohort's"
+            + " sessions open and pinging, and once with none (0 = skip; default 30)")
+    Duration idle;
+    @Option(names = "--jfr", description = "record the instances with JFR (profile) and report the top frames per"
+            + " thread group during the measured starts of the largest cohort")
+    boolean jfr;
     @Mixin
     AppOptions app = new AppOptions();
 
     @Override
     protected Map<String, String> quickDefaults() {
         return Map.of("--subscribers", "2000", "--starts", "2", "--baseline-starts", "3", "--inbox-drops", "20",
-                "--duration", "10", "--warmup", "5", "--jit-warmup", "10");
+                "--duration", "10", "--warmup", "5", "--jit-warmup", "10", "--idle", "10");
     }
 
     @Override
@@ -52,7 +74,10 @@ final class NotifyOptions extends Cli.Options {
         Cli.require(!subscribers.isEmpty() && subscribers.stream().allMatch(s -> s >= 1) && starts >= 1
                 && baselineStarts >= 1 && inboxFollows >= 1 && inboxDrops >= 0
                 && inboxDrops <= inboxFollows && inboxRate >= 1 && duration.toMillis() >= 1000
-                && !warmup.isNegative() && !jitWarmup.isNegative(),
-                "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s");
+                && !warmup.isNegative() && !jitWarmup.isNegative() && !idle.isNegative() && !cpuWindow.isNegative()
+                && List.of("bench", "page").containsAll(documents) && List.of("offer", "none").containsAll(deflate)
+                && List.of("tomcat", "edge").containsAll(transports) && socketPath.startsWith("/"),
+                "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s; documents bench,page;"
+                        + " deflate offer,none; transports tomcat,edge; socket-path /...");
     }
 }

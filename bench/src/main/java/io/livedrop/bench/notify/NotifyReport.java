@@ -6,42 +6,49 @@ import static io.livedrop.bench.Formats.ratio;
 
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Markdown;
+import io.livedrop.bench.ProcCpu;
 import io.livedrop.bench.notify.NotifyBenchmark.Cohort;
 import io.livedrop.bench.notify.NotifyBenchmark.InboxRun;
 import io.livedrop.bench.notify.NotifyBenchmark.Results;
 import io.livedrop.bench.notify.NotifyBenchmark.Round;
+import io.livedrop.bench.notify.NotifyBenchmark.Variant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** docs/benchmarks/NAME.md of the notification benchmark. */
 final class NotifyReport extends Markdown {
 
     static final int TARGET_SUBSCRIBERS = 100_000;
     static final double TARGET_LAST_DELIVERY_MS = 1_000;
+    static final int TARGET_ONE_INSTANCE = 18_000;
+    static final double TARGET_ONE_INSTANCE_MS = 300;
+    static final double TARGET_US_PER_DELIVERY = 10;
     static final double TARGET_INBOX_P99_MS = 10;
     static final String METHOD = "[docs/benchmarks/methodology.md#notify-benchmark](methodology.md#notify-benchmark)";
+    static final String INSTANCE = NotifyBenchmark.INSTANCE;
 
     private final NotifyOptions o;
     private final Results r;
-    private final Cohort baseline;
 
     NotifyReport(NotifyOptions o, BenchRun run, Results r) {
         super(run, o.out, o.name);
         this.o = o;
         this.r = r;
-        this.baseline = r.cohorts.stream().filter(c -> c.label.startsWith("baseline")).findFirst().orElse(null);
     }
 
     @Override
     protected void sections() {
         header();
         targets();
+        sideBySide();
         online();
         inbox();
         bounds();
+        profiles();
         setup();
         notes();
     }
@@ -55,20 +62,46 @@ final class NotifyReport extends Markdown {
         paragraph(produced() + " Generated file: rerun the command to refresh it.");
         sharedMachine();
         failure();
-        paragraph("One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + "), child processes on this"
-                + " machine; baselines: one subscriber (S=1) and `{ __typename }`, same run. Method: see " + METHOD
-                + ".");
+        paragraph("One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ") per JDK, one after the"
+                + " other, child processes on this machine. Variants side by side: JDK × transport ("
+                + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents)
+                + ") × permessage-deflate (" + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of"
+                + " the same variant, a start nobody online follows (CPU), no session open (idle CPU),"
+                + " `{ __typename }` (inbox); same run. Method: see " + METHOD + ".");
     }
 
-    /** The baseline's figure: the median over its starts of its one delivery's latency. */
-    private double baselineMs() {
-        double[] v = (baseline == null ? List.<Round>of() : baseline.rounds).stream().filter(x -> x.told() > 0)
-                .mapToDouble(x -> x.ms(100)).sorted().toArray();
-        return v.length == 0 ? Double.NaN : v[v.length / 2];
+    /** The baseline of a variant: the median over its starts of its one delivery's latency. */
+    private double baselineMs(Variant v) {
+        double[] x = r.cohorts.stream().filter(c -> c.label.startsWith("baseline") && c.variant.equals(v))
+                .flatMap(c -> c.rounds.stream()).filter(y -> y.told() > 0).mapToDouble(y -> y.ms(100)).sorted()
+                .toArray();
+        return x.length == 0 ? Double.NaN : x[x.length / 2];
     }
 
     private List<Cohort> measured() {
-        return r.cohorts.stream().filter(c -> c != baseline).toList();
+        return r.cohorts.stream().filter(c -> !c.label.startsWith("baseline")).toList();
+    }
+
+    /** Microseconds of {@code name}'s CPU per delivery: the window minus the same window with nobody online. */
+    private static double usPerDelivery(Cohort c, Round x, String name) {
+        return c.quiet == null || x.told() == 0 ? Double.NaN : (x.cpu(name) - c.quiet.cpu(name)) * 1e6 / x.told();
+    }
+
+    /** The median over a cohort's starts of {@link #usPerDelivery}. */
+    private static double usPerDelivery(Cohort c, String name) {
+        double[] x = c.rounds.stream().mapToDouble(y -> usPerDelivery(c, y, name)).filter(d -> !Double.isNaN(d))
+                .sorted().toArray();
+        return x.length == 0 ? Double.NaN : x[x.length / 2];
+    }
+
+    /** Microseconds of instance CPU per open session per minute while idle, over no session open. */
+    private static double idleUs(Cohort c, String name) {
+        return c.idle == null || c.swarm.accepted() == 0 ? Double.NaN
+                : (c.idle.get(name) - c.idleNone.get(name)) * 60e6 / c.swarm.accepted();
+    }
+
+    private static String us(double v) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, Math.abs(v) < 100 ? "%.1f" : "%,.0f", v);
     }
 
     private void targets() {
@@ -80,17 +113,31 @@ final class NotifyReport extends Markdown {
         String target = n(TARGET_SUBSCRIBERS) + " online subscribers all told < " + ms(TARGET_LAST_DELIVERY_MS)
                 + " ms after the drop starts";
         if (big != null && big.planned >= TARGET_SUBSCRIBERS && !big.rounds.isEmpty()) {
-            double worst = worstMs(big);
-            int missing = big.rounds.stream().mapToInt(Round::missing).max().orElse(0);
-            row(target, "last of " + n(big.planned) + " told " + ms(worst) + " ms after startedAt (worst of "
-                    + big.rounds.size() + " starts)" + (missing > 0 ? ", " + n(missing) + " MISSING" : ""),
-                    worst < TARGET_LAST_DELIVERY_MS && missing == 0 ? "yes" : "**no**");
+            lastTold(target, big.planned, TARGET_LAST_DELIVERY_MS);
         } else {
             String why = big != null && big.capReason != null ? big.capReason
                     : "not run at " + n(TARGET_SUBSCRIBERS) + " (pass --subscribers=10000,100000)";
             String instead = largest == null ? "" : "; largest measured: S=" + n(largest.planned) + ", last told "
-                    + ms(worstMs(largest)) + " ms after startedAt (worst of its starts)";
+                    + ms(worstMs(largest)) + " ms after startedAt (worst of its starts, " + largest.variant + ")";
             row(target, "**not measurable on this machine**: " + why + instead, "not measured");
+        }
+        String one = n(TARGET_ONE_INSTANCE) + " subscribers on one instance: the last told ≤ "
+                + ms(TARGET_ONE_INSTANCE_MS) + " ms after startedAt";
+        if (largest != null && largest.planned >= TARGET_ONE_INSTANCE) {
+            lastTold(one, largest.planned, TARGET_ONE_INSTANCE_MS);
+        } else {
+            row(one, "not run at " + n(TARGET_ONE_INSTANCE) + (largest == null ? "" : "; largest: S="
+                    + n(largest.planned)), "not measured");
+        }
+        if (largest != null) {
+            List<Cohort> at = measured().stream().filter(c -> c.planned == largest.planned).toList();
+            row("≤ " + ms(TARGET_US_PER_DELIVERY) + " µs of instance CPU per delivery", at.stream().map(c ->
+                    us(usPerDelivery(c, INSTANCE)) + " µs (" + c.variant + ")").collect(Collectors.joining("; "))
+                    + " at S=" + n(largest.planned) + " (median of its starts)", at.stream().allMatch(c ->
+                    usPerDelivery(c, INSTANCE) <= TARGET_US_PER_DELIVERY) ? "yes" : "**no**");
+            row("idle: instance CPU per open session per minute (near zero)", at.stream().map(c -> us(idleUs(c,
+                    INSTANCE)) + " µs (" + c.variant + ")").collect(Collectors.joining("; ")) + " with S="
+                    + n(largest.planned) + " sessions pinging every " + Swarm.PING_EVERY.toSeconds() + " s", "report");
         }
         InboxRun inbox = inboxRun(false);
         if (inbox != null) {
@@ -103,6 +150,15 @@ final class NotifyReport extends Markdown {
         line();
     }
 
+    /** A target row on the last delivery of every variant's cohort of {@code planned} subscribers. */
+    private void lastTold(String target, int planned, double limitMs) {
+        List<Cohort> at = measured().stream().filter(c -> c.planned == planned && !c.rounds.isEmpty()).toList();
+        row(target, at.stream().map(c -> ms(worstMs(c)) + " ms (" + c.variant + (c.rounds.stream().anyMatch(x ->
+                x.missing() > 0) ? ", **MISSED**" : "") + ")").collect(Collectors.joining("; ")) + ": last of "
+                + n(planned) + " told, worst of its starts", at.stream().allMatch(c -> worstMs(c) <= limitMs
+                && c.rounds.stream().allMatch(x -> x.missing() == 0)) ? "yes" : "**no**");
+    }
+
     /** The cohort's last delivery, the worst over its starts. */
     private static double worstMs(Cohort c) {
         return c.rounds.stream().mapToDouble(x -> x.ms(100)).max().orElse(Double.NaN);
@@ -113,47 +169,74 @@ final class NotifyReport extends Markdown {
                 .orElse(null);
     }
 
+    private void sideBySide() {
+        paragraph("## Side by side");
+        paragraph("Per cohort: the last told (worst of its starts, ms after startedAt); CPU per delivery (median of its"
+                + " starts; µs); instance threads and RSS per session once connected; idle CPU per session per minute"
+                + " (µs).");
+        table("| subscribers | variant | last told | instance µs/delivery | machine incl. irq+softirq µs/delivery"
+                + " | instance threads | instance RSS per session | idle µs/session/min: instance / machine incl."
+                + " irq+softirq | missed / doubled |");
+        for (Cohort c : measured()) {
+            row(c.label, c.variant, ms(worstMs(c)), us(usPerDelivery(c, INSTANCE)), us(usPerDelivery(c, ProcCpu.IRQ)),
+                    n(c.appThreads), perSubscriber(c.appRssAfter - c.appRssBefore, c.swarm.accepted()),
+                    us(idleUs(c, INSTANCE)) + " / " + us(idleUs(c, ProcCpu.IRQ)), c.rounds.stream()
+                    .mapToInt(Round::missing).sum() + " / " + c.rounds.stream().mapToInt(Round::duplicates).sum());
+        }
+        line();
+    }
+
     private void online() {
         paragraph("## Online path: `dropStarted` to S subscribers");
-        double base = baselineMs();
-        paragraph("Per drop start, over its subscribers: startedAt → arrival (ms); ratios divide by the baseline, the"
-                + " median of one subscriber's latency (" + ms(base) + " ms).");
-        table("| subscribers | start | told | missing | p50 | p99 | max = last delivery | first delivery"
-                + " | p50 ÷ baseline | max ÷ baseline | scheduleDrop → startedAt | cores: instance / bench JVM / broker"
-                + " / machine |");
+        paragraph("Per measured drop start, over its accepted subscribers: startedAt → arrival (ms); ratios divide by"
+                + " the baseline of the same variant, the median of one subscriber's latency. CPU per delivery: CPU"
+                + " over the " + o.cpuWindow.toSeconds() + " s from the request minus the same window, the same"
+                + " sessions open, of a start by a creator with as many followers, none online, ÷ deliveries (\"window"
+                + " short\": the last delivery came after it).");
+        table("| subscribers | variant | start | told | missed | doubled | p50 | p99 | max = last told | first"
+                + " | p50 ÷ baseline | max ÷ baseline | scheduleDrop → startedAt | instance µs/delivery | machine incl."
+                + " irq+softirq µs/delivery | cores: instance / bench JVM / broker / machine |");
         for (Cohort c : r.cohorts) {
             if (c.rounds.isEmpty()) {
-                line("| " + c.label + " | — | — | — | — | — | — | — | | | | " + (c.capReason != null ? "not run: "
-                        + c.capReason : "no subscriber connected") + " |");
+                line("| " + c.label + " | " + c.variant + " | — | — | — | — | — | — | — | — | | | | | | "
+                        + (c.capReason != null ? "not run: " + c.capReason : "no subscriber accepted") + " |");
                 continue;
             }
-            boolean isBase = c == baseline;
+            boolean isBase = c.label.startsWith("baseline");
+            double base = baselineMs(c.variant);
             for (Round x : c.rounds) {
+                boolean shortWindow = !isBase && (x.lastMicros() + x.requestToStartMicros()) / 1e6 > x.windowSeconds();
                 row(isBase ? c.label : "**" + c.label + "**" + (c.planned != c.requested ? " (of " + n(c.requested)
-                        + " asked)" : ""), x.number(), n(x.told()), (x.missing() > 0 ? "**" + n(x.missing())
-                        + " MISSING**" : "0") + (x.duplicates() > 0 ? " (" + x.duplicates() + " duplicates)" : ""),
+                        + " asked)" : ""), c.variant, x.number(), n(x.told()), x.missing() > 0 ? "**" + n(x.missing())
+                        + " MISSED**" : "0", x.duplicates() > 0 ? "**" + n(x.duplicates()) + "**" : "0",
                         ms(x.ms(50)), ms(x.ms(99)), isBase ? ms(x.ms(100)) : "**" + ms(x.ms(100)) + "**",
                         ms(x.firstMicros() / 1000.0), isBase ? "" : ratio(x.ms(50) / base),
-                        isBase ? "" : ratio(x.ms(100) / base), ms(x.requestToStartMicros() / 1000.0), cores(x.cores()));
+                        isBase ? "" : ratio(x.ms(100) / base), ms(x.requestToStartMicros() / 1000.0),
+                        us(usPerDelivery(c, x, INSTANCE)) + (shortWindow ? " (window short)" : ""),
+                        us(usPerDelivery(c, x, ProcCpu.IRQ)), cores(x.cores()));
             }
         }
         line();
-        paragraph("Connections (RSS before connecting and after the probes):");
-        table("| cohort | asked | ran | subscribed | failed to connect | connect time | handshakes/s | instance RSS"
-                + " before → after (MiB) | per subscriber | bench JVM RSS before → after | per subscriber | instance"
-                + " fds / threads | closed by server | protocol errors | probes |");
+        paragraph("Connections (RSS before connecting and after the warm-up start); idle: cores over " + o.idle
+                .toSeconds() + " s with the sessions open and pinging, and with none open:");
+        table("| cohort | variant | asked | ran | accepted | permessage-deflate negotiated | failed to connect"
+                + " | connect time | accepted/s | instance RSS before → after (MiB) | per subscriber | bench JVM RSS"
+                + " before → after | per subscriber | instance fds / threads | closed by server | protocol errors"
+                + " | warm-up told | idle cores: instance (none open) / machine incl. irq+softirq (none open) |");
         for (Cohort c : r.cohorts) {
             Swarm.Stats w = c.swarm;
-            row(c.label, n(c.requested), n(c.planned), n(w.acked()), w.failed() > 0 ? "**" + n(w.failed()) + "** "
-                    + w.failures() : "0", String.format(Locale.ROOT, "%.1f s", c.connectSeconds),
-                    c.connectSeconds > 0 ? n(w.acked() / c.connectSeconds) : "—",
-                    c.appRssBefore + " → " + c.appRssAfter, perSubscriber(c.appRssAfter - c.appRssBefore, w.acked()),
-                    c.benchRssBefore + " → " + c.benchRssAfter, perSubscriber(c.benchRssAfter - c.benchRssBefore,
-                    w.acked()), n(c.appFds) + " / " + n(c.appThreads) + (c.appThreadNames == null ? ""
-                    : " (" + c.appThreadNames + ")"),
-                    w.closedByServer() > 0 ? "**" + n(w.closedByServer()) + "** " + w.closes() : "0",
-                    w.protocolErrors() > 0 ? "**" + w.protocolErrors() + "** `" + w.firstProtocolError() + "`" : "0",
-                    c.probes + (c.probeComplete ? "" : " (**never all told**)"));
+            row(c.label, c.variant, n(c.requested), n(c.planned), n(w.accepted()), n(w.deflated()), w.failed() > 0
+                    ? "**" + n(w.failed()) + "** " + w.failures() : "0", String.format(Locale.ROOT, "%.1f s",
+                    c.connectSeconds), c.connectSeconds > 0 ? n(w.accepted() / c.connectSeconds) : "—",
+                    c.appRssBefore + " → " + c.appRssAfter, perSubscriber(c.appRssAfter - c.appRssBefore,
+                    w.accepted()), c.benchRssBefore + " → " + c.benchRssAfter, perSubscriber(c.benchRssAfter
+                    - c.benchRssBefore, w.accepted()), n(c.appFds) + " / " + n(c.appThreads) + (c.appThreadNames
+                    == null ? "" : " (" + c.appThreadNames + ")"), w.closedByServer() > 0 ? "**"
+                    + n(w.closedByServer()) + "** " + w.closes() : "0", w.protocolErrors() > 0 ? "**"
+                    + w.protocolErrors() + "** `" + w.firstProtocolError() + "`" : "0", c.warmupTold < 0 ? "—"
+                    : n(c.warmupTold), c.idle == null ? "—" : String.format(Locale.ROOT, "%.3f (%.3f) / %.3f (%.3f)",
+                    c.idle.get(INSTANCE), c.idleNone.get(INSTANCE), c.idle.get(ProcCpu.IRQ),
+                    c.idleNone.get(ProcCpu.IRQ)));
         }
         line();
     }
@@ -202,9 +285,9 @@ final class NotifyReport extends Markdown {
         for (Cohort c : measured()) {
             for (Round x : c.rounds) {
                 long spread = x.lastMicros() - x.firstMicros();
-                line("- " + String.format(Locale.ROOT, "%s start %d: cores %s over the %.2f s from the request to the"
-                        + " last delivery; deliveries spread over %s ms (first %s, last %s), %s deliveries/s.", c.label,
-                        x.number(), cores(x.cores()), (x.lastMicros() + x.requestToStartMicros()) / 1e6,
+                line("- " + String.format(Locale.ROOT, "%s %s start %d: cores %s over the %.2f s from the request;"
+                        + " deliveries spread over %s ms (first %s, last %s), %s deliveries/s.", c.label, c.variant,
+                        x.number(), cores(x.cores()), x.windowSeconds(),
                         ms(spread / 1000.0), ms(x.firstMicros() / 1000.0), ms(x.lastMicros() / 1000.0),
                         spread > 0 ? n(x.told() / (spread / 1e6)) : "—"));
             }
@@ -232,12 +315,26 @@ final class NotifyReport extends Markdown {
         line();
     }
 
+    private void profiles() {
+        if (r.profiles.isEmpty()) {
+            return;
+        }
+        paragraph("## Profile (JFR)");
+        paragraph("The instance recorded with `-XX:StartFlightRecording=settings=profile`; `jdk.ExecutionSample`"
+                + " (threads running Java code, not native or kernel time) during the measured starts of the largest"
+                + " cohorts, by thread group: the most sampled top frames.");
+        table("| variant | thread group | samples | share | top frames |");
+        r.profiles.values().forEach(rows -> rows.forEach(this::line));
+        line();
+    }
+
     private void setup() {
         machine(false);
         line("| livedrop instance | `" + run.appCommand + "` |");
-        line("| subscribers' client | JDK `java.net.http.HttpClient` WebSocket, one client (1 selector thread, 2"
-                + " executor threads) for all subscribers; handshakes at most " + NotifyBenchmark.CONNECT_CONCURRENCY
-                + " in flight |");
+        line("| subscribers' client | Reactor Netty `HttpClient.websocket` on " + Swarm.LOOPS + " event loops for all"
+                + " subscribers (with deflate: Netty's permessage-deflate offer); at most "
+                + NotifyBenchmark.CONNECT_CONCURRENCY + " connections in flight until accepted; pings every "
+                + Swarm.PING_EVERY.toSeconds() + " s |");
         line("| inbox load | the API benchmark's `LoadGenerator` (open loop) over the JDK HttpClient, HTTP/1.1 |");
         cpuLoad();
         line();
@@ -248,25 +345,27 @@ final class NotifyReport extends Markdown {
         for (Cohort c : r.cohorts) {
             for (Round x : c.rounds) {
                 if (x.missing() > 0) {
-                    notes.add("**" + c.label + ", start " + x.number() + " (drop " + x.dropId() + "): " + n(x.missing())
-                            + " of " + n(x.subscribers()) + " subscribers were NOT told** within "
+                    notes.add("**" + c.label + " " + c.variant + ", start " + x.number() + " (drop " + x.dropId()
+                            + "): " + n(x.missing()) + " of " + n(x.subscribers()) + " accepted subscribers were NOT"
+                            + " told** within "
                             + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or "
                             + NotifyBenchmark.STALL.toSeconds() + " s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
-                    notes.add(c.label + ", start " + x.number() + ": " + x.duplicates()
-                            + " subscribers were told twice.");
+                    notes.add("**" + c.label + " " + c.variant + ", start " + x.number() + ": " + x.duplicates()
+                            + " subscribers were told twice.**");
                 }
             }
-            if (c.swarm.acked() < c.planned) {
-                notes.add("**" + c.label + ": only " + n(c.swarm.acked()) + " of " + n(c.planned) + " subscribers got"
-                        + " their connection_ack** (failures: " + c.swarm.failures() + "; closed by the server: "
+            if (c.swarm.accepted() < c.planned) {
+                notes.add("**" + c.label + " " + c.variant + ": only " + n(c.swarm.accepted()) + " of " + n(c.planned)
+                        + " subscriptions were accepted** (failures: " + c.swarm.failures() + "; closed by the server: "
                         + c.swarm.closes() + ").");
             }
         }
-        r.cohorts.stream().filter(c -> c.swarm.acked() >= 1000 && c.appThreads >= 0.9 * c.swarm.acked()).findFirst()
-                .ifPresent(c -> notes.add("**The instance runs one thread per WebSocket session** (see " + METHOD
-                        + "): " + n(c.appThreads) + " threads with " + n(c.swarm.acked()) + " subscribers (" + c.label
+        r.cohorts.stream().filter(c -> c.swarm.accepted() >= 1000 && c.appThreads >= 0.9 * c.swarm.accepted())
+                .findFirst().ifPresent(c -> notes.add("**The instance runs one thread per WebSocket session** (see "
+                        + METHOD + "): " + n(c.appThreads) + " threads with " + n(c.swarm.accepted()) + " subscribers ("
+                        + c.label + " " + c.variant
                         + "; " + c.appThreadNames + "). Even with no open-files limit, 100,000 threads are more than"
                         + " kernel.pid_max (" + Limits.sysctl("/proc/sys/kernel/pid_max") + ") and vm.max_map_count ("
                         + Limits.sysctl("/proc/sys/vm/max_map_count") + ") allow here."));

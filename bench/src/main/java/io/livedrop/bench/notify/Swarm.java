@@ -1,13 +1,13 @@
 package io.livedrop.bench.notify;
 
-import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.Waits;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,40 +15,52 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.resources.LoopResources;
 
 /**
- * N WebSocket subscribers of {@code dropStarted} (graphql-transport-ws) on one shared JDK {@link HttpClient}, each
- * with its own bearer token in {@code connection_init}, subscribing on {@code connection_ack}. Each {@code next} is
- * stamped with {@link Instant#now()} (the clock of the server's {@code startedAt}, same machine) as its first fragment
- * arrives, before parsing: one {@link Delivery} per drop, one slot per subscriber. Beyond {@link #PER_ADDRESS}
- * subscribers it also connects to 127.0.0.2, .3, ...: Linux picks ephemeral ports per destination address.
+ * N WebSocket subscribers of {@code dropStarted} (graphql-transport-ws) on Reactor Netty (two event loops), each with
+ * its own bearer token in {@code connection_init}, and, with {@code deflate}, offering permessage-deflate as browsers
+ * do (context takeover): the JDK WebSocket cannot ({@code Sec-WebSocket-Extensions} is a restricted header there).
+ * A subscription counts as accepted when the server answers a {@code ping} sent after the {@code subscribe} (the
+ * server answers in order); then it pings every 10 s, as the page's {@code keepAlive}.
+ * Each {@code next} is stamped with {@link Instant#now()} (the clock of the server's {@code startedAt}) as the frame
+ * arrives, before parsing. Beyond {@link #PER_ADDRESS} subscribers it also connects to 127.0.0.2, .3, ...: Linux picks
+ * ephemeral ports per destination address. Known gap: Netty's inflater, not a browser's, decompresses.
  */
 final class Swarm implements AutoCloseable {
 
     static final int PER_ADDRESS = 25_000;
-    static final String SUBSCRIPTION = "subscription { dropStarted { drop { id } startedAt } }";
+    static final Duration PING_EVERY = Duration.ofSeconds(10);
+    static final int LOOPS = 2;
+    private static final String PING = "{\"type\":\"ping\"}";
+    private static final int MAX_FRAME = 1 << 20;
 
     private final String label;
     private final int size;
-    private final int port;
+    private final String socket;
+    private final String subscribe;
     private final IntFunction<String> tokenOf;
-    private final HttpClient client = Daemons.httpClient(2, "bench-ws", Duration.ofSeconds(30));
-    private final WebSocket[] sockets;
+    private final LoopResources loops = LoopResources.create("bench-ws", LOOPS, true);
+    private final HttpClient client;
+    private final WebsocketClientSpec spec;
+    private final Channel[] channels;
     private final AtomicInteger opened = new AtomicInteger();
-    final AtomicInteger acked = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger deflated = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger closedByServer = new AtomicInteger();
-    private final AtomicInteger closedBeforeAck = new AtomicInteger();
+    private final AtomicInteger closedBeforeAccept = new AtomicInteger();
     private final AtomicInteger protocolErrors = new AtomicInteger();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, Integer> closes = new ConcurrentHashMap<>();
@@ -56,10 +68,10 @@ final class Swarm implements AutoCloseable {
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    /** What the subscribers saw of the connections: failures and closes as their three most frequent causes. */
-    record Stats(int acked, int failed, String failures, int closedByServer, String closes, int protocolErrors,
-                 String firstProtocolError) {
-        static final Stats NONE = new Stats(0, 0, "{}", 0, "{}", 0, null);
+    /** What the subscribers saw: failures and closes as their three most frequent causes; deflate negotiated. */
+    record Stats(int accepted, int failed, String failures, int closedByServer, String closes, int protocolErrors,
+                 String firstProtocolError, int deflated) {
+        static final Stats NONE = new Stats(0, 0, "{}", 0, "{}", 0, null, 0);
     }
 
     /** One drop's messages: when each subscriber got it (epoch micros, 0 = not yet). */
@@ -85,63 +97,57 @@ final class Swarm implements AutoCloseable {
         }
     }
 
-    Swarm(String label, int size, int port, IntFunction<String> tokenOf) {
+    /** {@code socket}: "ws://HOST:port/path", HOST replaced by 127.0.0.1, .2, ... */
+    Swarm(String label, int size, String socket, String document, boolean deflate, IntFunction<String> tokenOf) {
         this.label = label;
         this.size = size;
-        this.port = port;
+        this.socket = socket;
         this.tokenOf = tokenOf;
-        this.sockets = new WebSocket[size];
+        this.subscribe = "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + document.replace("\\",
+                "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"}}";
+        this.channels = new Channel[size];
+        this.client = HttpClient.newConnection().runOn(loops).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+        // Netty's WebSocketClientCompressionHandler: permessage-deflate with context takeover, as browsers offer it
+        this.spec = WebsocketClientSpec.builder().protocols("graphql-transport-ws").compress(deflate)
+                .handlePing(false).maxFramePayloadLength(MAX_FRAME).build();
     }
 
-    /**
-     * Opens every connection, at most {@code concurrency} handshakes in flight, and waits until each subscriber has
-     * its {@code connection_ack} (and has sent its subscribe) or failed, or {@code timeout} passes.
-     */
+    /** Opens every connection, at most {@code concurrency} in flight until accepted, and waits (at most timeout). */
     void open(int concurrency, Duration timeout) {
         Semaphore permits = new Semaphore(concurrency);
         long start = System.nanoTime();
         boolean all;
         try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
-                "%s: %,d connected, %,d subscribed, %,d failed of %,d", label, opened.get(), acked.get(),
+                "%s: %,d connected, %,d accepted, %,d failed of %,d", label, opened.get(), accepted.get(),
                 failed.get(), size))) {
             for (int i = 0; i < size; i++) {
                 permits.acquireUninterruptibly();
-                Listener listener = new Listener(i, permits);
-                try {
-                    client.newWebSocketBuilder().subprotocols("graphql-transport-ws")
-                            .connectTimeout(Duration.ofSeconds(30))
-                            .buildAsync(URI.create("ws://127.0.0." + (1 + i / PER_ADDRESS) + ":" + port
-                                    + "/graphql"), listener)
-                            .whenComplete((ws, e) -> {
-                                if (e != null) {
-                                    fail(e);
-                                    listener.releasePermit();
-                                } else {
-                                    sockets[listener.index] = ws;
-                                    opened.incrementAndGet();
-                                }
-                            });
-                } catch (RuntimeException e) {
-                    fail(e);
-                    listener.releasePermit();
-                }
+                Subscriber s = new Subscriber(i, permits);
+                client.websocket(spec).uri(socket.replace("HOST", "127.0.0." + (1 + i / PER_ADDRESS)))
+                        .handle((in, out) -> {
+                            in.withConnection(conn -> s.start(conn.channel(),
+                                    in.headers().get("sec-websocket-extensions")));
+                            in.receiveCloseStatus().subscribe(st -> s.ended(st.code() + " " + st.reasonText()));
+                            return in.aggregateFrames(MAX_FRAME).receiveFrames().doOnNext(s::onFrame).then();
+                        })
+                        .subscribe(x -> { }, e -> s.failed(e), () -> s.ended("closed"));
             }
-            all = Waits.await(() -> acked.get() + failed.get() + closedBeforeAck.get() >= size, timeout);
+            all = Waits.await(() -> accepted.get() + failed.get() + closedBeforeAccept.get() >= size, timeout);
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        Progress.say("%s: %,d of %,d subscribed in %.1f s (%,.0f/s)%s%s", label, acked.get(), size, secs,
-                acked.get() / secs, all ? "" : " (timed out)", failed.get() == 0 ? ""
-                : String.format(Locale.ROOT, "; %,d FAILED to connect: %s", failed.get(), summary(failures)));
-    }
-
-    private void fail(Throwable e) {
-        failed.incrementAndGet();
-        failures.merge(Formats.rootCause(e), 1, Integer::sum);
+        Progress.say("%s: %,d of %,d accepted in %.1f s (%,.0f/s), %,d with permessage-deflate%s%s", label,
+                accepted.get(), size, secs, accepted.get() / secs, deflated.get(), all ? "" : " (timed out)",
+                failed.get() == 0 ? "" : String.format(Locale.ROOT, "; %,d FAILED: %s", failed.get(),
+                        summary(failures)));
     }
 
     Stats stats() {
-        return new Stats(acked.get(), failed.get(), summary(failures), closedByServer.get(), summary(closes),
-                protocolErrors.get(), firstProtocolError);
+        return new Stats(accepted.get(), failed.get(), summary(failures), closedByServer.get(), summary(closes),
+                protocolErrors.get(), firstProtocolError, deflated.get());
+    }
+
+    int accepted() {
+        return accepted.get();
     }
 
     /** The three most frequent, as "{cause=count, ...}". */
@@ -158,91 +164,74 @@ final class Swarm implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        for (WebSocket ws : sockets) {
-            if (ws != null && !ws.isOutputClosed()) {
-                try {
-                    ws.sendClose(WebSocket.NORMAL_CLOSURE, "");
-                } catch (RuntimeException e) {
-                    ws.abort();
-                }
-            }
-        }
-        Waits.await(() -> Arrays.stream(sockets).allMatch(ws -> ws == null || ws.isInputClosed()),
-                Duration.ofSeconds(20));
-        Arrays.stream(sockets).filter(ws -> ws != null).forEach(WebSocket::abort);
-        Arrays.fill(sockets, null);
-        client.executor().map(ExecutorService.class::cast).ifPresent(ExecutorService::shutdown);
+        Arrays.stream(channels).filter(Objects::nonNull)
+                .forEach(ch -> ch.writeAndFlush(new CloseWebSocketFrame(1000, "")));
+        Waits.await(() -> Arrays.stream(channels).noneMatch(ch -> ch != null && ch.isActive()), Duration.ofSeconds(20));
+        Arrays.stream(channels).filter(Objects::nonNull).forEach(Channel::close);
+        Arrays.fill(channels, null);
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(30));
     }
 
-    /** One subscriber's end of the protocol. */
-    private final class Listener implements WebSocket.Listener {
+    /** One subscriber's end of the protocol; its state is touched on its channel's event loop only. */
+    private final class Subscriber {
         private final int index;
-        private StringBuilder partial;
-        private long partialMicros;
-        private boolean ackSeen;
-        private final AtomicReference<Semaphore> permits;
-        private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
+        private Semaphore permits;
+        private Channel channel;
+        private boolean subscribed;
+        private boolean isAccepted;
 
-        /** Holds one of {@code permits} until its subscribe is sent or the connection ends. */
-        Listener(int index, Semaphore permits) {
+        Subscriber(int index, Semaphore permits) {
             this.index = index;
-            this.permits = new AtomicReference<>(permits);
+            this.permits = permits;
         }
 
-        @Override
-        public void onOpen(WebSocket ws) {
-            send(ws, "{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + tokenOf.apply(index)
+        void start(Channel ch, String extensions) {
+            channel = ch;
+            channels[index] = ch;
+            opened.incrementAndGet();
+            if (extensions != null && extensions.contains("permessage-deflate")) {
+                deflated.incrementAndGet();
+            }
+            send("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + tokenOf.apply(index)
                     + "\"}}");
-            ws.request(1);
         }
 
-        /** Sends after the previous send completed (the JDK WebSocket allows one outstanding send). */
-        private synchronized CompletableFuture<WebSocket> send(WebSocket ws, String text) {
-            lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> ws.sendText(text, true));
-            return lastSend;
+        private void send(String text) {
+            channel.writeAndFlush(new TextWebSocketFrame(text));
         }
 
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            if (partial == null) {
-                partial = new StringBuilder();
-                partialMicros = nowMicros();
+        void onFrame(WebSocketFrame frame) {
+            long micros = nowMicros();
+            if (!(frame instanceof TextWebSocketFrame text)) {
+                protocolError("(" + frame.getClass().getSimpleName() + ")");
+                return;
             }
-            partial.append(data);
-            if (last) {
-                String whole = partial.toString();
-                partial = null;
-                handle(ws, whole, partialMicros);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        private void handle(WebSocket ws, String text, long micros) {
-            if (text.contains("\"type\":\"next\"")) {
-                String dropId = between(text, "\"drop\":{\"id\":\"");
+            String s = text.text();
+            if (s.contains("\"type\":\"next\"")) {
+                String dropId = between(s, "\"drop\":{\"id\":\"");
                 if (dropId == null) {
-                    protocolError(text);
-                    return;
+                    protocolError(s);
+                } else {
+                    delivery(dropId).record(index, micros, between(s, "\"startedAt\":\""));
                 }
-                delivery(dropId).record(index, micros, between(text, "\"startedAt\":\""));
-            } else if (text.contains("\"type\":\"connection_ack\"")) {
-                if (!ackSeen) {
-                    ackSeen = true;
-                    send(ws, "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + SUBSCRIPTION + "\"}}")
-                            .whenComplete((x, e) -> {
-                                if (e != null) {
-                                    fail(e);
-                                } else {
-                                    acked.incrementAndGet();
-                                }
-                                releasePermit();
-                            });
+            } else if (s.contains("\"type\":\"connection_ack\"") && !subscribed) {
+                subscribed = true;
+                channel.write(new TextWebSocketFrame(subscribe));
+                send(PING);
+            } else if (s.contains("\"type\":\"pong\"")) {
+                if (subscribed && !isAccepted) {
+                    isAccepted = true;
+                    accepted.incrementAndGet();
+                    release();
+                    long phase = ThreadLocalRandom.current().nextLong(PING_EVERY.toMillis());
+                    var pings = channel.eventLoop().scheduleAtFixedRate(() -> send(PING), phase,
+                            PING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                    channel.closeFuture().addListener(f -> pings.cancel(false));
                 }
-            } else if (text.contains("\"type\":\"ping\"")) {
-                send(ws, "{\"type\":\"pong\"}");
-            } else if (!text.contains("\"type\":\"pong\"")) {
-                protocolError(text);
+            } else if (s.contains("\"type\":\"ping\"")) {
+                send("{\"type\":\"pong\"}");
+            } else {
+                protocolError(s);
             }
         }
 
@@ -253,41 +242,32 @@ final class Swarm implements AutoCloseable {
             }
         }
 
-        void releasePermit() {
-            Semaphore p = permits.getAndSet(null);
-            if (p != null) {
-                p.release();
+        void failed(Throwable e) {
+            failed.incrementAndGet();
+            failures.merge(Formats.rootCause(e), 1, Integer::sum);
+            release();
+        }
+
+        /** The connection ended (once per cause; counted once, by the first). */
+        synchronized void ended(String how) {
+            if (closing || how == null || permits == null && channel == null) {
+                return;
             }
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            protocolError("(binary frame)");
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            closedUnasked(statusCode + " " + reason);
-            if (!closing) {
-                closedByServer.incrementAndGet();
+            if (!isAccepted && permits != null) {
+                closedBeforeAccept.incrementAndGet();
+                release();
             }
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            closedUnasked("error " + Formats.rootCause(error));
-        }
-
-        private void closedUnasked(String how) {
-            if (!closing) {
+            if (channel != null) {
                 closes.merge(how, 1, Integer::sum);
-                if (!ackSeen) {
-                    closedBeforeAck.incrementAndGet();
-                    releasePermit();
-                }
+                closedByServer.incrementAndGet();
+                channel = null;
+            }
+        }
+
+        private synchronized void release() {
+            if (permits != null) {
+                permits.release();
+                permits = null;
             }
         }
     }

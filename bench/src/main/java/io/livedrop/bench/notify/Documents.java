@@ -1,0 +1,52 @@
+package io.livedrop.bench.notify;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The subscription documents the benchmark sends: its own cheap one, and the web page's own {@code dropStarted}
+ * document, read from the measured jar's livedrop.js (its {@code DROP} selection substituted) so that it is what
+ * the page sends. The swarm finds the drop id by {@code "drop":{"id":"}: both select the drop's id first.
+ */
+final class Documents {
+
+    static final String BENCH = "subscription { dropStarted { drop { id } startedAt } }";
+    static final String SCRIPT = "BOOT-INF/classes/static/app/livedrop.js";
+    private static final Pattern DROP = Pattern.compile("const DROP = `([^`]*)`;");
+    private static final Pattern STARTED = Pattern.compile("subscribe\\(`(subscription \\{ dropStarted [^`]*)`");
+
+    private Documents() {
+    }
+
+    /** "bench" or "page" (read from {@code jar}). */
+    static String of(String name, Path jar) {
+        return switch (name) {
+            case "bench" -> BENCH;
+            case "page" -> page(jar);
+            default -> throw new IllegalArgumentException("unknown document " + name + " (bench, page)");
+        };
+    }
+
+    static String page(Path jar) {
+        try (JarFile j = new JarFile(jar.toFile())) {
+            return fromScript(new String(j.getInputStream(j.getEntry(SCRIPT)).readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SCRIPT + " in " + jar, e);
+        }
+    }
+
+    /** The page's dropStarted document out of livedrop.js's text. */
+    static String fromScript(String js) {
+        Matcher drop = DROP.matcher(js);
+        Matcher started = STARTED.matcher(js);
+        if (!drop.find() || !started.find()) {
+            throw new IllegalStateException("livedrop.js no longer has `const DROP = ...` and a dropStarted subscribe");
+        }
+        return started.group(1).replace("${DROP}", drop.group(1));
+    }
+}
