@@ -200,6 +200,10 @@ final class EdgeConnection implements SocketHandle {
             return;   // a refusal is on its way: what the client still sent is dropped
         }
         if (frame instanceof PingWebSocketFrame) {
+            if (!channel.isWritable()) {
+                slowConsumer();   // pings sent without reading the pongs would queue them without bound
+                return;
+            }
             channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             return;
         }
@@ -401,14 +405,22 @@ final class EdgeConnection implements SocketHandle {
         return closing;
     }
 
-    /** Writes one whole message now (answers to the client's own messages). */
+    /**
+     * Writes one whole message now (answers to the client's own messages). Over the high-water mark the client
+     * sends without reading what it asked for: it is closed as a slow consumer rather than queued for without bound.
+     */
     private void writeNow(byte[] message) {
-        if (!closing) {
-            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)), channel.voidPromise());
+        if (closing) {
+            return;
         }
+        if (!channel.isWritable()) {
+            slowConsumer();
+            return;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)), channel.voidPromise());
     }
 
-    /** A message of a non-latest-wins stream met a full buffer: the client does not read fast enough. */
+    /** A message other than a latest-wins one met a full buffer: the client does not read fast enough. */
     void slowConsumer() {
         if (closing) {
             return;

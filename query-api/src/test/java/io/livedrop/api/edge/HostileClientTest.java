@@ -1,0 +1,184 @@
+package io.livedrop.api.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.spi.FilterReply;
+import graphql.ExecutionResult;
+import io.livedrop.api.edge.SlowConsumerTest.RawClient;
+import io.livedrop.api.limits.Refusals;
+import io.livedrop.api.websocket.WebSocketProperties;
+import io.livedrop.api.websocket.WebSocketSessions;
+import io.micrometer.context.ContextSnapshotFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.graphql.server.WebGraphQlHandler;
+import org.springframework.graphql.server.WebGraphQlRequest;
+import org.springframework.graphql.server.WebGraphQlResponse;
+import org.springframework.graphql.server.WebSocketGraphQlInterceptor;
+import org.springframework.graphql.support.DefaultExecutionGraphQlResponse;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.util.unit.DataSize;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * What a hostile client can send to the edge, on an edge with no application behind it (a subscription attaches and
+ * streams nothing, a query answers 8 KB): nothing it sends makes the server queue more than
+ * {@code livedrop.edge.max-buffered} for it (answers to its own messages included: pongs, query results), every
+ * close frame is a valid one whatever the client's ids, and a malformed upgrade gets a 4xx, with no ERROR logged.
+ */
+class HostileClientTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String ANSWER = "y".repeat(8 * 1024);
+
+    private Refusals refusals;
+    private WebSocketSessions sessions;
+    private EdgeServer edge;
+
+    private final ListAppender<ILoggingEvent> nettyErrors = new ListAppender<>();
+
+    @BeforeEach
+    void start() {
+        nettyErrors.addFilter(new ThresholdFilter());
+        nettyErrors.start();
+        ((Logger) LoggerFactory.getLogger("reactor.netty")).addAppender(nettyErrors);
+        refusals = new Refusals(new DefaultListableBeanFactory().getBeanProvider(MeterRegistry.class));
+        // bounds on messages and operations far away: only the high-water mark may stop these clients
+        WebSocketProperties limits = new WebSocketProperties(10, 20, 1_000_000, DataSize.ofKilobytes(16),
+                1_000_000, 1_000_000);
+        sessions = new WebSocketSessions(limits, refusals);
+        edge = new EdgeServer(new QueryOrAttachHandler(), sessions, limits,
+                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMinutes(5), null), refusals,
+                new JacksonJsonHttpMessageConverter(), Duration.ofSeconds(10), null);
+        edge.start();
+    }
+
+    @AfterEach
+    void stop() {
+        ((Logger) LoggerFactory.getLogger("reactor.netty")).detachAppender(nettyErrors);
+        edge.stop();
+    }
+
+    @Test
+    void shouldClose1013AClientThatPingsWithoutReadingThePongs() throws Exception {
+        try (RawClient client = initialised()) {
+            double before = refusals.refused(EdgeProperties.MAX_BUFFERED);
+            byte[] ping = new byte[125];
+            Arrays.fill(ping, (byte) 'p');
+
+            // When it sends control pings (12.5 MB of them at most) and reads none of the pongs
+            sendUntilRefused(before, () -> client.sendFrame(0x9, ping), 100_000);
+
+            // Then it is closed as a slow consumer, counted once, and nothing is held for it
+            assertThat(refusals.refused(EdgeProperties.MAX_BUFFERED)).isEqualTo(before + 1);
+            await().atMost(WAIT).until(() -> edge.connections() == 0 && sessions.openSockets() == 0);
+            assertThat(client.closeCodeAtEnd()).isIn(1013, -1);
+        }
+    }
+
+    @Test
+    void shouldClose1013AClientThatQueriesWithoutReadingTheResults() throws Exception {
+        try (RawClient client = initialised()) {
+            double before = refusals.refused(EdgeProperties.MAX_BUFFERED);
+            int[] next = {0};
+
+            // When it sends queries (80 MB of answers at most), each under a new id, and reads none of the answers
+            sendUntilRefused(before, () -> client.sendText("{\"type\":\"subscribe\",\"id\":\"q" + next[0]++
+                    + "\",\"payload\":{\"query\":\"{ x }\"}}"), 10_000);
+
+            // Then it is closed as a slow consumer, counted once, and nothing is held for it
+            assertThat(refusals.refused(EdgeProperties.MAX_BUFFERED)).isEqualTo(before + 1);
+            await().atMost(WAIT).until(() -> edge.connections() == 0 && sessions.openSockets() == 0
+                    && sessions.openOperations() == 0);
+            assertThat(client.closeCodeAtEnd()).isIn(1013, -1);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private interface Send {
+        void send() throws IOException;
+    }
+
+    /** Sends until the high-water mark refuses the client, the connection breaks, or {@code max} were sent. */
+    private void sendUntilRefused(double before, Send send, int max) {
+        for (int i = 0; i < max && refusals.refused(EdgeProperties.MAX_BUFFERED) == before; i++) {
+            try {
+                send.send();
+            } catch (IOException closed) {
+                return;
+            }
+        }
+        await().atMost(WAIT).until(() -> refusals.refused(EdgeProperties.MAX_BUFFERED) > before);
+    }
+
+    private RawClient initialised() throws IOException {
+        RawClient client = new RawClient(edge.port());
+        client.sendText("{\"type\":\"connection_init\"}");
+        assertThat(client.readText()).contains("connection_ack");
+        return client;
+    }
+
+    private static String statusLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0 && b != '\r'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+
+    /** Keeps ERROR events only. */
+    private static final class ThresholdFilter extends Filter<ILoggingEvent> {
+
+        @Override
+        public FilterReply decide(ILoggingEvent event) {
+            return event.getLevel().isGreaterOrEqual(Level.ERROR) ? FilterReply.NEUTRAL : FilterReply.DENY;
+        }
+    }
+
+    /** A subscription attaches (its result stream never emits); anything else answers {@link #ANSWER}. */
+    private static final class QueryOrAttachHandler implements WebGraphQlHandler {
+
+        @Override
+        public WebSocketGraphQlInterceptor getWebSocketInterceptor() {
+            return new WebSocketGraphQlInterceptor() {
+            };
+        }
+
+        @Override
+        public ContextSnapshotFactory contextSnapshotFactory() {
+            return ContextSnapshotFactory.builder().build();
+        }
+
+        @Override
+        public Mono<WebGraphQlResponse> handleRequest(WebGraphQlRequest request) {
+            var input = request.toExecutionInput();
+            ExecutionResult result = request.getDocument().startsWith("subscription")
+                    ? ExecutionResult.newExecutionResult().data(Flux.never()).build()
+                    : ExecutionResult.newExecutionResult().data(Map.of("x", ANSWER)).build();
+            return Mono.just(new WebGraphQlResponse(new DefaultExecutionGraphQlResponse(input, result)));
+        }
+    }
+}
