@@ -77,6 +77,7 @@ final class EdgeConnection implements SocketHandle {
     private static final ByteBuf PING_BUFFER = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(PING));
     /** How long a closing connection may take to send its close frame before the channel is closed anyway. */
     private static final long CLOSE_GRACE_MILLIS = 1_000;
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     final EdgeServer server;
     final EdgeSessionInfo info;
@@ -184,8 +185,25 @@ final class EdgeConnection implements SocketHandle {
         }
         closing = true;
         closeCode = code;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        channel.writeAndFlush(new CloseWebSocketFrame(code, closeReason(reason)));
         forceClose = loop.schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code reason} cut to the 123 bytes of UTF-8 a close frame has room for (RFC 6455, 5.5: a control frame carries
+     * at most 125 bytes), on a character boundary: a reason may quote the client's id, and a longer frame makes
+     * clients fail the connection without seeing the code. Tomcat cuts its reasons too.
+     */
+    static String closeReason(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_CLOSE_REASON_BYTES) {
+            return reason;
+        }
+        int end = MAX_CLOSE_REASON_BYTES;
+        while ((bytes[end] & 0xC0) == 0x80) {   // bytes[end] continues a character: cut before that character
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     long lastReadNanos() {

@@ -116,6 +116,28 @@ class HostileClientTest {
         }
     }
 
+    @Test
+    void shouldSendAValidCloseFrameWhateverTheLengthOfTheClientsId() throws Exception {
+        try (RawClient client = initialised()) {
+            String id = "é".repeat(150);   // 300 bytes of UTF-8
+            String subscribe = "{\"type\":\"subscribe\",\"id\":\"" + id + "\",\"payload\":{\"query\":\"subscription { x }\"}}";
+            client.sendText(subscribe);
+
+            // When it subscribes again with that id, still open
+            client.sendText(subscribe);
+
+            // Then it is closed 4409 with a close frame a client accepts: at most 125 bytes (RFC 6455, 5.5), and a
+            // reason that is whole UTF-8
+            byte[] close = client.closePayloadAtEnd();
+            assertThat(close).isNotNull();
+            assertThat(close.length).isLessThanOrEqualTo(125);
+            assertThat(((close[0] & 0xff) << 8) | (close[1] & 0xff)).isEqualTo(4409);
+            String reason = StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(close, 2, close.length - 2)).toString();
+            assertThat(reason).startsWith("Subscriber for ");
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private interface Send {
