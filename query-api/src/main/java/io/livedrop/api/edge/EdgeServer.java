@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
@@ -180,6 +181,18 @@ public class EdgeServer implements SmartLifecycle {
         if (!request.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             return response.status(HttpResponseStatus.UPGRADE_REQUIRED)
                     .header(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET).send();
+        }
+        // what Netty's handshaker would refuse by dropping the connection, with an ERROR and a stack trace each time
+        if (request.method() != HttpMethod.GET) {
+            return response.status(HttpResponseStatus.METHOD_NOT_ALLOWED).header(HttpHeaderNames.ALLOW, "GET").send();
+        }
+        if (!request.requestHeaders().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || !request.requestHeaders().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            return response.status(HttpResponseStatus.BAD_REQUEST).send();
+        }
+        if (!"13".equals(request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {   // RFC 6455's, as Tomcat
+            return response.status(HttpResponseStatus.UPGRADE_REQUIRED)
+                    .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13").send();
         }
         String host = request.requestHeaders().get(HttpHeaderNames.HOST);
         String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);

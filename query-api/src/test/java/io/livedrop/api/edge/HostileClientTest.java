@@ -138,6 +138,29 @@ class HostileClientTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "POST /graphql HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 13\r\n",
+            "GET /graphql HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n",
+            "GET /graphql HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 13\r\n",
+            "GET /graphql HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 99\r\n",
+            "GET /graphql HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 13\r\nOrigin: null\r\n",
+    })
+    void shouldAnswerAMalformedUpgradeWithA4xx(String head) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", edge.port()), 5_000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((head + "Host: localhost:" + edge.port() + "\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = statusLine(socket.getInputStream());
+            assertThat(status).matches("HTTP/1\\.1 4\\d\\d.*");
+        }
+        edge.stop();   // whatever its loops were doing for this client is done and logged
+        assertThat(nettyErrors.list).extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private interface Send {
