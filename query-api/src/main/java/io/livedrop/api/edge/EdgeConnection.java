@@ -127,6 +127,7 @@ final class EdgeConnection implements SocketHandle {
     private void attach(Connection connection) {
         channel = connection.channel();
         loop = channel.eventLoop();
+        EdgeServer.upgraded(channel);
         connection.addHandlerLast("livedrop.edge", new ChannelInboundHandlerAdapter() {
             /** Once the server has sent its close frame, the client's answer ends the connection (no second close frame). */
             @Override

@@ -7,6 +7,7 @@ import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.time.Duration;
@@ -50,13 +52,15 @@ import reactor.netty.resources.LoopResources;
  * as the Host header (any port: the page is served from Tomcat's port), or one {@code spring.graphql.cors} allows.
  * No permessage-deflate: a per-connection compressor would cost CPU per delivery and memory per connection, and
  * browsers connect without it. One sweep every minute (or idle-timeout / 2) closes connections silent for
- * {@code livedrop.edge.idle-timeout}.
+ * {@code livedrop.edge.idle-timeout}; a connection not upgraded within the init timeout is closed.
  */
 @Component
 public class EdgeServer implements SmartLifecycle {
 
     static final String PATH = "/graphql";
     static final String SUBPROTOCOL = "graphql-transport-ws";
+    /** Closes a connection that has not upgraded within the init timeout; {@link #upgraded} cancels it. */
+    private static final AttributeKey<ScheduledFuture<?>> UPGRADE_DEADLINE = AttributeKey.valueOf("livedrop.edge.upgradeDeadline");
 
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
 
@@ -116,6 +120,13 @@ public class EdgeServer implements SmartLifecycle {
                 .runOn(loops)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(maxBuffered / 2, maxBuffered))
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // a connection has the init timeout to upgrade too: a silent or trickling one would hold a socket
+                // forever (the sweep and the init timer only see upgraded ones); the upgrade cancels this
+                .doOnChannelInit((observer, channel, remote) -> {
+                    channel.attr(UPGRADE_DEADLINE).set(
+                            channel.eventLoop().schedule(() -> channel.close(), initTimeout.toMillis(), TimeUnit.MILLISECONDS));
+                    channel.closeFuture().addListener(closed -> upgraded(channel));   // the timer goes with it
+                })
                 .handle((request, response) -> upgrade(request, response, spec))
                 .bindNow();
         Duration idle = properties.idleTimeout();
@@ -167,6 +178,14 @@ public class EdgeServer implements SmartLifecycle {
 
     void opened(EdgeConnection connection) {
         connections.add(connection);
+    }
+
+    /** {@code channel} upgraded (or closed): from now on the connection's own init timeout and the idle sweep watch it. */
+    static void upgraded(Channel channel) {
+        ScheduledFuture<?> deadline = channel.attr(UPGRADE_DEADLINE).getAndSet(null);
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
     }
 
     void closed(EdgeConnection connection) {

@@ -161,7 +161,60 @@ class HostileClientTest {
         assertThat(nettyErrors.list).extracting(ILoggingEvent::getFormattedMessage).isEmpty();
     }
 
+    @Test
+    void shouldCloseConnectionsThatDoNotUpgradeWithinTheInitTimeoutButNotUpgradedOnes() throws Exception {
+        EdgeServer quick = new EdgeServer(new QueryOrAttachHandler(), sessions,
+                new WebSocketProperties(10, 20, 100, DataSize.ofKilobytes(16), 50, 200),
+                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMinutes(5), null), refusals,
+                new JacksonJsonHttpMessageConverter(), Duration.ofMillis(500), null);
+        quick.start();
+        try (Socket silent = new Socket(); Socket trickling = new Socket(); RawClient upgraded = new RawClient(quick.port())) {
+            upgraded.sendText("{\"type\":\"connection_init\"}");
+            assertThat(upgraded.readText()).contains("connection_ack");
+            silent.connect(new InetSocketAddress("localhost", quick.port()), 5_000);
+            trickling.connect(new InetSocketAddress("localhost", quick.port()), 5_000);
+
+            // When one client says nothing and another sends a request a byte at a time, never ending it
+            trickling.setSoTimeout(100);
+            byte[] request = ("GET /graphql HTTP/1.1\r\nHost: localhost\r\n" + "X-Slow: " + "s".repeat(200))
+                    .getBytes(StandardCharsets.US_ASCII);
+            boolean trickleClosed = false;
+            for (int i = 0; i < request.length && !trickleClosed; i++) {
+                try {
+                    trickling.getOutputStream().write(request[i]);
+                    trickleClosed = endsWithin(trickling);
+                } catch (java.net.SocketException closed) {
+                    trickleClosed = true;
+                }
+            }
+
+            // Then the server ends both, as it ends a connection that upgrades but does not init
+            silent.setSoTimeout(10_000);
+            assertThat(endsWithin(silent)).as("the silent connection ended").isTrue();
+            assertThat(trickleClosed).as("the trickling connection ended").isTrue();
+            // And an upgraded connection lives on past that time
+            upgraded.sendText("{\"type\":\"ping\"}");
+            assertThat(upgraded.readText()).contains("pong");
+        } finally {
+            quick.stop();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** Whether the server ended the connection before the socket's read timeout (what it sent is skipped). */
+    private static boolean endsWithin(Socket socket) throws IOException {
+        try {
+            while (socket.getInputStream().read() >= 0) {
+                // an answer, if any: read on to the end
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
 
     private interface Send {
         void send() throws IOException;
