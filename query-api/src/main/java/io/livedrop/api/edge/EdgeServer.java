@@ -52,7 +52,8 @@ import reactor.netty.resources.LoopResources;
  * as the Host header (any port: the page is served from Tomcat's port), or one {@code spring.graphql.cors} allows.
  * No permessage-deflate: a per-connection compressor would cost CPU per delivery and memory per connection, and
  * browsers connect without it. One sweep every minute (or idle-timeout / 2) closes connections silent for
- * {@code livedrop.edge.idle-timeout}; a connection not upgraded within the init timeout is closed.
+ * {@code livedrop.edge.idle-timeout}; a connection not upgraded within the init timeout is closed. Stopping closes
+ * every connection 1001.
  */
 @Component
 public class EdgeServer implements SmartLifecycle {
@@ -147,6 +148,12 @@ public class EdgeServer implements SmartLifecycle {
             server = null;
         }
         if (loops != null) {
+            // clients are told 1001 (going away, as Tomcat tells its own) before the loops close their sockets
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            connections.stream()
+                    .map(connection -> connection.loop.submit(() -> connection.close(EdgeConnection.GOING_AWAY, "Server stopping")))
+                    .toList()
+                    .forEach(closing -> closing.awaitUninterruptibly(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
             loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
             loops = null;
         }
