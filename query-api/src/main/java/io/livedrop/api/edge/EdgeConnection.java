@@ -77,6 +77,7 @@ final class EdgeConnection implements SocketHandle {
     private static final ByteBuf PING_BUFFER = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(PING));
     /** How long a closing connection may take to send its close frame before the channel is closed anyway. */
     private static final long CLOSE_GRACE_MILLIS = 1_000;
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     final EdgeServer server;
     final EdgeSessionInfo info;
@@ -126,6 +127,7 @@ final class EdgeConnection implements SocketHandle {
     private void attach(Connection connection) {
         channel = connection.channel();
         loop = channel.eventLoop();
+        EdgeServer.upgraded(channel);
         connection.addHandlerLast("livedrop.edge", new ChannelInboundHandlerAdapter() {
             /** Once the server has sent its close frame, the client's answer ends the connection (no second close frame). */
             @Override
@@ -184,8 +186,25 @@ final class EdgeConnection implements SocketHandle {
         }
         closing = true;
         closeCode = code;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        channel.writeAndFlush(new CloseWebSocketFrame(code, closeReason(reason)));
         forceClose = loop.schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code reason} cut to the 123 bytes of UTF-8 a close frame has room for (RFC 6455, 5.5: a control frame carries
+     * at most 125 bytes), on a character boundary: a reason may quote the client's id, and a longer frame makes
+     * clients fail the connection without seeing the code. Tomcat cuts its reasons too.
+     */
+    static String closeReason(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_CLOSE_REASON_BYTES) {
+            return reason;
+        }
+        int end = MAX_CLOSE_REASON_BYTES;
+        while ((bytes[end] & 0xC0) == 0x80) {   // bytes[end] continues a character: cut before that character
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     long lastReadNanos() {
@@ -200,6 +219,10 @@ final class EdgeConnection implements SocketHandle {
             return;   // a refusal is on its way: what the client still sent is dropped
         }
         if (frame instanceof PingWebSocketFrame) {
+            if (!channel.isWritable()) {
+                slowConsumer();   // pings sent without reading the pongs would queue them without bound
+                return;
+            }
             channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             return;
         }
@@ -401,14 +424,22 @@ final class EdgeConnection implements SocketHandle {
         return closing;
     }
 
-    /** Writes one whole message now (answers to the client's own messages). */
+    /**
+     * Writes one whole message now (answers to the client's own messages). Over the high-water mark the client
+     * sends without reading what it asked for: it is closed as a slow consumer rather than queued for without bound.
+     */
     private void writeNow(byte[] message) {
-        if (!closing) {
-            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)), channel.voidPromise());
+        if (closing) {
+            return;
         }
+        if (!channel.isWritable()) {
+            slowConsumer();
+            return;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)), channel.voidPromise());
     }
 
-    /** A message of a non-latest-wins stream met a full buffer: the client does not read fast enough. */
+    /** A message other than a latest-wins one met a full buffer: the client does not read fast enough. */
     void slowConsumer() {
         if (closing) {
             return;

@@ -7,12 +7,15 @@ import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.time.Duration;
@@ -49,13 +52,16 @@ import reactor.netty.resources.LoopResources;
  * as the Host header (any port: the page is served from Tomcat's port), or one {@code spring.graphql.cors} allows.
  * No permessage-deflate: a per-connection compressor would cost CPU per delivery and memory per connection, and
  * browsers connect without it. One sweep every minute (or idle-timeout / 2) closes connections silent for
- * {@code livedrop.edge.idle-timeout}.
+ * {@code livedrop.edge.idle-timeout}; a connection not upgraded within the init timeout is closed. Stopping closes
+ * every connection 1001.
  */
 @Component
 public class EdgeServer implements SmartLifecycle {
 
     static final String PATH = "/graphql";
     static final String SUBPROTOCOL = "graphql-transport-ws";
+    /** Closes a connection that has not upgraded within the init timeout; {@link #upgraded} cancels it. */
+    private static final AttributeKey<ScheduledFuture<?>> UPGRADE_DEADLINE = AttributeKey.valueOf("livedrop.edge.upgradeDeadline");
 
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
 
@@ -115,6 +121,13 @@ public class EdgeServer implements SmartLifecycle {
                 .runOn(loops)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(maxBuffered / 2, maxBuffered))
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // a connection has the init timeout to upgrade too: a silent or trickling one would hold a socket
+                // forever (the sweep and the init timer only see upgraded ones); the upgrade cancels this
+                .doOnChannelInit((observer, channel, remote) -> {
+                    channel.attr(UPGRADE_DEADLINE).set(
+                            channel.eventLoop().schedule(() -> channel.close(), initTimeout.toMillis(), TimeUnit.MILLISECONDS));
+                    channel.closeFuture().addListener(closed -> upgraded(channel));   // the timer goes with it
+                })
                 .handle((request, response) -> upgrade(request, response, spec))
                 .bindNow();
         Duration idle = properties.idleTimeout();
@@ -135,6 +148,12 @@ public class EdgeServer implements SmartLifecycle {
             server = null;
         }
         if (loops != null) {
+            // clients are told 1001 (going away, as Tomcat tells its own) before the loops close their sockets
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            connections.stream()
+                    .map(connection -> connection.loop.submit(() -> connection.close(EdgeConnection.GOING_AWAY, "Server stopping")))
+                    .toList()
+                    .forEach(closing -> closing.awaitUninterruptibly(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
             loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
             loops = null;
         }
@@ -168,6 +187,14 @@ public class EdgeServer implements SmartLifecycle {
         connections.add(connection);
     }
 
+    /** {@code channel} upgraded (or closed): from now on the connection's own init timeout and the idle sweep watch it. */
+    static void upgraded(Channel channel) {
+        ScheduledFuture<?> deadline = channel.attr(UPGRADE_DEADLINE).getAndSet(null);
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
     void closed(EdgeConnection connection) {
         connections.remove(connection);
     }
@@ -180,6 +207,18 @@ public class EdgeServer implements SmartLifecycle {
         if (!request.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             return response.status(HttpResponseStatus.UPGRADE_REQUIRED)
                     .header(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET).send();
+        }
+        // what Netty's handshaker would refuse by dropping the connection, with an ERROR and a stack trace each time
+        if (request.method() != HttpMethod.GET) {
+            return response.status(HttpResponseStatus.METHOD_NOT_ALLOWED).header(HttpHeaderNames.ALLOW, "GET").send();
+        }
+        if (!request.requestHeaders().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || !request.requestHeaders().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            return response.status(HttpResponseStatus.BAD_REQUEST).send();
+        }
+        if (!"13".equals(request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {   // RFC 6455's, as Tomcat
+            return response.status(HttpResponseStatus.UPGRADE_REQUIRED)
+                    .header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13").send();
         }
         String host = request.requestHeaders().get(HttpHeaderNames.HOST);
         String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);

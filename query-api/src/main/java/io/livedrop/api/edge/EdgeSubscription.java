@@ -169,6 +169,12 @@ final class EdgeSubscription implements Recipient {
                 if (connection.closing()) {
                     return;
                 }
+                if (!connection.channel.isWritable()) {
+                    // each stream waits for its own write, but a client may open operation after operation and
+                    // read none of the answers
+                    connection.slowConsumer();
+                    return;
+                }
                 connection.channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)))
                         .addListener(written -> {
                             if (written.isSuccess()) {

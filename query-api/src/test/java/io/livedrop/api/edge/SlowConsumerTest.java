@@ -234,7 +234,7 @@ class SlowConsumerTest {
      * A WebSocket client over a plain socket with a small receive buffer, so that not reading means the server's
      * writes back up (a client library would read ahead into its own queue).
      */
-    private static final class RawClient implements AutoCloseable {
+    static final class RawClient implements AutoCloseable {
 
         private final Socket socket = new Socket();
         private final DataInputStream in;
@@ -273,9 +273,13 @@ class SlowConsumerTest {
 
         /** One masked text frame. */
         void sendText(String text) throws IOException {
-            byte[] data = text.getBytes(StandardCharsets.UTF_8);
+            sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** One masked, final frame with {@code opcode}. */
+        void sendFrame(int opcode, byte[] data) throws IOException {
             ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(0x81);
+            frame.write(0x80 | opcode);
             if (data.length < 126) {
                 frame.write(0x80 | data.length);
             } else {
@@ -303,15 +307,21 @@ class SlowConsumerTest {
 
         /** Reads to the end: the close code the server sent last, or -1 if the connection ended without one. */
         int closeCodeAtEnd() {
+            byte[] close = closePayloadAtEnd();
+            return close == null ? -1 : ((close[0] & 0xff) << 8) | (close[1] & 0xff);
+        }
+
+        /** Reads to the end: the payload of the close frame the server sent, or null if it sent none. */
+        byte[] closePayloadAtEnd() {
             try {
                 while (true) {
                     Frame frame = readFrame();
                     if (frame.opcode() == 0x8) {
-                        return ((frame.payload()[0] & 0xff) << 8) | (frame.payload()[1] & 0xff);
+                        return frame.payload();
                     }
                 }
             } catch (IOException ended) {
-                return -1;
+                return null;
             }
         }
 
