@@ -9,9 +9,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * Writes one payload to many recipients: one task per I/O loop, which queues every recipient of
- * that loop and then flushes each once, so a broadcast costs a loop wake-up per loop, not per
- * recipient.
+ * Writes one payload to many recipients: one task per I/O loop, which writes and flushes every
+ * recipient of that loop in turn, so a broadcast costs a loop wake-up per loop, not per recipient.
  */
 public final class Fanout {
 
@@ -30,11 +29,12 @@ public final class Fanout {
         }
         byLoop.forEach((loop, onLoop) -> loop.execute(() -> {
             for (Recipient recipient : onLoop) {
-                if (!recipient.next(payload, latestWins) && latestWins) {
+                if (recipient.next(payload, latestWins)) {
+                    recipient.flush();   // at once: the first recipients' bytes leave while the loop writes the rest
+                } else if (latestWins) {
                     refused.accept(recipient);
                 }
             }
-            onLoop.forEach(Recipient::flush);
         }));
     }
 }

@@ -8,8 +8,7 @@ import java.util.concurrent.Executor;
  * can take shared payloads; a subscription without one runs on the per-session path.
  *
  * <p>All methods but {@link #loop()} run on {@link #loop()}, the connection's I/O thread, so a
- * broadcast writes every recipient of a loop in one task and flushes each connection once
- * ({@link Fanout}).
+ * broadcast writes every recipient of a loop in one task ({@link Fanout}).
  */
 public interface Recipient {
 
