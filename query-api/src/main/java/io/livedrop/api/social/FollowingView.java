@@ -2,7 +2,7 @@ package io.livedrop.api.social;
 
 import io.livedrop.api.catalog.FollowingFacts;
 import io.livedrop.api.config.KafkaCluster;
-import io.livedrop.api.feed.TopicTail;
+import io.livedrop.api.feed.TopicFeed;
 import io.livedrop.api.security.Viewer;
 import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.events.social.FollowAction;
@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.springframework.context.SmartLifecycle;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * every effective change, under the entry's lock (so listeners must be quick and never block).
  */
 @Component
-public class FollowingView implements SmartLifecycle, FollowingFacts {
+public class FollowingView extends TopicFeed<FollowEvent> implements FollowingFacts {
 
     /** One subscription's view of its viewer's following list. */
     public interface Listener {
@@ -44,18 +44,11 @@ public class FollowingView implements SmartLifecycle, FollowingFacts {
     }
 
     private final SocialService social;
-    private final String bootstrapServers;
-    private final StreamsRuntime runtime;
-    private final TopologySerdes serdes;
     private final Map<String, Entry> byUser = new ConcurrentHashMap<>();
-    private TopicTail<FollowEvent> tail;
-    private volatile boolean running;
 
     public FollowingView(SocialService social, KafkaCluster cluster, StreamsRuntime runtime, TopologySerdes serdes) {
+        super(cluster.bootstrapServers(), runtime.topics().follows().name(), serdes.followEvent().deserializer());
         this.social = social;
-        this.bootstrapServers = cluster.bootstrapServers();
-        this.runtime = runtime;
-        this.serdes = serdes;
     }
 
     /**
@@ -173,24 +166,7 @@ public class FollowingView implements SmartLifecycle, FollowingFacts {
     }
 
     @Override
-    public synchronized void start() {
-        tail = new TopicTail<>(bootstrapServers, runtime.topics().follows().name(), serdes.followEvent().deserializer(),
-                record -> onFollowEvent(record.value()));
-        tail.start();
-        running = true;
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (tail != null) {
-            tail.close();
-            tail = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+    protected void onRecord(ConsumerRecord<String, FollowEvent> record) {
+        onFollowEvent(record.value());
     }
 }
