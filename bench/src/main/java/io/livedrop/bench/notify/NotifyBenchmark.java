@@ -442,17 +442,10 @@ public final class NotifyBenchmark {
         long requestMillis = (System.nanoTime() - t0) / 1_000_000;
         Swarm.Delivery d = swarm == null ? new Swarm.Delivery(0) : swarm.delivery(dropId);
         int expected = swarm == null ? 0 : swarm.accepted();
-        long[] change = {System.nanoTime(), -1}; // when the told count last changed, and to what
         try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
                 "%s drop %s: told %,d of %,d", label, dropId, d.told.get(), expected))) {
-            Waits.await(() -> {
-                int told = d.told.get();
-                if (told != change[1]) {
-                    change[0] = System.nanoTime();
-                    change[1] = told;
-                }
-                return told >= expected || told > 0 && System.nanoTime() - change[0] > STALL.toNanos();
-            }, DELIVERY_TIMEOUT);
+            Waits.await(() -> d.told.get() >= expected || d.told.get() > 0
+                    && Swarm.nowMicros() - d.lastMicros > STALL.toNanos() / 1000, DELIVERY_TIMEOUT);
         }
         if (windowed) {
             Waits.pause(Duration.ofNanos(Math.max(0, t0 + o.cpuWindow.toNanos() - System.nanoTime())));

@@ -76,6 +76,7 @@ final class Swarm implements AutoCloseable {
         final AtomicInteger told = new AtomicInteger();
         final AtomicInteger duplicates = new AtomicInteger();
         volatile String startedAt;
+        volatile long lastMicros; // the latest first delivery
 
         Delivery(int size) {
             this.receivedMicros = new AtomicLongArray(size);
@@ -89,6 +90,7 @@ final class Swarm implements AutoCloseable {
             if (startedAt == null) {
                 startedAt = started;
             }
+            lastMicros = micros;
             told.incrementAndGet();
         }
     }
