@@ -20,10 +20,6 @@ public abstract class ChildJvm implements AutoCloseable {
     public final List<String> command = new ArrayList<>();
     protected volatile Process process;
 
-    protected ChildJvm(String name, Path log, List<String> flags, String flagsVariable) {
-        this(name, log, Path.of(System.getProperty("java.home")), flags, flagsVariable);
-    }
-
     /** Runs {@code javaHome}'s {@code bin/java}. */
     protected ChildJvm(String name, Path log, Path javaHome, List<String> flags, String flagsVariable) {
         this.name = name;

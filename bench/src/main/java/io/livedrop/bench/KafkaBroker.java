@@ -66,7 +66,8 @@ public interface KafkaBroker extends AutoCloseable {
         private volatile String bootstrap;
 
         Child(Path logDir, Path dataDirectory) {
-            super("broker", logDir.resolve("broker.log"), CHILD_JVM_FLAGS, "BENCH_BROKER_JAVA_OPTS");
+            super("broker", logDir.resolve("broker.log"), Path.of(System.getProperty("java.home")), CHILD_JVM_FLAGS,
+                    "BENCH_BROKER_JAVA_OPTS");
             command.addAll(List.of("-Dbench.log.file=" + log, "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()));
             restartable = dataDirectory != null;

@@ -23,16 +23,11 @@ final class Documents {
     private Documents() {
     }
 
-    /** "bench" or "page" (read from {@code jar}). */
+    /** "bench", else the page's (read from {@code jar}). */
     static String of(String name, Path jar) {
-        return switch (name) {
-            case "bench" -> BENCH;
-            case "page" -> page(jar);
-            default -> throw new IllegalArgumentException("unknown document " + name + " (bench, page)");
-        };
-    }
-
-    static String page(Path jar) {
+        if (name.equals("bench")) {
+            return BENCH;
+        }
         try (JarFile j = new JarFile(jar.toFile())) {
             return fromScript(new String(j.getInputStream(j.getEntry(SCRIPT)).readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {

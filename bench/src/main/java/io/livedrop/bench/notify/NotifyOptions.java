@@ -47,8 +47,6 @@ final class NotifyOptions extends Cli.Options {
     @Option(names = "--transports", split = ",", defaultValue = "tomcat", description = "tomcat = the socket on the"
             + " app's HTTP port, edge = on livedrop.edge.port (each instance gets a free one) (default tomcat)")
     List<String> transports;
-    @Option(names = "--socket-path", defaultValue = "/graphql", description = "the WebSocket path (default /graphql)")
-    String socketPath;
     @Option(names = "--cpu-window", defaultValue = "15", description = "seconds after scheduleDrop over which CPU per"
             + " delivery is measured, the same for a start nobody online follows; it should outlast the last delivery"
             + " (default 15)")
@@ -76,8 +74,8 @@ final class NotifyOptions extends Cli.Options {
                 && inboxDrops <= inboxFollows && inboxRate >= 1 && duration.toMillis() >= 1000
                 && !warmup.isNegative() && !jitWarmup.isNegative() && !idle.isNegative() && !cpuWindow.isNegative()
                 && List.of("bench", "page").containsAll(documents) && List.of("offer", "none").containsAll(deflate)
-                && List.of("tomcat", "edge").containsAll(transports) && socketPath.startsWith("/"),
+                && List.of("tomcat", "edge").containsAll(transports),
                 "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s; documents bench,page;"
-                        + " deflate offer,none; transports tomcat,edge; socket-path /...");
+                        + " deflate offer,none; transports tomcat,edge");
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.DoubleStream;
 
 /** docs/benchmarks/NAME.md of the notification benchmark. */
 final class NotifyReport extends Markdown {
@@ -72,9 +73,13 @@ final class NotifyReport extends Markdown {
 
     /** The baseline of a variant: the median over its starts of its one delivery's latency. */
     private double baselineMs(Variant v) {
-        double[] x = r.cohorts.stream().filter(c -> c.label.startsWith("baseline") && c.variant.equals(v))
-                .flatMap(c -> c.rounds.stream()).filter(y -> y.told() > 0).mapToDouble(y -> y.ms(100)).sorted()
-                .toArray();
+        return median(r.cohorts.stream().filter(c -> c.label.startsWith("baseline") && c.variant.equals(v))
+                .flatMap(c -> c.rounds.stream()).filter(y -> y.told() > 0).mapToDouble(y -> y.ms(100)));
+    }
+
+    /** The upper median of the values that are not NaN; NaN if none. */
+    private static double median(DoubleStream values) {
+        double[] x = values.filter(d -> !Double.isNaN(d)).sorted().toArray();
         return x.length == 0 ? Double.NaN : x[x.length / 2];
     }
 
@@ -89,9 +94,7 @@ final class NotifyReport extends Markdown {
 
     /** The median over a cohort's starts of {@link #usPerDelivery}. */
     private static double usPerDelivery(Cohort c, String name) {
-        double[] x = c.rounds.stream().mapToDouble(y -> usPerDelivery(c, y, name)).filter(d -> !Double.isNaN(d))
-                .sorted().toArray();
-        return x.length == 0 ? Double.NaN : x[x.length / 2];
+        return median(c.rounds.stream().mapToDouble(y -> usPerDelivery(c, y, name)));
     }
 
     /** Microseconds of instance CPU per open session per minute while idle, over no session open. */
@@ -171,9 +174,8 @@ final class NotifyReport extends Markdown {
 
     private void sideBySide() {
         paragraph("## Side by side");
-        paragraph("Per cohort: the last told (worst of its starts, ms after startedAt); CPU per delivery (median of its"
-                + " starts; µs); instance threads and RSS per session once connected; idle CPU per session per minute"
-                + " (µs).");
+        paragraph("Per cohort: last told (worst start, ms after startedAt); CPU per delivery (median start, µs);"
+                + " threads and RSS per session once connected; idle CPU per session per minute (µs).");
         table("| subscribers | variant | last told | instance µs/delivery | machine incl. irq+softirq µs/delivery"
                 + " | instance threads | instance RSS per session | idle µs/session/min: instance / machine incl."
                 + " irq+softirq | missed / doubled |");
@@ -188,11 +190,9 @@ final class NotifyReport extends Markdown {
 
     private void online() {
         paragraph("## Online path: `dropStarted` to S subscribers");
-        paragraph("Per measured drop start, over its accepted subscribers: startedAt → arrival (ms); ratios divide by"
-                + " the baseline of the same variant, the median of one subscriber's latency. CPU per delivery: CPU"
-                + " over the " + o.cpuWindow.toSeconds() + " s from the request minus the same window, the same"
-                + " sessions open, of a start by a creator with as many followers, none online, ÷ deliveries (\"window"
-                + " short\": the last delivery came after it).");
+        paragraph("Per measured start: startedAt → arrival (ms); ratios ÷ the S=1 baseline of the variant. CPU per"
+                + " delivery over the " + o.cpuWindow.toSeconds() + " s from the request, minus a start nobody online"
+                + " follows (\"window short\": the last delivery came after it). Method: see " + METHOD + ".");
         table("| subscribers | variant | start | told | missed | doubled | p50 | p99 | max = last told | first"
                 + " | p50 ÷ baseline | max ÷ baseline | scheduleDrop → startedAt | instance µs/delivery | machine incl."
                 + " irq+softirq µs/delivery | cores: instance / bench JVM / broker / machine |");
@@ -225,20 +225,24 @@ final class NotifyReport extends Markdown {
                 + " | warm-up told | idle cores: instance (none open) / machine incl. irq+softirq (none open) |");
         for (Cohort c : r.cohorts) {
             Swarm.Stats w = c.swarm;
-            row(c.label, c.variant, n(c.requested), n(c.planned), n(w.accepted()), n(w.deflated()), w.failed() > 0
-                    ? "**" + n(w.failed()) + "** " + w.failures() : "0", String.format(Locale.ROOT, "%.1f s",
-                    c.connectSeconds), c.connectSeconds > 0 ? n(w.accepted() / c.connectSeconds) : "—",
+            row(c.label, c.variant, n(c.requested), n(c.planned), n(w.accepted()), n(w.deflated()),
+                    flagged(w.failed(), w.failures()), String.format(Locale.ROOT, "%.1f s", c.connectSeconds),
+                    c.connectSeconds > 0 ? n(w.accepted() / c.connectSeconds) : "—",
                     c.appRssBefore + " → " + c.appRssAfter, perSubscriber(c.appRssAfter - c.appRssBefore,
                     w.accepted()), c.benchRssBefore + " → " + c.benchRssAfter, perSubscriber(c.benchRssAfter
                     - c.benchRssBefore, w.accepted()), n(c.appFds) + " / " + n(c.appThreads) + (c.appThreadNames
-                    == null ? "" : " (" + c.appThreadNames + ")"), w.closedByServer() > 0 ? "**"
-                    + n(w.closedByServer()) + "** " + w.closes() : "0", w.protocolErrors() > 0 ? "**"
-                    + w.protocolErrors() + "** `" + w.firstProtocolError() + "`" : "0", c.warmupTold < 0 ? "—"
+                    == null ? "" : " (" + c.appThreadNames + ")"), flagged(w.closedByServer(), w.closes()),
+                    flagged(w.protocolErrors(), "`" + w.firstProtocolError() + "`"), c.warmupTold < 0 ? "—"
                     : n(c.warmupTold), c.idle == null ? "—" : String.format(Locale.ROOT, "%.3f (%.3f) / %.3f (%.3f)",
                     c.idle.get(INSTANCE), c.idleNone.get(INSTANCE), c.idle.get(ProcCpu.IRQ),
                     c.idleNone.get(ProcCpu.IRQ)));
         }
         line();
+    }
+
+    /** "0", or the count in bold and what it was. */
+    private static String flagged(long count, String what) {
+        return count > 0 ? "**" + n(count) + "** " + what : "0";
     }
 
     private static String perSubscriber(long deltaMiB, int subscribers) {
@@ -271,9 +275,9 @@ final class NotifyReport extends Markdown {
                     n(x.run().histogram().getTotalCount()), ms(x.ms(50)), isBase ? ms(x.ms(99)) : "**" + ms(x.ms(99))
                     + "**", ms(x.ms(99.9)), ms(x.run().histogram().getMaxValue() / 1000.0),
                     ratios ? ratio(x.ms(50) / base.ms(50)) : "", ratios ? ratio(x.ms(99) / base.ms(99)) : "",
-                    x.run().errors() + x.run().unanswered() > 0 ? "**"
-                    + n(x.run().errors()) + "** " + x.run().firstError() + (x.run().unanswered() > 0 ? ", "
-                    + n(x.run().unanswered()) + " unanswered" : "") : "0", cores(x.cores()));
+                    x.run().errors() + x.run().unanswered() > 0 ? "**" + n(x.run().errors()) + "** "
+                    + x.run().firstError() + (x.run().unanswered() > 0 ? ", " + n(x.run().unanswered())
+                    + " unanswered" : "") : "0", cores(x.cores()));
         }
         line();
     }
@@ -320,9 +324,8 @@ final class NotifyReport extends Markdown {
             return;
         }
         paragraph("## Profile (JFR)");
-        paragraph("The instance recorded with `-XX:StartFlightRecording=settings=profile`; `jdk.ExecutionSample`"
-                + " (threads running Java code, not native or kernel time) during the measured starts of the largest"
-                + " cohorts, by thread group: the most sampled top frames.");
+        paragraph("JFR `jdk.ExecutionSample` (Java code only) during the largest cohorts' measured starts, by thread"
+                + " group: the most sampled top frames. Method: see " + METHOD + ".");
         table("| variant | thread group | samples | share | top frames |");
         r.profiles.values().forEach(rows -> rows.forEach(this::line));
         line();
@@ -347,8 +350,7 @@ final class NotifyReport extends Markdown {
                 if (x.missing() > 0) {
                     notes.add("**" + c.label + " " + c.variant + ", start " + x.number() + " (drop " + x.dropId()
                             + "): " + n(x.missing()) + " of " + n(x.subscribers()) + " accepted subscribers were NOT"
-                            + " told** within "
-                            + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or "
+                            + " told** within " + NotifyBenchmark.DELIVERY_TIMEOUT.toSeconds() + " s (or "
                             + NotifyBenchmark.STALL.toSeconds() + " s without a new delivery).");
                 }
                 if (x.duplicates() > 0) {
@@ -365,8 +367,8 @@ final class NotifyReport extends Markdown {
         r.cohorts.stream().filter(c -> c.swarm.accepted() >= 1000 && c.appThreads >= 0.9 * c.swarm.accepted())
                 .findFirst().ifPresent(c -> notes.add("**The instance runs one thread per WebSocket session** (see "
                         + METHOD + "): " + n(c.appThreads) + " threads with " + n(c.swarm.accepted()) + " subscribers ("
-                        + c.label + " " + c.variant
-                        + "; " + c.appThreadNames + "). Even with no open-files limit, 100,000 threads are more than"
+                        + c.label + " " + c.variant + "; " + c.appThreadNames + "). Even with no open-files limit,"
+                        + " 100,000 threads are more than"
                         + " kernel.pid_max (" + Limits.sysctl("/proc/sys/kernel/pid_max") + ") and vm.max_map_count ("
                         + Limits.sysctl("/proc/sys/vm/max_map_count") + ") allow here."));
         if (r.appLogWarnings != null) {

@@ -29,14 +29,10 @@ import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.resources.LoopResources;
 
 /**
- * N WebSocket subscribers of {@code dropStarted} (graphql-transport-ws) on Reactor Netty (two event loops), each with
- * its own bearer token in {@code connection_init}, and, with {@code deflate}, offering permessage-deflate as browsers
- * do (context takeover): the JDK WebSocket cannot ({@code Sec-WebSocket-Extensions} is a restricted header there).
- * A subscription counts as accepted when the server answers a {@code ping} sent after the {@code subscribe} (the
- * server answers in order); then it pings every 10 s, as the page's {@code keepAlive}.
- * Each {@code next} is stamped with {@link Instant#now()} (the clock of the server's {@code startedAt}) as the frame
- * arrives, before parsing. Beyond {@link #PER_ADDRESS} subscribers it also connects to 127.0.0.2, .3, ...: Linux picks
- * ephemeral ports per destination address. Known gap: Netty's inflater, not a browser's, decompresses.
+ * N graphql-transport-ws subscribers on Reactor Netty, each with its own token; with {@code deflate} they offer
+ * permessage-deflate as browsers do (the JDK WebSocket cannot: {@code Sec-WebSocket-Extensions} is restricted there).
+ * Accepted when the server answers a {@code ping} sent after the {@code subscribe}; arrivals stamped before parsing.
+ * Method: docs/benchmarks/methodology.md#notify-benchmark. Known gap: Netty's inflater, not a browser's, decompresses.
  */
 final class Swarm implements AutoCloseable {
 
@@ -80,6 +76,7 @@ final class Swarm implements AutoCloseable {
         final AtomicInteger told = new AtomicInteger();
         final AtomicInteger duplicates = new AtomicInteger();
         volatile String startedAt;
+        volatile long lastMicros; // the latest first delivery
 
         Delivery(int size) {
             this.receivedMicros = new AtomicLongArray(size);
@@ -93,6 +90,7 @@ final class Swarm implements AutoCloseable {
             if (startedAt == null) {
                 startedAt = started;
             }
+            lastMicros = micros;
             told.incrementAndGet();
         }
     }
