@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * Writes one payload to many recipients: one task per I/O loop, which writes and flushes every
- * recipient of that loop in turn, so a broadcast costs a loop wake-up per loop, not per recipient.
+ * recipient of that loop in turn, so a broadcast costs a loop wake-up per loop, not per recipient ({@link Batch}: one
+ * per {@value Batch#CHUNK} recipients of a loop, handed over while the caller still gathers the rest).
  */
 public final class Fanout {
 
