@@ -34,8 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * errors) is streamed here: each item encoded once, off the loop, and written on the loop, the next one requested
  * when the write is done. Resolver errors end it with {@code error}, the end of the stream with {@code complete}.
  *
- * <p>As a {@link Recipient}: a shared payload is framed with this operation's id around the shared bytes, without a
- * copy. Over the connection's high-water mark a latest-wins message is refused and the callback runs once the
+ * <p>As a {@link Recipient}: a shared payload is framed with this operation's id around the shared bytes, the frame
+ * encoded once per loop for a run of recipients with the same id ({@link SharedFrames}). Over the connection's high-water mark a latest-wins message is refused and the callback runs once the
  * connection drained; any other message closes the connection 1013 as a slow consumer.
  */
 final class EdgeSubscription implements Recipient {
@@ -122,7 +122,8 @@ final class EdgeSubscription implements Recipient {
             connection.slowConsumer();
             return false;
         }
-        connection.channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(prefix, payload.json(), SUFFIX)),
+        // the encoded frame itself (the frame encoder lets a ByteBuf through): see SharedFrames
+        connection.channel.write(SharedFrames.frame(connection.channel.alloc(), prefix, payload.json(), SUFFIX),
                 connection.channel.voidPromise());
         return true;
     }

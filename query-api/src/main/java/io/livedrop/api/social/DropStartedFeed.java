@@ -25,8 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -285,21 +286,31 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
         }
     }
 
-    /** Emits to the per-session subscribers; renders once per shape key for the attached ones. */
+    /**
+     * Emits to the per-session subscribers; renders once per shape key for the attached ones, whose writes start
+     * while the rest are still being walked ({@link Fanout.Batch}).
+     */
     private void deliver(RecentStart start, List<Subscription> to) {
-        Map<String, List<Attached>> byShape = new LinkedHashMap<>();
+        Map<DocumentShape, Fanout.Batch> byShape = new IdentityHashMap<>();   // most share one shape instance
+        Map<String, Fanout.Batch> byKey = new HashMap<>();
+        Fanout.Batch none = new Fanout.Batch(null);   // a shape whose render failed: nobody of it is told
         for (Subscription subscription : to) {
             if (subscription instanceof Session session) {
                 session.sink.tryEmitNext(start.started);
             } else if (subscription instanceof Attached attached) {
-                byShape.computeIfAbsent(attached.shape.key(), key -> new ArrayList<>()).add(attached);
+                Fanout.Batch batch = byShape.computeIfAbsent(attached.shape, shape -> byKey.computeIfAbsent(shape.key(),
+                        key -> {
+                            SharedPayload payload = render(start, shape);
+                            return payload == null ? none : new Fanout.Batch(payload);
+                        }));
+                if (batch != none) {
+                    batch.add(attached.recipient);
+                }
             }
         }
-        byShape.forEach((key, recipients) -> {
-            SharedPayload payload = render(start, recipients.get(0).shape);
-            if (payload != null) {
-                Fanout.deliver(recipients.stream().map(a -> a.recipient).toList(), payload, false, refused -> {
-                });
+        byKey.values().forEach(batch -> {
+            if (batch != none) {
+                batch.finish();
             }
         });
     }
