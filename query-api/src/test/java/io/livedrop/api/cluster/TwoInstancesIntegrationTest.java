@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.livedrop.api.LivedropApplication;
 import io.livedrop.api.streams.StreamsRuntime;
+import io.livedrop.api.edge.EdgeServer;
 import io.livedrop.api.social.DropStartedFeed;
 import io.livedrop.api.testing.GraphQlWsClient;
 import io.livedrop.api.web.PeerListener;
@@ -231,7 +232,8 @@ class TwoInstancesIntegrationTest {
     @Test
     @Order(4)
     void shouldTellASubscriberOnAOfADropStartOwnedByB() {
-        // Given a fan who follows a creator through B, and is subscribed to dropStarted on A
+        // Given a fan who follows a creator through B, and is subscribed to dropStarted on A's edge (a shared render on A
+        // of a drop whose store B owns)
         String creator = "c-" + shortId();
         String productId = createProduct(a, creator, "Far tee");
         String fan = "fan-" + shortId();
@@ -241,7 +243,8 @@ class TwoInstancesIntegrationTest {
         assertThat(followed.getErrors()).isEmpty();
         assertThat(followed.field("follow.creator.viewerFollows").toEntity(Boolean.class)).isTrue();
         try (GraphQlWsClient socket = GraphQlWsClient.connect(
-                java.net.URI.create("ws://" + a.host().host() + ":" + a.port() + "/graphql"))) {
+                java.net.URI.create("ws://" + a.host().host() + ":" + a.context().getBean(EdgeServer.class).port()
+                        + "/graphql"))) {
             socket.initAndAwaitAck(Tokens.user(fan), WAIT);
             socket.subscribe("started", "subscription { dropStarted { drop { id creator { id } } } }", Map.of());
             await().atMost(WAIT).until(() -> a.context().getBean(DropStartedFeed.class).listening(fan));
