@@ -2,7 +2,7 @@ package io.livedrop.api.edge;
 
 import io.livedrop.api.limits.Refusals;
 import io.livedrop.api.streams.StreamsRuntime;
-import io.livedrop.api.websocket.WebSocketConfiguration;
+import io.livedrop.api.graphql.WebSocketJson;
 import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
 import io.micrometer.core.instrument.Gauge;
@@ -30,7 +30,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.autoconfigure.GraphQlCorsProperties;
 import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
-import org.springframework.boot.http.converter.autoconfigure.ServerHttpMessageConvertersCustomizer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.graphql.server.WebGraphQlHandler;
 import org.springframework.http.converter.HttpMessageConverter;
@@ -82,9 +81,8 @@ public class EdgeServer implements SmartLifecycle {
     public EdgeServer(WebGraphQlHandler graphQl, WebSocketSessions sessions, WebSocketProperties limits,
                       EdgeProperties properties, Refusals refusals, GraphQlProperties graphQlProperties,
                       GraphQlCorsProperties corsProperties,
-                      ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers,
-                      ObjectProvider<MeterRegistry> meters) {
-        this(graphQl, sessions, limits, properties, refusals, WebSocketConfiguration.jsonConverter(customizers),
+                      WebSocketJson json, ObjectProvider<MeterRegistry> meters) {
+        this(graphQl, sessions, limits, properties, refusals, json.converter(),
                 graphQlProperties.getWebsocket().getConnectionInitTimeout(), corsProperties.toCorsConfiguration());
         meters.ifAvailable(registry -> Gauge.builder("livedrop.edge.connections", this, EdgeServer::connections)
                 .description("GraphQL WebSocket connections open on this instance's edge").register(registry));

@@ -18,16 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.reactivestreams.Publisher;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.http.converter.autoconfigure.ServerHttpMessageConvertersCustomizer;
 import org.springframework.graphql.ExecutionGraphQlResponse;
 import org.springframework.graphql.ExecutionGraphQlService;
 import org.springframework.graphql.support.DefaultExecutionGraphQlRequest;
-import org.springframework.http.MediaType;
-import org.springframework.http.converter.AbstractJacksonHttpMessageConverter;
-import org.springframework.http.converter.HttpMessageConverter;
-import org.springframework.http.converter.HttpMessageConverters;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
+import io.livedrop.api.graphql.WebSocketJson;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -70,10 +66,10 @@ public class LocalRenderer implements SharedRenderer {
     private final LongAdder executions = new LongAdder();
 
     public LocalRenderer(ExecutionGraphQlService graphQl,
-                         ObjectProvider<ServerHttpMessageConvertersCustomizer> converterCustomizers,
+                         WebSocketJson webSocketJson,
                          ObjectProvider<MeterRegistry> meters) {
         this.graphQl = graphQl;
-        this.json = webSocketJsonMapper(converterCustomizers);
+        this.json = webSocketJson.mapper();
         meters.ifAvailable(registry -> FunctionCounter.builder("livedrop.notifications.renders", executions,
                         LongAdder::sum)
                 .description("shared renders executed (each serves every recipient of its document, event and facts)")
@@ -162,21 +158,6 @@ public class LocalRenderer implements SharedRenderer {
             }
             throw new IllegalStateException(e.getCause());
         }
-    }
-
-    /** The mapper of the JSON converter the GraphQL WebSocket handler is built with ({@code websocket.WebSocketConfiguration}). */
-    private static ObjectMapper webSocketJsonMapper(ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
-        HttpMessageConverters.ServerBuilder builder = HttpMessageConverters.forServer().registerDefaults();
-        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        for (HttpMessageConverter<?> converter : builder.build()) {
-            if (converter.canRead(Map.class, MediaType.APPLICATION_JSON)) {
-                if (converter instanceof AbstractJacksonHttpMessageConverter<?> jackson) {
-                    return jackson.getMapper();
-                }
-                throw new IllegalStateException("The WebSocket's JSON converter is not Jackson's: " + converter);
-            }
-        }
-        throw new IllegalStateException("No JSON message converter for the GraphQL WebSocket handler");
     }
 
     /** A render that did not happen (timed out, interrupted, refused before it ran): no payload for anyone. */

@@ -1,5 +1,6 @@
 package io.livedrop.api.websocket;
 
+import io.livedrop.api.graphql.WebSocketJson;
 import io.livedrop.api.limits.Refusals;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.graphql.autoconfigure.GraphQlCorsProperties;
@@ -25,19 +26,23 @@ import org.springframework.web.cors.CorsConfiguration;
 public class WebSocketConfiguration {
 
     @Bean
+    WebSocketJson webSocketJson(ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
+        return new WebSocketJson(jsonConverter(customizers));
+    }
+
+    @Bean
     GraphQlWebSocketHandler graphQlWebSocketHandler(WebGraphQlHandler webGraphQlHandler, GraphQlProperties properties,
-                                                    GraphQlCorsProperties corsProperties,
-                                                    ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers,
+                                                    GraphQlCorsProperties corsProperties, WebSocketJson json,
                                                     WebSocketSessions sessions, WebSocketProperties limits,
                                                     Refusals refusals) {
         CorsConfiguration cors = corsProperties.toCorsConfiguration();
-        return new BoundedGraphQlWebSocketHandler(webGraphQlHandler, jsonConverter(customizers),
+        return new BoundedGraphQlWebSocketHandler(webGraphQlHandler, json.converter(),
                 properties.getWebsocket().getConnectionInitTimeout(), properties.getWebsocket().getKeepAlive(),
                 cors == null ? new CorsConfiguration() : cors, sessions, limits, refusals);
     }
 
     @SuppressWarnings("unchecked")
-    public static HttpMessageConverter<Object> jsonConverter(ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
+    static HttpMessageConverter<Object> jsonConverter(ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
         HttpMessageConverters.ServerBuilder builder = HttpMessageConverters.forServer().registerDefaults();
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         for (HttpMessageConverter<?> converter : builder.build()) {
