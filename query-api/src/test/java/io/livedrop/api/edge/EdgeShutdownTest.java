@@ -6,15 +6,12 @@ import io.livedrop.api.edge.SlowConsumerTest.RawClient;
 import io.livedrop.api.limits.Refusals;
 import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
-import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
-import org.springframework.graphql.server.WebGraphQlHandler;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
-import org.springframework.graphql.server.WebSocketGraphQlInterceptor;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
@@ -48,18 +45,7 @@ class EdgeShutdownTest {
     }
 
     /** No operation is sent in this test. */
-    private static final class NoOperations implements WebGraphQlHandler {
-
-        @Override
-        public WebSocketGraphQlInterceptor getWebSocketInterceptor() {
-            return new WebSocketGraphQlInterceptor() {
-            };
-        }
-
-        @Override
-        public ContextSnapshotFactory contextSnapshotFactory() {
-            return ContextSnapshotFactory.builder().build();
-        }
+    private static final class NoOperations extends StubGraphQlHandler {
 
         @Override
         public Mono<WebGraphQlResponse> handleRequest(WebGraphQlRequest request) {

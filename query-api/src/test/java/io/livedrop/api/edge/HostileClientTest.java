@@ -14,7 +14,6 @@ import io.livedrop.api.edge.SlowConsumerTest.RawClient;
 import io.livedrop.api.limits.Refusals;
 import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
-import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,10 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
-import org.springframework.graphql.server.WebGraphQlHandler;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
-import org.springframework.graphql.server.WebSocketGraphQlInterceptor;
 import org.springframework.graphql.support.DefaultExecutionGraphQlResponse;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.util.unit.DataSize;
@@ -257,18 +254,7 @@ class HostileClientTest {
     }
 
     /** A subscription attaches (its result stream never emits); anything else answers {@link #ANSWER}. */
-    private static final class QueryOrAttachHandler implements WebGraphQlHandler {
-
-        @Override
-        public WebSocketGraphQlInterceptor getWebSocketInterceptor() {
-            return new WebSocketGraphQlInterceptor() {
-            };
-        }
-
-        @Override
-        public ContextSnapshotFactory contextSnapshotFactory() {
-            return ContextSnapshotFactory.builder().build();
-        }
+    private static final class QueryOrAttachHandler extends StubGraphQlHandler {
 
         @Override
         public Mono<WebGraphQlResponse> handleRequest(WebGraphQlRequest request) {

@@ -10,7 +10,6 @@ import io.livedrop.api.limits.Refusals;
 import io.livedrop.api.testing.GraphQlWsClient;
 import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
-import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -35,10 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
-import org.springframework.graphql.server.WebGraphQlHandler;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
-import org.springframework.graphql.server.WebSocketGraphQlInterceptor;
 import org.springframework.graphql.support.DefaultExecutionGraphQlResponse;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.util.unit.DataSize;
@@ -208,18 +205,7 @@ class SlowConsumerTest {
     }
 
     /** Every subscribe attaches: its recipient is handed to the test and its result stream never emits. */
-    private final class AttachingHandler implements WebGraphQlHandler {
-
-        @Override
-        public WebSocketGraphQlInterceptor getWebSocketInterceptor() {
-            return new WebSocketGraphQlInterceptor() {
-            };
-        }
-
-        @Override
-        public ContextSnapshotFactory contextSnapshotFactory() {
-            return ContextSnapshotFactory.builder().build();
-        }
+    private final class AttachingHandler extends StubGraphQlHandler {
 
         @Override
         public Mono<WebGraphQlResponse> handleRequest(WebGraphQlRequest request) {
