@@ -20,7 +20,6 @@ import io.livedrop.topology.config.TopologySerdes;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,7 +123,7 @@ public final class ApiBenchmark {
                 topics.orderRequests().name(), owners);
         Progress.say("partition owners: %s; %s", partitionMap, groupCheck);
 
-        String creatorToken = tokens.mint("bench-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
+        String creatorToken = tokens.mint("bench-creator", "CREATOR");
         String product = http.upsertProduct(a.url(), "Bench product", creatorToken);
         Map<String, List<String>> readDrops = createDrops(creatorToken, product, o.reads() ? o.readKeys : 0, 1_000);
         Map<String, List<String>> orderDropsBy = createDrops(creatorToken, product, o.orders() ? o.orderDrops : 0,
@@ -136,8 +135,7 @@ public final class ApiBenchmark {
         ownershipBefore = verifyOwnership();
         Progress.say("ownership verified: %s", ownershipBefore);
         users = IntStream.range(0, o.users).mapToObj(u -> "bench-u" + u).toArray(String[]::new);
-        userTokens = Stream.of(users).map(u -> tokens.mint(u, List.of(), Duration.ofHours(3), Instant.now()))
-                .toArray(String[]::new);
+        userTokens = Stream.of(users).map(tokens::mint).toArray(String[]::new);
         warmJit();
 
         for (int rep = 1; rep <= o.runs; rep++) {

@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -133,7 +132,7 @@ final class Harness implements AutoCloseable {
             Progress.say("instance %s ready on %s (pid %d)", i.name, i.url(), i.app.pid());
         }
         appCommand = instances.get("A").app.commandForReport();
-        creatorToken = tokens.mint("fault-creator", List.of("CREATOR"), Duration.ofHours(3), Instant.now());
+        creatorToken = tokens.mint("fault-creator", "CREATOR");
         product = setupClient.upsertProduct(a().url(), "Fault product", creatorToken);
         awaitBothOwnSomething();
     }
@@ -158,7 +157,7 @@ final class Harness implements AutoCloseable {
     }
 
     String token(String user) {
-        return tokens.mint(user, List.of(), Duration.ofHours(3), Instant.now());
+        return tokens.mint(user);
     }
 
     /** A scenario's order stampede on two new drops, after its {@code --before} seconds. */

@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -163,7 +162,7 @@ final class Attacks {
     }
 
     Attack malformedOrderStatus() {
-        String token = tokens.mint("hostile-user-3", List.of(), Duration.ofHours(3), Instant.now());
+        String token = tokens.mint("hostile-user-3");
         Attack attack = new Attack("3. " + n(o.malformed) + " `orderStatus` subscriptions with malformed "
                 + n(GraphQlSocket.MALFORMED_ID_CHARS) + "-character ids on one socket (with a token), then the socket"
                 + " closed", "+138 MB of heap after the socket closed and a full GC (20,000 ids of ~8 KB)");
@@ -175,8 +174,7 @@ final class Attacks {
 
     Attack dropUpdatesFlood() throws Exception {
         String drop = setup.scheduleDrop(app.url(), creator(0)[1], 1_000_000, 100, creator(0)[0]);
-        List<String> buyers = IntStream.range(0, 200).mapToObj(u -> tokens.mint("hostile-buyer-" + u, List.of(),
-                Duration.ofHours(3), Instant.now())).toList();
+        List<String> buyers = IntStream.range(0, 200).mapToObj(u -> tokens.mint("hostile-buyer-" + u)).toList();
         Attack attack = new Attack("4. " + n(o.subscriptions) + " `dropUpdates` subscriptions on one anonymous socket"
                 + " to a drop taking " + o.orderRate + " orders/s for " + o.updateSeconds + " s",
                 "heap from 0.3 to 1.29 GB in 20 s (5,000 subscriptions, ~40 orders/s)");
@@ -204,7 +202,7 @@ final class Attacks {
     }
 
     Attack unknownOrderStatus() {
-        String token = tokens.mint("hostile-user-6", List.of(), Duration.ofHours(3), Instant.now());
+        String token = tokens.mint("hostile-user-6");
         GraphQlSocket s = GraphQlSocket.open(http, app.url(), token, Duration.ofSeconds(30));
         Attack attack = new Attack("6. " + n(o.unknown) + " `orderStatus` subscriptions on unknown (well-formed)"
                 + " order ids on one socket, held " + o.unknownSeconds + " s",
@@ -235,7 +233,7 @@ final class Attacks {
     /** Creator {@code c}'s token and product, made on first use. */
     private String[] creator(int c) {
         return creators.computeIfAbsent(c, k -> {
-            String token = tokens.mint("hostile-creator-" + k, List.of("CREATOR"), Duration.ofHours(3), Instant.now());
+            String token = tokens.mint("hostile-creator-" + k, "CREATOR");
             return new String[] {token, setup.upsertProduct(app.url(), "Hostile tee " + k, token)};
         });
     }
