@@ -1,6 +1,5 @@
 package io.livedrop.bench.api;
 
-import io.livedrop.bench.Daemons;
 import io.livedrop.bench.Formats;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Progress;
@@ -12,9 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +18,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongPredicate;
 import java.util.stream.Stream;
@@ -217,18 +212,20 @@ public final class LoadGenerator {
         AtomicIntegerArray done = new AtomicIntegerArray(n);
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         run.t0Nanos = t0;
-        Dispatcher dispatcher = new Dispatcher(maxInFlight);
-        dispatcher.fire = i -> run.fire(target, i, t0 + (long) (i * periodNanos), classOf,
-                at -> done.compareAndSet(i, 0, 1), dispatcher::release);
+        long deadline = t0 + (long) ((n - 1) * periodNanos) + drain.toNanos();
+        Semaphore out = new Semaphore(maxInFlight);
         try (Progress.Ticker ticker = run.ticker(progress)) {
             for (int i = 0; i < n; i++) {
                 long intended = t0 + (long) (i * periodNanos);
                 Waits.until(intended);
-                run.lastDueNanos = intended;
-                dispatcher.submit(i);
+                if (!acquire(out, deadline)) {
+                    break; // never sent: counted unanswered below
+                }
+                int k = i;
+                run.fire(target, i, intended, classOf, at -> done.compareAndSet(k, 0, 1), out::release);
             }
-            if (!Waits.await(() -> run.answered.get() == n, drain)) {
-                dispatcher.stopped = true;
+            run.lastDueNanos = t0 + (long) ((n - 1) * periodNanos);
+            if (!Waits.await(() -> run.answered.get() == n, Duration.ofNanos(deadline - System.nanoTime()))) {
                 long now = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     if (done.compareAndSet(i, 0, 1)) {
@@ -243,6 +240,15 @@ public final class LoadGenerator {
         }
         run.endNanos = System.nanoTime();
         return run;
+    }
+
+    private static boolean acquire(Semaphore s, long deadlineNanos) {
+        try {
+            return s.tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** An untimed open-loop run before a measured one; what is queued after a short drain is dropped. */
@@ -298,78 +304,25 @@ public final class LoadGenerator {
     public static Run closedLoop(String label, int concurrency, Duration duration, Target target,
                                  IntUnaryOperator classOf, int classes, Duration drain, boolean progress) {
         Run run = new Run(label, false, concurrency, 0, classes);
-        ExecutorService refire = Daemons.pool(1, "bench-closed-loop");
-        AtomicInteger next = new AtomicInteger();
-        CountDownLatch workers = new CountDownLatch(concurrency);
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        run.t0Nanos = start;
+        Semaphore out = new Semaphore(concurrency);
+        long end = System.nanoTime() + duration.toNanos();
+        run.t0Nanos = end - duration.toNanos();
         run.endNanos = end;
-        Runnable[] step = new Runnable[1];
-        step[0] = () -> {
-            if (System.nanoTime() >= end) {
-                workers.countDown();
-                return;
-            }
-            run.fire(target, next.getAndIncrement(), System.nanoTime(), classOf, at -> {
-                if (at <= end) {
-                    run.completedInWindow.incrementAndGet();
-                }
-                return true;
-            }, () -> refire.execute(step[0]));
-        };
         try (Progress.Ticker ticker = run.ticker(progress)) {
-            for (int c = 0; c < concurrency; c++) {
-                refire.execute(step[0]);
-            }
-            if (!Waits.await(() -> workers.getCount() == 0, duration.plus(drain))) {
-                run.unanswered.set(workers.getCount());
-            }
-        }
-        refire.shutdown();
-        return run;
-    }
-
-    /** Hands requests on in order, at most {@code max} out; lock-free: sender and completions both drain. */
-    static final class Dispatcher {
-        /** Set at the drain deadline: what is still queued is never sent. */
-        volatile boolean stopped;
-        private final ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
-        private final Semaphore out;
-        private final ThreadLocal<Boolean> draining = ThreadLocal.withInitial(() -> false);
-        IntConsumer fire;
-
-        Dispatcher(int max) {
-            this.out = new Semaphore(max);
-        }
-
-        void submit(int i) {
-            queue.add(i);
-            drain();
-        }
-
-        void release() {
-            out.release();
-            drain();
-        }
-
-        private void drain() {
-            if (draining.get()) {
-                return; // a reply that completed inside fire(): the outer loop carries on
-            }
-            draining.set(true);
-            try {
-                while (!queue.isEmpty() && !stopped && out.tryAcquire()) {
-                    Integer i = queue.poll();
-                    if (i == null) {
-                        out.release();
-                    } else {
-                        fire.accept(i);
+            // each answer frees the slot of the next request
+            for (int i = 0; System.nanoTime() < end && acquire(out, end); i++) {
+                run.fire(target, i, System.nanoTime(), classOf, at -> {
+                    if (at <= end) {
+                        run.completedInWindow.incrementAndGet();
                     }
-                }
-            } finally {
-                draining.set(false);
+                    return true;
+                }, out::release);
+            }
+            if (!Waits.await(() -> out.availablePermits() == concurrency, Duration.ofNanos(end - System.nanoTime())
+                    .plus(drain))) {
+                run.unanswered.set(concurrency - out.availablePermits());
             }
         }
+        return run;
     }
 }
