@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,10 +83,9 @@ final class PoisonPills {
 
         Set<String> accepted = produced.values().stream().filter(w -> !w.startsWith("refused")).collect(Collectors
                 .toSet());
-        // the global stores' pills are never dead-lettered: no waiting for them
-        Map<String, String> found = deadLetters(h, accepted, produced.entrySet().stream().filter(e -> !global(h,
-                e.getKey()) && accepted.contains(e.getValue())).map(Map.Entry::getValue).toList(),
-                Duration.ofSeconds(30));
+        // no waiting for the global stores' pills: never dead-lettered
+        Map<String, String> found = deadLetters(h, accepted, produced.keySet().stream().filter(p -> !global(h, p))
+                .map(produced::get).filter(accepted::contains).toList(), Duration.ofSeconds(30));
         v.details.add("| topic | pill | partition:offset | fate |");
         v.details.add("|---|---|---|---|");
         int missing = 0;
@@ -233,12 +231,8 @@ final class PoisonPills {
         return p.topic().equals(h.topics.creators().name()) || p.topic().equals(h.topics.products().name());
     }
 
-    /**
-     * The dead letters among {@code wanted} ("topic:partition:offset") → "source-topic exception: message", read
-     * until every one of {@code awaited} is found or {@code timeout} passed.
-     */
-    static Map<String, String> deadLetters(Harness h, Set<String> wanted, Collection<String> awaited,
-                                           Duration timeout) {
+    /** Dead letters among {@code wanted} ("topic:partition:offset" → "topic exception: message") until all awaited. */
+    static Map<String, String> deadLetters(Harness h, Set<String> wanted, List<String> awaited, Duration timeout) {
         String topic = h.topics.deadLetters().name();
         Map<String, String> found = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = Decisions.fromBeginning(h, topic, Map.of(
