@@ -9,9 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The dropUpdates stampede benchmark's options. */
-@Command(name = "bench/run updates", description = {"dropUpdates stampede benchmark: W watchers of one drop on the"
-        + " edge socket of ONE livedrop instance while an open-loop order stampede sells it out, against the same"
-        + " stampede watched by nobody. Writes docs/benchmarks/NAME.md.", ""})
+@Command(name = "bench/run updates", description = {"dropUpdates stampede benchmark: W watchers of one drop on the edge"
+        + " of ONE instance while an order stampede sells it out, against the same stampede unwatched.", ""})
 final class UpdatesOptions extends Cli.Options {
 
     @Option(names = "--watchers", defaultValue = "10000", description = "watchers (default 10000; quick 1000)")
@@ -22,8 +21,8 @@ final class UpdatesOptions extends Cli.Options {
     Duration duration;
     @Option(names = "--stock", description = "units per drop (default rate x duration / 2)")
     Integer stock;
-    @Option(names = "--runs", defaultValue = "3", description = "stampedes with watchers, each after one without"
-            + " (default 3; quick 1), after a warm-up one with watchers")
+    @Option(names = "--runs", defaultValue = "3", description = "watched stampedes, each after one"
+            + " unwatched (default 3; quick 1)")
     int runs;
     @Option(names = "--cpu-window", defaultValue = "15", description = "seconds from the first order over which CPU is"
             + " measured in every stampede; to outlast the decisions and updates (default 15; quick 10)")
@@ -42,7 +41,6 @@ final class UpdatesOptions extends Cli.Options {
         stock = stock != null ? stock : (int) Math.max(1, rate * duration.toMillis() / 2000);
         Cli.require(watchers >= 1 && rate >= 1 && duration.toMillis() >= 1000 && runs >= 1 && stock >= 1
                 && stock < rate * duration.toMillis() / 1000 * 0.95 && cpuWindow.compareTo(duration) > 0,
-                "Out-of-range value: counts >= 1, duration >= 1 s, cpu-window > duration, stock below the new orders"
-                        + " (95 % of rate x duration) so that the drop sells out");
+                "Out-of-range value: counts >= 1, duration >= 1 s, cpu-window > duration, stock < 95 % of the orders");
     }
 }
