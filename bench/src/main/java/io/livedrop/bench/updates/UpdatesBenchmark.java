@@ -2,8 +2,10 @@ package io.livedrop.bench.updates;
 
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.AppOptions;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.Cli;
 import io.livedrop.bench.Http;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -34,24 +37,60 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * The dropUpdates stampede benchmark (issue 16, point 4): one broker and ONE livedrop instance as child processes; W
- * watchers subscribe to {@code dropUpdates} of one drop on the instance's edge socket with the web page's own document
- * (read from the jar), then an open-loop order stampede ({@link OrderStampede}) sells the drop out. Each stampede with
- * W watchers follows the same stampede on a drop nobody watches: the difference of the instance's CPU (utime + stime
- * over the same window from the first order) is what the updates cost. Each watcher's SOLD_OUT with 0 left is timed
- * from that update's {@code at} (the ledger's decidedAt of the order that took the last unit). Exit status 0 when every
- * watcher saw it and every stampede passed its checks. Known gap: the watchers' JVM and the broker share the
- * machine's cores with the instance.
+ * The dropUpdates stampede benchmark (issue 16, point 4; method: docs/benchmarks/updates-method.md): W watchers of one
+ * drop on the edge of ONE livedrop instance while an order stampede ({@link OrderStampede}) sells it out, each watched
+ * stampede after the same one unwatched. Exit status 0 when every watcher saw SOLD_OUT with 0 left and every stampede
+ * passed its checks. Known gap: the watchers' JVM and the broker share the machine's cores with the instance.
  */
-public record UpdatesBenchmark(UpdatesOptions o, AppInstance app, Http http, OrderStampede orders, String document,
+public record UpdatesBenchmark(Options o, AppInstance app, Http http, OrderStampede orders, String document,
                                String product, Map<String, Long> pids) {
 
     static final String INSTANCE = "livedrop instance";
     static final String BENCH = "bench JVM (orders, watchers)";
+    private static final Tokens TOKENS = new Tokens(Tokens.SECRET);
+    private static final Instant MINTED = Instant.now();
 
-    /** One stampede, watched by {@code watchers} (0: the baseline, no swarm); per watcher: messages per second. */
+    @Command(name = "bench/run updates", description = {"dropUpdates stampede benchmark: W watchers of one drop on the"
+            + " edge of ONE instance while an order stampede sells it out, against the same stampede unwatched.", ""})
+    static final class Options extends Cli.Options {
+        @Option(names = "--watchers", defaultValue = "10000", description = "watchers (default 10000; quick 1000)")
+        int watchers;
+        @Option(names = "--rate", defaultValue = "30000", description = "order requests/s (default 30000; quick 5000)")
+        int rate;
+        @Option(names = "--duration", defaultValue = "4", description = "seconds of orders per stampede (default 4)")
+        Duration duration;
+        @Option(names = "--stock", description = "units per drop (default rate x duration / 2)")
+        Integer stock;
+        @Option(names = "--runs", defaultValue = "3", description = "watched stampedes, each after one unwatched"
+                + " (default 3; quick 1)")
+        int runs;
+        @Option(names = "--cpu-window", defaultValue = "15", description = "seconds from the first order over which CPU"
+                + " is measured; to outlast the decisions and updates (default 15; quick 10)")
+        Duration cpuWindow;
+        @Mixin
+        AppOptions app = new AppOptions();
+
+        @Override
+        protected Map<String, String> quickDefaults() {
+            return Map.of("--watchers", "1000", "--rate", "5000", "--runs", "1", "--cpu-window", "10");
+        }
+
+        @Override
+        protected void check() {
+            Cli.requireBroker(app.broker);
+            stock = stock != null ? stock : (int) Math.max(1, rate * duration.toMillis() / 2000);
+            Cli.require(watchers >= 1 && rate >= 1 && duration.toMillis() >= 1000 && runs >= 1 && stock >= 1
+                    && stock < rate * duration.toMillis() / 1000 * 0.95 && cpuWindow.compareTo(duration) > 0,
+                    "Out-of-range value: counts >= 1, duration >= 1 s, cpu-window > duration, stock < 95 % of orders");
+        }
+    }
+
+    /** One stampede, watched by {@code watchers} (0: no swarm); per watcher: messages per second, sorted. */
     record Stampede(String label, int watchers, Swarm.Stats swarm, OrderStampede.Outcome orders, double sellingSeconds,
                     long messages, double[] rates, Histogram soldOutMicros, Map<String, Double> cores,
                     double windowSeconds) {
@@ -68,15 +107,12 @@ public record UpdatesBenchmark(UpdatesOptions o, AppInstance app, Http http, Ord
         }
     }
 
-    private static final Tokens TOKENS = new Tokens(Tokens.SECRET);
-    private static final Instant MINTED = Instant.now();
-
     public static void main(String[] args) throws Exception {
-        System.exit(Cli.run(args, new UpdatesOptions(), o -> "livedrop dropUpdates stampede benchmark",
+        System.exit(Cli.run(args, new Options(), o -> "livedrop dropUpdates stampede benchmark",
                 UpdatesBenchmark::run));
     }
 
-    private static int run(UpdatesOptions o, BenchRun run) throws Exception {
+    private static int run(Options o, BenchRun run) throws Exception {
         Path jar = run.snapshot(o.app.appJar);
         if (jar == null) {
             return 2;
@@ -127,24 +163,25 @@ public record UpdatesBenchmark(UpdatesOptions o, AppInstance app, Http http, Ord
             Waits.pause(Duration.ofSeconds(2));
             ProcCpu before = ProcCpu.snapshot(pids);
             long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-            long t0Micros = micros(Instant.now()) + 20_000;
-            seen.countFromMicros = t0Micros;
-            Progress.say("%s: %,d orders/s for %s on drop %s of %,d units, %,d watchers", label, o.rate, o.duration,
-                    dropId, o.stock, accepted);
+            // at the window's end, however long the decisions and updates take, so that every window is the same
+            CompletableFuture<ProcCpu> end = CompletableFuture.supplyAsync(() -> ProcCpu.snapshot(pids),
+                    CompletableFuture.delayedExecutor(t0 + o.cpuWindow.toNanos() - System.nanoTime(), NANOSECONDS));
+            seen.countFromMicros = micros(Instant.now()) + 20_000;
+            Progress.say("%s: %,d orders/s for %s on %s (%,d units), %,d watchers", label, o.rate, o.duration, dropId,
+                    o.stock, accepted);
             OrderStampede.Outcome out = orders.run(dropId, o.stock, o.rate, o.duration, t0, Duration.ofMinutes(2));
             Waits.await(() -> seen.soldOut.get() >= accepted, Duration.ofSeconds(30));
-            Waits.until(t0 + o.cpuWindow.toNanos());
-            ProcCpu after = ProcCpu.snapshot(pids);
+            ProcCpu after = end.join();
             Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             long at = seen.soldOutAt == null ? 0 : micros(seen.soldOutAt);
             double[] rates = IntStream.range(0, watchers).filter(i -> seen.soldOutMicros.get(i) > 0).mapToDouble(i -> {
                 h.recordValue(Math.min(h.getHighestTrackableValue(), Math.max(0, seen.soldOutMicros.get(i) - at)));
-                return seen.messages.get(i) / Math.max(1e-6, (seen.soldOutMicros.get(i) - t0Micros) / 1e6);
+                return seen.messages.get(i) / Math.max(1e-6, (seen.soldOutMicros.get(i) - seen.countFromMicros) / 1e6);
             }).sorted().toArray();
-            Stampede s = new Stampede(label, watchers, swarm == null ? null : swarm.stats(), out,
-                    seen.soldOutAt == null ? Double.NaN : (at - t0Micros) / 1e6,
-                    IntStream.range(0, watchers).mapToLong(seen.messages::get).sum(), rates, h,
-                    after.sinceWithIrq(before), (after.nanos() - before.nanos()) / 1e9);
+            Stampede s = new Stampede(label, watchers, swarm == null ? null : swarm.stats(), out, seen.soldOutAt == null
+                    ? Double.NaN : (at - seen.countFromMicros) / 1e6, IntStream.range(0, watchers)
+                    .mapToLong(seen.messages::get).sum(), rates, h, after.sinceWithIrq(before),
+                    (after.nanos() - before.nanos()) / 1e9);
             Progress.say("%s: %,.0f decisions/s, %,d messages, %.1f/s per watcher; SOLD_OUT/0 − at max %.0f ms, %,d"
                     + " never saw it; %s; cores over %.1f s: %s", label, out.decisionsPerSecond(), s.messages(),
                     s.rate(0.5), h.getMaxValue() / 1e3, s.missed(), out.checks(), s.windowSeconds(),
@@ -189,14 +226,14 @@ public record UpdatesBenchmark(UpdatesOptions o, AppInstance app, Http http, Ord
         }
     }
 
-    /** The report: the targets, every stampede, and what the updates cost (each watched stampede − its baseline). */
+    /** The report: the targets, every stampede, what the updates cost (each watched stampede − its baseline). */
     static final class Report extends Markdown {
-        private final UpdatesOptions o;
+        private final Options o;
         private final List<Stampede> all;
         private final List<Stampede> watched;
         private final String document;
 
-        Report(UpdatesOptions o, BenchRun run, List<Stampede> all, String document) {
+        Report(Options o, BenchRun run, List<Stampede> all, String document) {
             super(run, o.out, o.name);
             this.o = o;
             this.all = all;
@@ -207,46 +244,35 @@ public record UpdatesBenchmark(UpdatesOptions o, AppInstance app, Http http, Ord
         @Override
         protected void sections() {
             paragraph("# dropUpdates stampede benchmark");
-            line(produced());
-            line();
+            paragraph(produced() + " Method and columns: [updates-method.md](updates-method.md).");
             failure();
             sharedMachine();
-            paragraph(String.format(Locale.ROOT, "ONE livedrop instance. %,d watchers subscribe to one drop on its edge"
-                    + " socket with the page's document `%s` (`{\"id\": <drop>}`); then %,d order requests/s (open"
-                    + " loop, 5 %% retries) go to the requests topic for %.0f s, on %,d units. Each of the %d watched"
-                    + " stampede(s) follows its baseline, the same stampede on a drop nobody watches; an unreported"
-                    + " watched warm-up comes first. CPU: utime + stime (/proc) over %.0f s from the first order."
-                    + " Sell-out: the `at` of the SOLD_OUT update (the ledger's decidedAt of the last unit).",
-                    o.watchers, document, o.rate, o.duration.toMillis() / 1e3, o.stock, o.runs,
+            paragraph(String.format(Locale.ROOT, "%,d watchers of one drop, document `%s`; %,d order requests/s for"
+                    + " %.0f s on %,d units; %d watched stampede(s), each after its baseline; CPU over %.0f s from the"
+                    + " first order.", o.watchers, document, o.rate, o.duration.toMillis() / 1e3, o.stock, o.runs,
                     o.cpuWindow.toMillis() / 1e3));
-            paragraph("## Targets");
-            table("| target | measured (each watched stampede) | met |");
-            row("every watcher sees SOLD_OUT with 0 left ≤ 1 s after the sell-out", "max " + each(s -> ms(s
-                    .soldOutMicros().getMaxValue() / 1e3)) + " ms; never saw it " + each(s -> n(s.missed())),
-                    watched.stream().allMatch(s -> s.missed() == 0 && s.soldOutMicros().getMaxValue() <= 1e6));
-            row("messages per watcher per second ≤ about 10 (11: the final SOLD_OUT comes at once)", "p50 " + each(s
-                    -> ms(s.rate(0.5))) + ", max " + each(s -> ms(s.rate(1))), watched.stream().allMatch(s -> s.rate(1)
-                    <= 11));
-            paragraph("\n## Stampedes");
-            paragraph("Per watcher: messages from the first order to its SOLD_OUT/0 over that time; that SOLD_OUT/0's"
-                    + " arrival − its `at`. Cores over the window: instance / broker / benchmark JVM / machine + irq.");
+            paragraph("**Targets** (each watched stampede): every watcher sees SOLD_OUT with 0 left ≤ 1 s after the"
+                    + " sell-out: " + met(watched.stream().allMatch(s -> s.missed() == 0 && s.soldOutMicros()
+                    .getMaxValue() <= 1e6)) + " (max " + each(s -> ms(s.soldOutMicros().getMaxValue() / 1e3)) + " ms;"
+                    + " never saw it " + each(s -> n(s.missed())) + "); messages per watcher per second ≤ about 10"
+                    + " (11): " + met(watched.stream().allMatch(s -> s.rate(1) <= 11)) + " (max " + each(s -> ms(s
+                    .rate(1))) + ").");
+            paragraph("## Stampedes");
             table("| stampede | watchers (accepted) | decisions/s | sold out after s | messages | per watcher /s p50 /"
-                    + " max | SOLD_OUT/0 p50 / p99 / max ms | never saw SOLD_OUT/0 | instance CPU s | cores | checks"
-                    + " |");
+                    + " max | SOLD_OUT/0 p50 / p99 / max ms | never saw SOLD_OUT/0 | instance CPU s | cores: instance"
+                    + " / broker / bench / machine + irq | checks |");
             for (Stampede s : all) {
                 Histogram h = s.soldOutMicros();
                 row(s.label(), s.swarm() == null ? "0" : n(s.watchers()) + " (" + n(s.swarm().accepted()) + ")",
                         n(s.orders().decisionsPerSecond()), ms(s.sellingSeconds()), n(s.messages()), ms(s.rate(0.5))
-                        + " / " + ms(s.rate(1)), ms(h.getValueAtPercentile(50) / 1e3) + " / " + ms(h
-                        .getValueAtPercentile(99) / 1e3) + " / " + ms(h.getMaxValue() / 1e3), n(s.missed()) + (s.swarm()
+                        + " / " + ms(s.rate(1)), s.swarm() == null ? "" : ms(h.getValueAtPercentile(50) / 1e3) + " / "
+                        + ms(h.getValueAtPercentile(99) / 1e3) + " / " + ms(h.getMaxValue() / 1e3), n(s.missed()) + (s.swarm()
                         == null || s.swarm().closedByServer() == 0 ? "" : " (closed: " + s.swarm().closes() + ")"),
                         ms(s.instanceCpu()), String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.2f", s.cores()
                         .get(INSTANCE), s.cores().get("broker"), s.cores().get(BENCH), s.cores().get(ProcCpu.IRQ)),
                         s.orders().checks());
             }
             paragraph("\n## What the updates cost the instance");
-            paragraph("Each watched stampede's instance CPU over the window minus its baseline's: in all, as cores over"
-                    + " the selling time (first order to sell-out), and per message (the sessions' pings included).");
             table("| stampedes | Δ instance CPU s | Δ cores while selling | messages | µs per message |");
             List<double[]> d = IntStream.range(0, Math.min(all.size() / 2, watched.size())).mapToObj(i -> {
                 double delta = all.get(2 * i + 1).instanceCpu() - all.get(2 * i).instanceCpu();
@@ -270,8 +296,8 @@ public record UpdatesBenchmark(UpdatesOptions o, AppInstance app, Http http, Ord
             return watched.stream().map(f).toList().toString();
         }
 
-        private void row(String target, String measured, boolean met) {
-            row(target, measured, met ? "yes" : "**no**");
+        private static String met(boolean met) {
+            return met ? "**met**" : "**NOT met**";
         }
 
         private static double median(List<double[]> rows, int column) {
