@@ -34,7 +34,7 @@ import reactor.netty.resources.LoopResources;
  * Accepted when the server answers a {@code ping} sent after the {@code subscribe}; arrivals stamped before parsing.
  * Method: docs/benchmarks/methodology.md#notify-benchmark. Known gap: Netty's inflater, not a browser's, decompresses.
  */
-final class Swarm implements AutoCloseable {
+public final class Swarm implements AutoCloseable {
 
     static final int PER_ADDRESS = 25_000;
     static final Duration PING_EVERY = Duration.ofSeconds(10);
@@ -63,10 +63,16 @@ final class Swarm implements AutoCloseable {
     private volatile String firstProtocolError;
     private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    private final NextFrames onNext;
+
+    /** Another benchmark's handler of every {@code next} frame (arrival stamped before parsing), as it arrives. */
+    public interface NextFrames {
+        void frame(int subscriber, long receivedMicros, String text);
+    }
 
     /** What the subscribers saw: failures and closes as their three most frequent causes; deflate negotiated. */
-    record Stats(int accepted, int failed, String failures, int closedByServer, String closes, int protocolErrors,
-                 String firstProtocolError, int deflated) {
+    public record Stats(int accepted, int failed, String failures, int closedByServer, String closes,
+                        int protocolErrors, String firstProtocolError, int deflated) {
         static final Stats NONE = new Stats(0, 0, "{}", 0, "{}", 0, null, 0);
     }
 
@@ -97,12 +103,20 @@ final class Swarm implements AutoCloseable {
 
     /** {@code socket}: "ws://HOST:port/path", HOST replaced by 127.0.0.1, .2, ... */
     Swarm(String label, int size, String socket, String document, boolean deflate, IntFunction<String> tokenOf) {
+        this(label, size, socket, document, null, deflate, tokenOf, null);
+    }
+
+    /** With {@code variables} (JSON) in the subscribe; {@code onNext}, if any, gets the next frames instead. */
+    public Swarm(String label, int size, String socket, String document, String variables, boolean deflate,
+                 IntFunction<String> tokenOf, NextFrames onNext) {
         this.label = label;
         this.size = size;
         this.socket = socket;
         this.tokenOf = tokenOf;
         this.subscribe = "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + document.replace("\\",
-                "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"}}";
+                "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\""
+                + (variables == null ? "" : ",\"variables\":" + variables) + "}}";
+        this.onNext = onNext;
         this.channels = new Channel[size];
         this.client = HttpClient.newConnection().runOn(loops).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
         // Netty's WebSocketClientCompressionHandler: permessage-deflate with context takeover, as browsers offer it
@@ -111,7 +125,7 @@ final class Swarm implements AutoCloseable {
     }
 
     /** Opens every connection, at most {@code concurrency} in flight until accepted, and waits (at most timeout). */
-    void open(int concurrency, Duration timeout) {
+    public void open(int concurrency, Duration timeout) {
         Semaphore permits = new Semaphore(concurrency);
         long start = System.nanoTime();
         boolean all;
@@ -139,12 +153,12 @@ final class Swarm implements AutoCloseable {
                         summary(failures)));
     }
 
-    Stats stats() {
+    public Stats stats() {
         return new Stats(accepted.get(), failed.get(), summary(failures), closedByServer.get(), summary(closes),
                 protocolErrors.get(), firstProtocolError, deflated.get());
     }
 
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
@@ -205,7 +219,9 @@ final class Swarm implements AutoCloseable {
                 return;
             }
             String s = text.text();
-            if (s.contains("\"type\":\"next\"")) {
+            if (onNext != null && s.contains("\"type\":\"next\"")) {
+                onNext.frame(index, micros, s);
+            } else if (s.contains("\"type\":\"next\"")) {
                 String dropId = between(s, "\"drop\":{\"id\":\"");
                 if (dropId == null) {
                     protocolError(s);
