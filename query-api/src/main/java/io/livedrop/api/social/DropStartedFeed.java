@@ -309,11 +309,16 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
             if (subscription instanceof Session session) {
                 session.sink.tryEmitNext(start.started);
             } else if (subscription instanceof Attached attached) {
-                Fanout.Batch batch = byShape.computeIfAbsent(attached.shape, shape -> byKey.computeIfAbsent(shape.key(),
-                        key -> {
-                            SharedPayload payload = render(start, shape);
-                            return payload == null ? none : new Fanout.Batch(payload);
-                        }));
+                // a lookup per recipient, no lambda: the render and its batch are made once per shape
+                Fanout.Batch batch = byShape.get(attached.shape);
+                if (batch == null) {
+                    DocumentShape shape = attached.shape;
+                    batch = byKey.computeIfAbsent(shape.key(), key -> {
+                        SharedPayload payload = render(start, shape);
+                        return payload == null ? none : new Fanout.Batch(payload);
+                    });
+                    byShape.put(shape, batch);
+                }
                 if (batch != none) {
                     batch.add(attached.recipient);
                 }
