@@ -159,16 +159,21 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
 
     /**
      * As {@link #updates}, but the states go to {@code recipient} as payloads rendered once per (shape key,
-     * whether the viewer follows the drop's creator, read only if the document may ask it); the returned Flux
-     * never emits, ends when the feed stops, and detaches the recipient when cancelled. {@code viewer} may be
-     * null (anonymous).
+     * whether the viewer follows the drop's creator, read only if the document may ask it). The returned Flux
+     * never emits: it completes once the recipient is attached if the recipient takes the subscription over
+     * ({@link Recipient#handOver}: the execution behind it goes), else it ends when the feed stops and detaches the
+     * recipient when cancelled. {@code viewer} may be null (anonymous).
      */
     public Flux<DropUpdate> attach(String dropId, Viewer viewer, DocumentShape shape, Recipient recipient) {
         CatalogQueryService.requireValidId(dropId);
         return Flux.<DropUpdate>create(sink -> {
             AttachedWatcher watcher = new AttachedWatcher(shape, recipient, sink);
             DropWatch watch = watch(dropId, watcher);
-            sink.onDispose(() -> unwatch(watch, watcher));
+            sink.onDispose(() -> {
+                if (watcher.sink != null) {   // not handed over: the stream was its life
+                    unwatch(watch, watcher);
+                }
+            });
             try {
                 DropUpdate now = watch.current();
                 if (viewer != null && shape.mayAskFacts()) {
@@ -180,6 +185,10 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
             }
             watcher.ready = true;
             schedule(() -> watch.sendLatest(watcher, false));
+            if (recipient.handOver(() -> unwatch(watch, watcher))) {
+                watcher.sink = null;   // the sink holds the stream's subscriber, the execution behind it
+                sink.complete();
+            }
         }).subscribeOn(reads);
     }
 
@@ -547,7 +556,8 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
 
         final DocumentShape shape;
         final Recipient recipient;
-        final FluxSink<DropUpdate> sink;
+        /** Null once the recipient took the subscription over. */
+        volatile FluxSink<DropUpdate> sink;
         final AtomicBoolean awaitingWritable = new AtomicBoolean();
         volatile boolean follows;
         volatile long sentVersion;
@@ -577,7 +587,13 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
 
         @Override
         void complete() {
-            sink.complete();
+            FluxSink<DropUpdate> stream = sink;
+            if (stream != null) {
+                stream.complete();   // which unwatches it
+            } else {
+                close();
+                recipient.complete();
+            }
         }
 
         @Override

@@ -428,7 +428,7 @@ final class EdgeConnection implements SocketHandle {
      * Writes one whole message now (answers to the client's own messages). Over the high-water mark the client
      * sends without reading what it asked for: it is closed as a slow consumer rather than queued for without bound.
      */
-    private void writeNow(byte[] message) {
+    void writeNow(byte[] message) {
         if (closing) {
             return;
         }

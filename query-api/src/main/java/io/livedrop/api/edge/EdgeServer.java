@@ -225,7 +225,7 @@ public class EdgeServer implements SmartLifecycle {
                     origin, host);
             return response.status(HttpResponseStatus.FORBIDDEN).send();
         }
-        EdgeSessionInfo info = EdgeSessionInfo.of(request, host);
+        EdgeSessionInfo info = EdgeSessionInfo.of(request);
         return response.sendWebsocket((in, out) -> new EdgeConnection(this, info, in).run(), spec);
     }
 

@@ -14,29 +14,28 @@ import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * One edge connection as Spring's interceptors see it ({@code ViewerInterceptor} keeps the viewer in its
- * attributes). No principal: the viewer comes from the {@code connection_init} token.
+ * attributes). No principal: the viewer comes from the {@code connection_init} token. The handshake's headers are
+ * the ones Reactor Netty keeps with the connection anyway, seen read-only through Spring's adapter (no copy), and the
+ * URI is made when a request asks for it: a connection holds neither twice.
  */
 final class EdgeSessionInfo implements WebSocketSessionInfo {
 
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String id;
-    private final URI uri;
     private final HttpHeaders headers;
     private final InetSocketAddress remoteAddress;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
-    private EdgeSessionInfo(String id, URI uri, HttpHeaders headers, InetSocketAddress remoteAddress) {
+    private EdgeSessionInfo(String id, HttpHeaders headers, InetSocketAddress remoteAddress) {
         this.id = id;
-        this.uri = uri;
         this.headers = headers;
         this.remoteAddress = remoteAddress;
     }
 
-    static EdgeSessionInfo of(HttpServerRequest request, String host) {
-        // Netty's own compact copy, seen through Spring's adapter: no map of strings per connection
-        HttpHeaders headers = HttpHeaders.readOnlyHttpHeaders(new Netty4HeadersAdapter(request.requestHeaders().copy()));
-        return new EdgeSessionInfo("edge-" + IDS.incrementAndGet(), uri(host), headers, request.remoteAddress());
+    static EdgeSessionInfo of(HttpServerRequest request) {
+        HttpHeaders headers = HttpHeaders.readOnlyHttpHeaders(new Netty4HeadersAdapter(request.requestHeaders()));
+        return new EdgeSessionInfo("edge-" + IDS.incrementAndGet(), headers, request.remoteAddress());
     }
 
     private static URI uri(String host) {
@@ -59,7 +58,7 @@ final class EdgeSessionInfo implements WebSocketSessionInfo {
 
     @Override
     public URI getUri() {
-        return uri;
+        return uri(headers.getFirst(HttpHeaders.HOST));
     }
 
     @Override

@@ -34,6 +34,11 @@ import tools.jackson.databind.json.JsonMapper;
  * errors) is streamed here: each item encoded once, off the loop, and written on the loop, the next one requested
  * when the write is done. Resolver errors end it with {@code error}, the end of the stream with {@code complete}.
  *
+ * <p>A feed that attaches it is handed it ({@link #handOver}): the result stream then completes without a
+ * {@code complete} message and the subscription lives on in the feed, so the execution behind the stream (its
+ * GraphQL context, DataLoaders, the request) is not held for the subscription's life; completing it from the client
+ * or closing the connection detaches it.
+ *
  * <p>As a {@link Recipient}: a shared payload is framed with this operation's id around the shared bytes, the frame
  * encoded once per loop for a run of recipients with the same id ({@link SharedFrames}). Over the connection's high-water mark a latest-wins message is refused and the callback runs once the
  * connection drained; any other message closes the connection 1013 as a slow consumer.
@@ -50,6 +55,10 @@ final class EdgeSubscription implements Recipient {
     private final byte[] prefix;
     private final Stream stream = new Stream();
     private Runnable whenWritable;
+    /** Set once a feed holds it without its stream ({@link #handOver}): ends it there. */
+    private volatile Runnable detach;
+    /** The client completed it, the connection closed, or its feed ended it. */
+    private volatile boolean cancelled;
 
     EdgeSubscription(EdgeConnection connection, String id) {
         this.connection = connection;
@@ -81,7 +90,8 @@ final class EdgeSubscription implements Recipient {
         if (response.getData() instanceof Publisher<?> events) {
             return Flux.from(events)
                     .map(event -> messages.next(id, ((ExecutionResult) event).toSpecification()))
-                    .concatWith(Mono.fromCallable(() -> messages.complete(id)))
+                    // a stream that ends because a feed took the subscription over says nothing to the client
+                    .concatWith(Mono.fromCallable(() -> detach != null ? null : messages.complete(id)))
                     .onErrorResume(error -> Mono.fromCallable(() -> messages.error(id, errorsOf(error))));
         }
         return Flux.concat(Mono.fromCallable(() -> messages.next(id, response.toMap())),
@@ -97,10 +107,20 @@ final class EdgeSubscription implements Recipient {
                 .build());
     }
 
-    /** The client completed it, or the connection closed: the stream is cancelled (a feed detaches it). */
+    /** The client completed it, or the connection closed: the stream is cancelled or the feed detaches it. */
     void cancel() {
+        cancelled = true;
         whenWritable = null;
         stream.dispose();
+        Runnable held = detach;
+        if (held != null) {
+            held.run();
+        }
+    }
+
+    /** Whether it still takes messages: not cancelled, and its stream open or handed over. */
+    private boolean open() {
+        return !cancelled && (detach != null || !stream.isDisposed());
     }
 
     // ------------------------------------------------------------------ Recipient
@@ -111,8 +131,36 @@ final class EdgeSubscription implements Recipient {
     }
 
     @Override
+    public boolean handOver(Runnable detach) {
+        this.detach = detach;
+        if (cancelled) {   // cancelled meanwhile: cancel() may have run before detach was set (detach is idempotent)
+            detach.run();
+            return true;
+        }
+        connection.server.sessions.hold(connection.id(), id);   // it still counts against the connection's bound
+        return true;
+    }
+
+    @Override
+    public void complete() {
+        try {
+            connection.loop.execute(() -> {
+                if (cancelled || connection.closing()) {
+                    return;
+                }
+                cancelled = true;
+                connection.ended(this);
+                connection.server.sessions.endOperation(connection.id(), id);
+                connection.writeNow(connection.server.messages.complete(id));
+            });
+        } catch (RejectedExecutionException stopping) {
+            // the edge is shutting down: its connections go with it
+        }
+    }
+
+    @Override
     public boolean next(SharedPayload payload, boolean latestWins) {
-        if (connection.closing() || stream.isDisposed()) {
+        if (connection.closing() || !open()) {
             return false;
         }
         if (!connection.channel.isWritable()) {
@@ -135,7 +183,7 @@ final class EdgeSubscription implements Recipient {
 
     @Override
     public void onWritable(Runnable callback) {
-        if (connection.closing() || stream.isDisposed()) {
+        if (connection.closing() || !open()) {
             return;
         }
         whenWritable = callback;
@@ -187,6 +235,9 @@ final class EdgeSubscription implements Recipient {
 
         @Override
         protected void hookFinally(SignalType type) {
+            if (detach != null) {
+                return;   // handed over: it lives on in its feed
+            }
             try {
                 connection.loop.execute(() -> connection.ended(EdgeSubscription.this));
             } catch (RejectedExecutionException stopping) {

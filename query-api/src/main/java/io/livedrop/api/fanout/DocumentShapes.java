@@ -34,7 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The printed operation is cached per parsed operation (bounded, and weakly held: the parsed
  * document itself is cached by query text in {@code graphql.ParsedDocuments}), so a subscribe with
- * a known text costs a map lookup, the variables' JSON and a walk of its selected fields.
+ * a known text costs a map lookup, the variables' JSON and a walk of its selected fields. Shareable
+ * shapes are one instance per key while any subscription holds it (weakly held): thousands of
+ * subscriptions of one document hold one shape, and a feed groups them by identity.
  *
  * <p>Known gap: two selections that differ only in how they are written beyond that (the same
  * fields spread from a fragment rather than inline) get different keys: correct, only less shared.
@@ -47,6 +49,7 @@ public class DocumentShapes {
 
     private final ViewerDependentFields viewerDependent;
     private final Cache<OperationDefinition, String> printed = Caffeine.newBuilder().weakKeys().maximumSize(1_000).build();
+    private final Cache<String, DocumentShape> shared = Caffeine.newBuilder().weakValues().maximumSize(10_000).build();
 
     public DocumentShapes() {
         this(ViewerDependentFields.SCHEMA);
@@ -64,8 +67,10 @@ public class DocumentShapes {
         String operationName = operation.getName();
         String key = (operationName == null ? "" : operationName) + '\n' + document + '\n'
                 + (plainVariables ? SORTED_JSON.writeValueAsString(variables) : "<not plain: per session>");
-        return new DocumentShape(key, document, operationName, variables,
-                plainVariables && !needsSession(env.getSelectionSet().getFields()));
+        if (!plainVariables || needsSession(env.getSelectionSet().getFields())) {
+            return new DocumentShape(key, document, operationName, variables, false);
+        }
+        return shared.get(key, k -> new DocumentShape(k, document, operationName, variables, true));
     }
 
     private boolean needsSession(List<SelectedField> fields) {

@@ -7,8 +7,8 @@ import java.util.concurrent.Executor;
  * connection. Present in the GraphQL context under {@link #CONTEXT_KEY} only where the transport
  * can take shared payloads; a subscription without one runs on the per-session path.
  *
- * <p>All methods but {@link #loop()} run on {@link #loop()}, the connection's I/O thread, so a
- * broadcast writes every recipient of a loop in one task ({@link Fanout}).
+ * <p>All methods but {@link #loop()}, {@link #handOver} and {@link #complete} run on {@link #loop()}, the
+ * connection's I/O thread, so a broadcast writes every recipient of a loop in one task ({@link Fanout}).
  */
 public interface Recipient {
 
@@ -32,4 +32,19 @@ public interface Recipient {
 
     /** Where to call back, on {@link #loop()}, after a {@code latestWins} message was refused and the connection drained. */
     void onWritable(Runnable callback);
+
+    /**
+     * The feed offers to hold this subscription by itself, without its result stream: if this returns true, the
+     * stream completes at once (what its execution held goes: the GraphQL execution, its DataLoaders, the request),
+     * the subscription stays open, and {@code detach} (any thread, more than once) ends it in the feed. Called once,
+     * on the feed's thread, once the recipient is attached. A recipient that returns false keeps its stream, which
+     * never emits; cancelling it detaches.
+     */
+    default boolean handOver(Runnable detach) {
+        return false;
+    }
+
+    /** The feed ended a subscription it was {@linkplain #handOver handed} (it stops): the client is told complete. */
+    default void complete() {
+    }
 }

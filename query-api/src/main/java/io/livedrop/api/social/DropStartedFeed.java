@@ -163,18 +163,29 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
 
     /**
      * As {@link #subscribe(Viewer, long)}, but the starts go to {@code recipient} as payloads rendered
-     * once per shape key for all the attached subscriptions; the returned Flux never emits, ends when
-     * the feed stops, and detaches the recipient when cancelled.
+     * once per shape key for all the attached subscriptions. The returned Flux never emits: it completes
+     * once the recipient is attached if the recipient takes the subscription over ({@link Recipient#handOver},
+     * so that the execution behind the Flux is not held for the subscription's life), else it ends when
+     * the feed stops and detaches the recipient when cancelled.
      */
     public Flux<DropStarted> attach(Viewer viewer, long stampNanos, DocumentShape shape, Recipient recipient) {
         Viewer.require(viewer);
         return Flux.<DropStarted>create(sink -> {
             Attached attached = new Attached(viewer.id(), stampNanos, shape, recipient, sink);
-            sink.onDispose(() -> remove(attached));
+            sink.onDispose(() -> {
+                if (attached.sink != null) {   // not handed over: the stream was its life
+                    remove(attached);
+                }
+            });
             try {
                 open(viewer, attached);
             } catch (RuntimeException e) {
                 sink.error(e);
+                return;
+            }
+            if (recipient.handOver(() -> remove(attached))) {
+                attached.sink = null;   // the sink holds the stream's subscriber, the execution behind it
+                sink.complete();
             }
         }).subscribeOn(reads);
     }
@@ -298,11 +309,16 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
             if (subscription instanceof Session session) {
                 session.sink.tryEmitNext(start.started);
             } else if (subscription instanceof Attached attached) {
-                Fanout.Batch batch = byShape.computeIfAbsent(attached.shape, shape -> byKey.computeIfAbsent(shape.key(),
-                        key -> {
-                            SharedPayload payload = render(start, shape);
-                            return payload == null ? none : new Fanout.Batch(payload);
-                        }));
+                // a lookup per recipient, no lambda: the render and its batch are made once per shape
+                Fanout.Batch batch = byShape.get(attached.shape);
+                if (batch == null) {
+                    DocumentShape shape = attached.shape;
+                    batch = byKey.computeIfAbsent(shape.key(), key -> {
+                        SharedPayload payload = render(start, shape);
+                        return payload == null ? none : new Fanout.Batch(payload);
+                    });
+                    byShape.put(shape, batch);
+                }
                 if (batch != none) {
                     batch.add(attached.recipient);
                 }
@@ -482,7 +498,8 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
 
         final DocumentShape shape;
         final Recipient recipient;
-        final FluxSink<DropStarted> sink;
+        /** Null once the recipient took the subscription over. */
+        volatile FluxSink<DropStarted> sink;
 
         Attached(String userId, long stampNanos, DocumentShape shape, Recipient recipient, FluxSink<DropStarted> sink) {
             super(userId, stampNanos);
@@ -493,7 +510,12 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
 
         @Override
         void end() {
-            sink.complete();
+            FluxSink<DropStarted> stream = sink;
+            if (stream != null) {
+                stream.complete();
+            } else {
+                recipient.complete();
+            }
         }
     }
 

@@ -172,6 +172,18 @@ public class WebSocketSessions {
         return open == null ? null : open.stampNanos;
     }
 
+    /**
+     * Operation {@code operationId} of session {@code sessionId} outlives its result stream (a feed holds it,
+     * {@link io.livedrop.api.fanout.Recipient#handOver}): it counts until {@link #endOperation} or the session closes.
+     */
+    public void hold(String sessionId, String operationId) {
+        Session session = sessions.get(sessionId);
+        Operation open = session == null ? null : session.operations.get(operationId);
+        if (open != null) {
+            open.held = true;
+        }
+    }
+
     /** The client completed operation {@code operationId}. */
     public void endOperation(String sessionId, String operationId) {
         Session session = sessions.get(sessionId);
@@ -194,7 +206,11 @@ public class WebSocketSessions {
         if (token == null) {
             return response;
         }
-        Runnable end = () -> session.operations.remove(operation.getId(), token);
+        Runnable end = () -> {
+            if (!token.held) {
+                session.operations.remove(operation.getId(), token);
+            }
+        };
         return response.map(result -> {
             if (result.getData() instanceof Publisher<?> events) {
                 return result.transform(builder -> builder.data(Flux.from(events).doFinally(signal -> end.run())));
@@ -273,6 +289,8 @@ public class WebSocketSessions {
     /** One subscribe, identified by this instance (an id reused after it ended is another operation). */
     private static final class Operation {
         final long stampNanos;
+        /** Set when a feed holds it beyond its result stream ({@link #hold}). */
+        volatile boolean held;
 
         Operation(long stampNanos) {
             this.stampNanos = stampNanos;

@@ -150,6 +150,33 @@ class DropUpdatesFeedTest {
     }
 
     @Test
+    void shouldEndTheStreamOfARecipientThatTakesItsWatchOverAndHoldNothingOnceDetached() {
+        given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 10)));
+        RecordingRecipient recipient = RecordingRecipient.takingOver();
+        List<Object> signals = new ArrayList<>();
+
+        // When the recipient takes its watch over as it is attached
+        subscriptions.add(feed.attach("drop-1", viewer("fan"), askingFollows("shape"), recipient)
+                .subscribe(signals::add, signals::add, () -> signals.add("complete")));
+        clock.runDue();
+
+        // Then its stream ends at once, empty, and the watch goes on: the drop now, then its changes
+        assertThat(signals).containsExactly("complete");
+        feed.onRecord(record(stockChanged(T0.plusSeconds(1), 9)));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(recipient.received()).containsExactly("shape|LIVE/10|{creator-1=false}", "shape|LIVE/9|{creator-1=false}");
+        assertThat(feed.followers()).isEqualTo(1);
+        assertThat(facts.watching()).isEqualTo(1);
+
+        // and once detached nothing is held for it
+        recipient.detach().run();
+        recipient.detach().run();
+        assertThat(feed.followers()).isZero();
+        assertThat(feed.followedDrops()).isZero();
+        assertThat(facts.watching()).isZero();
+    }
+
+    @Test
     void shouldSendAtMostTwoMessagesForAThousandChangesIn100msAndAlwaysTheSellOutLast() {
         given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 1000)));
         Reader session = new Reader(Long.MAX_VALUE);

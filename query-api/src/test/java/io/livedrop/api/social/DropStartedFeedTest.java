@@ -280,6 +280,48 @@ class DropStartedFeedTest {
     }
 
     @Test
+    void shouldEndTheStreamOfARecipientThatTakesItsSubscriptionOverAndKeepTellingItUntilDetached() {
+        feed(Schedulers.immediate());
+        given(social.followedCreators(any())).willReturn(Set.of("creator-1"));
+        RecordingRecipient recipient = RecordingRecipient.takingOver();
+        List<Object> signals = new CopyOnWriteArrayList<>();
+
+        // When the recipient takes its subscription over as it is attached
+        subscriptions.add(feed.attach(viewer("fan"), clock.get(), CountingRenderer.shape("shape"), recipient)
+                .subscribe(signals::add, signals::add, () -> signals.add("complete")));
+
+        // Then its stream ends at once, empty (what held the execution behind it goes), and it is still told
+        assertThat(signals).containsExactly("complete");
+        start("d-1", "creator-1");
+        dispatcher.runDue();
+        assertThat(recipient.received()).containsExactly("shape|d-1|{creator-1=true}");
+
+        // and once detached, nothing is held for it and it is told nothing more
+        recipient.detach().run();
+        recipient.detach().run();   // idempotent: the client's complete and the connection's close may both run it
+        start("d-2", "creator-1");
+        dispatcher.runDue();
+        assertThat(recipient.received()).containsExactly("shape|d-1|{creator-1=true}");
+        assertThat(feed.sessions()).isZero();
+        assertThat(feed.indexedCreators()).isZero();
+        assertThat(following.viewers()).isZero();
+    }
+
+    @Test
+    void shouldTellARecipientThatTookItsSubscriptionOverWhenTheFeedStops() {
+        feed(Schedulers.immediate());
+        given(social.followedCreators(any())).willReturn(Set.of("creator-1"));
+        RecordingRecipient recipient = RecordingRecipient.takingOver();
+        subscriptions.add(feed.attach(viewer("fan"), clock.get(), CountingRenderer.shape("shape"), recipient).subscribe());
+
+        feed.stop();
+
+        assertThat(recipient.completes()).isEqualTo(1);
+        assertThat(feed.sessions()).isZero();
+        assertThat(following.viewers()).isZero();
+    }
+
+    @Test
     void shouldKeepStartsOnlyForTheCatchUpWindow() {
         feed(Schedulers.immediate());
         start("d-1", "creator-1");
