@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -62,7 +63,10 @@ import reactor.core.scheduler.Schedulers;
  * is flushed at most once per {@code livedrop.notifications.updates-interval} per drop (so at most
  * about one message per subscription per interval), a status change (started, sold out, ended) at
  * once. So the last state, SOLD_OUT with 0 left, always arrives, however many decisions a stampede
- * makes. A flush costs one render per (document shape, viewer facts) group of the attached watchers
+ * makes. Stock messages from the instance as a whole are bounded too
+ * ({@code livedrop.notifications.updates-max-rate} a second): with many watchers here each drop's interval
+ * stretches to watchers ÷ rate, because thousands of watchers at ten messages a second would otherwise take
+ * the cores the ledger needs to decide the stampede they watch (docs/benchmarks/updates.md). A flush costs one render per (document shape, viewer facts) group of the attached watchers
  * (at most two facts: whether the viewer follows the drop's creator, kept current by
  * {@link FollowingFacts}; anonymous false) and one write per watcher, not a render per watcher. An
  * attached watcher whose connection is over its high-water mark is skipped and, once it drains, sent
@@ -104,6 +108,9 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
     private final FollowingFacts following;
     private final Supplier<SharedRenderer> renderer;
     private final long intervalNanos;
+    private final long maxRate;
+    /** Watchers of every drop here: what the instance-wide rate is shared by. */
+    private final AtomicInteger watcherCount = new AtomicInteger();
     private final Scheduler flushes;
     private final Scheduler emits;
     private final Scheduler reads;
@@ -113,7 +120,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
     public DropUpdatesFeed(CatalogQueryService catalog, FollowingFacts following, KafkaCluster cluster,
                            StreamsRuntime runtime, TopologySerdes serdes, NotificationProperties properties,
                            ObjectProvider<SharedRenderer> renderers, ObjectProvider<MeterRegistry> meters) {
-        this(catalog, following, renderers::getIfAvailable, properties.updatesInterval(),
+        this(catalog, following, renderers::getIfAvailable, properties.updatesInterval(), properties.updatesMaxRate(),
                 Schedulers.newSingle("drop-updates", true), Schedulers.parallel(), Schedulers.boundedElastic(),
                 meters.getIfAvailable(SimpleMeterRegistry::new), cluster.bootstrapServers(),
                 runtime.topics().dropEvents().name(), serdes.dropEvent().deserializer());
@@ -124,13 +131,14 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
      * workers, {@code reads} runs the first read of each subscription.
      */
     DropUpdatesFeed(CatalogQueryService catalog, FollowingFacts following, Supplier<SharedRenderer> renderer,
-                    Duration interval, Scheduler flushes, Scheduler emits, Scheduler reads, MeterRegistry meters,
+                    Duration interval, int maxRate, Scheduler flushes, Scheduler emits, Scheduler reads, MeterRegistry meters,
                     String bootstrapServers, String topic, Deserializer<DropEvent> values) {
         super(bootstrapServers, topic, values);
         this.catalog = catalog;
         this.following = following;
         this.renderer = renderer;
         this.intervalNanos = interval.toNanos();
+        this.maxRate = maxRate;
         this.flushes = flushes;
         this.emits = emits;
         this.reads = reads;
@@ -205,14 +213,18 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
     private DropWatch watch(String dropId, Watcher watcher) {
         return byDrop.compute(dropId, (id, existing) -> {
             DropWatch watch = existing == null ? new DropWatch(id) : existing;
-            watch.watchers.add(watcher);
+            if (watch.watchers.add(watcher)) {
+                watcherCount.incrementAndGet();
+            }
             return watch;
         });
     }
 
     private void unwatch(DropWatch watch, Watcher watcher) {
         watcher.close();
-        watch.watchers.remove(watcher);
+        if (watch.watchers.remove(watcher)) {
+            watcherCount.decrementAndGet();
+        }
         byDrop.computeIfPresent(watch.dropId, (id, current) -> current == watch && watch.watchers.isEmpty() ? null : current);
     }
 
@@ -244,6 +256,12 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
         super.stop();
         byDrop.values().forEach(watch -> watch.watchers.forEach(Watcher::complete));
         byDrop.clear();
+        watcherCount.set(0);
+    }
+
+    /** The least time between two stock flushes of a drop: the interval, stretched so that the instance stays under its rate. */
+    private long flushGapNanos() {
+        return Math.max(intervalNanos, watcherCount.get() * 1_000_000_000L / maxRate);
     }
 
     @Override
@@ -356,8 +374,9 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
                 } else if (flushScheduled) {
                     return;
                 } else {
-                    // at most the interval: a scheduler's now() is the wall clock, which may be stepped back
-                    delayNanos = flushedOnce ? Math.min(intervalNanos, Math.max(0, lastFlushNanos + intervalNanos - now)) : 0;
+                    // at most the gap: a scheduler's now() is the wall clock, which may be stepped back
+                    long gap = flushGapNanos();
+                    delayNanos = flushedOnce ? Math.min(gap, Math.max(0, lastFlushNanos + gap - now)) : 0;
                 }
                 flushScheduled = true;
             }

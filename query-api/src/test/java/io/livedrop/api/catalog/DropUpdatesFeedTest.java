@@ -46,6 +46,7 @@ class DropUpdatesFeedTest {
 
     private static final Instant T0 = Instant.parse("2026-12-04T18:00:00Z");
     private static final Duration INTERVAL = Duration.ofMillis(100);
+    private static final int UNBOUNDED = Integer.MAX_VALUE;
 
     private final CatalogQueryService catalog = mock(CatalogQueryService.class);
     private final ManualScheduler clock = new ManualScheduler();
@@ -54,7 +55,7 @@ class DropUpdatesFeedTest {
         DropView drop = ((DropUpdatesFeed.DropUpdate) event).drop();
         return drop.status() + "/" + drop.remainingStock();
     });
-    private final DropUpdatesFeed feed = new DropUpdatesFeed(catalog, facts, () -> renderer, INTERVAL, clock, clock,
+    private final DropUpdatesFeed feed = new DropUpdatesFeed(catalog, facts, () -> renderer, INTERVAL, UNBOUNDED, clock, clock,
             Schedulers.immediate(), new SimpleMeterRegistry(), "localhost:0", "drop-events", null);
     private final List<Disposable> subscriptions = new ArrayList<>();
 
@@ -207,6 +208,36 @@ class DropUpdatesFeedTest {
     }
 
     @Test
+    void shouldStretchTheIntervalToKeepTheInstanceUnderItsRateButSendTheSellOutAtOnce() {
+        // Given an instance allowed 100 stock messages a second, and 50 watchers of one drop (a gap of 500 ms)
+        DropUpdatesFeed feed = new DropUpdatesFeed(catalog, facts, () -> renderer, INTERVAL, 100, clock, clock,
+                Schedulers.immediate(), new SimpleMeterRegistry(), "localhost:0", "drop-events", null);
+        given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 1000)));
+        List<RecordingRecipient> watchers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            RecordingRecipient watcher = new RecordingRecipient();
+            watchers.add(watcher);
+            subscriptions.add(feed.attach("drop-1", null, CountingRenderer.shape("shape"), watcher).subscribe());
+        }
+        clock.advance(Duration.ofSeconds(1));
+
+        // When the stock changes every 10 ms for 2 s, then the drop sells out
+        for (int i = 1; i <= 200; i++) {
+            feed.onRecord(record(stockChanged(T0.plusMillis(10L * i), 1000 - i)));
+            clock.advance(Duration.ofMillis(10));
+        }
+        feed.onRecord(record(soldOut(T0.plusMillis(2_001))));
+        clock.advance(Duration.ofMillis(1));
+
+        // Then each watcher got about one stock message per 500 ms, not one per 100 ms, and the sell-out at once
+        for (RecordingRecipient watcher : watchers) {
+            List<String> told = watcher.received().subList(1, watcher.received().size());
+            assertThat(told).hasSizeBetween(4, 6);
+            assertThat(told.get(told.size() - 1)).isEqualTo("shape|SOLD_OUT/0|{creator-1=false}");
+        }
+    }
+
+    @Test
     void shouldStillSendTheSellOutWhenItsRenderFailedOnceAndNothingChangesAfter() {
         given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 1)));
         RecordingRecipient attached = new RecordingRecipient();
@@ -230,7 +261,7 @@ class DropUpdatesFeedTest {
     void shouldKeepFlushingStockChangesWhenTheWallClockStepsBack() {
         // Given a feed whose scheduler tells the wall clock (as Reactor's do), and a watcher that had a stock flush
         SteppedClock stepped = new SteppedClock(clock);
-        DropUpdatesFeed feed = new DropUpdatesFeed(catalog, facts, () -> renderer, INTERVAL, stepped, clock,
+        DropUpdatesFeed feed = new DropUpdatesFeed(catalog, facts, () -> renderer, INTERVAL, UNBOUNDED, stepped, clock,
                 Schedulers.immediate(), new SimpleMeterRegistry(), "localhost:0", "drop-events", null);
         given(catalog.drop("drop-1")).willReturn(Optional.of(drop(T0, 100)));
         RecordingRecipient attached = new RecordingRecipient();
