@@ -90,7 +90,7 @@ public final class NotifyBenchmark {
         int servers = results.servers;
         // a fleet's heaps from its largest share (NOTIFY_APP_HEAP, if set, wins as for one instance)
         List<String> heap = servers > 1 && System.getenv("NOTIFY_APP_HEAP") == null ? List.of("-Xmx"
-                + SwarmProcess.heapMiB(768, 72, SwarmProcess.perServer(maxSubscribers, servers)[0]) + "m") : List.of();
+                + SwarmProcess.heapMiB(768, 72, (maxSubscribers + servers - 1) / servers) + "m") : List.of();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         List<String> appArgs = Stream.concat(Stream.of("--server.tomcat.max-connections=" + (maxSubscribers + 2_000),
                 "--server.tomcat.accept-count=1000"), o.app.appArgs().stream()).toList();
@@ -354,7 +354,11 @@ public final class NotifyBenchmark {
         String want = "\"followerCount\":" + expected + "}";
         String[] last = {""};
         boolean ok = Waits.await(() -> {
-            last[0] = http.call(app.url(), query, null);
+            try { // a fleet may still be rebalancing
+                last[0] = http.call(app.url(), query, null);
+            } catch (IllegalStateException e) {
+                last[0] = e.getMessage();
+            }
             Waits.pause(Duration.ofMillis(last[0].contains(want) ? 0 : 200));
             return last[0].contains(want);
         }, timeout);
@@ -448,9 +452,8 @@ public final class NotifyBenchmark {
             c.appFds = apps.stream().mapToLong(a -> Limits.openNow(a.pid())).max().orElse(-1);
             c.appThreads = apps.stream().mapToLong(a -> Limits.threads(a.pid())).max().orElse(-1);
             c.appThreadNames = Limits.threadNames(app.pid());
-            Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s)%s", tag, c.appRssBefore,
-                    c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames, apps.size() == 1 ? ""
-                    : " (RSS: sum of " + apps.size() + "; fds, threads: the most of one)");
+            Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s)", tag, c.appRssBefore,
+                    c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames);
             if (idleNone != null && swarm.accepted() > 0) {
                 c.idle = idle(String.format("%,d sessions open (%s)", swarm.accepted(), v));
             }

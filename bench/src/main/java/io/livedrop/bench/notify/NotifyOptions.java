@@ -57,9 +57,8 @@ final class NotifyOptions extends Cli.Options {
     @Option(names = "--jfr", description = "record the instances with JFR (profile) and report the top frames per"
             + " thread group during the measured starts of the largest cohort")
     boolean jfr;
-    @Option(names = "--servers", defaultValue = "1", description = "livedrop instances (members of one Kafka Streams"
-            + " application, each with its own edge), subscribers spread evenly over them; auto = as many as keep each"
-            + " under " + PER_PROCESS + " sockets and its open-files limit for the largest count (default 1)")
+    @Option(names = "--servers", defaultValue = "1", description = "livedrop instances, subscribers spread evenly over"
+            + " them; auto = as many as keep each under " + PER_PROCESS + " sockets and its open files (default 1)")
     String servers;
     @Option(names = "--client-processes", defaultValue = "0", description = "client JVMs holding the subscribers in"
             + " even shares (0 = this JVM; auto: as --servers) (default 0)")

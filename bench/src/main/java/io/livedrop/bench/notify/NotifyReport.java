@@ -66,12 +66,11 @@ final class NotifyReport extends Markdown {
         sharedMachine();
         failure();
         paragraph((fleet() ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka Streams"
-                + " application, heap -Xmx" + r.appXmx + " each; subscriber i on the edge or port of instance i mod "
-                + r.servers + ")" + (r.clients == 0 ? "" : ", the subscribers held by " + r.clients + " client JVMs"
-                + " (-Xmx" + r.clientXmx + " each, even shares)") + "; CPU and RSS of the instances summed, of the"
-                + " client JVMs counted as the bench JVM's" : "One Kafka broker"
-                + " and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one after the"
-                + " other, child processes on this machine. Variants side by side: JDK × transport ("
+                + " application, heap -Xmx" + r.appXmx + " each; subscriber i on instance i mod " + r.servers + ")"
+                : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one after the"
+                + " other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers held by "
+                + r.clients + " client JVMs (-Xmx" + r.clientXmx + " each, even shares), counted as the bench JVM")
+                + (r.servers == 1 ? "" : "; CPU and RSS of the instances summed") + ". Variants side by side: JDK × transport ("
                 + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents)
                 + ") × permessage-deflate (" + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of"
                 + " the same variant, a start nobody online follows (CPU), no session open (idle CPU),"
