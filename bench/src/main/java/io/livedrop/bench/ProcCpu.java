@@ -31,9 +31,8 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy, 
 
     /** A pid < 0 is skipped. */
     public static ProcCpu snapshot(Map<String, Long> pids) {
-        Map<String, List<Long>> groups = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> groups.put(name, List.of(pid)));
-        return snapshotGroups(groups);
+        return snapshotGroups(pids.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> List.of(e.getValue()), (a, b) -> a, LinkedHashMap::new)));
     }
 
     /** Several processes under one name (a fleet of instances): their CPU summed; a name of no pid >= 0 skipped. */

@@ -116,7 +116,7 @@ public final class NotifyBenchmark {
                     }
                     Http http = new Http();
                     for (AppInstance app : apps) {
-                        app.awaitReady(http, Duration.ofSeconds(180 + 60L * servers));
+                        app.awaitReady(http, Duration.ofSeconds(180L * servers)); // they start at once
                         Progress.say("instance %s ready on %s (pid %d)", app.name, app.url(), app.pid());
                     }
                     run.appCommand = apps.get(0).commandForReport();
@@ -185,7 +185,8 @@ public final class NotifyBenchmark {
         long appRssAfter;
         long benchRssBefore;
         long benchRssAfter;
-        long[][] serverRss; // per instance: before, after (a fleet)
+        long[] serverRssBefore; // per instance
+        long[] serverRssAfter;
         long appFds;
         long appThreads;
         String appThreadNames;
@@ -298,15 +299,12 @@ public final class NotifyBenchmark {
         long ports = (long) Math.max(0, Limits.ephemeralPorts()) * 250; // 127.0.0.1-250 as destinations
         long cap = Math.min(Math.min(appRoom, benchRoom), ports);
         results.capacity = (int) Math.min(Integer.MAX_VALUE, cap);
-        results.capacityWhy = cap == appRoom ? "open files of the livedrop instance" + times(apps.size())
-                + ": hard limit " + results.appFdLimit[1] + ", " + results.appFdsIdle + " already open, " + FD_MARGIN
-                + " kept spare" : cap == benchRoom ? "open files of " + (fleet == null ? "this JVM" : "each client"
-                + " process" + times(results.clients)) + ": hard limit " + results.benchFdLimit[1] + ", "
-                + results.benchFdsIdle + " already open, " + FD_MARGIN + " kept spare" : "ephemeral ports";
-    }
-
-    private static String times(int processes) {
-        return processes == 1 ? "" : " (× " + processes + ")";
+        results.capacityWhy = cap == appRoom ? "open files of " + (apps.size() == 1 ? "the livedrop instance"
+                : "each of " + apps.size() + " instances") + ": hard limit " + results.appFdLimit[1] + ", "
+                + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare" : cap == benchRoom ? "open files of "
+                + (fleet == null ? "this JVM" : "each of " + results.clients + " client processes") + ": hard limit "
+                + results.benchFdLimit[1] + ", " + results.benchFdsIdle + " already open, " + FD_MARGIN + " kept spare"
+                : "ephemeral ports";
     }
 
     private static long room(long[] limit, long open) {
@@ -398,7 +396,7 @@ public final class NotifyBenchmark {
             Progress.say("seeding %,d followers of \"%s\"", s, creator);
             seedFollows(s, i -> userPrefix + i, List.of(creator));
         }
-        awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
+        awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 100));
         Progress.say("followerCount of \"%s\" = %,d after %.1f s", creator, s, (System.nanoTime() - t) / 1e9);
     }
 
@@ -429,9 +427,8 @@ public final class NotifyBenchmark {
                             : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
             Progress.say("%s: %s", tag, c.capReason);
         }
-        c.serverRss = new long[apps.size()][2];
-        IntStream.range(0, apps.size()).forEach(k -> c.serverRss[k][0] = Limits.rssMiB(apps.get(k).pid()));
-        c.appRssBefore = LongStream.range(0, apps.size()).map(k -> c.serverRss[(int) k][0]).sum();
+        c.serverRssBefore = apps.stream().mapToLong(a -> Limits.rssMiB(a.pid())).toArray();
+        c.appRssBefore = LongStream.of(c.serverRssBefore).sum();
         c.benchRssBefore = pids.get(CLIENTS).stream().mapToLong(Limits::rssMiB).sum();
         List<String> sockets = apps.stream().map(a -> "ws://HOST:" + (v.transport().equals("edge") ? a.edgePort
                 : a.port) + "/graphql").toList();
@@ -446,8 +443,8 @@ public final class NotifyBenchmark {
                 c.warmupTold = round(swarm, tag, creator, s, 0, false).told();
             }
             Waits.pause(Duration.ofSeconds(1));
-            IntStream.range(0, apps.size()).forEach(k -> c.serverRss[k][1] = Limits.rssMiB(apps.get(k).pid()));
-            c.appRssAfter = LongStream.range(0, apps.size()).map(k -> c.serverRss[(int) k][1]).sum();
+            c.serverRssAfter = apps.stream().mapToLong(a -> Limits.rssMiB(a.pid())).toArray();
+            c.appRssAfter = LongStream.of(c.serverRssAfter).sum();
             c.benchRssAfter = pids.get(CLIENTS).stream().mapToLong(Limits::rssMiB).sum();
             c.appFds = apps.stream().mapToLong(a -> Limits.openNow(a.pid())).max().orElse(-1);
             c.appThreads = apps.stream().mapToLong(a -> Limits.threads(a.pid())).max().orElse(-1);

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /** docs/benchmarks/NAME.md of the notification benchmark. */
 final class NotifyReport extends Markdown {
@@ -65,7 +64,7 @@ final class NotifyReport extends Markdown {
         paragraph(produced() + " Generated file: rerun the command to refresh it.");
         sharedMachine();
         failure();
-        paragraph((fleet() ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka Streams"
+        paragraph((r.servers > 1 ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka Streams"
                 + " application, heap -Xmx" + r.appXmx + " each; subscriber i on instance i mod " + r.servers + ")"
                 : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one after the"
                 + " other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers held by "
@@ -75,11 +74,6 @@ final class NotifyReport extends Markdown {
                 + ") × permessage-deflate (" + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of"
                 + " the same variant, a start nobody online follows (CPU), no session open (idle CPU),"
                 + " `{ __typename }` (inbox); same run. Method: see " + METHOD + ".");
-    }
-
-    /** More than one instance, or client processes. */
-    private boolean fleet() {
-        return r.servers > 1 || r.clients > 0;
     }
 
     /** The baseline of a variant: the median over its starts of its one delivery's latency. */
@@ -253,15 +247,13 @@ final class NotifyReport extends Markdown {
         }
         line();
         if (r.servers > 1) {
-            paragraph("Per instance (subscriber i on instance i mod " + r.servers + "): RSS before connecting → after"
-                    + " the warm-up start (MiB), and per connection:");
-            table("| cohort | variant | " + IntStream.rangeClosed(1, r.servers).mapToObj(k -> "instance "
-                    + k).collect(Collectors.joining(" | ")) + " |");
+            table("| cohort | variant | per instance 1, 2, …: RSS before → after the warm-up start (MiB): per connection"
+                    + " × connections |");
             for (Cohort c : r.cohorts) {
                 int[] each = SwarmProcess.perServer(c.swarm.accepted(), r.servers);
-                row(Stream.concat(Stream.of(c.label, c.variant), IntStream.range(0, r.servers)
-                        .mapToObj(k -> c.serverRss[k][0] + " → " + c.serverRss[k][1] + ": " + perSubscriber(
-                        c.serverRss[k][1] - c.serverRss[k][0], each[k]) + " × " + n(each[k]))).toArray());
+                row(c.label, c.variant, IntStream.range(0, r.servers).mapToObj(k -> c.serverRssBefore[k] + " → "
+                        + c.serverRssAfter[k] + ": " + perSubscriber(c.serverRssAfter[k] - c.serverRssBefore[k],
+                        each[k]) + " × " + n(each[k])).collect(Collectors.joining("; ")));
             }
             line();
         }

@@ -66,9 +66,6 @@ final class SwarmProcess {
             }
             out.flush();
         }
-        if (swarm != null) {
-            swarm.close();
-        }
     }
 
     static String told(Swarm.Delivery d) {
@@ -140,10 +137,6 @@ final class SwarmProcess {
             commands = new PrintStream(process.getOutputStream(), true, UTF_8);
         }
 
-        void send(String line) {
-            commands.println(line);
-        }
-
         String answer() {
             try {
                 String line = answers.readLine();
@@ -164,7 +157,7 @@ final class SwarmProcess {
         final int heapMiB;
 
         Fleet(int processes, int largestShare, Path logDir) throws IOException {
-            heapMiB = heapMiB(256, 32, largestShare);
+            heapMiB = heapMiB(256, 24, largestShare);
             for (int k = 1; k <= processes; k++) {
                 clients.add(new Client("client-" + k, logDir, heapMiB));
             }
@@ -185,15 +178,12 @@ final class SwarmProcess {
 
                 @Override
                 public void open(int concurrency, Duration timeout) {
-                    int[] first = {0};
                     stats = sum(each(active, c -> {
                         int k = clients.indexOf(c);
-                        String line = String.join(" ", "open", String.valueOf(first[0]), String.valueOf(share[k]),
-                                String.valueOf(Math.max(16, concurrency / active.size())),
+                        return String.join(" ", "open", String.valueOf(IntStream.of(share).limit(k).sum()),
+                                String.valueOf(share[k]), String.valueOf(Math.max(16, concurrency / active.size())),
                                 String.valueOf(timeout.toMillis()), String.valueOf(deflate), document, jar.toString(),
                                 userPrefix, String.join(",", sockets), label + " (" + c.name + ")");
-                        first[0] += share[k];
-                        return line;
                     }));
                 }
 
@@ -222,7 +212,7 @@ final class SwarmProcess {
 
         /** Sends each process its command, then reads the answers: the processes work at once. */
         private static List<String> each(List<Client> to, Function<Client, String> command) {
-            to.forEach(c -> c.send(command.apply(c)));
+            to.forEach(c -> c.commands.println(command.apply(c)));
             return to.stream().map(Client::answer).toList();
         }
 
