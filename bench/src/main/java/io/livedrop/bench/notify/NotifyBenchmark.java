@@ -89,8 +89,8 @@ public final class NotifyBenchmark {
         results.clients = NotifyOptions.processes(o.clientProcesses, maxSubscribers, fdLimit, CLIENT_FDS_IDLE);
         int servers = results.servers;
         // a fleet's heaps from its largest share (NOTIFY_APP_HEAP, if set, wins as for one instance)
-        List<String> heap = servers > 1 && System.getenv("NOTIFY_APP_HEAP") == null ? List.of("-Xmx"
-                + SwarmProcess.heapMiB(768, 72, (maxSubscribers + servers - 1) / servers) + "m") : List.of();
+        List<String> heap = servers > 1 && System.getenv("NOTIFY_APP_HEAP") == null ? List.of("-Xmx" + Math.max(1024,
+                SwarmProcess.heapMiB(512, 72, (maxSubscribers + servers - 1) / servers)) + "m") : List.of();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         List<String> appArgs = Stream.concat(Stream.of("--server.tomcat.max-connections=" + (maxSubscribers + 2_000),
                 "--server.tomcat.accept-count=1000"), o.app.appArgs().stream()).toList();
@@ -301,10 +301,10 @@ public final class NotifyBenchmark {
         results.capacity = (int) Math.min(Integer.MAX_VALUE, cap);
         results.capacityWhy = cap == appRoom ? "open files of " + (apps.size() == 1 ? "the livedrop instance"
                 : "each of " + apps.size() + " instances") + ": hard limit " + results.appFdLimit[1] + ", "
-                + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare" : cap == benchRoom ? "open files of "
-                + (fleet == null ? "this JVM" : "each of " + results.clients + " client processes") + ": hard limit "
-                + results.benchFdLimit[1] + ", " + results.benchFdsIdle + " already open, " + FD_MARGIN + " kept spare"
-                : "ephemeral ports";
+                + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare" : cap == benchRoom ? "open files"
+                + (fleet == null ? " of this JVM" : " of each of " + results.clients + " client processes")
+                + ": hard limit " + results.benchFdLimit[1] + ", " + results.benchFdsIdle + " already open, "
+                + FD_MARGIN + " kept spare" : "ephemeral ports";
     }
 
     private static long room(long[] limit, long open) {

@@ -64,13 +64,13 @@ final class NotifyReport extends Markdown {
         paragraph(produced() + " Generated file: rerun the command to refresh it.");
         sharedMachine();
         failure();
-        paragraph((r.servers > 1 ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka Streams"
-                + " application, heap -Xmx" + r.appXmx + " each; subscriber i on instance i mod " + r.servers + ")"
-                : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one after the"
-                + " other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers held by "
+        paragraph((r.servers > 1 ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka"
+                + " Streams application, heap -Xmx" + r.appXmx + " each; subscriber i on instance i mod " + r.servers
+                + ")" : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one after"
+                + " the other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers held by "
                 + r.clients + " client JVMs (-Xmx" + r.clientXmx + " each, even shares), counted as the bench JVM")
-                + (r.servers == 1 ? "" : "; CPU and RSS of the instances summed") + ". Variants side by side: JDK × transport ("
-                + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents)
+                + (r.servers == 1 ? "" : "; CPU and RSS of the instances summed") + ". Variants side by side: JDK ×"
+                + " transport (" + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents)
                 + ") × permessage-deflate (" + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of"
                 + " the same variant, a start nobody online follows (CPU), no session open (idle CPU),"
                 + " `{ __typename }` (inbox); same run. Method: see " + METHOD + ".");
@@ -247,8 +247,8 @@ final class NotifyReport extends Markdown {
         }
         line();
         if (r.servers > 1) {
-            table("| cohort | variant | per instance 1, 2, …: RSS before → after the warm-up start (MiB): per connection"
-                    + " × connections |");
+            table("| cohort | variant | per instance 1, 2, …: RSS before → after the warm-up start (MiB): per"
+                    + " connection × connections |");
             for (Cohort c : r.cohorts) {
                 int[] each = SwarmProcess.perServer(c.swarm.accepted(), r.servers);
                 row(c.label, c.variant, IntStream.range(0, r.servers).mapToObj(k -> c.serverRssBefore[k] + " → "
@@ -356,8 +356,9 @@ final class NotifyReport extends Markdown {
         line("| livedrop instance | `" + run.appCommand + "` |");
         line("| subscribers' client | " + (r.clients == 0 ? "" : r.clients + " client JVMs (`SwarmProcess`, -Xmx"
                 + r.clientXmx + "), each: ") + "Reactor Netty `HttpClient.websocket` on " + Swarm.LOOPS + " event loops"
-                + " for all its subscribers (with deflate: Netty's permessage-deflate offer); at most "
-                + NotifyBenchmark.CONNECT_CONCURRENCY + " connections in flight until accepted; pings every "
+                + " for all" + (r.clients == 0 ? "" : " its") + " subscribers (with deflate: Netty's permessage-deflate"
+                + " offer); at most " + NotifyBenchmark.CONNECT_CONCURRENCY + " connections in flight until accepted;"
+                + " pings every "
                 + Swarm.PING_EVERY.toSeconds() + " s |");
         line("| inbox load | the API benchmark's `LoadGenerator` (open loop) over the JDK HttpClient, HTTP/1.1 |");
         cpuLoad();
