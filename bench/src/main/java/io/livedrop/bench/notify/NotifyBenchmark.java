@@ -261,7 +261,7 @@ public final class NotifyBenchmark {
         this.java = java;
         this.jar = jar;
         pids.put(CLIENTS, Stream.concat(Stream.of(ProcessHandle.current().pid()), fleet == null ? Stream.of()
-                : fleet.pids().stream()).toList());
+                : fleet.pids.stream()).toList());
         pids.put(INSTANCE, apps.stream().map(AppInstance::pid).toList());
         pids.put("broker", List.of(broker.pid()));
         follows = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
@@ -272,7 +272,7 @@ public final class NotifyBenchmark {
 
     void measure() throws Exception {
         results.appFdLimit = Limits.openFiles(app.pid());
-        long client = fleet == null ? ProcessHandle.current().pid() : fleet.pids().get(0);
+        long client = fleet == null ? ProcessHandle.current().pid() : fleet.pids.get(0);
         results.benchFdLimit = Limits.openFiles(client);
         results.appFdsIdle = Limits.openNow(app.pid());
         results.benchFdsIdle = Limits.openNow(client);

@@ -13,7 +13,4 @@ interface Subscribers extends AutoCloseable {
 
     /** Waits until every accepted subscriber was told of the drop, or none for {@code stall}, or the timeout. */
     Swarm.Delivery await(String dropId, String label, Duration stall, Duration timeout);
-
-    @Override
-    void close();
 }

@@ -133,9 +133,8 @@ final class Swarm implements Subscribers {
             for (int i = 0; i < size; i++) {
                 permits.acquireUninterruptibly();
                 Subscriber s = new Subscriber(i, permits);
-                int g = first + i;
-                client.websocket(spec).uri(sockets.get(g % sockets.size()).replace("HOST", "127.0.0."
-                                + (1 + g / PER_ADDRESS)))
+                client.websocket(spec).uri(sockets.get((first + i) % sockets.size()).replace("HOST", "127.0.0."
+                                + (1 + (first + i) / PER_ADDRESS)))
                         .handle((in, out) -> {
                             in.withConnection(conn -> s.start(conn.channel(),
                                     in.headers().get("sec-websocket-extensions")));

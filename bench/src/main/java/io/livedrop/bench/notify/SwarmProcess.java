@@ -42,7 +42,6 @@ final class SwarmProcess {
     /** Answers each command until stdin ends. */
     static void serve(BufferedReader in, PrintStream out) throws IOException {
         Tokens tokens = new Tokens(Tokens.SECRET);
-        Instant minted = Instant.now();
         Swarm swarm = null;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             String[] a = line.split(" ", 11);
@@ -50,7 +49,7 @@ final class SwarmProcess {
                 case "open" -> {
                     swarm = new Swarm(a[10], Integer.parseInt(a[2]), Integer.parseInt(a[1]), List.of(a[9].split(",")),
                             Documents.of(a[6], Path.of(a[7])), Boolean.parseBoolean(a[5]),
-                            i -> tokens.mint(a[8] + i, List.of(), Duration.ofHours(3), minted));
+                            i -> tokens.mint(a[8] + i, List.of(), Duration.ofHours(3), Instant.now()));
                     swarm.open(Integer.parseInt(a[3]), Duration.ofMillis(Long.parseLong(a[4])));
                     out.println("opened " + encode(swarm.stats()));
                 }
@@ -59,7 +58,6 @@ final class SwarmProcess {
                 case "stats" -> out.println("stats " + encode(swarm.stats()));
                 case "close" -> {
                     swarm.close();
-                    swarm = null;
                     out.println("closed");
                 }
                 default -> out.println("error unknown command " + a[0]);
@@ -155,16 +153,14 @@ final class SwarmProcess {
     static final class Fleet implements AutoCloseable {
         final List<Client> clients = new ArrayList<>();
         final int heapMiB;
+        final List<Long> pids;
 
         Fleet(int processes, int largestShare, Path logDir) throws IOException {
             heapMiB = heapMiB(256, 24, largestShare);
             for (int k = 1; k <= processes; k++) {
                 clients.add(new Client("client-" + k, logDir, heapMiB));
             }
-        }
-
-        List<Long> pids() {
-            return clients.stream().map(ChildJvm::pid).toList();
+            pids = clients.stream().map(ChildJvm::pid).toList();
         }
 
         /** The cohort's subscribers, held by the processes (those with an empty share take no part). */

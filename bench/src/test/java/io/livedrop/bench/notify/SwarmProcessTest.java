@@ -122,7 +122,7 @@ class SwarmProcessTest {
             assertThat(d.duplicates.get()).isZero();
             assertThat(one.accepted()).isEqualTo(1);
             assertThat(one.stats().accepted()).isEqualTo(1);
-            assertThat(fleet.pids()).hasSize(2).allMatch(pid -> ProcessHandle.of(pid).isPresent());
+            assertThat(fleet.pids).hasSize(2).allMatch(pid -> ProcessHandle.of(pid).isPresent());
             one.close();
         }
     }
