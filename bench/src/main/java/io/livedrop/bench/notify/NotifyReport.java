@@ -67,8 +67,8 @@ final class NotifyReport extends Markdown {
         paragraph((r.servers > 1 ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka"
                 + " Streams application, heap -Xmx" + r.appXmx + " each; subscriber i on instance i mod " + r.servers
                 + ")" : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one"
-                + " after the other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers held by "
-                + r.clients + " client JVMs (-Xmx" + r.clientXmx + " each, even shares), counted as the bench JVM")
+                + " after the other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers"
+                + " held by " + r.clients + " client JVMs (-Xmx" + r.clientXmx + " each), counted as the bench JVM")
                 + (r.servers == 1 ? "" : "; CPU and RSS of the instances summed") + ". Variants side by side: JDK ×"
                 + " transport (" + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents)
                 + ") × permessage-deflate (" + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of"
