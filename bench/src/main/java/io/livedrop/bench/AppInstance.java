@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 
@@ -33,11 +32,11 @@ public final class AppInstance extends ChildJvm {
                 extraArgs);
     }
 
-    /** Runs on the JDK in {@code javaHome}, with {@code jvmFlags} after the default ones. */
+    /** Runs on the JDK in {@code javaHome}, with {@code jvmFlags} after the default ones and BENCH_APP_JAVA_OPTS's. */
     public AppInstance(String name, Path javaHome, List<String> jvmFlags, Path jar, String bootstrap, Path home,
                        Path logDir, Map<String, String> streams, List<String> extraArgs) throws IOException {
-        super(name, logDir.resolve("app-" + name + ".log"), javaHome,
-                Stream.concat(JVM_FLAGS.stream(), jvmFlags.stream()).toList(), "BENCH_APP_JAVA_OPTS");
+        super(name, logDir.resolve("app-" + name + ".log"), javaHome, JVM_FLAGS, "BENCH_APP_JAVA_OPTS");
+        command.addAll(jvmFlags);
         this.port = freePort();
         this.peerPort = freePort();
         this.edgePort = freePort();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,12 +31,15 @@ public record ProcCpu(Map<String, Long> cpuNanos, long nanos, long machineBusy, 
 
     /** A pid < 0 is skipped. */
     public static ProcCpu snapshot(Map<String, Long> pids) {
+        return snapshotGroups(pids.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> List.of(e.getValue()), (a, b) -> a, LinkedHashMap::new)));
+    }
+
+    /** Several processes under one name (a fleet of instances): their CPU summed; a name of no pid >= 0 skipped. */
+    public static ProcCpu snapshotGroups(Map<String, List<Long>> groups) {
         Map<String, Long> cpu = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> {
-            if (pid >= 0) {
-                cpu.put(name, ticks(Path.of("/proc/" + pid + "/stat")) * NANOS_PER_TICK);
-            }
-        });
+        groups.forEach((name, pids) -> pids.stream().filter(pid -> pid >= 0).forEach(pid -> cpu.merge(name,
+                ticks(Path.of("/proc/" + pid + "/stat")) * NANOS_PER_TICK, Long::sum)));
         return new ProcCpu(cpu, System.nanoTime(), machineBusyTicks(), machineIrqTicks());
     }
 

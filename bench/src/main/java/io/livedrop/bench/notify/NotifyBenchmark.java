@@ -69,6 +69,9 @@ public final class NotifyBenchmark {
     static final Duration STALL = Duration.ofSeconds(15); // no new delivery for this long: the rest are not coming
     static final int CONNECTIONS = 512; // HTTP requests in flight in the open-loop inbox runs
     static final String INSTANCE = "livedrop instance";
+    static final String CLIENTS = "bench JVM (clients)";
+    static final int APP_FDS_IDLE = 1_200; // an instance before any subscriber (jars, RocksDB, Kafka clients)
+    static final int CLIENT_FDS_IDLE = 100;
 
     public static void main(String[] args) throws Exception {
         System.exit(Cli.run(args, new NotifyOptions(), o -> "livedrop notification benchmark", NotifyBenchmark::run));
@@ -81,6 +84,13 @@ public final class NotifyBenchmark {
         }
         Results results = new Results();
         int maxSubscribers = o.subscribers.stream().mapToInt(Integer::intValue).max().orElse(1);
+        long fdLimit = Limits.openFiles(ProcessHandle.current().pid())[0];
+        results.servers = NotifyOptions.processes(o.servers, maxSubscribers, fdLimit, APP_FDS_IDLE);
+        results.clients = NotifyOptions.processes(o.clientProcesses, maxSubscribers, fdLimit, CLIENT_FDS_IDLE);
+        int servers = results.servers;
+        // a fleet's heaps from its largest share (NOTIFY_APP_HEAP, if set, wins as for one instance)
+        List<String> heap = servers > 1 && System.getenv("NOTIFY_APP_HEAP") == null ? List.of("-Xmx" + Math.max(1024,
+                SwarmProcess.heapMiB(512, 72, (maxSubscribers + servers - 1) / servers)) + "m") : List.of();
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         List<String> appArgs = Stream.concat(Stream.of("--server.tomcat.max-connections=" + (maxSubscribers + 2_000),
                 "--server.tomcat.accept-count=1000"), o.app.appArgs().stream()).toList();
@@ -89,22 +99,32 @@ public final class NotifyBenchmark {
                 String java = "Java " + Environment.field(jdk.resolve("release").toString(), "JAVA_VERSION=")
                         .map(v -> v.replace("\"", "")).orElse(jdk.getFileName().toString());
                 String name = o.app.javaHomes().size() == 1 ? "N" : "N-" + java.replaceAll("\\W+", "");
-                Path jfr = run.logDir.resolve("app-" + name + ".jfr");
-                List<String> jvm = o.jfr ? List.of("-XX:StartFlightRecording=filename=" + jfr
-                        + ",settings=profile,dumponexit=true") : List.of();
-                Progress.say("starting the livedrop instance on %s (%s)", java, jdk);
-                // the instance before the broker: without it, its shutdown waits on the broker's absence
+                Path jfr = run.logDir.resolve("app-" + name + ".jfr"); // the first instance's
+                List<String> jvm = Stream.concat(heap.stream(), o.jfr ? Stream.of("-XX:StartFlightRecording=filename="
+                        + jfr + ",settings=profile,dumponexit=true") : Stream.of()).toList();
+                Progress.say("starting %d livedrop instance(s) on %s (%s)", servers, java, jdk);
+                // the instances before the broker: without it, their shutdown waits on the broker's absence
                 NotifyBenchmark bench;
-                try (AppInstance app = new AppInstance(name, jdk, jvm, jar, broker.bootstrapServers(),
-                        run.work.resolve("home-" + name), run.logDir, Map.of(), appArgs)) {
+                List<AppInstance> apps = new ArrayList<>();
+                try (AutoCloseable stop = () -> AppInstance.stopAll(apps); SwarmProcess.Fleet fleet = results.clients
+                        == 0 ? null : new SwarmProcess.Fleet(results.clients, SwarmProcess.shares(maxSubscribers,
+                        results.clients)[0], run.logDir)) {
+                    for (int k = 1; k <= servers; k++) {
+                        String n = servers == 1 ? name : name + k;
+                        apps.add(new AppInstance(n, jdk, k == 1 ? jvm : heap, jar, broker.bootstrapServers(),
+                                run.work.resolve("home-" + n), run.logDir, Map.of(), appArgs));
+                    }
                     Http http = new Http();
-                    app.awaitReady(http, Duration.ofSeconds(180));
-                    Progress.say("instance ready on %s (pid %d)", app.url(), app.pid());
-                    run.appCommand = app.commandForReport();
-                    results.appXmx = lastXmx(app.command);
-                    bench = new NotifyBenchmark(o, broker, app, http, results, java, jar);
+                    for (AppInstance app : apps) {
+                        app.awaitReady(http, Duration.ofSeconds(180L * servers)); // they start at once
+                        Progress.say("instance %s ready on %s (pid %d)", app.name, app.url(), app.pid());
+                    }
+                    run.appCommand = apps.get(0).commandForReport();
+                    results.appXmx = lastXmx(apps.get(0).command);
+                    results.clientXmx = fleet == null ? null : fleet.heapMiB + "m";
+                    bench = new NotifyBenchmark(o, broker, apps, fleet, http, results, java, jar);
                     bench.measure();
-                    Progress.say("stopping the instance");
+                    Progress.say("stopping the instances");
                 }
                 if (o.jfr) {
                     results.profiles.put(java, Profile.top(jdk, jfr, bench.profiled));
@@ -119,7 +139,7 @@ public final class NotifyBenchmark {
                 + " CONNECTIONS OR REQUESTS FAILED (see the report)");
     }
 
-    /** The instance's heap: the last -Xmx before -jar (BENCH_APP_JAVA_OPTS may override the default). */
+    /** The instance's heap: the last -Xmx before -jar. */
     private static String lastXmx(List<String> command) {
         return command.subList(0, Math.max(0, command.indexOf("-jar"))).stream().filter(c -> c.startsWith("-Xmx"))
                 .reduce((a, b) -> b).map(c -> c.substring(4)).orElse("?");
@@ -165,6 +185,8 @@ public final class NotifyBenchmark {
         long appRssAfter;
         long benchRssBefore;
         long benchRssAfter;
+        long[] serverRssBefore; // per instance
+        long[] serverRssAfter;
         long appFds;
         long appThreads;
         String appThreadNames;
@@ -191,6 +213,9 @@ public final class NotifyBenchmark {
         final Set<String> seeded = new HashSet<>();
         final Map<String, List<String>> profiles = new LinkedHashMap<>();
         String appXmx;
+        int servers = 1;
+        int clients;
+        String clientXmx;
         long[] appFdLimit = {-1, -1};
         long[] benchFdLimit = {-1, -1};
         long appFdsIdle = -1;
@@ -209,7 +234,9 @@ public final class NotifyBenchmark {
     }
 
     private final NotifyOptions o;
-    private final AppInstance app;
+    private final AppInstance app; // the first: set-up and inbox requests go to it
+    private final List<AppInstance> apps;
+    private final SwarmProcess.Fleet fleet; // null: the subscribers are in this JVM
     private final Http http;
     private final Results results;
     private final String java;
@@ -218,22 +245,25 @@ public final class NotifyBenchmark {
     final Map<String, List<Instant[]>> profiled = new LinkedHashMap<>();
     private final Tokens tokens = new Tokens(Tokens.SECRET);
     private final Topics topics = Topics.from(new LivedropConfig(Map.of()));
-    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<String, List<Long>> pids = new LinkedHashMap<>();
     private final Map<String, String> products = new ConcurrentHashMap<>();
     private final Instant minted = Instant.now();
     private final KafkaProducer<String, FollowEvent> follows;
 
-    private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, AppInstance app, Http http, Results results,
-                            String java, Path jar) {
+    private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, List<AppInstance> apps, SwarmProcess.Fleet fleet,
+                            Http http, Results results, String java, Path jar) {
         this.o = o;
-        this.app = app;
+        this.app = apps.get(0);
+        this.apps = apps;
+        this.fleet = fleet;
         this.http = http;
         this.results = results;
         this.java = java;
         this.jar = jar;
-        pids.put("bench JVM (clients)", ProcessHandle.current().pid());
-        pids.put(INSTANCE, app.pid());
-        pids.put("broker", broker.pid());
+        pids.put(CLIENTS, Stream.concat(Stream.of(ProcessHandle.current().pid()), fleet == null ? Stream.of()
+                : fleet.pids.stream()).toList());
+        pids.put(INSTANCE, apps.stream().map(AppInstance::pid).toList());
+        pids.put("broker", List.of(broker.pid()));
         follows = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.CLIENT_ID_CONFIG, "bench-notify-follows"),
@@ -242,9 +272,10 @@ public final class NotifyBenchmark {
 
     void measure() throws Exception {
         results.appFdLimit = Limits.openFiles(app.pid());
-        results.benchFdLimit = Limits.openFiles(ProcessHandle.current().pid());
+        long client = fleet == null ? ProcessHandle.current().pid() : fleet.pids.get(0);
+        results.benchFdLimit = Limits.openFiles(client);
         results.appFdsIdle = Limits.openNow(app.pid());
-        results.benchFdsIdle = Limits.openNow(ProcessHandle.current().pid());
+        results.benchFdsIdle = Limits.openNow(client);
         capacity();
         try (follows) {
             if (results.inbox.isEmpty()) {
@@ -252,24 +283,28 @@ public final class NotifyBenchmark {
             }
             online();
         }
-        String warnings = logWarnings();
-        if (warnings != null) {
-            results.appLogWarnings = (results.appLogWarnings == null ? "" : results.appLogWarnings) + java + ":\n"
-                    + warnings;
+        for (AppInstance a : apps) {
+            String warnings = logWarnings(a);
+            if (warnings != null) {
+                results.appLogWarnings = (results.appLogWarnings == null ? "" : results.appLogWarnings) + java
+                        + (apps.size() == 1 ? "" : " " + a.name) + ":\n" + warnings;
+            }
         }
     }
 
-    /** The most subscribers one run can hold: open files of the instance and of this JVM (one socket each). */
+    /** The most subscribers one run can hold: open files of the instances and of the clients (one socket each). */
     private void capacity() {
-        long appRoom = room(results.appFdLimit, results.appFdsIdle);
-        long benchRoom = room(results.benchFdLimit, results.benchFdsIdle);
+        long appRoom = room(results.appFdLimit, results.appFdsIdle) * apps.size();
+        long benchRoom = room(results.benchFdLimit, results.benchFdsIdle) * Math.max(1, results.clients);
         long ports = (long) Math.max(0, Limits.ephemeralPorts()) * 250; // 127.0.0.1-250 as destinations
         long cap = Math.min(Math.min(appRoom, benchRoom), ports);
         results.capacity = (int) Math.min(Integer.MAX_VALUE, cap);
-        results.capacityWhy = cap == appRoom ? "open files of the livedrop instance: hard limit "
-                + results.appFdLimit[1] + ", " + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare"
-                : cap == benchRoom ? "open files of this JVM: hard limit " + results.benchFdLimit[1] + ", "
-                + results.benchFdsIdle + " already open, " + FD_MARGIN + " kept spare" : "ephemeral ports";
+        results.capacityWhy = cap == appRoom ? "open files of " + (apps.size() == 1 ? "the livedrop instance"
+                : "each of " + apps.size() + " instances") + ": hard limit " + results.appFdLimit[1] + ", "
+                + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare" : cap == benchRoom ? "open files"
+                + (fleet == null ? " of this JVM" : " of each of " + results.clients + " client processes")
+                + ": hard limit " + results.benchFdLimit[1] + ", " + results.benchFdsIdle + " already open, "
+                + FD_MARGIN + " kept spare" : "ephemeral ports";
     }
 
     private static long room(long[] limit, long open) {
@@ -317,7 +352,11 @@ public final class NotifyBenchmark {
         String want = "\"followerCount\":" + expected + "}";
         String[] last = {""};
         boolean ok = Waits.await(() -> {
-            last[0] = http.call(app.url(), query, null);
+            try { // a fleet may still be rebalancing
+                last[0] = http.call(app.url(), query, null);
+            } catch (IllegalStateException e) {
+                last[0] = e.getMessage();
+            }
             Waits.pause(Duration.ofMillis(last[0].contains(want) ? 0 : 200));
             return last[0].contains(want);
         }, timeout);
@@ -357,15 +396,15 @@ public final class NotifyBenchmark {
             Progress.say("seeding %,d followers of \"%s\"", s, creator);
             seedFollows(s, i -> userPrefix + i, List.of(creator));
         }
-        awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 500));
+        awaitFollowers(creator, s, Duration.ofSeconds(120 + s / 100));
         Progress.say("followerCount of \"%s\" = %,d after %.1f s", creator, s, (System.nanoTime() - t) / 1e9);
     }
 
     /** The cores used over {@code --idle} seconds as they are now. */
     private Map<String, Double> idle(String what) {
-        ProcCpu before = ProcCpu.snapshot(pids);
+        ProcCpu before = ProcCpu.snapshotGroups(pids);
         Waits.pause(o.idle);
-        Map<String, Double> cores = ProcCpu.snapshot(pids).sinceWithIrq(before);
+        Map<String, Double> cores = ProcCpu.snapshotGroups(pids).sinceWithIrq(before);
         Progress.say("%s idle, %s: cores %s", java, what, ProcCpu.format(cores));
         return cores;
     }
@@ -388,10 +427,13 @@ public final class NotifyBenchmark {
                             : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
             Progress.say("%s: %s", tag, c.capReason);
         }
-        c.appRssBefore = Limits.rssMiB(app.pid());
-        c.benchRssBefore = Limits.rssMiB(ProcessHandle.current().pid());
-        String socket = "ws://HOST:" + (v.transport().equals("edge") ? app.edgePort : app.port) + "/graphql";
-        try (Swarm swarm = new Swarm(tag, s, socket, Documents.of(v.document(), jar), v.deflate(),
+        c.serverRssBefore = apps.stream().mapToLong(a -> Limits.rssMiB(a.pid())).toArray();
+        c.appRssBefore = LongStream.of(c.serverRssBefore).sum();
+        c.benchRssBefore = pids.get(CLIENTS).stream().mapToLong(Limits::rssMiB).sum();
+        List<String> sockets = apps.stream().map(a -> "ws://HOST:" + (v.transport().equals("edge") ? a.edgePort
+                : a.port) + "/graphql").toList();
+        try (Subscribers swarm = fleet != null ? fleet.cohort(tag, s, sockets, v.document(), jar, v.deflate(),
+                userPrefix) : new Swarm(tag, s, 0, sockets, Documents.of(v.document(), jar), v.deflate(),
                 i -> token(userPrefix + i))) {
             long t = System.nanoTime();
             swarm.open(CONNECT_CONCURRENCY, Duration.ofSeconds(120 + s / 200));
@@ -401,10 +443,11 @@ public final class NotifyBenchmark {
                 c.warmupTold = round(swarm, tag, creator, s, 0, false).told();
             }
             Waits.pause(Duration.ofSeconds(1));
-            c.appRssAfter = Limits.rssMiB(app.pid());
-            c.benchRssAfter = Limits.rssMiB(ProcessHandle.current().pid());
-            c.appFds = Limits.openNow(app.pid());
-            c.appThreads = Limits.threads(app.pid());
+            c.serverRssAfter = apps.stream().mapToLong(a -> Limits.rssMiB(a.pid())).toArray();
+            c.appRssAfter = LongStream.of(c.serverRssAfter).sum();
+            c.benchRssAfter = pids.get(CLIENTS).stream().mapToLong(Limits::rssMiB).sum();
+            c.appFds = apps.stream().mapToLong(a -> Limits.openNow(a.pid())).max().orElse(-1);
+            c.appThreads = apps.stream().mapToLong(a -> Limits.threads(a.pid())).max().orElse(-1);
             c.appThreadNames = Limits.threadNames(app.pid());
             Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s)", tag, c.appRssBefore,
                     c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames);
@@ -426,31 +469,29 @@ public final class NotifyBenchmark {
             c.swarm = swarm.stats();
             Progress.say("%s: closing %,d connections", tag, s);
         }
-        if (!app.alive()) {
-            throw new IllegalStateException("the instance died; see " + app.log + ":\n" + app.tail());
+        for (AppInstance a : apps) {
+            if (!a.alive()) {
+                throw new IllegalStateException("instance " + a.name + " died; see " + a.log + ":\n" + a.tail());
+            }
         }
         Waits.pause(Duration.ofSeconds(2));
     }
 
     /** A drop start: waits for every accepted subscriber (or a stall), and with {@code windowed} for the window. */
-    private Round round(Swarm swarm, String label, String creator, int size, int number, boolean windowed) {
-        ProcCpu before = ProcCpu.snapshot(pids);
+    private Round round(Subscribers swarm, String label, String creator, int size, int number,
+                        boolean windowed) {
+        ProcCpu before = ProcCpu.snapshotGroups(pids);
         Instant from = Instant.now();
         long requestMicros = Swarm.nowMicros();
         long t0 = System.nanoTime();
         String dropId = startDrop(creator);
         long requestMillis = (System.nanoTime() - t0) / 1_000_000;
-        Swarm.Delivery d = swarm == null ? new Swarm.Delivery(0) : swarm.delivery(dropId);
         int expected = swarm == null ? 0 : swarm.accepted();
-        try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(
-                "%s drop %s: told %,d of %,d", label, dropId, d.told.get(), expected))) {
-            Waits.await(() -> d.told.get() >= expected || d.told.get() > 0
-                    && Swarm.nowMicros() - d.lastMicros > STALL.toNanos() / 1000, DELIVERY_TIMEOUT);
-        }
+        Swarm.Delivery d = swarm == null ? new Swarm.Delivery(0) : swarm.await(dropId, label, STALL, DELIVERY_TIMEOUT);
         if (windowed) {
             Waits.pause(Duration.ofNanos(Math.max(0, t0 + o.cpuWindow.toNanos() - System.nanoTime())));
         }
-        ProcCpu after = ProcCpu.snapshot(pids);
+        ProcCpu after = ProcCpu.snapshotGroups(pids);
         Map<String, Double> cores = after.sinceWithIrq(before);
         long startedMicros = d.startedAt == null ? requestMicros
                 : ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(d.startedAt));
@@ -517,16 +558,16 @@ public final class NotifyBenchmark {
 
     private void openLoop(String system, Target target) {
         LoadGenerator.warmup(system, o.inboxRate, o.warmup, CONNECTIONS, target);
-        ProcCpu before = ProcCpu.snapshot(pids);
+        ProcCpu before = ProcCpu.snapshotGroups(pids);
         Run run = LoadGenerator.openLoop(system + " @ " + String.format("%,d", o.inboxRate) + "/s", o.inboxRate,
                 o.duration, CONNECTIONS, target, i -> 0, 1, Duration.ofSeconds(30), true);
-        Map<String, Double> cores = ProcCpu.snapshot(pids).since(before);
+        Map<String, Double> cores = ProcCpu.snapshotGroups(pids).since(before);
         results.inbox.add(new InboxRun(system, run, cores));
         Progress.say("%s; cores: %s", run.summaryLine(), ProcCpu.format(cores));
     }
 
-    /** The 8 most frequent kinds among the instance's first 2,000 warnings and errors (digits as #); or null. */
-    private String logWarnings() {
+    /** The 8 most frequent kinds among an instance's first 2,000 warnings and errors (digits as #); or null. */
+    private static String logWarnings(AppInstance app) {
         try (Stream<String> lines = Files.lines(app.log)) {
             Map<String, Long> kinds = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
                     || l.contains("Exception")).limit(2000)

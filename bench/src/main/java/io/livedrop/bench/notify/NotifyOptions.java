@@ -57,8 +57,26 @@ final class NotifyOptions extends Cli.Options {
     @Option(names = "--jfr", description = "record the instances with JFR (profile) and report the top frames per"
             + " thread group during the measured starts of the largest cohort")
     boolean jfr;
+    @Option(names = "--servers", defaultValue = "1", description = "livedrop instances, subscribers spread evenly over"
+            + " them; auto = as many as keep each under " + PER_PROCESS + " sockets and its open files (default 1)")
+    String servers;
+    @Option(names = "--client-processes", defaultValue = "0", description = "client JVMs holding the subscribers in"
+            + " even shares (0 = this JVM; auto: as --servers) (default 0)")
+    String clientProcesses;
     @Mixin
     AppOptions app = new AppOptions();
+
+    static final int PER_PROCESS = 18_000;
+
+    /** {@code value}, or for auto the processes that keep each under PER_PROCESS and its open-files room. */
+    static int processes(String value, int largest, long softLimit, long idleFds) {
+        if (!value.equals("auto")) {
+            return Integer.parseInt(value);
+        }
+        long room = Math.min(PER_PROCESS, (softLimit < 0 ? Integer.MAX_VALUE : softLimit) - idleFds
+                - NotifyBenchmark.FD_MARGIN);
+        return (int) Math.max(1, (largest + room - 1) / Math.max(1, room));
+    }
 
     @Override
     protected Map<String, String> quickDefaults() {
@@ -74,8 +92,10 @@ final class NotifyOptions extends Cli.Options {
                 && inboxDrops <= inboxFollows && inboxRate >= 1 && duration.toMillis() >= 1000
                 && !warmup.isNegative() && !jitWarmup.isNegative() && !idle.isNegative() && !cpuWindow.isNegative()
                 && List.of("bench", "page").containsAll(documents) && List.of("offer", "none").containsAll(deflate)
-                && List.of("tomcat", "edge").containsAll(transports),
+                && List.of("tomcat", "edge").containsAll(transports) && servers.matches("auto|[1-9]\\d{0,2}")
+                && clientProcesses.matches("auto|\\d{1,3}"),
                 "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s; documents bench,page;"
-                        + " deflate offer,none; transports tomcat,edge");
+                        + " deflate offer,none; transports tomcat,edge; servers auto or >= 1; client-processes auto or"
+                        + " >= 0");
     }
 }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
 
 /** docs/benchmarks/NAME.md of the notification benchmark. */
 final class NotifyReport extends Markdown {
@@ -63,9 +64,13 @@ final class NotifyReport extends Markdown {
         paragraph(produced() + " Generated file: rerun the command to refresh it.");
         sharedMachine();
         failure();
-        paragraph("One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ") per JDK, one after the"
-                + " other, child processes on this machine. Variants side by side: JDK × transport ("
-                + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents)
+        paragraph((r.servers > 1 ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka"
+                + " Streams application, heap -Xmx" + r.appXmx + " each; subscriber i on instance i mod " + r.servers
+                + ")" : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one"
+                + " after the other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers"
+                + " held by " + r.clients + " client JVMs (-Xmx" + r.clientXmx + " each), counted as the bench JVM")
+                + (r.servers == 1 ? "" : "; CPU and RSS of the instances summed") + ". Variants side by side: JDK ×"
+                + " transport (" + String.join(", ", o.transports) + ") × document (" + String.join(", ", o.documents)
                 + ") × permessage-deflate (" + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of"
                 + " the same variant, a start nobody online follows (CPU), no session open (idle CPU),"
                 + " `{ __typename }` (inbox); same run. Method: see " + METHOD + ".");
@@ -126,7 +131,9 @@ final class NotifyReport extends Markdown {
         }
         String one = n(TARGET_ONE_INSTANCE) + " subscribers on one instance: the last told ≤ "
                 + ms(TARGET_ONE_INSTANCE_MS) + " ms after startedAt";
-        if (largest != null && largest.planned >= TARGET_ONE_INSTANCE) {
+        if (r.servers > 1) {
+            row(one, "not run on one instance (this run: " + r.servers + " instances)", "not measured");
+        } else if (largest != null && largest.planned >= TARGET_ONE_INSTANCE) {
             lastTold(one, largest.planned, TARGET_ONE_INSTANCE_MS);
         } else {
             row(one, "not run at " + n(TARGET_ONE_INSTANCE) + (largest == null ? "" : "; largest: S="
@@ -134,11 +141,12 @@ final class NotifyReport extends Markdown {
         }
         if (largest != null) {
             List<Cohort> at = measured().stream().filter(c -> c.planned == largest.planned).toList();
-            row("≤ " + ms(TARGET_US_PER_DELIVERY) + " µs of instance CPU per delivery", at.stream().map(c ->
+            String cpu = r.servers == 1 ? "instance CPU" : "CPU of the " + r.servers + " instances";
+            row("≤ " + ms(TARGET_US_PER_DELIVERY) + " µs of " + cpu + " per delivery", at.stream().map(c ->
                     us(usPerDelivery(c, INSTANCE)) + " µs (" + c.variant + ")").collect(Collectors.joining("; "))
                     + " at S=" + n(largest.planned) + " (median of its starts)", at.stream().allMatch(c ->
                     usPerDelivery(c, INSTANCE) <= TARGET_US_PER_DELIVERY) ? "yes" : "**no**");
-            row("idle: instance CPU per open session per minute (near zero)", at.stream().map(c -> us(idleUs(c,
+            row("idle: " + cpu + " per open session per minute (near zero)", at.stream().map(c -> us(idleUs(c,
                     INSTANCE)) + " µs (" + c.variant + ")").collect(Collectors.joining("; ")) + " with S="
                     + n(largest.planned) + " sessions pinging every " + Swarm.PING_EVERY.toSeconds() + " s", "report");
         }
@@ -238,6 +246,17 @@ final class NotifyReport extends Markdown {
                     c.idleNone.get(ProcCpu.IRQ)));
         }
         line();
+        if (r.servers > 1) {
+            table("| cohort | variant | per instance 1, 2, …: RSS before → after the warm-up start (MiB): per"
+                    + " connection × connections |");
+            for (Cohort c : r.cohorts) {
+                int[] each = SwarmProcess.perServer(c.swarm.accepted(), r.servers);
+                row(c.label, c.variant, IntStream.range(0, r.servers).mapToObj(k -> c.serverRssBefore[k] + " → "
+                        + c.serverRssAfter[k] + ": " + perSubscriber(c.serverRssAfter[k] - c.serverRssBefore[k],
+                        each[k]) + " × " + n(each[k])).collect(Collectors.joining("; ")));
+            }
+            line();
+        }
     }
 
     /** "0", or the count in bold and what it was. */
@@ -314,7 +333,8 @@ final class NotifyReport extends Markdown {
         row("threads: kernel.pid_max / kernel.threads-max / vm.max_map_count", Limits.sysctl("/proc/sys/kernel/pid_max")
                 + " / " + Limits.sysctl("/proc/sys/kernel/threads-max") + " / "
                 + Limits.sysctl("/proc/sys/vm/max_map_count") + " (every thread takes a pid, its stack two mappings)");
-        row("memory available", n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx" + r.appXmx);
+        row("memory available", n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx" + r.appXmx
+                + (r.clients == 0 ? "" : "; client JVM heap -Xmx" + r.clientXmx));
         line("| most subscribers one run can hold here | " + n(r.capacity) + " (" + r.capacityWhy + ") |");
         line();
     }
@@ -334,9 +354,11 @@ final class NotifyReport extends Markdown {
     private void setup() {
         machine(false);
         line("| livedrop instance | `" + run.appCommand + "` |");
-        line("| subscribers' client | Reactor Netty `HttpClient.websocket` on " + Swarm.LOOPS + " event loops for all"
-                + " subscribers (with deflate: Netty's permessage-deflate offer); at most "
-                + NotifyBenchmark.CONNECT_CONCURRENCY + " connections in flight until accepted; pings every "
+        line("| subscribers' client | " + (r.clients == 0 ? "" : r.clients + " client JVMs (`SwarmProcess`, -Xmx"
+                + r.clientXmx + "), each: ") + "Reactor Netty `HttpClient.websocket` on " + Swarm.LOOPS + " event loops"
+                + " for all" + (r.clients == 0 ? "" : " its") + " subscribers (with deflate: Netty's permessage-deflate"
+                + " offer); at most " + NotifyBenchmark.CONNECT_CONCURRENCY + " connections in flight until accepted;"
+                + " pings every "
                 + Swarm.PING_EVERY.toSeconds() + " s |");
         line("| inbox load | the API benchmark's `LoadGenerator` (open loop) over the JDK HttpClient, HTTP/1.1 |");
         cpuLoad();

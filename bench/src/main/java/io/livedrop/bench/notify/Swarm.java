@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +35,7 @@ import reactor.netty.resources.LoopResources;
  * Accepted when the server answers a {@code ping} sent after the {@code subscribe}; arrivals stamped before parsing.
  * Method: docs/benchmarks/methodology.md#notify-benchmark. Known gap: Netty's inflater, not a browser's, decompresses.
  */
-public final class Swarm implements AutoCloseable {
+public final class Swarm implements Subscribers {
 
     static final int PER_ADDRESS = 25_000;
     static final Duration PING_EVERY = Duration.ofSeconds(10);
@@ -44,7 +45,8 @@ public final class Swarm implements AutoCloseable {
 
     private final String label;
     private final int size;
-    private final String socket;
+    private final int first;
+    private final List<String> sockets;
     private final String subscribe;
     private final IntFunction<String> tokenOf;
     private final LoopResources loops = LoopResources.create("bench-ws", LOOPS, true);
@@ -101,17 +103,31 @@ public final class Swarm implements AutoCloseable {
         }
     }
 
-    /** {@code socket}: "ws://HOST:port/path", HOST replaced by 127.0.0.1, .2, ... */
     Swarm(String label, int size, String socket, String document, boolean deflate, IntFunction<String> tokenOf) {
-        this(label, size, socket, document, null, deflate, tokenOf, null);
+        this(label, size, 0, List.of(socket), document, null, deflate, tokenOf, null);
     }
 
     /** With {@code variables} (JSON) in the subscribe; {@code onNext}, if any, gets the next frames instead. */
     public Swarm(String label, int size, String socket, String document, String variables, boolean deflate,
                  IntFunction<String> tokenOf, NextFrames onNext) {
+        this(label, size, 0, List.of(socket), document, variables, deflate, tokenOf, onNext);
+    }
+
+    /**
+     * Subscribers {@code first} to {@code first + size - 1} of a cohort; subscriber i on {@code sockets[i % n]}
+     * ("ws://HOST:port/path", HOST replaced by 127.0.0.1, .2, ... every PER_ADDRESS), with the token of i.
+     */
+    Swarm(String label, int size, int first, List<String> sockets, String document, boolean deflate,
+          IntFunction<String> tokenOf) {
+        this(label, size, first, sockets, document, null, deflate, tokenOf, null);
+    }
+
+    private Swarm(String label, int size, int first, List<String> sockets, String document, String variables,
+                  boolean deflate, IntFunction<String> tokenOf, NextFrames onNext) {
         this.label = label;
         this.size = size;
-        this.socket = socket;
+        this.first = first;
+        this.sockets = sockets;
         this.tokenOf = tokenOf;
         this.subscribe = "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + document.replace("\\",
                 "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\""
@@ -125,6 +141,7 @@ public final class Swarm implements AutoCloseable {
     }
 
     /** Opens every connection, at most {@code concurrency} in flight until accepted, and waits (at most timeout). */
+    @Override
     public void open(int concurrency, Duration timeout) {
         Semaphore permits = new Semaphore(concurrency);
         long start = System.nanoTime();
@@ -135,7 +152,8 @@ public final class Swarm implements AutoCloseable {
             for (int i = 0; i < size; i++) {
                 permits.acquireUninterruptibly();
                 Subscriber s = new Subscriber(i, permits);
-                client.websocket(spec).uri(socket.replace("HOST", "127.0.0." + (1 + i / PER_ADDRESS)))
+                client.websocket(spec).uri(sockets.get((first + i) % sockets.size()).replace("HOST", "127.0.0."
+                                + (1 + (first + i) / PER_ADDRESS)))
                         .handle((in, out) -> {
                             in.withConnection(conn -> s.start(conn.channel(),
                                     in.headers().get("sec-websocket-extensions")));
@@ -153,13 +171,27 @@ public final class Swarm implements AutoCloseable {
                         summary(failures)));
     }
 
+    @Override
     public Stats stats() {
         return new Stats(accepted.get(), failed.get(), summary(failures), closedByServer.get(), summary(closes),
                 protocolErrors.get(), firstProtocolError, deflated.get());
     }
 
+    @Override
     public int accepted() {
         return accepted.get();
+    }
+
+    @Override
+    public Delivery await(String dropId, String label, Duration stall, Duration timeout) {
+        Delivery d = delivery(dropId);
+        int expected = accepted();
+        try (Progress.Ticker ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
+                "%s drop %s: told %,d of %,d", label, dropId, d.told.get(), expected))) {
+            Waits.await(() -> d.told.get() >= expected || d.told.get() > 0
+                    && nowMicros() - d.lastMicros > stall.toNanos() / 1000, timeout);
+        }
+        return d;
     }
 
     /** The three most frequent, as "{cause=count, ...}". */
@@ -204,8 +236,8 @@ public final class Swarm implements AutoCloseable {
             if (extensions != null && extensions.contains("permessage-deflate")) {
                 deflated.incrementAndGet();
             }
-            send("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + tokenOf.apply(index)
-                    + "\"}}");
+            send("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer "
+                    + tokenOf.apply(first + index) + "\"}}");
         }
 
         private void send(String text) {
