@@ -31,6 +31,8 @@ public final class BenchRun implements AutoCloseable {
     public String appCommand;
     public String broker;
     public String failure;
+    /** The first of {@link Progress#lines()} that is this run's (one JVM may run several benchmarks: tests). */
+    public final int progressFrom = Progress.lines().size();
 
     public BenchRun(String title, String[] args, Path report) throws IOException {
         System.setProperty("java.awt.headless", "true");

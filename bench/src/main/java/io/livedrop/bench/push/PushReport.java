@@ -221,7 +221,8 @@ final class PushReport extends Markdown {
         paragraph("## Output of the run");
         paragraph("<details><summary>progress lines</summary>");
         line("```");
-        Progress.lines().forEach(this::line);
+        List<String> lines = Progress.lines();
+        lines.subList(run.progressFrom, lines.size()).forEach(this::line);
         line("```");
         line();
         line("</details>");
