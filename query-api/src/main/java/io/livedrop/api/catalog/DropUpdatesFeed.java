@@ -1,6 +1,7 @@
 package io.livedrop.api.catalog;
 
 import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.fanout.Attachment;
 import io.livedrop.api.fanout.DocumentShape;
 import io.livedrop.api.fanout.Fanout;
 import io.livedrop.api.fanout.NotShareableException;
@@ -177,11 +178,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
         return Flux.<DropUpdate>create(sink -> {
             AttachedWatcher watcher = new AttachedWatcher(shape, recipient, sink);
             DropWatch watch = watch(dropId, watcher);
-            sink.onDispose(() -> {
-                if (watcher.sink != null) {   // not handed over: the stream was its life
-                    unwatch(watch, watcher);
-                }
-            });
+            watcher.attachment.detachWith(() -> unwatch(watch, watcher));
             try {
                 DropUpdate now = watch.current();
                 if (viewer != null && shape.mayAskFacts()) {
@@ -193,10 +190,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
             }
             watcher.ready = true;
             schedule(() -> watch.sendLatest(watcher, false));
-            if (recipient.handOver(() -> unwatch(watch, watcher))) {
-                watcher.sink = null;   // the sink holds the stream's subscriber, the execution behind it
-                sink.complete();
-            }
+            watcher.attachment.handOver();
         }).subscribeOn(reads);
     }
 
@@ -575,8 +569,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
 
         final DocumentShape shape;
         final Recipient recipient;
-        /** Null once the recipient took the subscription over. */
-        volatile FluxSink<DropUpdate> sink;
+        final Attachment<DropUpdate> attachment;
         final AtomicBoolean awaitingWritable = new AtomicBoolean();
         volatile boolean follows;
         volatile long sentVersion;
@@ -586,7 +579,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
         AttachedWatcher(DocumentShape shape, Recipient recipient, FluxSink<DropUpdate> sink) {
             this.shape = shape;
             this.recipient = recipient;
-            this.sink = sink;
+            this.attachment = new Attachment<>(sink, recipient);
         }
 
         Group group() {
@@ -606,13 +599,8 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
 
         @Override
         void complete() {
-            FluxSink<DropUpdate> stream = sink;
-            if (stream != null) {
-                stream.complete();   // which unwatches it
-            } else {
-                close();
-                recipient.complete();
-            }
+            close();   // a stream that completes unwatches it too; a handed-over one has only this
+            attachment.end();
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.livedrop.api.social;
 import io.livedrop.api.catalog.CatalogQueryService;
 import io.livedrop.api.catalog.DropView;
 import io.livedrop.api.config.KafkaCluster;
+import io.livedrop.api.fanout.Attachment;
 import io.livedrop.api.fanout.DocumentShape;
 import io.livedrop.api.fanout.Fanout;
 import io.livedrop.api.fanout.NotShareableException;
@@ -27,7 +28,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -171,22 +171,14 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
     public Flux<DropStarted> attach(Viewer viewer, long stampNanos, DocumentShape shape, Recipient recipient) {
         Viewer.require(viewer);
         return Flux.<DropStarted>create(sink -> {
-            Attached attached = new Attached(viewer.id(), stampNanos, shape, recipient, sink);
-            sink.onDispose(() -> {
-                if (attached.sink != null) {   // not handed over: the stream was its life
-                    remove(attached);
-                }
-            });
+            Attached attached = new Attached(viewer.id(), stampNanos, shape, sink, recipient);
             try {
                 open(viewer, attached);
             } catch (RuntimeException e) {
                 sink.error(e);
                 return;
             }
-            if (recipient.handOver(() -> remove(attached))) {
-                attached.sink = null;   // the sink holds the stream's subscriber, the execution behind it
-                sink.complete();
-            }
+            attached.attachment.handOver();
         }).subscribeOn(reads);
     }
 
@@ -302,7 +294,7 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
      * while the rest are still being walked ({@link Fanout.Batch}).
      */
     private void deliver(RecentStart start, List<Subscription> to) {
-        Map<DocumentShape, Fanout.Batch> byShape = new IdentityHashMap<>();   // most share one shape instance
+        // shapes of one document are one instance (DocumentShapes), so a key's lookup is a cached hash and ==
         Map<String, Fanout.Batch> byKey = new HashMap<>();
         Fanout.Batch none = new Fanout.Batch(null);   // a shape whose render failed: nobody of it is told
         for (Subscription subscription : to) {
@@ -310,17 +302,14 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
                 session.sink.tryEmitNext(start.started);
             } else if (subscription instanceof Attached attached) {
                 // a lookup per recipient, no lambda: the render and its batch are made once per shape
-                Fanout.Batch batch = byShape.get(attached.shape);
+                Fanout.Batch batch = byKey.get(attached.shape.key());
                 if (batch == null) {
-                    DocumentShape shape = attached.shape;
-                    batch = byKey.computeIfAbsent(shape.key(), key -> {
-                        SharedPayload payload = render(start, shape);
-                        return payload == null ? none : new Fanout.Batch(payload);
-                    });
-                    byShape.put(shape, batch);
+                    SharedPayload payload = render(start, attached.shape);
+                    batch = payload == null ? none : new Fanout.Batch(payload);
+                    byKey.put(attached.shape.key(), batch);
                 }
                 if (batch != none) {
-                    batch.add(attached.recipient);
+                    batch.add(attached.attachment.recipient());
                 }
             }
         }
@@ -497,25 +486,18 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
     private final class Attached extends Subscription {
 
         final DocumentShape shape;
-        final Recipient recipient;
-        /** Null once the recipient took the subscription over. */
-        volatile FluxSink<DropStarted> sink;
+        final Attachment<DropStarted> attachment;
 
-        Attached(String userId, long stampNanos, DocumentShape shape, Recipient recipient, FluxSink<DropStarted> sink) {
+        Attached(String userId, long stampNanos, DocumentShape shape, FluxSink<DropStarted> stream, Recipient recipient) {
             super(userId, stampNanos);
             this.shape = shape;
-            this.recipient = recipient;
-            this.sink = sink;
+            this.attachment = new Attachment<>(stream, recipient);
+            attachment.detachWith(() -> remove(this));
         }
 
         @Override
         void end() {
-            FluxSink<DropStarted> stream = sink;
-            if (stream != null) {
-                stream.complete();
-            } else {
-                recipient.complete();
-            }
+            attachment.end();
         }
     }
 
