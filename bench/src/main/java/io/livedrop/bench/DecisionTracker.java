@@ -1,5 +1,7 @@
 package io.livedrop.bench;
 
+import io.livedrop.events.order.OrderDecision;
+import io.livedrop.events.order.OrderStatus;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,6 +72,12 @@ final class DecisionTracker {
         if (schedule != null && !replyToRetry) {
             record(nowNanos - schedule.intended(workload.orderFirstSlot()[order]));
         }
+    }
+
+    /** A decision read back from the decisions topic (not a reply to a retry). */
+    void decision(OrderDecision d, long nowNanos) {
+        decision(workload.orderOf(d.getIdempotencyKey()), d.getStatus() == OrderStatus.CONFIRMED, d.getQuantity(),
+                nowNanos, false);
     }
 
     /** A producer send's callback: counts the failed sends (no lock: it runs once per send). */

@@ -11,6 +11,9 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
@@ -18,6 +21,15 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 public final class KafkaAdmin {
 
     private KafkaAdmin() {
+    }
+
+    /** An idempotent producer that waits for all replicas, with Kafka's default linger, as the API's. */
+    public static <K, V> KafkaProducer<K, V> producer(String bootstrap, String clientId, Serializer<K> keys,
+                                                      Serializer<V> values) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, BenchOptions.PRODUCER_LINGER_MS, ProducerConfig.CLIENT_ID_CONFIG,
+                clientId), keys, values);
     }
 
     /** Creates {@code topic} (replication 1) and waits until every partition has a leader. */

@@ -3,15 +3,12 @@ package io.livedrop.bench;
 import io.livedrop.bench.DecisionTracker.Schedule;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderRequest;
-import io.livedrop.events.order.OrderStatus;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -33,10 +30,8 @@ public final class OrderStampede implements AutoCloseable {
 
     public OrderStampede(String bootstrap) {
         this.bootstrap = bootstrap;
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, BenchOptions.PRODUCER_LINGER_MS, ProducerConfig.CLIENT_ID_CONFIG,
-                "bench-stampede-orders"), serdes.key().serializer(), serdes.orderRequest().serializer());
+        producer = KafkaAdmin.producer(bootstrap, "bench-stampede-orders", serdes.key().serializer(),
+                serdes.orderRequest().serializer());
     }
 
     /** {@code rate}/s for {@code duration} from {@code t0Nanos}, then waits at most {@code drain} for the decisions. */
@@ -48,19 +43,13 @@ public final class OrderStampede implements AutoCloseable {
         String topic = topics.orderRequests().name();
         try (var reader = new CommittedReader<OrderDecision>(bootstrap, topics.orderDecisions().name(),
                 serdes.orderDecision().deserializer(), (r, now) -> {
-                    OrderDecision d = r.value();
-                    if (d != null && d.getDropId().equals(dropId)) {
-                        tracker.decision(w.orderOf(d.getIdempotencyKey()), d.getStatus() == OrderStatus.CONFIRMED,
-                                d.getQuantity(), now, false);
+                    if (r.value() != null && r.value().getDropId().equals(dropId)) {   // the app's other drops too
+                        tracker.decision(r.value(), now);
                     }
                 }, duration.plus(drain).plusSeconds(30), CommittedReader.TAIL_FETCH_WAIT_MS).start()) {
             for (int slot = 0; slot < requests; slot++) {
                 Waits.until(schedule.intended(slot));
-                int order = w.slotOrder()[slot];
-                producer.send(new ProducerRecord<>(topic, dropId, OrderRequest.newBuilder()
-                        .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(w.userId(order))
-                        .setIdempotencyKey(w.idempotencyKey(order)).setQuantity(1).setRequestedAt(Instant.now())
-                        .build()), tracker::sent);
+                producer.send(new ProducerRecord<>(topic, dropId, w.request(w.slotOrder()[slot])), tracker::sent);
             }
             producer.flush();
             Waits.await(() -> tracker.complete() || reader.failure() != null, drain);

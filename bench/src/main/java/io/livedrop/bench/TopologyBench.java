@@ -8,7 +8,6 @@ import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;
 import io.livedrop.events.order.OrderDecision;
 import io.livedrop.events.order.OrderRequest;
-import io.livedrop.events.order.OrderStatus;
 import io.livedrop.schemas.serde.AvroSerdes;
 import io.livedrop.topology.LivedropTopology;
 import io.livedrop.topology.config.LivedropConfig;
@@ -30,7 +29,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -87,10 +85,7 @@ final class TopologyBench implements AutoCloseable {
     }
 
     private <V> KafkaProducer<String, V> producer(String clientId, Serializer<V> values) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, BenchOptions.PRODUCER_LINGER_MS, ProducerConfig.CLIENT_ID_CONFIG,
-                clientId), serdes.key().serializer(), values);
+        return KafkaAdmin.producer(bootstrap, clientId, serdes.key().serializer(), values);
     }
 
     private void checkStreams() {
@@ -144,10 +139,8 @@ final class TopologyBench implements AutoCloseable {
             launch(w);
             reader = new CommittedReader<>(bootstrap, topics.orderDecisions().name(),
                     serdes.orderDecision().deserializer(), (r, now) -> {
-                        OrderDecision d = r.value();
-                        if (d != null) {
-                            tracker.decision(w.orderOf(d.getIdempotencyKey()), d.getStatus() == OrderStatus.CONFIRMED,
-                                    d.getQuantity(), now, false);
+                        if (r.value() != null) {
+                            tracker.decision(r.value(), now);
                         }
                     }, maxRuntime, CommittedReader.BATCH_FETCH_WAIT_MS).start();
             ticker = Progress.every(Duration.ofSeconds(5), () -> String.format(Locale.ROOT,
@@ -157,10 +150,7 @@ final class TopologyBench implements AutoCloseable {
 
         void send(int slot) {
             int order = w.slotOrder()[slot];
-            String dropId = w.dropId(order);
-            orders.send(new ProducerRecord<>(topics.orderRequests().name(), dropId, OrderRequest.newBuilder()
-                    .setOrderId(w.orderId(order)).setDropId(dropId).setUserId(w.userId(order))
-                    .setIdempotencyKey(w.idempotencyKey(order)).setQuantity(1).setRequestedAt(Instant.now()).build()),
+            orders.send(new ProducerRecord<>(topics.orderRequests().name(), w.dropId(order), w.request(order)),
                     tracker::sent);
             sent.incrementAndGet();
         }

@@ -1,6 +1,8 @@
 package io.livedrop.bench;
 
+import io.livedrop.events.order.OrderRequest;
 import io.livedrop.topology.order.OrderIds;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -88,6 +90,12 @@ record Workload(String tag, int requests, int orders, String[] dropIds, int stoc
 
     String orderId(int order) {
         return OrderIds.of(userId(order), idempotencyKey(order));
+    }
+
+    /** What the API would write for {@code order}: one unit, requested now. */
+    OrderRequest request(int order) {
+        return OrderRequest.newBuilder().setOrderId(orderId(order)).setDropId(dropId(order)).setUserId(userId(order))
+                .setIdempotencyKey(idempotencyKey(order)).setQuantity(1).setRequestedAt(Instant.now()).build();
     }
 
     /** Per drop, the smaller of its stock and its orders (one unit each). */
