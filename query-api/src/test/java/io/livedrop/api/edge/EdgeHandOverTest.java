@@ -6,29 +6,22 @@ import static org.awaitility.Awaitility.await;
 import graphql.ExecutionResult;
 import io.livedrop.api.edge.SlowConsumerTest.RawClient;
 import io.livedrop.api.fanout.Recipient;
-import io.livedrop.api.fanout.SharedPayload;
 import io.livedrop.api.limits.Refusals;
-import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.graphql.support.DefaultExecutionGraphQlResponse;
-import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
-import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -51,13 +44,10 @@ class EdgeHandOverTest {
 
     @BeforeEach
     void start() {
-        Refusals refusals = new Refusals(new DefaultListableBeanFactory().getBeanProvider(MeterRegistry.class));
-        WebSocketProperties limits = new WebSocketProperties(10, 20, 100, DataSize.ofKilobytes(16), 50, 200);
-        sessions = new WebSocketSessions(limits, refusals);
-        edge = new EdgeServer(new HandingOverHandler(), sessions, limits,
-                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMinutes(5), null), refusals,
-                new JacksonJsonHttpMessageConverter(), Duration.ofSeconds(5), null);
-        edge.start();
+        Refusals refusals = StubEdges.refusals();
+        sessions = new WebSocketSessions(StubEdges.LIMITS, refusals);
+        edge = StubEdges.started(new HandingOverHandler(), sessions, StubEdges.LIMITS, refusals, Duration.ofMinutes(5),
+                Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -126,10 +116,8 @@ class EdgeHandOverTest {
     }
 
     private RawClient connect() throws Exception {
-        RawClient client = new RawClient(edge.port());
+        RawClient client = StubEdges.initialised(edge.port());
         clients.add(client);
-        client.sendText("{\"type\":\"connection_init\"}");
-        assertThat(client.readText()).contains("connection_ack");
         return client;
     }
 
@@ -141,15 +129,8 @@ class EdgeHandOverTest {
         return recipient;
     }
 
-    /** Queues one payload for {@code recipient} and flushes, on its loop, as {@code Fanout} does. */
     private static boolean send(Recipient recipient, String json) throws Exception {
-        CompletableFuture<Boolean> queued = new CompletableFuture<>();
-        recipient.loop().execute(() -> {
-            boolean ok = recipient.next(new SharedPayload(json.getBytes(StandardCharsets.UTF_8)), false);
-            recipient.flush();
-            queued.complete(ok);
-        });
-        return queued.get(10, TimeUnit.SECONDS);
+        return StubEdges.send(recipient, json.getBytes(StandardCharsets.UTF_8), false);
     }
 
     /** Every subscribe is taken over by a "feed" (detaching counts), its result stream ending empty as feeds do. */

@@ -14,7 +14,6 @@ import io.livedrop.api.edge.SlowConsumerTest.RawClient;
 import io.livedrop.api.limits.Refusals;
 import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,11 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.graphql.support.DefaultExecutionGraphQlResponse;
-import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -61,15 +58,13 @@ class HostileClientTest {
         nettyErrors.addFilter(new ThresholdFilter());
         nettyErrors.start();
         ((Logger) LoggerFactory.getLogger("reactor.netty")).addAppender(nettyErrors);
-        refusals = new Refusals(new DefaultListableBeanFactory().getBeanProvider(MeterRegistry.class));
+        refusals = StubEdges.refusals();
         // bounds on messages and operations far away: only the high-water mark may stop these clients
         WebSocketProperties limits = new WebSocketProperties(10, 20, 1_000_000, DataSize.ofKilobytes(16),
                 1_000_000, 1_000_000);
         sessions = new WebSocketSessions(limits, refusals);
-        edge = new EdgeServer(new QueryOrAttachHandler(), sessions, limits,
-                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMinutes(5), null), refusals,
-                new JacksonJsonHttpMessageConverter(), Duration.ofSeconds(10), null);
-        edge.start();
+        edge = StubEdges.started(new QueryOrAttachHandler(), sessions, limits, refusals, Duration.ofMinutes(5),
+                Duration.ofSeconds(10));
     }
 
     @AfterEach
@@ -160,14 +155,10 @@ class HostileClientTest {
 
     @Test
     void shouldCloseConnectionsThatDoNotUpgradeWithinTheInitTimeoutButNotUpgradedOnes() throws Exception {
-        EdgeServer quick = new EdgeServer(new QueryOrAttachHandler(), sessions,
-                new WebSocketProperties(10, 20, 100, DataSize.ofKilobytes(16), 50, 200),
-                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMinutes(5), null), refusals,
-                new JacksonJsonHttpMessageConverter(), Duration.ofMillis(500), null);
-        quick.start();
-        try (Socket silent = new Socket(); Socket trickling = new Socket(); RawClient upgraded = new RawClient(quick.port())) {
-            upgraded.sendText("{\"type\":\"connection_init\"}");
-            assertThat(upgraded.readText()).contains("connection_ack");
+        EdgeServer quick = StubEdges.started(new QueryOrAttachHandler(), sessions, StubEdges.LIMITS, refusals,
+                Duration.ofMinutes(5), Duration.ofMillis(500));
+        try (Socket silent = new Socket(); Socket trickling = new Socket();
+             RawClient upgraded = StubEdges.initialised(quick.port())) {
             silent.connect(new InetSocketAddress("localhost", quick.port()), 5_000);
             trickling.connect(new InetSocketAddress("localhost", quick.port()), 5_000);
 
@@ -230,10 +221,7 @@ class HostileClientTest {
     }
 
     private RawClient initialised() throws IOException {
-        RawClient client = new RawClient(edge.port());
-        client.sendText("{\"type\":\"connection_init\"}");
-        assertThat(client.readText()).contains("connection_ack");
-        return client;
+        return StubEdges.initialised(edge.port());
     }
 
     private static String statusLine(InputStream in) throws IOException {

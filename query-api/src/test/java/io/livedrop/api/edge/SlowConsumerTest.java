@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import graphql.ExecutionResult;
 import io.livedrop.api.fanout.Recipient;
-import io.livedrop.api.fanout.SharedPayload;
 import io.livedrop.api.limits.Refusals;
 import io.livedrop.api.testing.GraphQlWsClient;
-import io.livedrop.api.websocket.WebSocketProperties;
 import io.livedrop.api.websocket.WebSocketSessions;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -26,19 +23,15 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.graphql.support.DefaultExecutionGraphQlResponse;
-import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
-import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -62,13 +55,10 @@ class SlowConsumerTest {
 
     @BeforeEach
     void start() {
-        refusals = new Refusals(new DefaultListableBeanFactory().getBeanProvider(MeterRegistry.class));
-        WebSocketProperties limits = new WebSocketProperties(10, 20, 100, DataSize.ofKilobytes(16), 50, 200);
-        sessions = new WebSocketSessions(limits, refusals);
-        edge = new EdgeServer(new AttachingHandler(), sessions, limits,
-                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMinutes(5), null), refusals,
-                new JacksonJsonHttpMessageConverter(), Duration.ofSeconds(1), null);
-        edge.start();
+        refusals = StubEdges.refusals();
+        sessions = new WebSocketSessions(StubEdges.LIMITS, refusals);
+        edge = StubEdges.started(new AttachingHandler(), sessions, StubEdges.LIMITS, refusals, Duration.ofMinutes(5),
+                Duration.ofSeconds(1));
     }
 
     @AfterEach
@@ -149,15 +139,9 @@ class SlowConsumerTest {
 
     @Test
     void shouldCloseAConnectionSilentForTheIdleTimeoutWith1001() throws Exception {
-        EdgeServer impatient = new EdgeServer(new AttachingHandler(), sessions,
-                new WebSocketProperties(10, 20, 100, DataSize.ofKilobytes(16), 50, 200),
-                new EdgeProperties(0, DataSize.ofKilobytes(256), Duration.ofMillis(400), null), refusals,
-                new JacksonJsonHttpMessageConverter(), Duration.ofSeconds(10), null);
-        impatient.start();
-        try (RawClient client = new RawClient(impatient.port())) {
-            client.sendText("{\"type\":\"connection_init\"}");
-            assertThat(client.readText()).contains("connection_ack");
-
+        EdgeServer impatient = StubEdges.started(new AttachingHandler(), sessions, StubEdges.LIMITS, refusals,
+                Duration.ofMillis(400), Duration.ofSeconds(10));
+        try (RawClient client = StubEdges.initialised(impatient.port())) {
             // When it then says nothing, it is closed 1001, and nothing is held for it
             assertThat(client.closeCodeAtEnd()).isEqualTo(1001);
             await().atMost(WAIT).until(() -> impatient.connections() == 0 && sessions.openSockets() == 0);
@@ -170,13 +154,7 @@ class SlowConsumerTest {
 
     /** Queues one message for {@code recipient} and flushes, on its loop, as {@code Fanout.deliver} does. */
     private static boolean send(Recipient recipient, boolean latestWins) throws Exception {
-        CompletableFuture<Boolean> queued = new CompletableFuture<>();
-        recipient.loop().execute(() -> {
-            boolean ok = recipient.next(new SharedPayload(PAYLOAD), latestWins);
-            recipient.flush();
-            queued.complete(ok);
-        });
-        return queued.get(10, TimeUnit.SECONDS);
+        return StubEdges.send(recipient, PAYLOAD, latestWins);
     }
 
     private RawClient connect() throws IOException {
