@@ -2,11 +2,19 @@ package io.livedrop.bench;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.stream.DoubleStream;
 
-/** How the benchmark reports write numbers: one style for every report. */
+/** How the benchmark reports write numbers: one style for every report, and the one median they show. */
 public final class Formats {
 
     private Formats() {
+    }
+
+    /** The median of the values that are numbers (the mean of the middle two of an even count); NaN if none. */
+    public static double median(DoubleStream values) {
+        double[] v = values.filter(d -> !Double.isNaN(d)).sorted().toArray();
+        int m = v.length / 2;
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
 
     public static String n(double v) {

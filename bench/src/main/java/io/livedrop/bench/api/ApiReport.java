@@ -10,6 +10,7 @@ import static io.livedrop.bench.api.ApiBenchmark.REMOTE;
 import io.livedrop.bench.AppInstance;
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.CommittedReader;
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.LatencyChart;
 import io.livedrop.bench.Markdown;
 import io.livedrop.bench.api.LoadGenerator.Outcome;
@@ -53,8 +54,7 @@ final class ApiReport extends Markdown {
     /** The repetitions of one case; figures are medians across them. */
     record Case(String kind, String system, double rate, List<Measured> runs) {
         double median(ToDoubleFunction<Measured> f) {
-            double[] v = runs.stream().mapToDouble(f).sorted().toArray(); // never empty: a case has a run
-            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            return Formats.median(runs.stream().mapToDouble(f));
         }
 
         double p(double percentile) {

@@ -1,5 +1,6 @@
 package io.livedrop.bench.notify;
 
+import static io.livedrop.bench.Formats.median;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static io.livedrop.bench.Formats.ratio;
@@ -80,12 +81,6 @@ final class NotifyReport extends Markdown {
     private double baselineMs(Variant v) {
         return median(r.cohorts.stream().filter(c -> c.label.startsWith("baseline") && c.variant.equals(v))
                 .flatMap(c -> c.rounds.stream()).filter(y -> y.told() > 0).mapToDouble(y -> y.ms(100)));
-    }
-
-    /** The upper median of the values that are not NaN; NaN if none. */
-    private static double median(DoubleStream values) {
-        double[] x = values.filter(d -> !Double.isNaN(d)).sorted().toArray();
-        return x.length == 0 ? Double.NaN : x[x.length / 2];
     }
 
     private List<Cohort> measured() {

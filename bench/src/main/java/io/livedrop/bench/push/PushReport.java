@@ -7,6 +7,7 @@ import static io.livedrop.bench.Formats.ratio;
 
 import io.livedrop.bench.BenchRun;
 import io.livedrop.bench.CommittedReader;
+import io.livedrop.bench.Formats;
 import io.livedrop.bench.Markdown;
 import io.livedrop.bench.Progress;
 import io.livedrop.bench.push.FanoutCheck.FanoutRun;
@@ -234,9 +235,7 @@ final class PushReport extends Markdown {
 
     /** The median of the values that are numbers; NaN if none. */
     private static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
-        double[] v = xs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
-        int m = v.length / 2;
-        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+        return Formats.median(xs.stream().mapToDouble(f));
     }
 
     private static <T> String runs(List<T> xs, ToDoubleFunction<T> f) {

@@ -1,5 +1,6 @@
 package io.livedrop.bench.updates;
 
+import static io.livedrop.bench.Formats.median;
 import static io.livedrop.bench.Formats.ms;
 import static io.livedrop.bench.Formats.n;
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
@@ -296,7 +297,8 @@ public record UpdatesBenchmark(Options o, AppInstance app, Http http, OrderStamp
             for (int i = 0; i <= d.size(); i++) {
                 int row = i;
                 row(Stream.concat(Stream.of(i < d.size() ? "baseline → watched " + (i + 1) : "**median**"), IntStream
-                        .range(0, 4).mapToObj(c -> ms(row < d.size() ? d.get(row)[c] : median(d, c)))).toArray());
+                        .range(0, 4).mapToObj(c -> ms(row < d.size() ? d.get(row)[c]
+                        : median(d.stream().mapToDouble(x -> x[c]))))).toArray());
             }
             line();
             machine(false);
@@ -312,11 +314,6 @@ public record UpdatesBenchmark(Options o, AppInstance app, Http http, OrderStamp
 
         private static String met(boolean met) {
             return met ? "**met**" : "**NOT met**";
-        }
-
-        private static double median(List<double[]> rows, int column) {
-            double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
-            return v.length == 0 ? Double.NaN : (v[(v.length - 1) / 2] + v[v.length / 2]) / 2;
         }
     }
 }
