@@ -44,7 +44,7 @@ import org.springframework.stereotype.Service;
  * is touched.
  */
 @Service
-public class CatalogQueryService {
+public class CatalogQueryService implements DropSource {
 
     /** Ids are short opaque tokens: letters, digits, '-' and '_'. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -80,6 +80,7 @@ public class CatalogQueryService {
     }
 
     /** A drop with its live status and stock, from the instance serving its partition. */
+    @Override
     public Optional<DropView> drop(String id) {
         requireValidId(id);
         return queries.get(Stores.DROP_STATE, id, null, DROP_STATES, null).map(DropView::of);

@@ -41,7 +41,7 @@ import org.springframework.stereotype.Service;
  * ({@link WriteRates#follow}): a refused call is answered RATE_LIMITED before anything is read or written.
  */
 @Service
-public class SocialService {
+public class SocialService implements FollowedCreators {
 
     static final String INBOX_PATH = "/internal/social/inbox/";
     static final RecordCodec<FollowEvent> FOLLOWS = RecordCodec.of(FollowEvent.getDecoder());
@@ -126,6 +126,7 @@ public class SocialService {
     }
 
     /** Every creator id the viewer follows (one routed prefix scan). */
+    @Override
     public Set<String> followedCreators(Viewer viewer) {
         return following(viewer).stream().map(FollowEvent::getCreatorId).collect(Collectors.toSet());
     }
