@@ -10,6 +10,7 @@ import io.livedrop.api.streams.StreamThreadWatchdog;
 import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.web.PeerListener;
 import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.livedrop.topology.config.TopicSpec;
 import java.time.Duration;
@@ -44,6 +45,12 @@ public class KafkaConfiguration {
                                   org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         return new StreamsRuntime(properties, cluster, config, serdes, peers::port, context,
                 meters.getIfAvailable());
+    }
+
+    /** The topics' names, for the beans that follow topics without Kafka Streams (the edge role makes its own). */
+    @Bean
+    Topics topics(StreamsRuntime runtime) {
+        return runtime.topics();
     }
 
     @Bean

@@ -14,10 +14,10 @@ import io.livedrop.api.feed.TopicFeed;
 import io.livedrop.api.graphql.ApiException;
 import io.livedrop.api.graphql.ErrorCode;
 import io.livedrop.api.security.Viewer;
-import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;
 import io.livedrop.events.drop.DropStatus;
+import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,7 +105,7 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
     }
 
     private final Map<String, DropWatch> byDrop = new ConcurrentHashMap<>();
-    private final CatalogQueryService catalog;
+    private final DropSource catalog;
     private final FollowingFacts following;
     private final Supplier<SharedRenderer> renderer;
     private final long intervalNanos;
@@ -118,20 +118,20 @@ public class DropUpdatesFeed extends TopicFeed<DropEvent> implements DisposableB
     private final Counter renderFailures;
 
     @Autowired
-    public DropUpdatesFeed(CatalogQueryService catalog, FollowingFacts following, KafkaCluster cluster,
-                           StreamsRuntime runtime, TopologySerdes serdes, NotificationProperties properties,
+    public DropUpdatesFeed(DropSource catalog, FollowingFacts following, KafkaCluster cluster,
+                           Topics topics, TopologySerdes serdes, NotificationProperties properties,
                            ObjectProvider<SharedRenderer> renderers, ObjectProvider<MeterRegistry> meters) {
         this(catalog, following, renderers::getIfAvailable, properties.updatesInterval(), properties.updatesMaxRate(),
                 Schedulers.newSingle("drop-updates", true), Schedulers.parallel(), Schedulers.boundedElastic(),
                 meters.getIfAvailable(SimpleMeterRegistry::new), cluster.bootstrapServers(),
-                runtime.topics().dropEvents().name(), serdes.dropEvent().deserializer());
+                topics.dropEvents().name(), serdes.dropEvent().deserializer());
     }
 
     /**
      * For tests: {@code flushes} runs flushes and tells the time, {@code emits} makes the per-session
      * workers, {@code reads} runs the first read of each subscription.
      */
-    DropUpdatesFeed(CatalogQueryService catalog, FollowingFacts following, Supplier<SharedRenderer> renderer,
+    DropUpdatesFeed(DropSource catalog, FollowingFacts following, Supplier<SharedRenderer> renderer,
                     Duration interval, int maxRate, Scheduler flushes, Scheduler emits, Scheduler reads, MeterRegistry meters,
                     String bootstrapServers, String topic, Deserializer<DropEvent> values) {
         super(bootstrapServers, topic, values);

@@ -1,6 +1,6 @@
 package io.livedrop.api.social;
 
-import io.livedrop.api.catalog.CatalogQueryService;
+import io.livedrop.api.catalog.DropSource;
 import io.livedrop.api.catalog.DropView;
 import io.livedrop.api.config.KafkaCluster;
 import io.livedrop.api.fanout.Attachment;
@@ -14,9 +14,9 @@ import io.livedrop.api.fanout.ViewerFacts;
 import io.livedrop.api.feed.NotificationProperties;
 import io.livedrop.api.feed.TopicTail;
 import io.livedrop.api.security.Viewer;
-import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.events.drop.DropEvent;
 import io.livedrop.events.drop.DropEventType;
+import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -92,7 +92,7 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
     public record DropStarted(DropView drop, Instant startedAt) {
     }
 
-    private final CatalogQueryService catalog;
+    private final DropSource catalog;
     private final FollowingView following;
     private final Supplier<SharedRenderer> renderer;
     private final long catchUpNanos;
@@ -113,18 +113,18 @@ public class DropStartedFeed implements SmartLifecycle, DisposableBean {
     private volatile boolean running;
 
     @Autowired
-    public DropStartedFeed(CatalogQueryService catalog, FollowingView following, KafkaCluster cluster,
-                           StreamsRuntime runtime, TopologySerdes serdes, NotificationProperties properties,
+    public DropStartedFeed(DropSource catalog, FollowingView following, KafkaCluster cluster,
+                           Topics topics, TopologySerdes serdes, NotificationProperties properties,
                            ObjectProvider<SharedRenderer> renderers, ObjectProvider<MeterRegistry> meters) {
         this(catalog, following, renderers::getIfAvailable, properties.online().catchUp(),
                 Schedulers.newSingle("drop-started", true), Schedulers.boundedElastic(), System::nanoTime,
                 meters.getIfAvailable(SimpleMeterRegistry::new),
-                handler -> new TopicTail<>(cluster.bootstrapServers(), runtime.topics().dropEvents().name(),
+                handler -> new TopicTail<>(cluster.bootstrapServers(), topics.dropEvents().name(),
                         serdes.dropEvent().deserializer(), record -> handler.accept(record.value())));
     }
 
     /** For tests: {@code tails} may be null (events are then handed to {@link #onDropEvent} directly). */
-    DropStartedFeed(CatalogQueryService catalog, FollowingView following, Supplier<SharedRenderer> renderer,
+    DropStartedFeed(DropSource catalog, FollowingView following, Supplier<SharedRenderer> renderer,
                     Duration catchUp, Scheduler dispatcher, Scheduler reads, LongSupplier nanoClock,
                     MeterRegistry meters, Function<Consumer<DropEvent>, TopicTail<DropEvent>> tails) {
         this.catalog = catalog;

@@ -4,9 +4,9 @@ import io.livedrop.api.catalog.FollowingFacts;
 import io.livedrop.api.config.KafkaCluster;
 import io.livedrop.api.feed.TopicFeed;
 import io.livedrop.api.security.Viewer;
-import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.events.social.FollowAction;
 import io.livedrop.events.social.FollowEvent;
+import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,11 +43,11 @@ public class FollowingView extends TopicFeed<FollowEvent> implements FollowingFa
         void changed(String creatorId, boolean follows);
     }
 
-    private final SocialService social;
+    private final FollowedCreators social;
     private final Map<String, Entry> byUser = new ConcurrentHashMap<>();
 
-    public FollowingView(SocialService social, KafkaCluster cluster, StreamsRuntime runtime, TopologySerdes serdes) {
-        super(cluster.bootstrapServers(), runtime.topics().follows().name(), serdes.followEvent().deserializer());
+    public FollowingView(FollowedCreators social, KafkaCluster cluster, Topics topics, TopologySerdes serdes) {
+        super(cluster.bootstrapServers(), topics.follows().name(), serdes.followEvent().deserializer());
         this.social = social;
     }
 

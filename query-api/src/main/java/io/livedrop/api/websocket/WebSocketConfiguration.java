@@ -42,7 +42,7 @@ public class WebSocketConfiguration {
     }
 
     @SuppressWarnings("unchecked")
-    static HttpMessageConverter<Object> jsonConverter(ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
+    public static HttpMessageConverter<Object> jsonConverter(ObjectProvider<ServerHttpMessageConvertersCustomizer> customizers) {
         HttpMessageConverters.ServerBuilder builder = HttpMessageConverters.forServer().registerDefaults();
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         for (HttpMessageConverter<?> converter : builder.build()) {

@@ -220,6 +220,19 @@ public class WebSocketSessions {
         }).doOnError(error -> end.run()).doOnCancel(end);
     }
 
+    /** Whether session {@code sessionId} is open here. */
+    public boolean isOpen(String sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    /** Closes session {@code sessionId} with {@code code} and {@code reason}, if it is open here. */
+    public void close(String sessionId, int code, String reason) {
+        Session session = sessions.get(sessionId);
+        if (session != null) {
+            session.handle.close(code, reason);
+        }
+    }
+
     /** The socket closed: its session and all it held are released. */
     public void closed(String sessionId) {
         messages.forget(sessionId);

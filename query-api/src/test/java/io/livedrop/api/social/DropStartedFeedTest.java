@@ -12,7 +12,6 @@ import io.livedrop.api.catalog.DropView;
 import io.livedrop.api.config.KafkaCluster;
 import io.livedrop.api.fanout.NotShareableException;
 import io.livedrop.api.security.Viewer;
-import io.livedrop.api.streams.StreamsRuntime;
 import io.livedrop.api.testing.CountingRenderer;
 import io.livedrop.api.testing.ManualScheduler;
 import io.livedrop.api.testing.RecordingRecipient;
@@ -21,6 +20,8 @@ import io.livedrop.events.drop.DropEventType;
 import io.livedrop.events.drop.DropStatus;
 import io.livedrop.events.social.FollowAction;
 import io.livedrop.events.social.FollowEvent;
+import io.livedrop.topology.config.LivedropConfig;
+import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Field;
@@ -58,7 +59,7 @@ class DropStartedFeedTest {
     private final CatalogQueryService catalog = mock(CatalogQueryService.class);
     private final SocialService social = mock(SocialService.class);
     private final FollowingView following = new FollowingView(social, mock(KafkaCluster.class),
-            mock(StreamsRuntime.class, RETURNS_DEEP_STUBS), mock(TopologySerdes.class, RETURNS_DEEP_STUBS));
+            Topics.from(new LivedropConfig(Map.of())), mock(TopologySerdes.class, RETURNS_DEEP_STUBS));
     private final ManualScheduler dispatcher = new ManualScheduler();
     private final AtomicLong clock = new AtomicLong(1_000);
     private final CountingRenderer renderer = new CountingRenderer(
