@@ -56,6 +56,8 @@ class DockerComposeTest {
 
     private static final String COMPOSE_FILE = "docker-compose.yml";
     private static final String LIVEDROP_DOCKERFILE = "docker/livedrop/Dockerfile";
+    /** The edge role's WebSocket port in its container (application-edge.yaml). */
+    private static final String EDGE_ROLE_PORT = "8091";
     /** Services that run once and exit: no health check, nothing waits for them to be healthy. */
     private static final Set<String> ONE_SHOT = Set.of("connect-register");
     /** The connector configurations the registrar must post (written in the connectors module). */
@@ -213,7 +215,7 @@ class DockerComposeTest {
 
     @Test
     void atLeastTwoLivedropInstancesWithTheirOwnNameAndState() {
-        Map<String, Map<String, Object>> livedrops = livedropServices();
+        Map<String, Map<String, Object>> livedrops = apiServices();
         assertThat(livedrops.keySet()).as("%s: services built from %s", COMPOSE_FILE, LIVEDROP_DOCKERFILE).hasSizeGreaterThanOrEqualTo(2);
         Set<String> stateVolumes = new LinkedHashSet<>();
         int brokers = (int) services.keySet().stream().filter(s -> s.matches("kafka-\\d+")).count();
@@ -242,13 +244,16 @@ class DockerComposeTest {
             Object check = ((Map<?, ?>) service.get("healthcheck")).get("test");
             assertThat(String.valueOf(check)).as(at("healthcheck", name) + "service %s: the health check must ask readiness", name)
                     .contains("/actuator/health/readiness");
-            // the page asks GET /app/edge where its socket is: the URL must reach this instance's edge port
+            // the page asks GET /app/edge where its socket is: the URL must reach this instance's edge port or an edge role's
             String edgeUrl = env.get("LIVEDROP_EDGE_PUBLIC_URL");
             assertThat(edgeUrl).as(at(name + ":") + "service %s: no LIVEDROP_EDGE_PUBLIC_URL (the page would open the"
                     + " socket on the port of its own page)", name).isNotBlank();
-            String published = URI.create(edgeUrl).getPort() + ":" + env.getOrDefault("LIVEDROP_EDGE_PORT", "8081");
-            assertThat(String.valueOf(service.get("ports"))).as(at("ports", name) + "service %s: its edge URL %s needs"
-                    + " the port mapping %s", name, edgeUrl, published).contains(published);
+            String own = URI.create(edgeUrl).getPort() + ":" + env.getOrDefault("LIVEDROP_EDGE_PORT", "8081");
+            String edgeRole = URI.create(edgeUrl).getPort() + ":" + EDGE_ROLE_PORT;
+            boolean reachesAnEdge = String.valueOf(service.get("ports")).contains(own) || edgeServices().values().stream()
+                    .anyMatch(edge -> String.valueOf(edge.get("ports")).contains(edgeRole));
+            assertThat(reachesAnEdge).as(at("LIVEDROP_EDGE_PUBLIC_URL", name) + "service %s: its edge URL %s is published "
+                    + "neither by itself (%s) nor by an edge-role service (%s)", name, edgeUrl, own, edgeRole).isTrue();
             Bound bound = bind(name, service);
             String factor = bound.topology().getOrDefault(LivedropConfig.REPLICATION_FACTOR, "1");
             assertThat(Integer.parseInt(factor))
@@ -259,6 +264,35 @@ class DockerComposeTest {
                 assertThat(factor).as(at(name + ":") + "service %s: %d brokers, so topics.replication.factor should be 3", name, brokers)
                         .isEqualTo("3");
             }
+        });
+    }
+
+    @Test
+    void edgeRoleServicesReachTheApiInstancesAndHoldNoState() {
+        Map<String, Map<String, Object>> edges = edgeServices();
+        assertThat(edges).as("%s: services running `livedrop.jar edge` (ADR 0012)", COMPOSE_FILE).isNotEmpty();
+        Set<String> apis = apiServices().keySet();
+        edges.forEach((name, service) -> {
+            Map<String, String> env = environment(name, service);
+            String peers = env.get("LIVEDROP_EDGE_API_PEERS");
+            assertThat(peers).as(at(name + ":") + "service %s: no LIVEDROP_EDGE_API_PEERS", name).isNotBlank();
+            for (String peer : peers.split(",")) {
+                String[] hostPort = peer.trim().split(":");
+                assertThat(apis).as(at("LIVEDROP_EDGE_API_PEERS", name) + "service %s: %s is no livedrop instance", name, peer)
+                        .contains(hostPort[0]);
+                String peerPort = environment(hostPort[0], services.get(hostPort[0])).get("LIVEDROP_HTTP_PEER_PORT");
+                assertThat(hostPort[1]).as(at("LIVEDROP_EDGE_API_PEERS", name) + "service %s: %s is not %s's peer port %s",
+                        name, peer, hostPort[0], peerPort).isEqualTo(peerPort);
+            }
+            URI upstream = URI.create(env.getOrDefault("LIVEDROP_EDGE_UPSTREAM", ""));
+            assertThat(apis).as(at("LIVEDROP_EDGE_UPSTREAM", name) + "service %s: upstream %s is no livedrop instance", name,
+                    upstream).contains(upstream.getHost());
+            assertThat(upstream.getPort()).as(at("LIVEDROP_EDGE_UPSTREAM", name) + "service %s: upstream %s is not an "
+                    + "instance's edge port", name, upstream).isEqualTo(8081);
+            assertThat(mounts(name, service)).as(at(name + ":") + "service %s: the edge role keeps no state", name).isEmpty();
+            assertThat(String.valueOf(((Map<?, ?>) service.get("healthcheck")).get("test")))
+                    .as(at("healthcheck", name) + "service %s: the health check must ask readiness on the role's port", name)
+                    .contains("localhost:8090/actuator/health/readiness");
         });
     }
 
@@ -433,7 +467,7 @@ class DockerComposeTest {
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
         scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
         List<Class<?>> types = new ArrayList<>();
-        for (BeanDefinition candidate : scanner.findCandidateComponents(LivedropApplication.class.getPackageName())) {
+        for (BeanDefinition candidate : scanner.findCandidateComponents("io.livedrop")) {
             try {
                 types.add(Class.forName(candidate.getBeanClassName()));
             } catch (ClassNotFoundException e) {
@@ -447,6 +481,25 @@ class DockerComposeTest {
     }
 
     // --- the compose model ---------------------------------------------------------------------
+
+    /** The livedrop services that run the API (with the ledger). */
+    private static Map<String, Map<String, Object>> apiServices() {
+        Map<String, Map<String, Object>> result = new LinkedHashMap<>(livedropServices());
+        result.keySet().removeAll(edgeServices().keySet());
+        return result;
+    }
+
+    /** The livedrop services that run the edge role ({@code livedrop.jar edge}). */
+    private static Map<String, Map<String, Object>> edgeServices() {
+        Map<String, Map<String, Object>> result = new LinkedHashMap<>();
+        livedropServices().forEach((name, service) -> {
+            List<String> command = strings(service.get("command"));
+            if (!command.isEmpty() && command.get(0).equals("edge")) {
+                result.put(name, service);
+            }
+        });
+        return result;
+    }
 
     private static Map<String, Map<String, Object>> livedropServices() {
         Map<String, Map<String, Object>> result = new LinkedHashMap<>();
