@@ -11,7 +11,6 @@ import graphql.language.Field;
 import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import graphql.language.SourceLocation;
-import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import io.livedrop.api.graphql.ErrorCode;
 import io.livedrop.api.security.Viewer;
@@ -90,11 +89,15 @@ class EdgeRoleInterceptor extends ViewerInterceptor {
     private boolean fannedOutHere(WebSocketGraphQlRequest request) {
         String name = request.getOperationName();
         return routes.get((name == null ? "" : name) + '\n' + request.getDocument(),
-                key -> operation(request.getDocument(), name) instanceof OperationDefinition op
-                        && op.getOperation() == OperationDefinition.Operation.SUBSCRIPTION
-                        && op.getSelectionSet().getSelections().size() == 1
-                        && op.getSelectionSet().getSelections().get(0) instanceof Field field
-                        && FANNED_OUT_HERE.contains(field.getName()));
+                key -> fannedOutHere(operation(request.getDocument(), name)));
+    }
+
+    private static boolean fannedOutHere(OperationDefinition operation) {
+        if (operation == null || operation.getOperation() != OperationDefinition.Operation.SUBSCRIPTION) {
+            return false;
+        }
+        List<Selection> selections = operation.getSelectionSet().getSelections();
+        return selections.size() == 1 && selections.get(0) instanceof Field field && FANNED_OUT_HERE.contains(field.getName());
     }
 
     /** The operation that runs; null if the document does not parse or does not name one (the API says why). */
@@ -102,7 +105,7 @@ class EdgeRoleInterceptor extends ViewerInterceptor {
         Document parsed;
         try {
             parsed = Parser.parse(document);
-        } catch (InvalidSyntaxException | RuntimeException e) {
+        } catch (RuntimeException e) {   // InvalidSyntaxException, a parser limit
             return null;
         }
         List<OperationDefinition> operations = parsed.getDefinitionsOfType(OperationDefinition.class);

@@ -3,6 +3,7 @@ package io.livedrop.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.livedrop.api.LivedropApplication;
 import io.livedrop.api.config.KafkaCluster;
 import io.livedrop.api.edge.EdgeServer;
 import io.livedrop.api.security.TokenCommand;
@@ -25,14 +26,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The edge role ({@code livedrop.jar edge}) beside the in-process API instance, as docker-compose runs it: a follower
  * connected to the role is told of a drop start by the role's own feed (the page's document, rendered by the API
  * over its peer listener), every other operation is relayed to the API's edge, a bad token is refused there, and
- * the role holds no Kafka Streams.
+ * the role holds no Kafka Streams. (The API's application class is named: the search from this package would find
+ * {@link EdgeRole}; the context is the one every {@code ApiIntegrationTest} shares.)
  */
+@SpringBootTest(classes = LivedropApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EdgeRoleIntegrationTest extends ApiIntegrationTest {
 
@@ -126,6 +130,10 @@ class EdgeRoleIntegrationTest extends ApiIntegrationTest {
             // an invalid document: the API's error, passed on
             socket.subscribe("bad", "{ noSuchField }", Map.of());
             Map<String, Object> error = socket.next(WAIT);
+            while (!"bad".equals(error.get("id"))) {   // the order's later status, its complete
+                assertThat(error.get("id")).isEqualTo("status");
+                error = socket.next(WAIT);
+            }
             assertThat(error).containsEntry("id", "bad").containsEntry("type", "error");
             assertThat(interceptor.upstreams()).isEqualTo(1);
         }
