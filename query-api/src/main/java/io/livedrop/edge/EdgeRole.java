@@ -32,7 +32,12 @@ import io.livedrop.edge.remote.RemoteRenderer;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Topics;
 import io.livedrop.topology.config.TopologySerdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -68,6 +73,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
         EdgeSubscriptions.class})
 public class EdgeRole {
 
+    private static final Logger log = LoggerFactory.getLogger(EdgeRole.class);
+
     /** The profile that gives the role its defaults ({@code application-edge.yaml}). */
     public static final String PROFILE = "edge";
 
@@ -75,6 +82,23 @@ public class EdgeRole {
         SpringApplication application = new SpringApplication(EdgeRole.class);
         application.setAdditionalProfiles(PROFILE);
         application.run(args);
+    }
+
+    /** Says where the role listens and what it reaches, once it is ready. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> readyBanner(EdgeServer edge, EdgeRoleProperties role, KafkaCluster cluster) {
+        return event -> log.info("""
+
+                ==================================================================
+                 livedrop edge is ready (the connection tier alone: no Kafka Streams, no state)
+                   Live       ws://localhost:{}/graphql   (graphql-transport-ws; drop starts and live stock fanned out here)
+                   Health     http://localhost:{}/actuator/health
+                   API peers  {}   (renders, following lists, drops)
+                   Upstream   {}   (queries, mutations, orderStatus: relayed per client)
+                   Kafka      {}
+                ==================================================================""",
+                edge.port(), ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort(),
+                String.join(", ", role.apiPeers()), role.upstream(), cluster.bootstrapServers());
     }
 
     @Bean(destroyMethod = "close")
