@@ -40,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * complete an id and reuse it at once, and the protocol does not acknowledge a {@code complete}, so answers still
  * on their way for the old operation would reach the new one. Cancelling an operation sends {@code complete}.
  * Answers are queued per operation up to {@link #MAX_QUEUED_PER_OPERATION} (a client that does not read is closed
- * as a slow consumer by its own edge long before); past that the operation fails.
+ * as a slow consumer by its own edge long before); one more ends the operation upstream, and its consumer gets the
+ * queued answers, then an {@link UpstreamErrors} RATE_LIMITED.
  *
  * <p>A link lost otherwise than by a 44xx close (the instance stops, the network) fails its open operations with
  * {@link UpstreamUnavailable}; the next operation opens a new link. A 44xx close (4401 bad token, 4400, 4429, ...)
@@ -90,7 +91,8 @@ public final class Upstream {
     /**
      * Runs one operation upstream: each {@code next} payload as a Map ({@code {"data":..,"errors":..}}); {@code complete}
      * completes; {@code error} fails with {@link UpstreamErrors}; the upstream unreachable, not acknowledging in time or
-     * lost fails with {@link UpstreamUnavailable}. Cancelling sends {@code complete} upstream.
+     * lost fails with {@link UpstreamUnavailable}. Cancelling sends {@code complete} upstream. Cold: each subscription
+     * runs the operation again. Answers arrive on the link's I/O loop (do not block in them).
      *
      * @param id      the client's id of the operation (logs)
      * @param payload the {@code subscribe} payload (query, variables, operationName, extensions)
@@ -125,12 +127,12 @@ public final class Upstream {
      */
     public void onClosed(BiConsumer<Integer, String> closed) {
         synchronized (lock) {
-            if (refusedCode != 0) {
-                closed.accept(refusedCode, refusedReason);
-            } else {
+            if (refusedCode == 0) {
                 this.onClosed = closed;
+                return;
             }
         }
+        closed.accept(refusedCode, refusedReason);
     }
 
     /** Closes the link: the socket goes, open operations fail with {@link UpstreamUnavailable}, later ones too. */
@@ -284,6 +286,7 @@ public final class Upstream {
 
         /** The socket closed, or the API instance closed the link with {@code code} (-1: no close frame). */
         private void lost(int code, String reason) {
+            BiConsumer<Integer, String> tell = null;
             synchronized (lock) {
                 if (ended) {
                     return;
@@ -292,18 +295,18 @@ public final class Upstream {
                     closed = true;
                     refusedCode = code;
                     refusedReason = reason;
+                    tell = onClosed;
+                    onClosed = null;
                     log.debug("Upstream {} refused the client: {} {}", uri, code, reason);
                     end("The API instance refused this connection (" + code + " " + reason + ")", false);
-                    if (onClosed != null) {
-                        BiConsumer<Integer, String> told = onClosed;
-                        onClosed = null;
-                        told.accept(code, reason);
-                    }
-                    return;
+                } else {
+                    log.debug("Upstream {} lost: {} {}", uri, code, reason);
+                    end((acknowledged ? "The connection to the API instance was lost (" : "The API instance is unreachable (")
+                            + reason + "); retry", false);
                 }
-                log.debug("Upstream {} lost: {} {}", uri, code, reason);
-                end((acknowledged ? "The connection to the API instance was lost (" : "The API instance is unreachable (")
-                        + reason + "); retry", false);
+            }
+            if (tell != null) {
+                tell.accept(code, reason);
             }
         }
 
