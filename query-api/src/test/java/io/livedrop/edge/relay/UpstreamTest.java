@@ -192,6 +192,24 @@ class UpstreamTest {
         assertThat(stub.connections.get()).isEqualTo(2);
     }
 
+    @Test
+    void shouldTellARefusalOnceAndFailEveryOperationFromThen() {
+        upstream = acknowledged(UpstreamLimits.DEFAULTS);
+        List<String> refused = new CopyOnWriteArrayList<>();
+        upstream.onClosed((code, reason) -> refused.add(code + " " + reason));
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        upstream.operation("watch", QUERY).subscribe(null, failed::set);
+        stub.next("subscribe");
+
+        stub.closeAll(4429, "Too many messages");
+
+        await().atMost(WAIT).until(() -> failed.get() != null);
+        assertThat(failed.get()).isInstanceOf(UpstreamUnavailable.class).hasMessageContaining("4429");
+        assertThat(refused).containsExactly("4429 Too many messages");
+        assertThatThrownBy(() -> upstream.operation("later", QUERY).blockLast(WAIT)).isInstanceOf(UpstreamUnavailable.class);
+        assertThat(stub.connections.get()).as("no new link for a refused client").isEqualTo(1);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private Upstream upstream(UpstreamLimits limits) {
