@@ -1,5 +1,6 @@
 package io.livedrop.edge.relay;
 
+import io.livedrop.api.graphql.ErrorCode;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -66,7 +67,6 @@ public final class Upstream {
     private final URI uri;
     private final Map<String, Object> initPayload;
     private final UpstreamLimits limits;
-    private final WebsocketClientSpec spec;
     /** Guards everything below; messages are sent under it too, so they leave in the order they were decided. */
     private final Object lock = new Object();
     private Link link;
@@ -84,8 +84,6 @@ public final class Upstream {
         this.uri = upstream;
         this.initPayload = initPayload == null ? Map.of() : initPayload;
         this.limits = limits;
-        int max = (int) limits.maxMessageSize().toBytes();
-        this.spec = WebsocketClientSpec.builder().protocols(SUBPROTOCOL).maxFramePayloadLength(max).compress(false).build();
     }
 
     /**
@@ -114,7 +112,7 @@ public final class Upstream {
                     return Flux.error(new UpstreamErrors(List.of(Map.of(
                             "message", "Too many operations waiting for the connection (at most "
                                     + limits.maxPendingOperations() + "); retry",
-                            "extensions", Map.of("code", "RATE_LIMITED")))));
+                            "extensions", Map.of("code", ErrorCode.RATE_LIMITED.name())))));
                 }
             }
             return operation.sink.asFlux().doOnCancel(operation::cancel);
@@ -169,10 +167,13 @@ public final class Upstream {
                     }
                 }
             }, limits.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            int max = (int) limits.maxMessageSize().toBytes();
+            WebsocketClientSpec spec = WebsocketClientSpec.builder().protocols(SUBPROTOCOL).maxFramePayloadLength(max)
+                    .compress(false).build();
             Disposable started = CLIENT.websocket(spec).uri(uri)
                     .handle((in, out) -> {
                         in.withConnection(connection -> opened(connection.channel(), in));
-                        return in.aggregateFrames((int) limits.maxMessageSize().toBytes()).receiveFrames()
+                        return in.aggregateFrames(max).receiveFrames()
                                 .doOnNext(this::onFrame).then();
                     })
                     .subscribe(null, error -> lost(-1, error.toString()), () -> lost(-1, "the connection ended"));
@@ -368,7 +369,7 @@ public final class Upstream {
                         link.cancel(this);
                         sink.tryEmitError(new UpstreamErrors(List.of(Map.of(
                                 "message", "Too many answers queued for this operation: the client does not read them",
-                                "extensions", Map.of("code", "RATE_LIMITED")))));
+                                "extensions", Map.of("code", ErrorCode.RATE_LIMITED.name())))));
                     }
                 }
                 case "error" -> {
