@@ -1,5 +1,6 @@
 package io.livedrop.edge.relay;
 
+import io.livedrop.api.graphql.ErrorCode;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -40,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * complete an id and reuse it at once, and the protocol does not acknowledge a {@code complete}, so answers still
  * on their way for the old operation would reach the new one. Cancelling an operation sends {@code complete}.
  * Answers are queued per operation up to {@link #MAX_QUEUED_PER_OPERATION} (a client that does not read is closed
- * as a slow consumer by its own edge long before); past that the operation fails.
+ * as a slow consumer by its own edge long before); one more ends the operation upstream, and its consumer gets the
+ * queued answers, then an {@link UpstreamErrors} RATE_LIMITED.
  *
  * <p>A link lost otherwise than by a 44xx close (the instance stops, the network) fails its open operations with
  * {@link UpstreamUnavailable}; the next operation opens a new link. A 44xx close (4401 bad token, 4400, 4429, ...)
@@ -65,7 +67,6 @@ public final class Upstream {
     private final URI uri;
     private final Map<String, Object> initPayload;
     private final UpstreamLimits limits;
-    private final WebsocketClientSpec spec;
     /** Guards everything below; messages are sent under it too, so they leave in the order they were decided. */
     private final Object lock = new Object();
     private Link link;
@@ -83,14 +84,13 @@ public final class Upstream {
         this.uri = upstream;
         this.initPayload = initPayload == null ? Map.of() : initPayload;
         this.limits = limits;
-        int max = (int) limits.maxMessageSize().toBytes();
-        this.spec = WebsocketClientSpec.builder().protocols(SUBPROTOCOL).maxFramePayloadLength(max).compress(false).build();
     }
 
     /**
      * Runs one operation upstream: each {@code next} payload as a Map ({@code {"data":..,"errors":..}}); {@code complete}
      * completes; {@code error} fails with {@link UpstreamErrors}; the upstream unreachable, not acknowledging in time or
-     * lost fails with {@link UpstreamUnavailable}. Cancelling sends {@code complete} upstream.
+     * lost fails with {@link UpstreamUnavailable}. Cancelling sends {@code complete} upstream. Cold: each subscription
+     * runs the operation again. Answers arrive on the link's I/O loop (do not block in them).
      *
      * @param id      the client's id of the operation (logs)
      * @param payload the {@code subscribe} payload (query, variables, operationName, extensions)
@@ -112,7 +112,7 @@ public final class Upstream {
                     return Flux.error(new UpstreamErrors(List.of(Map.of(
                             "message", "Too many operations waiting for the connection (at most "
                                     + limits.maxPendingOperations() + "); retry",
-                            "extensions", Map.of("code", "RATE_LIMITED")))));
+                            "extensions", Map.of("code", ErrorCode.RATE_LIMITED.name())))));
                 }
             }
             return operation.sink.asFlux().doOnCancel(operation::cancel);
@@ -125,12 +125,12 @@ public final class Upstream {
      */
     public void onClosed(BiConsumer<Integer, String> closed) {
         synchronized (lock) {
-            if (refusedCode != 0) {
-                closed.accept(refusedCode, refusedReason);
-            } else {
+            if (refusedCode == 0) {
                 this.onClosed = closed;
+                return;
             }
         }
+        closed.accept(refusedCode, refusedReason);
     }
 
     /** Closes the link: the socket goes, open operations fail with {@link UpstreamUnavailable}, later ones too. */
@@ -167,10 +167,13 @@ public final class Upstream {
                     }
                 }
             }, limits.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            int max = (int) limits.maxMessageSize().toBytes();
+            WebsocketClientSpec spec = WebsocketClientSpec.builder().protocols(SUBPROTOCOL).maxFramePayloadLength(max)
+                    .compress(false).build();
             Disposable started = CLIENT.websocket(spec).uri(uri)
                     .handle((in, out) -> {
                         in.withConnection(connection -> opened(connection.channel(), in));
-                        return in.aggregateFrames((int) limits.maxMessageSize().toBytes()).receiveFrames()
+                        return in.aggregateFrames(max).receiveFrames()
                                 .doOnNext(this::onFrame).then();
                     })
                     .subscribe(null, error -> lost(-1, error.toString()), () -> lost(-1, "the connection ended"));
@@ -284,6 +287,7 @@ public final class Upstream {
 
         /** The socket closed, or the API instance closed the link with {@code code} (-1: no close frame). */
         private void lost(int code, String reason) {
+            BiConsumer<Integer, String> tell = null;
             synchronized (lock) {
                 if (ended) {
                     return;
@@ -292,18 +296,18 @@ public final class Upstream {
                     closed = true;
                     refusedCode = code;
                     refusedReason = reason;
+                    tell = onClosed;
+                    onClosed = null;
                     log.debug("Upstream {} refused the client: {} {}", uri, code, reason);
                     end("The API instance refused this connection (" + code + " " + reason + ")", false);
-                    if (onClosed != null) {
-                        BiConsumer<Integer, String> told = onClosed;
-                        onClosed = null;
-                        told.accept(code, reason);
-                    }
-                    return;
+                } else {
+                    log.debug("Upstream {} lost: {} {}", uri, code, reason);
+                    end((acknowledged ? "The connection to the API instance was lost (" : "The API instance is unreachable (")
+                            + reason + "); retry", false);
                 }
-                log.debug("Upstream {} lost: {} {}", uri, code, reason);
-                end((acknowledged ? "The connection to the API instance was lost (" : "The API instance is unreachable (")
-                        + reason + "); retry", false);
+            }
+            if (tell != null) {
+                tell.accept(code, reason);
             }
         }
 
@@ -365,7 +369,7 @@ public final class Upstream {
                         link.cancel(this);
                         sink.tryEmitError(new UpstreamErrors(List.of(Map.of(
                                 "message", "Too many answers queued for this operation: the client does not read them",
-                                "extensions", Map.of("code", "RATE_LIMITED")))));
+                                "extensions", Map.of("code", ErrorCode.RATE_LIMITED.name())))));
                     }
                 }
                 case "error" -> {
