@@ -165,7 +165,7 @@ public class EdgeServer implements SmartLifecycle {
     /** After {@link StreamsRuntime} and the feeds (started after them, stopped before them). */
     @Override
     public int getPhase() {
-        return StreamsRuntime.PHASE + 1;
+        return StreamsRuntime.PHASE + 2;   // the topic feeds are at PHASE + 1
     }
 
     /** The port it listens on (the one bound when {@code livedrop.edge.port} is 0). */

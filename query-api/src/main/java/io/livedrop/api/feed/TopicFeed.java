@@ -51,10 +51,13 @@ public abstract class TopicFeed<V> implements SmartLifecycle {
         }
     }
 
-    /** With {@link StreamsRuntime}: after the web server starts, and stopped only once in-flight requests have finished. */
+    /**
+     * Just after {@link StreamsRuntime}, which creates the topics as it starts (a feed no longer depends on it as a bean:
+     * the edge role has none), and stopped once in-flight requests have finished, before it.
+     */
     @Override
     public int getPhase() {
-        return StreamsRuntime.PHASE;
+        return StreamsRuntime.PHASE + 1;
     }
 
     @Override

@@ -61,6 +61,11 @@ public final class TopicTail<V> implements AutoCloseable {
     public void start() {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
+        if (partitions.isEmpty()) {
+            consumer.close(Duration.ZERO);
+            throw new IllegalStateException("Topic " + topic + " does not exist: an API instance creates livedrop's "
+                    + "topics as it starts (start one first), or topic names differ (livedrop.topology.topics.prefix)");
+        }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
