@@ -20,23 +20,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the cluster, the topology's configuration and serdes, and the Kafka Streams runtime. */
+/** Wires the cluster and the Kafka Streams runtime (the topology's configuration and serdes: config.TopologyConfiguration). */
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     KafkaCluster kafkaCluster(LivedropProperties properties) {
         return KafkaCluster.connect(properties);
-    }
-
-    @Bean
-    LivedropConfig livedropConfig(LivedropProperties properties) {
-        return new LivedropConfig(properties.topologySettings());
-    }
-
-    @Bean
-    TopologySerdes topologySerdes(LivedropConfig config) {
-        return TopologySerdes.from(config);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import io.livedrop.api.catalog.DropSource;
 import io.livedrop.api.catalog.DropUpdatesFeed;
 import io.livedrop.api.config.KafkaCluster;
 import io.livedrop.api.config.LivedropProperties;
+import io.livedrop.api.config.TopologyConfiguration;
 import io.livedrop.api.edge.EdgeProperties;
 import io.livedrop.api.edge.EdgeServer;
 import io.livedrop.api.fanout.DocumentShapes;
@@ -31,7 +32,6 @@ import io.livedrop.edge.remote.RemoteFollowing;
 import io.livedrop.edge.remote.RemoteRenderer;
 import io.livedrop.topology.config.LivedropConfig;
 import io.livedrop.topology.config.Topics;
-import io.livedrop.topology.config.TopologySerdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -67,7 +67,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 @EnableConfigurationProperties({LivedropProperties.class, EdgeRoleProperties.class, EdgeProperties.class,
         NotificationProperties.class, WebSocketProperties.class, SecurityProperties.class, QueryLimits.class,
         GraphQlCorsProperties.class})
-@Import({GraphQlConfiguration.class, SecurityConfiguration.class, Refusals.class, WebSocketSessions.class,
+@Import({TopologyConfiguration.class, GraphQlConfiguration.class, SecurityConfiguration.class, Refusals.class, WebSocketSessions.class,
         SubscribeStamps.class, ErrorCodes.class, ApiExceptionResolver.class, ApiExceptionResolver.Subscriptions.class,
         DocumentShapes.class, FollowingView.class, DropStartedFeed.class, DropUpdatesFeed.class, EdgeServer.class,
         EdgeSubscriptions.class})
@@ -109,16 +109,6 @@ public class EdgeRole {
                     + "(env LIVEDROP_KAFKA_BOOTSTRAP_SERVERS) to the brokers the API instances use");
         }
         return KafkaCluster.connect(properties);
-    }
-
-    @Bean
-    LivedropConfig livedropConfig(LivedropProperties properties) {
-        return new LivedropConfig(properties.topologySettings());
-    }
-
-    @Bean
-    TopologySerdes topologySerdes(LivedropConfig config) {
-        return TopologySerdes.from(config);
     }
 
     @Bean

@@ -1,13 +1,10 @@
 package io.livedrop.api.fanout;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import graphql.ExecutionResult;
 import graphql.GraphQLError;
 import io.livedrop.api.graphql.ErrorCode;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,9 +39,8 @@ import tools.jackson.databind.ObjectMapper;
  * {@link NotShareableException} (the feeds log and count it; its recipients are not sent that event). A render that
  * could not run at all (timeout, refused before execution) fails with an IllegalStateException.
  *
- * <p>The last {@value #CACHED_RENDERS} payloads are kept by (shape key, facts, event instance) for
- * {@value #CACHE_SECONDS} s, so a feed that asks again for the same event (a catch-up replay) does
- * not execute it again.
+ * <p>Recent payloads are kept ({@link RecentRenders}): a feed that asks again for the same event (a catch-up
+ * replay) does not execute it again.
  *
  * <p>Blocks the calling thread while the document's fetchers run (store reads, maybe a peer hop),
  * at most {@link #RENDER_WAIT}: call it from a thread that may block.
@@ -52,16 +48,13 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 public class LocalRenderer implements SharedRenderer {
 
-    static final int CACHED_RENDERS = 256;
-    static final int CACHE_SECONDS = 60;
     /** Beyond this a render is abandoned; a store that cannot answer fails sooner ({@code livedrop.queries.owner-wait}). */
     static final Duration RENDER_WAIT = Duration.ofSeconds(30);
     private static final Set<String> VIEWER_ERRORS = Set.of(ErrorCode.UNAUTHENTICATED.name(), ErrorCode.FORBIDDEN.name());
 
     private final ExecutionGraphQlService graphQl;
     private final ObjectMapper json;
-    private final Cache<Rendered, SharedPayload> recent = Caffeine.newBuilder().maximumSize(CACHED_RENDERS)
-            .expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS)).build();
+    private final RecentRenders recent = new RecentRenders();
 
     private final LongAdder executions = new LongAdder();
 
@@ -86,15 +79,10 @@ public class LocalRenderer implements SharedRenderer {
         if (!shape.shareable()) {
             throw new NotShareableException("The selection depends on the viewer beyond what is known of it");
         }
-        Rendered key = new Rendered(shape.key(), facts, event);
-        SharedPayload cached = recent.getIfPresent(key);
-        if (cached != null) {
-            return cached;
-        }
-        executions.increment();
-        SharedPayload payload = new SharedPayload(json.writeValueAsBytes(execute(shape, event, facts).toSpecification()));
-        recent.put(key, payload);
-        return payload;
+        return recent.get(shape, facts, event, () -> {
+            executions.increment();
+            return new SharedPayload(json.writeValueAsBytes(execute(shape, event, facts).toSpecification()));
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -165,21 +153,6 @@ public class LocalRenderer implements SharedRenderer {
 
         NotRendered(String message, Throwable cause) {
             super(message, cause);
-        }
-    }
-
-    /** One render: the event by identity (feeds hand the same instance to every group of an event). */
-    private record Rendered(String shapeKey, ViewerFacts facts, Object event) {
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Rendered that && shapeKey.equals(that.shapeKey) && facts.equals(that.facts)
-                    && event == that.event;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(shapeKey, facts, System.identityHashCode(event));
         }
     }
 }
