@@ -134,7 +134,7 @@ public class EdgeRole {
 
     @Bean
     ApiPeers apiPeers(EdgeRoleProperties role, LivedropProperties properties) {
-        return new ApiPeers(role.apiPeers(), properties.queries().peerTimeout());
+        return new ApiPeers(role.apiPeers(), properties.queries().peerTimeout(), role.apiTimeout());
     }
 
     @Bean

@@ -40,6 +40,11 @@ public class ApiPeers {
 
     /** {@code hosts}: the API instances' peer listeners as {@code host:port}; {@code timeout}: connect and answer, per host. */
     public ApiPeers(List<String> hosts, Duration timeout) {
+        this(hosts, timeout, timeout);
+    }
+
+    /** As above, with a connect timeout apart: a dead host is passed over quickly, a busy one is waited for. */
+    public ApiPeers(List<String> hosts, Duration connectTimeout, Duration timeout) {
         if (hosts == null || hosts.isEmpty()) {
             throw new IllegalArgumentException("An edge needs at least one API instance (host:port of its peer listener)");
         }
@@ -49,7 +54,7 @@ public class ApiPeers {
         }
         this.hosts = List.copyOf(uris);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
 
     /** GET {@code path}, with {@code bearerToken} if not null. */
