@@ -77,7 +77,7 @@ final class NotifyReport extends Markdown {
                 + " the same variant, a start nobody online follows (CPU), no session open (idle CPU),"
                 + " `{ __typename }` (inbox); same run. Method: see " + METHOD + ".");
         if (r.edges > 0) {
-            paragraph("**The sockets were served by " + r.edges + " edge roles** (`livedrop.jar edge`, heap -Xmx"
+            paragraph("**The sockets were served by " + r.edges + " edge role(s)** (`livedrop.jar edge`, heap -Xmx"
                     + r.appXmx + " each; subscriber i on edge role i mod " + r.edges + ") in front of the "
                     + r.servers + " instance(s): \"instance\" columns, RSS, threads and CPU per delivery below are the"
                     + " edge roles'; the API instances (one render per start and document) are shown apart as \""
@@ -150,8 +150,8 @@ final class NotifyReport extends Markdown {
         }
         if (largest != null) {
             List<Cohort> at = measured().stream().filter(c -> c.planned == largest.planned).toList();
-            String cpu = r.holders() == 1 ? "instance CPU" : "CPU of the " + r.holders() + (r.edges > 0
-                    ? " edge roles" : " instances");
+            String cpu = r.edges > 0 ? "CPU of the " + r.edges + " edge role(s)" : r.servers == 1 ? "instance CPU"
+                    : "CPU of the " + r.servers + " instances";
             int cores = Runtime.getRuntime().availableProcessors();
             List<Cohort> saturated = at.stream().filter(c -> baselineSaturated(c, cores)).toList();
             row("≤ " + ms(TARGET_US_PER_DELIVERY) + " µs of " + cpu + " per delivery", at.stream().map(c ->
