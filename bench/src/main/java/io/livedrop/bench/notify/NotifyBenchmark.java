@@ -140,6 +140,7 @@ public final class NotifyBenchmark {
                     results.edgeCommand = edges.isEmpty() ? null : edges.get(0).commandForReport();
                     List<ChildJvm> holding = edges.isEmpty() ? List.copyOf(apps) : List.copyOf(edges);
                     results.appXmx = lastXmx(holding.get(0).command);
+                    results.apiXmx = lastXmx(apps.get(0).command);
                     results.clientXmx = fleet == null ? null : fleet.heapMiB + "m";
                     bench = new NotifyBenchmark(o, broker, apps, holding, fleet, http, results, java, jar);
                     bench.measure();
@@ -231,7 +232,8 @@ public final class NotifyBenchmark {
         final List<String> notes = new ArrayList<>();
         final Set<String> seeded = new HashSet<>();
         final Map<String, List<String>> profiles = new LinkedHashMap<>();
-        String appXmx;
+        String appXmx; // of the processes holding the sockets
+        String apiXmx;
         int servers = 1;
         int edges;
         String edgeCommand;

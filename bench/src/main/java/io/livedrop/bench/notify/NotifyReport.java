@@ -67,8 +67,8 @@ final class NotifyReport extends Markdown {
         sharedMachine();
         failure();
         paragraph((r.servers > 1 ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka"
-                + " Streams application, heap -Xmx" + r.appXmx + " each; subscriber i on instance i mod " + r.servers
-                + ")" : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one"
+                + " Streams application, heap -Xmx" + r.apiXmx + " each; subscriber i on instance i mod " + r.servers
+                + ")" : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.apiXmx + ")") + " per JDK, one"
                 + " after the other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers"
                 + " held by " + r.clients + " client JVMs (-Xmx" + r.clientXmx + " each), counted as the bench JVM")
                 + (r.servers == 1 ? "" : "; CPU and RSS of the instances summed") + ". Variants side by side: JDK ×"
@@ -350,7 +350,8 @@ final class NotifyReport extends Markdown {
         row("threads: kernel.pid_max / kernel.threads-max / vm.max_map_count", Limits.sysctl("/proc/sys/kernel/pid_max")
                 + " / " + Limits.sysctl("/proc/sys/kernel/threads-max") + " / "
                 + Limits.sysctl("/proc/sys/vm/max_map_count") + " (every thread takes a pid, its stack two mappings)");
-        row("memory available", n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx" + r.appXmx
+        row("memory available", n(Limits.availableMiB()) + " MiB at the end of the run; " + (r.edges > 0
+                ? "edge role" : "instance") + " heap -Xmx" + r.appXmx
                 + (r.clients == 0 ? "" : "; client JVM heap -Xmx" + r.clientXmx));
         line("| most subscribers one run can hold here | " + n(r.capacity) + " (" + r.capacityWhy + ") |");
         line();
