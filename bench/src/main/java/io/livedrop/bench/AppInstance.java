@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Map;
 
@@ -64,15 +63,6 @@ public final class AppInstance extends ChildJvm {
         return "http://127.0.0.1:" + peerPort;
     }
 
-    /** The command line with ports, paths and broker generic. */
-    public String commandForReport() {
-        return command.stream().map(c -> c.endsWith("/bin/java") ? "java"
-                : c.replaceFirst("^(--server\\.port=|--livedrop\\.(http\\.peer-port|edge\\.port)=).*", "$1<free port>")
-                .replaceFirst("^--livedrop\\.home=.*", "--livedrop.home=<temp dir of " + name + ">")
-                .replaceFirst("^(--livedrop\\.kafka\\.bootstrap-servers=).*", "$1<broker>")
-                .replaceFirst(".*\\.jar$", "livedrop.jar")).collect(Collectors.joining(" "));
-    }
-
     /** Waits for readiness UP and a {@code drop(id:)} answer (stores queryable); fails early if the process dies. */
     public void awaitReady(Http http, Duration timeout) {
         String probe = "{\"query\":\"{ drop(id: \\\"bench-ready-probe\\\") { id } }\"}";
@@ -106,8 +96,8 @@ public final class AppInstance extends ChildJvm {
     }
 
     /** Stops the instances at once, then waits for each. */
-    public static void stopAll(java.util.Collection<AppInstance> instances) {
+    public static void stopAll(java.util.Collection<? extends ChildJvm> instances) {
         instances.forEach(i -> i.process.destroy());
-        instances.forEach(AppInstance::close);
+        instances.forEach(ChildJvm::close);
     }
 }

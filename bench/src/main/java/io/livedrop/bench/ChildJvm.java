@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +37,17 @@ public abstract class ChildJvm implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = (pipeStdout ? pb : pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))).start();
         return process;
+    }
+
+    /** The command line with ports, paths, broker and peers generic. */
+    public String commandForReport() {
+        return command.stream().map(c -> c.endsWith("/bin/java") ? "java"
+                : c.replaceFirst("^(--server\\.port=|--livedrop\\.(http\\.peer-port|edge\\.port)=).*", "$1<free port>")
+                .replaceFirst("^--livedrop\\.home=.*", "--livedrop.home=<temp dir of " + name + ">")
+                .replaceFirst("^(--livedrop\\.kafka\\.bootstrap-servers=).*", "$1<broker>")
+                .replaceFirst("^(--livedrop\\.edge\\.api-peers=).*", "$1<every instance's peer port>")
+                .replaceFirst("^(--livedrop\\.edge\\.upstream=).*", "$1<the first instance's edge>")
+                .replaceFirst(".*\\.jar$", "livedrop.jar")).collect(Collectors.joining(" "));
     }
 
     public long pid() {

@@ -1,6 +1,8 @@
 package io.livedrop.bench.notify;
 
 import io.livedrop.bench.AppInstance;
+import io.livedrop.bench.ChildJvm;
+import io.livedrop.bench.EdgeRoleInstance;
 import io.livedrop.bench.Http;
 import io.livedrop.bench.Tokens;
 import io.livedrop.bench.ProcCpu;
@@ -68,7 +70,8 @@ public final class NotifyBenchmark {
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60); // for every subscriber to be told of a start
     static final Duration STALL = Duration.ofSeconds(15); // no new delivery for this long: the rest are not coming
     static final int CONNECTIONS = 512; // HTTP requests in flight in the open-loop inbox runs
-    static final String INSTANCE = "livedrop instance";
+    static final String INSTANCE = "livedrop instance"; // the processes holding the sockets: instances or edge roles
+    static final String API = "API instances"; // apart when edge roles hold the sockets
     static final String CLIENTS = "bench JVM (clients)";
     static final int APP_FDS_IDLE = 1_200; // an instance before any subscriber (jars, RocksDB, Kafka clients)
     static final int CLIENT_FDS_IDLE = 100;
@@ -87,10 +90,13 @@ public final class NotifyBenchmark {
         long fdLimit = Limits.openFiles(ProcessHandle.current().pid())[0];
         results.servers = NotifyOptions.processes(o.servers, maxSubscribers, fdLimit, APP_FDS_IDLE);
         results.clients = NotifyOptions.processes(o.clientProcesses, maxSubscribers, fdLimit, CLIENT_FDS_IDLE);
+        results.edges = NotifyOptions.processes(o.edges, maxSubscribers, fdLimit, APP_FDS_IDLE);
         int servers = results.servers;
+        int holders = results.holders();
         // a fleet's heaps from its largest share (NOTIFY_APP_HEAP, if set, wins as for one instance)
-        List<String> heap = servers > 1 && System.getenv("NOTIFY_APP_HEAP") == null ? List.of("-Xmx" + Math.max(1024,
-                SwarmProcess.heapMiB(512, 72, (maxSubscribers + servers - 1) / servers)) + "m") : List.of();
+        List<String> heap = holders > 1 && System.getenv("NOTIFY_APP_HEAP") == null ? List.of("-Xmx" + Math.max(1024,
+                SwarmProcess.heapMiB(512, 72, (maxSubscribers + holders - 1) / holders)) + "m") : List.of();
+        List<String> apiHeap = results.edges > 0 ? List.of() : heap; // behind edge roles they hold no socket
         // Tomcat's default max-connections (8,192) would queue the rest of the subscribers in the accept backlog.
         List<String> appArgs = Stream.concat(Stream.of("--server.tomcat.max-connections=" + (maxSubscribers + 2_000),
                 "--server.tomcat.accept-count=1000"), o.app.appArgs().stream()).toList();
@@ -106,23 +112,37 @@ public final class NotifyBenchmark {
                 // the instances before the broker: without it, their shutdown waits on the broker's absence
                 NotifyBenchmark bench;
                 List<AppInstance> apps = new ArrayList<>();
-                try (AutoCloseable stop = () -> AppInstance.stopAll(apps); SwarmProcess.Fleet fleet = results.clients
+                List<EdgeRoleInstance> edges = new ArrayList<>();
+                try (AutoCloseable stop = () -> AppInstance.stopAll(Stream.concat(edges.stream(), apps.stream())
+                        .toList()); SwarmProcess.Fleet fleet = results.clients
                         == 0 ? null : new SwarmProcess.Fleet(results.clients, SwarmProcess.shares(maxSubscribers,
                         results.clients)[0], run.logDir)) {
                     for (int k = 1; k <= servers; k++) {
                         String n = servers == 1 ? name : name + k;
-                        apps.add(new AppInstance(n, jdk, k == 1 ? jvm : heap, jar, broker.bootstrapServers(),
-                                run.work.resolve("home-" + n), run.logDir, Map.of(), appArgs));
+                        apps.add(new AppInstance(n, jdk, k == 1 && results.edges == 0 ? jvm : apiHeap, jar,
+                                broker.bootstrapServers(), run.work.resolve("home-" + n), run.logDir, Map.of(),
+                                appArgs));
                     }
                     Http http = new Http();
                     for (AppInstance app : apps) {
                         app.awaitReady(http, Duration.ofSeconds(180L * servers)); // they start at once
                         Progress.say("instance %s ready on %s (pid %d)", app.name, app.url(), app.pid());
                     }
+                    for (int k = 1; k <= results.edges; k++) { // the JFR profile is then the first edge role's
+                        edges.add(new EdgeRoleInstance(name + "-edge" + k, jdk, k == 1 ? jvm : heap, jar,
+                                broker.bootstrapServers(), apps, run.logDir));
+                    }
+                    for (EdgeRoleInstance e : edges) {
+                        e.awaitReady(http, Duration.ofSeconds(120L * edges.size()));
+                        Progress.say("edge role %s ready on ws port %d (pid %d)", e.name, e.edgePort, e.pid());
+                    }
                     run.appCommand = apps.get(0).commandForReport();
-                    results.appXmx = lastXmx(apps.get(0).command);
+                    results.edgeCommand = edges.isEmpty() ? null : edges.get(0).commandForReport();
+                    List<ChildJvm> holding = edges.isEmpty() ? List.copyOf(apps) : List.copyOf(edges);
+                    results.appXmx = lastXmx(holding.get(0).command);
+                    results.apiXmx = lastXmx(apps.get(0).command);
                     results.clientXmx = fleet == null ? null : fleet.heapMiB + "m";
-                    bench = new NotifyBenchmark(o, broker, apps, fleet, http, results, java, jar);
+                    bench = new NotifyBenchmark(o, broker, apps, holding, fleet, http, results, java, jar);
                     bench.measure();
                     Progress.say("stopping the instances");
                 }
@@ -212,8 +232,11 @@ public final class NotifyBenchmark {
         final List<String> notes = new ArrayList<>();
         final Set<String> seeded = new HashSet<>();
         final Map<String, List<String>> profiles = new LinkedHashMap<>();
-        String appXmx;
+        String appXmx; // of the processes holding the sockets
+        String apiXmx;
         int servers = 1;
+        int edges;
+        String edgeCommand;
         int clients;
         String clientXmx;
         long[] appFdLimit = {-1, -1};
@@ -226,6 +249,11 @@ public final class NotifyBenchmark {
         int inboxEdges;
         String appLogWarnings;
 
+        /** The processes holding the subscribers' sockets. */
+        int holders() {
+            return edges > 0 ? edges : servers;
+        }
+
         boolean clean() {
             return cohorts.stream().allMatch(c -> c.swarm.failed() == 0 && c.swarm.accepted() == c.planned
                     && c.rounds.stream().allMatch(r -> r.missing() == 0 && r.duplicates() == 0))
@@ -236,6 +264,8 @@ public final class NotifyBenchmark {
     private final NotifyOptions o;
     private final AppInstance app; // the first: set-up and inbox requests go to it
     private final List<AppInstance> apps;
+    private final List<ChildJvm> servers; // holding the sockets: the instances, or the edge roles in front of them
+    private final boolean edgeRoles;
     private final SwarmProcess.Fleet fleet; // null: the subscribers are in this JVM
     private final Http http;
     private final Results results;
@@ -250,11 +280,13 @@ public final class NotifyBenchmark {
     private final Instant minted = Instant.now();
     private final KafkaProducer<String, FollowEvent> follows;
 
-    private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, List<AppInstance> apps, SwarmProcess.Fleet fleet,
-                            Http http, Results results, String java, Path jar) {
+    private NotifyBenchmark(NotifyOptions o, KafkaBroker broker, List<AppInstance> apps, List<ChildJvm> servers,
+                            SwarmProcess.Fleet fleet, Http http, Results results, String java, Path jar) {
         this.o = o;
         this.app = apps.get(0);
         this.apps = apps;
+        this.servers = servers;
+        this.edgeRoles = servers.get(0) instanceof EdgeRoleInstance;
         this.fleet = fleet;
         this.http = http;
         this.results = results;
@@ -262,7 +294,10 @@ public final class NotifyBenchmark {
         this.jar = jar;
         pids.put(CLIENTS, Stream.concat(Stream.of(ProcessHandle.current().pid()), fleet == null ? Stream.of()
                 : fleet.pids.stream()).toList());
-        pids.put(INSTANCE, apps.stream().map(AppInstance::pid).toList());
+        pids.put(INSTANCE, servers.stream().map(ChildJvm::pid).toList());
+        if (edgeRoles) {
+            pids.put(API, apps.stream().map(AppInstance::pid).toList());
+        }
         pids.put("broker", List.of(broker.pid()));
         follows = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -271,10 +306,10 @@ public final class NotifyBenchmark {
     }
 
     void measure() throws Exception {
-        results.appFdLimit = Limits.openFiles(app.pid());
+        results.appFdLimit = Limits.openFiles(servers.get(0).pid());
         long client = fleet == null ? ProcessHandle.current().pid() : fleet.pids.get(0);
         results.benchFdLimit = Limits.openFiles(client);
-        results.appFdsIdle = Limits.openNow(app.pid());
+        results.appFdsIdle = Limits.openNow(servers.get(0).pid());
         results.benchFdsIdle = Limits.openNow(client);
         capacity();
         try (follows) {
@@ -283,25 +318,26 @@ public final class NotifyBenchmark {
             }
             online();
         }
-        for (AppInstance a : apps) {
+        for (ChildJvm a : Stream.concat(servers.stream(), apps.stream()).distinct().toList()) {
             String warnings = logWarnings(a);
             if (warnings != null) {
                 results.appLogWarnings = (results.appLogWarnings == null ? "" : results.appLogWarnings) + java
-                        + (apps.size() == 1 ? "" : " " + a.name) + ":\n" + warnings;
+                        + (servers.size() == 1 && !edgeRoles ? "" : " " + a.name) + ":\n" + warnings;
             }
         }
     }
 
     /** The most subscribers one run can hold: open files of the instances and of the clients (one socket each). */
     private void capacity() {
-        long appRoom = room(results.appFdLimit, results.appFdsIdle) * apps.size();
+        long appRoom = room(results.appFdLimit, results.appFdsIdle) * servers.size();
         long benchRoom = room(results.benchFdLimit, results.benchFdsIdle) * Math.max(1, results.clients);
         long ports = (long) Math.max(0, Limits.ephemeralPorts()) * 250; // 127.0.0.1-250 as destinations
         long cap = Math.min(Math.min(appRoom, benchRoom), ports);
         results.capacity = (int) Math.min(Integer.MAX_VALUE, cap);
-        results.capacityWhy = cap == appRoom ? "open files of " + (apps.size() == 1 ? "the livedrop instance"
-                : "each of " + apps.size() + " instances") + ": hard limit " + results.appFdLimit[1] + ", "
-                + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare" : cap == benchRoom ? "open files"
+        results.capacityWhy = cap == appRoom ? "open files of " + (servers.size() == 1 ? "the livedrop instance"
+                : "each of " + servers.size() + (edgeRoles ? " edge roles" : " instances")) + ": hard limit "
+                + results.appFdLimit[1] + ", " + results.appFdsIdle + " already open, " + FD_MARGIN + " kept spare"
+                : cap == benchRoom ? "open files"
                 + (fleet == null ? " of this JVM" : " of each of " + results.clients + " client processes")
                 + ": hard limit " + results.benchFdLimit[1] + ", " + results.benchFdsIdle + " already open, "
                 + FD_MARGIN + " kept spare" : "ephemeral ports";
@@ -427,11 +463,12 @@ public final class NotifyBenchmark {
                             : "; this process cannot raise the hard limit (no CAP_SYS_RESOURCE)", s);
             Progress.say("%s: %s", tag, c.capReason);
         }
-        c.serverRssBefore = apps.stream().mapToLong(a -> Limits.rssMiB(a.pid())).toArray();
+        c.serverRssBefore = servers.stream().mapToLong(a -> Limits.rssMiB(a.pid())).toArray();
         c.appRssBefore = LongStream.of(c.serverRssBefore).sum();
         c.benchRssBefore = pids.get(CLIENTS).stream().mapToLong(Limits::rssMiB).sum();
-        List<String> sockets = apps.stream().map(a -> "ws://HOST:" + (v.transport().equals("edge") ? a.edgePort
-                : a.port) + "/graphql").toList();
+        List<String> sockets = !edgeRoles ? apps.stream().map(a -> "ws://HOST:" + (v.transport().equals("edge")
+                ? a.edgePort : a.port) + "/graphql").toList() : servers.stream().map(e -> "ws://HOST:"
+                + ((EdgeRoleInstance) e).edgePort + "/graphql").toList();
         try (Subscribers swarm = fleet != null ? fleet.cohort(tag, s, sockets, v.document(), jar, v.deflate(),
                 userPrefix) : new Swarm(tag, s, 0, sockets, Documents.of(v.document(), jar), v.deflate(),
                 i -> token(userPrefix + i))) {
@@ -443,12 +480,12 @@ public final class NotifyBenchmark {
                 c.warmupTold = round(swarm, tag, creator, s, 0, false).told();
             }
             Waits.pause(Duration.ofSeconds(1));
-            c.serverRssAfter = apps.stream().mapToLong(a -> Limits.rssMiB(a.pid())).toArray();
+            c.serverRssAfter = servers.stream().mapToLong(a -> Limits.rssMiB(a.pid())).toArray();
             c.appRssAfter = LongStream.of(c.serverRssAfter).sum();
             c.benchRssAfter = pids.get(CLIENTS).stream().mapToLong(Limits::rssMiB).sum();
-            c.appFds = apps.stream().mapToLong(a -> Limits.openNow(a.pid())).max().orElse(-1);
-            c.appThreads = apps.stream().mapToLong(a -> Limits.threads(a.pid())).max().orElse(-1);
-            c.appThreadNames = Limits.threadNames(app.pid());
+            c.appFds = servers.stream().mapToLong(a -> Limits.openNow(a.pid())).max().orElse(-1);
+            c.appThreads = servers.stream().mapToLong(a -> Limits.threads(a.pid())).max().orElse(-1);
+            c.appThreadNames = Limits.threadNames(servers.get(0).pid());
             Progress.say("%s: instance RSS %,d -> %,d MiB, %,d fds, %,d threads (%s)", tag, c.appRssBefore,
                     c.appRssAfter, c.appFds, c.appThreads, c.appThreadNames);
             if (idleNone != null && swarm.accepted() > 0) {
@@ -469,7 +506,7 @@ public final class NotifyBenchmark {
             c.swarm = swarm.stats();
             Progress.say("%s: closing %,d connections", tag, s);
         }
-        for (AppInstance a : apps) {
+        for (ChildJvm a : Stream.concat(servers.stream(), apps.stream()).toList()) {
             if (!a.alive()) {
                 throw new IllegalStateException("instance " + a.name + " died; see " + a.log + ":\n" + a.tail());
             }
@@ -567,7 +604,7 @@ public final class NotifyBenchmark {
     }
 
     /** The 8 most frequent kinds among an instance's first 2,000 warnings and errors (digits as #); or null. */
-    private static String logWarnings(AppInstance app) {
+    private static String logWarnings(ChildJvm app) {
         try (Stream<String> lines = Files.lines(app.log)) {
             Map<String, Long> kinds = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
                     || l.contains("Exception")).limit(2000)

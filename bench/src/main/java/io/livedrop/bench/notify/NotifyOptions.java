@@ -60,6 +60,10 @@ final class NotifyOptions extends Cli.Options {
     @Option(names = "--servers", defaultValue = "1", description = "livedrop instances, subscribers spread evenly over"
             + " them; auto = as many as keep each under " + PER_PROCESS + " sockets and its open files (default 1)")
     String servers;
+    @Option(names = "--edges", defaultValue = "0", description = "edge-role processes (java -jar livedrop.jar edge)"
+            + " in front of the instances, holding the subscribers' sockets in even shares (0 = the instances' own"
+            + " edges; auto: as --servers; the transport is then edge) (default 0)")
+    String edges;
     @Option(names = "--client-processes", defaultValue = "0", description = "client JVMs holding the subscribers in"
             + " even shares (0 = this JVM; auto: as --servers) (default 0)")
     String clientProcesses;
@@ -93,9 +97,12 @@ final class NotifyOptions extends Cli.Options {
                 && !warmup.isNegative() && !jitWarmup.isNegative() && !idle.isNegative() && !cpuWindow.isNegative()
                 && List.of("bench", "page").containsAll(documents) && List.of("offer", "none").containsAll(deflate)
                 && List.of("tomcat", "edge").containsAll(transports) && servers.matches("auto|[1-9]\\d{0,2}")
-                && clientProcesses.matches("auto|\\d{1,3}"),
+                && clientProcesses.matches("auto|\\d{1,3}") && edges.matches("auto|\\d{1,3}"),
                 "Out-of-range value: counts >= 1, inbox-drops <= inbox-follows, duration >= 1 s; documents bench,page;"
-                        + " deflate offer,none; transports tomcat,edge; servers auto or >= 1; client-processes auto or"
-                        + " >= 0");
+                        + " deflate offer,none; transports tomcat,edge; servers auto or >= 1; client-processes, edges"
+                        + " auto or >= 0");
+        if (!edges.equals("0")) {
+            transports = List.of("edge"); // an edge role's sockets are its edge
+        }
     }
 }

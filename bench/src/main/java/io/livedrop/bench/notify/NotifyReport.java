@@ -33,6 +33,7 @@ final class NotifyReport extends Markdown {
     static final double TARGET_INBOX_P99_MS = 10;
     static final String METHOD = "[docs/benchmarks/methodology.md#notify-benchmark](methodology.md#notify-benchmark)";
     static final String INSTANCE = NotifyBenchmark.INSTANCE;
+    static final double SATURATED = 0.9; // of the machine's cores busy in the baseline window: CPU per delivery unknown
 
     private final NotifyOptions o;
     private final Results r;
@@ -66,8 +67,8 @@ final class NotifyReport extends Markdown {
         sharedMachine();
         failure();
         paragraph((r.servers > 1 ? "One Kafka broker and " + r.servers + " livedrop instances (members of one Kafka"
-                + " Streams application, heap -Xmx" + r.appXmx + " each; subscriber i on instance i mod " + r.servers
-                + ")" : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.appXmx + ")") + " per JDK, one"
+                + " Streams application, heap -Xmx" + r.apiXmx + " each; subscriber i on instance i mod " + r.servers
+                + ")" : "One Kafka broker and ONE livedrop instance (heap -Xmx" + r.apiXmx + ")") + " per JDK, one"
                 + " after the other, child processes on this machine" + (r.clients == 0 ? "" : "; the subscribers"
                 + " held by " + r.clients + " client JVMs (-Xmx" + r.clientXmx + " each), counted as the bench JVM")
                 + (r.servers == 1 ? "" : "; CPU and RSS of the instances summed") + ". Variants side by side: JDK ×"
@@ -75,6 +76,13 @@ final class NotifyReport extends Markdown {
                 + ") × permessage-deflate (" + String.join(", ", o.deflate) + "). Baselines: one subscriber (S=1) of"
                 + " the same variant, a start nobody online follows (CPU), no session open (idle CPU),"
                 + " `{ __typename }` (inbox); same run. Method: see " + METHOD + ".");
+        if (r.edges > 0) {
+            paragraph("**The sockets were served by " + r.edges + " edge role(s)** (`livedrop.jar edge`, heap -Xmx"
+                    + r.appXmx + " each; subscriber i on edge role i mod " + r.edges + ") in front of the "
+                    + r.servers + " instance(s): \"instance\" columns, RSS, threads and CPU per delivery below are the"
+                    + " edge roles'; the API instances (one render per start and document) are shown apart as \""
+                    + NotifyBenchmark.API + "\".");
+        }
     }
 
     /** The baseline of a variant: the median over its starts of its one delivery's latency. */
@@ -103,6 +111,11 @@ final class NotifyReport extends Markdown {
                 : (c.idle.get(name) - c.idleNone.get(name)) * 60e6 / c.swarm.accepted();
     }
 
+    /** The start nobody online follows used {@link #SATURATED} of the cores: CPU per delivery is not measurable. */
+    static boolean baselineSaturated(Cohort c, int cores) {
+        return c.quiet != null && c.quiet.cores().getOrDefault("machine", 0.0) >= SATURATED * cores;
+    }
+
     private static String us(double v) {
         return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, Math.abs(v) < 100 ? "%.1f" : "%,.0f", v);
     }
@@ -126,8 +139,9 @@ final class NotifyReport extends Markdown {
         }
         String one = n(TARGET_ONE_INSTANCE) + " subscribers on one instance: the last told ≤ "
                 + ms(TARGET_ONE_INSTANCE_MS) + " ms after startedAt";
-        if (r.servers > 1) {
-            row(one, "not run on one instance (this run: " + r.servers + " instances)", "not measured");
+        if (r.holders() > 1) {
+            row(one, "not run on one instance (this run: " + r.holders() + (r.edges > 0 ? " edge roles)"
+                    : " instances)"), "not measured");
         } else if (largest != null && largest.planned >= TARGET_ONE_INSTANCE) {
             lastTold(one, largest.planned, TARGET_ONE_INSTANCE_MS);
         } else {
@@ -136,10 +150,17 @@ final class NotifyReport extends Markdown {
         }
         if (largest != null) {
             List<Cohort> at = measured().stream().filter(c -> c.planned == largest.planned).toList();
-            String cpu = r.servers == 1 ? "instance CPU" : "CPU of the " + r.servers + " instances";
+            String cpu = r.edges > 0 ? "CPU of the " + r.edges + " edge role(s)" : r.servers == 1 ? "instance CPU"
+                    : "CPU of the " + r.servers + " instances";
+            int cores = Runtime.getRuntime().availableProcessors();
+            List<Cohort> saturated = at.stream().filter(c -> baselineSaturated(c, cores)).toList();
             row("≤ " + ms(TARGET_US_PER_DELIVERY) + " µs of " + cpu + " per delivery", at.stream().map(c ->
-                    us(usPerDelivery(c, INSTANCE)) + " µs (" + c.variant + ")").collect(Collectors.joining("; "))
-                    + " at S=" + n(largest.planned) + " (median of its starts)", at.stream().allMatch(c ->
+                    us(usPerDelivery(c, INSTANCE)) + " µs (" + c.variant + (r.edges == 0 ? "" : "; " + NotifyBenchmark
+                    .API + " " + us(usPerDelivery(c, NotifyBenchmark.API)) + " µs") + ")").collect(Collectors
+                    .joining("; ")) + " at S=" + n(largest.planned) + " (median of its starts)" + saturated.stream()
+                    .map(c -> String.format(Locale.ROOT, "; baseline window of %s saturated the machine (%.2f of %d"
+                    + " cores)", c.variant, c.quiet.cores().get("machine"), cores)).collect(Collectors.joining()),
+                    !saturated.isEmpty() ? "not measurable" : at.stream().allMatch(c ->
                     usPerDelivery(c, INSTANCE) <= TARGET_US_PER_DELIVERY) ? "yes" : "**no**");
             row("idle: " + cpu + " per open session per minute (near zero)", at.stream().map(c -> us(idleUs(c,
                     INSTANCE)) + " µs (" + c.variant + ")").collect(Collectors.joining("; ")) + " with S="
@@ -241,12 +262,12 @@ final class NotifyReport extends Markdown {
                     c.idleNone.get(ProcCpu.IRQ)));
         }
         line();
-        if (r.servers > 1) {
+        if (r.holders() > 1) {
             table("| cohort | variant | per instance 1, 2, …: RSS before → after the warm-up start (MiB): per"
                     + " connection × connections |");
             for (Cohort c : r.cohorts) {
-                int[] each = SwarmProcess.perServer(c.swarm.accepted(), r.servers);
-                row(c.label, c.variant, IntStream.range(0, r.servers).mapToObj(k -> c.serverRssBefore[k] + " → "
+                int[] each = SwarmProcess.perServer(c.swarm.accepted(), r.holders());
+                row(c.label, c.variant, IntStream.range(0, r.holders()).mapToObj(k -> c.serverRssBefore[k] + " → "
                         + c.serverRssAfter[k] + ": " + perSubscriber(c.serverRssAfter[k] - c.serverRssBefore[k],
                         each[k]) + " × " + n(each[k])).collect(Collectors.joining("; ")));
             }
@@ -267,7 +288,8 @@ final class NotifyReport extends Markdown {
     private static String cores(Map<String, Double> c) {
         return String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.2f", c.getOrDefault("livedrop instance", Double.NaN),
                 c.getOrDefault("bench JVM (clients)", Double.NaN), c.getOrDefault("broker", Double.NaN),
-                c.getOrDefault("machine", Double.NaN));
+                c.getOrDefault("machine", Double.NaN)) + (c.containsKey(NotifyBenchmark.API) ? String.format(
+                Locale.ROOT, " (%s %.2f)", NotifyBenchmark.API, c.get(NotifyBenchmark.API)) : "");
     }
 
     private void inbox() {
@@ -328,7 +350,8 @@ final class NotifyReport extends Markdown {
         row("threads: kernel.pid_max / kernel.threads-max / vm.max_map_count", Limits.sysctl("/proc/sys/kernel/pid_max")
                 + " / " + Limits.sysctl("/proc/sys/kernel/threads-max") + " / "
                 + Limits.sysctl("/proc/sys/vm/max_map_count") + " (every thread takes a pid, its stack two mappings)");
-        row("memory available", n(Limits.availableMiB()) + " MiB at the end of the run; instance heap -Xmx" + r.appXmx
+        row("memory available", n(Limits.availableMiB()) + " MiB at the end of the run; " + (r.edges > 0
+                ? "edge role" : "instance") + " heap -Xmx" + r.appXmx
                 + (r.clients == 0 ? "" : "; client JVM heap -Xmx" + r.clientXmx));
         line("| most subscribers one run can hold here | " + n(r.capacity) + " (" + r.capacityWhy + ") |");
         line();
@@ -349,6 +372,9 @@ final class NotifyReport extends Markdown {
     private void setup() {
         machine(false);
         line("| livedrop instance | `" + run.appCommand + "` |");
+        if (r.edgeCommand != null) {
+            line("| edge role | `" + r.edgeCommand + "` |");
+        }
         line("| subscribers' client | " + (r.clients == 0 ? "" : r.clients + " client JVMs (`SwarmProcess`, -Xmx"
                 + r.clientXmx + "), each: ") + "Reactor Netty `HttpClient.websocket` on " + Swarm.LOOPS + " event loops"
                 + " for all" + (r.clients == 0 ? "" : " its") + " subscribers (with deflate: Netty's permessage-deflate"
