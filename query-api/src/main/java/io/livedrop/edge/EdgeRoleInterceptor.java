@@ -53,8 +53,8 @@ class EdgeRoleInterceptor extends ViewerInterceptor {
     private final EdgeRoleProperties properties;
     private final UpstreamLimits limits;
     private final Map<String, Upstream> upstreams = new ConcurrentHashMap<>();
-    /** By operation name and document text: whether it is a subscription fanned out here. */
-    private final Cache<String, Boolean> routes = Caffeine.newBuilder().maximumSize(1_000).build();
+    /** By operation name and document text. */
+    private final Cache<String, Route> routes = Caffeine.newBuilder().maximumSize(1_000).build();
 
     EdgeRoleInterceptor(JwtDecoder decoder, WebSocketSessions sessions, EdgeRoleProperties properties,
                         UpstreamLimits limits) {
@@ -66,8 +66,11 @@ class EdgeRoleInterceptor extends ViewerInterceptor {
 
     @Override
     public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
-        if (request instanceof WebSocketGraphQlRequest socket && !fannedOutHere(socket)) {
-            return super.intercept(request, next -> relay(socket));
+        if (request instanceof WebSocketGraphQlRequest socket) {
+            Route route = route(socket);
+            if (route != Route.HERE) {
+                return super.intercept(request, next -> relay(socket, route));
+            }
         }
         return super.intercept(request, chain);
     }
@@ -86,18 +89,11 @@ class EdgeRoleInterceptor extends ViewerInterceptor {
         return upstreams.size();
     }
 
-    private boolean fannedOutHere(WebSocketGraphQlRequest request) {
+    /** Where an operation runs, decided once per operation name and document text (one parse). */
+    private Route route(WebSocketGraphQlRequest request) {
         String name = request.getOperationName();
         return routes.get((name == null ? "" : name) + '\n' + request.getDocument(),
-                key -> fannedOutHere(operation(request.getDocument(), name)));
-    }
-
-    private static boolean fannedOutHere(OperationDefinition operation) {
-        if (operation == null || operation.getOperation() != OperationDefinition.Operation.SUBSCRIPTION) {
-            return false;
-        }
-        List<Selection> selections = operation.getSelectionSet().getSelections();
-        return selections.size() == 1 && selections.get(0) instanceof Field field && FANNED_OUT_HERE.contains(field.getName());
+                key -> Route.of(operation(request.getDocument(), name)));
     }
 
     /** The operation that runs; null if the document does not parse or does not name one (the API says why). */
@@ -115,7 +111,7 @@ class EdgeRoleInterceptor extends ViewerInterceptor {
         return operations.stream().filter(op -> name.equals(op.getName())).findFirst().orElse(null);
     }
 
-    private Mono<WebGraphQlResponse> relay(WebSocketGraphQlRequest request) {
+    private Mono<WebGraphQlResponse> relay(WebSocketGraphQlRequest request, Route route) {
         Upstream upstream = upstreamOf(request.getSessionInfo());
         if (upstream == null) {
             return Mono.error(new SubscriptionPublisherException(List.of(unavailable("The connection closed")), null));
@@ -125,8 +121,7 @@ class EdgeRoleInterceptor extends ViewerInterceptor {
                 .onErrorMap(UpstreamErrors.class, e -> new SubscriptionPublisherException(relayed(e.errors()), e))
                 .onErrorMap(UpstreamUnavailable.class,
                         e -> new SubscriptionPublisherException(List.of(unavailable(e.getMessage())), e));
-        OperationDefinition operation = operation(request.getDocument(), request.getOperationName());
-        if (operation != null && operation.getOperation() == OperationDefinition.Operation.SUBSCRIPTION) {
+        if (route == Route.RELAYED_STREAM) {
             return Mono.just(response(request, ExecutionResult.newExecutionResult().data(results).build()));
         }
         return results.next().map(result -> response(request, result));
@@ -179,6 +174,21 @@ class EdgeRoleInterceptor extends ViewerInterceptor {
     private static GraphQLError unavailable(String why) {
         return GraphqlErrorBuilder.newError().errorType(ErrorCode.UNAVAILABLE.classification())
                 .message("The API is unavailable (" + why + "); retry shortly").build();
+    }
+
+    /** Where an operation runs: fanned out here, or relayed as a stream of results or as one result. */
+    private enum Route {
+        HERE, RELAYED_STREAM, RELAYED_ONE;
+
+        /** {@code operation} null: the document does not parse or names no operation; the API answers the error. */
+        static Route of(OperationDefinition operation) {
+            if (operation == null || operation.getOperation() != OperationDefinition.Operation.SUBSCRIPTION) {
+                return RELAYED_ONE;
+            }
+            List<Selection> roots = operation.getSelectionSet().getSelections();
+            return roots.size() == 1 && roots.get(0) instanceof Field field && FANNED_OUT_HERE.contains(field.getName())
+                    ? HERE : RELAYED_STREAM;
+        }
     }
 
     /** An error as the API sent it: its JSON is passed on unchanged. */

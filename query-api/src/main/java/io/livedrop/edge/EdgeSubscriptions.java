@@ -42,7 +42,7 @@ class EdgeSubscriptions {
     Flux<DropStartedFeed.DropStarted> dropStarted(DataFetchingEnvironment env) {
         GraphQLContext context = env.getGraphQlContext();
         Viewer viewer = Viewer.require(context.get(Viewer.CONTEXT_KEY));
-        return started.attach(viewer, stampNanos(context), shared(env), recipient(context));
+        return started.attach(viewer, SubscribeStamp.nanos(context), shared(env), recipient(context));
     }
 
     @SubscriptionMapping
@@ -67,10 +67,5 @@ class EdgeSubscriptions {
             throw new IllegalStateException("the edge role executes subscriptions from its WebSocket connections only");
         }
         return recipient;
-    }
-
-    private static long stampNanos(GraphQLContext context) {
-        SubscribeStamp stamp = context.get(SubscribeStamp.CONTEXT_KEY);
-        return stamp != null ? stamp.nanos() : System.nanoTime();
     }
 }

@@ -78,7 +78,7 @@ public class SocialController {
             return Flux.just((DropStartedFeed.DropStarted) shared.event());
         }
         Viewer viewer = context.get(Viewer.CONTEXT_KEY);
-        long stampNanos = stampNanos(context);
+        long stampNanos = SubscribeStamp.nanos(context);
         Recipient recipient = context.get(Recipient.CONTEXT_KEY);
         if (recipient != null) {
             Viewer.require(viewer);
@@ -88,12 +88,6 @@ public class SocialController {
             }
         }
         return started.subscribe(viewer, stampNanos);
-    }
-
-    /** When the transport accepted the subscribe, else now. */
-    private static long stampNanos(GraphQLContext context) {
-        SubscribeStamp stamp = context.get(SubscribeStamp.CONTEXT_KEY);
-        return stamp != null ? stamp.nanos() : System.nanoTime();
     }
 
     @SchemaMapping(typeName = "Viewer", field = "following")
