@@ -3,7 +3,6 @@ package io.livedrop.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,27 +65,7 @@ public final class AppInstance extends ChildJvm {
     /** Waits for readiness UP and a {@code drop(id:)} answer (stores queryable); fails early if the process dies. */
     public void awaitReady(Http http, Duration timeout) {
         String probe = "{\"query\":\"{ drop(id: \\\"bench-ready-probe\\\") { id } }\"}";
-        boolean ready = Waits.await(() -> {
-            if (!process.isAlive()) {
-                return true;
-            }
-            try {
-                HttpResponse<String> r = http.get(url() + "/actuator/health/readiness");
-                if (r.statusCode() != 200 || !r.body().contains("\"UP\"")) {
-                    return false;
-                }
-                http.call(url(), probe, null);
-                return true;
-            } catch (RuntimeException e) {
-                Waits.pause(Duration.ofMillis(250));
-                return false;
-            }
-        }, timeout);
-        if (!ready || !process.isAlive()) {
-            throw new IllegalStateException("livedrop instance " + name + (process.isAlive() ? " not ready after "
-                    + timeout.toSeconds() + " s" : " exited with status " + process.exitValue()) + "; see " + log
-                    + ":\n" + tail());
-        }
+        awaitReady(http, url(), timeout, "livedrop instance", () -> http.call(url(), probe, null));
     }
 
     static int freePort() throws IOException {

@@ -1,8 +1,10 @@
 package io.livedrop.bench;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,34 @@ public abstract class ChildJvm implements AutoCloseable {
                 .replaceFirst("^(--livedrop\\.edge\\.api-peers=).*", "$1<every instance's peer port>")
                 .replaceFirst("^(--livedrop\\.edge\\.upstream=).*", "$1<the first instance's edge>")
                 .replaceFirst(".*\\.jar$", "livedrop.jar")).collect(Collectors.joining(" "));
+    }
+
+    /**
+     * Waits until {@code base}'s readiness probe says UP and {@code probe} (a first request) returns; fails early,
+     * with the log's tail, if the process dies. {@code what} names it in the failure.
+     */
+    protected void awaitReady(Http http, String base, Duration timeout, String what, Runnable probe) {
+        boolean ready = Waits.await(() -> {
+            if (!process.isAlive()) {
+                return true;
+            }
+            try {
+                HttpResponse<String> r = http.get(base + "/actuator/health/readiness");
+                if (r.statusCode() != 200 || !r.body().contains("\"UP\"")) {
+                    return false;
+                }
+                probe.run();
+                return true;
+            } catch (RuntimeException e) {
+                Waits.pause(Duration.ofMillis(250));
+                return false;
+            }
+        }, timeout);
+        if (!ready || !process.isAlive()) {
+            throw new IllegalStateException(what + " " + name + (process.isAlive() ? " not ready after "
+                    + timeout.toSeconds() + " s" : " exited with status " + process.exitValue()) + "; see " + log
+                    + ":\n" + tail());
+        }
     }
 
     public long pid() {

@@ -1,7 +1,6 @@
 package io.livedrop.bench;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,17 +36,6 @@ public final class EdgeRoleInstance extends ChildJvm {
 
     /** Waits for readiness UP; fails early if the process dies. */
     public void awaitReady(Http http, Duration timeout) {
-        boolean ready = Waits.await(() -> {
-            try {
-                HttpResponse<String> r = http.get("http://127.0.0.1:" + port + "/actuator/health/readiness");
-                return !process.isAlive() || r.statusCode() == 200 && r.body().contains("\"UP\"");
-            } catch (RuntimeException e) {
-                Waits.pause(Duration.ofMillis(250));
-                return !process.isAlive();
-            }
-        }, timeout);
-        if (!ready || !process.isAlive()) {
-            throw new IllegalStateException("edge role " + name + " not ready; see " + log + ":\n" + tail());
-        }
+        awaitReady(http, "http://127.0.0.1:" + port, timeout, "edge role", () -> { });
     }
 }
