@@ -31,8 +31,13 @@ public class PeerClient {
     private final Duration timeout;
 
     public PeerClient(Duration timeout) {
+        this(timeout, timeout);
+    }
+
+    /** A connect timeout apart from the answer's: a dead peer is passed over quickly, a busy one waited for. */
+    public PeerClient(Duration connectTimeout, Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
 
     /** GET {@code path} on {@code host}; empty when the peer answers 404 (no such key). */
@@ -41,14 +46,9 @@ public class PeerClient {
         String query = params.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create("http://" + host.host() + ":" + host.port() + path + (query.isEmpty() ? "" : "?" + query)))
-                .timeout(timeout).GET();
-        if (bearerToken != null) {
-            request.header("Authorization", "Bearer " + bearerToken);
-        }
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + path + (query.isEmpty() ? "" : "?" + query));
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = exchange(uri, bearerToken, null);
             return switch (response.statusCode()) {
                 case 200 -> Optional.of(response.body());
                 case 404 -> Optional.empty();
@@ -61,6 +61,18 @@ public class PeerClient {
             Thread.currentThread().interrupt();
             throw new NotServedThere("interrupted", e);
         }
+    }
+
+    /** One request to a peer: a GET, or a POST of {@code json} if not null, with {@code bearerToken} if not null. */
+    public HttpResponse<byte[]> exchange(URI uri, String bearerToken, byte[] json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        if (json != null) {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     public static String encodePath(String segment) {

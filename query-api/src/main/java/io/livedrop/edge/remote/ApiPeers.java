@@ -1,10 +1,9 @@
 package io.livedrop.edge.remote;
 
+import io.livedrop.api.query.PeerClient;
 import io.livedrop.api.query.StoreUnavailableException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The API instances an edge reads from, by their peer listeners ({@code host:port}, ADR 0010): one
- * JDK HttpClient (HTTP/1.1, connections kept alive), each request to the next host in turn, and on
+ * {@link PeerClient} (HTTP/1.1, connections kept alive), each request to the next host in turn, and on
  * to the one after when a host is unreachable, times out or answers 5xx (503: it cannot read that
  * now). Any other answer is the answer. When every host failed, {@link StoreUnavailableException}
  * (GraphQL's retryable UNAVAILABLE). Requests are idempotent reads, so asking again elsewhere is safe.
@@ -34,8 +33,7 @@ public class ApiPeers {
     }
 
     private final List<URI> hosts;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final PeerClient http;
     private final AtomicInteger next = new AtomicInteger();
 
     /** {@code hosts}: the API instances' peer listeners as {@code host:port}; {@code timeout}: connect and answer, per host. */
@@ -53,8 +51,7 @@ public class ApiPeers {
             uris.add(base(host));
         }
         this.hosts = List.copyOf(uris);
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.http = new PeerClient(connectTimeout, timeout);
     }
 
     /** GET {@code path}, with {@code bearerToken} if not null. */
@@ -73,15 +70,8 @@ public class ApiPeers {
         int first = Math.floorMod(next.getAndIncrement(), hosts.size());
         for (int i = 0; i < hosts.size(); i++) {
             URI host = hosts.get((first + i) % hosts.size());
-            HttpRequest.Builder request = HttpRequest.newBuilder(host.resolve(path)).timeout(timeout);
-            if (bearerToken != null) {
-                request.header("Authorization", "Bearer " + bearerToken);
-            }
-            if (json != null) {
-                request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json));
-            }
             try {
-                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response = http.exchange(host.resolve(path), bearerToken, json);
                 if (response.statusCode() < 500) {
                     return new Answer(response.statusCode(), response.body());
                 }
